@@ -1,0 +1,54 @@
+//! `shadowmap pathways list|show|check`.
+
+use color_eyre::Result;
+use color_eyre::eyre::eyre;
+use shadowmap::model::pathway::{Element, TEMPLATES, resolve_pathway};
+use shadowmap::model::{FileError, Pathway};
+
+use crate::PathwaysCommand;
+
+pub fn run(command: PathwaysCommand) -> Result<()> {
+    match command {
+        PathwaysCommand::List => {
+            println!("{:<28} {:>3} {:>6}  NAME", "ID", "VER", "STEPS");
+            for template in TEMPLATES {
+                let pathway = template.parse();
+                println!(
+                    "{:<28} {:>3} {:>6}  {}",
+                    pathway.id,
+                    pathway.version,
+                    pathway.all_steps().count(),
+                    pathway.name
+                );
+            }
+            Ok(())
+        }
+        PathwaysCommand::Show { pathway } => {
+            let (pathway, _) = resolve_pathway(&pathway).map_err(user_error)?;
+            print!("{}", pathway.to_ron());
+            Ok(())
+        }
+        PathwaysCommand::Check { file } => {
+            let pathway = Pathway::load(&file).map_err(user_error)?;
+            let groups = pathway
+                .steps
+                .iter()
+                .filter(|e| matches!(e, Element::AnyOrder(_)))
+                .count();
+            println!(
+                "{}: ok: `{}` version {}, {} steps, {} any-order groups",
+                file.display(),
+                pathway.id,
+                pathway.version,
+                pathway.all_steps().count(),
+                groups
+            );
+            Ok(())
+        }
+    }
+}
+
+/// A file error is the user's to fix: print it plainly, without a backtrace section.
+pub fn user_error(error: FileError) -> color_eyre::Report {
+    eyre!("{error}")
+}

@@ -1,0 +1,206 @@
+//! The `shadowmap` binary: parses the command line and hands each command to its module in
+//! `commands/`. Nothing else lives here.
+
+mod commands;
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "shadowmap",
+    version,
+    about = "Shadow clinicians, map how EHR work really happens",
+    long_about = "Shadow clinicians, map how EHR work really happens.\n\nWith no command, opens the capture screen on the built-in default pathway."
+)]
+pub struct Cli {
+    /// The folder holding sessions (default: the platform's data folder).
+    #[arg(long, global = true, env = "SHADOWMAP_DATA_DIR", value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Shadow a clinician: the capture screen.
+    Capture(CaptureArgs),
+    /// List, show and check pathways.
+    #[command(subcommand)]
+    Pathways(PathwaysCommand),
+    /// List the sessions in the data folder.
+    Sessions(SessionsArgs),
+    /// Write a session's full content as JSON, RON, XES or CSV.
+    Export(ExportArgs),
+    /// Score a session or an XES log against a pathway by optimal alignment.
+    Compare(CompareArgs),
+    /// Replay a saved session on a timeline.
+    Replay(ReplayArgs),
+    /// Browse the sessions in the data folder.
+    Browse,
+    /// Findings across sessions, sites and roles.
+    Report(ReportArgs),
+    /// Agreement of two auditors who shadowed the same clinician.
+    Agree(AgreeArgs),
+}
+
+#[derive(Args, Debug, Default)]
+pub struct CaptureArgs {
+    /// A built-in pathway id or a pathway file.
+    #[arg(long, value_name = "ID|FILE")]
+    pub pathway: Option<String>,
+    #[arg(long)]
+    pub site: Option<String>,
+    #[arg(long)]
+    pub role: Option<String>,
+    /// The clinician's code (never a name), e.g. RN-07.
+    #[arg(long)]
+    pub clinician: Option<String>,
+    #[arg(long)]
+    pub auditor: Option<String>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum PathwaysCommand {
+    /// The built-in pathways.
+    List,
+    /// Print a pathway (built-in id or file) as RON.
+    Show {
+        #[arg(value_name = "ID|FILE")]
+        pathway: String,
+    },
+    /// Validate a pathway file: exit 0, or a clear error with file, line and column.
+    Check { file: PathBuf },
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ListFormat {
+    Text,
+    Json,
+}
+
+#[derive(Args, Debug)]
+pub struct SessionsArgs {
+    #[arg(long, value_enum, default_value_t = ListFormat::Text)]
+    pub format: ListFormat,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ExportFormat {
+    Json,
+    Ron,
+    Xes,
+    Csv,
+}
+
+#[derive(Args, Debug)]
+pub struct ExportArgs {
+    /// A session id in the data folder, or a session file.
+    pub session: String,
+    #[arg(long, value_enum)]
+    pub format: ExportFormat,
+    /// Remove note text and mask identifier-like strings.
+    #[arg(long)]
+    pub redact: bool,
+    /// Write here instead of standard output.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+}
+
+#[derive(Args, Debug)]
+pub struct CompareArgs {
+    /// A session id, a session file, or an .xes log.
+    pub input: String,
+    #[arg(long, value_name = "ID|FILE")]
+    pub pathway: Option<String>,
+    #[arg(long, value_enum, default_value_t = ListFormat::Text)]
+    pub format: ListFormat,
+}
+
+#[derive(Args, Debug)]
+pub struct ReplayArgs {
+    /// A session id in the data folder, or a session file.
+    pub session: String,
+    #[arg(long, value_name = "ID|FILE")]
+    pub pathway: Option<String>,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ReportFormat {
+    Text,
+    Md,
+    Html,
+    Csv,
+    Json,
+}
+
+#[derive(Args, Debug)]
+pub struct ReportArgs {
+    /// Session files or folders (default: the data folder).
+    pub paths: Vec<PathBuf>,
+    #[arg(long, value_name = "ID|FILE")]
+    pub pathway: Option<String>,
+    /// Group keys under the pathway, e.g. site,role.
+    #[arg(long, value_delimiter = ',', default_value = "site,role")]
+    pub by: Vec<String>,
+    #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
+    pub format: ReportFormat,
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    #[arg(long)]
+    pub redact: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct AgreeArgs {
+    /// The first auditor's session (id or file).
+    pub a: String,
+    /// The second auditor's session (id or file).
+    pub b: String,
+    /// Seconds to add to B's clock (a laptop clock that was off).
+    #[arg(long, default_value_t = 0.0, allow_negative_numbers = true)]
+    pub shift_b: f64,
+    /// Seconds within which two interruptions, workarounds or problems match.
+    #[arg(long, default_value_t = 10.0)]
+    pub tolerance: f64,
+    #[arg(long, value_enum, default_value_t = ListFormat::Text)]
+    pub format: ListFormat,
+}
+
+fn main() -> std::process::ExitCode {
+    // The panic report restores nothing itself; the TUI installs its own terminal-restoring
+    // hook on top of this one.
+    if let Err(error) = color_eyre::install() {
+        eprintln!("shadowmap: cannot install the error reporter: {error}");
+    }
+    let cli = Cli::parse();
+    match dispatch(cli) {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(error) => {
+            // A user's mistake is told plainly, with its causes, and no backtrace.
+            eprintln!("error: {error}");
+            for cause in error.chain().skip(1) {
+                eprintln!("  caused by: {cause}");
+            }
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+fn dispatch(cli: Cli) -> color_eyre::Result<()> {
+    let data_dir = cli.data_dir;
+    match cli.command {
+        None => commands::capture::run(data_dir, CaptureArgs::default()),
+        Some(Command::Capture(args)) => commands::capture::run(data_dir, args),
+        Some(Command::Pathways(command)) => commands::pathways::run(command),
+        Some(Command::Sessions(args)) => commands::sessions::run(data_dir, args),
+        Some(Command::Export(args)) => commands::export::run(data_dir, args),
+        Some(Command::Compare(args)) => commands::compare::run(data_dir, args),
+        Some(Command::Replay(args)) => commands::replay::run(data_dir, args),
+        Some(Command::Browse) => commands::browse::run(data_dir),
+        Some(Command::Report(args)) => commands::report::run(data_dir, args),
+        Some(Command::Agree(args)) => commands::agree::run(data_dir, args),
+    }
+}

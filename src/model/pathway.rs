@@ -1,0 +1,318 @@
+//! Pathways: what the EHR was configured to have people do (domain.md section 4).
+//! The RON form is fixed by the domain reference; other tools write these files by hand.
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+
+use ron::extensions::Extensions;
+use serde::{Deserialize, Serialize};
+
+use super::error::{FileError, locate};
+
+/// Over-expected tolerances above which friction becomes a deviation, in percent.
+#[derive(Serialize, Deserialize, Debug, Clone, Copy, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Tolerance {
+    #[serde(default = "Tolerance::default_time_pct")]
+    pub time_pct: u32,
+    #[serde(default = "Tolerance::default_clicks_pct")]
+    pub clicks_pct: u32,
+}
+
+impl Tolerance {
+    fn default_time_pct() -> u32 {
+        50
+    }
+    fn default_clicks_pct() -> u32 {
+        30
+    }
+}
+
+impl Default for Tolerance {
+    fn default() -> Self {
+        Tolerance {
+            time_pct: Self::default_time_pct(),
+            clicks_pct: Self::default_clicks_pct(),
+        }
+    }
+}
+
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Pathway {
+    pub id: String,
+    pub version: u32,
+    pub name: String,
+    #[serde(default)]
+    pub description: String,
+    #[serde(default)]
+    pub roles: Vec<String>,
+    pub steps: Vec<Element>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tolerance: Option<Tolerance>,
+}
+
+/// One element of a pathway's sequence.
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
+pub enum Element {
+    Step(Step),
+    AnyOrder(Group),
+}
+
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Step {
+    pub id: String,
+    pub label: String,
+    pub expected_secs: u32,
+    pub expected_clicks: u32,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expected_screens: Option<u32>,
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub optional: bool,
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub repeat: bool,
+    /// The rule (regulation, hospital policy) that forces this step, if one does. Findings
+    /// on such a step point to policy rather than design.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub policy: Option<String>,
+}
+
+/// Steps done once each, in any order.
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Group {
+    pub id: String,
+    pub label: String,
+    pub steps: Vec<Step>,
+}
+
+fn is_false(value: &bool) -> bool {
+    !*value
+}
+
+/// `Step(id: ...)` rather than `Step((id: ...))`: the form domain.md fixes.
+fn ron_options() -> ron::Options {
+    ron::Options::default().with_default_extension(Extensions::UNWRAP_VARIANT_NEWTYPES)
+}
+
+impl Pathway {
+    /// Parses and validates a pathway. `path` names the file in error messages.
+    pub fn from_ron_str(text: &str, path: &Path) -> Result<Pathway, FileError> {
+        let pathway: Pathway = ron_options().from_str(text).map_err(|e| {
+            let mut error = FileError::from_ron(path, &e);
+            if error.message.contains("AnyOrder") {
+                error.message = format!(
+                    "{} (an AnyOrder group holds Step(...) elements only; groups do not nest)",
+                    error.message
+                );
+            }
+            error.with_hint("fix the pathway file; `shadowmap pathways show med-rec-admission` prints a valid example")
+        })?;
+        pathway.validate(text, path)?;
+        Ok(pathway)
+    }
+
+    pub fn load(path: &Path) -> Result<Pathway, FileError> {
+        let text = std::fs::read_to_string(path).map_err(|e| {
+            FileError::new(path, None, format!("cannot read the pathway file: {e}"))
+                .with_hint("check the path and that the file is readable")
+        })?;
+        Pathway::from_ron_str(&text, path)
+    }
+
+    pub fn to_ron(&self) -> String {
+        let config = ron::ser::PrettyConfig::new()
+            .struct_names(true)
+            .depth_limit(4)
+            .indentor("    ".to_string());
+        ron_options()
+            .to_string_pretty(self, config)
+            .expect("a pathway always serializes")
+    }
+
+    fn validate(&self, text: &str, path: &Path) -> Result<(), FileError> {
+        let whole_file = || locate(text, "steps", 0);
+        if self.steps.is_empty() {
+            return Err(
+                FileError::new(path, whole_file(), "the pathway has no steps")
+                    .with_hint("add at least one Step(...) to `steps`"),
+            );
+        }
+        let mut seen = HashSet::new();
+        let mut occurrences = std::collections::HashMap::<String, usize>::new();
+        let mut check_id = |id: &str| -> Result<(), FileError> {
+            let needle = format!("\"{id}\"");
+            let nth = occurrences.entry(id.to_string()).or_default();
+            let here = locate(text, &needle, *nth);
+            *nth += 1;
+            if id.is_empty() {
+                return Err(
+                    FileError::new(path, here, "a step or group has an empty id")
+                        .with_hint("give every step a non-empty id"),
+                );
+            }
+            if !seen.insert(id.to_string()) {
+                return Err(FileError::new(path, here, format!("duplicate id `{id}`"))
+                    .with_hint("step and group ids must be unique across the whole pathway"));
+            }
+            Ok(())
+        };
+        for element in &self.steps {
+            match element {
+                Element::Step(step) => check_id(&step.id)?,
+                Element::AnyOrder(group) => {
+                    check_id(&group.id)?;
+                    if group.steps.is_empty() {
+                        return Err(FileError::new(
+                            path,
+                            locate(text, &format!("\"{}\"", group.id), 0),
+                            format!("the AnyOrder group `{}` has no steps", group.id),
+                        )
+                        .with_hint("put at least one Step(...) in the group, or remove it"));
+                    }
+                    for step in &group.steps {
+                        check_id(&step.id)?;
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Every step, group members included, in file order.
+    pub fn all_steps(&self) -> impl Iterator<Item = &Step> {
+        self.steps.iter().flat_map(|element| match element {
+            Element::Step(step) => std::slice::from_ref(step).iter(),
+            Element::AnyOrder(group) => group.steps.iter(),
+        })
+    }
+
+    pub fn step(&self, id: &str) -> Option<&Step> {
+        self.all_steps().find(|step| step.id == id)
+    }
+
+    pub fn tolerance(&self) -> Tolerance {
+        self.tolerance.unwrap_or_default()
+    }
+}
+
+/// A built-in template: its file name under `templates/` and its text, compiled in.
+pub struct Template {
+    pub file: &'static str,
+    pub text: &'static str,
+}
+
+macro_rules! templates {
+    ($($file:literal),+ $(,)?) => {
+        &[$(Template { file: $file, text: include_str!(concat!("../../templates/", $file)) }),+]
+    };
+}
+
+/// The templates compiled into the binary, so a laptop without internet has them all.
+pub const TEMPLATES: &[Template] = templates!["med-rec-admission.ron",];
+
+/// The pathway capture opens when the auditor names none.
+pub const DEFAULT_PATHWAY: &str = "med-rec-admission";
+
+impl Template {
+    pub fn parse(&self) -> Pathway {
+        Pathway::from_ron_str(self.text, &Path::new("templates").join(self.file))
+            .expect("built-in templates are checked by the test suite")
+    }
+}
+
+pub fn builtin_pathways() -> Vec<Pathway> {
+    TEMPLATES.iter().map(Template::parse).collect()
+}
+
+/// Where a pathway came from, for messages and for sessions that name their pathway.
+#[derive(Debug, Clone, PartialEq)]
+pub enum PathwaySource {
+    Builtin,
+    File(PathBuf),
+}
+
+/// Resolves a pathway argument: a path to a RON file, or the id of a built-in template.
+pub fn resolve_pathway(id_or_file: &str) -> Result<(Pathway, PathwaySource), FileError> {
+    let path = Path::new(id_or_file);
+    if path.is_file() {
+        return Ok((
+            Pathway::load(path)?,
+            PathwaySource::File(path.to_path_buf()),
+        ));
+    }
+    if let Some(pathway) = builtin_pathways().into_iter().find(|p| p.id == id_or_file) {
+        return Ok((pathway, PathwaySource::Builtin));
+    }
+    let known: Vec<String> = builtin_pathways().into_iter().map(|p| p.id).collect();
+    let looks_like_file = id_or_file.ends_with(".ron") || id_or_file.contains('/');
+    let message = if looks_like_file {
+        format!("no pathway file `{id_or_file}`")
+    } else {
+        format!("unknown pathway id `{id_or_file}`")
+    };
+    Err(FileError::new(path, None, message).with_hint(format!(
+        "use a built-in id ({}) or the path of a pathway file; `shadowmap pathways list` shows them",
+        known.join(", ")
+    )))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const EXAMPLE: &str = include_str!("../../templates/med-rec-admission.ron");
+
+    fn parse(text: &str) -> Result<Pathway, FileError> {
+        Pathway::from_ron_str(text, Path::new("p.ron"))
+    }
+
+    #[test]
+    fn the_domain_reference_example_parses() {
+        let p = parse(EXAMPLE).unwrap();
+        assert_eq!(p.id, "med-rec-admission");
+        assert!(matches!(&p.steps[2], Element::AnyOrder(g) if g.steps.len() == 2));
+        assert!(p.step("review-allergies").unwrap().optional);
+        assert!(p.step("enter-home-meds").unwrap().repeat);
+    }
+
+    #[test]
+    fn written_pathways_read_back_equal() {
+        let p = parse(EXAMPLE).unwrap();
+        assert_eq!(parse(&p.to_ron()).unwrap(), p);
+    }
+
+    #[test]
+    fn unknown_field_is_reported_with_line_and_column() {
+        let text = "Pathway(id: \"p\", version: 1, name: \"n\",\n  steps: [Step(id: \"a\", label: \"A\", expected_secs: 1, expected_clicks: 1, colour: 3)])";
+        let e = parse(text).unwrap_err();
+        assert_eq!(e.location.unwrap().line, 2);
+        assert!(e.message.contains("colour"), "{e}");
+    }
+
+    #[test]
+    fn duplicate_ids_point_at_the_second_one() {
+        let text = "Pathway(id: \"p\", version: 1, name: \"n\", steps: [\n  Step(id: \"a\", label: \"A\", expected_secs: 1, expected_clicks: 1),\n  Step(id: \"a\", label: \"B\", expected_secs: 1, expected_clicks: 1)])";
+        let e = parse(text).unwrap_err();
+        assert_eq!(e.message, "duplicate id `a`");
+        assert_eq!(e.location.unwrap().line, 3);
+    }
+
+    #[test]
+    fn empty_pathway_and_nested_group_are_errors() {
+        let e = parse("Pathway(id: \"p\", version: 1, name: \"n\", steps: [])").unwrap_err();
+        assert!(e.message.contains("no steps"));
+        let nested = "Pathway(id: \"p\", version: 1, name: \"n\", steps: [\n AnyOrder(id: \"g\", label: \"G\", steps: [\n  AnyOrder(id: \"h\", label: \"H\", steps: [])])])";
+        let e = parse(nested).unwrap_err();
+        assert!(e.location.is_some());
+        assert_eq!(e.location.unwrap().line, 3, "{e}");
+    }
+
+    #[test]
+    fn unknown_id_names_the_known_ones() {
+        let e = resolve_pathway("no-such-pathway").unwrap_err();
+        assert!(e.message.contains("unknown pathway id"));
+        assert!(e.hint.contains("med-rec-admission"));
+    }
+}
