@@ -1,0 +1,1 @@
+//! Inter-observer agreement of two auditors who shadowed the same clinician.
