@@ -52,7 +52,11 @@ fn plain(dir: &DataDir, _: &SimIo, t: &mut Track) -> Result<(), StoreError> {
     t.created = true;
     let mut session = Session::new(header("s"));
     for seq in 1..=20 {
-        let e = if seq == 20 { finish_event(20) } else { event(seq) };
+        let e = if seq == 20 {
+            finish_event(20)
+        } else {
+            event(seq)
+        };
         t.attempt(&e);
         w.append(&e)?;
         t.acked.push(e.clone());
@@ -71,7 +75,11 @@ fn failed_sync(dir: &DataDir, sim: &SimIo, t: &mut Track) -> Result<(), StoreErr
     let mut session = Session::new(header("s"));
     let mut pending: Vec<Event> = Vec::new();
     for seq in 1..=10 {
-        let e = if seq == 10 { finish_event(10) } else { event(seq) };
+        let e = if seq == 10 {
+            finish_event(10)
+        } else {
+            event(seq)
+        };
         t.attempt(&e);
         session.events.push(e.clone());
         if seq == 5 {
@@ -189,7 +197,10 @@ fn check(t: &Track, after: SimIo, seen: &mut Seen, context: &str) {
     if !t.created {
         // Nothing was acknowledged: the session may be absent, but nothing may break.
         if let Ok(loaded) = dir.load("s") {
-            assert!(loaded.session.events.is_empty(), "{context}: invented events");
+            assert!(
+                loaded.session.events.is_empty(),
+                "{context}: invented events"
+            );
         }
         return;
     }
@@ -208,7 +219,10 @@ fn check(t: &Track, after: SimIo, seen: &mut Seen, context: &str) {
         t.attempted[..events.len().min(t.attempted.len())],
         "{context}: recovered events are not what was written"
     );
-    assert!(events.len() <= t.attempted.len(), "{context}: invented events");
+    assert!(
+        events.len() <= t.attempted.len(),
+        "{context}: invented events"
+    );
     if events.len() > t.acked.len() {
         seen.in_flight_kept += 1;
     } else if t.attempted.len() > t.acked.len() {
@@ -278,7 +292,12 @@ fn run_crashes(name: &str, script: Script, setup: fn() -> SimIo) -> Seen {
             }
             drop(dir);
             let after = sim.power_loss(seed.wrapping_mul(7919) + crash);
-            check(&t, after, &mut seen, &format!("{name}, crash at op {crash}, seed {seed}"));
+            check(
+                &t,
+                after,
+                &mut seen,
+                &format!("{name}, crash at op {crash}, seed {seed}"),
+            );
             seen.crashes += 1;
         }
     }
@@ -291,7 +310,10 @@ fn power_loss_at_every_operation_of_a_plain_session() {
     assert!(seen.crashes > 1000, "{seen:?}");
     // The test saw what it is meant to see.
     assert!(seen.torn > 0 && seen.zero_filled > 0, "{seen:?}");
-    assert!(seen.in_flight_kept > 0 && seen.in_flight_lost > 0, "{seen:?}");
+    assert!(
+        seen.in_flight_kept > 0 && seen.in_flight_lost > 0,
+        "{seen:?}"
+    );
     assert!(seen.snapshot_kept_unacked > 0, "{seen:?}");
 }
 

@@ -132,7 +132,11 @@ fn sigkill_at_random_moments_loses_no_acknowledged_event() {
             events.len()
         );
         for (i, e) in events.iter().enumerate() {
-            assert_eq!(*e, event(i as u64 + 1), "kill {kill}: event {i} invented or out of order");
+            assert_eq!(
+                *e,
+                event(i as u64 + 1),
+                "kill {kill}: event {i} invented or out of order"
+            );
         }
         if events.len() as u64 > acked_max {
             in_flight_kept += 1;
@@ -145,5 +149,8 @@ fn sigkill_at_random_moments_loses_no_acknowledged_event() {
         "{KILLS} kills in {:?}: {total_acked} acknowledged events, {in_flight_kept} in-flight events kept",
         started.elapsed()
     );
-    assert!(total_acked > KILLS, "the children appended too little to test anything");
+    assert!(
+        total_acked > KILLS,
+        "the children appended too little to test anything"
+    );
 }

@@ -8,8 +8,8 @@ use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
 
 use color_eyre::eyre::{WrapErr, bail, eyre};
-use serde_json::{Value, json};
-use shadowmap::model::Session;
+use serde::Serialize;
+use shadowmap::model::{Event, Session, SessionHeader};
 use shadowmap::store::{DataDir, LoadedSession};
 
 use crate::{ExportArgs, ExportFormat};
@@ -21,7 +21,7 @@ pub fn run(data_dir: Option<PathBuf>, args: ExportArgs) -> color_eyre::Result<()
     let text = match args.format {
         ExportFormat::Json => {
             let loaded = load(data_dir, &args.session)?;
-            serde_json::to_string_pretty(&session_json(&loaded.session))? + "\n"
+            session_json(&loaded.session)
         }
         ExportFormat::Ron => session_ron(&load(data_dir, &args.session)?.session),
         ExportFormat::Xes => bail!("`--format xes` is not available yet"),
@@ -48,15 +48,20 @@ pub fn load(data_dir: Option<PathBuf>, session: &str) -> color_eyre::Result<Load
 
 /// The JSON form: an object with the header fields and `events`, every event in order (each
 /// in the session file's own form: `seq`, `at_ms`, `kind`).
-pub fn session_json(session: &Session) -> Value {
-    let mut object = serde_json::to_value(&session.header).unwrap_or_else(|_| json!({}));
-    if let Value::Object(map) = &mut object {
-        map.insert(
-            "events".into(),
-            serde_json::to_value(&session.events).unwrap_or_else(|_| json!([])),
-        );
+pub fn session_json(session: &Session) -> String {
+    #[derive(Serialize)]
+    struct Export<'a> {
+        #[serde(flatten)]
+        header: &'a SessionHeader,
+        events: &'a [Event],
     }
-    object
+    let export = Export {
+        header: &session.header,
+        events: &session.events,
+    };
+    let mut text = serde_json::to_string_pretty(&export).expect("a session always serializes");
+    text.push('\n');
+    text
 }
 
 /// The RON form: exactly the session file.
