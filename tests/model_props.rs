@@ -468,3 +468,39 @@ proptest! {
         prop_assert_eq!(own, own_b);
     }
 }
+
+// ---- Bad input never panics, and says where
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    /// A template cut short or with one character replaced: an error with a place, or a
+    /// valid pathway; never a panic.
+    #[test]
+    fn damaged_pathway_files_give_located_errors(
+        which in any::<prop::sample::Index>(),
+        cut in any::<prop::sample::Index>(),
+        replace in proptest::option::of((any::<prop::sample::Index>(), any::<char>())),
+    ) {
+        let template = &shadowmap::model::pathway::TEMPLATES[which.index(shadowmap::model::pathway::TEMPLATES.len())];
+        let chars: Vec<char> = template.text.chars().collect();
+        let mut damaged: Vec<char> = chars[..cut.index(chars.len() + 1)].to_vec();
+        if let Some((at, c)) = replace {
+            if !damaged.is_empty() {
+                let i = at.index(damaged.len());
+                damaged[i] = c;
+            }
+        }
+        let text: String = damaged.into_iter().collect();
+        if let Err(e) = Pathway::from_ron_str(&text, Path::new("damaged.ron")) {
+            prop_assert!(e.location.is_some(), "{}", e);
+            prop_assert!(e.to_string().starts_with("damaged.ron:"), "{}", e);
+        }
+    }
+
+    #[test]
+    fn arbitrary_text_never_panics_the_parsers(text in any::<String>()) {
+        let _ = Pathway::from_ron_str(&text, Path::new("x.ron"));
+        let _ = Session::from_ron_str(&text, Path::new("x.ron"));
+    }
+}
