@@ -485,11 +485,11 @@ proptest! {
         let template = &shadowmap::model::pathway::TEMPLATES[which.index(shadowmap::model::pathway::TEMPLATES.len())];
         let chars: Vec<char> = template.text.chars().collect();
         let mut damaged: Vec<char> = chars[..cut.index(chars.len() + 1)].to_vec();
-        if let Some((at, c)) = replace {
-            if !damaged.is_empty() {
-                let i = at.index(damaged.len());
-                damaged[i] = c;
-            }
+        if let Some((at, c)) = replace
+            && !damaged.is_empty()
+        {
+            let i = at.index(damaged.len());
+            damaged[i] = c;
         }
         let text: String = damaged.into_iter().collect();
         if let Err(e) = Pathway::from_ron_str(&text, Path::new("damaged.ron")) {
