@@ -30,6 +30,12 @@ pub trait Journal {
     fn append(&mut self, event: &Event) -> Result<(), String>;
 }
 
+impl Journal for crate::store::SessionWriter {
+    fn append(&mut self, event: &Event) -> Result<(), String> {
+        crate::store::SessionWriter::append(self, event).map_err(|e| e.to_string())
+    }
+}
+
 /// An in-memory journal, for tests and benchmarks of the screen alone.
 impl Journal for Vec<Event> {
     fn append(&mut self, event: &Event) -> Result<(), String> {
@@ -54,6 +60,8 @@ pub struct Capture<J: Journal> {
     pub state: CaptureState,
     pub journal: J,
     start: Instant,
+    /// The offset of `start`: 0 for a new session, the reopening's offset for a continued one.
+    base_ms: u64,
 }
 
 impl<J: Journal> Capture<J> {
@@ -62,7 +70,23 @@ impl<J: Journal> Capture<J> {
             state,
             journal,
             start,
+            base_ms: 0,
         }
+    }
+
+    /// A continued session: the monotonic clock restarts at `now`, which is offset `at_ms`
+    /// (the reopening's) on the session's clock.
+    pub fn resumed(state: CaptureState, journal: J, now: Instant, at_ms: u64) -> Capture<J> {
+        Capture {
+            state,
+            journal,
+            start: now,
+            base_ms: at_ms,
+        }
+    }
+
+    pub fn into_parts(self) -> (CaptureState, J) {
+        (self.state, self.journal)
     }
 
     pub fn start(&self) -> Instant {
@@ -71,7 +95,7 @@ impl<J: Journal> Capture<J> {
 
     /// Milliseconds from the session's start to `at`.
     pub fn offset(&self, at: Instant) -> u64 {
-        at.saturating_duration_since(self.start).as_millis() as u64
+        self.base_ms + at.saturating_duration_since(self.start).as_millis() as u64
     }
 
     /// One input event, stamped at receipt: key -> action -> update -> effects.
