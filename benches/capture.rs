@@ -165,7 +165,11 @@ fn start_to_first_frame(dir: &Path, runs: usize) -> Vec<Duration> {
         cmd.env("TERM", "xterm-256color");
         let mut reader = pair.master.try_clone_reader().unwrap();
         let mut writer = pair.master.take_writer().unwrap();
-        let parser = Arc::new(Mutex::new(vt100::Parser::new(24, 80, 0)));
+        let parser = Arc::new(Mutex::new(vt100::Parser::new(
+            24.try_into().unwrap(),
+            80.try_into().unwrap(),
+            0,
+        )));
         let sink = Arc::clone(&parser);
         let seen = Arc::new(Mutex::new(None::<Instant>));
         let seen_by_reader = Arc::clone(&seen);
@@ -209,7 +213,10 @@ fn main() {
     let dir = tempfile::tempdir_in(&root).unwrap();
     println!("capture benchmark (files under {})", root.display());
 
-    let (_, raw_p99) = report("raw write + fdatasync (64 B)", raw_fdatasync(dir.path(), 300));
+    let (_, raw_p99) = report(
+        "raw write + fdatasync (64 B)",
+        raw_fdatasync(dir.path(), 300),
+    );
     let (saved, drawn) = key_to_saved(dir.path(), 300);
     let (_, saved_p99) = report("key -> saved (update + durable append)", saved);
     report("key -> saved -> frame drawn (80x24)", drawn);
@@ -224,8 +231,14 @@ fn main() {
         state.events.len(),
         state.open_interruptions().len()
     );
-    report("frame draw 80x24 (TestBackend)", draw_times(&state, 80, 24, 2000));
-    report("frame draw 200x60 (TestBackend)", draw_times(&state, 200, 60, 1000));
+    report(
+        "frame draw 80x24 (TestBackend)",
+        draw_times(&state, 80, 24, 2000),
+    );
+    report(
+        "frame draw 200x60 (TestBackend)",
+        draw_times(&state, 200, 60, 1000),
+    );
 
     report(
         "process start -> first frame (pty, 80x24)",

@@ -41,7 +41,11 @@ impl Screen {
         drop(pair.slave);
         let mut reader = pair.master.try_clone_reader().unwrap();
         let writer = pair.master.take_writer().unwrap();
-        let parser = Arc::new(Mutex::new(vt100::Parser::new(24, 80, 0)));
+        let parser = Arc::new(Mutex::new(vt100::Parser::new(
+            24.try_into().unwrap(),
+            80.try_into().unwrap(),
+            0,
+        )));
         let sink = Arc::clone(&parser);
         std::thread::spawn(move || {
             let mut buf = [0u8; 8192];
@@ -138,8 +142,7 @@ fn saved_rows(screen: &str) -> Vec<(u64, u64)> {
         };
         let rest = &line[start + "│#".len()..];
         let mut parts = rest.split_whitespace();
-        let (Some(seq), Some(time), Some(mark)) = (parts.next(), parts.next(), parts.next())
-        else {
+        let (Some(seq), Some(time), Some(mark)) = (parts.next(), parts.next(), parts.next()) else {
             continue;
         };
         if mark != "✓" {
@@ -185,23 +188,53 @@ fn a_typed_session_exports_exactly_its_events() {
         (" ", Some(step("review-allergies"))),
         ("r", Some(EventKind::Reentry)),
         ("i", None),
-        ("4", Some(EventKind::InterruptionStart { source: Src::PhonePager, note: String::new() })),
+        (
+            "4",
+            Some(EventKind::InterruptionStart {
+                source: Src::PhonePager,
+                note: String::new(),
+            }),
+        ),
         ("c", Some(EventKind::Clicks { delta: 1 })),
         ("i", None),
-        ("1", Some(EventKind::InterruptionStart { source: Src::Colleague, note: String::new() })),
+        (
+            "1",
+            Some(EventKind::InterruptionStart {
+                source: Src::Colleague,
+                note: String::new(),
+            }),
+        ),
         ("I", Some(EventKind::InterruptionEnd)),
         ("I", Some(EventKind::InterruptionEnd)),
         ("w", None),
         ("1", None),
         ("glove", None),
-        ("\r", Some(EventKind::Workaround { kind: WorkaroundKind::PaperNote, note: "glove".into() })),
+        (
+            "\r",
+            Some(EventKind::Workaround {
+                kind: WorkaroundKind::PaperNote,
+                note: "glove".into(),
+            }),
+        ),
         ("x", None),
         ("2", None),
-        ("\r", Some(EventKind::SystemProblem { kind: ProblemKind::ErrorMessage, note: String::new() })),
+        (
+            "\r",
+            Some(EventKind::SystemProblem {
+                kind: ProblemKind::ErrorMessage,
+                note: String::new(),
+            }),
+        ),
         ("4", Some(step("pharmacy-record"))),
         ("/", None),
         ("fax", None),
-        ("\r", Some(EventKind::UnplannedStep { step: "fax".into(), label: "fax".into() })),
+        (
+            "\r",
+            Some(EventKind::UnplannedStep {
+                step: "fax".into(),
+                label: "fax".into(),
+            }),
+        ),
         (" ", Some(step("ask-patient"))),
         ("u", Some(EventKind::Undo { target: 0 })), // target filled below
         ("p", Some(EventKind::Pause)),
@@ -219,7 +252,13 @@ fn a_typed_session_exports_exactly_its_events() {
         ("5", Some(step("enter-home-meds"))),
         ("c", Some(EventKind::Clicks { delta: 1 })),
         ("i", None),
-        ("6", Some(EventKind::InterruptionStart { source: Src::EhrAlert, note: String::new() })),
+        (
+            "6",
+            Some(EventKind::InterruptionStart {
+                source: Src::EhrAlert,
+                note: String::new(),
+            }),
+        ),
         ("6", Some(step("sign"))), // task switch out of the interruption
         ("q", None),
         ("n", None), // goes back

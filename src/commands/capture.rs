@@ -47,7 +47,8 @@ pub fn run(data_dir: Option<PathBuf>, args: CaptureArgs) -> Result<()> {
         Offer::Continued(ended) => ended,
         Offer::Quit => return Ok(()),
         Offer::New => {
-            let Some((header, pathway)) = new_header(&dir, &args, given, straight, &mut tui, &input)?
+            let Some((header, pathway)) =
+                new_header(&dir, &args, given, straight, &mut tui, &input)?
             else {
                 return Ok(());
             };
@@ -201,7 +202,9 @@ fn new_header(
 ) -> Result<Option<(SessionHeader, Pathway)>> {
     let mut pathways = builtin_pathways();
     if let Some(p) = &given
-        && !pathways.iter().any(|b| b.id == p.id && b.version == p.version)
+        && !pathways
+            .iter()
+            .any(|b| b.id == p.id && b.version == p.version)
     {
         pathways.insert(0, p.clone());
     }
@@ -225,7 +228,10 @@ fn new_header(
             args.clinician.clone().unwrap_or_else(|| "C-01".to_string()),
             args.auditor.clone().unwrap_or(auditor),
         ],
-        pathways.iter().map(|p| (p.id.clone(), p.name.clone())).collect(),
+        pathways
+            .iter()
+            .map(|p| (p.id.clone(), p.name.clone()))
+            .collect(),
         index,
     );
     if !straight {
@@ -276,7 +282,9 @@ fn new_header(
 
 /// Runs the capture loop; on the finish, writes the snapshot. Returns the line to print.
 fn capture(mut cap: Capture<SessionWriter>, tui: &mut Tui, input: &Input) -> Result<String> {
-    let flow = cap.run_loop(tui, input).wrap_err("drawing the capture screen")?;
+    let flow = cap
+        .run_loop(tui, input)
+        .wrap_err("drawing the capture screen")?;
     let id = cap.state.header.id.clone();
     let (state, writer) = cap.into_parts();
     let saved = state.saved;
