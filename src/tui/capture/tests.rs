@@ -751,19 +751,28 @@ fn session_ids_are_file_name_safe() {
 }
 
 fn form() -> StartForm {
-    StartForm::new(
+    let mut f = StartForm::new(
         [
             "site-1".into(),
             "RN".into(),
             "C-01".into(),
             "auditor".into(),
         ],
+        // The default pathway and one more, so the snapshot does not change as templates
+        // are added.
         builtin_pathways()
             .into_iter()
+            .filter(|p| p.id == DEFAULT_PATHWAY || p.id == "ed-triage")
             .map(|p| (p.id, p.name))
             .collect(),
         0,
-    )
+    );
+    f.pathway = f
+        .pathways
+        .iter()
+        .position(|(id, _)| id == DEFAULT_PATHWAY)
+        .unwrap();
+    f
 }
 
 #[test]
