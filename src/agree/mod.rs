@@ -1008,7 +1008,7 @@ impl<'s> Pair<'s> {
         };
         lonely(&self.a, &self.b, steps_a, paired_a, StepIssueKind::OnlyA);
         lonely(&self.b, &self.a, steps_b, paired_b, StepIssueKind::OnlyB);
-        issues.sort_by(|x, y| x.0.cmp(&y.0));
+        issues.sort_by_key(|x| x.0);
         issues.into_iter().map(|(_, issue)| issue).collect()
     }
 
@@ -1133,3 +1133,6 @@ fn fmt_secs(secs: f64) -> String {
         format!("{secs:.1}")
     }
 }
+
+#[cfg(test)]
+mod tests;
