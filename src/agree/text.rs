@@ -31,8 +31,7 @@ pub(super) fn describe_run(from: &str, to: &str, secs: f64, a: &str, b: &str) ->
             "{who} logged an interruption that {other} did not: agree what counts as an interruption, and log it when it starts"
         )
     } else if a_idle || b_idle {
-        let who = if a_idle { "A" } else { "B" };
-        format!("{who} had the clinician idle: agree when a step ends and when the next begins")
+        "agree when a step ends (idle) and when the next begins".to_string()
     } else {
         "agree which step this is (read the two step definitions together)".to_string()
     };
