@@ -972,10 +972,13 @@ impl<'s> Pair<'s> {
                 ));
             }
         }
+        let a_of_b: HashMap<usize, usize> = pairs.iter().map(|&(i, j, _)| (j, i)).collect();
+        let b_of_a: HashMap<usize, usize> = pairs.iter().map(|&(i, j, _)| (i, j)).collect();
         let mut lonely = |side: &Side,
                           other: &Side,
                           steps: &[usize],
                           paired: &std::collections::HashSet<usize>,
+                          partner_of_other: &HashMap<usize, usize>,
                           kind| {
             let (me, them) = if kind == StepIssueKind::OnlyA {
                 ("A", "B")
@@ -986,28 +989,57 @@ impl<'s> Pair<'s> {
                 let (start, end) = side.step_span(i);
                 let at = start.max(self.window.0);
                 let middle = (start.max(self.window.0) + end.min(self.window.1)) / 2;
-                let meanwhile = other_state(other, middle);
                 let id = side.step_id(i);
-                let active = side.timeline.steps[i].active_ms as f64 / 1000.0;
+                let active = fmt_secs(side.timeline.steps[i].active_ms as f64 / 1000.0);
+                let clock = self.clock(at);
+                // The other's step that covered this one, and the step of mine it is paired
+                // with instead: the other merged two of my steps into one.
+                let merged = other_step_at(other, middle).and_then(|j| {
+                    partner_of_other
+                        .get(&j)
+                        .map(|&mine| (other.step_id(j), side.step_id(mine)))
+                });
+                let text = match merged {
+                    Some((theirs, mine)) => {
+                        let folded = if theirs == id { mine } else { id };
+                        format!(
+                            "at {clock} {me} logged `{id}` ({active} s active); {them}'s `{theirs}` ran over it and over {me}'s `{mine}` (paired with that one): did {them} fold `{folded}` into `{theirs}`? agree whether `{folded}` is a step of its own"
+                        )
+                    }
+                    None => format!(
+                        "at {clock} {me} logged `{id}` ({active} s active) and {them} has no step for it ({them} had {}): did {them} miss it or fold it into another step?",
+                        other_state(other, middle)
+                    ),
+                };
                 issues.push((
                     at,
                     StepIssue {
                         kind,
-                        at: self.clock(at),
+                        at: clock,
                         offset_secs: self.offset_secs(at),
                         a_step: (kind == StepIssueKind::OnlyA).then(|| id.to_string()),
                         b_step: (kind == StepIssueKind::OnlyB).then(|| id.to_string()),
-                        text: format!(
-                            "at {} {me} logged `{id}` ({} s active) and {them} has no step for it ({them} had {meanwhile}): did {them} miss it or fold it into another step?",
-                            self.clock(at),
-                            fmt_secs(active),
-                        ),
+                        text,
                     },
                 ));
             }
         };
-        lonely(&self.a, &self.b, steps_a, paired_a, StepIssueKind::OnlyA);
-        lonely(&self.b, &self.a, steps_b, paired_b, StepIssueKind::OnlyB);
+        lonely(
+            &self.a,
+            &self.b,
+            steps_a,
+            paired_a,
+            &a_of_b,
+            StepIssueKind::OnlyA,
+        );
+        lonely(
+            &self.b,
+            &self.a,
+            steps_b,
+            paired_b,
+            &b_of_a,
+            StepIssueKind::OnlyB,
+        );
         issues.sort_by_key(|x| x.0);
         issues.into_iter().map(|(_, issue)| issue).collect()
     }
@@ -1094,6 +1126,14 @@ impl<'s> Pair<'s> {
 
 fn wall(a: &Side, t: i64) -> DateTime<FixedOffset> {
     a.session.header.started_at + Duration::milliseconds(t)
+}
+
+/// The step a side had open at `t` (A's clock).
+fn other_step_at(side: &Side, t: i64) -> Option<usize> {
+    side.timeline
+        .steps
+        .iter()
+        .position(|s| side.common(s.start_ms) <= t && t < side.common(s.end_ms))
 }
 
 /// What a side had open at `t` (A's clock), in words.

@@ -82,10 +82,15 @@ pub(super) fn advice(g: &Agreement) -> Vec<String> {
         }
         let mut confusions: Vec<_> = confusions.into_iter().collect();
         confusions.sort_by(|x, y| y.1.cmp(&x.1).then(x.0.cmp(&y.0)));
-        if let Some(((a, b), n)) = confusions.first() {
+        if !confusions.is_empty() {
+            let listed: Vec<String> = confusions
+                .iter()
+                .take(3)
+                .map(|((a, b), n)| format!("A's `{a}` was B's `{b}` ({n}x)"))
+                .collect();
             advice.push(format!(
-                "step names: what A called `{a}` B called `{b}` ({n} time{}); read the two step definitions together",
-                if *n == 1 { "" } else { "s" }
+                "step names: {}; read those step definitions together",
+                listed.join(", ")
             ));
         }
         let only: usize = g
