@@ -310,8 +310,7 @@ fn render(script: &Script, spec: &PairSpec, auditor: &Auditor, is_b: bool) -> Se
     let running = script
         .events
         .iter()
-        .filter(|e| e.t <= auditor.starts && matches!(e.kind, EventKind::StepStart { .. }))
-        .next_back();
+        .rfind(|e| e.t <= auditor.starts && matches!(e.kind, EventKind::StepStart { .. }));
     let first_step = logged
         .iter()
         .find(|(_, k)| matches!(k, EventKind::StepStart { .. }))
