@@ -280,8 +280,7 @@ mod tests {
         let mut s = Session::new(SessionHeader {
             format_version: SESSION_FORMAT_VERSION,
             id: "20261125-0918-north-RN-07".into(),
-            started_at: chrono::DateTime::parse_from_rfc3339("2026-11-25T09:18:00+01:00")
-                .unwrap(),
+            started_at: chrono::DateTime::parse_from_rfc3339("2026-11-25T09:18:00+01:00").unwrap(),
             site: "north ward 555-123-4567".into(),
             role: "RN".into(),
             clinician: "RN-07".into(),
@@ -330,7 +329,14 @@ mod tests {
         let original = planted();
         let redacted = redact_session(&original);
         let text = redacted.to_ron();
-        for planted in ["555-123-4567", "00123456", "jane.doe", "1956", "glove", "son called"] {
+        for planted in [
+            "555-123-4567",
+            "00123456",
+            "jane.doe",
+            "1956",
+            "glove",
+            "son called",
+        ] {
             assert!(!text.contains(planted), "{planted} left in {text}");
         }
         assert_eq!(redacted.header.site, "north ward [phone]");
