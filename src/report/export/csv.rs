@@ -343,9 +343,9 @@ mod tests {
                 "0"
             ]
         );
-        // ask-patient: paused 60 s of its span, one workaround.
+        // ask-patient: 75 s span, paused 60 s, 5 s of an EHR alert, one workaround.
         assert_eq!(rows[3][2], "ask-patient");
-        assert_eq!(rows[3][8..11], ["15.000", "0.000", "60.000"]);
+        assert_eq!(rows[3][8..11], ["10.000", "5.000", "60.000"]);
         assert_eq!(rows[3][15], "1");
         // The unplanned step keeps its label, comma and all.
         assert_eq!(
