@@ -375,7 +375,7 @@ impl<W: Write> Xes<'_, W> {
         match value {
             Value::String(s) => self.empty("string", &[("key", key), ("value", s)]),
             Value::Int(i) => self.empty("int", &[("key", key), ("value", &i.to_string())]),
-            Value::Float(f) => self.empty("float", &[("key", key), ("value", &f.to_string())]),
+            Value::Float(f) => self.empty("float", &[("key", key), ("value", &format!("{f:.3}"))]),
             Value::Boolean(b) => self.empty("boolean", &[("key", key), ("value", &b.to_string())]),
             Value::Date(ms) => {
                 let date = self.date(*ms);
