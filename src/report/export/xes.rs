@@ -744,8 +744,8 @@ mod tests {
             .unwrap();
         assert_eq!(get(open_chart, "clicks"), Some("2"));
         assert_eq!(get(open_chart, "screens"), Some("1"));
-        assert_eq!(get(open_chart, "active_secs"), Some("15"));
-        assert_eq!(get(open_chart, "interrupted_secs"), Some("4"));
+        assert_eq!(get(open_chart, "active_secs"), Some("15.000"));
+        assert_eq!(get(open_chart, "interrupted_secs"), Some("4.000"));
     }
 
     #[test]
@@ -763,6 +763,106 @@ mod tests {
         assert!(notes.contains(&"pager, \"urgent\" <bay 4> & co"));
         assert!(notes.contains(&"wrote dose, then\n\"copied\" it"));
         assert!(notes.contains(&"line one\nline two, with comma"));
+    }
+
+    /// Random journals (ties in time, undos, nested and unclosed interruptions, pauses):
+    /// the complete events are the observed steps, each step a start/complete pair, start
+    /// first, and timestamps never decrease.
+    mod random {
+        use super::*;
+        use crate::model::{
+            InterruptionSource, ProblemKind, SESSION_FORMAT_VERSION, SessionHeader, WorkaroundKind,
+        };
+        use proptest::prelude::*;
+
+        fn kind(choice: u8, arg: u8, seq: u64) -> EventKind {
+            let step = |i: u8| format!("s{}", i % 4);
+            match choice % 12 {
+                0..=2 => EventKind::StepStart { step: step(arg) },
+                3 => EventKind::UnplannedStep {
+                    step: format!("u{}", arg % 2),
+                    label: "x, \"y\"".into(),
+                },
+                4 => EventKind::StepEnd,
+                5 => EventKind::InterruptionStart {
+                    source: InterruptionSource::ALL[arg as usize % InterruptionSource::ALL.len()],
+                    note: "n<&>".into(),
+                },
+                6 => EventKind::InterruptionEnd,
+                7 => EventKind::Clicks { delta: 1 },
+                8 => EventKind::Workaround {
+                    kind: WorkaroundKind::CopyPaste,
+                    note: String::new(),
+                },
+                9 => EventKind::SystemProblem {
+                    kind: ProblemKind::Downtime,
+                    note: "d".into(),
+                },
+                10 if seq > 1 => EventKind::Undo {
+                    target: 1 + u64::from(arg) % (seq - 1),
+                },
+                _ => {
+                    if arg.is_multiple_of(2) {
+                        EventKind::Pause
+                    } else {
+                        EventKind::Resume
+                    }
+                }
+            }
+        }
+
+        fn session(steps: &[(u8, u8, u8)]) -> Session {
+            let mut s = crate::report::export::fixture::session();
+            s.header = SessionHeader {
+                format_version: SESSION_FORMAT_VERSION,
+                ..s.header
+            };
+            s.events.clear();
+            let mut at = 0;
+            for (i, (choice, arg, gap)) in steps.iter().enumerate() {
+                let seq = i as u64 + 1;
+                at += u64::from(*gap % 4) * 500; // often 0: ties
+                s.events.push(Event {
+                    seq,
+                    at_ms: at,
+                    kind: kind(*choice, *arg, seq),
+                });
+            }
+            s
+        }
+
+        proptest! {
+            #[test]
+            fn complete_events_are_the_observed_steps(
+                steps in proptest::collection::vec((any::<u8>(), any::<u8>(), any::<u8>()), 0..60)
+            ) {
+                let session = session(&steps);
+                let log = parse(&to_xes_string([&session]));
+                prop_assert_eq!(log.traces.len(), 1);
+                let events = &log.traces[0].1;
+                let mut last = None;
+                let mut open: Vec<String> = Vec::new();
+                let mut completed = Vec::new();
+                for e in events {
+                    let stamp = chrono::DateTime::parse_from_rfc3339(
+                        get(e, "time:timestamp").unwrap()).unwrap();
+                    prop_assert!(last.is_none_or(|l| l <= stamp));
+                    last = Some(stamp);
+                    let instance = get(e, "concept:instance").unwrap().to_string();
+                    match get(e, "lifecycle:transition").unwrap() {
+                        "start" => open.push(instance),
+                        "complete" => {
+                            prop_assert!(open.contains(&instance), "complete before start");
+                            completed.push(get(e, "concept:name").unwrap());
+                        }
+                        _ => {}
+                    }
+                }
+                let timeline = session.timeline();
+                prop_assert_eq!(open.len(), timeline.steps.len());
+                prop_assert_eq!(completed, timeline.observed_steps());
+            }
+        }
     }
 
     #[test]
