@@ -56,16 +56,16 @@ impl Redactor {
             ),
             dates: vec![
                 // 1956-04-03, 1956/4/3
-                re(r"\b\d{4}[\-/.]\d{1,2}[\-/.]\d{1,2}\b"),
+                re(r"\d{4}[\-/.]\d{1,2}[\-/.]\d{1,2}"),
                 // 03/04/1956, 3.4.56, 03-04-1956
-                re(r"\b\d{1,2}[\-/.]\d{1,2}[\-/.]\d{2,4}\b"),
+                re(r"\d{1,2}[\-/.]\d{1,2}[\-/.]\d{2,4}"),
                 // 3 April 1956, 3rd of Apr. 1956, 03-Apr-1956
                 re(&format!(
-                    r"(?i)\b\d{{1,2}}(?:st|nd|rd|th)?[\s\-]+(?:of\s+)?{MONTH},?[\s\-]+\d{{2,4}}\b"
+                    r"(?i)\d{{1,2}}(?:st|nd|rd|th)?[\s\-]+(?:of\s+)?{MONTH},?[\s\-]+\d{{2,4}}"
                 )),
                 // April 3, 1956
                 re(&format!(
-                    r"(?i)\b{MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}\b"
+                    r"(?i){MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}"
                 )),
             ],
             // MRN 00123456, MR# 123, record no. A-12, NHS number 943 476 5919, patient id 77
@@ -78,9 +78,9 @@ impl Redactor {
             // #1234567, # 1234
             hash_id: re(r"#\s?\d{3,}"),
             // A1234567, RX0012345
-            letter_id: re(r"(?i)\b[a-z]{1,3}\d{6,}\b"),
+            letter_id: re(r"(?i)[a-z]{1,3}\d{6,}"),
             // 555-123-4567, +44 20 7946 0958, (555) 123 4567, 00123456
-            number: re(r"(?:\+\d|\(\d|\b\d)[\d \t().\-]*\d\)?"),
+            number: re(r"(?:\+\d|\(\d|\d)[\d \t().\-]*\d\)?"),
         }
     }
 
@@ -273,6 +273,53 @@ mod tests {
                 "{text:?} became {:?}",
                 mask(text)
             );
+        }
+    }
+
+    mod random {
+        use super::*;
+        use proptest::prelude::*;
+
+        /// (planted form, what must never survive the mask)
+        const PLANTED: &[(&str, &str)] = &[
+            ("MRN 00123456", "123456"),
+            ("MRN:00123456", "123456"),
+            ("mrn# 00123456", "123456"),
+            ("#1234567", "1234567"),
+            ("00123456", "123456"),
+            ("A1234567", "1234567"),
+            ("555-123-4567", "4567"),
+            ("555.123.4567", "4567"),
+            ("+44 20 7946 0958", "7946"),
+            ("(555) 123 4567", "4567"),
+            ("+1 (555) 123-4567", "4567"),
+            ("DOB 03/04/1956", "1956"),
+            ("dob: 3.4.1956", "1956"),
+            ("1956-04-03", "1956"),
+            ("3 April 1956", "1956"),
+            ("April 3, 1956", "1956"),
+            ("03-Apr-1956", "1956"),
+            ("jane.doe@example.org", "jane.doe"),
+            ("J_Doe+ward@mail.nhs.net", "J_Doe"),
+        ];
+
+        proptest! {
+            #[test]
+            fn a_planted_identifier_never_survives(
+                prefix in "[a-zA-Z ,.:;()\"'/-]{0,12}",
+                suffix in "[a-zA-Z ,.:;()\"'/-]{0,12}",
+                which in 0..PLANTED.len(),
+            ) {
+                let (form, core) = PLANTED[which];
+                let text = format!("{prefix}{form}{suffix}");
+                let out = mask(&text);
+                prop_assert!(!out.contains(core), "{text:?} -> {out:?}");
+            }
+
+            #[test]
+            fn text_without_digits_or_at_is_kept(text in "[a-zA-Z ,.:;()\"'/#+-]{0,40}") {
+                prop_assert_eq!(mask(&text), Cow::Borrowed(text.as_str()));
+            }
         }
     }
 
