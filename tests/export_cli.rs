@@ -250,3 +250,92 @@ fn csv_table_option_needs_csv_format() {
         .failure()
         .stderr(predicates::str::contains("applies only to --format csv"));
 }
+
+/// Every sample session: the XES export's complete events (read as domain.md section 6
+/// reads XES) are its observed steps, each step a start/complete pair; the CSV tables have
+/// a row per event and per step; the planted record number and phone number of the samples'
+/// notes leave no trace with --redact.
+#[test]
+fn every_sample_session_exports_consistently() {
+    use quick_xml::Reader;
+    use quick_xml::events::Event as Xml;
+    use shadowmap::report::export::{csv, redact_session, xes};
+
+    let mut samples: Vec<PathBuf> = std::fs::read_dir("sample-sessions")
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "ron"))
+        .collect();
+    samples.sort();
+    assert!(samples.len() >= 10);
+    let mut leaked_without_redact = false;
+    for path in &samples {
+        let session = Session::load(path).unwrap();
+        let timeline = session.timeline();
+        let xml = xes::to_xes_string([&session]);
+        // (name, transition, instance) of every event, in file order.
+        let mut events: Vec<[String; 3]> = Vec::new();
+        let mut reader = Reader::from_str(&xml);
+        let mut in_event = false;
+        loop {
+            match reader.read_event().unwrap() {
+                Xml::Start(e) if e.name().as_ref() == "event" => {
+                    in_event = true;
+                    events.push(Default::default());
+                }
+                Xml::End(e) if e.name().as_ref() == "event" => in_event = false,
+                Xml::Empty(e) if in_event => {
+                    let get = |k: &str| {
+                        e.try_get_attribute(k)
+                            .unwrap()
+                            .unwrap()
+                            .normalized_value(quick_xml::XmlVersion::Explicit1_0)
+                            .unwrap()
+                            .into_owned()
+                    };
+                    let slot = match get("key").as_str() {
+                        "concept:name" => 0,
+                        "lifecycle:transition" => 1,
+                        "concept:instance" => 2,
+                        _ => continue,
+                    };
+                    events.last_mut().unwrap()[slot] = get("value");
+                }
+                Xml::Eof => break,
+                _ => {}
+            }
+        }
+        let complete: Vec<&str> = events
+            .iter()
+            .filter(|e| e[1] == "complete")
+            .map(|e| e[0].as_str())
+            .collect();
+        assert_eq!(complete, timeline.observed_steps(), "{}", path.display());
+        let starts = events.iter().filter(|e| e[1] == "start").count();
+        assert_eq!(starts, timeline.steps.len(), "{}", path.display());
+
+        let rows = csv::parse(
+            &String::from_utf8(csv::write_events_csv(Vec::new(), &session).unwrap()).unwrap(),
+        );
+        assert_eq!(rows.len(), 1 + session.events.len());
+        let rows = csv::parse(
+            &String::from_utf8(csv::write_steps_csv(Vec::new(), &session, None).unwrap()).unwrap(),
+        );
+        assert_eq!(rows.len(), 1 + timeline.steps.len());
+
+        let plain = session.to_ron();
+        leaked_without_redact |= plain.contains("00482913");
+        let redacted = redact_session(&session);
+        for text in [
+            redacted.to_ron(),
+            xes::to_xes_string([&redacted]),
+            String::from_utf8(csv::write_events_csv(Vec::new(), &redacted).unwrap()).unwrap(),
+        ] {
+            assert!(!text.contains("00482913") && !text.contains("555-0142"));
+        }
+    }
+    assert!(
+        leaked_without_redact,
+        "a sample plants MRN 00482913 in a note"
+    );
+}
