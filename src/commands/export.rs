@@ -1,38 +1,54 @@
-//! `shadowmap export SESSION --format json|ron [--out FILE]`: a session's full content.
-//!
-//! The small functions here (`load`, `session_json`, `session_ron`, `write_output`) are the
-//! pieces other export formats build on.
+//! `shadowmap export SESSION --format json|ron|xes|csv [--csv events|steps] [--redact]
+//! [--out FILE]`: a session's full content for other tools. `--redact` applies to every
+//! format; a file written with `--out` is created readable by the owner only (0600),
+//! atomically, and never over the session it was made from.
 
+use std::fs::{self, OpenOptions};
 use std::io::Write;
 use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
 
-use color_eyre::eyre::{WrapErr, bail, eyre};
+use color_eyre::Result;
+use color_eyre::eyre::{WrapErr, eyre};
 use serde::Serialize;
-use shadowmap::model::{Event, Session, SessionHeader};
-use shadowmap::store::{DataDir, LoadedSession};
+use shadowmap::model::{Event, Session, SessionHeader, resolve_pathway};
+use shadowmap::report::export::{csv, redact_session, xes};
+use shadowmap::store::DataDir;
 
-use crate::{ExportArgs, ExportFormat};
+use crate::{CsvTable, ExportArgs, ExportFormat};
 
-pub fn run(data_dir: Option<PathBuf>, args: ExportArgs) -> color_eyre::Result<()> {
-    if args.redact {
-        bail!("`--redact` is not available yet");
+pub fn run(data_dir: Option<PathBuf>, args: ExportArgs) -> Result<()> {
+    if args.csv != CsvTable::Events && args.format != ExportFormat::Csv {
+        return Err(eyre!(
+            "--csv {} applies only to --format csv",
+            match args.csv {
+                CsvTable::Events => "events",
+                CsvTable::Steps => "steps",
+            }
+        ));
     }
-    let text = match args.format {
-        ExportFormat::Json => {
-            let loaded = load(data_dir, &args.session)?;
-            session_json(&loaded.session)
-        }
-        ExportFormat::Ron => session_ron(&load(data_dir, &args.session)?.session),
-        ExportFormat::Xes => bail!("`--format xes` is not available yet"),
-        ExportFormat::Csv => bail!("`--format csv` is not available yet"),
+    let (session, source) = load(data_dir, &args.session)?;
+    let session = if args.redact {
+        redact_session(&session)
+    } else {
+        session
     };
-    write_output(args.out.as_deref(), &args.session, &text)
+    let bytes = render(&session, args.format, args.csv)?;
+    match &args.out {
+        Some(path) => write_private(path, &bytes, source.as_deref()),
+        None => {
+            let mut stdout = std::io::stdout().lock();
+            stdout
+                .write_all(&bytes)
+                .and_then(|()| stdout.flush())
+                .wrap_err("writing the export to standard output")
+        }
+    }
 }
 
-/// SESSION: an id in the data folder, or a session file or journal anywhere. Tells on
-/// standard error when the session came from a journal with a damaged tail.
-pub fn load(data_dir: Option<PathBuf>, session: &str) -> color_eyre::Result<LoadedSession> {
+/// The session, and the file it came from when there is one. SESSION is an id in the data
+/// folder, or a session file or journal anywhere; a damaged journal tail is told on stderr.
+fn load(data_dir: Option<PathBuf>, session: &str) -> Result<(Session, Option<PathBuf>)> {
     let path = Path::new(session);
     let loaded = if path.is_file() {
         DataDir::load_path(path)
@@ -43,7 +59,8 @@ pub fn load(data_dir: Option<PathBuf>, session: &str) -> color_eyre::Result<Load
     if let Some(report) = loaded.recovery.as_ref().filter(|r| !r.is_clean()) {
         eprintln!("note: {report}");
     }
-    Ok(loaded)
+    let source = path.is_file().then(|| path.to_path_buf());
+    Ok((loaded.session, source))
 }
 
 /// The JSON form: an object with the header fields and `events`, every event in order (each
@@ -64,41 +81,65 @@ pub fn session_json(session: &Session) -> String {
     text
 }
 
-/// The RON form: exactly the session file.
-pub fn session_ron(session: &Session) -> String {
-    let mut text = session.to_ron();
-    if !text.ends_with('\n') {
-        text.push('\n');
-    }
-    text
+/// The export's bytes in the chosen format.
+pub fn render(session: &Session, format: ExportFormat, table: CsvTable) -> Result<Vec<u8>> {
+    Ok(match format {
+        ExportFormat::Json => session_json(session).into_bytes(),
+        ExportFormat::Ron => session.to_ron().into_bytes(),
+        ExportFormat::Xes => xes::to_xes_string([session]).into_bytes(),
+        ExportFormat::Csv => match table {
+            CsvTable::Events => csv::write_events_csv(Vec::new(), session)?,
+            CsvTable::Steps => {
+                // The labels of planned steps come from the pathway when it is known.
+                let pathway = resolve_pathway(&session.header.pathway_id)
+                    .ok()
+                    .map(|(p, _)| p);
+                csv::write_steps_csv(Vec::new(), session, pathway.as_ref())?
+            }
+        },
+    })
 }
 
-/// Standard output, or `out` (created 0600, as it may hold notes about patients). Refuses to
-/// write over the session it reads.
-pub fn write_output(out: Option<&Path>, source: &str, text: &str) -> color_eyre::Result<()> {
-    let Some(out) = out else {
-        let mut stdout = std::io::stdout().lock();
-        stdout.write_all(text.as_bytes())?;
-        return Ok(stdout.flush()?);
-    };
-    let source = Path::new(source);
-    if source.exists()
-        && let (Ok(a), Ok(b)) = (source.canonicalize(), out.canonicalize())
+/// Writes `bytes` to `path` readable by the owner only: a temporary file beside it (0600),
+/// synced, then renamed over it, so a reader never sees half an export.
+fn write_private(path: &Path, bytes: &[u8], source: Option<&Path>) -> Result<()> {
+    if let Some(source) = source
+        && let (Ok(a), Ok(b)) = (fs::canonicalize(source), fs::canonicalize(path))
         && a == b
     {
         return Err(eyre!(
-            "{}: --out names the session being exported; choose another file",
-            out.display()
+            "--out {} is the session file being exported; choose another file",
+            path.display()
         ));
     }
-    let mut file = std::fs::OpenOptions::new()
-        .write(true)
-        .create(true)
-        .truncate(true)
-        .mode(0o600)
-        .open(out)
-        .wrap_err_with(|| format!("cannot create {}", out.display()))?;
-    file.write_all(text.as_bytes())
-        .and_then(|()| file.sync_data())
-        .wrap_err_with(|| format!("cannot write {}", out.display()))
+    let parent = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let name = path
+        .file_name()
+        .ok_or_else(|| eyre!("--out {} does not name a file", path.display()))?;
+    let tmp = parent.join(format!(
+        ".{}.{}.tmp",
+        name.to_string_lossy(),
+        std::process::id()
+    ));
+    let result = (|| {
+        let mut file = OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(0o600)
+            .open(&tmp)?;
+        file.write_all(bytes)?;
+        file.sync_all()?;
+        fs::rename(&tmp, path)
+    })();
+    if let Err(error) = result {
+        let _ = fs::remove_file(&tmp);
+        return Err(eyre!(error)).wrap_err(format!(
+            "cannot write the export to {} (check that its folder exists and is writable)",
+            path.display()
+        ));
+    }
+    Ok(())
 }
