@@ -1009,7 +1009,12 @@ fn the_key_hint_fits_two_lines_at_80_columns() {
 #[test]
 fn every_mode_draws_at_any_size_without_panicking() {
     let mut keys = mid_step_keys();
-    keys.extend([("i", 100_000), ("4", 100_500), ("i", 130_000), ("1", 130_200)]);
+    keys.extend([
+        ("i", 100_000),
+        ("4", 100_500),
+        ("i", 130_000),
+        ("1", 130_200),
+    ]);
     let base = script(&keys, 142_000);
     let extra: [&[(&str, u64)]; 7] = [
         &[],
