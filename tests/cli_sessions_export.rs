@@ -220,6 +220,10 @@ fn every_format_exports_a_session_of_the_data_folder_by_id() {
     for (args, expected) in [
         (&["export", "done", "--format", "xes"][..], "<trace>"),
         (
+            &["export", "done", "--format", "ron", "--redact"][..],
+            "Session(",
+        ),
+        (
             &["export", "done", "--format", "csv"][..],
             "session,seq,at_ms,",
         ),
