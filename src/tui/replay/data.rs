@@ -105,6 +105,13 @@ impl ReplayData {
         }
     }
 
+    /// The replay with the comparator's view of the session against `pathway`.
+    pub fn compared(session: &Session, pathway: &Pathway) -> ReplayData {
+        let mut data = ReplayData::new(session, Some(pathway));
+        data.comparison_note = Some("the comparator is not in this build yet".into());
+        data
+    }
+
     /// Places the comparator's deviations: at their own time, else at the start of the
     /// observed step they concern; those with neither (a missing step) are listed only.
     pub fn set_deviations(&mut self, deviations: Vec<ReplayDeviation>, fitness: Option<f64>) {

@@ -7,12 +7,14 @@
 pub mod data;
 mod draw;
 pub mod playback;
+mod run;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 pub use data::{Expected, ReplayData, ReplayDeviation};
 pub use draw::draw;
 pub use playback::{Playback, SPEEDS};
+pub use run::{FRAME, run};
 
 use data::{clock, parse_time};
 
