@@ -18,10 +18,18 @@ use super::replay::{pathway_for, replay_data};
 
 pub fn run(data_dir: Option<PathBuf>) -> Result<()> {
     let dir = DataDir::resolve(data_dir)?;
-    let mut state = browse_state(&dir)?;
     let tui = terminal::enter().wrap_err("opening the terminal")?;
     let input = Input::spawn();
-    browse_loop(tui, &input, &dir, &mut state)
+    browse_screen(tui, &input, &dir)?;
+    Ok(())
+}
+
+/// The browser on a terminal already open (the capture start form opens it this way). Returns
+/// the terminal when the user leaves the browser: the same one, or a fresh one when an export
+/// had to step out of the screen.
+pub fn browse_screen(tui: Tui, input: &Input, dir: &DataDir) -> Result<Tui> {
+    let mut state = browse_state(dir)?;
+    browse_loop(tui, input, dir, &mut state)
 }
 
 pub fn row(entry: SessionEntry) -> BrowseRow {
@@ -51,7 +59,7 @@ pub fn browse_state(dir: &DataDir) -> Result<BrowseState> {
     Ok(state)
 }
 
-fn browse_loop(tui: Tui, input: &Input, dir: &DataDir, state: &mut BrowseState) -> Result<()> {
+fn browse_loop(tui: Tui, input: &Input, dir: &DataDir, state: &mut BrowseState) -> Result<Tui> {
     let mut slot = Some(tui);
     loop {
         let tui = match &mut slot {
@@ -63,7 +71,7 @@ fn browse_loop(tui: Tui, input: &Input, dir: &DataDir, state: &mut BrowseState) 
         state.page = (size.height as usize).saturating_sub(8).max(1);
         tui.draw(|frame| draw(state, frame))?;
         let Ok(first) = input.recv() else {
-            return Ok(());
+            return Ok(slot.take().expect("the terminal is open"));
         };
         let batch: Vec<_> = std::iter::once(first).chain(input.drain()).collect();
         for (_, event) in batch {
@@ -78,7 +86,7 @@ fn browse_loop(tui: Tui, input: &Input, dir: &DataDir, state: &mut BrowseState) 
             let Some(action) = action else { continue };
             for effect in update(state, action) {
                 match effect {
-                    Effect::Quit => return Ok(()),
+                    Effect::Quit => return Ok(slot.take().expect("the terminal is open")),
                     Effect::Replay(index) => {
                         let path = state.rows[index].path.clone();
                         match open_replay(&path) {
