@@ -6,7 +6,8 @@ use std::path::PathBuf;
 use color_eyre::Result;
 use color_eyre::eyre::WrapErr;
 use crossterm::event::{Event, KeyCode, KeyModifiers};
-use shadowmap::model::Session;
+use shadowmap::compare::{Comparison, compare_session};
+use shadowmap::model::{Pathway, Session};
 use shadowmap::store::{DataDir, SessionEntry};
 use shadowmap::tui::browse::{
     Action, BrowseRow, BrowseState, Effect, ExportFormat, draw, key_to_action, update,
@@ -132,12 +133,48 @@ fn open_replay(path: &std::path::Path) -> Result<ReplayState> {
 fn compare_text(path: &std::path::Path) -> Result<String> {
     let session = load(path)?;
     Ok(match pathway_for(&session, None)? {
-        Ok(pathway) => format!(
-            "{} against {} v{}: the comparator is not in this build yet",
-            session.header.id, pathway.id, pathway.version
-        ),
+        Ok(pathway) => comparison_text(&compare_session(&session, &pathway), &pathway),
         Err(note) => note,
     })
+}
+
+pub fn comparison_text(comparison: &Comparison, pathway: &Pathway) -> String {
+    let mut text = format!(
+        "{} against {} v{}\nfitness {:.3}  cost {} of worst {}  observed steps {}\n\n",
+        comparison.case_id,
+        pathway.id,
+        pathway.version,
+        comparison.fitness,
+        comparison.cost,
+        comparison.worst_cost,
+        comparison.n_steps
+    );
+    if comparison.deviations.is_empty() {
+        text.push_str("No deviation.\n");
+    } else {
+        text.push_str(&format!("Deviations ({}):\n", comparison.deviations.len()));
+        for deviation in &comparison.deviations {
+            let kind = serde_json::to_value(&deviation.kind)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_string))
+                .unwrap_or_default();
+            text.push_str(&format!("  {kind:<13} {}\n", deviation.text));
+        }
+    }
+    text.push_str("\nSteps (active s / expected s, clicks / expected):\n");
+    for f in &comparison.frictions {
+        text.push_str(&format!(
+            "  {:<24} {:>6.0}/{:<5} {:>4}/{:<4}{}{}\n",
+            f.step,
+            f.active_secs,
+            f.expected_secs,
+            f.clicks,
+            f.expected_clicks,
+            if f.over_time { " over-time" } else { "" },
+            if f.over_clicks { " over-clicks" } else { "" },
+        ));
+    }
+    text
 }
 
 /// Writes `<id>.<ext>` in the current folder through `shadowmap export`; never over a file
@@ -160,6 +197,7 @@ fn export(dir: &DataDir, row: &BrowseRow, format: ExportFormat) -> String {
         },
         redact: false,
         out: Some(out.clone()),
+        csv: crate::CsvTable::Events,
     };
     match super::export::run(Some(dir.root().to_path_buf()), args) {
         Ok(()) => format!(

@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 
 use color_eyre::Result;
 use color_eyre::eyre::{WrapErr, eyre};
+use shadowmap::compare::load_pathway;
 use shadowmap::model::{Pathway, Session, resolve_pathway};
 use shadowmap::store::DataDir;
 use shadowmap::tui::replay::{ReplayData, ReplayState};
@@ -40,7 +41,7 @@ pub fn load_session(data_dir: Option<PathBuf>, session: &str) -> Result<Session>
 /// comparison and says why).
 pub fn pathway_for(session: &Session, explicit: Option<&str>) -> Result<Result<Pathway, String>> {
     if let Some(pathway) = explicit {
-        let (pathway, _) = resolve_pathway(pathway).map_err(|e| eyre!("{e}"))?;
+        let pathway = load_pathway(pathway).map_err(|e| eyre!("{e}"))?;
         return Ok(Ok(pathway));
     }
     let id = &session.header.pathway_id;

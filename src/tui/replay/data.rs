@@ -2,6 +2,7 @@
 //! derived timeline, what the pathway expects of each observed step, and the comparator's
 //! deviations placed in time. Read-only afterwards; the playback state moves over it.
 
+use crate::compare::{Comparison, compare_session};
 use crate::model::timeline::{InterruptionSpan, StepSpan};
 use crate::model::{Event, EventKind, Pathway, Session, SessionHeader, Timeline, derive_timeline};
 
@@ -108,8 +109,28 @@ impl ReplayData {
     /// The replay with the comparator's view of the session against `pathway`.
     pub fn compared(session: &Session, pathway: &Pathway) -> ReplayData {
         let mut data = ReplayData::new(session, Some(pathway));
-        data.comparison_note = Some("the comparator is not in this build yet".into());
+        data.set_comparison(&compare_session(session, pathway));
         data
+    }
+
+    /// Takes the comparator's deviations and fitness.
+    pub fn set_comparison(&mut self, comparison: &Comparison) {
+        let deviations = comparison
+            .deviations
+            .iter()
+            .map(|d| ReplayDeviation {
+                // The comparator's snake_case name, as its JSON output has it.
+                kind: serde_json::to_value(&d.kind)
+                    .ok()
+                    .and_then(|v| v.as_str().map(str::to_string))
+                    .unwrap_or_else(|| format!("{:?}", d.kind)),
+                step: d.step.clone(),
+                text: d.text.clone(),
+                observed: d.observed,
+                at_ms: d.at_ms,
+            })
+            .collect();
+        self.set_deviations(deviations, Some(comparison.fitness));
     }
 
     /// Places the comparator's deviations: at their own time, else at the start of the

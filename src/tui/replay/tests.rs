@@ -316,3 +316,37 @@ mod snapshots {
         }
     }
 }
+
+mod sample {
+    use std::path::Path;
+
+    use ratatui::Terminal;
+    use ratatui::backend::TestBackend;
+
+    use super::*;
+    use crate::model::{Session, resolve_pathway};
+
+    fn sample_state(id: &str) -> ReplayState {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("sample-sessions")
+            .join(format!("{id}.ron"));
+        let session = Session::load(&path).unwrap();
+        let (pathway, _) = resolve_pathway(&session.header.pathway_id).unwrap();
+        ReplayState::new(ReplayData::compared(&session, &pathway))
+    }
+
+    #[test]
+    fn a_sample_session_on_its_first_deviation_at_80x24() {
+        let mut s = sample_state("20261116-0912-north-RN-07");
+        assert!(!s.data.deviations.is_empty());
+        let first = s.data.deviation_times[0];
+        update(&mut s, Action::NextDeviation, 0);
+        assert_eq!(s.position_ms(), first.0.max(s.position_ms()));
+        let deviation = &s.data.deviations[s.current_deviation().unwrap()];
+        let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
+        terminal.draw(|frame| draw(&s, frame)).unwrap();
+        let text = terminal.backend().to_string();
+        assert!(text.contains(&deviation.kind), "{text}");
+        insta::assert_snapshot!(text);
+    }
+}
