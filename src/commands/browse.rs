@@ -154,10 +154,7 @@ pub fn comparison_text(comparison: &Comparison, pathway: &Pathway) -> String {
     } else {
         text.push_str(&format!("Deviations ({}):\n", comparison.deviations.len()));
         for deviation in &comparison.deviations {
-            let kind = serde_json::to_value(&deviation.kind)
-                .ok()
-                .and_then(|v| v.as_str().map(str::to_string))
-                .unwrap_or_default();
+            let kind = deviation.kind.name();
             text.push_str(&format!("  {kind:<13} {}\n", deviation.text));
         }
     }

@@ -119,11 +119,7 @@ impl ReplayData {
             .deviations
             .iter()
             .map(|d| ReplayDeviation {
-                // The comparator's snake_case name, as its JSON output has it.
-                kind: serde_json::to_value(&d.kind)
-                    .ok()
-                    .and_then(|v| v.as_str().map(str::to_string))
-                    .unwrap_or_else(|| format!("{:?}", d.kind)),
+                kind: d.kind.name().to_string(),
                 step: d.step.clone(),
                 text: d.text.clone(),
                 observed: d.observed,
