@@ -12,10 +12,9 @@ use shadowmap::store::{DataDir, SessionEntry};
 use shadowmap::tui::browse::{
     Action, BrowseRow, BrowseState, Effect, ExportFormat, draw, key_to_action, update,
 };
-use shadowmap::tui::replay::ReplayState;
 use shadowmap::tui::terminal::{self, Input, Tui};
 
-use super::replay::{pathway_for, replay_data};
+use super::replay::{pathway_for, show};
 
 pub fn run(data_dir: Option<PathBuf>) -> Result<()> {
     let dir = DataDir::resolve(data_dir)?;
@@ -90,10 +89,11 @@ fn browse_loop(tui: Tui, input: &Input, dir: &DataDir, state: &mut BrowseState) 
                     Effect::Quit => return Ok(slot.take().expect("the terminal is open")),
                     Effect::Replay(index) => {
                         let path = state.rows[index].path.clone();
-                        match open_replay(&path) {
-                            Ok(mut replay) => {
-                                shadowmap::tui::replay::run(tui, input, &mut replay)?;
-                            }
+                        match load(&path).and_then(|session| {
+                            let pathway = pathway_for(&session, None)?;
+                            Ok((session, pathway))
+                        }) {
+                            Ok((session, pathway)) => show(tui, input, &session, pathway)?,
                             Err(error) => state.show_panel("Cannot replay", &format!("{error:?}")),
                         }
                     }
@@ -122,11 +122,6 @@ fn load(path: &std::path::Path) -> Result<Session> {
     Ok(DataDir::load_path(path)
         .wrap_err_with(|| format!("loading session {}", path.display()))?
         .session)
-}
-
-fn open_replay(path: &std::path::Path) -> Result<ReplayState> {
-    let session = load(path)?;
-    Ok(ReplayState::new(replay_data(&session, None)?))
 }
 
 /// The comparator's view of one session, as text for the panel.
