@@ -246,6 +246,28 @@ fn browse_filters_and_opens_a_replay() {
     screen.wait_text("|| PAUSE");
     screen.keys("q");
     screen.wait_text("Filter: site:lake role:MD");
+    let selected = text
+        .lines()
+        .find(|l| l.starts_with('>'))
+        .and_then(|l| l.split_whitespace().nth(3))
+        .expect("a selected row with its id")
+        .to_string();
+
+    // The comparator's text in a panel, then closed.
+    screen.keys("c");
+    screen.wait_text(&format!("Compare {selected}"));
+    screen.wait_text("fitness");
+    screen.keys("x");
+    screen.wait_text("Enter replay");
+
+    // Export as JSON: written in the current folder, said on the status line.
+    screen.keys("ej");
+    screen.wait_text(&format!("wrote {selected}.json"));
+    let exported = std::fs::read_to_string(temp.path().join(format!("{selected}.json"))).unwrap();
+    assert!(
+        exported.contains(&format!("\"id\": \"{selected}\"")),
+        "{exported}"
+    );
     screen.keys("q");
     assert!(screen.wait_exit());
     for (path, bytes) in copied {
