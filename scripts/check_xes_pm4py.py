@@ -82,7 +82,7 @@ def main():
     failures = 0
     rows = []
     for session in a.sessions:
-        header = json.loads(run([a.shadowmap, "export", session, "--format", "json"]))["header"]
+        header = json.loads(run([a.shadowmap, "export", session, "--format", "json"]))
         sid, pid = header["id"], header["pathway_id"]
         if pid not in pathways:
             path = os.path.join(a.out, f"{pid}.pathway.json")

@@ -215,14 +215,32 @@ fn export_of_a_malformed_file_names_line_and_column_and_leaves_it_alone() {
 }
 
 #[test]
-fn every_format_works_on_an_id_from_the_data_folder() {
+fn every_format_exports_a_session_of_the_data_folder_by_id() {
     let (tmp, _) = data_folder();
-    for format in ["xes", "csv", "json", "ron"] {
+    for (args, expected) in [
+        (&["export", "done", "--format", "xes"][..], "<trace>"),
+        (
+            &["export", "done", "--format", "ron", "--redact"][..],
+            "Session(",
+        ),
+        (
+            &["export", "done", "--format", "csv"][..],
+            "session,seq,at_ms,",
+        ),
+        (
+            &["export", "done", "--format", "csv", "--csv", "steps"][..],
+            "session,occurrence,step,",
+        ),
+        (
+            &["export", "done", "--format", "json", "--redact"][..],
+            "\"events\"",
+        ),
+    ] {
         shadowmap(tmp.path())
-            .args(["export", "done", "--format", format, "--redact"])
+            .args(args)
             .assert()
             .success()
-            .stdout(predicate::str::is_empty().not());
+            .stdout(predicate::str::contains(expected));
     }
 }
 
