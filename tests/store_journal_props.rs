@@ -44,7 +44,7 @@ proptest! {
         let kept = complete_before(&ends, cut);
         prop_assert_eq!(&scan.events, &events(kept));
         prop_assert_eq!(scan.header.is_some(), cut >= ends[0]);
-        // A file cut right after the magic holds no record yet: nothing is damaged.
+        // Nothing to drop: empty, the magic alone, or whole records.
         let at_boundary = cut == 0 || cut == MAGIC.len() || ends.contains(&cut);
         prop_assert_eq!(scan.damage.is_none(), at_boundary);
         if let Some(d) = &scan.damage {
