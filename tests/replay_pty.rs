@@ -274,3 +274,51 @@ fn browse_filters_and_opens_a_replay() {
         assert_eq!(std::fs::read(&path).unwrap(), bytes, "{}", path.display());
     }
 }
+
+#[test]
+fn replay_of_a_torn_journal_shows_what_recovery_kept_and_leaves_the_journal_alone() {
+    let temp = tempfile::tempdir().unwrap();
+    let journal = temp.path().join("20261125-1402-east-RN-12.journal");
+    std::fs::copy(
+        sample_dir().join("recovery/20261125-1402-east-RN-12.journal"),
+        &journal,
+    )
+    .unwrap();
+    let before_bytes = std::fs::read(&journal).unwrap();
+    let before_mtime = std::fs::metadata(&journal).unwrap().modified().unwrap();
+    let mut screen = Screen::spawn(
+        &[
+            "--data-dir",
+            temp.path().join("data").to_str().unwrap(),
+            "replay",
+            journal.to_str().unwrap(),
+        ],
+        temp.path(),
+    );
+    let text = screen.wait_text("|| PAUSE");
+    assert!(text.contains("20261125-1402-east-RN-12"), "{text}");
+    // To the end: the last whole event recovery kept is under the playhead.
+    let recovered = shadowmap::store::DataDir::load_path(&journal)
+        .unwrap()
+        .session;
+    let timeline = recovered.timeline();
+    let end = timeline.end_ms;
+    let last = timeline.effective(&recovered.events).last().unwrap();
+    screen.keys("\x1b[F");
+    screen.wait_text(&format!("{} / {}", clock(end), clock(end)));
+    screen.wait_text(&format!("#{} at {}", last.seq, clock(last.at_ms)));
+    screen.keys("q");
+    assert!(screen.wait_exit());
+    assert_eq!(std::fs::read(&journal).unwrap(), before_bytes);
+    assert_eq!(
+        std::fs::metadata(&journal).unwrap().modified().unwrap(),
+        before_mtime
+    );
+    // No lock or snapshot was left beside it.
+    let names: Vec<String> = std::fs::read_dir(temp.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n != "data")
+        .collect();
+    assert_eq!(names, ["20261125-1402-east-RN-12.journal"]);
+}

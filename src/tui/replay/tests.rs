@@ -350,3 +350,26 @@ mod sample {
         insta::assert_snapshot!(text);
     }
 }
+
+#[test]
+fn an_empty_session_replays_without_panicking() {
+    let session = crate::model::Session::new(testdata::header("empty"));
+    let mut s = ReplayState::new(ReplayData::new(&session, None));
+    for action in [
+        Action::TogglePlay,
+        Action::Tick,
+        Action::NextEvent,
+        Action::PreviousDeviation,
+        Action::ZoomIn,
+        Action::End,
+    ] {
+        update(&mut s, action, 1_000);
+    }
+    assert_eq!(s.position_ms(), 0);
+    assert!(!s.playback.playing);
+    let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(80, 24)).unwrap();
+    terminal.draw(|frame| draw(&s, frame)).unwrap();
+    let text = terminal.backend().to_string();
+    assert!(text.contains("(before the first event)"), "{text}");
+    assert!(text.contains("no pathway"), "{text}");
+}
