@@ -514,10 +514,29 @@ fn draw_panel(state: &ReplayState, frame: &mut Frame, area: Rect) {
             )));
             lines.push(Line::from(deviation.text.clone()));
         }
-        None => lines.push(Line::from(match &data.comparison_note {
-            Some(note) => note.clone(),
-            None => "none here".into(),
-        })),
+        None => match &data.comparison_note {
+            Some(note) => lines.push(Line::from(note.clone())),
+            None if data.deviations.is_empty() => lines.push(Line::from("none in this session")),
+            None => {
+                let placed = data.deviation_times.len();
+                lines.push(Line::from(format!(
+                    "none here; {placed} on the timeline (d/D)"
+                )));
+                // Deviations with no place in time: steps the pathway expected and nobody did.
+                for deviation in data
+                    .deviations
+                    .iter()
+                    .filter(|d| data.deviation_ms(d).is_none())
+                {
+                    lines.push(Line::from(format!(
+                        "{} {} {}",
+                        deviation.letter(),
+                        deviation.kind,
+                        deviation.step
+                    )));
+                }
+            }
+        },
     }
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
 }
