@@ -222,11 +222,14 @@ fn browse_filters_and_opens_a_replay() {
         }
     }
     let total = copied.len();
+    // A damaged file is not listed; the status line says so.
+    std::fs::write(sessions.join("broken.ron"), "Session(header: oops").unwrap();
     let mut screen = Screen::spawn(
         &["--data-dir", data_dir.to_str().unwrap(), "browse"],
         temp.path(),
     );
     screen.wait_text(&format!("({total} of {total} shown)"));
+    screen.wait_text("1 file(s) could not be read; first:");
     screen.keys("/site:lake role:MD\r");
     let text = screen.wait_for("the filter to apply", |t| {
         t.contains("Filter: site:lake role:MD") && !t.contains(&format!("({total} of"))

@@ -94,14 +94,14 @@ fn browse_loop(tui: Tui, input: &Input, dir: &DataDir, state: &mut BrowseState) 
                             Ok((session, pathway))
                         }) {
                             Ok((session, pathway)) => show(tui, input, &session, pathway)?,
-                            Err(error) => state.show_panel("Cannot replay", &format!("{error:?}")),
+                            Err(error) => state.show_panel("Cannot replay", &plain(&error)),
                         }
                     }
                     Effect::Compare(index) => {
                         let row = &state.rows[index];
                         let text = match compare_text(&row.path) {
                             Ok(text) => text,
-                            Err(error) => format!("{error:?}"),
+                            Err(error) => plain(&error),
                         };
                         state.show_panel(format!("Compare {}", row.id), &text);
                     }
@@ -116,6 +116,16 @@ fn browse_loop(tui: Tui, input: &Input, dir: &DataDir, state: &mut BrowseState) 
             state.status = export(dir, &state.rows[index], format);
         }
     }
+}
+
+/// An error and its causes as plain lines (the report's Debug form carries colours and a
+/// backtrace section, which a panel cannot show).
+fn plain(error: &color_eyre::Report) -> String {
+    let mut text = error.to_string();
+    for cause in error.chain().skip(1) {
+        text.push_str(&format!("\n  caused by: {cause}"));
+    }
+    text
 }
 
 fn load(path: &std::path::Path) -> Result<Session> {
