@@ -327,3 +327,31 @@ pub fn parse_time(text: &str, current_ms: u64) -> Option<u64> {
         _ => ms,
     })
 }
+
+/// Parses a wall-clock time `@HH:MM` or `@HH:MM:SS` as an offset from the session start
+/// `start` (the next such moment at or after it, so a night shift crosses midnight).
+pub fn parse_wall_time(text: &str, start: chrono::DateTime<chrono::FixedOffset>) -> Option<u64> {
+    use chrono::Timelike;
+    let text = text.trim().strip_prefix('@')?;
+    let parts: Vec<&str> = text.split(':').collect();
+    if !(2..=3).contains(&parts.len())
+        || parts
+            .iter()
+            .any(|p| p.is_empty() || p.len() > 2 || !p.chars().all(|c| c.is_ascii_digit()))
+    {
+        return None;
+    }
+    let numbers: Vec<u64> = parts
+        .iter()
+        .map(|p| p.parse().ok())
+        .collect::<Option<_>>()?;
+    let (h, m, s) = (numbers[0], numbers[1], numbers.get(2).copied().unwrap_or(0));
+    if h > 23 || m > 59 || s > 59 {
+        return None;
+    }
+    const DAY_MS: u64 = 86_400_000;
+    let wanted = (h * 3600 + m * 60 + s) * 1000;
+    let begun = u64::from(start.num_seconds_from_midnight()) * 1000
+        + u64::from(start.nanosecond() / 1_000_000);
+    Some((wanted + DAY_MS - begun) % DAY_MS)
+}

@@ -87,7 +87,7 @@ fn status_line(state: &ReplayState) -> Line<'static> {
 fn footer_line(state: &ReplayState) -> Line<'static> {
     match &state.mode {
         Mode::GoTo(text) => {
-            let mut line = format!("Go to (4:12 1:02:03 +30 -1:00): {text}_  Enter go  Esc back");
+            let mut line = format!("Go to (4:12 +30 -1:00 @09:22): {text}_  Enter go  Esc back");
             if !state.status.is_empty() {
                 line = format!("{}  {line}", state.status);
             }
@@ -552,7 +552,7 @@ fn draw_help(frame: &mut Frame, area: Rect) {
         ("d D  Tab", "next / previous deviation"),
         ("+ -  z Z", "zoom in / out"),
         ("0", "whole session"),
-        ("g t", "go to a time: 4:12 +30 -1:00"),
+        ("g t", "go to: 4:12 +30 -1:00, @09:22 wall clock"),
         ("?", "this help"),
         ("q Esc", "quit replay"),
         ("", ""),

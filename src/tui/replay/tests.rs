@@ -239,6 +239,26 @@ fn typed_times_parse() {
     assert_eq!(data::parse_time("1:75", 0), None);
     assert_eq!(data::parse_time("", 0), None);
     assert_eq!(data::parse_time("1::2", 0), None);
+    let start = chrono::DateTime::parse_from_rfc3339("2026-11-25T22:30:15+01:00").unwrap();
+    assert_eq!(data::parse_wall_time("@22:31", start), Some(45_000));
+    assert_eq!(data::parse_wall_time("@22:30:15", start), Some(0));
+    // After midnight on a night shift.
+    assert_eq!(data::parse_wall_time("@00:30", start), Some(7_185_000));
+    assert_eq!(data::parse_wall_time("@24:00", start), None);
+    assert_eq!(data::parse_wall_time("22:31", start), None);
+    assert_eq!(data::parse_wall_time("@2231", start), None);
+}
+
+#[test]
+fn go_to_a_wall_clock_time() {
+    let mut s = testdata::state();
+    update(&mut s, Action::GoTo, 0);
+    for c in "@09:22:12".chars() {
+        update(&mut s, Action::Type(c), 0);
+    }
+    update(&mut s, Action::Submit, 0);
+    // The session started at 09:18:00.
+    assert_eq!(s.position_ms(), 252_000);
 }
 
 mod snapshots {
@@ -300,10 +320,7 @@ mod snapshots {
         update(&mut s, Action::GoTo, 0);
         update(&mut s, Action::Type('4'), 0);
         let text = screen(&s, 80, 24);
-        assert!(
-            text.contains("Go to (4:12 1:02:03 +30 -1:00): 4_"),
-            "{text}"
-        );
+        assert!(text.contains("Go to (4:12 +30 -1:00 @09:22): 4_"), "{text}");
     }
 
     #[test]
