@@ -106,3 +106,15 @@ fn the_second_pair_needs_its_clock_shift_and_still_disagrees() {
     assert_eq!(g.system_problems.unmatched_a[0].kind, "slow_response");
     assert_eq!(g.system_problems.unmatched_b[0].kind, "downtime");
 }
+
+#[test]
+fn text_report_of_the_second_pair() {
+    let a = load("20261126-1405-south-RN-12-ak");
+    let b = load("20261126-1403-south-RN-12-mt");
+    let options = Options {
+        shift_b_secs: 95.0,
+        ..Options::default()
+    };
+    let g = agree::agree(&a, &b, &options).unwrap();
+    insta::assert_snapshot!(agree::render_text(&g));
+}
