@@ -504,3 +504,53 @@ proptest! {
         let _ = Session::from_ron_str(&text, Path::new("x.ron"));
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(96))]
+
+    /// For any valid pathway with one step's id made equal to an earlier one, `check` points
+    /// at the second `id:` of that text, whatever the labels, ids and escapes hold.
+    #[test]
+    fn a_duplicate_id_is_located_at_its_second_occurrence(
+        pathway in pathway(),
+        pick in any::<(prop::sample::Index, prop::sample::Index)>(),
+    ) {
+        let n = pathway.all_steps().count();
+        prop_assume!(n >= 2);
+        let (a, b) = (pick.0.index(n), pick.1.index(n));
+        prop_assume!(a != b);
+        let (first, second) = (a.min(b), a.max(b));
+        let id = pathway.all_steps().nth(first).unwrap().id.clone();
+        prop_assume!(pathway.id != id);
+        let mut broken = pathway.clone();
+        let mut k = 0;
+        for element in &mut broken.steps {
+            let steps: Vec<&mut Step> = match element {
+                Element::Step(step) => vec![step],
+                Element::AnyOrder(group) => group.steps.iter_mut().collect(),
+            };
+            for step in steps {
+                if k == second {
+                    step.id = id.clone();
+                }
+                k += 1;
+            }
+        }
+        let text = broken.to_ron();
+        let e = Pathway::from_ron_str(&text, Path::new("p.ron")).unwrap_err();
+        prop_assert_eq!(&e.message, &format!("duplicate id `{id}`"));
+        let written = format!("id: {}", ron::to_string(&id).unwrap());
+        let places: Vec<usize> = text.match_indices(&written).map(|(i, _)| i).collect();
+        prop_assert_eq!(places.len(), 2, "{}", text);
+        let offset = places[1] + "id: ".len();
+        let line = text[..offset].matches('\n').count() + 1;
+        let column = text[..offset].rsplit('\n').next().unwrap().chars().count() + 1;
+        prop_assert_eq!(
+            e.location,
+            Some(shadowmap::model::Location { line, column }),
+            "{}\n{}",
+            e,
+            text
+        );
+    }
+}

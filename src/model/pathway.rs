@@ -93,7 +93,8 @@ fn is_false(value: &bool) -> bool {
 
 /// `Step(id: ...)` rather than `Step((id: ...))`: the form domain.md fixes.
 fn ron_options() -> ron::Options {
-    ron::Options::default().with_default_extension(Extensions::UNWRAP_VARIANT_NEWTYPES)
+    ron::Options::default()
+        .with_default_extension(Extensions::UNWRAP_VARIANT_NEWTYPES | Extensions::IMPLICIT_SOME)
 }
 
 /// A `name: value` field of a RON text, found by a light scan that skips strings and
@@ -107,6 +108,29 @@ struct Field {
     location: Location,
     /// The value when it is a plain string.
     value: Option<String>,
+}
+
+/// The character of an escape after its backslash, and how many chars the escape takes:
+/// `n`, `t`, `r`, `0`, `\\`, `"`, `'`, `xHH` and `u{H...}` as RON writes them.
+fn unescape(after: &[(usize, char)]) -> (char, usize) {
+    let hex = |digits: &[(usize, char)]| {
+        let text: String = digits.iter().map(|&(_, c)| c).collect();
+        u32::from_str_radix(&text, 16).ok().and_then(char::from_u32)
+    };
+    match after[0].1 {
+        'n' => ('\n', 1),
+        't' => ('\t', 1),
+        'r' => ('\r', 1),
+        '0' => ('\0', 1),
+        'x' if after.len() >= 3 => hex(&after[1..3]).map_or(('x', 1), |c| (c, 3)),
+        'u' if after.get(1).is_some_and(|&(_, c)| c == '{') => {
+            match after.iter().position(|&(_, c)| c == '}') {
+                Some(close) => hex(&after[2..close]).map_or(('u', 1), |c| (c, close + 1)),
+                None => ('u', 1),
+            }
+        }
+        other => (other, 1),
+    }
 }
 
 fn fields(text: &str) -> Vec<Field> {
@@ -134,14 +158,9 @@ fn fields(text: &str) -> Vec<Field> {
             match chars[j].1 {
                 '"' => return (Some(value), j + 1),
                 '\\' if j + 1 < chars.len() => {
-                    value.push(match chars[j + 1].1 {
-                        'n' => '\n',
-                        't' => '\t',
-                        'r' => '\r',
-                        '0' => '\0',
-                        other => other,
-                    });
-                    j += 2;
+                    let (c, width) = unescape(&chars[j + 1..]);
+                    value.push(c);
+                    j += 1 + width;
                 }
                 c => {
                     value.push(c);

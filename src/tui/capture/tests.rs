@@ -1005,3 +1005,49 @@ fn the_key_hint_fits_two_lines_at_80_columns() {
     assert_eq!(lines.len(), 2, "{texts:?}");
     assert!(texts[1].contains("? help"), "{texts:?}");
 }
+
+#[test]
+fn every_mode_draws_at_any_size_without_panicking() {
+    let mut keys = mid_step_keys();
+    keys.extend([
+        ("i", 100_000),
+        ("4", 100_500),
+        ("i", 130_000),
+        ("1", 130_200),
+    ]);
+    let base = script(&keys, 142_000);
+    let extra: [&[(&str, u64)]; 7] = [
+        &[],
+        &[("?", 150_000)],
+        &[("q", 150_000)],
+        &[("w", 150_000)],
+        &[("n", 150_000), ("a", 150_000)],
+        &[("/", 150_000), ("z", 150_000)],
+        &[("p", 150_000)],
+    ];
+    for more in extra {
+        let mut all = keys.clone();
+        all.extend_from_slice(more);
+        let state = script(&all, 160_000);
+        for (w, h) in [(1, 1), (10, 4), (40, 12), (79, 23), (80, 24), (300, 100)] {
+            render(&state, w, h);
+        }
+    }
+    assert!(!base.events.is_empty());
+    let f = form();
+    let m = ResumeMenu::new(Vec::new());
+    for (w, h) in [(1, 1), (10, 4), (40, 12)] {
+        let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
+        terminal.draw(|frame| f.draw(frame)).unwrap();
+        terminal.draw(|frame| m.draw(frame)).unwrap();
+    }
+}
+
+#[test]
+fn the_readme_key_table_is_the_help_table() {
+    let readme = include_str!("../../../README.md");
+    for (key, what) in keys::KEY_TABLE {
+        let row = format!("| `{key}` | {what} |");
+        assert!(readme.contains(&row), "README lacks the row {row}");
+    }
+}
