@@ -123,7 +123,7 @@ pub fn key_to_action(state: &ReplayState, key: KeyEvent) -> Option<Action> {
                 KeyCode::Right if shift => Action::SeekBy(LONG_SEEK_MS),
                 KeyCode::Left | KeyCode::Char('h') => Action::SeekBy(-SHORT_SEEK_MS),
                 KeyCode::Right | KeyCode::Char('l') => Action::SeekBy(SHORT_SEEK_MS),
-                KeyCode::Down | KeyCode::Char('j') => Action::SeekBy(-LONG_SEEK_MS),
+                KeyCode::Down => Action::SeekBy(-LONG_SEEK_MS),
                 KeyCode::Up => Action::SeekBy(LONG_SEEK_MS),
                 KeyCode::Home => Action::Start,
                 KeyCode::End => Action::End,
