@@ -603,7 +603,17 @@ impl CaptureState {
             },
             _ => EventKind::StepStart { step: id },
         };
-        vec![self.push(at_ms, kind)]
+        let switched: Vec<&'static str> = self
+            .open_interruptions()
+            .iter()
+            .map(|i| i.source.label())
+            .collect();
+        let effect = self.push(at_ms, kind);
+        if !switched.is_empty() {
+            self.status
+                .push_str(&format!(" (task switch from {})", switched.join(" > ")));
+        }
+        vec![effect]
     }
 
     fn add_unplanned(&mut self, at_ms: u64, label: &str) -> Vec<Effect> {

@@ -422,6 +422,10 @@ fn starting_a_step_inside_interruptions_is_one_task_switch_event() {
         to_step: "enter-home-meds".into(),
     };
     assert_eq!(endings, [switch.clone(), switch]);
+    assert_eq!(
+        cap.state.status,
+        "#4 start Enter home medications (task switch from Patient > EHR alert)"
+    );
     assert_eq!(current(&cap).as_deref(), Some("enter-home-meds"));
 }
 
