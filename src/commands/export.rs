@@ -1,33 +1,62 @@
-//! `shadowmap export SESSION --format json|ron [--out FILE]`: a session's full content.
+//! `shadowmap export SESSION --format json|ron|xes|csv [--csv events|steps] [--redact]
+//! [--out FILE]`: a session's full content for other tools. `--redact` applies to every
+//! format; a file written with `--out` is created readable by the owner only (0600),
+//! atomically, and never over the session it was made from.
 //!
 //! The small functions here (`load`, `session_json`, `session_ron`, `write_output`) are the
 //! pieces other export formats build on.
 
+use std::fs::{self, OpenOptions};
 use std::io::Write;
 use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
 
 use color_eyre::eyre::{WrapErr, bail, eyre};
-use serde_json::{Value, json};
-use shadowmap::model::Session;
+use serde::Serialize;
+use shadowmap::model::{Event, Session, SessionHeader, resolve_pathway};
+use shadowmap::report::export::{csv, redact_session, xes};
 use shadowmap::store::{DataDir, LoadedSession};
 
-use crate::{ExportArgs, ExportFormat};
+use crate::{CsvTable, ExportArgs, ExportFormat};
 
 pub fn run(data_dir: Option<PathBuf>, args: ExportArgs) -> color_eyre::Result<()> {
-    if args.redact {
-        bail!("`--redact` is not available yet");
+    if args.csv != CsvTable::Events && args.format != ExportFormat::Csv {
+        bail!("--csv steps applies only to --format csv");
     }
-    let text = match args.format {
-        ExportFormat::Json => {
-            let loaded = load(data_dir, &args.session)?;
-            serde_json::to_string_pretty(&session_json(&loaded.session))? + "\n"
-        }
-        ExportFormat::Ron => session_ron(&load(data_dir, &args.session)?.session),
-        ExportFormat::Xes => bail!("`--format xes` is not available yet"),
-        ExportFormat::Csv => bail!("`--format csv` is not available yet"),
+    let loaded = load(data_dir, &args.session)?;
+    let session = if args.redact {
+        redact_session(&loaded.session)
+    } else {
+        loaded.session
     };
-    write_output(args.out.as_deref(), &args.session, &text)
+    let text = render(&session, args.format, args.csv)?;
+    write_output(args.out.as_deref(), &loaded.path.to_string_lossy(), &text)
+}
+
+/// The export's text in the chosen format.
+pub fn render(
+    session: &Session,
+    format: ExportFormat,
+    table: CsvTable,
+) -> color_eyre::Result<String> {
+    Ok(match format {
+        ExportFormat::Json => session_json(session),
+        ExportFormat::Ron => session_ron(session),
+        ExportFormat::Xes => xes::to_xes_string([session]),
+        ExportFormat::Csv => {
+            let bytes = match table {
+                CsvTable::Events => csv::write_events_csv(Vec::new(), session)?,
+                CsvTable::Steps => {
+                    // The labels of planned steps come from the pathway when it is known.
+                    let pathway = resolve_pathway(&session.header.pathway_id)
+                        .ok()
+                        .map(|(p, _)| p);
+                    csv::write_steps_csv(Vec::new(), session, pathway.as_ref())?
+                }
+            };
+            String::from_utf8(bytes).expect("the CSV writer writes UTF-8")
+        }
+    })
 }
 
 /// SESSION: an id in the data folder, or a session file or journal anywhere. Tells on
@@ -48,15 +77,20 @@ pub fn load(data_dir: Option<PathBuf>, session: &str) -> color_eyre::Result<Load
 
 /// The JSON form: an object with the header fields and `events`, every event in order (each
 /// in the session file's own form: `seq`, `at_ms`, `kind`).
-pub fn session_json(session: &Session) -> Value {
-    let mut object = serde_json::to_value(&session.header).unwrap_or_else(|_| json!({}));
-    if let Value::Object(map) = &mut object {
-        map.insert(
-            "events".into(),
-            serde_json::to_value(&session.events).unwrap_or_else(|_| json!([])),
-        );
+pub fn session_json(session: &Session) -> String {
+    #[derive(Serialize)]
+    struct Export<'a> {
+        #[serde(flatten)]
+        header: &'a SessionHeader,
+        events: &'a [Event],
     }
-    object
+    let export = Export {
+        header: &session.header,
+        events: &session.events,
+    };
+    let mut text = serde_json::to_string_pretty(&export).expect("a session always serializes");
+    text.push('\n');
+    text
 }
 
 /// The RON form: exactly the session file.
@@ -68,7 +102,9 @@ pub fn session_ron(session: &Session) -> String {
     text
 }
 
-/// Standard output, or `out` (created 0600, as it may hold notes about patients). Refuses to
+/// Standard output, or `out`: written to a temporary file beside it (0600, as it may hold
+/// notes about patients), synced, then renamed over it, so a reader never sees half an
+/// export and a file that was readable by others before is owner-only after. Refuses to
 /// write over the session it reads.
 pub fn write_output(out: Option<&Path>, source: &str, text: &str) -> color_eyre::Result<()> {
     let Some(out) = out else {
@@ -86,14 +122,34 @@ pub fn write_output(out: Option<&Path>, source: &str, text: &str) -> color_eyre:
             out.display()
         ));
     }
-    let mut file = std::fs::OpenOptions::new()
-        .write(true)
-        .create(true)
-        .truncate(true)
-        .mode(0o600)
-        .open(out)
-        .wrap_err_with(|| format!("cannot create {}", out.display()))?;
-    file.write_all(text.as_bytes())
-        .and_then(|()| file.sync_data())
-        .wrap_err_with(|| format!("cannot write {}", out.display()))
+    let parent = match out.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let name = out
+        .file_name()
+        .ok_or_else(|| eyre!("{}: --out does not name a file", out.display()))?;
+    let tmp = parent.join(format!(
+        ".{}.{}.tmp",
+        name.to_string_lossy(),
+        std::process::id()
+    ));
+    let written = (|| {
+        let mut file = OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(0o600)
+            .open(&tmp)?;
+        file.write_all(text.as_bytes())?;
+        file.sync_data()?;
+        fs::rename(&tmp, out)
+    })();
+    if let Err(error) = written {
+        let _ = fs::remove_file(&tmp);
+        return Err(eyre!(error)).wrap_err(format!(
+            "cannot write {} (check that its folder exists and is writable)",
+            out.display()
+        ));
+    }
+    Ok(())
 }

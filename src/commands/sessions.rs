@@ -3,7 +3,9 @@
 use std::path::PathBuf;
 
 use color_eyre::eyre::WrapErr;
+use serde::Serialize;
 use serde_json::{Value, json};
+use shadowmap::model::SessionHeader;
 use shadowmap::store::{DataDir, SessionEntry};
 
 use crate::{ListFormat, SessionsArgs};
@@ -18,7 +20,7 @@ pub fn run(data_dir: Option<PathBuf>, args: SessionsArgs) -> color_eyre::Result<
     }
     match args.format {
         ListFormat::Json => {
-            let rows: Vec<Value> = listing.entries.iter().map(entry_json).collect();
+            let rows: Vec<Row> = listing.entries.iter().map(entry_json).collect();
             println!("{}", serde_json::to_string_pretty(&rows)?);
         }
         ListFormat::Text => print!("{}", table(&dir, &listing.entries)),
@@ -38,32 +40,41 @@ pub fn status(entry: &SessionEntry) -> &'static str {
 
 /// One session as JSON: the header fields, then `events`, `finished`, `recovered`, `path`
 /// and, for a session read from its journal, what recovery found.
-pub fn entry_json(entry: &SessionEntry) -> Value {
-    let mut row = serde_json::to_value(&entry.header).unwrap_or_else(|_| json!({}));
-    if let Value::Object(map) = &mut row {
-        map.insert("events".into(), json!(entry.events));
-        map.insert("finished".into(), json!(entry.finished));
-        map.insert("recovered".into(), json!(entry.recovered));
-        map.insert("path".into(), json!(entry.path.display().to_string()));
-        map.insert(
-            "recovery".into(),
-            match &entry.recovery {
-                Some(report) => json!({
-                    "segments": report.segments,
-                    "records_kept": report.records_kept,
-                    "bytes_dropped": report.bytes_dropped,
-                    "damage": report.damage.iter().map(|d| json!({
-                        "path": d.path.display().to_string(),
-                        "offset": d.offset,
-                        "bytes": d.bytes,
-                        "what": d.kind.to_string(),
-                    })).collect::<Vec<_>>(),
-                }),
-                None => Value::Null,
-            },
-        );
+pub fn entry_json(entry: &SessionEntry) -> Row<'_> {
+    let recovery = match &entry.recovery {
+        Some(report) => json!({
+            "segments": report.segments,
+            "records_kept": report.records_kept,
+            "bytes_dropped": report.bytes_dropped,
+            "damage": report.damage.iter().map(|d| json!({
+                "path": d.path.display().to_string(),
+                "offset": d.offset,
+                "bytes": d.bytes,
+                "what": d.kind.to_string(),
+            })).collect::<Vec<_>>(),
+        }),
+        None => Value::Null,
+    };
+    Row {
+        header: &entry.header,
+        events: entry.events,
+        finished: entry.finished,
+        recovered: entry.recovered,
+        path: entry.path.display().to_string(),
+        recovery,
     }
-    row
+}
+
+/// A session in `sessions --format json`, keys in this order.
+#[derive(Serialize)]
+pub struct Row<'a> {
+    #[serde(flatten)]
+    header: &'a SessionHeader,
+    events: usize,
+    finished: bool,
+    recovered: bool,
+    path: String,
+    recovery: Value,
 }
 
 fn table(dir: &DataDir, entries: &[SessionEntry]) -> String {

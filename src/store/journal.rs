@@ -161,6 +161,8 @@ pub fn scan_segment(bytes: &[u8]) -> SegmentScan {
     }
     let mut pos = MAGIC.len();
     let mut last: Option<Seq> = None;
+    // Records are some 60 to 120 bytes.
+    scan.events.reserve(bytes.len() / 96);
     while pos < bytes.len() {
         let rest = &bytes[pos..];
         if rest.len() < FRAME_HEADER {

@@ -476,6 +476,13 @@ impl DataDir {
                 continue;
             }
             report.records_kept += scan.records;
+            let contiguous = session.events.last().map_or(0, |e| e.seq) + 1;
+            if scan.events.first().is_some_and(|e| e.seq == contiguous) {
+                // The usual case: this segment simply continues (its numbers are checked
+                // to follow each other by the scan).
+                session.events.extend(scan.events);
+                continue;
+            }
             for event in scan.events {
                 let last = session.events.last().map_or(0, |e| e.seq);
                 if event.seq <= last {
