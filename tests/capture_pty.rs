@@ -16,7 +16,7 @@ struct Screen {
     child: Box<dyn Child + Send + Sync>,
     writer: Box<dyn Write + Send>,
     parser: Arc<Mutex<vt100::Parser>>,
-    _master: Box<dyn MasterPty + Send>,
+    master: Box<dyn MasterPty + Send>,
 }
 
 impl Screen {
@@ -60,7 +60,7 @@ impl Screen {
             child,
             writer,
             parser,
-            _master: pair.master,
+            master: pair.master,
         }
     }
 
@@ -81,6 +81,21 @@ impl Screen {
             );
             std::thread::sleep(Duration::from_millis(5));
         }
+    }
+
+    fn resize(&self, rows: u16, cols: u16) {
+        self.parser
+            .lock()
+            .unwrap()
+            .set_size(rows.try_into().unwrap(), cols.try_into().unwrap());
+        self.master
+            .resize(PtySize {
+                rows,
+                cols,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .unwrap();
     }
 
     fn send(&mut self, bytes: &str) {
@@ -372,9 +387,21 @@ fn no_arguments_opens_the_start_form_and_enter_starts() {
     s.wait_for("nothing logged yet");
     let id = s.session_id();
     assert!(id.ends_with("-site-1-C-01"), "{id}");
-    // Ctrl-C leaves with everything saved; the session stays unfinished.
     s.send(" ");
     s.wait_for("saved #1");
+    // A resize redraws at the new size: the title's right end moves to column 120.
+    s.resize(30, 120);
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let screen = s.contents();
+        let title = screen.lines().next().unwrap_or_default().to_string();
+        if title.trim_end().chars().count() > 110 && title.contains("saved #1") {
+            break;
+        }
+        assert!(Instant::now() < deadline, "no redraw at 120x30:\n{screen}");
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    // Ctrl-C leaves with everything saved; the session stays unfinished.
     s.send("\x03");
     s.wait_exit();
     let events = export(dir.path(), &id);
