@@ -406,6 +406,40 @@ fn no_arguments_opens_the_start_form_and_enter_starts() {
     s.wait_exit();
     let events = export(dir.path(), &id);
     assert_eq!(events.len(), 1);
-    let s = Screen::spawn(dir.path(), &[]);
+    // Next start: offered; `f` finishes it as it is, then the start form comes.
+    let mut s = Screen::spawn(dir.path(), &[]);
     s.wait_for("unfinished sessions");
+    s.wait_for(&id);
+    s.send("f");
+    s.wait_for("new capture session");
+    s.send("\x1b");
+    s.wait_exit();
+    let finished = export(dir.path(), &id);
+    assert_eq!(finished.len(), 2);
+    assert_eq!(finished[1].kind, EventKind::Finish);
+    assert_eq!(finished[1].at_ms, finished[0].at_ms, "finished as it was");
+    // Nothing is offered any more.
+    let mut s = Screen::spawn(dir.path(), &[]);
+    s.wait_for("new capture session");
+    s.send("\x1b");
+    s.wait_exit();
+}
+
+#[test]
+fn a_bad_pathway_is_told_before_the_screen_opens() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = std::process::Command::new(BIN)
+        .args(["capture", "--pathway", "no-such-pathway", "--data-dir"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("unknown pathway id `no-such-pathway`"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("med-rec-admission"), "{stderr}");
+    // No escape sequences: the terminal was never touched.
+    assert!(!out.stdout.contains(&0x1b), "{:?}", out.stdout);
 }
