@@ -350,7 +350,7 @@ fn sigkill_loses_nothing_shown_as_saved_and_the_session_continues() {
     s.wait_for("unfinished sessions");
     s.wait_for(&id);
     s.send("c");
-    s.wait_for("reopened after a gap");
+    s.wait_for("reopened: gap of");
     s.send("c");
     s.send("q");
     s.send("y");

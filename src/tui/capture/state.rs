@@ -241,6 +241,16 @@ impl CaptureState {
             derived: Derived::default(),
         };
         state.refresh();
+        if let Some(last) = state
+            .events
+            .last()
+            .filter(|e| e.kind == EventKind::Reopened)
+        {
+            state.status = format!(
+                "session continued, {} (counted as a pause, not as work)",
+                state.describe_event(last)
+            );
+        }
         state
     }
 
@@ -548,6 +558,26 @@ impl CaptureState {
         })
     }
 
+    /// One line describing an event of this session: a reopening says how long the gap was.
+    pub fn describe_event(&self, event: &Event) -> String {
+        if matches!(event.kind, EventKind::Reopened) {
+            let before = self
+                .events
+                .iter()
+                .take_while(|e| e.seq < event.seq)
+                .last()
+                .map_or(0, |e| e.at_ms);
+            let gap = event.at_ms.saturating_sub(before) / 1000;
+            let gap = if gap >= 3600 {
+                format!("{}:{:02}:{:02}", gap / 3600, gap / 60 % 60, gap % 60)
+            } else {
+                format!("{}:{:02}", gap / 60, gap % 60)
+            };
+            return format!("reopened: gap of {gap}");
+        }
+        self.describe(&event.kind)
+    }
+
     /// One line describing an event, for the list of last events.
     pub fn describe(&self, kind: &EventKind) -> String {
         match kind {
@@ -620,7 +650,7 @@ impl CaptureState {
         // Offsets never go back, whatever the order keys were read in.
         let at_ms = self.events.last().map_or(at_ms, |e| e.at_ms.max(at_ms));
         let event = Event { seq, at_ms, kind };
-        self.status = format!("#{seq} {}", self.describe(&event.kind));
+        self.status = format!("#{seq} {}", self.describe_event(&event));
         self.events.push(event.clone());
         self.refresh();
         Effect::Append(event)
