@@ -97,7 +97,7 @@ fn kind(choice: u8, arg: u8, seq: u64) -> EventKind {
         10 if seq > 1 => EventKind::Undo {
             target: 1 + u64::from(arg) % (seq - 1),
         },
-        _ if arg % 3 == 0 => EventKind::Pause,
+        _ if arg.is_multiple_of(3) => EventKind::Pause,
         _ if arg % 3 == 1 => EventKind::Resume,
         _ => EventKind::Reopened,
     }
