@@ -159,6 +159,7 @@ fn export(dir: &DataDir, row: &BrowseRow, format: ExportFormat) -> String {
             ExportFormat::Ron => crate::ExportFormat::Ron,
         },
         redact: false,
+        csv: crate::CsvTable::Events,
         out: Some(out.clone()),
         csv: crate::CsvTable::Events,
     };
