@@ -161,7 +161,6 @@ fn export(dir: &DataDir, row: &BrowseRow, format: ExportFormat) -> String {
         redact: false,
         csv: crate::CsvTable::Events,
         out: Some(out.clone()),
-        csv: crate::CsvTable::Events,
     };
     match super::export::run(Some(dir.root().to_path_buf()), args) {
         Ok(()) => format!(
