@@ -201,8 +201,8 @@ fn synthetic(
     let step = |id: &str, r: u64| {
         format!(
             r#"{{"id":"{id}","optional":{},"repeat":{}}}"#,
-            r % 5 == 0,
-            r % 3 == 0
+            r.is_multiple_of(5),
+            r.is_multiple_of(3)
         )
     };
     let mut g = 0;
@@ -236,7 +236,7 @@ fn synthetic(
     let observed = (0..len)
         .map(|i| {
             let r = rng();
-            let id = if r % 10 == 0 {
+            let id = if r.is_multiple_of(10) {
                 format!("x{:02}", r % 7)
             } else {
                 ids[(i * ids.len() / len + (r as usize % 5)) % ids.len()].clone()
