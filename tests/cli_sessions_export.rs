@@ -215,13 +215,49 @@ fn export_of_a_malformed_file_names_line_and_column_and_leaves_it_alone() {
 }
 
 #[test]
-fn every_format_works_on_an_id_from_the_data_folder() {
+fn every_format_exports_a_session_of_the_data_folder_by_id() {
     let (tmp, _) = data_folder();
-    for format in ["xes", "csv", "json", "ron"] {
+    for (args, expected) in [
+        (&["export", "done", "--format", "xes"][..], "<trace>"),
+        (
+            &["export", "done", "--format", "ron", "--redact"][..],
+            "Session(",
+        ),
+        (
+            &["export", "done", "--format", "csv"][..],
+            "session,seq,at_ms,",
+        ),
+        (
+            &["export", "done", "--format", "csv", "--csv", "steps"][..],
+            "session,occurrence,step,",
+        ),
+        (
+            &["export", "done", "--format", "json", "--redact"][..],
+            "\"events\"",
+        ),
+    ] {
         shadowmap(tmp.path())
-            .args(["export", "done", "--format", format, "--redact"])
+            .args(args)
             .assert()
             .success()
-            .stdout(predicate::str::is_empty().not());
+            .stdout(predicate::str::contains(expected));
     }
+}
+
+#[test]
+fn export_of_a_file_that_is_not_a_journal_says_so_and_leaves_it_alone() {
+    let tmp = tempfile::tempdir().unwrap();
+    let bad = tmp.path().join("notes.journal");
+    std::fs::write(&bad, "shopping list\n").unwrap();
+    shadowmap(tmp.path())
+        .args(["export", "--format", "json"])
+        .arg(&bad)
+        .assert()
+        .failure()
+        .code(1)
+        .stderr(
+            predicate::str::contains(format!("{}: not a shadowmap journal", bad.display()))
+                .and(predicate::str::contains("hint:")),
+        );
+    assert_eq!(std::fs::read_to_string(&bad).unwrap(), "shopping list\n");
 }

@@ -115,8 +115,13 @@ fn a_shifted_clock_is_corrected_by_shift_b() {
     let a = session("a", "ak", T0, full_events());
     let b = session("b", "jb", "2026-11-25T08:58:25+01:00", full_events());
     let off = agree(&a, &b, &Options::default()).unwrap();
+    // Unshifted, B spans -95..5 s on A's clock: 5 slices, A in open-chart, B in sign; each
+    // used one label, not the same: kappa 0. The one pair (open-chart, sign): kappa 0.
     assert_eq!(off.window.secs, 5.0);
-    assert!(off.time_slice_kappa < 1.0 || off.window.slices < 100);
+    assert_eq!(off.window.b_offset_secs, -95.0);
+    assert_eq!(off.time_slice_kappa, 0.0);
+    assert_eq!(off.naming_kappa, Some(0.0));
+    assert_eq!(off.verdicts.overall, Verdict::Poor);
     let options = Options {
         shift_b_secs: 95.0,
         ..Options::default()
@@ -125,8 +130,7 @@ fn a_shifted_clock_is_corrected_by_shift_b() {
     assert_all_perfect(&g);
     assert_eq!(g.window.b_offset_secs, 0.0);
     assert_eq!(g.window.start, "2026-11-25T09:00:00+01:00");
-    // Without the shift, 100 s of B end before A's 100 s ... and a larger shift than needed
-    // leaves no common time at all.
+    // A shift far larger than needed leaves no common time at all.
     let options = Options {
         shift_b_secs: 300.0,
         ..Options::default()
@@ -534,4 +538,55 @@ fn a_steady_clock_offset_is_spotted() {
         })
     );
     assert_eq!(g.verdicts.timing_gap_secs, Some(Verdict::Poor));
+}
+
+#[test]
+fn timing_gaps_and_durations_by_hand() {
+    let a = session(
+        "a",
+        "ak",
+        T0,
+        vec![
+            (0.0, start("open-chart")),
+            (20.0, start("ask-patient")),
+            (40.0, start("sign")),
+            (60.0, EventKind::Finish),
+        ],
+    );
+    let b = session(
+        "b",
+        "jb",
+        T0,
+        vec![
+            (0.0, start("open-chart")),
+            (22.0, start("ask-patient")),
+            (50.0, start("sign")),
+            (60.0, EventKind::Finish),
+        ],
+    );
+    let g = agree(&a, &b, &Options::default()).unwrap();
+    // Gaps 0, 2, 10: median 2; p90 at rank 1.8: 2 + 0.8 · 8 = 8.4.
+    let gap = g.timing_gap_secs.unwrap();
+    assert_eq!(gap.median, 2.0);
+    close(gap.p90, 8.4);
+    assert_eq!(g.verdicts.timing_gap_secs, Some(Verdict::Good));
+    // A's durations do not vary (20 20 20), B's do (22 28 10), equal means: ccc 0.
+    assert_eq!(g.duration_ccc, Some(0.0));
+    assert_eq!(g.verdicts.duration_ccc, Some(Verdict::Poor));
+    assert_eq!(g.naming_kappa, Some(1.0));
+    let strict = Options {
+        tolerance_secs: 5.0,
+        ..Options::default()
+    };
+    let g = agree(&a, &b, &strict).unwrap();
+    assert_eq!(g.verdicts.timing_gap_secs, Some(Verdict::Acceptable));
+    assert_eq!(g.step_issues.len(), 1);
+    assert_eq!(g.step_issues[0].kind, StepIssueKind::StartGap);
+    assert!(
+        g.step_issues[0]
+            .text
+            .starts_with("B started `sign` 10 s later (09:00:40 against 09:00:50)"),
+        "{}",
+        g.step_issues[0].text
+    );
 }

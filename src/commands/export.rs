@@ -2,53 +2,66 @@
 //! [--out FILE]`: a session's full content for other tools. `--redact` applies to every
 //! format; a file written with `--out` is created readable by the owner only (0600),
 //! atomically, and never over the session it was made from.
+//!
+//! The small functions here (`load`, `session_json`, `session_ron`, `write_output`) are the
+//! pieces other export formats build on.
 
 use std::fs::{self, OpenOptions};
 use std::io::Write;
 use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
 
-use color_eyre::Result;
-use color_eyre::eyre::{WrapErr, eyre};
+use color_eyre::eyre::{WrapErr, bail, eyre};
 use serde::Serialize;
 use shadowmap::model::{Event, Session, SessionHeader, resolve_pathway};
 use shadowmap::report::export::{csv, redact_session, xes};
-use shadowmap::store::DataDir;
+use shadowmap::store::{DataDir, LoadedSession};
 
 use crate::{CsvTable, ExportArgs, ExportFormat};
 
-pub fn run(data_dir: Option<PathBuf>, args: ExportArgs) -> Result<()> {
+pub fn run(data_dir: Option<PathBuf>, args: ExportArgs) -> color_eyre::Result<()> {
     if args.csv != CsvTable::Events && args.format != ExportFormat::Csv {
-        return Err(eyre!(
-            "--csv {} applies only to --format csv",
-            match args.csv {
-                CsvTable::Events => "events",
-                CsvTable::Steps => "steps",
-            }
-        ));
+        bail!("--csv steps applies only to --format csv");
     }
-    let (session, source) = load(data_dir, &args.session)?;
+    let loaded = load(data_dir, &args.session)?;
     let session = if args.redact {
-        redact_session(&session)
+        redact_session(&loaded.session)
     } else {
-        session
+        loaded.session
     };
-    let bytes = render(&session, args.format, args.csv)?;
-    match &args.out {
-        Some(path) => write_private(path, &bytes, source.as_deref()),
-        None => {
-            let mut stdout = std::io::stdout().lock();
-            stdout
-                .write_all(&bytes)
-                .and_then(|()| stdout.flush())
-                .wrap_err("writing the export to standard output")
-        }
-    }
+    let text = render(&session, args.format, args.csv)?;
+    write_output(args.out.as_deref(), &loaded.path.to_string_lossy(), &text)
 }
 
-/// The session, and the file it came from when there is one. SESSION is an id in the data
-/// folder, or a session file or journal anywhere; a damaged journal tail is told on stderr.
-fn load(data_dir: Option<PathBuf>, session: &str) -> Result<(Session, Option<PathBuf>)> {
+/// The export's text in the chosen format.
+pub fn render(
+    session: &Session,
+    format: ExportFormat,
+    table: CsvTable,
+) -> color_eyre::Result<String> {
+    Ok(match format {
+        ExportFormat::Json => session_json(session),
+        ExportFormat::Ron => session_ron(session),
+        ExportFormat::Xes => xes::to_xes_string([session]),
+        ExportFormat::Csv => {
+            let bytes = match table {
+                CsvTable::Events => csv::write_events_csv(Vec::new(), session)?,
+                CsvTable::Steps => {
+                    // The labels of planned steps come from the pathway when it is known.
+                    let pathway = resolve_pathway(&session.header.pathway_id)
+                        .ok()
+                        .map(|(p, _)| p);
+                    csv::write_steps_csv(Vec::new(), session, pathway.as_ref())?
+                }
+            };
+            String::from_utf8(bytes).expect("the CSV writer writes UTF-8")
+        }
+    })
+}
+
+/// SESSION: an id in the data folder, or a session file or journal anywhere. Tells on
+/// standard error when the session came from a journal with a damaged tail.
+pub fn load(data_dir: Option<PathBuf>, session: &str) -> color_eyre::Result<LoadedSession> {
     let path = Path::new(session);
     let loaded = if path.is_file() {
         DataDir::load_path(path)
@@ -59,8 +72,7 @@ fn load(data_dir: Option<PathBuf>, session: &str) -> Result<(Session, Option<Pat
     if let Some(report) = loaded.recovery.as_ref().filter(|r| !r.is_clean()) {
         eprintln!("note: {report}");
     }
-    let source = path.is_file().then(|| path.to_path_buf());
-    Ok((loaded.session, source))
+    Ok(loaded)
 }
 
 /// The JSON form: an object with the header fields and `events`, every event in order (each
@@ -81,64 +93,62 @@ pub fn session_json(session: &Session) -> String {
     text
 }
 
-/// The export's bytes in the chosen format.
-pub fn render(session: &Session, format: ExportFormat, table: CsvTable) -> Result<Vec<u8>> {
-    Ok(match format {
-        ExportFormat::Json => session_json(session).into_bytes(),
-        ExportFormat::Ron => session.to_ron().into_bytes(),
-        ExportFormat::Xes => xes::to_xes_string([session]).into_bytes(),
-        ExportFormat::Csv => match table {
-            CsvTable::Events => csv::write_events_csv(Vec::new(), session)?,
-            CsvTable::Steps => {
-                // The labels of planned steps come from the pathway when it is known.
-                let pathway = resolve_pathway(&session.header.pathway_id)
-                    .ok()
-                    .map(|(p, _)| p);
-                csv::write_steps_csv(Vec::new(), session, pathway.as_ref())?
-            }
-        },
-    })
+/// The RON form: exactly the session file.
+pub fn session_ron(session: &Session) -> String {
+    let mut text = session.to_ron();
+    if !text.ends_with('\n') {
+        text.push('\n');
+    }
+    text
 }
 
-/// Writes `bytes` to `path` readable by the owner only: a temporary file beside it (0600),
-/// synced, then renamed over it, so a reader never sees half an export.
-fn write_private(path: &Path, bytes: &[u8], source: Option<&Path>) -> Result<()> {
-    if let Some(source) = source
-        && let (Ok(a), Ok(b)) = (fs::canonicalize(source), fs::canonicalize(path))
+/// Standard output, or `out`: written to a temporary file beside it (0600, as it may hold
+/// notes about patients), synced, then renamed over it, so a reader never sees half an
+/// export and a file that was readable by others before is owner-only after. Refuses to
+/// write over the session it reads.
+pub fn write_output(out: Option<&Path>, source: &str, text: &str) -> color_eyre::Result<()> {
+    let Some(out) = out else {
+        let mut stdout = std::io::stdout().lock();
+        stdout.write_all(text.as_bytes())?;
+        return Ok(stdout.flush()?);
+    };
+    let source = Path::new(source);
+    if source.exists()
+        && let (Ok(a), Ok(b)) = (source.canonicalize(), out.canonicalize())
         && a == b
     {
         return Err(eyre!(
-            "--out {} is the session file being exported; choose another file",
-            path.display()
+            "{}: --out names the session being exported; choose another file",
+            out.display()
         ));
     }
-    let parent = match path.parent() {
+    let parent = match out.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
     };
-    let name = path
+    let name = out
         .file_name()
-        .ok_or_else(|| eyre!("--out {} does not name a file", path.display()))?;
+        .ok_or_else(|| eyre!("{}: --out does not name a file", out.display()))?;
     let tmp = parent.join(format!(
         ".{}.{}.tmp",
         name.to_string_lossy(),
         std::process::id()
     ));
-    let result = (|| {
+    let written = (|| {
         let mut file = OpenOptions::new()
             .write(true)
             .create_new(true)
             .mode(0o600)
             .open(&tmp)?;
-        file.write_all(bytes)?;
-        file.sync_all()?;
-        fs::rename(&tmp, path)
+        file.write_all(text.as_bytes())?;
+        file.sync_data()?;
+        fs::rename(&tmp, out)
     })();
-    if let Err(error) = result {
+    if let Err(error) = written {
         let _ = fs::remove_file(&tmp);
         return Err(eyre!(error)).wrap_err(format!(
-            "cannot write the export to {} (check that its folder exists and is writable)",
-            path.display()
+            "cannot write {} (check that its folder exists and is writable)",
+            out.display()
         ));
     }
     Ok(())

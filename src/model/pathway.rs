@@ -93,7 +93,8 @@ fn is_false(value: &bool) -> bool {
 
 /// `Step(id: ...)` rather than `Step((id: ...))`: the form domain.md fixes.
 fn ron_options() -> ron::Options {
-    ron::Options::default().with_default_extension(Extensions::UNWRAP_VARIANT_NEWTYPES)
+    ron::Options::default()
+        .with_default_extension(Extensions::UNWRAP_VARIANT_NEWTYPES | Extensions::IMPLICIT_SOME)
 }
 
 /// A `name: value` field of a RON text, found by a light scan that skips strings and

@@ -131,10 +131,7 @@ pub fn scan_segment(bytes: &[u8]) -> SegmentScan {
     let mut scan = SegmentScan::default();
     let damage = |offset: usize, kind: DamageKind| {
         let rest = &bytes[offset.min(bytes.len())..];
-        let kind = if !rest.is_empty()
-            && rest.iter().all(|&b| b == 0)
-            && !matches!(kind, DamageKind::Torn { .. } if offset == 0)
-        {
+        let kind = if !rest.is_empty() && rest.iter().all(|&b| b == 0) {
             DamageKind::ZeroFilled
         } else {
             kind
@@ -161,6 +158,8 @@ pub fn scan_segment(bytes: &[u8]) -> SegmentScan {
     }
     let mut pos = MAGIC.len();
     let mut last: Option<Seq> = None;
+    // Records are some 60 to 120 bytes.
+    scan.events.reserve(bytes.len() / 96);
     while pos < bytes.len() {
         let rest = &bytes[pos..];
         if rest.len() < FRAME_HEADER {

@@ -476,6 +476,13 @@ impl DataDir {
                 continue;
             }
             report.records_kept += scan.records;
+            let contiguous = session.events.last().map_or(0, |e| e.seq) + 1;
+            if scan.events.first().is_some_and(|e| e.seq == contiguous) {
+                // The usual case: this segment simply continues (its numbers are checked
+                // to follow each other by the scan).
+                session.events.extend(scan.events);
+                continue;
+            }
             for event in scan.events {
                 let last = session.events.last().map_or(0, |e| e.seq);
                 if event.seq <= last {
@@ -497,6 +504,19 @@ impl DataDir {
         }
         let first = segments.first().map(|(_, p)| p.clone()).unwrap_or_default();
         let Some(session) = session else {
+            if report
+                .damage
+                .first()
+                .is_some_and(|d| d.kind == DamageKind::NotAJournal)
+            {
+                return Err(FileError::new(
+                    &first,
+                    None,
+                    "not a shadowmap journal: it does not begin with SHMJRNL1",
+                )
+                .with_hint("give a session file (.ron) or a journal that shadowmap wrote")
+                .into());
+            }
             return Err(StoreError::NoHeader { path: first });
         };
         report.events = session.events.len();

@@ -422,6 +422,10 @@ fn starting_a_step_inside_interruptions_is_one_task_switch_event() {
         to_step: "enter-home-meds".into(),
     };
     assert_eq!(endings, [switch.clone(), switch]);
+    assert_eq!(
+        cap.state.status,
+        "#4 start Enter home medications (task switch from Patient > EHR alert)"
+    );
     assert_eq!(current(&cap).as_deref(), Some("enter-home-meds"));
 }
 
@@ -711,6 +715,10 @@ fn a_continued_session_starts_from_its_saved_events() {
     ];
     let state = CaptureState::new(header(&pathway), pathway, events);
     assert_eq!(state.saved, 2);
+    assert_eq!(
+        state.describe_event(&state.events[1]),
+        "reopened: gap of 1:29"
+    );
     assert_eq!(
         state.step_active_ms(),
         Some(0),
@@ -1004,4 +1012,67 @@ fn the_key_hint_fits_two_lines_at_80_columns() {
     let texts: Vec<String> = lines.iter().map(|l| l.to_string()).collect();
     assert_eq!(lines.len(), 2, "{texts:?}");
     assert!(texts[1].contains("? help"), "{texts:?}");
+}
+
+#[test]
+fn every_mode_draws_at_any_size_without_panicking() {
+    let mut keys = mid_step_keys();
+    keys.extend([
+        ("i", 100_000),
+        ("4", 100_500),
+        ("i", 130_000),
+        ("1", 130_200),
+    ]);
+    let base = script(&keys, 142_000);
+    let extra: [&[(&str, u64)]; 7] = [
+        &[],
+        &[("?", 150_000)],
+        &[("q", 150_000)],
+        &[("w", 150_000)],
+        &[("n", 150_000), ("a", 150_000)],
+        &[("/", 150_000), ("z", 150_000)],
+        &[("p", 150_000)],
+    ];
+    for more in extra {
+        let mut all = keys.clone();
+        all.extend_from_slice(more);
+        let state = script(&all, 160_000);
+        for (w, h) in [(1, 1), (10, 4), (40, 12), (79, 23), (80, 24), (300, 100)] {
+            render(&state, w, h);
+        }
+    }
+    assert!(!base.events.is_empty());
+    let f = form();
+    let m = ResumeMenu::new(Vec::new());
+    for (w, h) in [(1, 1), (10, 4), (40, 12)] {
+        let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
+        terminal.draw(|frame| f.draw(frame)).unwrap();
+        terminal.draw(|frame| m.draw(frame)).unwrap();
+    }
+}
+
+#[test]
+fn the_readme_key_table_is_the_help_table() {
+    let readme = include_str!("../../../README.md");
+    for (key, what) in keys::KEY_TABLE {
+        let row = format!("| `{key}` | {what} |");
+        assert!(readme.contains(&row), "README lacks the row {row}");
+    }
+}
+
+#[test]
+fn snapshot_continued_after_a_gap() {
+    let before = script(&mid_step_keys(), 80_000);
+    let mut events = before.events.clone();
+    events.push(Event {
+        seq: events.len() as u64 + 1,
+        at_ms: 72_000 + 5 * 60_000,
+        kind: EventKind::Reopened,
+    });
+    let pathway = default_pathway();
+    let mut state = CaptureState::new(header(&pathway), pathway, events);
+    state.tick(72_000 + 5 * 60_000 + 4_000);
+    // The gap is not active time: 70 s - 40 s before it (the last event), 4 s after.
+    assert_eq!(state.step_active_ms(), Some(34_000));
+    insta::assert_snapshot!(render(&state, 80, 24).backend());
 }
