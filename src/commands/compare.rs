@@ -105,6 +105,13 @@ fn compare_one_session(
         .clone()
         .unwrap_or_else(|| session.header.pathway_id.clone());
     let pathway = load_pathway(&arg)?;
+    if pathway.id == session.header.pathway_id && pathway.version != session.header.pathway_version
+    {
+        eprintln!(
+            "note: session `{}` was captured against `{}` version {}; comparing with version {}",
+            session.header.id, pathway.id, session.header.pathway_version, pathway.version
+        );
+    }
     if derive_timeline(&session.events).steps.is_empty() {
         return Err(eyre!(
             "session `{}` has no steps (no step was started, or every start was undone): nothing to compare",
