@@ -210,7 +210,17 @@ macro_rules! templates {
 }
 
 /// The templates compiled into the binary, so a laptop without internet has them all.
-pub const TEMPLATES: &[Template] = templates!["med-rec-admission.ron",];
+pub const TEMPLATES: &[Template] = templates![
+    "med-rec-admission.ron",
+    "ed-triage.ron",
+    "cpoe-med-order.ron",
+    "eprescribe-controlled.ron",
+    "lab-result-review.ron",
+    "inpatient-discharge.ron",
+    "shift-handoff.ron",
+    "med-administration.ron",
+    "pharmacist-verification.ron",
+];
 
 /// The pathway capture opens when the auditor names none.
 pub const DEFAULT_PATHWAY: &str = "med-rec-admission";
@@ -307,6 +317,79 @@ mod tests {
         let e = parse(nested).unwrap_err();
         assert!(e.location.is_some());
         assert_eq!(e.location.unwrap().line, 3, "{e}");
+    }
+
+    #[test]
+    fn every_template_parses_validates_and_round_trips() {
+        assert!(TEMPLATES.len() >= 7, "at least 7 built-in templates");
+        let mut ids = HashSet::new();
+        for template in TEMPLATES {
+            let path = Path::new("templates").join(template.file);
+            let p = Pathway::from_ron_str(template.text, &path)
+                .unwrap_or_else(|e| panic!("template {}: {e}", template.file));
+            assert_eq!(format!("{}.ron", p.id), template.file, "file name = id");
+            assert!(ids.insert(p.id.clone()), "duplicate template id {}", p.id);
+            assert!(p.version >= 1, "{}", p.id);
+            assert!(!p.name.is_empty() && !p.description.is_empty(), "{}", p.id);
+            assert!(!p.roles.is_empty(), "{} names its roles", p.id);
+            assert!(
+                p.all_steps().count() >= 4,
+                "{} is a realistic pathway",
+                p.id
+            );
+            for step in p.all_steps() {
+                assert!(step.expected_secs > 0, "{}/{}", p.id, step.id);
+                assert!(!step.label.is_empty(), "{}/{}", p.id, step.id);
+                assert!(
+                    step.expected_clicks > 0 || step.expected_secs >= 120,
+                    "{}/{}: only long talk-only steps have no clicks",
+                    p.id,
+                    step.id
+                );
+                if let Some(policy) = &step.policy {
+                    assert!(policy.len() > 10, "{}/{}", p.id, step.id);
+                }
+            }
+            let written = p.to_ron();
+            assert_eq!(parse(&written).unwrap(), p, "{} round-trips", p.id);
+            assert_eq!(resolve_pathway(&p.id).unwrap().0, p);
+        }
+        assert!(ids.contains(DEFAULT_PATHWAY));
+    }
+
+    #[test]
+    fn templates_use_the_whole_pathway_language() {
+        let all = builtin_pathways();
+        let steps = || all.iter().flat_map(|p| p.all_steps());
+        assert!(steps().any(|s| s.optional && !s.repeat));
+        assert!(steps().any(|s| s.repeat && !s.optional));
+        assert!(steps().any(|s| s.optional && s.repeat));
+        assert!(steps().any(|s| s.expected_screens.is_some()));
+        let groups = all
+            .iter()
+            .flat_map(|p| &p.steps)
+            .filter(|e| matches!(e, Element::AnyOrder(_)))
+            .count();
+        assert!(groups >= 4, "{groups} AnyOrder groups");
+        let policy_steps: Vec<&str> = steps()
+            .filter(|s| s.policy.is_some())
+            .map(|s| s.id.as_str())
+            .collect();
+        assert!(policy_steps.contains(&"pdmp-query"), "{policy_steps:?}");
+        assert!(
+            policy_steps.contains(&"two-factor-sign"),
+            "{policy_steps:?}"
+        );
+        let ed = resolve_pathway("eprescribe-controlled").unwrap().0;
+        assert!(
+            ed.step("pdmp-query")
+                .unwrap()
+                .policy
+                .as_deref()
+                .unwrap()
+                .contains("PDMP")
+        );
+        assert!(all.iter().any(|p| p.tolerance.is_some()));
     }
 
     #[test]

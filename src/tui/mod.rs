@@ -5,3 +5,4 @@ pub mod browse;
 pub mod capture;
 pub mod replay;
 pub mod report;
+pub mod terminal;
