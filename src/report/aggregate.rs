@@ -13,7 +13,7 @@ use crate::model::{Cause, Pathway, ProblemKind, WorkaroundKind};
 
 use super::digest::{DevKind, SessionDigest, problem_index, workaround_index};
 use super::findings::{
-    CellShare, FindingKind, INFRASTRUCTURE_PROBLEMS, INTEGRATION_PROBLEMS,
+    CLICK_SECS, CellShare, FindingKind, INFRASTRUCTURE_PROBLEMS, INTEGRATION_PROBLEMS,
     INTEGRATION_WORKAROUNDS, MIN_AFFECTED, MIN_FRICTION_RATE, MIN_MISSING_RATE, Rule, Spread,
     confidence_label, finding_id, suggest_cause,
 };
@@ -222,16 +222,17 @@ impl PathwayAgg {
                     .iter()
                     .any(|(k, _)| INTEGRATION_WORKAROUNDS.contains(k));
             let excess = s.excess_secs();
-            let mut kinds: Vec<FindingKind> = Vec::new();
+            let mut kinds: Vec<(FindingKind, f64)> = Vec::new();
             if s.over_time {
-                kinds.push(FindingKind::SlowStep);
+                kinds.push((FindingKind::SlowStep, excess));
             }
             if s.over_clicks {
-                kinds.push(FindingKind::ClickBurden);
+                let cost = f64::from(s.excess_clicks()) * CLICK_SECS;
+                kinds.push((FindingKind::ClickBurden, cost));
             }
-            for kind in kinds {
+            for (kind, cost) in kinds {
                 let c = self.candidates.entry((s.step.clone(), kind)).or_default();
-                c.hit(serial, d, excess);
+                c.hit(serial, d, cost);
                 c.co_infrastructure += u32::from(infra);
                 c.co_integration += u32::from(integration);
             }

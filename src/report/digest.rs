@@ -142,6 +142,13 @@ impl StepDigest {
     }
 }
 
+impl StepDigest {
+    /// Clicks beyond the expected clicks (0 when within them).
+    pub fn excess_clicks(&self) -> u32 {
+        self.clicks.saturating_sub(self.expected_clicks)
+    }
+}
+
 /// One session, digested.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SessionDigest {

@@ -20,7 +20,7 @@ pub const MIN_FRICTION_RATE: f64 = 0.20;
 /// Missing steps: the share of sessions that left a mandatory step out.
 pub const MIN_MISSING_RATE: f64 = 0.10;
 /// A site, role or clinician takes part in the spread rules only with this many units.
-pub const MIN_CELL_BASE: u32 = 3;
+pub const MIN_CELL_BASE: u32 = 2;
 /// Design: every site and every role shows the problem in at least this share of units.
 pub const DESIGN_MIN_CELL_RATE: f64 = 0.40;
 /// Training: a site, role or clinician shows the problem in at least this share of units ...
@@ -28,8 +28,11 @@ pub const TRAINING_HIGH_RATE: f64 = 0.40;
 /// ... while another of the same kind does the step as expected (at most this share).
 pub const TRAINING_LOW_RATE: f64 = 0.10;
 /// Slow steps and click burdens: when at least this share of the affected occurrences
-/// carry an infrastructure (or integration) mark, the cause is that.
+/// carry an infrastructure (or integration) mark (more than half), the cause is that.
 pub const CO_MARK_SHARE: f64 = 0.50;
+/// Click burdens cost this many seconds per click over the expected clicks (a click with
+/// its reading and pointing, as time-motion studies of EHR use measure it: 1.5 to 3 s).
+pub const CLICK_SECS: f64 = 2.0;
 /// Confidence grows with the number of sessions behind a finding up to this many.
 pub const CONFIDENT_SESSIONS: u32 = 10;
 
@@ -333,7 +336,7 @@ fn fire(spread: &Spread) -> (Rule, String, f64) {
     if matches!(spread.kind, FindingKind::SlowStep | FindingKind::ClickBurden) && spread.affected > 0
     {
         let share = |n: u32| f64::from(n) / f64::from(spread.affected);
-        if share(spread.co_infrastructure) >= CO_MARK_SHARE {
+        if share(spread.co_infrastructure) > CO_MARK_SHARE {
             return (
                 Rule::CoInfrastructure,
                 format!(
@@ -343,7 +346,7 @@ fn fire(spread: &Spread) -> (Rule, String, f64) {
                 1.0,
             );
         }
-        if share(spread.co_integration) >= CO_MARK_SHARE {
+        if share(spread.co_integration) > CO_MARK_SHARE {
             return (
                 Rule::CoIntegration,
                 format!(
@@ -362,13 +365,13 @@ fn fire(spread: &Spread) -> (Rule, String, f64) {
     if everywhere(&sites) && everywhere(&roles) {
         let mut factor = 1.0;
         let mut because = format!(
-            "seen at every site ({}) and every role ({})",
+            "seen at every site ({}) and every role ({}) with at least {MIN_CELL_BASE} to compare",
             names(&sites),
             names(&roles)
         );
         if sites.len() < 2 && roles.len() < 2 {
             factor *= 0.6;
-            because.push_str("; only one site and one role were observed");
+            because.push_str("; only one site and one role had enough to compare");
         }
         if spread.versions > 1 {
             factor *= 0.8;
@@ -417,8 +420,9 @@ fn fire(spread: &Spread) -> (Rule, String, f64) {
         (
             Rule::FallbackWidespread,
             format!(
-                "no clear pattern; {affected} of {} sites and roles show it",
-                all.len()
+                "no clear pattern; {affected} of the {} sites and roles with at least {MIN_CELL_BASE} to compare show it in {:.0}% or more",
+                all.len(),
+                DESIGN_MIN_CELL_RATE * 100.0
             ),
             1.0,
         )
@@ -426,8 +430,9 @@ fn fire(spread: &Spread) -> (Rule, String, f64) {
         (
             Rule::FallbackLimited,
             format!(
-                "no clear pattern; {affected} of {} sites and roles show it",
-                all.len()
+                "no clear pattern; {affected} of the {} sites and roles with at least {MIN_CELL_BASE} to compare show it in {:.0}% or more",
+                all.len(),
+                DESIGN_MIN_CELL_RATE * 100.0
             ),
             1.0,
         )
@@ -498,8 +503,11 @@ mod tests {
         s.co_infrastructure = 6;
         assert_eq!(suggest_cause(&s).rule, Rule::CoInfrastructure);
         s.co_infrastructure = 4;
-        s.co_integration = 5;
+        s.co_integration = 6;
         assert_eq!(suggest_cause(&s).rule, Rule::CoIntegration);
+        // Half is not more than half.
+        s.co_integration = 5;
+        assert_ne!(suggest_cause(&s).rule, Rule::CoIntegration);
     }
 
     #[test]
@@ -518,7 +526,7 @@ mod tests {
         assert!(got.because.contains("south 10%"), "{}", got.because);
 
         // A site with too few occurrences takes no part.
-        s.sites = vec![CellShare::new("north", 9, 10), CellShare::new("south", 0, 2)];
+        s.sites = vec![CellShare::new("north", 9, 10), CellShare::new("south", 0, 1)];
         assert_eq!(suggest_cause(&s).rule, Rule::DesignEverywhere);
 
         // Neither everywhere nor a clean split.
