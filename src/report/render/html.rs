@@ -32,10 +32,23 @@ th,td{border-bottom:1px solid #e4e8ee;padding:4px 6px;text-align:left;vertical-a
 th{background:#f3f6f9;font-weight:600}td.n{text-align:right;font-variant-numeric:tabular-nums}
 .cause{display:inline-block;padding:1px 7px;border-radius:9px;color:#fff;font-size:12px}
 .ov{outline:2px solid #1d2733;outline-offset:1px}
-.charts{display:flex;flex-wrap:wrap;gap:18px}.chart{border:1px solid #e4e8ee;border-radius:6px;padding:8px}
-.chart h3{margin:0 0 4px}details{margin:4px 0 10px}code{font-size:12px}
+.charts{display:flex;flex-wrap:wrap;gap:14px}.chart{border:1px solid #e4e8ee;border-radius:6px;padding:8px}
+.chart p{font-size:12px;margin:2px 0}.chart h3{margin:0 0 4px}details{margin:4px 0 10px}code{font-size:12px;white-space:nowrap}
 svg text{font-family:inherit;font-size:11px;fill:#1d2733}
 ";
+
+/// Escapes, then shows `step` names as code.
+fn title(s: &str) -> String {
+    let mut out = String::new();
+    for (i, part) in esc(s).split('`').enumerate() {
+        if i % 2 == 1 {
+            let _ = write!(out, "<code>{part}</code>");
+        } else {
+            out.push_str(part);
+        }
+    }
+    out
+}
 
 pub fn cause_color(cause: Cause) -> &'static str {
     match cause {
@@ -129,7 +142,7 @@ pub fn html(report: &Report) -> String {
                 o,
                 "<tr><td class=\"n\">{}</td><td>{}<br><span class=\"muted\">{}</span><details><summary>evidence</summary>{}<br>{} sessions: {}{}<br>sites: {}<br>roles: {}<br>clinicians: {}<br>median {} (p90 {}) against {} expected{}</details></td><td class=\"n\">{:.1}&nbsp;min<br><span class=\"muted\">{:.2} &times; {}</span></td><td class=\"n\">{} of {} {}s ({})</td><td>{}</td><td><code>{}</code></td><td>{} {:.2}</td><td><code>{}</code></td></tr>",
                 f.rank,
-                esc(&f.title),
+                title(&f.title),
                 esc(&f.step_label),
                 esc(&f.because),
                 e.sessions,
@@ -242,8 +255,8 @@ fn group(o: &mut String, g: &GroupReport) {
     let _ = writeln!(o, "</table>");
 }
 
-const LABEL_W: f64 = 170.0;
-const BAR_W: f64 = 330.0;
+const LABEL_W: f64 = 160.0;
+const BAR_W: f64 = 270.0;
 const ROW_H: f64 = 22.0;
 
 fn short(s: &str, n: usize) -> String {
@@ -271,7 +284,7 @@ fn time_chart(o: &mut String, g: &GroupReport) {
                 .max(f64::from(s.expected_secs.unwrap_or(0)))
         })
         .fold(1.0f64, f64::max);
-    let h = 34.0 + ROW_H * steps.len() as f64 + 20.0;
+    let h = 34.0 + ROW_H * steps.len() as f64 + 34.0;
     let w = LABEL_W + BAR_W + 70.0;
     let _ = writeln!(o, "<div class=\"chart\"><h3>Active time per step against expected</h3>");
     let _ = writeln!(
@@ -296,7 +309,7 @@ fn time_chart(o: &mut String, g: &GroupReport) {
             "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\">{}</text>",
             LABEL_W - 6.0,
             y + 14.0,
-            esc(&short(&s.label, 28))
+            esc(&short(&s.label, 25))
         );
         let _ = writeln!(
             o,
@@ -332,22 +345,20 @@ fn time_chart(o: &mut String, g: &GroupReport) {
             secs(Some(median))
         );
     }
-    let ly = 14.0 + ROW_H * steps.len() as f64 + 10.0;
+    let ly = 14.0 + ROW_H * steps.len() as f64 + 6.0;
     let _ = writeln!(
         o,
-        "<rect x=\"{LABEL_W}\" y=\"{:.1}\" width=\"10\" height=\"10\" fill=\"#3b82f6\"/><text x=\"{:.1}\" y=\"{:.1}\">median</text><rect x=\"{:.1}\" y=\"{:.1}\" width=\"10\" height=\"10\" fill=\"#f97316\"/><text x=\"{:.1}\" y=\"{:.1}\">median over expected</text><line x1=\"{:.1}\" x2=\"{:.1}\" y1=\"{:.1}\" y2=\"{:.1}\" stroke=\"#000\" stroke-width=\"3\"/><text x=\"{:.1}\" y=\"{:.1}\">expected; whisker to p90</text>",
-        ly,
-        LABEL_W + 14.0,
+        "<rect x=\"10\" y=\"{ly:.1}\" width=\"10\" height=\"10\" fill=\"#3b82f6\"/><text x=\"24\" y=\"{:.1}\">median</text>\
+         <rect x=\"90\" y=\"{ly:.1}\" width=\"10\" height=\"10\" fill=\"#f97316\"/><text x=\"104\" y=\"{:.1}\">median over expected</text>\
+         <line x1=\"250\" x2=\"250\" y1=\"{:.1}\" y2=\"{:.1}\" stroke=\"#000\" stroke-width=\"3\"/><text x=\"256\" y=\"{:.1}\">expected</text>\
+         <line x1=\"320\" x2=\"345\" y1=\"{:.1}\" y2=\"{:.1}\" stroke=\"#1d2733\"/><text x=\"350\" y=\"{:.1}\">to p90</text>",
         ly + 9.0,
-        LABEL_W + 64.0,
-        ly,
-        LABEL_W + 78.0,
         ly + 9.0,
-        LABEL_W + 200.0,
-        LABEL_W + 200.0,
         ly - 1.0,
         ly + 11.0,
-        LABEL_W + 206.0,
+        ly + 9.0,
+        ly + 5.0,
+        ly + 5.0,
         ly + 9.0
     );
     let _ = writeln!(o, "</svg></div>");
@@ -389,7 +400,7 @@ fn deviation_chart(o: &mut String, g: &GroupReport) {
             "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\">{}</text>",
             LABEL_W - 6.0,
             y + 14.0,
-            esc(&short(label, 28))
+            esc(&short(label, 25))
         );
         let mut x = LABEL_W;
         for ((kind, color), v) in DEV_COLORS.iter().zip(values) {
@@ -432,7 +443,7 @@ fn causes_chart(o: &mut String, report: &Report) {
         .iter()
         .map(|c| {
             let of: Vec<_> = report.findings.iter().filter(|f| f.cause == *c).collect();
-            (*c, of.iter().map(|f| f.time_cost_min).sum(), of.len())
+            (*c, of.iter().map(|f| f.time_cost_min).sum::<f64>() + 0.0, of.len())
         })
         .collect();
     let max = totals.iter().map(|t| t.1).fold(0.1f64, f64::max);
@@ -452,7 +463,7 @@ fn causes_chart(o: &mut String, report: &Report) {
             y + 14.0,
             cause.label(),
             y + 3.0,
-            width.max(1.0),
+            if *minutes > 0.0 { width.max(1.0) } else { 0.0 },
             cause_color(*cause),
             120.0 + width + 6.0,
             y + 14.0,
