@@ -60,6 +60,13 @@ pub fn run(data_dir: Option<PathBuf>, args: ReportArgs) -> color_eyre::Result<()
     if report.sessions == 0 {
         return Err(eyre!("none of the {} files could be read as a session", files.len()));
     }
+    if args.tui {
+        if args.redact {
+            report.redact(&shadowmap::report::render::mask);
+        }
+        return shadowmap::tui::report::run(report.findings, overrides, &overrides_file)
+            .wrap_err("running the report screen");
+    }
     if args.redact {
         report.redact(&shadowmap::report::render::mask);
     }

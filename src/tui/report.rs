@@ -523,7 +523,7 @@ mod tests {
     fn screen(state: &State) -> String {
         let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
         terminal.draw(|f| draw(state, f)).unwrap();
-        format!("{:?}", terminal.backend())
+        terminal.backend().to_string()
     }
 
     #[test]
