@@ -1,1 +1,195 @@
-fn main() {}
+//! Replay benchmark: open a 20,000-event session to its first frame (target < 150 ms), and
+//! one seek plus redraw (target < 2 ms). Prints the figures; `cargo bench --bench replay`.
+
+use std::time::{Duration, Instant};
+
+use chrono::DateTime;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use shadowmap::model::pathway::builtin_pathways;
+use shadowmap::model::{
+    Event, EventKind, InterruptionSource, ProblemKind, SESSION_FORMAT_VERSION, Session,
+    SessionHeader, WorkaroundKind,
+};
+use shadowmap::tui::replay::{Action, ReplayData, ReplayState, draw, update};
+
+const EVENTS: usize = 20_000;
+
+/// A whole-shift session: steps of the pathway over and over, clicks, screens, nested
+/// interruptions, workarounds, problems and notes, about 1.4 s apart.
+fn big_session(rng: &mut fastrand::Rng) -> Session {
+    let steps = [
+        "open-chart",
+        "review-allergies",
+        "ask-patient",
+        "pharmacy-record",
+        "enter-home-meds",
+        "sign",
+    ];
+    let mut events = Vec::with_capacity(EVENTS);
+    let mut at_ms = 0u64;
+    let mut open_interruptions = 0;
+    let mut step = 0;
+    while events.len() < EVENTS - 1 {
+        at_ms += rng.u64(200..2_600);
+        let kind = match rng.u32(0..100) {
+            0..=7 => {
+                open_interruptions = 0;
+                step = (step + 1) % steps.len();
+                EventKind::StepStart {
+                    step: steps[step].into(),
+                }
+            }
+            8..=10 if open_interruptions < 3 => {
+                open_interruptions += 1;
+                EventKind::InterruptionStart {
+                    source: InterruptionSource::ALL[rng.usize(..InterruptionSource::ALL.len())],
+                    note: String::new(),
+                }
+            }
+            11..=14 if open_interruptions > 0 => {
+                open_interruptions -= 1;
+                EventKind::InterruptionEnd
+            }
+            15 => EventKind::Workaround {
+                kind: WorkaroundKind::PaperNote,
+                note: "wrote it down".into(),
+            },
+            16 => EventKind::SystemProblem {
+                kind: ProblemKind::SlowResponse,
+                note: String::new(),
+            },
+            17 => EventKind::Note {
+                text: "clinician explains the screen".into(),
+            },
+            18..=25 => EventKind::Screen,
+            _ => EventKind::Clicks { delta: 1 },
+        };
+        events.push(kind);
+    }
+    events.push(EventKind::Finish);
+    let mut at = 0;
+    let events = events
+        .into_iter()
+        .enumerate()
+        .map(|(i, kind)| {
+            at += rng.u64(200..2_600);
+            Event {
+                seq: i as u64 + 1,
+                at_ms: at,
+                kind,
+            }
+        })
+        .collect();
+    let _ = at_ms;
+    Session {
+        header: SessionHeader {
+            format_version: SESSION_FORMAT_VERSION,
+            id: "bench-20000".into(),
+            started_at: DateTime::parse_from_rfc3339("2026-11-25T07:00:00+01:00").unwrap(),
+            site: "north".into(),
+            role: "RN".into(),
+            clinician: "RN-07".into(),
+            auditor: "ak".into(),
+            pathway_id: "med-rec-admission".into(),
+            pathway_version: 3,
+        },
+        events,
+    }
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    sorted[((sorted.len() - 1) as f64 * p).round() as usize]
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+fn main() {
+    let mut rng = fastrand::Rng::with_seed(7);
+    let session = big_session(&mut rng);
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("bench-20000.ron");
+    std::fs::write(&path, session.to_ron()).unwrap();
+    let size = std::fs::metadata(&path).unwrap().len();
+    let pathway = builtin_pathways()
+        .into_iter()
+        .find(|p| p.id == "med-rec-admission")
+        .unwrap();
+
+    // Open to the first frame: read and parse the file, derive the timeline, build the
+    // replay, draw once (80x24 and 200x50).
+    let mut open = Vec::new();
+    let mut parse_only = Vec::new();
+    for _ in 0..15 {
+        for (width, height) in [(80, 24), (200, 50)] {
+            let started = Instant::now();
+            let loaded = Session::load(&path).unwrap();
+            let parsed = started.elapsed();
+            let state = ReplayState::new(ReplayData::new(&loaded, Some(&pathway)));
+            let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
+            terminal.draw(|frame| draw(&state, frame)).unwrap();
+            let elapsed = started.elapsed();
+            if width == 80 {
+                open.push(elapsed);
+                parse_only.push(parsed);
+            }
+        }
+    }
+    open.sort();
+    parse_only.sort();
+
+    // One seek and redraw, at random places, zoomed out and zoomed in.
+    let loaded = Session::load(&path).unwrap();
+    let mut state = ReplayState::new(ReplayData::new(&loaded, Some(&pathway)));
+    let end = state.playback.end_ms;
+    let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
+    let mut seeks = Vec::new();
+    let mut jumps = Vec::new();
+    for round in 0..2_000 {
+        if round == 1_000 {
+            for _ in 0..4 {
+                update(&mut state, Action::ZoomIn, 0);
+            }
+        }
+        let target = rng.u64(0..=end);
+        let started = Instant::now();
+        update(&mut state, Action::SeekTo(target), 0);
+        terminal.draw(|frame| draw(&state, frame)).unwrap();
+        seeks.push(started.elapsed());
+        let started = Instant::now();
+        update(&mut state, Action::NextEvent, 0);
+        terminal.draw(|frame| draw(&state, frame)).unwrap();
+        jumps.push(started.elapsed());
+    }
+    seeks.sort();
+    jumps.sort();
+
+    println!(
+        "replay bench: {} events, {:.1} MB RON, {} steps, {} interruptions, session {:.1} h",
+        loaded.events.len(),
+        size as f64 / 1e6,
+        state.data.timeline.steps.len(),
+        state.data.timeline.interruptions.len(),
+        end as f64 / 3.6e6
+    );
+    println!(
+        "open to first frame (80x24): p50 {:.1} ms, p99 {:.1} ms, max {:.1} ms (target < 150 ms); of which read+parse p50 {:.1} ms",
+        ms(percentile(&open, 0.5)),
+        ms(percentile(&open, 0.99)),
+        ms(*open.last().unwrap()),
+        ms(percentile(&parse_only, 0.5)),
+    );
+    println!(
+        "seek + redraw (80x24): p50 {:.3} ms, p99 {:.3} ms, max {:.3} ms (target < 2 ms)",
+        ms(percentile(&seeks, 0.5)),
+        ms(percentile(&seeks, 0.99)),
+        ms(*seeks.last().unwrap()),
+    );
+    println!(
+        "next event + redraw (80x24): p50 {:.3} ms, p99 {:.3} ms",
+        ms(percentile(&jumps, 0.5)),
+        ms(percentile(&jumps, 0.99)),
+    );
+}

@@ -111,13 +111,14 @@ fn main() {
     let json = render(&report, Format::Json);
     let rendered = t2.elapsed().as_secs_f64();
     let total = t.elapsed().as_secs_f64();
-    assert_eq!(report.sessions as usize, n, "every session is in the report");
+    assert_eq!(
+        report.sessions as usize, n,
+        "every session is in the report"
+    );
     assert!(report.skipped.is_empty(), "{:?}", report.skipped.first());
     assert!(!report.findings.is_empty());
 
-    let cpu = cpu_secs()
-        .zip(cpu_before)
-        .map(|(a, b)| a - b);
+    let cpu = cpu_secs().zip(cpu_before).map(|(a, b)| a - b);
     let threads = std::thread::available_parallelism().map_or(1, |p| p.get());
     println!(
         "report: {n} sessions in {total:.2} s ({built:.2} s read+compare+fold, {rendered:.3} s rendering text {} kB, html {} kB, json {} kB) on {threads} threads",
@@ -130,7 +131,9 @@ fn main() {
         println!(
             "CPU time of the report: {cpu:.2} s ({:.0} sessions per CPU second; the machine is shared, so wall time depends on the load: {})",
             n as f64 / cpu,
-            std::fs::read_to_string("/proc/loadavg").unwrap_or_default().trim()
+            std::fs::read_to_string("/proc/loadavg")
+                .unwrap_or_default()
+                .trim()
         );
     }
     println!(
@@ -144,7 +147,11 @@ fn main() {
     match vm_hwm_kb() {
         Some(kb) => println!(
             "peak memory (VmHWM{}): {:.1} MB{}",
-            if reset { ", reset before the report" } else { "" },
+            if reset {
+                ", reset before the report"
+            } else {
+                ""
+            },
             kb as f64 / 1024.0,
             before.map_or(String::new(), |b| format!(
                 " (at the start of the report: {:.1} MB)",

@@ -107,6 +107,15 @@ pub struct ExportArgs {
     /// Write here instead of standard output.
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
+    /// With --format csv: a row per event, or a row per observed step.
+    #[arg(long, value_enum, default_value_t = CsvTable::Events)]
+    pub csv: CsvTable,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CsvTable {
+    Events,
+    Steps,
 }
 
 #[derive(Args, Debug)]

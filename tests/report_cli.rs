@@ -31,7 +31,10 @@ fn write_sessions(dir: &Path) -> Vec<Session> {
                                 WorkaroundKind::CopyPaste,
                                 "copied list for MRN 00482913, DOB 03/04/1956",
                             )
-                            .problem(ProblemKind::MissingData, "mail jane.doe@example.org re list");
+                            .problem(
+                                ProblemKind::MissingData,
+                                "mail jane.doe@example.org re list",
+                            );
                     }
                 }
                 steps.push(
@@ -86,12 +89,12 @@ fn redact_removes_planted_identifiers_from_every_format() {
     for format in ["text", "md", "html", "csv", "json"] {
         let out = report(dir.path(), &["--format", format, "--redact"]);
         for planted in PLANTED {
-            assert!(
-                !out.contains(planted),
-                "{format} leaks {planted}:\n{out}"
-            );
+            assert!(!out.contains(planted), "{format} leaks {planted}:\n{out}");
         }
-        assert!(out.contains("call-gp"), "{format}: the unplanned step is still there");
+        assert!(
+            out.contains("call-gp"),
+            "{format}: the unplanned step is still there"
+        );
     }
     let json: serde_json::Value =
         serde_json::from_str(&report(dir.path(), &["--format", "json", "--redact"])).unwrap();
@@ -191,34 +194,91 @@ fn csv_and_json_shapes() {
     let findings = json["findings"].as_array().unwrap();
     assert_eq!(findings.len(), rows.len());
     for key in [
-        "id", "rank", "pathway", "step", "step_label", "kind", "title", "time_cost_min",
-        "excess_min_per_occurrence", "occurrences", "unit", "base", "rate", "suggested_cause",
-        "rule", "because", "confidence", "confidence_label", "cause", "overridden", "evidence",
+        "id",
+        "rank",
+        "pathway",
+        "step",
+        "step_label",
+        "kind",
+        "title",
+        "time_cost_min",
+        "excess_min_per_occurrence",
+        "occurrences",
+        "unit",
+        "base",
+        "rate",
+        "suggested_cause",
+        "rule",
+        "because",
+        "confidence",
+        "confidence_label",
+        "cause",
+        "overridden",
+        "evidence",
     ] {
         assert!(findings[0].get(key).is_some(), "finding key {key}");
     }
-    for key in ["sessions", "session_ids", "sites", "roles", "clinicians", "notes"] {
-        assert!(findings[0]["evidence"].get(key).is_some(), "evidence key {key}");
+    for key in [
+        "sessions",
+        "session_ids",
+        "sites",
+        "roles",
+        "clinicians",
+        "notes",
+    ] {
+        assert!(
+            findings[0]["evidence"].get(key).is_some(),
+            "evidence key {key}"
+        );
     }
     let pathway = &json["pathways"][0];
     assert_eq!(pathway["id"], "med-rec-admission");
     assert_eq!(pathway["groups"].as_array().unwrap().len(), 3);
-    assert_eq!(pathway["groups"][0]["key"], serde_json::json!([["site", "east"]]));
+    assert_eq!(
+        pathway["groups"][0]["key"],
+        serde_json::json!([["site", "east"]])
+    );
     let step = &pathway["overall"]["steps"][0];
     for key in [
-        "step", "label", "planned", "occurrences", "sessions", "expected_secs", "expected_clicks",
-        "median_active_secs", "p90_active_secs", "median_clicks", "p90_clicks", "over_time_rate",
-        "over_clicks_rate", "deviations_per_session", "workaround_rate", "problem_rate",
+        "step",
+        "label",
+        "planned",
+        "occurrences",
+        "sessions",
+        "expected_secs",
+        "expected_clicks",
+        "median_active_secs",
+        "p90_active_secs",
+        "median_clicks",
+        "p90_clicks",
+        "over_time_rate",
+        "over_clicks_rate",
+        "deviations_per_session",
+        "workaround_rate",
+        "problem_rate",
         "interruptions_per_hour",
     ] {
         assert!(step.get(key).is_some(), "step key {key}");
     }
     for key in [
-        "sessions", "mean_fitness", "observed_min", "active_min", "expected_min", "time_ratio",
-        "click_excess", "reentries", "workarounds", "interruptions", "interruptions_per_hour",
-        "interrupted_share", "problems",
+        "sessions",
+        "mean_fitness",
+        "observed_min",
+        "active_min",
+        "expected_min",
+        "time_ratio",
+        "click_excess",
+        "reentries",
+        "workarounds",
+        "interruptions",
+        "interruptions_per_hour",
+        "interrupted_share",
+        "problems",
     ] {
-        assert!(pathway["overall"]["figures"].get(key).is_some(), "figure key {key}");
+        assert!(
+            pathway["overall"]["figures"].get(key).is_some(),
+            "figure key {key}"
+        );
     }
 }
 
@@ -228,7 +288,11 @@ fn html_is_self_contained() {
     write_sessions(dir.path());
     let html = report(dir.path(), &["--format", "html"]);
     assert!(html.starts_with("<!DOCTYPE html>"));
-    for svg in ["class=\"time-chart\"", "class=\"deviation-chart\"", "class=\"cause-chart\""] {
+    for svg in [
+        "class=\"time-chart\"",
+        "class=\"deviation-chart\"",
+        "class=\"cause-chart\"",
+    ] {
         assert!(html.contains(svg), "{svg}");
     }
     for forbidden in ["<script", "src=", "href=", "@import", "url("] {
@@ -255,7 +319,11 @@ fn out_file_and_bad_input() {
     assert!(out.status.success());
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("broken.ron:1:"), "{stderr}");
-    assert!(std::fs::read_to_string(&out_file).unwrap().starts_with("# shadowmap report"));
+    assert!(
+        std::fs::read_to_string(&out_file)
+            .unwrap()
+            .starts_with("# shadowmap report")
+    );
 
     let out = Command::cargo_bin("shadowmap")
         .unwrap()
@@ -274,4 +342,40 @@ fn out_file_and_bad_input() {
         .unwrap();
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("cannot group by `ward`"));
+}
+
+#[test]
+fn no_paths_reports_on_the_data_folder_with_its_overrides() {
+    let data = tempfile::tempdir().unwrap();
+    let dir = shadowmap::store::DataDir::open(data.path()).unwrap();
+    let sessions = tempfile::tempdir().unwrap();
+    for s in write_sessions(sessions.path()) {
+        std::fs::write(dir.snapshot_path(&s.header.id), s.to_ron()).unwrap();
+    }
+    let run = |args: &[&str]| {
+        let out = Command::cargo_bin("shadowmap")
+            .unwrap()
+            .arg("--data-dir")
+            .arg(data.path())
+            .arg("report")
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice::<serde_json::Value>(&out.stdout).unwrap()
+    };
+    let json = run(&["--format", "json"]);
+    assert_eq!(json["sessions"], 12);
+    let id = json["findings"][0]["id"].as_str().unwrap().to_string();
+    std::fs::write(
+        dir.root().join("overrides.ron"),
+        format!("Overrides(overrides: [Override(finding: \"{id}\", cause: policy, who: \"ak\", why: \"x\", when: \"2026-11-25T10:00:00Z\")])"),
+    )
+    .unwrap();
+    let json = run(&["--format", "json"]);
+    assert_eq!(json["findings"][0]["cause"], "policy");
 }

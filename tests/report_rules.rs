@@ -78,7 +78,11 @@ fn as_expected_sessions_give_no_findings() {
     assert_eq!(report.sessions, 12);
     let overall = &report.pathways[0].overall;
     assert_eq!(overall.figures.sessions, 12);
-    let meds = overall.steps.iter().find(|s| s.step == "enter-home-meds").unwrap();
+    let meds = overall
+        .steps
+        .iter()
+        .find(|s| s.step == "enter-home-meds")
+        .unwrap();
     assert_eq!(meds.median_active_secs, Some(230.0));
     assert_eq!(meds.expected_secs, Some(240));
     assert_eq!(meds.median_clicks, Some(38.0));
@@ -91,7 +95,9 @@ fn as_expected_sessions_give_no_findings() {
 fn design_a_problem_at_every_site_and_role() {
     let p = med_rec();
     let all = sessions(&p.id, |_, _, n| {
-        with(as_expected(), "enter-home-meds", |s| step(&s.step, 480 + n as u64 * 60, 38))
+        with(as_expected(), "enter-home-meds", |s| {
+            step(&s.step, 480 + n as u64 * 60, 38)
+        })
     });
     let report = report_of(&all, &p);
     let f = finding(&report, "enter-home-meds", "slow_step");
@@ -144,7 +150,10 @@ fn integration_workarounds_and_missing_data() {
     let p = med_rec();
     let all = sessions(&p.id, |_, _, n| {
         let steps = with(as_expected(), "pharmacy-record", |s| {
-            s.workaround(WorkaroundKind::CopyPaste, "copied the list from the pharmacy portal")
+            s.workaround(
+                WorkaroundKind::CopyPaste,
+                "copied the list from the pharmacy portal",
+            )
         });
         if n == 0 {
             with(steps, "ask-patient", |s| {
@@ -156,9 +165,15 @@ fn integration_workarounds_and_missing_data() {
     });
     let report = report_of(&all, &p);
     let f = finding(&report, "pharmacy-record", "workaround:copy_paste");
-    assert_eq!((f.suggested_cause, f.rule), (Cause::Integration, Rule::IntegrationKind));
+    assert_eq!(
+        (f.suggested_cause, f.rule),
+        (Cause::Integration, Rule::IntegrationKind)
+    );
     assert_eq!(f.occurrences, 12);
-    assert_eq!(f.evidence.notes, vec!["copied the list from the pharmacy portal"; 3]);
+    assert_eq!(
+        f.evidence.notes,
+        vec!["copied the list from the pharmacy portal"; 3]
+    );
     let m = finding(&report, "ask-patient", "problem:missing_data");
     assert_eq!(m.suggested_cause, Cause::Integration);
     assert_eq!(m.occurrences, 6);
@@ -219,7 +234,10 @@ fn policy_a_forced_step_and_shared_logins() {
     });
     let report = report_of(&all, &p);
     let f = finding(&report, "second-check", "slow_step");
-    assert_eq!((f.suggested_cause, f.rule), (Cause::Policy, Rule::PolicyStep));
+    assert_eq!(
+        (f.suggested_cause, f.rule),
+        (Cause::Policy, Rule::PolicyStep)
+    );
     assert!(f.because.contains("MM-12"), "{}", f.because);
     let shared = finding(&report, "document", "workaround:shared_login");
     assert_eq!(
@@ -249,7 +267,10 @@ fn findings_rank_by_time_cost_and_structural_deviations_count_sessions() {
     assert_eq!(report.findings[0].kind, "slow_step");
     assert_eq!(report.findings[0].time_cost_min, 72.0);
     let missing = finding(&report, "sign", "missing");
-    assert_eq!((missing.unit, missing.occurrences, missing.base), ("session", 4, 12));
+    assert_eq!(
+        (missing.unit, missing.occurrences, missing.base),
+        ("session", 4, 12)
+    );
     assert_eq!(missing.suggested_cause, Cause::Training);
     let gp = finding(&report, "call-gp", "unplanned");
     assert_eq!(gp.time_cost_min, 12.0);

@@ -80,7 +80,11 @@ pub fn session(header: SessionHeader, steps: &[StepSpec]) -> Session {
     let mut at: u64 = 1_000;
     let push = |s: &mut Session, at: u64, kind: EventKind| {
         let seq = s.next_seq();
-        s.events.push(Event { seq, at_ms: at, kind });
+        s.events.push(Event {
+            seq,
+            at_ms: at,
+            kind,
+        });
     };
     for spec in steps {
         let kind = match &spec.unplanned {
@@ -108,11 +112,25 @@ pub fn session(header: SessionHeader, steps: &[StepSpec]) -> Session {
         }
         for (kind, note) in &spec.workarounds {
             t += slice;
-            push(&mut s, t, EventKind::Workaround { kind: *kind, note: note.clone() });
+            push(
+                &mut s,
+                t,
+                EventKind::Workaround {
+                    kind: *kind,
+                    note: note.clone(),
+                },
+            );
         }
         for (kind, note) in &spec.problems {
             t += slice;
-            push(&mut s, t, EventKind::SystemProblem { kind: *kind, note: note.clone() });
+            push(
+                &mut s,
+                t,
+                EventKind::SystemProblem {
+                    kind: *kind,
+                    note: note.clone(),
+                },
+            );
         }
         for text in &spec.notes {
             t += slice;
@@ -120,7 +138,14 @@ pub fn session(header: SessionHeader, steps: &[StepSpec]) -> Session {
         }
         for (source, secs) in &spec.interruptions {
             t += slice;
-            push(&mut s, t, EventKind::InterruptionStart { source: *source, note: String::new() });
+            push(
+                &mut s,
+                t,
+                EventKind::InterruptionStart {
+                    source: *source,
+                    note: String::new(),
+                },
+            );
             t += secs * 1000;
             push(&mut s, t, EventKind::InterruptionEnd);
         }
@@ -161,7 +186,17 @@ pub fn random_session(rng: &mut fastrand::Rng, n: usize, target_events: usize) -
     let base = as_expected();
     let mut steps = Vec::new();
     let events = |steps: &[StepSpec]| -> usize {
-        steps.iter().map(|s| s.clicks as usize + 1 + s.workarounds.len() + s.problems.len() + 2 * s.interruptions.len() + s.notes.len()).sum()
+        steps
+            .iter()
+            .map(|s| {
+                s.clicks as usize
+                    + 1
+                    + s.workarounds.len()
+                    + s.problems.len()
+                    + 2 * s.interruptions.len()
+                    + s.notes.len()
+            })
+            .sum()
     };
     let jitter = |rng: &mut fastrand::Rng, b: &StepSpec, slow: f64| -> StepSpec {
         let mut s = step(

@@ -1,6 +1,51 @@
-// SCAFFOLD: replaced by the issue that builds `agree`.
-use std::path::PathBuf;
+//! `shadowmap agree A B`: agreement of two auditors who shadowed the same clinician.
+//!
+//! Different pathways are an error (the step ids would not be comparable); a different
+//! clinician code, pathway version or the same auditor on both sides are warnings, printed on
+//! standard error and kept in the JSON's `warnings`.
 
-pub fn run(_data_dir: Option<PathBuf>, _args: crate::AgreeArgs) -> color_eyre::Result<()> {
-    Err(color_eyre::eyre::eyre!("`agree` is not built yet"))
+use std::path::{Path, PathBuf};
+
+use color_eyre::eyre::{WrapErr, eyre};
+
+use shadowmap::agree::{self, Options};
+use shadowmap::model::Session;
+
+use crate::{AgreeArgs, ListFormat};
+
+pub fn run(data_dir: Option<PathBuf>, args: AgreeArgs) -> color_eyre::Result<()> {
+    let a =
+        load(data_dir.as_deref(), &args.a).wrap_err_with(|| format!("loading A ({})", args.a))?;
+    let b =
+        load(data_dir.as_deref(), &args.b).wrap_err_with(|| format!("loading B ({})", args.b))?;
+    let options = Options {
+        shift_b_secs: args.shift_b,
+        tolerance_secs: args.tolerance,
+    };
+    let agreement = agree::agree(&a, &b, &options)?;
+    for warning in &agreement.warnings {
+        eprintln!("warning: {warning}");
+    }
+    match args.format {
+        ListFormat::Text => print!("{}", agree::render_text(&agreement)),
+        ListFormat::Json => println!("{}", serde_json::to_string_pretty(&agreement)?),
+    }
+    Ok(())
+}
+
+/// A session file, or a session id in the data folder (`<id>.ron`).
+fn load(data_dir: Option<&Path>, id_or_path: &str) -> color_eyre::Result<Session> {
+    let path = Path::new(id_or_path);
+    if path.is_file() {
+        return Ok(Session::load(path)?);
+    }
+    if let Some(dir) = data_dir {
+        let candidate = dir.join(format!("{id_or_path}.ron"));
+        if candidate.is_file() {
+            return Ok(Session::load(&candidate)?);
+        }
+    }
+    Err(eyre!(
+        "no session file or session id `{id_or_path}`\n  hint: give the path of a session file (.ron), or the id of a session in the data folder (`shadowmap sessions` lists them)"
+    ))
 }

@@ -1,6 +1,314 @@
-// SCAFFOLD: replaced by the issue that builds `capture`.
-use std::path::PathBuf;
+//! `shadowmap` / `shadowmap capture`: the capture screen.
+//!
+//! With no option, a short start form comes first (every field has a default; Enter starts);
+//! with any of `--pathway --site --role --clinician --auditor` capture starts straight away.
+//! Either way, unfinished sessions (a crash, a kill, Ctrl-C) are offered first: continue one
+//! (a `Reopened` event marks the gap) or finish it as it is.
+//!
+//! Ctrl-C leaves at once: every event the screen showed as saved is on disk, and the session
+//! stays unfinished, offered for continuing at the next start.
 
-pub fn run(_data_dir: Option<PathBuf>, _args: crate::CaptureArgs) -> color_eyre::Result<()> {
-    Err(color_eyre::eyre::eyre!("`capture` is not built yet"))
+use std::path::PathBuf;
+use std::time::Instant;
+
+use chrono::Local;
+use color_eyre::Result;
+use color_eyre::eyre::{WrapErr, eyre};
+use crossterm::event::Event as TermEvent;
+
+use shadowmap::model::pathway::{DEFAULT_PATHWAY, Pathway, builtin_pathways, resolve_pathway};
+use shadowmap::model::session::{Event, EventKind, SESSION_FORMAT_VERSION, SessionHeader};
+use shadowmap::store::{DataDir, SessionWriter};
+use shadowmap::tui::capture::start::{
+    FormOutcome, ResumeMenu, ResumeOutcome, StartForm, Unfinished, session_id,
+};
+use shadowmap::tui::capture::{Capture, CaptureState, Flow};
+use shadowmap::tui::terminal::{self, Input, Tui};
+
+use crate::CaptureArgs;
+
+pub fn run(data_dir: Option<PathBuf>, args: CaptureArgs) -> Result<()> {
+    let dir = DataDir::resolve(data_dir).wrap_err("opening the data folder")?;
+    // A bad --pathway is told before the screen opens.
+    let given = match &args.pathway {
+        Some(id_or_file) => Some(resolve_pathway(id_or_file)?.0),
+        None => None,
+    };
+    let straight = args.pathway.is_some()
+        || args.site.is_some()
+        || args.role.is_some()
+        || args.clinician.is_some()
+        || args.auditor.is_some();
+
+    let mut tui = terminal::enter().wrap_err("setting up the terminal")?;
+    let input = Input::spawn();
+
+    let ended = match offer_unfinished(&dir, &mut tui, &input, given.as_ref())? {
+        Offer::Continued(ended) => ended,
+        Offer::Quit => return Ok(()),
+        Offer::New => {
+            let Some((header, pathway)) =
+                new_header(&dir, &args, given, straight, &mut tui, &input)?
+            else {
+                return Ok(());
+            };
+            let writer = SessionWriter::create(&dir, &header)
+                .wrap_err_with(|| format!("creating session {}", header.id))?;
+            let start = Instant::now();
+            let state = CaptureState::new(header, pathway, Vec::new());
+            capture(Capture::new(state, writer, start), &mut tui, &input)?
+        }
+    };
+    drop(input);
+    drop(tui);
+    println!("{ended}");
+    Ok(())
+}
+
+enum Offer {
+    /// A session was continued; how it ended.
+    Continued(String),
+    New,
+    Quit,
+}
+
+/// Offers the unfinished sessions, if any: continue one, finish one as it is, or start anew.
+fn offer_unfinished(
+    dir: &DataDir,
+    tui: &mut Tui,
+    input: &Input,
+    given: Option<&Pathway>,
+) -> Result<Offer> {
+    loop {
+        let entries = dir.unfinished().wrap_err("listing unfinished sessions")?;
+        if entries.is_empty() {
+            return Ok(Offer::New);
+        }
+        let mut menu = ResumeMenu::new(
+            entries
+                .iter()
+                .map(|e| Unfinished {
+                    id: e.id.clone(),
+                    started_at: e.header.started_at,
+                    clinician: e.header.clinician.clone(),
+                    pathway_id: e.header.pathway_id.clone(),
+                    events: e.events,
+                    recovered: e.recovered,
+                })
+                .collect(),
+        );
+        let outcome = loop {
+            tui.draw(|frame| menu.draw(frame))?;
+            let Ok((_, event)) = input.recv() else {
+                return Ok(Offer::Quit);
+            };
+            if let TermEvent::Key(key) = event {
+                let outcome = menu.update(key);
+                if outcome != ResumeOutcome::Choosing {
+                    break outcome;
+                }
+            }
+        };
+        match outcome {
+            ResumeOutcome::Continue(id) => {
+                return Ok(Offer::Continued(continue_session(
+                    dir, &id, tui, input, given,
+                )?));
+            }
+            ResumeOutcome::FinishAsIs(id) => finish_as_is(dir, &id)?,
+            ResumeOutcome::New => return Ok(Offer::New),
+            ResumeOutcome::Quit | ResumeOutcome::Choosing => return Ok(Offer::Quit),
+        }
+    }
+}
+
+/// The pathway a session names: the one given, if it is that one, else the built-in.
+fn session_pathway(header: &SessionHeader, given: Option<&Pathway>) -> Result<Pathway> {
+    if let Some(p) = given.filter(|p| p.id == header.pathway_id) {
+        return Ok(p.clone());
+    }
+    resolve_pathway(&header.pathway_id)
+        .map(|(p, _)| p)
+        .map_err(|_| {
+            eyre!(
+                "session {} follows pathway `{}`, which is not built in; \
+                 continue it with `shadowmap capture --pathway FILE` naming that pathway's file",
+                header.id,
+                header.pathway_id
+            )
+        })
+}
+
+/// Continues an unfinished session: a `Reopened` event first, at the wall-clock time since
+/// the start (never before the last event), so the time away shows as a gap.
+fn continue_session(
+    dir: &DataDir,
+    id: &str,
+    tui: &mut Tui,
+    input: &Input,
+    given: Option<&Pathway>,
+) -> Result<String> {
+    let (mut writer, session, _report) =
+        SessionWriter::reopen(dir, id).wrap_err_with(|| format!("continuing session {id}"))?;
+    let pathway = session_pathway(&session.header, given)?;
+    let now = Instant::now();
+    let since_start = (Local::now().fixed_offset() - session.header.started_at)
+        .num_milliseconds()
+        .max(0) as u64;
+    let last = session.events.last().map_or(0, |e| e.at_ms);
+    let reopened = Event {
+        seq: session.next_seq(),
+        at_ms: since_start.max(last),
+        kind: EventKind::Reopened,
+    };
+    writer
+        .append(&reopened)
+        .wrap_err_with(|| format!("continuing session {id}"))?;
+    let mut events = session.events;
+    events.push(reopened.clone());
+    let state = CaptureState::new(session.header, pathway, events);
+    let cap = Capture::resumed(state, writer, now, reopened.at_ms);
+    capture(cap, tui, input)
+}
+
+/// Finishes an unfinished session as it stands: a finish event at its last event's time,
+/// then the snapshot.
+fn finish_as_is(dir: &DataDir, id: &str) -> Result<()> {
+    let (mut writer, mut session, _report) =
+        SessionWriter::reopen(dir, id).wrap_err_with(|| format!("finishing session {id}"))?;
+    let finish = Event {
+        seq: session.next_seq(),
+        at_ms: session.events.last().map_or(0, |e| e.at_ms),
+        kind: EventKind::Finish,
+    };
+    writer
+        .append(&finish)
+        .wrap_err_with(|| format!("finishing session {id}"))?;
+    session.events.push(finish);
+    writer
+        .finish(&session)
+        .wrap_err_with(|| format!("finishing session {id}"))?;
+    Ok(())
+}
+
+/// The new session's header: from the options straight away, or from the start form.
+fn new_header(
+    dir: &DataDir,
+    args: &CaptureArgs,
+    given: Option<Pathway>,
+    straight: bool,
+    tui: &mut Tui,
+    input: &Input,
+) -> Result<Option<(SessionHeader, Pathway)>> {
+    let mut pathways = builtin_pathways();
+    if let Some(p) = &given
+        && !pathways
+            .iter()
+            .any(|b| b.id == p.id && b.version == p.version)
+    {
+        pathways.insert(0, p.clone());
+    }
+    let chosen = given
+        .as_ref()
+        .map_or(DEFAULT_PATHWAY.to_string(), |p| p.id.clone());
+    let index = pathways.iter().position(|p| p.id == chosen).unwrap_or(0);
+    let default_role = pathways[index]
+        .roles
+        .first()
+        .cloned()
+        .unwrap_or_else(|| "RN".to_string());
+    let auditor = std::env::var("USER")
+        .ok()
+        .filter(|u| !u.trim().is_empty())
+        .unwrap_or_else(|| "auditor".to_string());
+    let mut form = StartForm::new(
+        [
+            args.site.clone().unwrap_or_else(|| "site-1".to_string()),
+            args.role.clone().unwrap_or(default_role),
+            args.clinician.clone().unwrap_or_else(|| "C-01".to_string()),
+            args.auditor.clone().unwrap_or(auditor),
+        ],
+        pathways
+            .iter()
+            .map(|p| (p.id.clone(), p.name.clone()))
+            .collect(),
+        index,
+    );
+    if !straight {
+        loop {
+            tui.draw(|frame| form.draw(frame))?;
+            let Ok((_, event)) = input.recv() else {
+                return Ok(None);
+            };
+            let TermEvent::Key(key) = event else { continue };
+            let Some(action) = StartForm::key(key) else {
+                continue;
+            };
+            match form.update(action) {
+                FormOutcome::Editing => {}
+                FormOutcome::Start => break,
+                FormOutcome::Cancel => return Ok(None),
+            }
+        }
+    }
+    let pathway = pathways[form.pathway].clone();
+    let started_at = Local::now().fixed_offset();
+    let base = session_id(started_at, form.site(), form.clinician());
+    let taken: Vec<String> = dir
+        .list()
+        .wrap_err("listing sessions")?
+        .into_iter()
+        .map(|e| e.id)
+        .collect();
+    let mut id = base.clone();
+    let mut n = 2;
+    while taken.contains(&id) || dir.root().join(&id).exists() {
+        id = format!("{base}-{n}");
+        n += 1;
+    }
+    let header = SessionHeader {
+        format_version: SESSION_FORMAT_VERSION,
+        id,
+        started_at,
+        site: form.site().to_string(),
+        role: form.role().to_string(),
+        clinician: form.clinician().to_string(),
+        auditor: form.auditor().to_string(),
+        pathway_id: pathway.id.clone(),
+        pathway_version: pathway.version,
+    };
+    Ok(Some((header, pathway)))
+}
+
+/// Runs the capture loop; on the finish, writes the snapshot. Returns the line to print.
+fn capture(mut cap: Capture<SessionWriter>, tui: &mut Tui, input: &Input) -> Result<String> {
+    let flow = cap
+        .run_loop(tui, input)
+        .wrap_err("drawing the capture screen")?;
+    let id = cap.state.header.id.clone();
+    let (state, writer) = cap.into_parts();
+    let saved = state.saved;
+    if let Some(error) = &state.failed {
+        return Err(eyre!(
+            "session {id} stopped saving: {error}; events up to #{saved} are on disk, \
+             run shadowmap again to continue or finish it"
+        ));
+    }
+    match flow {
+        Flow::Finish => {
+            let path = writer
+                .finish(&state.session())
+                .wrap_err_with(|| format!("writing the snapshot of session {id}"))?;
+            Ok(format!(
+                "session {id} finished: {} events saved to {}",
+                state.events.len(),
+                path.display()
+            ))
+        }
+        Flow::Leave | Flow::Continue => Ok(format!(
+            "session {id} left unfinished: all {} events are saved; \
+             run shadowmap again to continue or finish it",
+            state.events.len()
+        )),
+    }
 }

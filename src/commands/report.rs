@@ -6,8 +6,7 @@ use std::path::{Path, PathBuf};
 use color_eyre::eyre::{WrapErr, eyre};
 
 use shadowmap::report::{
-    Format, OVERRIDES_FILE, Overrides, ReportOptions, build_report, collect_session_files,
-    render,
+    Format, OVERRIDES_FILE, Overrides, ReportOptions, build_report, collect_session_files, render,
 };
 
 use crate::{ReportArgs, ReportFormat};
@@ -27,26 +26,47 @@ pub fn overrides_path(paths: &[PathBuf], data_root: Option<&Path>) -> PathBuf {
 }
 
 pub fn run(data_dir: Option<PathBuf>, args: ReportArgs) -> color_eyre::Result<()> {
-    let (paths, data_root) = if args.paths.is_empty() {
-        let root = data_dir.ok_or_else(|| {
-            eyre!("give session files or folders to report on (or --data-dir / SHADOWMAP_DATA_DIR)")
-        })?;
-        (vec![root.clone()], Some(root))
+    let (files, overrides_file) = if args.paths.is_empty() {
+        // The data folder: its finished sessions (an unfinished one is still being captured,
+        // or waits for recovery in capture).
+        let dir = shadowmap::store::DataDir::resolve(data_dir)
+            .map_err(|e| eyre!("{e}"))
+            .wrap_err("opening the data folder")?;
+        let entries = dir.list().map_err(|e| eyre!("{e}"))?;
+        let unfinished = entries.iter().filter(|e| !e.finished).count();
+        if unfinished > 0 {
+            eprintln!(
+                "note: {unfinished} unfinished session(s) left out; finish or recover them with `shadowmap capture`"
+            );
+        }
+        let mut files: Vec<PathBuf> = entries
+            .into_iter()
+            .filter(|e| e.finished)
+            .map(|e| e.path)
+            .collect();
+        files.sort();
+        if files.is_empty() {
+            return Err(eyre!(
+                "no finished sessions in the data folder {}; give session files or folders",
+                dir.root().display()
+            ));
+        }
+        let overrides_file = overrides_path(&[], Some(dir.root()));
+        (files, overrides_file)
     } else {
-        (args.paths.clone(), None)
+        let files = collect_session_files(&args.paths).map_err(|e| eyre!("{e}"))?;
+        if files.is_empty() {
+            return Err(eyre!(
+                "no session files (.ron) in {}",
+                args.paths
+                    .iter()
+                    .map(|p| p.display().to_string())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
+        }
+        (files, overrides_path(&args.paths, None))
     };
-    let files = collect_session_files(&paths).map_err(|e| eyre!("{e}"))?;
-    if files.is_empty() {
-        return Err(eyre!(
-            "no session files (.ron) in {}",
-            paths
-                .iter()
-                .map(|p| p.display().to_string())
-                .collect::<Vec<_>>()
-                .join(", ")
-        ));
-    }
-    let overrides_file = overrides_path(&paths, data_root.as_deref());
     let overrides = Overrides::load(&overrides_file).map_err(|e| eyre!("{e}"))?;
     let options = ReportOptions {
         pathway: args.pathway.clone(),
@@ -55,10 +75,17 @@ pub fn run(data_dir: Option<PathBuf>, args: ReportArgs) -> color_eyre::Result<()
     };
     let mut report = build_report(&files, &options, &overrides).map_err(|e| eyre!("{e}"))?;
     for skipped in &report.skipped {
-        eprintln!("warning: skipped {}: {}", skipped.path.display(), skipped.error);
+        eprintln!(
+            "warning: skipped {}: {}",
+            skipped.path.display(),
+            skipped.error
+        );
     }
     if report.sessions == 0 {
-        return Err(eyre!("none of the {} files could be read as a session", files.len()));
+        return Err(eyre!(
+            "none of the {} files could be read as a session",
+            files.len()
+        ));
     }
     if args.tui {
         if args.redact {

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use ron::extensions::Extensions;
 use serde::{Deserialize, Serialize};
 
-use super::error::{FileError, locate};
+use super::error::{FileError, Location, locate};
 
 /// Over-expected tolerances above which friction becomes a deviation, in percent.
 #[derive(Serialize, Deserialize, Debug, Clone, Copy, PartialEq)]
@@ -93,7 +93,140 @@ fn is_false(value: &bool) -> bool {
 
 /// `Step(id: ...)` rather than `Step((id: ...))`: the form domain.md fixes.
 fn ron_options() -> ron::Options {
-    ron::Options::default().with_default_extension(Extensions::UNWRAP_VARIANT_NEWTYPES)
+    ron::Options::default()
+        .with_default_extension(Extensions::UNWRAP_VARIANT_NEWTYPES | Extensions::IMPLICIT_SOME)
+}
+
+/// A `name: value` field of a RON text, found by a light scan that skips strings and
+/// comments: where validation errors found after parsing point to.
+#[derive(Debug)]
+struct Field {
+    name: String,
+    /// Open brackets around it: 1 for the pathway's own fields, 3 for a step's.
+    depth: usize,
+    /// Where its value starts.
+    location: Location,
+    /// The value when it is a plain string.
+    value: Option<String>,
+}
+
+/// The character of an escape after its backslash, and how many chars the escape takes:
+/// `n`, `t`, `r`, `0`, `\\`, `"`, `'`, `xHH` and `u{H...}` as RON writes them.
+fn unescape(after: &[(usize, char)]) -> (char, usize) {
+    let hex = |digits: &[(usize, char)]| {
+        let text: String = digits.iter().map(|&(_, c)| c).collect();
+        u32::from_str_radix(&text, 16).ok().and_then(char::from_u32)
+    };
+    match after[0].1 {
+        'n' => ('\n', 1),
+        't' => ('\t', 1),
+        'r' => ('\r', 1),
+        '0' => ('\0', 1),
+        'x' if after.len() >= 3 => hex(&after[1..3]).map_or(('x', 1), |c| (c, 3)),
+        'u' if after.get(1).is_some_and(|&(_, c)| c == '{') => {
+            match after.iter().position(|&(_, c)| c == '}') {
+                Some(close) => hex(&after[2..close]).map_or(('u', 1), |c| (c, close + 1)),
+                None => ('u', 1),
+            }
+        }
+        other => (other, 1),
+    }
+}
+
+fn fields(text: &str) -> Vec<Field> {
+    let chars: Vec<(usize, char)> = text.char_indices().collect();
+    let mut fields = Vec::new();
+    let (mut line, mut column) = (1, 1);
+    let mut depth = 0usize;
+    let mut i = 0;
+    // Line and column of every char index, filled as the scan moves on.
+    let mut at = Vec::with_capacity(chars.len() + 1);
+    for &(_, c) in &chars {
+        at.push(Location { line, column });
+        if c == '\n' {
+            line += 1;
+            column = 1;
+        } else {
+            column += 1;
+        }
+    }
+    at.push(Location { line, column });
+    let read_string = |mut j: usize| -> (Option<String>, usize) {
+        // `j` is just after the opening quote.
+        let mut value = String::new();
+        while j < chars.len() {
+            match chars[j].1 {
+                '"' => return (Some(value), j + 1),
+                '\\' if j + 1 < chars.len() => {
+                    let (c, width) = unescape(&chars[j + 1..]);
+                    value.push(c);
+                    j += 1 + width;
+                }
+                c => {
+                    value.push(c);
+                    j += 1;
+                }
+            }
+        }
+        (None, j)
+    };
+    while i < chars.len() {
+        let c = chars[i].1;
+        let next = chars.get(i + 1).map(|&(_, c)| c);
+        match c {
+            '"' => i = read_string(i + 1).1,
+            '/' if next == Some('/') => {
+                while i < chars.len() && chars[i].1 != '\n' {
+                    i += 1;
+                }
+            }
+            '/' if next == Some('*') => {
+                i += 2;
+                while i + 1 < chars.len() && !(chars[i].1 == '*' && chars[i + 1].1 == '/') {
+                    i += 1;
+                }
+                i += 2;
+            }
+            '(' | '[' | '{' => {
+                depth += 1;
+                i += 1;
+            }
+            ')' | ']' | '}' => {
+                depth = depth.saturating_sub(1);
+                i += 1;
+            }
+            c if c.is_alphabetic() || c == '_' => {
+                let start = i;
+                while i < chars.len() && (chars[i].1.is_alphanumeric() || chars[i].1 == '_') {
+                    i += 1;
+                }
+                let name: String = chars[start..i].iter().map(|&(_, c)| c).collect();
+                let mut j = i;
+                while j < chars.len() && chars[j].1.is_whitespace() {
+                    j += 1;
+                }
+                if j < chars.len() && chars[j].1 == ':' {
+                    j += 1;
+                    while j < chars.len() && chars[j].1.is_whitespace() {
+                        j += 1;
+                    }
+                    let value = if j < chars.len() && chars[j].1 == '"' {
+                        read_string(j + 1).0
+                    } else {
+                        None
+                    };
+                    fields.push(Field {
+                        name,
+                        depth,
+                        location: at[j.min(chars.len())],
+                        value,
+                    });
+                }
+            }
+            _ => i += 1,
+        }
+    }
+    fields
 }
 
 impl Pathway {
@@ -132,19 +265,40 @@ impl Pathway {
     }
 
     fn validate(&self, text: &str, path: &Path) -> Result<(), FileError> {
-        let whole_file = || locate(text, "steps", 0);
+        let fields = fields(text);
+        // `steps:` of the pathway itself, not the word in a comment or a description.
+        let whole_file = || {
+            fields
+                .iter()
+                .find(|f| f.name == "steps" && f.depth == 1)
+                .map(|f| f.location)
+                .or_else(|| locate(text, "steps", 0))
+        };
         if self.steps.is_empty() {
             return Err(
                 FileError::new(path, whole_file(), "the pathway has no steps")
                     .with_hint("add at least one Step(...) to `steps`"),
             );
         }
+        // Where the nth `id: "..."` of a step or group with this id is: the pathway's own id,
+        // labels and comments that happen to hold the same text do not count.
+        let element_ids: Vec<&Field> = fields
+            .iter()
+            .filter(|f| f.name == "id" && f.depth >= 3 && f.value.is_some())
+            .collect();
+        let place = |id: &str, nth: usize| {
+            element_ids
+                .iter()
+                .filter(|f| f.value.as_deref() == Some(id))
+                .nth(nth)
+                .map(|f| f.location)
+                .or_else(|| locate(text, &format!("\"{id}\""), nth))
+        };
         let mut seen = HashSet::new();
         let mut occurrences = std::collections::HashMap::<String, usize>::new();
         let mut check_id = |id: &str| -> Result<(), FileError> {
-            let needle = format!("\"{id}\"");
             let nth = occurrences.entry(id.to_string()).or_default();
-            let here = locate(text, &needle, *nth);
+            let here = place(id, *nth);
             *nth += 1;
             if id.is_empty() {
                 return Err(
@@ -166,7 +320,7 @@ impl Pathway {
                     if group.steps.is_empty() {
                         return Err(FileError::new(
                             path,
-                            locate(text, &format!("\"{}\"", group.id), 0),
+                            place(&group.id, 0),
                             format!("the AnyOrder group `{}` has no steps", group.id),
                         )
                         .with_hint("put at least one Step(...) in the group, or remove it"));
@@ -307,6 +461,48 @@ mod tests {
         let e = parse(text).unwrap_err();
         assert_eq!(e.message, "duplicate id `a`");
         assert_eq!(e.location.unwrap().line, 3);
+    }
+
+    #[test]
+    fn duplicate_ids_are_located_past_labels_comments_and_the_pathway_id() {
+        // Labels equal to ids (common with activity names from an XES log), the pathway's
+        // own id equal to a step id, and a comment naming the id: none of them is the place.
+        let text = "// \"a\" is done twice below\nPathway(id: \"a\", version: 1, name: \"n\", steps: [\n  Step(id: \"b\", label: \"a\", expected_secs: 1, expected_clicks: 1),\n  Step(id: \"a\", label: \"a\", expected_secs: 1, expected_clicks: 1),\n  Step(label: \"a\", id: \"a\", expected_secs: 1, expected_clicks: 1)])";
+        let e = parse(text).unwrap_err();
+        assert_eq!(e.message, "duplicate id `a`");
+        assert_eq!(
+            e.location,
+            Some(Location {
+                line: 5,
+                column: 24
+            }),
+            "{e}"
+        );
+        let escaped = "Pathway(id: \"p\", version: 1, name: \"n\", steps: [\n  Step(id: \"say \\\"hi\\\"\", label: \"A\", expected_secs: 1, expected_clicks: 1),\n  Step(id: \"say \\\"hi\\\"\", label: \"B\", expected_secs: 1, expected_clicks: 1)])";
+        let e = parse(escaped).unwrap_err();
+        assert_eq!(e.message, "duplicate id `say \"hi\"`");
+        assert_eq!(
+            e.location,
+            Some(Location {
+                line: 3,
+                column: 12
+            }),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn an_empty_pathway_points_at_its_steps_field() {
+        let text = "Pathway(id: \"p\", version: 1, name: \"n\",\n  description: \"steps: none yet\", // steps: later\n  steps: [])";
+        let e = parse(text).unwrap_err();
+        assert_eq!(
+            e.location,
+            Some(Location {
+                line: 3,
+                column: 10
+            }),
+            "{e}"
+        );
     }
 
     #[test]

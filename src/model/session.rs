@@ -8,7 +8,7 @@ use std::path::Path;
 use chrono::{DateTime, Duration, FixedOffset};
 use serde::{Deserialize, Serialize};
 
-use super::error::FileError;
+use super::error::{FileError, Location, locate};
 use super::vocab::{InterruptionSource, ProblemKind, WorkaroundKind};
 
 /// Bumped only for a breaking change of the session form; additive fields use serde defaults.
@@ -171,7 +171,7 @@ impl Session {
                  or recover from the session's journal if it has one",
             )
         })?;
-        session.validate(path)?;
+        session.validate(text, path)?;
         Ok(session)
     }
 
@@ -192,11 +192,11 @@ impl Session {
     }
 
     /// Checks what the type system cannot: a known format, increasing numbers and times.
-    fn validate(&self, path: &Path) -> Result<(), FileError> {
+    fn validate(&self, text: &str, path: &Path) -> Result<(), FileError> {
         if self.header.format_version > SESSION_FORMAT_VERSION {
             return Err(FileError::new(
                 path,
-                None,
+                locate(text, "format_version", 0),
                 format!(
                     "session format {} is newer than this shadowmap understands ({})",
                     self.header.format_version, SESSION_FORMAT_VERSION
@@ -208,7 +208,7 @@ impl Session {
             if pair[1].seq <= pair[0].seq || pair[1].at_ms < pair[0].at_ms {
                 return Err(FileError::new(
                     path,
-                    None,
+                    locate_event(text, pair[1].seq),
                     format!(
                         "event {} comes after event {} but is numbered or timed before it",
                         pair[1].seq, pair[0].seq
@@ -219,6 +219,19 @@ impl Session {
         }
         Ok(())
     }
+}
+
+/// Where event `seq` is written (`seq: 12` followed by no further digit), for errors found
+/// after parsing.
+fn locate_event(text: &str, seq: Seq) -> Option<Location> {
+    let needle = format!("seq: {seq}");
+    let nth = text.match_indices(&needle).position(|(i, _)| {
+        !text[i + needle.len()..]
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_digit())
+    })?;
+    locate(text, &needle, nth)
 }
 
 #[cfg(test)]
@@ -270,6 +283,21 @@ mod tests {
             s.wall_clock(2500).to_rfc3339(),
             "2026-11-25T09:00:02.500+01:00"
         );
+    }
+
+    #[test]
+    fn events_out_of_order_are_located() {
+        let mut s = sample();
+        s.events[1].at_ms = 500;
+        let text = s.to_ron();
+        let e = Session::from_ron_str(&text, Path::new("s.ron")).unwrap_err();
+        let line = text.lines().position(|l| l.contains("seq: 2,")).unwrap() + 1;
+        assert_eq!(e.location.map(|l| l.line), Some(line), "{e}");
+        assert!(e.message.contains("event 2 comes after event 1"), "{e}");
+        let mut s = sample();
+        s.header.format_version = SESSION_FORMAT_VERSION + 1;
+        let e = Session::from_ron_str(&s.to_ron(), Path::new("s.ron")).unwrap_err();
+        assert_eq!(e.location.map(|l| l.line), Some(3), "{e}");
     }
 
     #[test]

@@ -568,7 +568,12 @@ fn step_report(pathway: &Pathway, step: &str, agg: &mut StepAgg, sessions: u32) 
         over_clicks_rate: per(agg.over_clicks, agg.occurrences),
         deviations_per_session: DevKind::ALL
             .iter()
-            .map(|k| (k.name().to_string(), per(agg.deviations[k.index()], sessions)))
+            .map(|k| {
+                (
+                    k.name().to_string(),
+                    per(agg.deviations[k.index()], sessions),
+                )
+            })
             .collect(),
         workaround_rate: WorkaroundKind::ALL
             .iter()
@@ -715,7 +720,9 @@ fn pathway_findings(agg: &PathwayAgg) -> Vec<Finding> {
                 .into_iter()
                 .flatten()
                 .filter(|((d, _), _)| *d == dim)
-                .map(|(cell, n)| CellShare::new(cell.1.clone(), *c.cells.get(cell).unwrap_or(&0), *n))
+                .map(|(cell, n)| {
+                    CellShare::new(cell.1.clone(), *c.cells.get(cell).unwrap_or(&0), *n)
+                })
                 .collect()
         };
         let spread = Spread {

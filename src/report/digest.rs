@@ -4,7 +4,11 @@
 
 use serde::Serialize;
 
-use crate::model::{Pathway, ProblemKind, Session, Timeline, WorkaroundKind};
+use crate::compare::{
+    Comparison, DeviationKind, Model, MoveKind, compare_observed, compare_with_model,
+    observed_steps,
+};
+use crate::model::{Pathway, ProblemKind, Session, Timeline, WorkaroundKind, derive_timeline};
 
 /// Deviation kinds (domain.md section 5), by their stable snake_case names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
@@ -44,67 +48,16 @@ impl DevKind {
     }
 }
 
-/// The comparator's verdict on one session, reduced to what the report needs.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct Alignment {
-    pub fitness: f64,
-    /// Per observed step (index into `Timeline::steps`): was it a sync move?
-    pub synced: Vec<bool>,
-    /// Structural deviations (missing, unplanned, out of order, repeated) with the observed
-    /// step they concern, if any. Over-time and over-clicks are derived from the friction.
-    pub deviations: Vec<(DevKind, String, Option<usize>)>,
-}
-
-impl Alignment {
-    /// The comparator's result (domain.md section 5) for a session and its timeline.
-    pub fn of(session: &Session, timeline: &Timeline, pathway: &Pathway) -> Alignment {
-        let _ = session;
-        provisional_alignment(timeline, pathway)
-    }
-}
-
-/// A greedy stand-in for the comparator: first occurrence of a pathway step is a sync, a
-/// second occurrence of a non-repeatable step is `repeated`, steps not in the pathway are
-/// `unplanned`, mandatory steps never seen are `missing`.
-fn provisional_alignment(timeline: &Timeline, pathway: &Pathway) -> Alignment {
-    let mut seen = std::collections::HashSet::new();
-    let mut synced = Vec::with_capacity(timeline.steps.len());
-    let mut deviations = Vec::new();
-    for (index, span) in timeline.steps.iter().enumerate() {
-        match pathway.step(&span.step) {
-            None => {
-                synced.push(false);
-                deviations.push((DevKind::Unplanned, span.step.clone(), Some(index)));
-            }
-            Some(step) => {
-                let first = seen.insert(span.step.as_str());
-                if first || step.repeat {
-                    synced.push(true);
-                } else {
-                    synced.push(false);
-                    deviations.push((DevKind::Repeated, span.step.clone(), Some(index)));
-                }
-            }
+impl DevKind {
+    pub fn of(kind: DeviationKind) -> DevKind {
+        match kind {
+            DeviationKind::Missing => DevKind::Missing,
+            DeviationKind::Unplanned => DevKind::Unplanned,
+            DeviationKind::OutOfOrder => DevKind::OutOfOrder,
+            DeviationKind::Repeated => DevKind::Repeated,
+            DeviationKind::OverTime => DevKind::OverTime,
+            DeviationKind::OverClicks => DevKind::OverClicks,
         }
-    }
-    let mut mandatory = 0usize;
-    for step in pathway.all_steps().filter(|s| !s.optional) {
-        mandatory += 1;
-        if !seen.contains(step.id.as_str()) {
-            deviations.push((DevKind::Missing, step.id.clone(), None));
-        }
-    }
-    let worst = timeline.steps.len() + mandatory;
-    let cost = deviations.len();
-    let fitness = if worst == 0 {
-        1.0
-    } else {
-        1.0 - cost as f64 / worst as f64
-    };
-    Alignment {
-        fitness,
-        synced,
-        deviations,
     }
 }
 
@@ -194,15 +147,30 @@ pub fn problem_index(kind: ProblemKind) -> usize {
         .expect("every kind is in ALL")
 }
 
-/// Digests a session against its pathway, with the comparator's alignment.
+/// Digests a session against its pathway, from the comparator's result on its timeline:
+/// sync moves, structural deviations, the friction of synced steps and the session figures.
 pub fn digest(
     session: &Session,
     timeline: &Timeline,
     pathway: &Pathway,
-    alignment: &Alignment,
+    comparison: &Comparison,
 ) -> SessionDigest {
-    let tolerance = pathway.tolerance();
     let header = &session.header;
+    let figures = &comparison.figures;
+    let mut synced = vec![false; timeline.steps.len()];
+    for m in &comparison.moves {
+        if let (MoveKind::Sync, Some(i)) = (m.kind, m.observed)
+            && let Some(slot) = synced.get_mut(i)
+        {
+            *slot = true;
+        }
+    }
+    let mut over = vec![(false, false); timeline.steps.len()];
+    for f in &comparison.frictions {
+        if let Some(slot) = over.get_mut(f.observed) {
+            *slot = (f.over_time, f.over_clicks);
+        }
+    }
     let mut d = SessionDigest {
         id: header.id.clone(),
         site: header.site.clone(),
@@ -211,62 +179,51 @@ pub fn digest(
         auditor: header.auditor.clone(),
         pathway_id: pathway.id.clone(),
         pathway_version: header.pathway_version,
-        fitness: alignment.fitness,
-        observed_secs: timeline.observed_ms() as f64 / 1000.0,
-        active_secs: 0.0,
-        interrupted_secs: timeline
-            .interruptions
-            .iter()
-            .map(|i| i.active_ms as f64 / 1000.0)
-            .sum(),
-        synced_active_secs: 0.0,
-        expected_secs: 0.0,
-        click_excess: 0,
-        reentries: timeline.idle_counts.reentries
-            + timeline
-                .interruptions
-                .iter()
-                .map(|i| i.counts.reentries)
-                .sum::<u32>(),
-        interruptions: timeline.interruptions.len() as u32,
+        fitness: comparison.fitness,
+        observed_secs: figures.observed_minutes * 60.0,
+        active_secs: figures.active_minutes * 60.0,
+        interrupted_secs: figures.interrupted_share.unwrap_or(0.0)
+            * figures.observed_minutes
+            * 60.0,
+        synced_active_secs: figures.synced_active_minutes * 60.0,
+        expected_secs: figures.expected_minutes * 60.0,
+        click_excess: figures.click_excess,
+        reentries: figures.reentries,
+        interruptions: figures.interruptions as u32,
         workarounds: [0; 7],
         problems: [0; 8],
         steps: Vec::with_capacity(timeline.steps.len()),
-        deviations: alignment.deviations.clone(),
+        deviations: comparison
+            .deviations
+            .iter()
+            .filter(|dev| {
+                !matches!(
+                    dev.kind,
+                    DeviationKind::OverTime | DeviationKind::OverClicks
+                )
+            })
+            .map(|dev| (DevKind::of(dev.kind), dev.step.clone(), dev.observed))
+            .collect(),
     };
-    for mark in &timeline.workarounds {
-        d.workarounds[workaround_index(mark.kind)] += 1;
+    for (kind, n) in &figures.workarounds {
+        d.workarounds[workaround_index(*kind)] += *n as u32;
     }
-    for mark in &timeline.problems {
-        d.problems[problem_index(mark.kind)] += 1;
+    for (kind, n) in &figures.problems {
+        d.problems[problem_index(*kind)] += *n as u32;
     }
     for (index, span) in timeline.steps.iter().enumerate() {
         let planned = pathway.step(&span.step);
-        let synced = alignment.synced.get(index).copied().unwrap_or(false);
         let (expected_secs, expected_clicks) =
             planned.map_or((0, 0), |s| (s.expected_secs, s.expected_clicks));
-        let active_secs = span.active_ms as f64 / 1000.0;
-        let clicks = span.counts.clicks;
-        let over_time = planned.is_some()
-            && active_secs > f64::from(expected_secs) * (1.0 + f64::from(tolerance.time_pct) / 100.0);
-        let over_clicks = planned.is_some()
-            && f64::from(clicks)
-                > f64::from(expected_clicks) * (1.0 + f64::from(tolerance.clicks_pct) / 100.0);
-        d.active_secs += active_secs;
-        d.reentries += span.counts.reentries;
-        if synced {
-            d.synced_active_secs += active_secs;
-            d.expected_secs += f64::from(expected_secs);
-            d.click_excess += i64::from(clicks) - i64::from(expected_clicks);
-        }
+        let (over_time, over_clicks) = over[index];
         d.steps.push(StepDigest {
             step: span.step.clone(),
-            synced,
+            synced: synced[index],
             planned: planned.is_some(),
             unplanned_label: span.unplanned_label.clone(),
-            active_secs,
+            active_secs: span.active_ms as f64 / 1000.0,
             interrupted_secs: span.interrupted_ms as f64 / 1000.0,
-            clicks,
+            clicks: span.counts.clicks,
             screens: span.counts.screens,
             reentries: span.counts.reentries,
             expected_secs,
@@ -295,9 +252,25 @@ pub fn digest(
     d
 }
 
+/// Compares a session with a pathway and digests it. `model` is the pathway compiled once
+/// for many sessions (`None`: compile it here; a pathway the comparator cannot compile gives
+/// its explained no-sync comparison).
+pub fn digest_with_model(
+    session: &Session,
+    pathway: &Pathway,
+    model: Option<&Model>,
+) -> SessionDigest {
+    let timeline = derive_timeline(&session.events);
+    let observed = observed_steps(&timeline);
+    let mut comparison = match model {
+        Some(model) => compare_with_model(&session.header.id, &observed, pathway, model),
+        None => compare_observed(&session.header.id, &observed, pathway),
+    };
+    crate::compare::explain::add_friction(&mut comparison, &timeline, pathway);
+    digest(session, &timeline, pathway, &comparison)
+}
+
 /// Compares and digests a session in one go.
 pub fn digest_session(session: &Session, pathway: &Pathway) -> SessionDigest {
-    let timeline = session.timeline();
-    let alignment = Alignment::of(session, &timeline, pathway);
-    digest(session, &timeline, pathway, &alignment)
+    digest_with_model(session, pathway, None)
 }

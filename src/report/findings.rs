@@ -299,28 +299,40 @@ fn fire(spread: &Spread) -> (Rule, String, f64) {
         FindingKind::Workaround(k) if POLICY_WORKAROUNDS.contains(&k) => {
             return (
                 Rule::SharedLoginPolicy,
-                format!("workaround `{}` is taken because a rule or practice asks for it, not because the system fails", k.name()),
+                format!(
+                    "workaround `{}` is taken because a rule or practice asks for it, not because the system fails",
+                    k.name()
+                ),
                 1.0,
             );
         }
         FindingKind::Workaround(k) if INTEGRATION_WORKAROUNDS.contains(&k) => {
             return (
                 Rule::IntegrationKind,
-                format!("workaround `{}` moves data between systems by hand", k.name()),
+                format!(
+                    "workaround `{}` moves data between systems by hand",
+                    k.name()
+                ),
                 1.0,
             );
         }
         FindingKind::Problem(k) if INTEGRATION_PROBLEMS.contains(&k) => {
             return (
                 Rule::IntegrationKind,
-                format!("problem `{}`: data that another system holds did not arrive", k.name()),
+                format!(
+                    "problem `{}`: data that another system holds did not arrive",
+                    k.name()
+                ),
                 1.0,
             );
         }
         FindingKind::Problem(k) if INFRASTRUCTURE_PROBLEMS.contains(&k) => {
             return (
                 Rule::InfrastructureKind,
-                format!("problem `{}` comes from the network, servers or hardware", k.name()),
+                format!(
+                    "problem `{}` comes from the network, servers or hardware",
+                    k.name()
+                ),
                 1.0,
             );
         }
@@ -333,7 +345,10 @@ fn fire(spread: &Spread) -> (Rule, String, f64) {
             1.0,
         );
     }
-    if matches!(spread.kind, FindingKind::SlowStep | FindingKind::ClickBurden) && spread.affected > 0
+    if matches!(
+        spread.kind,
+        FindingKind::SlowStep | FindingKind::ClickBurden
+    ) && spread.affected > 0
     {
         let share = |n: u32| f64::from(n) / f64::from(spread.affected);
         if share(spread.co_infrastructure) > CO_MARK_SHARE {
@@ -461,14 +476,23 @@ mod tests {
     #[test]
     fn ids_are_stable_and_depend_on_what_not_on_data() {
         let a = finding_id("med-rec-admission", "sign", FindingKind::SlowStep);
-        assert_eq!(a, finding_id("med-rec-admission", "sign", FindingKind::SlowStep));
-        assert_ne!(a, finding_id("med-rec-admission", "sign", FindingKind::ClickBurden));
+        assert_eq!(
+            a,
+            finding_id("med-rec-admission", "sign", FindingKind::SlowStep)
+        );
+        assert_ne!(
+            a,
+            finding_id("med-rec-admission", "sign", FindingKind::ClickBurden)
+        );
         assert_ne!(a, finding_id("other", "sign", FindingKind::SlowStep));
         assert!(a.starts_with("F-") && a.len() == 12, "{a}");
         // Fixed forever: overrides files in the field refer to it.
         assert_eq!(
             finding_id("p", "s", FindingKind::Workaround(WorkaroundKind::CopyPaste)),
-            format!("F-{:010x}", fnv1a(&["p", "s", "workaround:copy_paste"]) & 0xff_ffff_ffff)
+            format!(
+                "F-{:010x}",
+                fnv1a(&["p", "s", "workaround:copy_paste"]) & 0xff_ffff_ffff
+            )
         );
     }
 
@@ -488,7 +512,10 @@ mod tests {
         );
         for k in INFRASTRUCTURE_PROBLEMS {
             let s = suggest_cause(&spread(FindingKind::Problem(k)));
-            assert_eq!((s.cause, s.rule), (Cause::Infrastructure, Rule::InfrastructureKind));
+            assert_eq!(
+                (s.cause, s.rule),
+                (Cause::Infrastructure, Rule::InfrastructureKind)
+            );
         }
     }
 
@@ -513,20 +540,35 @@ mod tests {
     #[test]
     fn design_when_everywhere_training_when_concentrated() {
         let mut s = spread(FindingKind::SlowStep);
-        s.sites = vec![CellShare::new("north", 8, 10), CellShare::new("south", 5, 10)];
+        s.sites = vec![
+            CellShare::new("north", 8, 10),
+            CellShare::new("south", 5, 10),
+        ];
         s.roles = vec![CellShare::new("RN", 13, 20)];
         let got = suggest_cause(&s);
-        assert_eq!((got.cause, got.rule), (Cause::Design, Rule::DesignEverywhere));
+        assert_eq!(
+            (got.cause, got.rule),
+            (Cause::Design, Rule::DesignEverywhere)
+        );
         assert!(got.confidence >= 0.7, "{got:?}");
 
-        s.sites = vec![CellShare::new("north", 9, 10), CellShare::new("south", 1, 10)];
+        s.sites = vec![
+            CellShare::new("north", 9, 10),
+            CellShare::new("south", 1, 10),
+        ];
         let got = suggest_cause(&s);
-        assert_eq!((got.cause, got.rule), (Cause::Training, Rule::TrainingConcentrated));
+        assert_eq!(
+            (got.cause, got.rule),
+            (Cause::Training, Rule::TrainingConcentrated)
+        );
         assert!(got.because.contains("north 90%"), "{}", got.because);
         assert!(got.because.contains("south 10%"), "{}", got.because);
 
         // A site with too few occurrences takes no part.
-        s.sites = vec![CellShare::new("north", 9, 10), CellShare::new("south", 0, 1)];
+        s.sites = vec![
+            CellShare::new("north", 9, 10),
+            CellShare::new("south", 0, 1),
+        ];
         assert_eq!(suggest_cause(&s).rule, Rule::DesignEverywhere);
 
         // Neither everywhere nor a clean split.

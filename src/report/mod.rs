@@ -5,9 +5,12 @@
 //! ([`digest`]) and folded into per-step summaries ([`aggregate::ReportBuilder`]); then it is
 //! dropped. Findings ([`findings`]) are computed from the summaries at the end, the auditor's
 //! overrides ([`overrides`]) applied, and the [`Report`] rendered in any format ([`render`]).
+//! Session exports (XES, CSV) and the redaction every export and report applies live in
+//! [`export`].
 
 pub mod aggregate;
 pub mod digest;
+pub mod export;
 pub mod findings;
 pub mod overrides;
 pub mod render;

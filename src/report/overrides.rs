@@ -89,12 +89,12 @@ impl Overrides {
         match std::fs::read_to_string(path) {
             Ok(text) => Overrides::from_ron_str(&text, path),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Overrides::default()),
-            Err(e) => Err(FileError::new(
-                path,
-                None,
-                format!("cannot read the overrides file: {e}"),
-            )
-            .with_hint("check that the file is readable")),
+            Err(e) => {
+                Err(
+                    FileError::new(path, None, format!("cannot read the overrides file: {e}"))
+                        .with_hint("check that the file is readable"),
+                )
+            }
         }
     }
 

@@ -11,8 +11,9 @@ use std::sync::mpsc;
 use crate::model::{FileError, Pathway, Session, resolve_pathway};
 
 use super::aggregate::{Report, ReportBuilder};
-use super::digest::{SessionDigest, digest_session};
+use super::digest::{SessionDigest, digest_with_model};
 use super::overrides::{OVERRIDES_FILE, Overrides};
+use crate::compare::Model;
 
 /// How far workers may run ahead of the fold: bounds the digests held at once.
 pub const WINDOW: usize = 256;
@@ -58,19 +59,28 @@ pub fn collect_session_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, FileErro
 
 type Outcome = Result<(Arc<Pathway>, SessionDigest), (PathBuf, String)>;
 
+/// A pathway and its compiled model (`None` when the comparator cannot compile it: such
+/// sessions get the comparator's explained no-sync comparison).
+type Compiled = (Arc<Pathway>, Option<Model>);
+
+fn compile(pathway: Arc<Pathway>) -> Compiled {
+    let model = Model::compile(&pathway).ok();
+    (pathway, model)
+}
+
 fn load_one(
     path: &Path,
-    fixed: Option<&Arc<Pathway>>,
-    cache: &mut HashMap<String, Result<Arc<Pathway>, String>>,
+    fixed: Option<&Compiled>,
+    cache: &mut HashMap<String, Result<Compiled, String>>,
 ) -> Outcome {
     let session = Session::load(path).map_err(|e| (path.to_path_buf(), e.to_string()))?;
-    let pathway = match fixed {
-        Some(p) => p.clone(),
+    let (pathway, model) = match fixed {
+        Some(compiled) => compiled,
         None => cache
             .entry(session.header.pathway_id.clone())
             .or_insert_with(|| {
                 resolve_pathway(&session.header.pathway_id)
-                    .map(|(p, _)| Arc::new(p))
+                    .map(|(p, _)| compile(Arc::new(p)))
                     .map_err(|e| {
                         format!(
                             "the session's pathway `{}` is unknown: {}; pass --pathway ID|FILE",
@@ -78,11 +88,11 @@ fn load_one(
                         )
                     })
             })
-            .clone()
-            .map_err(|e| (path.to_path_buf(), e))?,
+            .as_ref()
+            .map_err(|e| (path.to_path_buf(), e.clone()))?,
     };
-    let digest = digest_session(&session, &pathway);
-    Ok((pathway, digest))
+    let digest = digest_with_model(&session, pathway, model.as_ref());
+    Ok((pathway.clone(), digest))
 }
 
 /// Builds the report of `files`, streaming. Files that cannot be read as sessions are listed
@@ -110,8 +120,9 @@ pub fn build_report(
         let (tx, rx) = mpsc::sync_channel::<(usize, Outcome)>(WINDOW);
         for _ in 0..threads {
             let tx = tx.clone();
-            let (next, folded, fixed) = (&next, &folded, fixed.as_ref());
+            let (next, folded, fixed) = (&next, &folded, fixed.clone());
             scope.spawn(move || {
+                let fixed = fixed.map(compile);
                 let mut cache = HashMap::new();
                 loop {
                     let i = next.fetch_add(1, Ordering::Relaxed);
@@ -121,7 +132,7 @@ pub fn build_report(
                     while i >= folded.load(Ordering::Acquire) + WINDOW {
                         std::thread::sleep(std::time::Duration::from_micros(200));
                     }
-                    let outcome = load_one(&files[i], fixed, &mut cache);
+                    let outcome = load_one(&files[i], fixed.as_ref(), &mut cache);
                     if tx.send((i, outcome)).is_err() {
                         break;
                     }

@@ -163,11 +163,9 @@ pub fn update(state: &mut State, action: Action, now: DateTime<FixedOffset>) -> 
         (Mode::List, Action::Down) => state.selected = (state.selected + 1).min(last),
         (Mode::List, Action::Top) => state.selected = 0,
         (Mode::List, Action::Bottom) => state.selected = last,
-        (Mode::List, Action::OpenCauseMenu) => {
-            if state.current().is_some() {
-                state.mode = Mode::PickCause;
-                state.status = "pick a cause".into();
-            }
+        (Mode::List, Action::OpenCauseMenu) if state.current().is_some() => {
+            state.mode = Mode::PickCause;
+            state.status = "pick a cause".into();
         }
         (Mode::List, Action::RemoveOverride) => {
             let Some(id) = state.current().map(|f| f.id.clone()) else {
@@ -255,7 +253,10 @@ pub fn draw(state: &State, frame: &mut Frame) {
 
     frame.render_widget(
         Paragraph::new(Line::from(vec![
-            Span::styled("shadowmap report", Style::default().add_modifier(Modifier::BOLD)),
+            Span::styled(
+                "shadowmap report",
+                Style::default().add_modifier(Modifier::BOLD),
+            ),
             Span::raw(format!(
                 "  {} findings, ranked by time cost",
                 state.findings.len()
@@ -283,7 +284,11 @@ pub fn draw(state: &State, frame: &mut Frame) {
     let mut list_state = ListState::default().with_selected(Some(state.selected));
     frame.render_stateful_widget(
         List::new(items)
-            .block(Block::default().borders(Borders::TOP).title(" findings (* = overridden) "))
+            .block(
+                Block::default()
+                    .borders(Borders::TOP)
+                    .title(" findings (* = overridden) "),
+            )
             .highlight_style(Style::default().add_modifier(Modifier::REVERSED))
             .highlight_symbol("> "),
         list,
@@ -362,7 +367,10 @@ pub fn draw(state: &State, frame: &mut Frame) {
                 .enumerate()
                 .map(|(i, (k, c))| {
                     Line::from(vec![
-                        Span::styled(format!(" {k} / {} ", i + 1), Style::default().add_modifier(Modifier::BOLD)),
+                        Span::styled(
+                            format!(" {k} / {} ", i + 1),
+                            Style::default().add_modifier(Modifier::BOLD),
+                        ),
                         Span::styled(c.label(), cause_style(*c)),
                     ])
                 })
@@ -486,9 +494,30 @@ mod tests {
     fn state() -> State {
         State::new(
             vec![
-                finding(1, "F-3602e8de98", "`enter-home-meds` takes longer than expected", 14.7, Cause::Design, Rule::DesignEverywhere),
-                finding(2, "F-0f1eb328f4", "workaround `second_system` during `pdmp-query`", 4.6, Cause::Integration, Rule::IntegrationKind),
-                finding(3, "F-1f74fef205", "`scan-medication` takes longer than expected", 2.5, Cause::Training, Rule::TrainingConcentrated),
+                finding(
+                    1,
+                    "F-3602e8de98",
+                    "`enter-home-meds` takes longer than expected",
+                    14.7,
+                    Cause::Design,
+                    Rule::DesignEverywhere,
+                ),
+                finding(
+                    2,
+                    "F-0f1eb328f4",
+                    "workaround `second_system` during `pdmp-query`",
+                    4.6,
+                    Cause::Integration,
+                    Rule::IntegrationKind,
+                ),
+                finding(
+                    3,
+                    "F-1f74fef205",
+                    "`scan-medication` takes longer than expected",
+                    2.5,
+                    Cause::Training,
+                    Rule::TrainingConcentrated,
+                ),
             ],
             Overrides::default(),
             Path::new("/data/overrides.ron"),
@@ -549,13 +578,21 @@ mod tests {
         press(&mut s, "z");
         assert_eq!(s.mode, Mode::PickCause);
         press(&mut s, "t");
-        assert_eq!(s.mode, Mode::Who { cause: Cause::Training });
+        assert_eq!(
+            s.mode,
+            Mode::Who {
+                cause: Cause::Training
+            }
+        );
         // An empty name is refused.
         assert!(press(&mut s, "\n").is_empty());
         press(&mut s, "akk\x08\n");
         assert_eq!(
             s.mode,
-            Mode::Why { cause: Cause::Training, who: "ak".into() }
+            Mode::Why {
+                cause: Cause::Training,
+                who: "ak".into()
+            }
         );
         let effects = press(&mut s, "only river\n");
         let expected = Override {
@@ -577,7 +614,12 @@ mod tests {
         // The name is offered again; a digit picks from the menu too.
         press(&mut s, "k c2");
         assert_eq!(s.input, "ak");
-        assert_eq!(s.mode, Mode::Who { cause: Cause::Design });
+        assert_eq!(
+            s.mode,
+            Mode::Who {
+                cause: Cause::Design
+            }
+        );
     }
 
     #[test]

@@ -73,8 +73,12 @@ pub fn findings_csv(report: &Report) -> String {
             f.confidence_label.to_string(),
             f.cause.to_string(),
             f.overridden.is_some().to_string(),
-            f.overridden.as_ref().map_or(String::new(), |o| o.who.clone()),
-            f.overridden.as_ref().map_or(String::new(), |o| o.why.clone()),
+            f.overridden
+                .as_ref()
+                .map_or(String::new(), |o| o.who.clone()),
+            f.overridden
+                .as_ref()
+                .map_or(String::new(), |o| o.why.clone()),
             f.overridden
                 .as_ref()
                 .map_or(String::new(), |o| o.when.to_rfc3339()),

@@ -147,7 +147,11 @@ pub fn html(report: &Report) -> String {
                 esc(&f.because),
                 e.sessions,
                 esc(&e.session_ids.join(", ")),
-                if (e.session_ids.len() as u32) < e.sessions { ", &hellip;" } else { "" },
+                if (e.session_ids.len() as u32) < e.sessions {
+                    ", &hellip;"
+                } else {
+                    ""
+                },
                 esc(&cells(&e.sites)),
                 esc(&cells(&e.roles)),
                 esc(&cells(&e.clinicians)),
@@ -286,7 +290,10 @@ fn time_chart(o: &mut String, g: &GroupReport) {
         .fold(1.0f64, f64::max);
     let h = 34.0 + ROW_H * steps.len() as f64 + 34.0;
     let w = LABEL_W + BAR_W + 70.0;
-    let _ = writeln!(o, "<div class=\"chart\"><h3>Active time per step against expected</h3>");
+    let _ = writeln!(
+        o,
+        "<div class=\"chart\"><h3>Active time per step against expected</h3>"
+    );
     let _ = writeln!(
         o,
         "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"time-chart\" width=\"{w}\" height=\"{h}\" viewBox=\"0 0 {w} {h}\" role=\"img\" aria-label=\"Median active time per step against expected\">"
@@ -434,7 +441,10 @@ fn deviation_chart(o: &mut String, g: &GroupReport) {
             yy + 9.0
         );
     }
-    let _ = writeln!(o, "</svg><p class=\"muted\">over_time, over_clicks: share of occurrences; others: per session.</p></div>");
+    let _ = writeln!(
+        o,
+        "</svg><p class=\"muted\">over_time, over_clicks: share of occurrences; others: per session.</p></div>"
+    );
 }
 
 /// Time cost of the findings by cause in force (overrides applied).
@@ -443,7 +453,11 @@ fn causes_chart(o: &mut String, report: &Report) {
         .iter()
         .map(|c| {
             let of: Vec<_> = report.findings.iter().filter(|f| f.cause == *c).collect();
-            (*c, of.iter().map(|f| f.time_cost_min).sum::<f64>() + 0.0, of.len())
+            (
+                *c,
+                of.iter().map(|f| f.time_cost_min).sum::<f64>() + 0.0,
+                of.len(),
+            )
         })
         .collect();
     let max = totals.iter().map(|t| t.1).fold(0.1f64, f64::max);

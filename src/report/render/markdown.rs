@@ -50,7 +50,10 @@ pub fn markdown(report: &Report) -> String {
         let _ = writeln!(o, "|---|---|---|---:|---:|---|---|---|");
         for f in &report.findings {
             let cause = match &f.overridden {
-                Some(_) => format!("**{}** (overridden; suggested {})", f.cause, f.suggested_cause),
+                Some(_) => format!(
+                    "**{}** (overridden; suggested {})",
+                    f.cause, f.suggested_cause
+                ),
                 None => f.cause.to_string(),
             };
             let _ = writeln!(
@@ -169,7 +172,11 @@ fn group(o: &mut String, g: &GroupReport) {
     let _ = writeln!(o, "| mean fitness | {:.3} |", f.mean_fitness);
     let _ = writeln!(o, "| observed minutes | {:.1} |", f.observed_min);
     let _ = writeln!(o, "| active minutes | {:.1} |", f.active_min);
-    let _ = writeln!(o, "| expected minutes (synced steps) | {:.1} |", f.expected_min);
+    let _ = writeln!(
+        o,
+        "| expected minutes (synced steps) | {:.1} |",
+        f.expected_min
+    );
     let _ = writeln!(o, "| time ratio | {:.2} |", f.time_ratio);
     let _ = writeln!(
         o,
@@ -182,7 +189,11 @@ fn group(o: &mut String, g: &GroupReport) {
         "| interruptions | {} ({:.1} per hour) |",
         f.interruptions, f.interruptions_per_hour
     );
-    let _ = writeln!(o, "| share of time interrupted | {} |", pct(f.interrupted_share));
+    let _ = writeln!(
+        o,
+        "| share of time interrupted | {} |",
+        pct(f.interrupted_share)
+    );
     let _ = writeln!(o, "| workarounds | {} |", nonzero_counts(&f.workarounds));
     let _ = writeln!(o, "| system problems | {} |\n", nonzero_counts(&f.problems));
     let _ = writeln!(

@@ -151,18 +151,10 @@ pub(crate) fn cause_line(f: &Finding) -> String {
     }
 }
 
-/// The masking `--redact` applies to free text.
+/// The masking `--redact` applies to free text: the export redactor's (record numbers,
+/// phone numbers, dates, e-mail addresses).
 pub fn mask(text: &str) -> String {
-    local_mask(text)
-}
-
-/// Until the export redactor is merged: e-mails, and runs of 4+ digits (with separators).
-fn local_mask(text: &str) -> String {
-    use std::sync::LazyLock;
-    static EMAIL: LazyLock<regex::Regex> =
-        LazyLock::new(|| regex::Regex::new(r"(?i)[a-z0-9._%+\-]+@[a-z0-9.\-]+\.[a-z]{2,}").unwrap());
-    static DIGITS: LazyLock<regex::Regex> =
-        LazyLock::new(|| regex::Regex::new(r"\+?\d[\d \-/.()]{2,}\d").unwrap());
-    let t = EMAIL.replace_all(text, "[email]");
-    DIGITS.replace_all(&t, "[id]").into_owned()
+    crate::report::export::Redactor::standard()
+        .mask(text)
+        .into_owned()
 }

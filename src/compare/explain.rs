@@ -1,0 +1,542 @@
+//! From an alignment to what an auditor reads: each non-sync move as a deviation with a plain
+//! sentence and its evidence, the friction of every synced step, and the session figures
+//! (domain.md section 5).
+
+use std::collections::HashMap;
+
+use super::model::{CompileError, Model, RawMove};
+use super::{
+    Comparison, Deviation, DeviationKind, Move, MoveKind, ObservedStep, SessionFigures,
+    StepFriction, fitness,
+};
+use crate::model::{Pathway, ProblemKind, Timeline, WorkaroundKind};
+
+/// `mm:ss` from the start, or `h:mm:ss` from an hour on.
+pub fn clock(ms: u64) -> String {
+    let secs = ms / 1000;
+    let (h, m, s) = (secs / 3600, (secs / 60) % 60, secs % 60);
+    if h > 0 {
+        format!("{h}:{m:02}:{s:02}")
+    } else {
+        format!("{m:02}:{s:02}")
+    }
+}
+
+/// A duration in seconds as `m:ss`.
+fn duration(secs: f64) -> String {
+    let total = secs.round().max(0.0) as u64;
+    format!("{}:{:02}", total / 60, total % 60)
+}
+
+/// "`id`", with the pathway's label when it says more than the id.
+fn named(pathway: &Pathway, id: &str) -> String {
+    match pathway.step(id) {
+        Some(step) if step.label != id && !step.label.is_empty() => {
+            format!("`{id}` ({})", step.label)
+        }
+        _ => format!("`{id}`"),
+    }
+}
+
+/// "at 03:12 (event 14)", or what is known of it.
+fn when(observed: &[ObservedStep], j: usize) -> String {
+    let o = &observed[j];
+    match (o.at_ms, o.event) {
+        (Some(at), Some(event)) => format!("at {} (event {event})", clock(at)),
+        (Some(at), None) => format!("at {}", clock(at)),
+        (None, Some(event)) => format!("as event {event}"),
+        (None, None) => format!("as observed step {}", j + 1),
+    }
+}
+
+struct Ctx<'a> {
+    observed: &'a [ObservedStep],
+    pathway: &'a Pathway,
+    moves: &'a [Move],
+}
+
+impl Ctx<'_> {
+    /// The nearest observed step (sync or log) before move `i`.
+    fn observed_before(&self, i: usize) -> Option<&str> {
+        self.moves[..i]
+            .iter()
+            .rev()
+            .find(|m| m.observed.is_some())
+            .map(|m| m.step.as_str())
+    }
+
+    fn sync_before(&self, i: usize) -> Option<&str> {
+        self.moves[..i]
+            .iter()
+            .rev()
+            .find(|m| m.kind == MoveKind::Sync)
+            .map(|m| m.step.as_str())
+    }
+
+    fn sync_after(&self, i: usize) -> Option<&str> {
+        self.moves[i + 1..]
+            .iter()
+            .find(|m| m.kind == MoveKind::Sync)
+            .map(|m| m.step.as_str())
+    }
+
+    /// Where the run has move `i` (a model or skip move), named by its synced neighbours.
+    fn run_place(&self, i: usize) -> String {
+        match (self.sync_after(i), self.sync_before(i)) {
+            (Some(next), _) => format!("before `{next}`"),
+            (None, Some(prev)) => format!("after `{prev}`"),
+            (None, None) => "elsewhere".to_string(),
+        }
+    }
+
+    fn came_after(&self, i: usize) -> String {
+        match self.observed_before(i) {
+            Some(prev) => format!("after `{prev}`"),
+            None => "first of all".to_string(),
+        }
+    }
+
+    fn observed_name(&self, j: usize) -> String {
+        let o = &self.observed[j];
+        match &o.label {
+            Some(label) if label != &o.step => format!("`{}` (\"{label}\")", o.step),
+            _ => named(self.pathway, &o.step),
+        }
+    }
+}
+
+/// Builds the comparison of one alignment (no friction yet).
+pub(crate) fn explain(
+    case_id: &str,
+    observed: &[ObservedStep],
+    pathway: &Pathway,
+    model: &Model,
+    cost: u32,
+    raw: &[RawMove],
+) -> Comparison {
+    let synced: std::collections::HashSet<u32> = raw
+        .iter()
+        .filter_map(|m| match m {
+            RawMove::Sync { label, .. } => Some(*label),
+            _ => None,
+        })
+        .collect();
+    let id = |label: u32| model.steps[label as usize].id.clone();
+    let mut moves = Vec::with_capacity(raw.len());
+    for m in raw {
+        moves.push(match *m {
+            RawMove::Sync { label, obs } => Move {
+                kind: MoveKind::Sync,
+                step: id(label),
+                observed: Some(obs),
+            },
+            RawMove::Log { obs } => Move {
+                kind: MoveKind::Log,
+                step: observed[obs].step.clone(),
+                observed: Some(obs),
+            },
+            RawMove::Model { label } => Move {
+                kind: MoveKind::Model,
+                step: id(label),
+                observed: None,
+            },
+            // An optional step "left out" and then redone is simply done: no skip to report.
+            RawMove::Skip { label } if synced.contains(&label) => continue,
+            RawMove::Skip { label } => Move {
+                kind: MoveKind::Skip,
+                step: id(label),
+                observed: None,
+            },
+        });
+    }
+    let worst_cost = observed.len() as u32 + model.min_run;
+    let deviations = deviations(observed, pathway, model, &moves);
+    let skipped_optional = moves
+        .iter()
+        .filter(|m| m.kind == MoveKind::Skip)
+        .map(|m| m.step.clone())
+        .collect();
+    let fit = fitness(cost, worst_cost);
+    Comparison {
+        case_id: case_id.to_string(),
+        n_steps: observed.len(),
+        cost,
+        worst_cost,
+        fitness: fit,
+        moves,
+        deviations,
+        frictions: Vec::new(),
+        figures: SessionFigures {
+            fitness: fit,
+            ..SessionFigures::default()
+        },
+        skipped_optional,
+        observed: observed.to_vec(),
+    }
+}
+
+fn deviations(
+    observed: &[ObservedStep],
+    pathway: &Pathway,
+    model: &Model,
+    moves: &[Move],
+) -> Vec<Deviation> {
+    let ctx = Ctx {
+        observed,
+        pathway,
+        moves,
+    };
+    // Pair each step's log moves with its model moves, in order: done, but elsewhere.
+    let mut models: HashMap<&str, Vec<usize>> = HashMap::new();
+    let mut logs: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (i, m) in moves.iter().enumerate() {
+        match m.kind {
+            MoveKind::Model => models.entry(&m.step).or_default().push(i),
+            MoveKind::Log if model.label(&m.step).is_some() => {
+                logs.entry(&m.step).or_default().push(i)
+            }
+            _ => {}
+        }
+    }
+    let mut partner: HashMap<usize, usize> = HashMap::new();
+    for (step, log_moves) in &logs {
+        if let Some(model_moves) = models.get(step) {
+            for (&l, &m) in log_moves.iter().zip(model_moves) {
+                partner.insert(l, m);
+                partner.insert(m, l);
+            }
+        }
+    }
+    let mut out = Vec::new();
+    for (i, m) in moves.iter().enumerate() {
+        let step = m.step.clone();
+        match m.kind {
+            MoveKind::Sync | MoveKind::Skip => {}
+            MoveKind::Model => match partner.get(&i) {
+                // The pair is reported once, at its log move.
+                Some(_) => {}
+                None => {
+                    let place = match (ctx.sync_before(i), ctx.sync_after(i)) {
+                        (Some(prev), _) => format!("expected after `{prev}`"),
+                        (None, Some(next)) => format!("expected before `{next}`"),
+                        (None, None) => "no step of the pathway was observed".to_string(),
+                    };
+                    out.push(Deviation {
+                        kind: DeviationKind::Missing,
+                        text: format!("{} was not done ({place}).", named(pathway, &step)),
+                        step,
+                        observed: None,
+                        at_ms: None,
+                    });
+                }
+            },
+            MoveKind::Log => {
+                let j = m.observed.expect("a log move has its observed step");
+                let at_ms = observed[j].at_ms;
+                let (kind, text) = match model.label(&step) {
+                    None => (
+                        DeviationKind::Unplanned,
+                        format!(
+                            "{} was done {}; it is not in the pathway.",
+                            ctx.observed_name(j),
+                            when(observed, j)
+                        ),
+                    ),
+                    Some(label) => {
+                        let info = &model.steps[label as usize];
+                        if let Some(&mm) = partner.get(&i) {
+                            (
+                                DeviationKind::OutOfOrder,
+                                format!(
+                                    "{} was done {}, {}, but the pathway has it {}.",
+                                    named(pathway, &step),
+                                    when(observed, j),
+                                    ctx.came_after(i),
+                                    ctx.run_place(mm)
+                                ),
+                            )
+                        } else {
+                            let other = moves
+                                .iter()
+                                .position(|o| o.kind == MoveKind::Sync && o.step == step);
+                            let times = observed.iter().filter(|o| o.step == step).count();
+                            if !info.repeat && times > 1 {
+                                let also = other
+                                    .and_then(|k| moves[k].observed)
+                                    .or_else(|| {
+                                        observed
+                                            .iter()
+                                            .enumerate()
+                                            .position(|(k, o)| k != j && o.step == step)
+                                    })
+                                    .map(|k| format!(" it was also done {},", when(observed, k)))
+                                    .unwrap_or_default();
+                                (
+                                    DeviationKind::Repeated,
+                                    format!(
+                                        "{} was done again {};{also} and the pathway has it once.",
+                                        named(pathway, &step),
+                                        when(observed, j)
+                                    ),
+                                )
+                            } else if info.repeat && other.is_some() {
+                                (
+                                    DeviationKind::OutOfOrder,
+                                    format!(
+                                        "{} was redone {}, {}; the pathway lets it be redone only until the next step starts.",
+                                        named(pathway, &step),
+                                        when(observed, j),
+                                        ctx.came_after(i)
+                                    ),
+                                )
+                            } else {
+                                let place = moves
+                                    .iter()
+                                    .position(|o| o.kind == MoveKind::Skip && o.step == step)
+                                    .map(|k| ctx.run_place(k))
+                                    .unwrap_or_else(|| "elsewhere".to_string());
+                                (
+                                    DeviationKind::OutOfOrder,
+                                    format!(
+                                        "{} was done {}, {}, but the pathway has it {place}.",
+                                        named(pathway, &step),
+                                        when(observed, j),
+                                        ctx.came_after(i)
+                                    ),
+                                )
+                            }
+                        }
+                    }
+                };
+                out.push(Deviation {
+                    kind,
+                    step,
+                    text,
+                    observed: Some(j),
+                    at_ms,
+                });
+            }
+        }
+    }
+    out
+}
+
+/// The comparison for a pathway the comparator cannot compile: no sync move at all, and each
+/// deviation says why.
+pub(crate) fn unalignable(
+    case_id: &str,
+    observed: &[ObservedStep],
+    pathway: &Pathway,
+    error: &CompileError,
+) -> Comparison {
+    let mut moves: Vec<Move> = observed
+        .iter()
+        .enumerate()
+        .map(|(j, o)| Move {
+            kind: MoveKind::Log,
+            step: o.step.clone(),
+            observed: Some(j),
+        })
+        .collect();
+    let mut deviations: Vec<Deviation> = observed
+        .iter()
+        .enumerate()
+        .map(|(j, o)| Deviation {
+            kind: if pathway.step(&o.step).is_some() {
+                DeviationKind::OutOfOrder
+            } else {
+                DeviationKind::Unplanned
+            },
+            step: o.step.clone(),
+            text: format!("`{}` could not be aligned: {error}.", o.step),
+            observed: Some(j),
+            at_ms: o.at_ms,
+        })
+        .collect();
+    for step in pathway.all_steps() {
+        moves.push(Move {
+            kind: if step.optional {
+                MoveKind::Skip
+            } else {
+                MoveKind::Model
+            },
+            step: step.id.clone(),
+            observed: None,
+        });
+        if !step.optional {
+            deviations.push(Deviation {
+                kind: DeviationKind::Missing,
+                step: step.id.clone(),
+                text: format!("`{}` could not be aligned: {error}.", step.id),
+                observed: None,
+                at_ms: None,
+            });
+        }
+    }
+    let mandatory = pathway.all_steps().filter(|s| !s.optional).count() as u32;
+    let cost = observed.len() as u32 + mandatory;
+    Comparison {
+        case_id: case_id.to_string(),
+        n_steps: observed.len(),
+        cost,
+        worst_cost: cost,
+        fitness: fitness(cost, cost),
+        moves,
+        deviations,
+        frictions: Vec::new(),
+        figures: SessionFigures {
+            fitness: fitness(cost, cost),
+            ..SessionFigures::default()
+        },
+        skipped_optional: Vec::new(),
+        observed: observed.to_vec(),
+    }
+}
+
+/// `value` is above `expected` by more than `pct` percent.
+fn over(value: f64, expected: u32, pct: u32) -> bool {
+    value * 100.0 > f64::from(expected) * f64::from(100 + pct)
+}
+
+fn percent_over(value: f64, expected: u32) -> String {
+    if expected == 0 {
+        "none expected".to_string()
+    } else {
+        format!("+{:.0} %", (value / f64::from(expected) - 1.0) * 100.0)
+    }
+}
+
+/// Adds the friction of every synced step, its over-time / over-clicks deviations and the
+/// session figures, from the session's timeline.
+pub(crate) fn add_friction(comparison: &mut Comparison, timeline: &Timeline, pathway: &Pathway) {
+    let tolerance = pathway.tolerance();
+    let mut extra = Vec::new();
+    for m in &comparison.moves {
+        let (MoveKind::Sync, Some(j)) = (m.kind, m.observed) else {
+            continue;
+        };
+        let (Some(span), Some(step)) = (timeline.steps.get(j), pathway.step(&m.step)) else {
+            continue;
+        };
+        // A step with neither time nor clicks expected (a pathway from the oracle's JSON)
+        // has no expectation to be over.
+        let expects = step.expected_secs > 0 || step.expected_clicks > 0;
+        let active_secs = span.active_ms as f64 / 1000.0;
+        let friction = StepFriction {
+            observed: j,
+            step: m.step.clone(),
+            active_secs,
+            expected_secs: step.expected_secs,
+            clicks: span.counts.clicks,
+            expected_clicks: step.expected_clicks,
+            screens: span.counts.screens,
+            reentries: span.counts.reentries,
+            interruptions: span.interruptions.len(),
+            workarounds: span.workarounds.len(),
+            problems: span.problems.len(),
+            over_time: step.expected_secs > 0
+                && over(active_secs, step.expected_secs, tolerance.time_pct),
+            over_clicks: expects
+                && over(
+                    f64::from(span.counts.clicks),
+                    step.expected_clicks,
+                    tolerance.clicks_pct,
+                ),
+        };
+        let at = format!("at {} (event {})", clock(span.start_ms), span.start_seq);
+        if friction.over_time {
+            extra.push(Deviation {
+                kind: DeviationKind::OverTime,
+                step: m.step.clone(),
+                text: format!(
+                    "{} {at} took {} of active time against {} expected ({}; the tolerance is {} %).",
+                    named(pathway, &m.step),
+                    duration(active_secs),
+                    duration(f64::from(step.expected_secs)),
+                    percent_over(active_secs, step.expected_secs),
+                    tolerance.time_pct
+                ),
+                observed: Some(j),
+                at_ms: Some(span.start_ms),
+            });
+        }
+        if friction.over_clicks {
+            extra.push(Deviation {
+                kind: DeviationKind::OverClicks,
+                step: m.step.clone(),
+                text: format!(
+                    "{} {at} took {} clicks against {} expected ({}; the tolerance is {} %).",
+                    named(pathway, &m.step),
+                    span.counts.clicks,
+                    step.expected_clicks,
+                    percent_over(f64::from(span.counts.clicks), step.expected_clicks),
+                    tolerance.clicks_pct
+                ),
+                observed: Some(j),
+                at_ms: Some(span.start_ms),
+            });
+        }
+        comparison.frictions.push(friction);
+    }
+    comparison.deviations.extend(extra);
+    comparison.figures = figures(comparison, timeline);
+}
+
+fn by_kind<K: Copy + PartialEq>(all: &[K], seen: impl Iterator<Item = K>) -> Vec<(K, usize)> {
+    let seen: Vec<K> = seen.collect();
+    all.iter()
+        .map(|k| (*k, seen.iter().filter(|s| *s == k).count()))
+        .filter(|(_, n)| *n > 0)
+        .collect()
+}
+
+/// The session figures of domain.md section 5.
+pub fn figures(comparison: &Comparison, timeline: &Timeline) -> SessionFigures {
+    let minutes = |ms: u64| ms as f64 / 60_000.0;
+    let observed_ms = timeline.observed_ms();
+    let synced_active_secs: f64 = comparison.frictions.iter().map(|f| f.active_secs).sum();
+    let expected_secs: u64 = comparison
+        .frictions
+        .iter()
+        .map(|f| u64::from(f.expected_secs))
+        .sum();
+    let clicks: u32 = comparison.frictions.iter().map(|f| f.clicks).sum();
+    let expected_clicks: u32 = comparison.frictions.iter().map(|f| f.expected_clicks).sum();
+    let reentries = timeline
+        .steps
+        .iter()
+        .map(|s| s.counts.reentries)
+        .sum::<u32>()
+        + timeline
+            .interruptions
+            .iter()
+            .map(|i| i.counts.reentries)
+            .sum::<u32>()
+        + timeline.idle_counts.reentries;
+    // Each interruption's own clock runs while it is the innermost open one, pauses excluded:
+    // their sum is the time with any interruption open.
+    let interrupted_ms: u64 = timeline.interruptions.iter().map(|i| i.active_ms).sum();
+    let hours = observed_ms as f64 / 3_600_000.0;
+    SessionFigures {
+        fitness: comparison.fitness,
+        timed: true,
+        observed_minutes: minutes(observed_ms),
+        active_minutes: minutes(timeline.steps.iter().map(|s| s.active_ms).sum()),
+        synced_active_minutes: synced_active_secs / 60.0,
+        expected_minutes: expected_secs as f64 / 60.0,
+        time_ratio: (expected_secs > 0).then(|| synced_active_secs / expected_secs as f64),
+        clicks,
+        expected_clicks,
+        click_excess: i64::from(clicks) - i64::from(expected_clicks),
+        reentries,
+        workarounds: by_kind(
+            WorkaroundKind::ALL,
+            timeline.workarounds.iter().map(|w| w.kind),
+        ),
+        interruptions: timeline.interruptions.len(),
+        interruptions_per_hour: (observed_ms > 0)
+            .then(|| timeline.interruptions.len() as f64 / hours),
+        interrupted_share: (observed_ms > 0).then(|| interrupted_ms as f64 / observed_ms as f64),
+        problems: by_kind(ProblemKind::ALL, timeline.problems.iter().map(|p| p.kind)),
+    }
+}

@@ -1,0 +1,245 @@
+//! The oracle's pathway JSON (`*.pathway.json`, ../shared/oracle/README.md) read into a
+//! [`Pathway`], so the fixtures the oracle scores can be compared with the same pathway.
+//!
+//! `{"steps": [{"id", "optional", "repeat"} | {"group", "steps": [step, ...]}]}`; other keys
+//! of a step (expected seconds, clicks) are ignored, as the oracle ignores them. Labels are the
+//! ids; expected seconds and clicks are 0 (no expectation).
+
+use std::path::Path;
+
+use serde_json::Value;
+
+use crate::model::{Element, FileError, Group, Pathway, Step, error::locate};
+
+fn step(obj: &Value, where_: &str, text: &str, path: &Path) -> Result<Step, FileError> {
+    let err = |msg: String| {
+        FileError::new(path, None, format!("{where_}: {msg}"))
+            .with_hint("see ../shared/oracle/README.md, section \"Pathway JSON\"")
+    };
+    let map = obj
+        .as_object()
+        .ok_or_else(|| err(format!("a step must be an object, got {obj}")))?;
+    let id = match map.get("id") {
+        Some(Value::String(id)) if !id.is_empty() => id.clone(),
+        _ => return Err(err("a step needs a non-empty string \"id\"".into())),
+    };
+    let flag = |name: &str| -> Result<bool, FileError> {
+        match map.get(name) {
+            None => Ok(false),
+            Some(Value::Bool(b)) => Ok(*b),
+            Some(_) => Err(err(format!("({id}): \"{name}\" must be true or false"))
+                .with_location(locate(text, &format!("\"{id}\""), 0))),
+        }
+    };
+    Ok(Step {
+        optional: flag("optional")?,
+        repeat: flag("repeat")?,
+        label: id.clone(),
+        id,
+        expected_secs: 0,
+        expected_clicks: 0,
+        expected_screens: None,
+        policy: None,
+    })
+}
+
+trait WithLocation {
+    fn with_location(self, location: Option<crate::model::Location>) -> Self;
+}
+
+impl WithLocation for FileError {
+    fn with_location(mut self, location: Option<crate::model::Location>) -> Self {
+        if location.is_some() {
+            self.location = location;
+        }
+        self
+    }
+}
+
+/// Parses an oracle pathway document; the pathway's id is the file name without
+/// `.pathway.json` (or `.json`), its version 1.
+pub fn pathway_from_json_str(text: &str, path: &Path) -> Result<Pathway, FileError> {
+    let doc: Value = serde_json::from_str(text).map_err(|e| {
+        FileError::from_json(path, &e).with_hint("the pathway JSON is not valid JSON")
+    })?;
+    let hint = "see ../shared/oracle/README.md, section \"Pathway JSON\"";
+    let Some(list) = doc.get("steps").and_then(Value::as_array) else {
+        return Err(
+            FileError::new(path, None, "expected an object with a \"steps\" list").with_hint(hint),
+        );
+    };
+    if list.is_empty() {
+        return Err(FileError::new(
+            path,
+            locate(text, "\"steps\"", 0),
+            "the pathway has no steps",
+        )
+        .with_hint(hint));
+    }
+    let mut steps = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    let mut check = |id: &str| -> Result<(), FileError> {
+        if seen.insert(id.to_string()) {
+            Ok(())
+        } else {
+            Err(FileError::new(
+                path,
+                locate(text, &format!("\"{id}\""), 1),
+                format!("duplicate id `{id}`"),
+            )
+            .with_hint("step and group ids must be unique across the whole pathway"))
+        }
+    };
+    for (i, obj) in list.iter().enumerate() {
+        let where_ = format!("steps[{i}]");
+        if let Some(gid) = obj.get("group") {
+            let Some(gid) = gid.as_str().filter(|g| !g.is_empty()) else {
+                return Err(FileError::new(
+                    path,
+                    None,
+                    format!("{where_}: \"group\" must be a non-empty string"),
+                )
+                .with_hint(hint));
+            };
+            if obj.get("id").is_some() {
+                return Err(FileError::new(
+                    path,
+                    locate(text, &format!("\"{gid}\""), 0),
+                    format!(
+                        "{where_}: an element is a step (\"id\") or a group (\"group\"), not both"
+                    ),
+                )
+                .with_hint(hint));
+            }
+            let members = obj
+                .get("steps")
+                .and_then(Value::as_array)
+                .filter(|m| !m.is_empty());
+            let Some(members) = members else {
+                return Err(FileError::new(
+                    path,
+                    locate(text, &format!("\"{gid}\""), 0),
+                    format!("{where_} (group {gid}): needs a non-empty \"steps\" list"),
+                )
+                .with_hint(hint));
+            };
+            check(gid)?;
+            let mut group = Group {
+                id: gid.to_string(),
+                label: gid.to_string(),
+                steps: Vec::new(),
+            };
+            for (j, m) in members.iter().enumerate() {
+                if m.get("group").is_some() {
+                    return Err(FileError::new(
+                        path,
+                        None,
+                        format!("{where_}.steps[{j}]: groups cannot be nested"),
+                    )
+                    .with_hint(hint));
+                }
+                let s = step(m, &format!("{where_}.steps[{j}]"), text, path)?;
+                check(&s.id)?;
+                group.steps.push(s);
+            }
+            steps.push(Element::AnyOrder(group));
+        } else {
+            let s = step(obj, &where_, text, path)?;
+            check(&s.id)?;
+            steps.push(Element::Step(s));
+        }
+    }
+    let name = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or("pathway");
+    let id = name
+        .strip_suffix(".pathway.json")
+        .or_else(|| name.strip_suffix(".json"))
+        .unwrap_or(name)
+        .to_string();
+    Ok(Pathway {
+        name: id.clone(),
+        id,
+        version: 1,
+        description: String::new(),
+        roles: Vec::new(),
+        steps,
+        tolerance: None,
+    })
+}
+
+pub fn load_pathway_json(path: &Path) -> Result<Pathway, FileError> {
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        FileError::new(path, None, format!("cannot read the pathway file: {e}"))
+            .with_hint("check the path and that the file is readable")
+    })?;
+    pathway_from_json_str(&text, path)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<Pathway, FileError> {
+        pathway_from_json_str(text, Path::new("demo.pathway.json"))
+    }
+
+    #[test]
+    fn the_oracle_example_reads() {
+        let p = parse(
+            r#"{"steps": [
+  {"id": "triage"},
+  {"id": "allergy-check", "optional": true},
+  {"group": "vitals", "steps": [
+    {"id": "bp"}, {"id": "pulse", "repeat": true}, {"id": "temp", "optional": true}]},
+  {"id": "note", "repeat": true, "optional": true, "expected_s": 30}
+]}"#,
+        )
+        .unwrap();
+        assert_eq!(p.id, "demo");
+        assert_eq!(p.steps.len(), 4);
+        assert!(
+            matches!(&p.steps[2], Element::AnyOrder(g) if g.steps.len() == 3 && g.steps[1].repeat)
+        );
+        let note = p.step("note").unwrap();
+        assert!(note.optional && note.repeat);
+        assert_eq!(note.expected_secs, 0);
+    }
+
+    #[test]
+    fn the_oracle_invalid_pathways_are_rejected() {
+        for (doc, needle) in [
+            (r#"{"steps": []}"#, "no steps"),
+            (r#"{"stepz": [{"id": "a"}]}"#, "\"steps\" list"),
+            (r#"{"steps": [{"optional": true}]}"#, "\"id\""),
+            (
+                r#"{"steps": [{"id": "a", "optional": "yes"}]}"#,
+                "\"optional\" must be true or false",
+            ),
+            (
+                r#"{"steps": [{"id": "a", "repeat": 1}]}"#,
+                "\"repeat\" must be true or false",
+            ),
+            (
+                r#"{"steps": [{"group": "g", "steps": []}]}"#,
+                "non-empty \"steps\"",
+            ),
+            (
+                r#"{"steps": [{"group": "g", "steps": [{"group": "h", "steps": [{"id": "a"}]}]}]}"#,
+                "nested",
+            ),
+            (
+                r#"{"steps": [{"group": "g", "id": "a", "steps": [{"id": "a"}]}]}"#,
+                "not both",
+            ),
+            (r#"{"steps": [{"id": "a"}, {"id": "a"}]}"#, "duplicate id"),
+            ("{\"steps\": [\n  {\"id\": \"a\",}]}", "trailing comma"),
+        ] {
+            let e = parse(doc).unwrap_err();
+            assert!(e.message.contains(needle), "{doc}: {e}");
+        }
+        let e = parse("{\"steps\": [\n  {\"id\": \"a\",}]}").unwrap_err();
+        assert_eq!(e.location.map(|l| l.line), Some(2));
+    }
+}

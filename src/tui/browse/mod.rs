@@ -1,0 +1,295 @@
+//! The session browser: the sessions in the data folder, a filter line (site, role, pathway,
+//! date), and for the one selected: replay, compare or export.
+//!
+//! Key -> [`Action`] -> [`update`] (pure; returns what the runner must do as [`Effect`]s:
+//! loading, comparing and exporting are I/O) -> [`draw`] (reads only).
+
+mod draw;
+pub mod filter;
+
+use std::path::PathBuf;
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+use crate::model::SessionHeader;
+
+pub use draw::draw;
+pub use filter::Filter;
+
+/// One session in the list (the store's `SessionEntry`, as the browser needs it).
+#[derive(Debug, Clone, PartialEq)]
+pub struct BrowseRow {
+    pub id: String,
+    pub path: PathBuf,
+    pub header: SessionHeader,
+    pub events: usize,
+    pub finished: bool,
+    pub recovered: bool,
+}
+
+impl BrowseRow {
+    /// The session's start date in its own time zone, `YYYY-MM-DD`.
+    pub fn date(&self) -> String {
+        self.header.started_at.format("%Y-%m-%d").to_string()
+    }
+}
+
+/// The formats the browser can export to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExportFormat {
+    Json,
+    Csv,
+    Xes,
+    Ron,
+}
+
+impl ExportFormat {
+    pub const ALL: [ExportFormat; 4] = [
+        ExportFormat::Json,
+        ExportFormat::Csv,
+        ExportFormat::Xes,
+        ExportFormat::Ron,
+    ];
+
+    pub fn extension(self) -> &'static str {
+        match self {
+            ExportFormat::Json => "json",
+            ExportFormat::Csv => "csv",
+            ExportFormat::Xes => "xes",
+            ExportFormat::Ron => "ron",
+        }
+    }
+
+    pub fn key(self) -> char {
+        match self {
+            ExportFormat::Json => 'j',
+            ExportFormat::Csv => 'c',
+            ExportFormat::Xes => 'x',
+            ExportFormat::Ron => 'r',
+        }
+    }
+}
+
+/// A text panel over the list: the comparator's report, or a message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Panel {
+    pub title: String,
+    pub lines: Vec<String>,
+    pub scroll: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Mode {
+    List,
+    /// Typing in the filter line.
+    Filter,
+    /// Choosing an export format for the selected session.
+    Export,
+    Panel(Panel),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    Up,
+    Down,
+    PageUp,
+    PageDown,
+    First,
+    Last,
+    EditFilter,
+    Type(char),
+    Backspace,
+    /// Leaves the filter line, keeping the filter.
+    FilterDone,
+    ClearFilter,
+    Open,
+    Compare,
+    Export,
+    ExportAs(ExportFormat),
+    Close,
+    Quit,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Effect {
+    /// Open the replay of this row (index into `rows`).
+    Replay(usize),
+    Compare(usize),
+    Export(usize, ExportFormat),
+    Quit,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct BrowseState {
+    /// Where the sessions come from, for the title.
+    pub source: String,
+    pub rows: Vec<BrowseRow>,
+    pub filter_text: String,
+    pub filter: Filter,
+    /// Indices into `rows` that pass the filter, in list order.
+    pub visible: Vec<usize>,
+    /// Index into `visible`.
+    pub selected: usize,
+    pub mode: Mode,
+    pub status: String,
+    /// Rows a page moves; the drawing sets nothing, so the runner may adjust it.
+    pub page: usize,
+}
+
+impl BrowseState {
+    pub fn new(source: impl Into<String>, rows: Vec<BrowseRow>) -> BrowseState {
+        let mut state = BrowseState {
+            source: source.into(),
+            visible: (0..rows.len()).collect(),
+            rows,
+            filter_text: String::new(),
+            filter: Filter::default(),
+            selected: 0,
+            mode: Mode::List,
+            status: String::new(),
+            page: 10,
+        };
+        state.refilter();
+        state
+    }
+
+    pub fn selected_row(&self) -> Option<usize> {
+        self.visible.get(self.selected).copied()
+    }
+
+    /// Shows a panel (the runner's answer to a compare effect, or an error).
+    pub fn show_panel(&mut self, title: impl Into<String>, text: &str) {
+        self.mode = Mode::Panel(Panel {
+            title: title.into(),
+            lines: text.lines().map(str::to_string).collect(),
+            scroll: 0,
+        });
+    }
+
+    fn refilter(&mut self) {
+        let keep = self.selected_row();
+        let (filter, error) = Filter::parse(&self.filter_text);
+        self.filter = filter;
+        self.status = error.unwrap_or_default();
+        self.visible = (0..self.rows.len())
+            .filter(|&i| self.filter.matches(&self.rows[i]))
+            .collect();
+        self.selected = keep
+            .and_then(|row| self.visible.iter().position(|&i| i == row))
+            .unwrap_or(0);
+    }
+
+    fn move_by(&mut self, delta: isize) {
+        if self.visible.is_empty() {
+            self.selected = 0;
+            return;
+        }
+        let last = self.visible.len() as isize - 1;
+        self.selected = (self.selected as isize + delta).clamp(0, last) as usize;
+    }
+}
+
+pub fn key_to_action(state: &BrowseState, key: KeyEvent) -> Option<Action> {
+    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+    match &state.mode {
+        Mode::Filter => match key.code {
+            KeyCode::Enter | KeyCode::Down | KeyCode::Tab => Some(Action::FilterDone),
+            KeyCode::Esc => Some(Action::ClearFilter),
+            KeyCode::Backspace => Some(Action::Backspace),
+            KeyCode::Char('u') if ctrl => Some(Action::ClearFilter),
+            KeyCode::Char(c) if !ctrl => Some(Action::Type(c)),
+            _ => None,
+        },
+        Mode::Export => match key.code {
+            KeyCode::Char(c) => ExportFormat::ALL
+                .into_iter()
+                .find(|f| f.key() == c)
+                .map(Action::ExportAs)
+                .or(Some(Action::Close)),
+            _ => Some(Action::Close),
+        },
+        Mode::Panel(_) => match key.code {
+            KeyCode::Up | KeyCode::Char('k') => Some(Action::Up),
+            KeyCode::Down | KeyCode::Char('j') => Some(Action::Down),
+            KeyCode::PageUp => Some(Action::PageUp),
+            KeyCode::PageDown | KeyCode::Char(' ') => Some(Action::PageDown),
+            _ => Some(Action::Close),
+        },
+        Mode::List => Some(match key.code {
+            KeyCode::Up | KeyCode::Char('k') => Action::Up,
+            KeyCode::Down | KeyCode::Char('j') => Action::Down,
+            KeyCode::PageUp => Action::PageUp,
+            KeyCode::PageDown => Action::PageDown,
+            KeyCode::Home | KeyCode::Char('g') => Action::First,
+            KeyCode::End | KeyCode::Char('G') => Action::Last,
+            KeyCode::Char('/') | KeyCode::Char('f') => Action::EditFilter,
+            KeyCode::Enter | KeyCode::Char('r') => Action::Open,
+            KeyCode::Char('c') => Action::Compare,
+            KeyCode::Char('e') => Action::Export,
+            KeyCode::Esc if !state.filter_text.is_empty() => Action::ClearFilter,
+            KeyCode::Char('q') | KeyCode::Esc => Action::Quit,
+            _ => return None,
+        }),
+    }
+}
+
+pub fn update(state: &mut BrowseState, action: Action) -> Vec<Effect> {
+    if let Mode::Panel(panel) = &mut state.mode {
+        match action {
+            Action::Up => panel.scroll = panel.scroll.saturating_sub(1),
+            Action::Down => {
+                panel.scroll = (panel.scroll + 1).min(panel.lines.len().saturating_sub(1))
+            }
+            Action::PageUp => panel.scroll = panel.scroll.saturating_sub(state.page),
+            Action::PageDown => {
+                panel.scroll = (panel.scroll + state.page).min(panel.lines.len().saturating_sub(1))
+            }
+            _ => state.mode = Mode::List,
+        }
+        return Vec::new();
+    }
+    let selected = state.selected_row();
+    match action {
+        Action::Up => state.move_by(-1),
+        Action::Down => state.move_by(1),
+        Action::PageUp => state.move_by(-(state.page as isize)),
+        Action::PageDown => state.move_by(state.page as isize),
+        Action::First => state.selected = 0,
+        Action::Last => state.move_by(isize::MAX / 2),
+        Action::EditFilter => state.mode = Mode::Filter,
+        Action::Type(c) => {
+            state.filter_text.push(c);
+            state.refilter();
+        }
+        Action::Backspace => {
+            state.filter_text.pop();
+            state.refilter();
+        }
+        Action::FilterDone => state.mode = Mode::List,
+        Action::ClearFilter => {
+            state.filter_text.clear();
+            state.refilter();
+            state.mode = Mode::List;
+        }
+        Action::Open | Action::Compare | Action::Export => match selected {
+            None => state.status = "no session selected: clear the filter (Esc)".into(),
+            Some(row) => match action {
+                Action::Open => return vec![Effect::Replay(row)],
+                Action::Compare => return vec![Effect::Compare(row)],
+                _ => state.mode = Mode::Export,
+            },
+        },
+        Action::ExportAs(format) => {
+            state.mode = Mode::List;
+            if let Some(row) = selected {
+                return vec![Effect::Export(row, format)];
+            }
+        }
+        Action::Close => state.mode = Mode::List,
+        Action::Quit => return vec![Effect::Quit],
+    }
+    Vec::new()
+}
+
+#[cfg(test)]
+mod tests;

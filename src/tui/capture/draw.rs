@@ -1,0 +1,506 @@
+//! Drawing the capture screen: reads the state only. Everything colour says is also said in
+//! text (OVER, NOW, done, skip, PAUSED), so the screen reads the same in monochrome.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
+
+use super::keys::KEY_TABLE;
+use super::state::{CaptureState, Mode, SearchHit, Standing};
+
+/// `m:ss`, or `h:mm:ss` from an hour on.
+pub fn clock(ms: u64) -> String {
+    let s = ms / 1000;
+    if s >= 3600 {
+        format!("{}:{:02}:{:02}", s / 3600, s / 60 % 60, s % 60)
+    } else {
+        format!("{}:{:02}", s / 60, s % 60)
+    }
+}
+
+/// An event's offset as the list of last events shows it: `h:mm:ss.t` (tenths).
+pub fn event_time(ms: u64) -> String {
+    let s = ms / 1000;
+    format!(
+        "{}:{:02}:{:02}.{}",
+        s / 3600,
+        s / 60 % 60,
+        s % 60,
+        ms % 1000 / 100
+    )
+}
+
+fn bold() -> Style {
+    Style::new().add_modifier(Modifier::BOLD)
+}
+
+fn dim() -> Style {
+    Style::new().add_modifier(Modifier::DIM)
+}
+
+fn block(title: impl Into<Line<'static>>) -> Block<'static> {
+    Block::new().borders(Borders::ALL).title(title)
+}
+
+/// The saved mark: shows the last event number only once the journal has made it durable.
+pub fn saved_mark(state: &CaptureState) -> Span<'static> {
+    if state.failed.is_some() {
+        return Span::styled(
+            " NOT SAVED ",
+            Style::new()
+                .fg(Color::White)
+                .bg(Color::Red)
+                .add_modifier(Modifier::BOLD),
+        );
+    }
+    match state.events.last() {
+        None => Span::raw("nothing logged yet"),
+        Some(last) if last.seq <= state.saved => Span::styled(
+            format!("✓ saved #{}", last.seq),
+            Style::new().fg(Color::Green),
+        ),
+        Some(last) => Span::styled(
+            format!("… saving #{}", last.seq),
+            Style::new().fg(Color::Yellow),
+        ),
+    }
+}
+
+pub fn draw(state: &CaptureState, frame: &mut Frame) {
+    let area = frame.area();
+    let [title, body, status, hint] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Min(8),
+        Constraint::Length(1),
+        Constraint::Length(hint_lines(state, area.width).len().clamp(1, 2) as u16),
+    ])
+    .areas(area);
+    draw_title(state, frame, title);
+    let left_width = (area.width * 11 / 20).max(40).min(area.width);
+    let [left, right] =
+        Layout::horizontal([Constraint::Length(left_width), Constraint::Min(0)]).areas(body);
+    let open = state.open_interruptions().len();
+    let [now, stack, events] = Layout::vertical([
+        Constraint::Length(6),
+        Constraint::Length(2 + open.clamp(1, 5) as u16),
+        Constraint::Min(3),
+    ])
+    .areas(left);
+    draw_now(state, frame, now);
+    draw_stack(state, frame, stack);
+    draw_events(state, frame, events);
+    draw_pathway(state, frame, right);
+    draw_status(state, frame, status);
+    draw_hint(state, frame, hint);
+    match &state.mode {
+        Mode::Help => draw_help(frame, area),
+        Mode::ConfirmFinish => draw_confirm(frame, area),
+        Mode::Picker { kind, .. } => {
+            let lines: Vec<Line> = kind
+                .labels()
+                .iter()
+                .enumerate()
+                .map(|(i, label)| {
+                    Line::from(vec![
+                        Span::styled(format!(" {} ", i + 1), bold()),
+                        Span::raw(label.to_string()),
+                    ])
+                })
+                .chain([Line::styled(" Esc cancel", dim())])
+                .collect();
+            popup(frame, area, kind.title(), lines, 40);
+        }
+        Mode::Text {
+            purpose, buffer, ..
+        } => {
+            let lines = vec![
+                Line::from(vec![
+                    Span::raw("> "),
+                    Span::raw(buffer.clone()),
+                    Span::raw("_"),
+                ]),
+                Line::styled("Enter saves · Esc cancels", dim()),
+            ];
+            popup(frame, area, &purpose.title(), lines, 60);
+        }
+        Mode::Search {
+            query, selected, ..
+        } => draw_search(state, frame, area, query, *selected),
+        Mode::Normal | Mode::Closed => {}
+    }
+}
+
+fn draw_title(state: &CaptureState, frame: &mut Frame, area: Rect) {
+    let mut right = vec![
+        Span::raw("  session "),
+        Span::styled(clock(state.now_ms), bold()),
+        Span::raw("  "),
+    ];
+    if state.paused() {
+        right.push(Span::styled(
+            " PAUSED ",
+            Style::new().add_modifier(Modifier::REVERSED | Modifier::BOLD),
+        ));
+        right.push(Span::raw("  "));
+    }
+    right.push(saved_mark(state));
+    let right = Line::from(right);
+    let right_width = right.width() as u16;
+    let [l, r] =
+        Layout::horizontal([Constraint::Min(0), Constraint::Length(right_width + 1)]).areas(area);
+    let left = Line::from(vec![
+        Span::styled(" shadowmap ", Style::new().add_modifier(Modifier::REVERSED)),
+        Span::raw(" "),
+        Span::styled(state.header.id.clone(), bold()),
+        Span::raw(format!(
+            "  {} v{}",
+            state.header.pathway_id, state.header.pathway_version
+        )),
+    ]);
+    frame.render_widget(Paragraph::new(left), l);
+    frame.render_widget(Paragraph::new(right), r);
+}
+
+fn draw_now(state: &CaptureState, frame: &mut Frame, area: Rect) {
+    let mut lines = Vec::new();
+    match state.current_step() {
+        Some(span) => {
+            let label = state.label_of(&span.step);
+            let mut first = vec![Span::styled(label, bold())];
+            if span.is_unplanned() {
+                first.push(Span::raw(" (unplanned)"));
+            }
+            lines.push(Line::from(first));
+            let active = state.step_active_ms().unwrap_or(0);
+            let mut clock_line = vec![Span::raw("active "), Span::styled(clock(active), bold())];
+            if let Some(step) = state.step(&span.step) {
+                let expected = u64::from(step.expected_secs) * 1000;
+                clock_line.push(Span::raw(format!(" / {} expected", clock(expected))));
+                if active > expected {
+                    clock_line.push(Span::raw("  "));
+                    clock_line.push(Span::styled(
+                        format!("+{} OVER", clock(active - expected)),
+                        Style::new()
+                            .fg(Color::Red)
+                            .add_modifier(Modifier::BOLD | Modifier::REVERSED),
+                    ));
+                }
+            }
+            lines.push(Line::from(clock_line));
+        }
+        None => {
+            lines.push(Line::styled("no step open (idle)", bold()));
+            lines.push(Line::raw(""));
+        }
+    }
+    let counts = state.open_counts();
+    let open = state.open_interruptions();
+    let whose = if !open.is_empty() {
+        "interruption"
+    } else if state.current_step().is_some() {
+        "step"
+    } else {
+        "idle"
+    };
+    let expected_clicks = state
+        .current_step()
+        .filter(|_| open.is_empty())
+        .and_then(|s| state.step(&s.step))
+        .map(|s| format!("/{}", s.expected_clicks))
+        .unwrap_or_default();
+    lines.push(Line::from(vec![
+        Span::raw("clicks "),
+        Span::styled(format!("{}{expected_clicks}", counts.clicks), bold()),
+        Span::raw("  screens "),
+        Span::styled(counts.screens.to_string(), bold()),
+        Span::raw("  re-entries "),
+        Span::styled(counts.reentries.to_string(), bold()),
+    ]));
+    let next = match state.next_expected() {
+        Some(step) => format!("Space: {}", step.label),
+        None => "Space: end of the pathway".to_string(),
+    };
+    lines.push(Line::styled(next, dim()));
+    frame.render_widget(
+        Paragraph::new(lines).block(block(format!(" Now · counting: {whose} "))),
+        area,
+    );
+}
+
+fn draw_stack(state: &CaptureState, frame: &mut Frame, area: Rect) {
+    let clocks = state.interruption_clocks();
+    let title = format!(" Interruptions ({} open) ", clocks.len());
+    let n = clocks.len();
+    let mut lines: Vec<Line> = clocks
+        .iter()
+        .enumerate()
+        .skip(n.saturating_sub(5))
+        .map(|(i, (span, ms))| {
+            let mut text = span.source.label().to_string();
+            if !span.note.is_empty() {
+                text.push_str(": ");
+                text.push_str(&span.note);
+            }
+            let innermost = i + 1 == n;
+            Line::from(vec![
+                Span::raw(format!("{}{} ", "  ".repeat(i.min(4)), i + 1)),
+                Span::styled(text, if innermost { bold() } else { Style::new() }),
+                Span::raw("  "),
+                Span::styled(clock(*ms), bold()),
+                Span::raw(if innermost {
+                    "  (running, I resumes)"
+                } else {
+                    ""
+                }),
+            ])
+        })
+        .collect();
+    if lines.is_empty() {
+        lines.push(Line::styled("none", dim()));
+    }
+    frame.render_widget(Paragraph::new(lines).block(block(title)), area);
+}
+
+fn draw_events(state: &CaptureState, frame: &mut Frame, area: Rect) {
+    let rows = area.height.saturating_sub(2) as usize;
+    let start = state.events.len().saturating_sub(rows);
+    let lines: Vec<Line> = state.events[start..]
+        .iter()
+        .map(|e| {
+            let saved = e.seq <= state.saved;
+            let undone = state.timeline.undone.contains(&e.seq);
+            let mut spans = vec![
+                Span::raw(format!("#{:<3} {} ", e.seq, event_time(e.at_ms))),
+                Span::raw(if saved { "✓ " } else { "… " }),
+            ];
+            let text = state.describe(&e.kind);
+            if undone {
+                spans.push(Span::styled(
+                    format!("{text} (undone)"),
+                    dim().add_modifier(Modifier::CROSSED_OUT),
+                ));
+            } else {
+                spans.push(Span::raw(text));
+            }
+            Line::from(spans)
+        })
+        .collect();
+    frame.render_widget(
+        Paragraph::new(lines).block(block(" Last events (✓ = saved) ")),
+        area,
+    );
+}
+
+fn draw_pathway(state: &CaptureState, frame: &mut Frame, area: Rect) {
+    let next = state.next_expected().map(|s| s.id.clone());
+    let mut lines: Vec<Line> = Vec::new();
+    let mut group_shown: Option<String> = None;
+    for (slot, (_, entry)) in state.page_entries().enumerate() {
+        if entry.group != group_shown {
+            if let Some(group) = &entry.group {
+                lines.push(Line::styled(format!("  any order: {group}"), dim()));
+            }
+            group_shown = entry.group.clone();
+        }
+        let key = if slot == 9 {
+            '0'
+        } else {
+            (b'1' + slot as u8) as char
+        };
+        let standing = state.standing(entry);
+        let is_next = next.as_deref() == Some(entry.id.as_str()) && standing != Standing::Current;
+        let (tag, style) = match standing {
+            Standing::Current => (
+                "NOW ",
+                Style::new().add_modifier(Modifier::REVERSED | Modifier::BOLD),
+            ),
+            _ if is_next => ("next", bold()),
+            Standing::Done => ("done", dim()),
+            Standing::Skipped => ("skip", dim().add_modifier(Modifier::ITALIC)),
+            Standing::Pending => ("    ", Style::new()),
+        };
+        let indent = if entry.group.is_some() { "  " } else { "" };
+        let suffix = if entry.element.is_none() {
+            " (unplanned)"
+        } else {
+            ""
+        };
+        lines.push(Line::from(vec![
+            Span::styled(format!("{key} "), bold()),
+            Span::styled(format!("{tag} {indent}{}{suffix}", entry.label), style),
+        ]));
+    }
+    let title = format!(
+        " Pathway {}/{}{} ",
+        state.page + 1,
+        state.pages(),
+        if state.pages() > 1 { " (Tab)" } else { "" }
+    );
+    frame.render_widget(Paragraph::new(lines).block(block(title)), area);
+}
+
+fn draw_status(state: &CaptureState, frame: &mut Frame, area: Rect) {
+    let line = match &state.failed {
+        Some(error) => Line::styled(
+            format!("NOT SAVED: {error} (q leaves; what was saved stays)"),
+            Style::new().fg(Color::Red).add_modifier(Modifier::BOLD),
+        ),
+        None => Line::raw(state.status.clone()),
+    };
+    frame.render_widget(Paragraph::new(line), area);
+}
+
+/// The key hint of the mode: (key, what) pairs.
+pub fn hint_pairs(state: &CaptureState) -> &'static [(&'static str, &'static str)] {
+    match &state.mode {
+        Mode::Normal => &[
+            ("Spc", "next"),
+            ("1-0", "step"),
+            ("/", "find"),
+            ("e", "end"),
+            ("c/C", "click"),
+            ("s", "screen"),
+            ("r", "re-entry"),
+            ("i", "interrupt"),
+            ("I", "resume"),
+            ("w", "workaround"),
+            ("x", "problem"),
+            ("n", "note"),
+            ("u", "undo"),
+            ("p", "pause"),
+            ("q", "finish"),
+            ("?", "help"),
+        ],
+        Mode::Picker { .. } => &[("1-9", "choose"), ("Esc", "cancel")],
+        Mode::Text { .. } => &[("Enter", "save"), ("Esc", "cancel")],
+        Mode::Search { .. } => &[
+            ("type", "filter"),
+            ("Up/Down", "select"),
+            ("Enter", "start / add"),
+            ("Esc", "close"),
+        ],
+        Mode::ConfirmFinish => &[("y/Enter", "finish"), ("other", "go back")],
+        Mode::Help => &[("any key", "close help")],
+        Mode::Closed => &[],
+    }
+}
+
+/// The key hint wrapped into lines of `width`.
+pub fn hint_lines(state: &CaptureState, width: u16) -> Vec<Line<'static>> {
+    let mut lines = Vec::new();
+    let mut spans: Vec<Span> = Vec::new();
+    let mut used = 0usize;
+    for (key, what) in hint_pairs(state) {
+        let len = key.chars().count() + what.chars().count() + 3;
+        // The two spaces after the last pair of a line may fall off the edge.
+        if used + len - 2 > width as usize && !spans.is_empty() {
+            lines.push(Line::from(std::mem::take(&mut spans)));
+            used = 0;
+        }
+        spans.push(Span::styled(
+            key.to_string(),
+            Style::new().add_modifier(Modifier::REVERSED),
+        ));
+        spans.push(Span::raw(format!(" {what}  ")));
+        used += len;
+    }
+    if !spans.is_empty() {
+        lines.push(Line::from(spans));
+    }
+    lines
+}
+
+fn draw_hint(state: &CaptureState, frame: &mut Frame, area: Rect) {
+    frame.render_widget(Paragraph::new(hint_lines(state, area.width)), area);
+}
+
+fn centered(area: Rect, width: u16, height: u16) -> Rect {
+    let width = width.min(area.width);
+    let height = height.min(area.height);
+    Rect {
+        x: area.x + (area.width - width) / 2,
+        y: area.y + (area.height - height) / 2,
+        width,
+        height,
+    }
+}
+
+fn popup(frame: &mut Frame, area: Rect, title: &str, lines: Vec<Line>, width: u16) {
+    let rect = centered(area, width, lines.len() as u16 + 2);
+    frame.render_widget(Clear, rect);
+    frame.render_widget(
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .block(block(format!(" {title} ")).border_style(bold())),
+        rect,
+    );
+}
+
+fn draw_confirm(frame: &mut Frame, area: Rect) {
+    popup(
+        frame,
+        area,
+        "Finish the session?",
+        vec![
+            Line::raw("y or Enter: finish and save the session."),
+            Line::raw("Any other key: back to capture."),
+        ],
+        46,
+    );
+}
+
+fn draw_help(frame: &mut Frame, area: Rect) {
+    let mut lines: Vec<Line> = KEY_TABLE
+        .iter()
+        .map(|(key, what)| {
+            Line::from(vec![
+                Span::styled(format!("{key:>7} "), bold()),
+                Span::raw(what.to_string()),
+            ])
+        })
+        .collect();
+    lines.push(Line::styled(
+        "Every event is saved (✓) before it shows. Any key closes.",
+        dim(),
+    ));
+    let rect = centered(area, area.width, lines.len() as u16 + 2);
+    frame.render_widget(Clear, rect);
+    frame.render_widget(
+        Paragraph::new(lines).block(block(" Help: capture keys ").border_style(bold())),
+        rect,
+    );
+}
+
+fn draw_search(state: &CaptureState, frame: &mut Frame, area: Rect, query: &str, selected: usize) {
+    let hits = state.search_hits(query);
+    let selected = selected.min(hits.len().saturating_sub(1));
+    let mut lines = vec![Line::from(vec![
+        Span::raw("/ "),
+        Span::styled(query.to_string(), bold()),
+        Span::raw("_"),
+    ])];
+    let window = 8usize;
+    let first = selected.saturating_sub(window - 1);
+    for (i, hit) in hits.iter().enumerate().skip(first).take(window) {
+        let text = match hit {
+            SearchHit::Entry(e) => state.entries()[*e].label.clone(),
+            SearchHit::AddUnplanned(label) => format!("+ add unplanned step \"{label}\""),
+        };
+        let mark = if i == selected { "> " } else { "  " };
+        let style = if i == selected {
+            Style::new().add_modifier(Modifier::REVERSED)
+        } else {
+            Style::new()
+        };
+        lines.push(Line::styled(format!("{mark}{text}"), style));
+    }
+    if hits.is_empty() {
+        lines.push(Line::styled(
+            "  type a step name or a new step's label",
+            dim(),
+        ));
+    }
+    popup(frame, area, "Find a step, or add one", lines, 60);
+}

@@ -1,0 +1,193 @@
+//! The capture screen: one-key shadowing that never loses an event.
+//!
+//! key -> [`key_to_action`] -> [`CaptureState::update`] (pure, offset of the key press passed in)
+//! -> effects run by [`Capture`] (journal append, durable on return, then `mark_saved`) ->
+//! [`draw`] reads the state. The loop drains every queued event, then draws once.
+
+pub mod draw;
+pub mod keys;
+pub mod start;
+pub mod state;
+
+use std::io;
+use std::time::{Duration, Instant};
+
+use crossterm::event::Event as TermEvent;
+use ratatui::Terminal;
+use ratatui::backend::Backend;
+
+use crate::model::session::Event;
+
+pub use draw::draw;
+pub use keys::key_to_action;
+pub use state::{Action, CaptureState, Effect, Mode};
+
+use super::terminal::{Input, Stamped};
+
+/// Where events go to be durable: the store's `SessionWriter` in the program, a vector in tests.
+pub trait Journal {
+    /// Ok only once the event is durable (appended and synced).
+    fn append(&mut self, event: &Event) -> Result<(), String>;
+}
+
+impl Journal for crate::store::SessionWriter {
+    fn append(&mut self, event: &Event) -> Result<(), String> {
+        crate::store::SessionWriter::append(self, event).map_err(|e| e.to_string())
+    }
+}
+
+/// An in-memory journal, for tests and benchmarks of the screen alone.
+impl Journal for Vec<Event> {
+    fn append(&mut self, event: &Event) -> Result<(), String> {
+        self.push(event.clone());
+        Ok(())
+    }
+}
+
+/// What the loop does next.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Flow {
+    Continue,
+    /// The finish event is saved: write the snapshot.
+    Finish,
+    /// Ctrl-C: leave the session unfinished (all it holds is saved).
+    Leave,
+}
+
+/// A capture in progress: the state, its journal and the session's start on the monotonic
+/// clock (offsets are key receipt time minus this).
+pub struct Capture<J: Journal> {
+    pub state: CaptureState,
+    pub journal: J,
+    start: Instant,
+    /// The offset of `start`: 0 for a new session, the reopening's offset for a continued one.
+    base_ms: u64,
+}
+
+impl<J: Journal> Capture<J> {
+    pub fn new(state: CaptureState, journal: J, start: Instant) -> Capture<J> {
+        Capture {
+            state,
+            journal,
+            start,
+            base_ms: 0,
+        }
+    }
+
+    /// A continued session: the monotonic clock restarts at `now`, which is offset `at_ms`
+    /// (the reopening's) on the session's clock.
+    pub fn resumed(state: CaptureState, journal: J, now: Instant, at_ms: u64) -> Capture<J> {
+        Capture {
+            state,
+            journal,
+            start: now,
+            base_ms: at_ms,
+        }
+    }
+
+    pub fn into_parts(self) -> (CaptureState, J) {
+        (self.state, self.journal)
+    }
+
+    pub fn start(&self) -> Instant {
+        self.start
+    }
+
+    /// Milliseconds from the session's start to `at`.
+    pub fn offset(&self, at: Instant) -> u64 {
+        self.base_ms + at.saturating_duration_since(self.start).as_millis() as u64
+    }
+
+    /// One input event, stamped at receipt: key -> action -> update -> effects.
+    pub fn handle(&mut self, at: Instant, event: &TermEvent) -> Flow {
+        let TermEvent::Key(key) = event else {
+            // A resize needs only the redraw that follows every batch.
+            return Flow::Continue;
+        };
+        let Some(action) = key_to_action(&self.state, *key) else {
+            return Flow::Continue;
+        };
+        let effects = self.state.update(action, self.offset(at));
+        self.run(effects)
+    }
+
+    /// Runs effects in order: an event is marked saved only after the journal made it durable;
+    /// a refused append stops all writing.
+    pub fn run(&mut self, effects: Vec<Effect>) -> Flow {
+        let mut flow = Flow::Continue;
+        for effect in effects {
+            match effect {
+                Effect::Append(event) => match self.journal.append(&event) {
+                    Ok(()) => self.state.mark_saved(event.seq),
+                    Err(message) => {
+                        self.state.fail(message);
+                        return Flow::Continue;
+                    }
+                },
+                Effect::Finish => flow = Flow::Finish,
+                Effect::Leave => flow = Flow::Leave,
+            }
+        }
+        flow
+    }
+
+    /// Moves the clocks on to `now`.
+    pub fn tick(&mut self, now: Instant) {
+        let ms = self.offset(now);
+        self.state.tick(ms);
+    }
+
+    /// The time until the session clock shows its next second.
+    fn until_next_second(&self, now: Instant) -> Duration {
+        let ms = self.offset(now);
+        Duration::from_millis(1000 - ms % 1000)
+    }
+
+    /// Handles a batch of events (all those queued), then ticks; stops at the first that ends
+    /// the capture.
+    pub fn handle_batch(&mut self, batch: impl IntoIterator<Item = Stamped>) -> Flow {
+        for (at, event) in batch {
+            let flow = self.handle(at, &event);
+            if flow != Flow::Continue {
+                return flow;
+            }
+        }
+        Flow::Continue
+    }
+
+    /// The event loop: waits for input (or the next second of the clock), drains every queued
+    /// event, applies them, then draws once. Returns how the capture ended.
+    pub fn run_loop<B: Backend>(
+        &mut self,
+        terminal: &mut Terminal<B>,
+        input: &Input,
+    ) -> io::Result<Flow> {
+        self.tick(Instant::now());
+        terminal
+            .draw(|frame| draw(&self.state, frame))
+            .map_err(|e| io::Error::other(e.to_string()))?;
+        loop {
+            let wait = self.until_next_second(Instant::now());
+            let mut batch = Vec::new();
+            match input.recv_timeout(wait) {
+                Ok(first) => {
+                    batch.push(first);
+                    batch.extend(input.drain());
+                }
+                Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {}
+                Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => return Ok(Flow::Leave),
+            }
+            let flow = self.handle_batch(batch);
+            self.tick(Instant::now());
+            terminal
+                .draw(|frame| draw(&self.state, frame))
+                .map_err(|e| io::Error::other(e.to_string()))?;
+            if flow != Flow::Continue {
+                return Ok(flow);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

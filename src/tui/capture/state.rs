@@ -1,0 +1,987 @@
+//! The capture state and its update: pure. No I/O and no clock: every action arrives with the
+//! offset (ms since the session start) of the key press that caused it, and what must touch
+//! the disk comes back as an [`Effect`] for the loop to run.
+
+use std::collections::HashSet;
+
+use crate::model::pathway::{Element, Pathway, Step};
+use crate::model::session::{Event, EventKind, Seq, Session, SessionHeader};
+use crate::model::timeline::{Counts, InterruptionEnding, InterruptionSpan, StepEnding, StepSpan};
+use crate::model::vocab::{InterruptionSource, ProblemKind, WorkaroundKind};
+use crate::model::{Timeline, derive_timeline};
+
+/// How many steps one page of the list holds: keys `1`-`9` and `0`.
+pub const PAGE: usize = 10;
+
+/// What a key means, resolved without touching the state (see `keys.rs`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Action {
+    /// `Space`: start the next expected step of the pathway.
+    NextStep,
+    /// `1`-`9`, `0`: start entry 0-9 of the page shown.
+    StartListed(usize),
+    /// `Tab`: the next page of ten.
+    NextPage,
+    /// `/`: search a step, or add an unplanned one.
+    OpenSearch,
+    /// `e`: end the current step (idle).
+    EndStep,
+    /// `c` / `C`.
+    Click(i32),
+    /// `s`.
+    Screen,
+    /// `r`.
+    Reentry,
+    /// `i`: then a source key.
+    OpenInterruption,
+    /// `I`.
+    ResumeInterrupted,
+    /// `w`: then a kind key, then an optional note.
+    OpenWorkaround,
+    /// `x`: then a kind key, then an optional note.
+    OpenProblem,
+    /// `n`.
+    OpenNote,
+    /// `u`.
+    Undo,
+    /// `p`.
+    TogglePause,
+    /// `q`: asks to confirm.
+    AskFinish,
+    /// `?`.
+    ToggleHelp,
+    /// A one-key menu choice, 0-based.
+    Pick(usize),
+    /// Text typed into a field.
+    Type(char),
+    Backspace,
+    /// `Enter` in a field or in the search.
+    Submit,
+    /// `Esc`: closes a picker, field, search or help without logging.
+    Cancel,
+    /// Moves the search selection.
+    SelectUp,
+    SelectDown,
+    /// `y` / `Enter` at the finish question.
+    ConfirmFinish,
+    /// Any other key at the finish question: back to capture.
+    DeclineFinish,
+    /// `Ctrl-C`: leave now. Everything shown as saved is on disk; the session stays unfinished
+    /// and is offered for continuing at the next start.
+    Leave,
+}
+
+/// What the loop must do after an update.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Effect {
+    /// Append the event to the journal (durable on return), then call `mark_saved(seq)`.
+    Append(Event),
+    /// The finish event is saved: write the snapshot and close.
+    Finish,
+    /// Leave without finishing (Ctrl-C).
+    Leave,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PickerKind {
+    Interruption,
+    Workaround,
+    Problem,
+}
+
+impl PickerKind {
+    pub fn title(self) -> &'static str {
+        match self {
+            PickerKind::Interruption => "Interruption: who or what?",
+            PickerKind::Workaround => "Workaround: which kind?",
+            PickerKind::Problem => "System problem: which kind?",
+        }
+    }
+
+    /// The entries' labels, in key order (`1` first).
+    pub fn labels(self) -> Vec<&'static str> {
+        match self {
+            PickerKind::Interruption => InterruptionSource::ALL.iter().map(|s| s.label()).collect(),
+            PickerKind::Workaround => WorkaroundKind::ALL.iter().map(|s| s.label()).collect(),
+            PickerKind::Problem => ProblemKind::ALL.iter().map(|s| s.label()).collect(),
+        }
+    }
+}
+
+/// What a text field is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TextPurpose {
+    Note,
+    Workaround(WorkaroundKind),
+    Problem(ProblemKind),
+    /// An interruption of source `other`: its note says what it was.
+    InterruptionOther,
+}
+
+impl TextPurpose {
+    pub fn title(self) -> String {
+        match self {
+            TextPurpose::Note => "Note".to_string(),
+            TextPurpose::Workaround(kind) => {
+                format!("Workaround: {} (note optional)", kind.label())
+            }
+            TextPurpose::Problem(kind) => {
+                format!("System problem: {} (note optional)", kind.label())
+            }
+            TextPurpose::InterruptionOther => "Interruption: other (what was it?)".to_string(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Mode {
+    Normal,
+    Help,
+    ConfirmFinish,
+    /// A one-key menu; `at_ms` is the press of the key that opened it: the event's time.
+    Picker {
+        kind: PickerKind,
+        at_ms: u64,
+    },
+    Text {
+        purpose: TextPurpose,
+        at_ms: u64,
+        buffer: String,
+    },
+    Search {
+        at_ms: u64,
+        query: String,
+        selected: usize,
+    },
+    /// Finished, or left: the loop is closing.
+    Closed,
+}
+
+/// One line of the step list: a pathway step, or an unplanned step added in this session.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ListEntry {
+    pub id: String,
+    pub label: String,
+    /// The pathway element it belongs to; None for an unplanned step.
+    pub element: Option<usize>,
+    /// The AnyOrder group's label, for members of a group.
+    pub group: Option<String>,
+}
+
+/// A search result: an existing entry, or the offer to add the query as an unplanned step.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SearchHit {
+    Entry(usize),
+    AddUnplanned(String),
+}
+
+/// How an entry of the list stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Standing {
+    Current,
+    Done,
+    Skipped,
+    Pending,
+}
+
+#[derive(Debug, Clone)]
+pub struct CaptureState {
+    pub header: SessionHeader,
+    pub pathway: Pathway,
+    /// Every event of the session, saved or about to be.
+    pub events: Vec<Event>,
+    /// The highest event number known durable.
+    pub saved: Seq,
+    /// The events' meaning (undo applied), recomputed whenever an event is added.
+    pub timeline: Timeline,
+    /// The latest time seen (key presses and ticks): the clocks run to it.
+    pub now_ms: u64,
+    pub mode: Mode,
+    /// The page of the step list shown.
+    pub page: usize,
+    /// One line telling what the last key did, or why it did nothing.
+    pub status: String,
+    /// Set when the journal refused an event: capture stops writing.
+    pub failed: Option<String>,
+    entries: Vec<ListEntry>,
+}
+
+impl CaptureState {
+    /// A new session, or one continued: `events` are those already on disk.
+    pub fn new(header: SessionHeader, pathway: Pathway, events: Vec<Event>) -> CaptureState {
+        let saved = events.last().map_or(0, |e| e.seq);
+        let now_ms = events.last().map_or(0, |e| e.at_ms);
+        let mut state = CaptureState {
+            header,
+            pathway,
+            timeline: Timeline::default(),
+            events,
+            saved,
+            now_ms,
+            mode: Mode::Normal,
+            page: 0,
+            status: String::new(),
+            failed: None,
+            entries: Vec::new(),
+        };
+        state.refresh();
+        state
+    }
+
+    /// The session as it stands (for the snapshot written at the finish).
+    pub fn session(&self) -> Session {
+        Session {
+            header: self.header.clone(),
+            events: self.events.clone(),
+        }
+    }
+
+    fn refresh(&mut self) {
+        self.timeline = derive_timeline(&self.events);
+        let mut entries: Vec<ListEntry> = Vec::new();
+        for (index, element) in self.pathway.steps.iter().enumerate() {
+            match element {
+                Element::Step(step) => entries.push(ListEntry {
+                    id: step.id.clone(),
+                    label: step.label.clone(),
+                    element: Some(index),
+                    group: None,
+                }),
+                Element::AnyOrder(group) => {
+                    for step in &group.steps {
+                        entries.push(ListEntry {
+                            id: step.id.clone(),
+                            label: step.label.clone(),
+                            element: Some(index),
+                            group: Some(group.label.clone()),
+                        })
+                    }
+                }
+            }
+        }
+        for event in &self.events {
+            if let EventKind::UnplannedStep { step, label } = &event.kind
+                && !entries.iter().any(|e| &e.id == step)
+            {
+                entries.push(ListEntry {
+                    id: step.clone(),
+                    label: label.clone(),
+                    element: None,
+                    group: None,
+                });
+            }
+        }
+        self.entries = entries;
+        if self.page >= self.pages() {
+            self.page = 0;
+        }
+    }
+
+    // ----- what the screen reads -------------------------------------------------------
+
+    pub fn entries(&self) -> &[ListEntry] {
+        &self.entries
+    }
+
+    pub fn pages(&self) -> usize {
+        self.entries.len().div_ceil(PAGE).max(1)
+    }
+
+    /// The entries of the page shown, with their index in `entries()`.
+    pub fn page_entries(&self) -> impl Iterator<Item = (usize, &ListEntry)> {
+        self.entries
+            .iter()
+            .enumerate()
+            .skip(self.page * PAGE)
+            .take(PAGE)
+    }
+
+    pub fn is_finished(&self) -> bool {
+        self.timeline.finished
+    }
+
+    /// The open step, if any.
+    pub fn current_step(&self) -> Option<&StepSpan> {
+        if self.timeline.finished {
+            return None;
+        }
+        self.timeline
+            .steps
+            .last()
+            .filter(|s| s.ended_by == StepEnding::SessionEnd)
+    }
+
+    /// The open interruptions, outermost first.
+    pub fn open_interruptions(&self) -> Vec<&InterruptionSpan> {
+        if self.timeline.finished {
+            return Vec::new();
+        }
+        self.timeline
+            .interruptions
+            .iter()
+            .filter(|i| i.ended_by == InterruptionEnding::SessionEnd)
+            .collect()
+    }
+
+    /// Whether the auditor's pause is on: the last effective pause or resume was a pause.
+    pub fn paused(&self) -> bool {
+        self.timeline
+            .effective(&self.events)
+            .filter_map(|e| match e.kind {
+                EventKind::Pause => Some(true),
+                EventKind::Resume => Some(false),
+                _ => None,
+            })
+            .last()
+            .unwrap_or(false)
+    }
+
+    /// Time since the last effective event that the running clock adds (none while paused).
+    fn running_ms(&self) -> u64 {
+        if self.paused() || self.timeline.finished {
+            0
+        } else {
+            self.now_ms.saturating_sub(self.timeline.end_ms)
+        }
+    }
+
+    /// The open step's active time now: its derived active time plus the running time when no
+    /// interruption is open.
+    pub fn step_active_ms(&self) -> Option<u64> {
+        let step = self.current_step()?;
+        let extra = if self.open_interruptions().is_empty() {
+            self.running_ms()
+        } else {
+            0
+        };
+        Some(step.active_ms + extra)
+    }
+
+    /// Each open interruption's own clock now (outermost first); the innermost one runs.
+    pub fn interruption_clocks(&self) -> Vec<(&InterruptionSpan, u64)> {
+        let open = self.open_interruptions();
+        let last = open.len().saturating_sub(1);
+        let running = self.running_ms();
+        open.into_iter()
+            .enumerate()
+            .map(|(i, span)| {
+                let extra = if i == last { running } else { 0 };
+                (span, span.active_ms + extra)
+            })
+            .collect()
+    }
+
+    /// The counters of what is open: the innermost interruption, else the step, else idle.
+    pub fn open_counts(&self) -> Counts {
+        if let Some(innermost) = self.open_interruptions().last() {
+            innermost.counts
+        } else if let Some(step) = self.current_step() {
+            step.counts
+        } else {
+            self.timeline.idle_counts
+        }
+    }
+
+    /// Time observed so far: the session clock minus pauses and gaps.
+    pub fn observed_ms(&self) -> u64 {
+        let paused: u64 = self
+            .timeline
+            .pauses
+            .iter()
+            .map(|p| p.end_ms - p.start_ms)
+            .sum();
+        // A pause still open is closed by the timeline at its end; it grows until now.
+        let open_pause = if self.paused() {
+            self.now_ms.saturating_sub(self.timeline.end_ms)
+        } else {
+            0
+        };
+        self.now_ms.saturating_sub(paused + open_pause)
+    }
+
+    /// The pathway step with this id.
+    pub fn step(&self, id: &str) -> Option<&Step> {
+        self.pathway.step(id)
+    }
+
+    /// The label of a step id: the pathway's, or the unplanned label.
+    pub fn label_of(&self, id: &str) -> String {
+        self.entries
+            .iter()
+            .find(|e| e.id == id)
+            .map_or_else(|| id.to_string(), |e| e.label.clone())
+    }
+
+    /// The step `Space` starts: after the last planned step started, the next element of the
+    /// pathway; inside an AnyOrder group, the first member not yet done, then the element after
+    /// the group. A repeatable step is repeated with its own key, not with `Space`.
+    pub fn next_expected(&self) -> Option<&Step> {
+        let started: HashSet<&str> = self
+            .timeline
+            .steps
+            .iter()
+            .map(|s| s.step.as_str())
+            .collect();
+        let last_element = self
+            .timeline
+            .steps
+            .iter()
+            .rev()
+            .find_map(|s| self.element_of(&s.step));
+        let from = match last_element {
+            None => 0,
+            Some(k) => match &self.pathway.steps[k] {
+                Element::AnyOrder(group)
+                    if group.steps.iter().any(|m| !started.contains(m.id.as_str())) =>
+                {
+                    k
+                }
+                _ => k + 1,
+            },
+        };
+        for element in self.pathway.steps.iter().skip(from) {
+            match element {
+                Element::Step(step) => return Some(step),
+                Element::AnyOrder(group) => {
+                    if let Some(step) = group
+                        .steps
+                        .iter()
+                        .find(|m| !started.contains(m.id.as_str()))
+                    {
+                        return Some(step);
+                    }
+                }
+            }
+        }
+        None
+    }
+
+    fn element_of(&self, id: &str) -> Option<usize> {
+        self.pathway.steps.iter().position(|element| match element {
+            Element::Step(step) => step.id == id,
+            Element::AnyOrder(group) => group.steps.iter().any(|m| m.id == id),
+        })
+    }
+
+    /// How an entry stands: the open step, done before, passed over, or still to come.
+    pub fn standing(&self, entry: &ListEntry) -> Standing {
+        if self.current_step().is_some_and(|s| s.step == entry.id) {
+            return Standing::Current;
+        }
+        if self.timeline.steps.iter().any(|s| s.step == entry.id) {
+            return Standing::Done;
+        }
+        let furthest = self
+            .timeline
+            .steps
+            .iter()
+            .filter_map(|s| self.element_of(&s.step))
+            .max();
+        match (entry.element, furthest) {
+            (Some(k), Some(f)) if k < f => Standing::Skipped,
+            _ => Standing::Pending,
+        }
+    }
+
+    /// The search results for a query: entries whose label or id contains it (case-insensitive),
+    /// then, for a non-empty query that names no entry exactly, the offer to add it.
+    pub fn search_hits(&self, query: &str) -> Vec<SearchHit> {
+        let q = query.trim().to_lowercase();
+        let mut hits: Vec<SearchHit> = self
+            .entries
+            .iter()
+            .enumerate()
+            .filter(|(_, e)| {
+                q.is_empty() || e.label.to_lowercase().contains(&q) || e.id.contains(&q)
+            })
+            .map(|(i, _)| SearchHit::Entry(i))
+            .collect();
+        let exact = self
+            .entries
+            .iter()
+            .any(|e| e.label.to_lowercase() == q || e.id == q);
+        if !q.is_empty() && !exact {
+            hits.push(SearchHit::AddUnplanned(query.trim().to_string()));
+        }
+        hits
+    }
+
+    /// The last event an undo would take back: neither an undo nor undone, and not a mark the
+    /// program wrote itself (a reopening).
+    pub fn undo_target(&self) -> Option<&Event> {
+        self.events.iter().rev().find(|e| {
+            !matches!(
+                e.kind,
+                EventKind::Undo { .. } | EventKind::Reopened | EventKind::Finish
+            ) && !self.timeline.undone.contains(&e.seq)
+        })
+    }
+
+    /// One line describing an event, for the list of last events.
+    pub fn describe(&self, kind: &EventKind) -> String {
+        match kind {
+            EventKind::StepStart { step } => format!("start {}", self.label_of(step)),
+            EventKind::UnplannedStep { label, .. } => format!("unplanned: {label}"),
+            EventKind::StepEnd => "end step (idle)".to_string(),
+            EventKind::InterruptionStart { source, note } if note.is_empty() => {
+                format!("interruption: {}", source.label())
+            }
+            EventKind::InterruptionStart { source, note } => {
+                format!("interruption: {}: {note}", source.label())
+            }
+            EventKind::InterruptionEnd => "end interruption, resume".to_string(),
+            EventKind::Clicks { delta } => format!("click {delta:+}"),
+            EventKind::Screen => "screen +1".to_string(),
+            EventKind::Reentry => "re-entry +1".to_string(),
+            EventKind::Workaround { kind, note } if note.is_empty() => {
+                format!("workaround: {}", kind.label())
+            }
+            EventKind::Workaround { kind, note } => format!("workaround: {}: {note}", kind.label()),
+            EventKind::SystemProblem { kind, note } if note.is_empty() => {
+                format!("problem: {}", kind.label())
+            }
+            EventKind::SystemProblem { kind, note } => {
+                format!("problem: {}: {note}", kind.label())
+            }
+            EventKind::Note { text } => format!("note: {text}"),
+            EventKind::Undo { target } => {
+                let what = self
+                    .events
+                    .iter()
+                    .find(|e| e.seq == *target)
+                    .map(|e| self.describe(&e.kind))
+                    .unwrap_or_default();
+                format!("undo #{target} ({what})")
+            }
+            EventKind::Pause => "pause".to_string(),
+            EventKind::Resume => "resume after pause".to_string(),
+            EventKind::Reopened => "reopened after a gap".to_string(),
+            EventKind::Finish => "finish".to_string(),
+        }
+    }
+
+    // ----- the loop's reports -------------------------------------------------------------
+
+    /// The journal made event `seq` durable: the screen may now show it as saved.
+    pub fn mark_saved(&mut self, seq: Seq) {
+        self.saved = self.saved.max(seq);
+    }
+
+    /// The journal refused an event: it was not saved. Capture stops writing; what is on disk
+    /// stays as it is.
+    pub fn fail(&mut self, message: String) {
+        let saved = self.saved;
+        self.events.retain(|e| e.seq <= saved);
+        self.refresh();
+        self.failed = Some(message);
+        self.mode = Mode::Normal;
+    }
+
+    /// A clock tick: the clocks run to `at_ms`.
+    pub fn tick(&mut self, at_ms: u64) {
+        self.now_ms = self.now_ms.max(at_ms);
+    }
+
+    // ----- update -------------------------------------------------------------------------
+
+    fn push(&mut self, at_ms: u64, kind: EventKind) -> Effect {
+        let seq = self.events.last().map_or(1, |e| e.seq + 1);
+        // Offsets never go back, whatever the order keys were read in.
+        let at_ms = self.events.last().map_or(at_ms, |e| e.at_ms.max(at_ms));
+        let event = Event { seq, at_ms, kind };
+        self.status = format!("#{seq} {}", self.describe(&event.kind));
+        self.events.push(event.clone());
+        self.refresh();
+        Effect::Append(event)
+    }
+
+    fn start_step(&mut self, at_ms: u64, id: String) -> Vec<Effect> {
+        let kind = match self.entries.iter().find(|e| e.id == id) {
+            Some(entry) if entry.element.is_none() => EventKind::UnplannedStep {
+                step: entry.id.clone(),
+                label: entry.label.clone(),
+            },
+            _ => EventKind::StepStart { step: id },
+        };
+        vec![self.push(at_ms, kind)]
+    }
+
+    fn add_unplanned(&mut self, at_ms: u64, label: &str) -> Vec<Effect> {
+        let label = label.trim().to_string();
+        let mut id = slug(&label);
+        if self.pathway.step(&id).is_some()
+            || self.pathway.steps.iter().any(|e| match e {
+                Element::AnyOrder(g) => g.id == id,
+                Element::Step(_) => false,
+            })
+        {
+            id = format!("{id}-unplanned");
+        }
+        vec![self.push(at_ms, EventKind::UnplannedStep { step: id, label })]
+    }
+
+    /// Applies one action. `at_ms` is the offset of the key press that caused it.
+    pub fn update(&mut self, action: Action, at_ms: u64) -> Vec<Effect> {
+        self.tick(at_ms);
+        if action == Action::Leave {
+            self.mode = Mode::Closed;
+            return vec![Effect::Leave];
+        }
+        if self.mode == Mode::Closed {
+            return Vec::new();
+        }
+        if let Some(error) = &self.failed {
+            // Nothing more is written; `q` still closes.
+            if matches!(action, Action::AskFinish | Action::ConfirmFinish) {
+                self.mode = Mode::Closed;
+                return vec![Effect::Leave];
+            }
+            self.status = format!("not saving any more: {error}; q leaves");
+            return Vec::new();
+        }
+        match self.mode.clone() {
+            Mode::Normal => self.update_normal(action, at_ms),
+            Mode::Help => {
+                // Any key closes the help.
+                self.mode = Mode::Normal;
+                Vec::new()
+            }
+            Mode::ConfirmFinish => match action {
+                Action::ConfirmFinish => {
+                    let effect = self.push(at_ms, EventKind::Finish);
+                    self.mode = Mode::Closed;
+                    vec![effect, Effect::Finish]
+                }
+                _ => {
+                    self.mode = Mode::Normal;
+                    self.status = "finish cancelled".to_string();
+                    Vec::new()
+                }
+            },
+            Mode::Picker { kind, at_ms: t } => self.update_picker(kind, t, action),
+            Mode::Text {
+                purpose,
+                at_ms: t,
+                buffer,
+            } => self.update_text(purpose, t, buffer, action),
+            Mode::Search {
+                at_ms: t,
+                query,
+                selected,
+            } => self.update_search(t, query, selected, action),
+            Mode::Closed => Vec::new(),
+        }
+    }
+
+    fn update_normal(&mut self, action: Action, at_ms: u64) -> Vec<Effect> {
+        let paused = self.paused();
+        let needs_running = matches!(
+            action,
+            Action::NextStep
+                | Action::StartListed(_)
+                | Action::OpenSearch
+                | Action::EndStep
+                | Action::Click(_)
+                | Action::Screen
+                | Action::Reentry
+                | Action::OpenInterruption
+                | Action::ResumeInterrupted
+                | Action::OpenWorkaround
+                | Action::OpenProblem
+        );
+        if paused && needs_running {
+            self.status = "paused: p resumes".to_string();
+            return Vec::new();
+        }
+        match action {
+            Action::NextStep => match self.next_expected() {
+                Some(step) => {
+                    let id = step.id.clone();
+                    self.start_step(at_ms, id)
+                }
+                None => {
+                    self.status = "no step left in the pathway: / adds one".to_string();
+                    Vec::new()
+                }
+            },
+            Action::StartListed(i) => match self.entries.get(self.page * PAGE + i) {
+                Some(entry) => {
+                    let id = entry.id.clone();
+                    self.start_step(at_ms, id)
+                }
+                None => Vec::new(),
+            },
+            Action::NextPage => {
+                self.page = (self.page + 1) % self.pages();
+                Vec::new()
+            }
+            Action::OpenSearch => {
+                self.mode = Mode::Search {
+                    at_ms,
+                    query: String::new(),
+                    selected: 0,
+                };
+                Vec::new()
+            }
+            Action::EndStep => {
+                if self.current_step().is_none() {
+                    self.status = "no step is open".to_string();
+                    return Vec::new();
+                }
+                vec![self.push(at_ms, EventKind::StepEnd)]
+            }
+            Action::Click(delta) => {
+                if delta < 0 && self.open_counts().clicks == 0 {
+                    self.status = "no click to take back".to_string();
+                    return Vec::new();
+                }
+                vec![self.push(at_ms, EventKind::Clicks { delta })]
+            }
+            Action::Screen => vec![self.push(at_ms, EventKind::Screen)],
+            Action::Reentry => vec![self.push(at_ms, EventKind::Reentry)],
+            Action::OpenInterruption => {
+                self.mode = Mode::Picker {
+                    kind: PickerKind::Interruption,
+                    at_ms,
+                };
+                Vec::new()
+            }
+            Action::ResumeInterrupted => {
+                if self.open_interruptions().is_empty() {
+                    self.status = "no interruption is open".to_string();
+                    return Vec::new();
+                }
+                vec![self.push(at_ms, EventKind::InterruptionEnd)]
+            }
+            Action::OpenWorkaround => {
+                self.mode = Mode::Picker {
+                    kind: PickerKind::Workaround,
+                    at_ms,
+                };
+                Vec::new()
+            }
+            Action::OpenProblem => {
+                self.mode = Mode::Picker {
+                    kind: PickerKind::Problem,
+                    at_ms,
+                };
+                Vec::new()
+            }
+            Action::OpenNote => {
+                self.mode = Mode::Text {
+                    purpose: TextPurpose::Note,
+                    at_ms,
+                    buffer: String::new(),
+                };
+                Vec::new()
+            }
+            Action::Undo => match self.undo_target() {
+                Some(target) => {
+                    let target = target.seq;
+                    vec![self.push(at_ms, EventKind::Undo { target })]
+                }
+                None => {
+                    self.status = "nothing to undo".to_string();
+                    Vec::new()
+                }
+            },
+            Action::TogglePause => {
+                let kind = if paused {
+                    EventKind::Resume
+                } else {
+                    EventKind::Pause
+                };
+                vec![self.push(at_ms, kind)]
+            }
+            Action::AskFinish => {
+                self.mode = Mode::ConfirmFinish;
+                Vec::new()
+            }
+            Action::ToggleHelp => {
+                self.mode = Mode::Help;
+                Vec::new()
+            }
+            // Keys of the menus and fields mean nothing here.
+            _ => Vec::new(),
+        }
+    }
+
+    fn update_picker(&mut self, kind: PickerKind, at_ms: u64, action: Action) -> Vec<Effect> {
+        match action {
+            Action::Cancel => {
+                self.mode = Mode::Normal;
+                self.status = "cancelled".to_string();
+                Vec::new()
+            }
+            Action::Pick(i) => match kind {
+                PickerKind::Interruption => match InterruptionSource::ALL.get(i) {
+                    Some(InterruptionSource::Other) => {
+                        self.mode = Mode::Text {
+                            purpose: TextPurpose::InterruptionOther,
+                            at_ms,
+                            buffer: String::new(),
+                        };
+                        Vec::new()
+                    }
+                    Some(&source) => {
+                        self.mode = Mode::Normal;
+                        vec![self.push(
+                            at_ms,
+                            EventKind::InterruptionStart {
+                                source,
+                                note: String::new(),
+                            },
+                        )]
+                    }
+                    None => Vec::new(),
+                },
+                PickerKind::Workaround => {
+                    if let Some(&k) = WorkaroundKind::ALL.get(i) {
+                        self.mode = Mode::Text {
+                            purpose: TextPurpose::Workaround(k),
+                            at_ms,
+                            buffer: String::new(),
+                        };
+                    }
+                    Vec::new()
+                }
+                PickerKind::Problem => {
+                    if let Some(&k) = ProblemKind::ALL.get(i) {
+                        self.mode = Mode::Text {
+                            purpose: TextPurpose::Problem(k),
+                            at_ms,
+                            buffer: String::new(),
+                        };
+                    }
+                    Vec::new()
+                }
+            },
+            _ => Vec::new(),
+        }
+    }
+
+    fn update_text(
+        &mut self,
+        purpose: TextPurpose,
+        at_ms: u64,
+        mut buffer: String,
+        action: Action,
+    ) -> Vec<Effect> {
+        match action {
+            Action::Type(c) if !c.is_control() => {
+                buffer.push(c);
+            }
+            Action::Backspace => {
+                buffer.pop();
+            }
+            Action::Cancel => {
+                self.mode = Mode::Normal;
+                self.status = "cancelled: nothing logged".to_string();
+                return Vec::new();
+            }
+            Action::Submit => {
+                let text = buffer.trim().to_string();
+                let kind = match purpose {
+                    TextPurpose::Note if text.is_empty() => {
+                        self.mode = Mode::Normal;
+                        self.status = "empty note: nothing logged".to_string();
+                        return Vec::new();
+                    }
+                    TextPurpose::Note => EventKind::Note { text },
+                    TextPurpose::Workaround(kind) => EventKind::Workaround { kind, note: text },
+                    TextPurpose::Problem(kind) => EventKind::SystemProblem { kind, note: text },
+                    TextPurpose::InterruptionOther => EventKind::InterruptionStart {
+                        source: InterruptionSource::Other,
+                        note: text,
+                    },
+                };
+                self.mode = Mode::Normal;
+                return vec![self.push(at_ms, kind)];
+            }
+            _ => {}
+        }
+        self.mode = Mode::Text {
+            purpose,
+            at_ms,
+            buffer,
+        };
+        Vec::new()
+    }
+
+    fn update_search(
+        &mut self,
+        at_ms: u64,
+        mut query: String,
+        mut selected: usize,
+        action: Action,
+    ) -> Vec<Effect> {
+        match action {
+            Action::Type(c) if !c.is_control() => {
+                query.push(c);
+                selected = 0;
+            }
+            Action::Backspace => {
+                query.pop();
+                selected = 0;
+            }
+            Action::SelectUp => selected = selected.saturating_sub(1),
+            Action::SelectDown => {
+                let n = self.search_hits(&query).len();
+                selected = (selected + 1).min(n.saturating_sub(1));
+            }
+            Action::Cancel => {
+                self.mode = Mode::Normal;
+                self.status = "search closed".to_string();
+                return Vec::new();
+            }
+            Action::Submit => {
+                let hits = self.search_hits(&query);
+                let Some(hit) = hits.get(selected.min(hits.len().saturating_sub(1))) else {
+                    // An empty list: Enter means nothing yet.
+                    self.mode = Mode::Search {
+                        at_ms,
+                        query,
+                        selected,
+                    };
+                    return Vec::new();
+                };
+                self.mode = Mode::Normal;
+                return match hit.clone() {
+                    SearchHit::Entry(i) => {
+                        let id = self.entries[i].id.clone();
+                        self.start_step(at_ms, id)
+                    }
+                    SearchHit::AddUnplanned(label) => self.add_unplanned(at_ms, &label),
+                };
+            }
+            _ => {}
+        }
+        self.mode = Mode::Search {
+            at_ms,
+            query,
+            selected,
+        };
+        Vec::new()
+    }
+}
+
+/// A file-name and export safe id for an unplanned step's label: lower case ASCII letters and
+/// digits joined by `-` ("Call the pharmacy!" -> "call-the-pharmacy").
+pub fn slug(label: &str) -> String {
+    let mut out = String::new();
+    for c in label.chars() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c.to_ascii_lowercase());
+        } else if !out.is_empty() && !out.ends_with('-') {
+            out.push('-');
+        }
+    }
+    while out.ends_with('-') {
+        out.pop();
+    }
+    if out.is_empty() {
+        "unplanned".to_string()
+    } else {
+        out
+    }
+}

@@ -1,0 +1,1053 @@
+//! The capture screen without a terminal: keys go through the real key map and update, effects
+//! through the driver into an in-memory journal; the clock is fixed by the test.
+
+use std::time::{Duration, Instant};
+
+use chrono::DateTime;
+use crossterm::event::{Event as TermEvent, KeyCode, KeyEvent, KeyModifiers};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+
+use super::start::{FormOutcome, ResumeMenu, ResumeOutcome, StartForm, Unfinished, session_id};
+use super::state::{PickerKind, Standing, TextPurpose, slug};
+use super::*;
+use crate::model::pathway::{DEFAULT_PATHWAY, Pathway, builtin_pathways};
+use crate::model::session::{EventKind, SESSION_FORMAT_VERSION, SessionHeader};
+use crate::model::timeline::InterruptionEnding;
+use crate::model::vocab::{InterruptionSource, ProblemKind, WorkaroundKind};
+
+fn header(pathway: &Pathway) -> SessionHeader {
+    SessionHeader {
+        format_version: SESSION_FORMAT_VERSION,
+        id: "20261125-0918-north-RN-07".into(),
+        started_at: DateTime::parse_from_rfc3339("2026-11-25T09:18:00+01:00").unwrap(),
+        site: "north".into(),
+        role: "RN".into(),
+        clinician: "RN-07".into(),
+        auditor: "ak".into(),
+        pathway_id: pathway.id.clone(),
+        pathway_version: pathway.version,
+    }
+}
+
+fn default_pathway() -> Pathway {
+    builtin_pathways()
+        .into_iter()
+        .find(|p| p.id == DEFAULT_PATHWAY)
+        .unwrap()
+}
+
+fn capture_on(pathway: Pathway) -> Capture<Vec<Event>> {
+    let state = CaptureState::new(header(&pathway), pathway, Vec::new());
+    Capture::new(state, Vec::new(), Instant::now())
+}
+
+fn capture() -> Capture<Vec<Event>> {
+    capture_on(default_pathway())
+}
+
+/// A key as the terminal would send it: a name (`Space`, `Enter`, `Esc`, `Tab`, `Up`, `Down`,
+/// `Bs`, `C-c`) or one character.
+fn key_event(name: &str) -> KeyEvent {
+    let (code, modifiers) = match name {
+        "Space" => (KeyCode::Char(' '), KeyModifiers::NONE),
+        "Enter" => (KeyCode::Enter, KeyModifiers::NONE),
+        "Esc" => (KeyCode::Esc, KeyModifiers::NONE),
+        "Tab" => (KeyCode::Tab, KeyModifiers::NONE),
+        "Up" => (KeyCode::Up, KeyModifiers::NONE),
+        "Down" => (KeyCode::Down, KeyModifiers::NONE),
+        "Bs" => (KeyCode::Backspace, KeyModifiers::NONE),
+        "C-c" => (KeyCode::Char('c'), KeyModifiers::CONTROL),
+        one => {
+            let c = one.chars().next().unwrap();
+            let m = if c.is_ascii_uppercase() {
+                KeyModifiers::SHIFT
+            } else {
+                KeyModifiers::NONE
+            };
+            (KeyCode::Char(c), m)
+        }
+    };
+    KeyEvent::new(code, modifiers)
+}
+
+/// Presses a key at `at_ms` after the session start.
+fn press(cap: &mut Capture<Vec<Event>>, name: &str, at_ms: u64) -> Flow {
+    let at = cap.start() + Duration::from_millis(at_ms);
+    cap.handle(at, &TermEvent::Key(key_event(name)))
+}
+
+/// Types each character of `text` at `at_ms`.
+fn type_text(cap: &mut Capture<Vec<Event>>, text: &str, at_ms: u64) {
+    for c in text.chars() {
+        let name = if c == ' ' {
+            "Space".to_string()
+        } else {
+            c.to_string()
+        };
+        press(cap, &name, at_ms);
+    }
+}
+
+fn kinds(cap: &Capture<Vec<Event>>) -> Vec<EventKind> {
+    cap.journal.iter().map(|e| e.kind.clone()).collect()
+}
+
+fn start(step: &str) -> EventKind {
+    EventKind::StepStart { step: step.into() }
+}
+
+fn current(cap: &Capture<Vec<Event>>) -> Option<String> {
+    cap.state.current_step().map(|s| s.step.clone())
+}
+
+#[test]
+fn space_walks_the_pathway_in_order_through_the_any_order_group() {
+    let mut cap = capture();
+    let mut started = Vec::new();
+    for i in 0..6 {
+        press(&mut cap, "Space", 1000 * (i + 1));
+        started.push(current(&cap).unwrap());
+    }
+    assert_eq!(
+        started,
+        [
+            "open-chart",
+            "review-allergies",
+            "ask-patient",
+            "pharmacy-record",
+            "enter-home-meds",
+            "sign"
+        ]
+    );
+    // The end of the pathway: Space means nothing now.
+    press(&mut cap, "Space", 8000);
+    assert_eq!(cap.journal.len(), 6);
+    assert!(
+        cap.state.status.contains("no step left"),
+        "{}",
+        cap.state.status
+    );
+    // Every event is saved, in order, with the press time.
+    assert_eq!(cap.state.saved, 6);
+    assert_eq!(
+        cap.journal.iter().map(|e| e.at_ms).collect::<Vec<_>>(),
+        [1000, 2000, 3000, 4000, 5000, 6000]
+    );
+}
+
+#[test]
+fn space_inside_a_group_picks_the_member_not_done_then_leaves_the_group() {
+    let mut cap = capture();
+    press(&mut cap, "1", 1000); // open-chart
+    press(&mut cap, "4", 2000); // pharmacy-record (group member, out of its order)
+    // The allergies step was passed over.
+    let allergies = cap.state.entries()[1].clone();
+    assert_eq!(cap.state.standing(&allergies), Standing::Skipped);
+    press(&mut cap, "Space", 3000);
+    assert_eq!(current(&cap).as_deref(), Some("ask-patient"));
+    press(&mut cap, "Space", 4000);
+    assert_eq!(current(&cap).as_deref(), Some("enter-home-meds"));
+    // A repeatable step repeats with its own key; Space moves on.
+    press(&mut cap, "5", 5000);
+    assert_eq!(
+        kinds(&cap)[3..],
+        [start("enter-home-meds"), start("enter-home-meds")]
+    );
+    press(&mut cap, "Space", 6000);
+    assert_eq!(current(&cap).as_deref(), Some("sign"));
+}
+
+#[test]
+fn digits_start_listed_steps_and_tab_pages_by_ten() {
+    let mut text = String::from("Pathway(id: \"long\", version: 1, name: \"Long\", steps: [");
+    for i in 1..=12 {
+        text.push_str(&format!(
+            "Step(id: \"s{i}\", label: \"Step {i}\", expected_secs: 10, expected_clicks: 1),"
+        ));
+    }
+    text.push_str("])");
+    let pathway = Pathway::from_ron_str(&text, std::path::Path::new("long.ron")).unwrap();
+    let mut cap = capture_on(pathway);
+    press(&mut cap, "0", 100);
+    assert_eq!(current(&cap).as_deref(), Some("s10"));
+    press(&mut cap, "3", 200);
+    assert_eq!(current(&cap).as_deref(), Some("s3"));
+    press(&mut cap, "Tab", 300);
+    assert_eq!(cap.state.page, 1);
+    press(&mut cap, "2", 400);
+    assert_eq!(current(&cap).as_deref(), Some("s12"));
+    // Page 2 has two entries: 3 means nothing.
+    press(&mut cap, "3", 500);
+    assert_eq!(cap.journal.len(), 3);
+    press(&mut cap, "Tab", 600);
+    assert_eq!(cap.state.page, 0, "Tab wraps to the first page");
+}
+
+#[test]
+fn a_digit_without_an_entry_does_nothing() {
+    let mut cap = capture();
+    press(&mut cap, "8", 100);
+    press(&mut cap, "Tab", 200);
+    assert!(cap.journal.is_empty());
+    assert_eq!(cap.state.page, 0);
+}
+
+#[test]
+fn search_starts_a_step_or_adds_an_unplanned_one() {
+    let mut cap = capture();
+    press(&mut cap, "/", 1000);
+    type_text(&mut cap, "pharm", 1500);
+    press(&mut cap, "Enter", 2000);
+    assert_eq!(kinds(&cap), [start("pharmacy-record")]);
+    // The step's time is the `/` press.
+    assert_eq!(cap.journal[0].at_ms, 1000);
+
+    press(&mut cap, "/", 3000);
+    type_text(&mut cap, "Call the pharmacy!", 3100);
+    // No entry matches: the only hit is to add it.
+    press(&mut cap, "Enter", 4000);
+    assert_eq!(
+        kinds(&cap)[1],
+        EventKind::UnplannedStep {
+            step: "call-the-pharmacy".into(),
+            label: "Call the pharmacy!".into()
+        }
+    );
+    assert_eq!(current(&cap).as_deref(), Some("call-the-pharmacy"));
+    // It joins the list after the pathway's steps: key 7 starts it again.
+    assert_eq!(cap.state.entries()[6].id, "call-the-pharmacy");
+    press(&mut cap, "1", 5000);
+    press(&mut cap, "7", 6000);
+    assert_eq!(
+        kinds(&cap)[3],
+        EventKind::UnplannedStep {
+            step: "call-the-pharmacy".into(),
+            label: "Call the pharmacy!".into()
+        }
+    );
+
+    // Down selects the next hit; the add offer comes last.
+    press(&mut cap, "/", 7000);
+    type_text(&mut cap, "re", 7000);
+    let hits = cap.state.search_hits("re");
+    assert!(matches!(hits.last(), Some(state::SearchHit::AddUnplanned(l)) if l == "re"));
+    press(&mut cap, "Down", 7100);
+    press(&mut cap, "Enter", 7200);
+    let second = match &hits[1] {
+        state::SearchHit::Entry(i) => cap.state.entries()[*i].id.clone(),
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(current(&cap), Some(second));
+
+    // Esc closes without logging; Backspace edits.
+    let n = cap.journal.len();
+    press(&mut cap, "/", 8000);
+    type_text(&mut cap, "xy", 8000);
+    press(&mut cap, "Bs", 8000);
+    assert!(matches!(&cap.state.mode, Mode::Search { query, .. } if query == "x"));
+    press(&mut cap, "Esc", 8100);
+    assert_eq!(cap.journal.len(), n);
+    assert_eq!(cap.state.mode, Mode::Normal);
+}
+
+#[test]
+fn an_unplanned_label_that_clashes_with_a_step_id_gets_its_own_id() {
+    let mut cap = capture();
+    press(&mut cap, "/", 100);
+    // "Sign!" matches the label "Sign reconciliation" as a substring; pick the add offer.
+    type_text(&mut cap, "sign!", 100);
+    let hits = cap.state.search_hits("sign!");
+    assert_eq!(hits.len(), 1, "{hits:?}");
+    press(&mut cap, "Enter", 200);
+    assert_eq!(
+        kinds(&cap),
+        [EventKind::UnplannedStep {
+            step: "sign-unplanned".into(),
+            label: "sign!".into()
+        }]
+    );
+}
+
+#[test]
+fn e_ends_the_step_and_means_nothing_when_idle() {
+    let mut cap = capture();
+    press(&mut cap, "e", 100);
+    assert!(cap.journal.is_empty());
+    press(&mut cap, "Space", 200);
+    press(&mut cap, "e", 5200);
+    assert_eq!(kinds(&cap), [start("open-chart"), EventKind::StepEnd]);
+    assert_eq!(current(&cap), None);
+    assert_eq!(cap.state.timeline.steps[0].active_ms, 5000);
+}
+
+#[test]
+fn counters_go_to_what_is_open() {
+    let mut cap = capture();
+    press(&mut cap, "Space", 100);
+    for k in ["c", "c", "c", "C", "s", "r"] {
+        press(&mut cap, k, 200);
+    }
+    let counts = cap.state.open_counts();
+    assert_eq!((counts.clicks, counts.screens, counts.reentries), (2, 1, 1));
+    assert_eq!(
+        kinds(&cap)[1..],
+        [
+            EventKind::Clicks { delta: 1 },
+            EventKind::Clicks { delta: 1 },
+            EventKind::Clicks { delta: 1 },
+            EventKind::Clicks { delta: -1 },
+            EventKind::Screen,
+            EventKind::Reentry
+        ]
+    );
+    // Inside an interruption they count for the interruption; C at zero means nothing.
+    press(&mut cap, "i", 300);
+    press(&mut cap, "1", 300);
+    press(&mut cap, "C", 400);
+    assert_eq!(cap.journal.len(), 8, "no click to take back");
+    press(&mut cap, "c", 400);
+    assert_eq!(cap.state.open_counts().clicks, 1);
+    assert_eq!(cap.state.timeline.steps[0].counts.clicks, 2);
+}
+
+#[test]
+fn nested_interruptions_run_their_own_clocks_and_resume_innermost_first() {
+    let mut cap = capture();
+    press(&mut cap, "Space", 0);
+    press(&mut cap, "i", 10_000);
+    // The source key comes later; the interruption began at the `i` press.
+    press(&mut cap, "4", 11_000);
+    press(&mut cap, "i", 20_000);
+    press(&mut cap, "1", 20_500);
+    assert_eq!(
+        kinds(&cap)[1..],
+        [
+            EventKind::InterruptionStart {
+                source: InterruptionSource::PhonePager,
+                note: String::new()
+            },
+            EventKind::InterruptionStart {
+                source: InterruptionSource::Colleague,
+                note: String::new()
+            }
+        ]
+    );
+    assert_eq!(cap.journal[1].at_ms, 10_000);
+    cap.tick(cap.start() + Duration::from_millis(25_000));
+    let clocks: Vec<u64> = cap
+        .state
+        .interruption_clocks()
+        .iter()
+        .map(|(_, ms)| *ms)
+        .collect();
+    assert_eq!(clocks, [10_000, 5_000]);
+    assert_eq!(cap.state.step_active_ms(), Some(10_000));
+    press(&mut cap, "I", 30_000);
+    assert_eq!(cap.state.open_interruptions().len(), 1);
+    assert_eq!(
+        cap.state.open_interruptions()[0].source,
+        InterruptionSource::PhonePager
+    );
+    press(&mut cap, "I", 40_000);
+    assert!(cap.state.open_interruptions().is_empty());
+    // I with none open means nothing.
+    press(&mut cap, "I", 41_000);
+    assert_eq!(cap.journal.len(), 5);
+    cap.tick(cap.start() + Duration::from_millis(50_000));
+    assert_eq!(cap.state.step_active_ms(), Some(20_000));
+}
+
+#[test]
+fn the_interruption_picker_takes_one_key_and_other_asks_what() {
+    let mut cap = capture();
+    press(&mut cap, "i", 100);
+    assert!(matches!(
+        cap.state.mode,
+        Mode::Picker {
+            kind: PickerKind::Interruption,
+            at_ms: 100
+        }
+    ));
+    // A key that is no choice does nothing.
+    press(&mut cap, "z", 200);
+    press(&mut cap, "Space", 200);
+    assert!(matches!(cap.state.mode, Mode::Picker { .. }));
+    assert!(cap.journal.is_empty());
+    press(&mut cap, "Esc", 300);
+    assert_eq!(cap.state.mode, Mode::Normal);
+    assert!(cap.journal.is_empty());
+    // 9 = other: a field asks what it was.
+    press(&mut cap, "i", 400);
+    press(&mut cap, "9", 500);
+    assert!(matches!(
+        cap.state.mode,
+        Mode::Text {
+            purpose: TextPurpose::InterruptionOther,
+            ..
+        }
+    ));
+    type_text(&mut cap, "fire drill", 600);
+    press(&mut cap, "Enter", 700);
+    assert_eq!(
+        kinds(&cap),
+        [EventKind::InterruptionStart {
+            source: InterruptionSource::Other,
+            note: "fire drill".into()
+        }]
+    );
+    assert_eq!(cap.journal[0].at_ms, 400);
+}
+
+#[test]
+fn starting_a_step_inside_interruptions_is_one_task_switch_event() {
+    let mut cap = capture();
+    press(&mut cap, "Space", 0);
+    press(&mut cap, "i", 1000);
+    press(&mut cap, "2", 1000);
+    press(&mut cap, "i", 2000);
+    press(&mut cap, "6", 2000);
+    press(&mut cap, "5", 3000);
+    assert_eq!(kinds(&cap).last(), Some(&start("enter-home-meds")));
+    assert_eq!(cap.journal.len(), 4);
+    assert!(cap.state.open_interruptions().is_empty());
+    let endings: Vec<_> = cap
+        .state
+        .timeline
+        .interruptions
+        .iter()
+        .map(|i| i.ended_by.clone())
+        .collect();
+    let switch = InterruptionEnding::TaskSwitch {
+        to_step: "enter-home-meds".into(),
+    };
+    assert_eq!(endings, [switch.clone(), switch]);
+    assert_eq!(current(&cap).as_deref(), Some("enter-home-meds"));
+}
+
+#[test]
+fn workaround_and_problem_take_a_kind_then_an_optional_note() {
+    let mut cap = capture();
+    press(&mut cap, "Space", 0);
+    press(&mut cap, "w", 1000);
+    press(&mut cap, "1", 1100);
+    type_text(&mut cap, "dose on glove", 1200);
+    press(&mut cap, "Enter", 3000);
+    press(&mut cap, "x", 4000);
+    press(&mut cap, "1", 4100);
+    press(&mut cap, "Enter", 4200);
+    assert_eq!(
+        kinds(&cap)[1..],
+        [
+            EventKind::Workaround {
+                kind: WorkaroundKind::PaperNote,
+                note: "dose on glove".into()
+            },
+            EventKind::SystemProblem {
+                kind: ProblemKind::SlowResponse,
+                note: String::new()
+            }
+        ]
+    );
+    assert_eq!(cap.journal[1].at_ms, 1000);
+    assert_eq!(cap.journal[2].at_ms, 4000);
+    // Esc in the note cancels the whole mark; a kind out of range means nothing.
+    press(&mut cap, "x", 5000);
+    press(&mut cap, "9", 5000);
+    assert!(matches!(cap.state.mode, Mode::Picker { .. }));
+    press(&mut cap, "8", 5000);
+    assert!(matches!(
+        cap.state.mode,
+        Mode::Text {
+            purpose: TextPurpose::Problem(ProblemKind::Other),
+            ..
+        }
+    ));
+    press(&mut cap, "Esc", 5100);
+    press(&mut cap, "w", 6000);
+    press(&mut cap, "Esc", 6000);
+    assert_eq!(cap.journal.len(), 3);
+    assert_eq!(cap.state.timeline.workarounds.len(), 1);
+    assert_eq!(cap.state.timeline.problems.len(), 1);
+}
+
+#[test]
+fn a_note_saves_on_enter_and_cancels_on_esc() {
+    let mut cap = capture();
+    press(&mut cap, "n", 1000);
+    // Keys are text in the field: q does not quit, u does not undo.
+    type_text(&mut cap, "quiet u", 1100);
+    press(&mut cap, "Bs", 1200);
+    press(&mut cap, "Enter", 1300);
+    assert_eq!(
+        kinds(&cap),
+        [EventKind::Note {
+            text: "quiet".into()
+        }]
+    );
+    assert_eq!(cap.journal[0].at_ms, 1000);
+    press(&mut cap, "n", 2000);
+    type_text(&mut cap, "never mind", 2000);
+    press(&mut cap, "Esc", 2100);
+    press(&mut cap, "n", 3000);
+    press(&mut cap, "Enter", 3000);
+    assert_eq!(cap.journal.len(), 1, "Esc and an empty note log nothing");
+}
+
+#[test]
+fn undo_takes_back_each_event_kind_as_an_event() {
+    // Each script ends with the event the undo must take back.
+    let scripts: Vec<(&[&str], &str)> = vec![
+        (&["Space"], "step_start"),
+        (&["/", "x", "y", "Enter"], "unplanned_step"),
+        (&["Space", "e"], "step_end"),
+        (&["Space", "i", "3"], "interruption_start"),
+        (&["Space", "i", "3", "I"], "interruption_end"),
+        (&["Space", "c"], "clicks"),
+        (&["Space", "c", "C"], "clicks"),
+        (&["s"], "screen"),
+        (&["r"], "reentry"),
+        (&["w", "2", "Enter"], "workaround"),
+        (&["x", "3", "Enter"], "system_problem"),
+        (&["n", "h", "i", "Enter"], "note"),
+        (&["p"], "pause"),
+        (&["p", "p"], "resume"),
+    ];
+    for (keys, kind) in scripts {
+        let mut cap = capture();
+        for (i, k) in keys.iter().enumerate() {
+            press(&mut cap, k, 1000 * (i as u64 + 1));
+        }
+        let before = cap.state.timeline.clone();
+        let last = cap.journal.last().unwrap().clone();
+        assert_eq!(last.kind.name(), kind, "{keys:?}");
+        press(&mut cap, "u", 60_000);
+        let undo = cap.journal.last().unwrap();
+        assert_eq!(undo.kind, EventKind::Undo { target: last.seq }, "{keys:?}");
+        assert!(cap.state.timeline.undone.contains(&last.seq));
+        assert_ne!(
+            cap.state.timeline, before,
+            "{keys:?}: the undo changed nothing"
+        );
+        // The timeline is as if the event never happened.
+        let without: Vec<Event> = cap.journal[..cap.journal.len() - 2].to_vec();
+        let expected = crate::model::derive_timeline(&without);
+        assert_eq!(cap.state.timeline.steps, expected.steps, "{keys:?}");
+        assert_eq!(
+            cap.state.timeline.interruptions, expected.interruptions,
+            "{keys:?}"
+        );
+        assert_eq!(cap.state.paused(), kind == "resume", "{keys:?}");
+    }
+}
+
+#[test]
+fn repeated_undo_walks_back_and_stops_at_the_start() {
+    let mut cap = capture();
+    press(&mut cap, "Space", 100);
+    press(&mut cap, "c", 200);
+    press(&mut cap, "u", 300);
+    press(&mut cap, "u", 400);
+    assert_eq!(
+        kinds(&cap)[2..],
+        [EventKind::Undo { target: 2 }, EventKind::Undo { target: 1 }]
+    );
+    assert_eq!(current(&cap), None);
+    press(&mut cap, "u", 500);
+    assert_eq!(cap.journal.len(), 4);
+    assert_eq!(cap.state.status, "nothing to undo");
+}
+
+#[test]
+fn pause_stops_the_clocks_and_the_logging_keys() {
+    let mut cap = capture();
+    press(&mut cap, "Space", 0);
+    press(&mut cap, "p", 10_000);
+    assert!(cap.state.paused());
+    // While paused, step and count keys mean nothing; a note is still taken.
+    for k in ["c", "Space", "i", "e", "2"] {
+        press(&mut cap, k, 20_000);
+    }
+    assert_eq!(cap.state.mode, Mode::Normal);
+    assert_eq!(cap.journal.len(), 2);
+    press(&mut cap, "n", 30_000);
+    type_text(&mut cap, "break", 30_000);
+    press(&mut cap, "Enter", 30_000);
+    assert_eq!(cap.journal.len(), 3);
+    cap.tick(cap.start() + Duration::from_millis(40_000));
+    assert_eq!(cap.state.step_active_ms(), Some(10_000));
+    assert_eq!(cap.state.observed_ms(), 10_000);
+    press(&mut cap, "p", 60_000);
+    assert_eq!(kinds(&cap).last(), Some(&EventKind::Resume));
+    cap.tick(cap.start() + Duration::from_millis(65_000));
+    assert_eq!(cap.state.step_active_ms(), Some(15_000));
+    assert_eq!(cap.state.observed_ms(), 15_000);
+}
+
+#[test]
+fn q_asks_and_only_y_or_enter_finish() {
+    let mut cap = capture();
+    press(&mut cap, "Space", 100);
+    assert_eq!(press(&mut cap, "q", 200), Flow::Continue);
+    assert_eq!(cap.state.mode, Mode::ConfirmFinish);
+    // Any other key goes back, and does not act as itself.
+    assert_eq!(press(&mut cap, "c", 300), Flow::Continue);
+    assert_eq!(cap.state.mode, Mode::Normal);
+    assert_eq!(cap.journal.len(), 1);
+    press(&mut cap, "q", 400);
+    assert_eq!(press(&mut cap, "y", 500), Flow::Finish);
+    assert_eq!(kinds(&cap).last(), Some(&EventKind::Finish));
+    assert_eq!(cap.journal.last().unwrap().at_ms, 500);
+    assert!(cap.state.is_finished());
+    // Closed: nothing more is logged.
+    press(&mut cap, "c", 600);
+    assert_eq!(cap.journal.len(), 2);
+
+    let mut cap = capture();
+    press(&mut cap, "q", 100);
+    assert_eq!(press(&mut cap, "Enter", 200), Flow::Finish);
+}
+
+#[test]
+fn help_opens_on_question_mark_and_any_key_closes_it() {
+    let mut cap = capture();
+    press(&mut cap, "?", 100);
+    assert_eq!(cap.state.mode, Mode::Help);
+    press(&mut cap, "Space", 200);
+    assert_eq!(cap.state.mode, Mode::Normal);
+    assert!(
+        cap.journal.is_empty(),
+        "the key that closes help does not act"
+    );
+}
+
+#[test]
+fn ctrl_c_leaves_from_any_mode_with_everything_saved() {
+    let mut cap = capture();
+    press(&mut cap, "Space", 100);
+    press(&mut cap, "n", 200);
+    type_text(&mut cap, "half", 300);
+    assert_eq!(press(&mut cap, "C-c", 400), Flow::Leave);
+    assert_eq!(cap.journal.len(), 1);
+    assert_eq!(cap.state.saved, 1);
+    assert!(!cap.state.is_finished());
+}
+
+#[test]
+fn keys_that_mean_nothing_do_nothing() {
+    let mut cap = capture();
+    for k in [
+        "z", "Z", "Enter", "Esc", "Up", "Bs", "y", "I", "e", "C", "u",
+    ] {
+        press(&mut cap, k, 100);
+    }
+    assert!(cap.journal.is_empty());
+    assert_eq!(cap.state.mode, Mode::Normal);
+}
+
+#[test]
+fn event_times_never_go_back() {
+    let mut cap = capture();
+    press(&mut cap, "Space", 5000);
+    // A key stamped earlier than the last event (cannot happen with one input thread, but the
+    // journal's order is the law).
+    press(&mut cap, "c", 4000);
+    assert_eq!(cap.journal[1].at_ms, 5000);
+}
+
+struct Failing {
+    ok: usize,
+    events: Vec<Event>,
+}
+
+impl Journal for Failing {
+    fn append(&mut self, event: &Event) -> Result<(), String> {
+        if self.events.len() >= self.ok {
+            return Err("disk full".into());
+        }
+        self.events.push(event.clone());
+        Ok(())
+    }
+}
+
+#[test]
+fn a_refused_append_is_never_shown_saved_and_stops_writing() {
+    let pathway = default_pathway();
+    let state = CaptureState::new(header(&pathway), pathway, Vec::new());
+    let mut cap = Capture::new(
+        state,
+        Failing {
+            ok: 1,
+            events: vec![],
+        },
+        Instant::now(),
+    );
+    let at = |ms| cap.start() + Duration::from_millis(ms);
+    let (a, b, c) = (at(100), at(200), at(300));
+    cap.handle(a, &TermEvent::Key(key_event("Space")));
+    cap.handle(b, &TermEvent::Key(key_event("c")));
+    assert_eq!(cap.state.saved, 1);
+    assert_eq!(cap.state.events.len(), 1, "the refused event is dropped");
+    assert_eq!(cap.state.failed.as_deref(), Some("disk full"));
+    cap.handle(c, &TermEvent::Key(key_event("c")));
+    assert_eq!(cap.journal.events.len(), 1);
+    assert_eq!(cap.state.events.len(), 1);
+}
+
+#[test]
+fn a_continued_session_starts_from_its_saved_events() {
+    let pathway = default_pathway();
+    let events = vec![
+        Event {
+            seq: 1,
+            at_ms: 1000,
+            kind: start("open-chart"),
+        },
+        Event {
+            seq: 2,
+            at_ms: 90_000,
+            kind: EventKind::Reopened,
+        },
+    ];
+    let state = CaptureState::new(header(&pathway), pathway, events);
+    assert_eq!(state.saved, 2);
+    assert_eq!(
+        state.step_active_ms(),
+        Some(0),
+        "the gap is not active time"
+    );
+    let mut cap = Capture::new(
+        state,
+        Vec::new(),
+        Instant::now()
+            .checked_sub(Duration::from_millis(90_000))
+            .unwrap(),
+    );
+    // The reopening is not undoable; the step start is.
+    press(&mut cap, "u", 91_000);
+    assert_eq!(cap.journal[0].kind, EventKind::Undo { target: 1 });
+    assert_eq!(cap.journal[0].seq, 3);
+}
+
+#[test]
+fn slugs_are_file_and_export_safe() {
+    assert_eq!(slug("Call the pharmacy!"), "call-the-pharmacy");
+    assert_eq!(slug("  Fax -- results  "), "fax-results");
+    assert_eq!(slug("¿?"), "unplanned");
+}
+
+#[test]
+fn session_ids_are_file_name_safe() {
+    let at = DateTime::parse_from_rfc3339("2026-11-25T09:18:40+01:00").unwrap();
+    assert_eq!(
+        session_id(at, "north", "RN-07"),
+        "20261125-0918-north-RN-07"
+    );
+    assert_eq!(
+        session_id(at, "St Mary's / ward 3", " rn 7 "),
+        "20261125-0918-St-Mary-s---ward-3-rn-7"
+    );
+    assert_eq!(session_id(at, "", "../x"), "20261125-0918-x-x");
+}
+
+fn form() -> StartForm {
+    let mut f = StartForm::new(
+        [
+            "site-1".into(),
+            "RN".into(),
+            "C-01".into(),
+            "auditor".into(),
+        ],
+        // The default pathway and one more, so the snapshot does not change as templates
+        // are added.
+        builtin_pathways()
+            .into_iter()
+            .filter(|p| p.id == DEFAULT_PATHWAY || p.id == "ed-triage")
+            .map(|p| (p.id, p.name))
+            .collect(),
+        0,
+    );
+    f.pathway = f
+        .pathways
+        .iter()
+        .position(|(id, _)| id == DEFAULT_PATHWAY)
+        .unwrap();
+    f
+}
+
+#[test]
+fn the_start_form_edits_fields_and_starts_on_enter() {
+    let mut f = form();
+    for _ in 0..6 {
+        f.update(super::start::FormAction::Backspace);
+    }
+    for c in "north".chars() {
+        f.update(super::start::FormAction::Type(c));
+    }
+    f.update(super::start::FormAction::Next);
+    f.update(super::start::FormAction::Next);
+    f.update(super::start::FormAction::Backspace);
+    f.update(super::start::FormAction::Type('7'));
+    assert_eq!(
+        f.update(super::start::FormAction::Submit),
+        FormOutcome::Start
+    );
+    assert_eq!((f.site(), f.role(), f.clinician()), ("north", "RN", "C-07"));
+    assert_eq!(f.pathway_id(), DEFAULT_PATHWAY);
+    // An emptied field is named and focused.
+    f.focus = 1;
+    f.update(super::start::FormAction::Backspace);
+    f.update(super::start::FormAction::Backspace);
+    assert_eq!(
+        f.update(super::start::FormAction::Submit),
+        FormOutcome::Editing
+    );
+    assert_eq!(f.error.as_deref(), Some("Role is empty: type one"));
+    assert_eq!(
+        f.update(super::start::FormAction::Cancel),
+        FormOutcome::Cancel
+    );
+}
+
+#[test]
+fn the_resume_menu_continues_finishes_or_starts_anew() {
+    let started_at = DateTime::parse_from_rfc3339("2026-11-25T09:18:00+01:00").unwrap();
+    let one = |id: &str| Unfinished {
+        id: id.into(),
+        started_at,
+        clinician: "RN-07".into(),
+        pathway_id: DEFAULT_PATHWAY.into(),
+        events: 12,
+        recovered: false,
+    };
+    let mut m = ResumeMenu::new(vec![one("a"), one("b")]);
+    assert_eq!(m.update(key_event("Down")), ResumeOutcome::Choosing);
+    assert_eq!(
+        m.update(key_event("Enter")),
+        ResumeOutcome::Continue("b".into())
+    );
+    assert_eq!(m.update(key_event("1")), ResumeOutcome::Choosing);
+    assert_eq!(
+        m.update(key_event("f")),
+        ResumeOutcome::FinishAsIs("a".into())
+    );
+    assert_eq!(m.update(key_event("n")), ResumeOutcome::New);
+    assert_eq!(m.update(key_event("C-c")), ResumeOutcome::Quit);
+}
+
+// ----- snapshots: TestBackend 80x24, fixed clock --------------------------------------------
+
+fn render(state: &CaptureState, width: u16, height: u16) -> Terminal<TestBackend> {
+    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
+    terminal.draw(|f| draw(state, f)).unwrap();
+    terminal
+}
+
+fn script(keys: &[(&str, u64)], now_ms: u64) -> CaptureState {
+    let mut cap = capture();
+    for (k, at) in keys {
+        press(&mut cap, k, *at);
+    }
+    cap.tick(cap.start() + Duration::from_millis(now_ms));
+    cap.state
+}
+
+fn mid_step_keys() -> Vec<(&'static str, u64)> {
+    vec![
+        ("Space", 2_000),
+        ("c", 5_000),
+        ("c", 6_000),
+        ("s", 8_000),
+        ("Space", 21_000),
+        ("Space", 40_000),
+        ("c", 50_000),
+        ("r", 61_000),
+        ("w", 70_000),
+        ("1", 71_000),
+        ("Enter", 72_000),
+    ]
+}
+
+#[test]
+fn snapshot_empty() {
+    insta::assert_snapshot!(render(&script(&[], 0), 80, 24).backend());
+}
+
+#[test]
+fn snapshot_mid_step() {
+    insta::assert_snapshot!(render(&script(&mid_step_keys(), 95_000), 80, 24).backend());
+}
+
+#[test]
+fn snapshot_nested_interruption() {
+    let mut keys = mid_step_keys();
+    keys.extend([
+        ("i", 100_000),
+        ("4", 100_500),
+        ("c", 110_000),
+        ("i", 130_000),
+        ("1", 130_200),
+    ]);
+    insta::assert_snapshot!(render(&script(&keys, 142_000), 80, 24).backend());
+}
+
+#[test]
+fn snapshot_overrun() {
+    let keys = [
+        ("Space", 1_000),
+        ("c", 3_000),
+        ("c", 4_000),
+        ("Space", 10_000),
+    ];
+    let state = script(&keys, 55_000);
+    assert_eq!(state.step_active_ms(), Some(45_000));
+    let terminal = render(&state, 80, 24);
+    let text = format!("{:?}", terminal.backend());
+    assert!(text.contains("+0:15 OVER"), "{text}");
+    insta::assert_snapshot!(terminal.backend());
+}
+
+#[test]
+fn snapshot_pickers() {
+    for (key, name) in [
+        ("i", "picker_interruption"),
+        ("w", "picker_workaround"),
+        ("x", "picker_problem"),
+    ] {
+        let mut keys = mid_step_keys();
+        keys.push((key, 90_000));
+        insta::assert_snapshot!(name, render(&script(&keys, 90_000), 80, 24).backend());
+    }
+}
+
+#[test]
+fn snapshot_note_field() {
+    let mut keys = mid_step_keys();
+    keys.extend([
+        ("n", 90_000),
+        ("c", 90_100),
+        ("a", 90_200),
+        ("l", 90_300),
+        ("l", 90_400),
+    ]);
+    insta::assert_snapshot!(render(&script(&keys, 91_000), 80, 24).backend());
+}
+
+#[test]
+fn snapshot_search() {
+    let mut keys = mid_step_keys();
+    keys.extend([("/", 90_000), ("p", 90_100), ("h", 90_200)]);
+    insta::assert_snapshot!(render(&script(&keys, 91_000), 80, 24).backend());
+}
+
+#[test]
+fn snapshot_help() {
+    let mut keys = mid_step_keys();
+    keys.push(("?", 90_000));
+    insta::assert_snapshot!(render(&script(&keys, 90_000), 80, 24).backend());
+}
+
+#[test]
+fn snapshot_confirm_finish() {
+    let mut keys = mid_step_keys();
+    keys.push(("q", 90_000));
+    insta::assert_snapshot!(render(&script(&keys, 90_000), 80, 24).backend());
+}
+
+#[test]
+fn snapshot_paused_with_undo() {
+    let mut keys = mid_step_keys();
+    keys.extend([("c", 80_000), ("u", 81_000), ("p", 85_000)]);
+    insta::assert_snapshot!(render(&script(&keys, 125_000), 80, 24).backend());
+}
+
+#[test]
+fn snapshot_wide_200x60() {
+    let mut keys = mid_step_keys();
+    keys.extend([
+        ("i", 100_000),
+        ("4", 100_500),
+        ("i", 130_000),
+        ("1", 130_200),
+    ]);
+    insta::assert_snapshot!(render(&script(&keys, 142_000), 200, 60).backend());
+}
+
+#[test]
+fn snapshot_start_form() {
+    let f = form();
+    let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
+    terminal.draw(|frame| f.draw(frame)).unwrap();
+    insta::assert_snapshot!(terminal.backend());
+}
+
+#[test]
+fn snapshot_resume_menu() {
+    let started_at = DateTime::parse_from_rfc3339("2026-11-25T09:18:00+01:00").unwrap();
+    let m = ResumeMenu::new(vec![Unfinished {
+        id: "20261125-0918-north-RN-07".into(),
+        started_at,
+        clinician: "RN-07".into(),
+        pathway_id: DEFAULT_PATHWAY.into(),
+        events: 41,
+        recovered: true,
+    }]);
+    let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
+    terminal.draw(|frame| m.draw(frame)).unwrap();
+    insta::assert_snapshot!(terminal.backend());
+}
+
+#[test]
+fn the_key_hint_fits_two_lines_at_80_columns() {
+    let state = script(&[], 0);
+    let lines = draw::hint_lines(&state, 80);
+    let texts: Vec<String> = lines.iter().map(|l| l.to_string()).collect();
+    assert_eq!(lines.len(), 2, "{texts:?}");
+    assert!(texts[1].contains("? help"), "{texts:?}");
+}
+
+#[test]
+fn every_mode_draws_at_any_size_without_panicking() {
+    let mut keys = mid_step_keys();
+    keys.extend([
+        ("i", 100_000),
+        ("4", 100_500),
+        ("i", 130_000),
+        ("1", 130_200),
+    ]);
+    let base = script(&keys, 142_000);
+    let extra: [&[(&str, u64)]; 7] = [
+        &[],
+        &[("?", 150_000)],
+        &[("q", 150_000)],
+        &[("w", 150_000)],
+        &[("n", 150_000), ("a", 150_000)],
+        &[("/", 150_000), ("z", 150_000)],
+        &[("p", 150_000)],
+    ];
+    for more in extra {
+        let mut all = keys.clone();
+        all.extend_from_slice(more);
+        let state = script(&all, 160_000);
+        for (w, h) in [(1, 1), (10, 4), (40, 12), (79, 23), (80, 24), (300, 100)] {
+            render(&state, w, h);
+        }
+    }
+    assert!(!base.events.is_empty());
+    let f = form();
+    let m = ResumeMenu::new(Vec::new());
+    for (w, h) in [(1, 1), (10, 4), (40, 12)] {
+        let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
+        terminal.draw(|frame| f.draw(frame)).unwrap();
+        terminal.draw(|frame| m.draw(frame)).unwrap();
+    }
+}
+
+#[test]
+fn the_readme_key_table_is_the_help_table() {
+    let readme = include_str!("../../../README.md");
+    for (key, what) in keys::KEY_TABLE {
+        let row = format!("| `{key}` | {what} |");
+        assert!(readme.contains(&row), "README lacks the row {row}");
+    }
+}

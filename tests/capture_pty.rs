@@ -1,0 +1,384 @@
+//! End to end: the real binary in a pseudo-terminal (80x24), a temporary data folder, keys
+//! typed as a person would, the screen read back with vt100, and the session read back with
+//! `shadowmap export --format json`.
+
+use std::io::{Read, Write};
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use portable_pty::{Child, CommandBuilder, MasterPty, PtySize, native_pty_system};
+use shadowmap::model::session::{Event, EventKind};
+
+const BIN: &str = env!("CARGO_BIN_EXE_shadowmap");
+
+struct Screen {
+    child: Box<dyn Child + Send + Sync>,
+    writer: Box<dyn Write + Send>,
+    parser: Arc<Mutex<vt100::Parser>>,
+    _master: Box<dyn MasterPty + Send>,
+}
+
+impl Screen {
+    fn spawn(data_dir: &Path, args: &[&str]) -> Screen {
+        let pty = native_pty_system();
+        let pair = pty
+            .openpty(PtySize {
+                rows: 24,
+                cols: 80,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .unwrap();
+        let mut cmd = CommandBuilder::new(BIN);
+        cmd.args(args);
+        cmd.arg("--data-dir");
+        cmd.arg(data_dir);
+        cmd.env("TERM", "xterm-256color");
+        cmd.env("USER", "tester");
+        cmd.env_remove("SHADOWMAP_DATA_DIR");
+        let child = pair.slave.spawn_command(cmd).unwrap();
+        drop(pair.slave);
+        let mut reader = pair.master.try_clone_reader().unwrap();
+        let writer = pair.master.take_writer().unwrap();
+        let parser = Arc::new(Mutex::new(vt100::Parser::new(
+            24.try_into().unwrap(),
+            80.try_into().unwrap(),
+            0,
+        )));
+        let sink = Arc::clone(&parser);
+        std::thread::spawn(move || {
+            let mut buf = [0u8; 8192];
+            while let Ok(n) = reader.read(&mut buf) {
+                if n == 0 {
+                    break;
+                }
+                sink.lock().unwrap().process(&buf[..n]);
+            }
+        });
+        Screen {
+            child,
+            writer,
+            parser,
+            _master: pair.master,
+        }
+    }
+
+    fn contents(&self) -> String {
+        self.parser.lock().unwrap().screen().contents()
+    }
+
+    fn wait_for(&self, text: &str) -> String {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            let screen = self.contents();
+            if screen.contains(text) {
+                return screen;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "waited 20 s for {text:?}; the screen shows:\n{screen}"
+            );
+            std::thread::sleep(Duration::from_millis(5));
+        }
+    }
+
+    fn send(&mut self, bytes: &str) {
+        self.writer.write_all(bytes.as_bytes()).unwrap();
+        self.writer.flush().unwrap();
+    }
+
+    fn wait_exit(&mut self) {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while self.child.try_wait().unwrap().is_none() {
+            assert!(Instant::now() < deadline, "the program did not exit");
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    }
+
+    fn sigkill(&mut self) {
+        let pid = self.child.process_id().unwrap();
+        let status = std::process::Command::new("kill")
+            .args(["-KILL", &pid.to_string()])
+            .status()
+            .unwrap();
+        assert!(status.success());
+        self.wait_exit();
+    }
+
+    /// The session id in the title bar.
+    fn session_id(&self) -> String {
+        let screen = self.contents();
+        let title = screen.lines().next().unwrap_or_default();
+        title
+            .split_whitespace()
+            .nth(1)
+            .unwrap_or_else(|| panic!("no session id in the title: {title}"))
+            .to_string()
+    }
+}
+
+fn export(data_dir: &Path, id: &str) -> Vec<Event> {
+    let out = std::process::Command::new(BIN)
+        .args(["export", id, "--format", "json", "--data-dir"])
+        .arg(data_dir)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "export failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    serde_json::from_value(json["events"].clone()).unwrap()
+}
+
+/// The rows of "Last events" the screen shows as saved (✓): (seq, tenths of a second).
+fn saved_rows(screen: &str) -> Vec<(u64, u64)> {
+    let mut rows = Vec::new();
+    for line in screen.lines() {
+        let Some(start) = line.find("│#") else {
+            continue;
+        };
+        let rest = &line[start + "│#".len()..];
+        let mut parts = rest.split_whitespace();
+        let (Some(seq), Some(time), Some(mark)) = (parts.next(), parts.next(), parts.next()) else {
+            continue;
+        };
+        if mark != "✓" {
+            continue;
+        }
+        let seq: u64 = seq.parse().unwrap();
+        rows.push((seq, tenths(time)));
+    }
+    rows
+}
+
+/// `h:mm:ss.t` -> tenths of a second.
+fn tenths(time: &str) -> u64 {
+    let (hms, t) = time.split_once('.').unwrap();
+    let parts: Vec<u64> = hms.split(':').map(|p| p.parse().unwrap()).collect();
+    ((parts[0] * 60 + parts[1]) * 60 + parts[2]) * 10 + t.parse::<u64>().unwrap()
+}
+
+fn step(id: &str) -> EventKind {
+    EventKind::StepStart { step: id.into() }
+}
+
+#[test]
+fn a_typed_session_exports_exactly_its_events() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = Screen::spawn(
+        dir.path(),
+        &["capture", "--site", "north", "--clinician", "RN-07"],
+    );
+    s.wait_for("saved");
+    s.wait_for("nothing logged yet");
+    let id = s.session_id();
+    assert!(id.ends_with("-north-RN-07"), "{id}");
+    use shadowmap::model::vocab::{InterruptionSource as Src, ProblemKind, WorkaroundKind};
+    // (keys, the event they log, if any)
+    let script: Vec<(&str, Option<EventKind>)> = vec![
+        (" ", Some(step("open-chart"))),
+        ("c", Some(EventKind::Clicks { delta: 1 })),
+        ("c", Some(EventKind::Clicks { delta: 1 })),
+        ("s", Some(EventKind::Screen)),
+        ("C", Some(EventKind::Clicks { delta: -1 })),
+        ("z", None), // means nothing
+        (" ", Some(step("review-allergies"))),
+        ("r", Some(EventKind::Reentry)),
+        ("i", None),
+        (
+            "4",
+            Some(EventKind::InterruptionStart {
+                source: Src::PhonePager,
+                note: String::new(),
+            }),
+        ),
+        ("c", Some(EventKind::Clicks { delta: 1 })),
+        ("i", None),
+        (
+            "1",
+            Some(EventKind::InterruptionStart {
+                source: Src::Colleague,
+                note: String::new(),
+            }),
+        ),
+        ("I", Some(EventKind::InterruptionEnd)),
+        ("I", Some(EventKind::InterruptionEnd)),
+        ("w", None),
+        ("1", None),
+        ("glove", None),
+        (
+            "\r",
+            Some(EventKind::Workaround {
+                kind: WorkaroundKind::PaperNote,
+                note: "glove".into(),
+            }),
+        ),
+        ("x", None),
+        ("2", None),
+        (
+            "\r",
+            Some(EventKind::SystemProblem {
+                kind: ProblemKind::ErrorMessage,
+                note: String::new(),
+            }),
+        ),
+        ("4", Some(step("pharmacy-record"))),
+        ("/", None),
+        ("fax", None),
+        (
+            "\r",
+            Some(EventKind::UnplannedStep {
+                step: "fax".into(),
+                label: "fax".into(),
+            }),
+        ),
+        (" ", Some(step("ask-patient"))),
+        ("u", Some(EventKind::Undo { target: 0 })), // target filled below
+        ("p", Some(EventKind::Pause)),
+        ("c", None), // paused: means nothing
+        ("p", Some(EventKind::Resume)),
+        ("n", None),
+        ("ok", None),
+        ("\r", Some(EventKind::Note { text: "ok".into() })),
+        ("e", Some(EventKind::StepEnd)),
+        ("e", None),
+        ("?", None),
+        ("x", None), // closes help
+        ("i", None),
+        ("\x1b", None), // cancels the picker
+        ("5", Some(step("enter-home-meds"))),
+        ("c", Some(EventKind::Clicks { delta: 1 })),
+        ("i", None),
+        (
+            "6",
+            Some(EventKind::InterruptionStart {
+                source: Src::EhrAlert,
+                note: String::new(),
+            }),
+        ),
+        ("6", Some(step("sign"))), // task switch out of the interruption
+        ("q", None),
+        ("n", None), // goes back
+        ("q", None),
+        ("y", Some(EventKind::Finish)),
+    ];
+    let mut expected = Vec::new();
+    for (keys, event) in &script {
+        s.send(keys);
+        if let Some(mut kind) = event.clone() {
+            if let EventKind::Undo { target } = &mut kind {
+                *target = expected.len() as u64; // the event before the undo
+            }
+            expected.push(kind);
+            if !matches!(expected.last(), Some(EventKind::Finish)) {
+                s.wait_for(&format!("saved #{}", expected.len()));
+            }
+        }
+        std::thread::sleep(Duration::from_millis(15));
+    }
+    s.wait_exit();
+    let events = export(dir.path(), &id);
+    let kinds: Vec<EventKind> = events.iter().map(|e| e.kind.clone()).collect();
+    assert_eq!(kinds, expected);
+    assert_eq!(
+        events.iter().map(|e| e.seq).collect::<Vec<_>>(),
+        (1..=expected.len() as u64).collect::<Vec<_>>()
+    );
+    // Times come from the key presses: increasing, and spread over the typing (at least the
+    // 15 ms pause between keys).
+    for pair in events.windows(2) {
+        assert!(pair[1].at_ms >= pair[0].at_ms + 10, "{pair:?}");
+    }
+}
+
+#[test]
+fn sigkill_loses_nothing_shown_as_saved_and_the_session_continues() {
+    let seed = std::env::var("SHADOWMAP_TEST_SEED")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| fastrand::u64(..));
+    eprintln!("seed {seed} (SHADOWMAP_TEST_SEED={seed} repeats this run)");
+    let mut rng = fastrand::Rng::with_seed(seed);
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = Screen::spawn(dir.path(), &["capture", "--clinician", "RN-09"]);
+    s.wait_for("nothing logged yet");
+    let id = s.session_id();
+    // Keys that log one event each, in any order.
+    let keys = [" ", "c", "c", "s", "r", "1", "3", "5", "u", "I", "e"];
+    let kill_after = rng.usize(5..40);
+    let mut shown: Vec<(u64, u64)> = Vec::new();
+    for _ in 0..kill_after {
+        s.send(keys[rng.usize(..keys.len())]);
+        std::thread::sleep(Duration::from_millis(rng.u64(1..25)));
+        for row in saved_rows(&s.contents()) {
+            if !shown.contains(&row) {
+                shown.push(row);
+            }
+        }
+    }
+    // One more key, and the kill right behind it: it may or may not be saved.
+    s.send("c");
+    s.sigkill();
+    for row in saved_rows(&s.contents()) {
+        if !shown.contains(&row) {
+            shown.push(row);
+        }
+    }
+    shown.sort();
+    assert!(!shown.is_empty(), "nothing was shown as saved");
+
+    // Restart: the unfinished session is offered; continue it.
+    let mut s = Screen::spawn(dir.path(), &[]);
+    s.wait_for("unfinished sessions");
+    s.wait_for(&id);
+    s.send("c");
+    s.wait_for("reopened after a gap");
+    s.send("c");
+    s.send("q");
+    s.send("y");
+    s.wait_exit();
+
+    let events = export(dir.path(), &id);
+    for (seq, t) in &shown {
+        let event = events
+            .iter()
+            .find(|e| e.seq == *seq)
+            .unwrap_or_else(|| panic!("event #{seq} was shown saved but is lost: {events:?}"));
+        assert_eq!(event.at_ms / 100, *t, "event #{seq} changed its time");
+    }
+    for pair in events.windows(2) {
+        assert_eq!(pair[1].seq, pair[0].seq + 1, "events out of order");
+        assert!(pair[1].at_ms >= pair[0].at_ms);
+    }
+    let reopened = events
+        .iter()
+        .position(|e| e.kind == EventKind::Reopened)
+        .expect("a reopened event marks the gap");
+    assert!(events[..reopened].iter().all(|e| e.seq > 0));
+    assert!(shown.iter().all(|(seq, _)| *seq < events[reopened].seq));
+    assert_eq!(events[reopened + 1].kind, EventKind::Clicks { delta: 1 });
+    assert_eq!(events.last().unwrap().kind, EventKind::Finish);
+}
+
+#[test]
+fn no_arguments_opens_the_start_form_and_enter_starts() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = Screen::spawn(dir.path(), &[]);
+    s.wait_for("new capture session");
+    s.send("\r");
+    s.wait_for("nothing logged yet");
+    let id = s.session_id();
+    assert!(id.ends_with("-site-1-C-01"), "{id}");
+    // Ctrl-C leaves with everything saved; the session stays unfinished.
+    s.send(" ");
+    s.wait_for("saved #1");
+    s.send("\x03");
+    s.wait_exit();
+    let events = export(dir.path(), &id);
+    assert_eq!(events.len(), 1);
+    let s = Screen::spawn(dir.path(), &[]);
+    s.wait_for("unfinished sessions");
+}

@@ -1,0 +1,249 @@
+//! `shadowmap pathways list|show|check` as a user runs them: exit codes, output that the
+//! other commands accept, and errors that name the file, line and column and leave it alone.
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+use shadowmap::model::Pathway;
+use shadowmap::model::pathway::{TEMPLATES, builtin_pathways};
+
+fn shadowmap(data: &Path) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_shadowmap"));
+    cmd.env("SHADOWMAP_DATA_DIR", data).env("NO_COLOR", "1");
+    cmd
+}
+
+fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
+    let path = dir.join(name);
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+#[test]
+fn list_shows_every_template() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = shadowmap(dir.path())
+        .args(["pathways", "list"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let out = String::from_utf8(out).unwrap();
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(
+        lines.len(),
+        TEMPLATES.len() + 1,
+        "a header and one line each:\n{out}"
+    );
+    for pathway in builtin_pathways() {
+        let line = lines
+            .iter()
+            .find(|l| l.split_whitespace().next() == Some(pathway.id.as_str()))
+            .unwrap_or_else(|| panic!("{} not listed:\n{out}", pathway.id));
+        assert!(line.contains(&pathway.name), "{line}");
+        let steps = pathway.all_steps().count().to_string();
+        assert!(line.split_whitespace().any(|w| w == steps), "{line}");
+    }
+}
+
+#[test]
+fn show_prints_ron_that_check_accepts_for_every_template() {
+    let dir = tempfile::tempdir().unwrap();
+    for pathway in builtin_pathways() {
+        let out = shadowmap(dir.path())
+            .args(["pathways", "show", &pathway.id])
+            .assert()
+            .success()
+            .get_output()
+            .stdout
+            .clone();
+        let text = String::from_utf8(out).unwrap();
+        let file = write(dir.path(), &format!("{}.ron", pathway.id), &text);
+        assert_eq!(Pathway::load(&file).unwrap(), pathway);
+        shadowmap(dir.path())
+            .args(["pathways", "check"])
+            .arg(&file)
+            .assert()
+            .success()
+            .stdout(predicate::str::contains(format!("ok: `{}`", pathway.id)));
+    }
+}
+
+#[test]
+fn show_and_check_read_a_user_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = r#"// A site's own pathway, written by hand.
+Pathway(
+    id: "wound-care",
+    version: 2,
+    name: "Wound care documentation",
+    roles: ["RN"],
+    steps: [
+        Step(id: "Open LDA", label: "Open lines, drains, airways", expected_secs: 20, expected_clicks: 4),
+        AnyOrder(id: "assess", label: "Assess", steps: [
+            Step(id: "photo", label: "Wound photo", expected_secs: 60, expected_clicks: 6, optional: true),
+            Step(id: "measure", label: "Measure", expected_secs: 45, expected_clicks: 5, repeat: true),
+        ]),
+        Step(id: "sign", label: "Sign", expected_secs: 10, expected_clicks: 2,
+             policy: Some("Pressure injury policy: document every shift")),
+    ],
+    tolerance: Some(time_pct: 80, clicks_pct: 30),
+)
+"#;
+    let file = write(dir.path(), "wound.ron", text);
+    let out = shadowmap(dir.path())
+        .args(["pathways", "show"])
+        .arg(&file)
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let shown =
+        Pathway::from_ron_str(&String::from_utf8(out).unwrap(), Path::new("shown")).unwrap();
+    assert_eq!(shown, Pathway::load(&file).unwrap());
+    assert_eq!(shown.step("Open LDA").unwrap().expected_secs, 20);
+    assert_eq!(shown.tolerance().time_pct, 80);
+    shadowmap(dir.path())
+        .args(["pathways", "check"])
+        .arg(&file)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "ok: `wound-care` version 2, 4 steps, 1 any-order groups",
+        ));
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), text);
+}
+
+/// A malformed file: `check` fails with `FILE:LINE:COLUMN: message`, the file untouched.
+fn assert_rejected(name: &str, text: &str, line: usize, message: &str) {
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(dir.path(), name, text);
+    let before = std::fs::read(&file).unwrap();
+    let modified = std::fs::metadata(&file).unwrap().modified().unwrap();
+    let assert = shadowmap(dir.path())
+        .args(["pathways", "check"])
+        .arg(&file)
+        .assert()
+        .failure()
+        .code(1)
+        .stdout("");
+    let stderr = String::from_utf8(assert.get_output().stderr.clone()).unwrap();
+    let prefix = format!("error: {}:{line}:", file.display());
+    assert!(
+        stderr.starts_with(&prefix),
+        "{name}: want {prefix}..., got:\n{stderr}"
+    );
+    let column: String = stderr[prefix.len()..]
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect();
+    assert!(column.parse::<usize>().unwrap() >= 1, "{stderr}");
+    assert!(
+        stderr.contains(message),
+        "{name}: want {message:?} in:\n{stderr}"
+    );
+    assert!(
+        stderr.contains("hint:"),
+        "{name}: says what to do:\n{stderr}"
+    );
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_eq!(
+        std::fs::read(&file).unwrap(),
+        before,
+        "{name} left byte-identical"
+    );
+    assert_eq!(
+        std::fs::metadata(&file).unwrap().modified().unwrap(),
+        modified
+    );
+}
+
+#[test]
+fn check_rejects_an_unknown_field() {
+    assert_rejected(
+        "unknown-field.ron",
+        "Pathway(\n    id: \"p\",\n    version: 1,\n    name: \"P\",\n    steps: [\n        Step(id: \"a\", label: \"A\", expected_secs: 5, expected_clicks: 1, expected_click: 2),\n    ],\n)\n",
+        6,
+        "expected_click",
+    );
+}
+
+#[test]
+fn check_rejects_a_duplicate_id() {
+    assert_rejected(
+        "duplicate.ron",
+        "Pathway(\n    id: \"p\",\n    version: 1,\n    name: \"P\",\n    steps: [\n        Step(id: \"a\", label: \"A\", expected_secs: 5, expected_clicks: 1),\n        AnyOrder(id: \"g\", label: \"G\", steps: [\n            Step(id: \"b\", label: \"B\", expected_secs: 5, expected_clicks: 1),\n            Step(id: \"a\", label: \"A again\", expected_secs: 5, expected_clicks: 1),\n        ]),\n    ],\n)\n",
+        9,
+        "duplicate id `a`",
+    );
+}
+
+#[test]
+fn check_rejects_an_empty_pathway() {
+    assert_rejected(
+        "empty.ron",
+        "Pathway(\n    id: \"p\",\n    version: 1,\n    name: \"P\",\n    steps: [],\n)\n",
+        5,
+        "no steps",
+    );
+}
+
+#[test]
+fn check_rejects_a_nested_group() {
+    assert_rejected(
+        "nested.ron",
+        "Pathway(\n    id: \"p\",\n    version: 1,\n    name: \"P\",\n    steps: [\n        AnyOrder(id: \"g\", label: \"G\", steps: [\n            AnyOrder(id: \"h\", label: \"H\", steps: [\n                Step(id: \"a\", label: \"A\", expected_secs: 5, expected_clicks: 1),\n            ]),\n        ]),\n    ],\n)\n",
+        7,
+        "groups do not nest",
+    );
+}
+
+#[test]
+fn check_rejects_a_syntax_error() {
+    assert_rejected(
+        "syntax.ron",
+        "Pathway(\n    id: \"p\",\n    version: 1,\n    name: \"P\"\n    steps: [],\n)\n",
+        5,
+        "",
+    );
+    assert_rejected(
+        "unclosed.ron",
+        "Pathway(\n    id: \"p\",\n    version: 1,\n    name: \"P,\n    steps: [],\n)\n",
+        4,
+        "",
+    );
+}
+
+#[test]
+fn an_unknown_pathway_id_is_a_clear_error() {
+    let dir = tempfile::tempdir().unwrap();
+    shadowmap(dir.path())
+        .args(["pathways", "show", "no-such-pathway"])
+        .assert()
+        .failure()
+        .code(1)
+        .stdout("")
+        .stderr(
+            predicate::str::contains("unknown pathway id `no-such-pathway`")
+                .and(predicate::str::contains("med-rec-admission"))
+                .and(predicate::str::contains("eprescribe-controlled"))
+                .and(predicate::str::contains("shadowmap pathways list"))
+                .and(predicate::str::contains("panicked").not()),
+        );
+    shadowmap(dir.path())
+        .args(["pathways", "show", "missing/pathway.ron"])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains(
+            "no pathway file `missing/pathway.ron`",
+        ));
+    shadowmap(dir.path())
+        .args(["pathways", "check"])
+        .arg(dir.path().join("absent.ron"))
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("cannot read the pathway file"));
+}

@@ -1,0 +1,227 @@
+//! `shadowmap compare` from the command line: outputs and bad input.
+
+use assert_cmd::Command;
+use chrono::DateTime;
+use predicates::prelude::*;
+use shadowmap::model::{Event, EventKind, SESSION_FORMAT_VERSION, Session, SessionHeader};
+
+fn shadowmap() -> Command {
+    let mut cmd = Command::cargo_bin("shadowmap").unwrap();
+    cmd.env(
+        "SHADOWMAP_DATA_DIR",
+        std::env::temp_dir().join("shadowmap-compare-cli-none"),
+    );
+    cmd
+}
+
+fn session(steps: &[(&str, u64)]) -> Session {
+    let mut events: Vec<Event> = steps
+        .iter()
+        .enumerate()
+        .map(|(i, (step, secs))| Event {
+            seq: i as u64 + 1,
+            at_ms: secs * 1000,
+            kind: EventKind::StepStart {
+                step: step.to_string(),
+            },
+        })
+        .collect();
+    let end = steps.last().map_or(10, |(_, s)| s + 10);
+    events.push(Event {
+        seq: events.len() as u64 + 1,
+        at_ms: end * 1000,
+        kind: EventKind::Finish,
+    });
+    Session {
+        header: SessionHeader {
+            format_version: SESSION_FORMAT_VERSION,
+            id: "s-cli-1".into(),
+            started_at: DateTime::parse_from_rfc3339("2026-11-25T09:00:00+01:00").unwrap(),
+            site: "north".into(),
+            role: "RN".into(),
+            clinician: "RN-07".into(),
+            auditor: "ak".into(),
+            pathway_id: "med-rec-admission".into(),
+            pathway_version: 3,
+        },
+        events,
+    }
+}
+
+#[test]
+fn an_xes_log_against_oracle_json_gives_the_json_of_domain_md() {
+    let out = shadowmap()
+        .args([
+            "compare",
+            "tests/fixtures/oracle/groups.xes",
+            "--pathway",
+            "tests/fixtures/oracle/groups.pathway.json",
+            "--format",
+            "json",
+        ])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let doc: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    assert_eq!(doc["pathway"], "groups");
+    assert_eq!(doc["traces"].as_array().unwrap().len(), 100);
+    let scores: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string("tests/fixtures/oracle/groups.scores.json").unwrap(),
+    )
+    .unwrap();
+    for (ours, pm4py) in doc["traces"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .zip(scores["traces"].as_array().unwrap())
+    {
+        assert_eq!(ours["case_id"], pm4py["case_id"]);
+        assert_eq!(ours["cost"], pm4py["cost"]);
+        assert_eq!(ours["worst_cost"], pm4py["worst_cost"]);
+    }
+}
+
+#[test]
+fn a_session_file_uses_its_own_pathway_and_explains_in_text() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("s.ron");
+    let s = session(&[
+        ("open-chart", 0),
+        ("ask-patient", 30),
+        ("x-phone", 200),
+        ("pharmacy-record", 260),
+        ("enter-home-meds", 320),
+    ]);
+    std::fs::write(&path, s.to_ron()).unwrap();
+    let before = std::fs::read(&path).unwrap();
+    shadowmap()
+        .args(["compare", path.to_str().unwrap()])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "s-cli-1: fitness 0.800 (cost 2 of at most 10)",
+        ))
+        .stdout(predicate::str::contains(
+            "`x-phone` was done at 03:20 (event 3); it is not in the pathway.",
+        ))
+        .stdout(predicate::str::contains(
+            "`sign` (Sign reconciliation) was not done (expected after `enter-home-meds`).",
+        ))
+        .stdout(predicate::str::contains(
+            "Optional steps left out (information): review-allergies",
+        ))
+        .stdout(predicate::str::contains("interruptions"));
+    assert_eq!(
+        std::fs::read(&path).unwrap(),
+        before,
+        "the session file is left alone"
+    );
+}
+
+#[test]
+fn bad_input_gets_a_clear_message() {
+    let dir = tempfile::tempdir().unwrap();
+    // Unknown pathway.
+    shadowmap()
+        .args([
+            "compare",
+            "tests/fixtures/oracle/groups.xes",
+            "--pathway",
+            "no-such-pathway",
+        ])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains(
+            "unknown pathway id `no-such-pathway`",
+        ));
+    // An XES log with no pathway.
+    shadowmap()
+        .args(["compare", "tests/fixtures/oracle/groups.xes"])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("--pathway"));
+    // Malformed XES: file, line, column.
+    let bad = dir.path().join("bad.xes");
+    std::fs::write(&bad, "<log>\n <trace>\n  <event></trace>\n</log>\n").unwrap();
+    shadowmap()
+        .args([
+            "compare",
+            bad.to_str().unwrap(),
+            "--pathway",
+            "med-rec-admission",
+        ])
+        .assert()
+        .failure()
+        .stderr(predicate::str::is_match(r"bad\.xes:3:\d+: malformed XML").unwrap())
+        .stderr(predicate::str::contains("panicked").not());
+    // Malformed RON.
+    let ron = dir.path().join("bad.ron");
+    std::fs::write(&ron, "Session(header: (id: 3))").unwrap();
+    shadowmap()
+        .args(["compare", ron.to_str().unwrap()])
+        .assert()
+        .failure()
+        .stderr(predicate::str::is_match(r"bad\.ron:1:\d+:").unwrap());
+    // A session without steps.
+    let empty = dir.path().join("empty.ron");
+    std::fs::write(&empty, session(&[]).to_ron()).unwrap();
+    shadowmap()
+        .args(["compare", empty.to_str().unwrap()])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("has no steps"));
+    // A malformed pathway JSON.
+    let pj = dir.path().join("p.pathway.json");
+    std::fs::write(&pj, "{\"steps\": [\n {\"id\": \"a\", \"repeat\": 1}]}").unwrap();
+    shadowmap()
+        .args([
+            "compare",
+            "tests/fixtures/oracle/groups.xes",
+            "--pathway",
+            pj.to_str().unwrap(),
+        ])
+        .assert()
+        .failure()
+        .stderr(
+            predicate::str::contains("p.pathway.json:2:")
+                .and(predicate::str::contains("\"repeat\" must be true or false")),
+        );
+}
+
+#[test]
+fn an_empty_trace_is_scored_not_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("empty.xes");
+    std::fs::write(
+        &log,
+        "<log><trace><string key=\"concept:name\" value=\"nothing\"/></trace></log>",
+    )
+    .unwrap();
+    let out = shadowmap()
+        .args([
+            "compare",
+            log.to_str().unwrap(),
+            "--pathway",
+            "med-rec-admission",
+            "--format",
+            "json",
+        ])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let doc: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    let t = &doc["traces"][0];
+    assert_eq!(
+        (
+            t["n_steps"].as_u64(),
+            t["cost"].as_u64(),
+            t["worst_cost"].as_u64()
+        ),
+        (Some(0), Some(5), Some(5))
+    );
+    assert_eq!(t["fitness"], 0.0);
+}
