@@ -85,7 +85,8 @@ impl<'a> Cursor<'a> {
     fn ident(&mut self) -> Option<&'a str> {
         let start = self.i;
         let bytes = self.s.as_bytes();
-        while self.i < bytes.len() && (bytes[self.i].is_ascii_alphanumeric() || bytes[self.i] == b'_')
+        while self.i < bytes.len()
+            && (bytes[self.i].is_ascii_alphanumeric() || bytes[self.i] == b'_')
         {
             self.i += 1;
         }
@@ -314,20 +315,42 @@ mod tests {
 
     fn every_kind() -> Session {
         let kinds = vec![
-            EventKind::StepStart { step: "open-chart".into() },
+            EventKind::StepStart {
+                step: "open-chart".into(),
+            },
             EventKind::Clicks { delta: 1 },
             EventKind::Clicks { delta: -1 },
             EventKind::Screen,
             EventKind::Reentry,
-            EventKind::InterruptionStart { source: InterruptionSource::SelfInitiated, note: String::new() },
-            EventKind::InterruptionStart { source: InterruptionSource::PhonePager, note: "pager \"stat\" \\ back\nslash, comma) paren é ✓".into() },
+            EventKind::InterruptionStart {
+                source: InterruptionSource::SelfInitiated,
+                note: String::new(),
+            },
+            EventKind::InterruptionStart {
+                source: InterruptionSource::PhonePager,
+                note: "pager \"stat\" \\ back\nslash, comma) paren é ✓".into(),
+            },
             EventKind::InterruptionEnd,
             EventKind::InterruptionEnd,
-            EventKind::Workaround { kind: WorkaroundKind::CopyPaste, note: "copied, pasted: MRN 123".into() },
-            EventKind::Workaround { kind: WorkaroundKind::Other, note: String::new() },
-            EventKind::SystemProblem { kind: ProblemKind::SlowResponse, note: "tab\there".into() },
-            EventKind::Note { text: "a note, with: colons (and) \"quotes\"".into() },
-            EventKind::UnplannedStep { step: "call-gp".into(), label: "Call the GP".into() },
+            EventKind::Workaround {
+                kind: WorkaroundKind::CopyPaste,
+                note: "copied, pasted: MRN 123".into(),
+            },
+            EventKind::Workaround {
+                kind: WorkaroundKind::Other,
+                note: String::new(),
+            },
+            EventKind::SystemProblem {
+                kind: ProblemKind::SlowResponse,
+                note: "tab\there".into(),
+            },
+            EventKind::Note {
+                text: "a note, with: colons (and) \"quotes\"".into(),
+            },
+            EventKind::UnplannedStep {
+                step: "call-gp".into(),
+                label: "Call the GP".into(),
+            },
             EventKind::Undo { target: 3 },
             EventKind::StepEnd,
             EventKind::Pause,
@@ -337,7 +360,11 @@ mod tests {
         ];
         let mut s = Session::new(header());
         for (i, kind) in kinds.into_iter().enumerate() {
-            s.events.push(Event { seq: i as u64 + 1, at_ms: 1000 * i as u64, kind });
+            s.events.push(Event {
+                seq: i as u64 + 1,
+                at_ms: 1000 * i as u64,
+                kind,
+            });
         }
         s
     }
@@ -379,9 +406,15 @@ mod tests {
         let swapped = text.replacen("Event(seq: 2,", "Event(seq: 9,", 1);
         assert_eq!(parse_fast(&swapped), None);
         // An unknown field, kind or escape.
-        assert_eq!(parse_fast(&text.replacen("delta: 1", "delta: 1, x: 2", 1)), None);
+        assert_eq!(
+            parse_fast(&text.replacen("delta: 1", "delta: 1, x: 2", 1)),
+            None
+        );
         assert_eq!(parse_fast(&text.replacen("Screen", "Scream", 1)), None);
-        assert_eq!(parse_fast(&text.replacen("tab\\there", "tab\\u{9}here", 1)), None);
+        assert_eq!(
+            parse_fast(&text.replacen("tab\\there", "tab\\u{9}here", 1)),
+            None
+        );
         // Another layout (one line).
         let compact = ron::to_string(&every_kind()).unwrap();
         assert_eq!(parse_fast(&compact), None);

@@ -216,7 +216,12 @@ fn pathway(o: &mut String, report: &Report, p: &PathwayReport) {
 
 fn group(o: &mut String, g: &GroupReport) {
     let f = &g.figures;
-    let _ = writeln!(o, "<h3>{} ({} sessions)</h3>", esc(&g.label()), f.sessions);
+    let _ = writeln!(
+        o,
+        "<h3>{} ({})</h3>",
+        esc(&g.label()),
+        super::sessions(f.sessions)
+    );
     let _ = writeln!(
         o,
         "<p>Fitness {:.3}; active {:.1} min of {:.1} observed; synced steps took {:.2}&times; expected; clicks {:+.1} per session; re-entries {}; interruptions {:.1} per hour, {} of time interrupted.<br>Workarounds: {}. System problems: {}.</p>",

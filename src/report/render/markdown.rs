@@ -167,7 +167,12 @@ pub fn markdown(report: &Report) -> String {
 
 fn group(o: &mut String, g: &GroupReport) {
     let f = &g.figures;
-    let _ = writeln!(o, "### {} ({} sessions)\n", md(&g.label()), f.sessions);
+    let _ = writeln!(
+        o,
+        "### {} ({})\n",
+        md(&g.label()),
+        super::sessions(f.sessions)
+    );
     let _ = writeln!(o, "| figure | value |\n|---|---:|");
     let _ = writeln!(o, "| mean fitness | {:.3} |", f.mean_fitness);
     let _ = writeln!(o, "| observed minutes | {:.1} |", f.observed_min);

@@ -158,3 +158,12 @@ pub fn mask(text: &str) -> String {
         .mask(text)
         .into_owned()
 }
+
+/// `1 session`, `12 sessions`.
+pub(crate) fn sessions(n: u32) -> String {
+    if n == 1 {
+        "1 session".into()
+    } else {
+        format!("{n} sessions")
+    }
+}

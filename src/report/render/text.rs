@@ -112,7 +112,7 @@ pub fn text(report: &Report) -> String {
 fn group(o: &mut String, g: &GroupReport) {
     let f = &g.figures;
     let _ = writeln!(o);
-    let _ = writeln!(o, "  {} ({} sessions)", g.label(), f.sessions);
+    let _ = writeln!(o, "  {} ({})", g.label(), super::sessions(f.sessions));
     let _ = writeln!(
         o,
         "    fitness {:.3}; active {:.1} min of {:.1} observed; synced steps {:.2}x expected; \
