@@ -356,12 +356,8 @@ fn scenario(pair: u8, seed: u64) -> (Script, f64) {
     (s, t)
 }
 
-fn main() -> std::io::Result<()> {
-    let out = std::env::args()
-        .nth(1)
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from("sample-sessions/agreement"));
-    std::fs::create_dir_all(&out)?;
+/// Every session of every pair, in file order (pair 1 A, B; pair 2 A, B).
+pub fn all_pairs() -> Vec<Session> {
     let specs = |end: f64| {
         [
             PairSpec {
@@ -412,15 +408,27 @@ fn main() -> std::io::Result<()> {
             },
         ]
     };
+    let mut sessions = Vec::new();
     for pair in [1u8, 2] {
         let (script, end) = scenario(pair, 100 + u64::from(pair));
         let spec = specs(end).into_iter().nth(usize::from(pair - 1)).unwrap();
         for (auditor, is_b) in [(&spec.a, false), (&spec.b, true)] {
-            let session = render(&script, &spec, auditor, is_b);
-            let path = out.join(format!("{}.ron", session.header.id));
-            std::fs::write(&path, session.to_ron())?;
-            println!("{} ({} events)", path.display(), session.events.len());
+            sessions.push(render(&script, &spec, auditor, is_b));
         }
+    }
+    sessions
+}
+
+fn main() -> std::io::Result<()> {
+    let out = std::env::args()
+        .nth(1)
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("sample-sessions/agreement"));
+    std::fs::create_dir_all(&out)?;
+    for session in all_pairs() {
+        let path = out.join(format!("{}.ron", session.header.id));
+        std::fs::write(&path, session.to_ron())?;
+        println!("{} ({} events)", path.display(), session.events.len());
     }
     Ok(())
 }

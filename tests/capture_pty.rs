@@ -16,7 +16,7 @@ struct Screen {
     child: Box<dyn Child + Send + Sync>,
     writer: Box<dyn Write + Send>,
     parser: Arc<Mutex<vt100::Parser>>,
-    _master: Box<dyn MasterPty + Send>,
+    master: Box<dyn MasterPty + Send>,
 }
 
 impl Screen {
@@ -60,7 +60,7 @@ impl Screen {
             child,
             writer,
             parser,
-            _master: pair.master,
+            master: pair.master,
         }
     }
 
@@ -81,6 +81,21 @@ impl Screen {
             );
             std::thread::sleep(Duration::from_millis(5));
         }
+    }
+
+    fn resize(&self, rows: u16, cols: u16) {
+        self.parser
+            .lock()
+            .unwrap()
+            .set_size(rows.try_into().unwrap(), cols.try_into().unwrap());
+        self.master
+            .resize(PtySize {
+                rows,
+                cols,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .unwrap();
     }
 
     fn send(&mut self, bytes: &str) {
@@ -335,7 +350,7 @@ fn sigkill_loses_nothing_shown_as_saved_and_the_session_continues() {
     s.wait_for("unfinished sessions");
     s.wait_for(&id);
     s.send("c");
-    s.wait_for("reopened after a gap");
+    s.wait_for("reopened: gap of");
     s.send("c");
     s.send("q");
     s.send("y");
@@ -372,13 +387,59 @@ fn no_arguments_opens_the_start_form_and_enter_starts() {
     s.wait_for("nothing logged yet");
     let id = s.session_id();
     assert!(id.ends_with("-site-1-C-01"), "{id}");
-    // Ctrl-C leaves with everything saved; the session stays unfinished.
     s.send(" ");
     s.wait_for("saved #1");
+    // A resize redraws at the new size: the title's right end moves to column 120.
+    s.resize(30, 120);
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let screen = s.contents();
+        let title = screen.lines().next().unwrap_or_default().to_string();
+        if title.trim_end().chars().count() > 110 && title.contains("saved #1") {
+            break;
+        }
+        assert!(Instant::now() < deadline, "no redraw at 120x30:\n{screen}");
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    // Ctrl-C leaves with everything saved; the session stays unfinished.
     s.send("\x03");
     s.wait_exit();
     let events = export(dir.path(), &id);
     assert_eq!(events.len(), 1);
-    let s = Screen::spawn(dir.path(), &[]);
+    // Next start: offered; `f` finishes it as it is, then the start form comes.
+    let mut s = Screen::spawn(dir.path(), &[]);
     s.wait_for("unfinished sessions");
+    s.wait_for(&id);
+    s.send("f");
+    s.wait_for("new capture session");
+    s.send("\x1b");
+    s.wait_exit();
+    let finished = export(dir.path(), &id);
+    assert_eq!(finished.len(), 2);
+    assert_eq!(finished[1].kind, EventKind::Finish);
+    assert_eq!(finished[1].at_ms, finished[0].at_ms, "finished as it was");
+    // Nothing is offered any more.
+    let mut s = Screen::spawn(dir.path(), &[]);
+    s.wait_for("new capture session");
+    s.send("\x1b");
+    s.wait_exit();
+}
+
+#[test]
+fn a_bad_pathway_is_told_before_the_screen_opens() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = std::process::Command::new(BIN)
+        .args(["capture", "--pathway", "no-such-pathway", "--data-dir"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("unknown pathway id `no-such-pathway`"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("med-rec-admission"), "{stderr}");
+    // No escape sequences: the terminal was never touched.
+    assert!(!out.stdout.contains(&0x1b), "{:?}", out.stdout);
 }

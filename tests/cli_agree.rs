@@ -20,6 +20,7 @@ fn file(id: &str) -> PathBuf {
 
 fn shadowmap() -> Command {
     let mut cmd = Command::cargo_bin("shadowmap").unwrap();
+    // Files are read where they are; a test that looks up an id passes its own --data-dir.
     cmd.env_remove("SHADOWMAP_DATA_DIR");
     cmd
 }
@@ -122,24 +123,34 @@ fn a_slow_clock_is_spotted_and_corrected_with_shift_b() {
 
 #[test]
 fn sessions_by_id_in_the_data_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let sessions = dir.path().join("sessions");
+    std::fs::create_dir_all(&sessions).unwrap();
+    for id in [P1A, P1B] {
+        std::fs::copy(file(id), sessions.join(format!("{id}.ron"))).unwrap();
+    }
     shadowmap()
-        .args(["--data-dir", DIR, "agree", P1A, P1B, "--format", "json"])
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .arg("--data-dir")
+        .arg(dir.path())
+        .args(["agree", P1A, P1B, "--format", "json"])
         .assert()
         .success()
-        .stdout(predicate::str::contains("\"time_slice_kappa\""));
+        .stdout(predicate::str::contains("\"time_slice_kappa\": 0.98"));
 }
 
 #[test]
 fn a_missing_file_is_a_clear_error() {
+    let dir = tempfile::tempdir().unwrap();
     shadowmap()
-        .args(["agree", "no-such-session.ron"])
+        .arg("--data-dir")
+        .arg(dir.path())
+        .args(["agree", "no-such-session"])
         .arg(file(P1B))
         .assert()
         .failure()
         .stderr(
-            predicate::str::contains("loading A (no-such-session.ron)")
-                .and(predicate::str::contains("no session file or session id")),
+            predicate::str::contains("loading A (no-such-session)")
+                .and(predicate::str::contains("no-such-session")),
         );
 }
 

@@ -243,3 +243,21 @@ fn every_format_exports_a_session_of_the_data_folder_by_id() {
             .stdout(predicate::str::contains(expected));
     }
 }
+
+#[test]
+fn export_of_a_file_that_is_not_a_journal_says_so_and_leaves_it_alone() {
+    let tmp = tempfile::tempdir().unwrap();
+    let bad = tmp.path().join("notes.journal");
+    std::fs::write(&bad, "shopping list\n").unwrap();
+    shadowmap(tmp.path())
+        .args(["export", "--format", "json"])
+        .arg(&bad)
+        .assert()
+        .failure()
+        .code(1)
+        .stderr(
+            predicate::str::contains(format!("{}: not a shadowmap journal", bad.display()))
+                .and(predicate::str::contains("hint:")),
+        );
+    assert_eq!(std::fs::read_to_string(&bad).unwrap(), "shopping list\n");
+}

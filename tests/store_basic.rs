@@ -122,37 +122,32 @@ fn a_second_writer_gets_a_clear_error() {
 
 #[test]
 fn a_second_writer_in_another_process_is_refused_too() {
-    // The lock is a real OS lock: a child process holding it blocks this one.
-    if std::env::var_os("SHADOWMAP_LOCK_CHILD").is_some() {
-        return;
-    }
+    // The lock is a real OS lock (flock): another process holding it blocks this one.
     let tmp = tempfile::tempdir().unwrap();
     let dir = DataDir::open(tmp.path()).unwrap();
     drop(SessionWriter::create(&dir, &header("l2")).unwrap());
     let lock = dir.lock_path("l2");
-    let mut child = std::process::Command::new("flock")
+    let child = std::process::Command::new("flock")
         .arg(&lock)
-        .args(["sleep", "5"])
+        .args(["-c", "echo locked; sleep 10"])
+        .stdout(std::process::Stdio::piped())
         .spawn();
-    let Ok(ref mut child) = child else {
-        // No flock(1) here: the in-process test above covers the lock.
+    let Ok(mut child) = child else {
+        // No flock(1) on this system: the in-process test above covers the lock.
         return;
     };
-    let mut refused = false;
-    for _ in 0..100 {
-        std::thread::sleep(std::time::Duration::from_millis(20));
-        match SessionWriter::reopen(&dir, "l2") {
-            Err(StoreError::Locked { .. }) => {
-                refused = true;
-                break;
-            }
-            Ok(_) => continue, // the child has not taken it yet
-            Err(e) => panic!("{e}"),
-        }
-    }
+    let mut line = String::new();
+    std::io::BufRead::read_line(
+        &mut std::io::BufReader::new(child.stdout.take().unwrap()),
+        &mut line,
+    )
+    .unwrap();
+    assert_eq!(line.trim(), "locked");
+    let result = SessionWriter::reopen(&dir, "l2");
     child.kill().unwrap();
     child.wait().unwrap();
-    assert!(refused);
+    let err = result.unwrap_err();
+    assert!(matches!(err, StoreError::Locked { .. }), "{err}");
 }
 
 #[test]

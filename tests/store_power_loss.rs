@@ -301,6 +301,7 @@ fn run_crashes(name: &str, script: Script, setup: fn() -> SimIo) -> Seen {
             seen.crashes += 1;
         }
     }
+    eprintln!("{name}: {total} operations, {seen:?}");
     seen
 }
 

@@ -38,10 +38,42 @@ pub(super) fn describe_run(from: &str, to: &str, secs: f64, a: &str, b: &str) ->
     format!("{head}: A had {}, B had {}; {what}", words(a), words(b))
 }
 
-fn event_advice(noun: &str, e: &EventAgreement) -> Option<String> {
-    if e.precision.min(e.recall) >= 0.8 {
-        return None;
+fn event_advice(noun: &str, e: &EventAgreement, tolerance_secs: f64) -> Vec<String> {
+    let mut advice = Vec::new();
+    // The same moment, named differently: an unmatched one of A's with an unmatched one of
+    // B's within the tolerance.
+    let mut renamed_a = vec![false; e.unmatched_a.len()];
+    let mut renamed_b = vec![false; e.unmatched_b.len()];
+    for (i, x) in e.unmatched_a.iter().enumerate() {
+        let near = e.unmatched_b.iter().enumerate().find(|(j, y)| {
+            !renamed_b[*j] && (x.offset_secs - y.offset_secs).abs() <= tolerance_secs
+        });
+        if let Some((j, y)) = near {
+            renamed_a[i] = true;
+            renamed_b[j] = true;
+            advice.push(format!(
+                "{noun}: at {} A logged {} where B logged {} ({} s apart): agree which kind it is",
+                x.at,
+                x.kind,
+                y.kind,
+                fmt_secs(((y.offset_secs - x.offset_secs).abs() * 10.0).round() / 10.0)
+            ));
+        }
     }
+    if e.precision.min(e.recall) >= 0.8 {
+        return advice;
+    }
+    let rest = |list: &[super::LoggedEvent], renamed: &[bool]| -> Vec<super::LoggedEvent> {
+        list.iter()
+            .zip(renamed)
+            .filter(|(_, r)| !**r)
+            .map(|(x, _)| x.clone())
+            .collect()
+    };
+    let (only_a, only_b) = (
+        rest(&e.unmatched_a, &renamed_a),
+        rest(&e.unmatched_b, &renamed_b),
+    );
     let mostly = |list: &[super::LoggedEvent]| -> String {
         let mut counts: HashMap<&str, usize> = HashMap::new();
         for x in list {
@@ -49,18 +81,34 @@ fn event_advice(noun: &str, e: &EventAgreement) -> Option<String> {
         }
         let mut counts: Vec<_> = counts.into_iter().collect();
         counts.sort_by(|x, y| y.1.cmp(&x.1).then(x.0.cmp(y.0)));
-        counts
-            .first()
-            .map(|(k, _)| format!(" (mostly {k})"))
-            .unwrap_or_default()
+        match counts.as_slice() {
+            [] => String::new(),
+            [(k, _)] => format!(" ({k})"),
+            [(k, _), ..] => format!(" (mostly {k})"),
+        }
     };
-    Some(format!(
-        "{noun}: A logged {} that B did not{}, B logged {} that A did not{}: go through the unmatched ones together and agree what counts (same kind, within the tolerance)",
-        e.unmatched_a.len(),
-        mostly(&e.unmatched_a),
-        e.unmatched_b.len(),
-        mostly(&e.unmatched_b),
-    ))
+    let mut parts = Vec::new();
+    if !only_a.is_empty() {
+        parts.push(format!(
+            "A logged {} that B did not{}",
+            only_a.len(),
+            mostly(&only_a)
+        ));
+    }
+    if !only_b.is_empty() {
+        parts.push(format!(
+            "B logged {} that A did not{}",
+            only_b.len(),
+            mostly(&only_b)
+        ));
+    }
+    if !parts.is_empty() {
+        advice.push(format!(
+            "{noun}: {}; go through the unmatched ones together and agree what counts",
+            parts.join(", ")
+        ));
+    }
+    advice
 }
 
 /// What the two auditors can do, from the figures.
@@ -139,7 +187,7 @@ pub(super) fn advice(g: &Agreement) -> Vec<String> {
         ("workarounds", &g.workarounds),
         ("system problems", &g.system_problems),
     ] {
-        advice.extend(event_advice(noun, e));
+        advice.extend(event_advice(noun, e, g.tolerance_secs));
     }
     match g.verdicts.overall {
         Verdict::Good => advice.push(
@@ -147,7 +195,7 @@ pub(super) fn advice(g: &Agreement) -> Vec<String> {
                 .to_string(),
         ),
         _ => advice.push(
-            "calibrate: replay both sessions at the times below, settle each rule in writing, then shadow one more clinician together and run agree again"
+            "calibrate: replay both sessions at the times listed, settle each rule in writing, then shadow one more clinician together and run agree again"
                 .to_string(),
         ),
     }

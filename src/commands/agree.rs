@@ -6,10 +6,11 @@
 
 use std::path::{Path, PathBuf};
 
-use color_eyre::eyre::{WrapErr, eyre};
+use color_eyre::eyre::WrapErr;
 
 use shadowmap::agree::{self, Options};
 use shadowmap::model::Session;
+use shadowmap::store::DataDir;
 
 use crate::{AgreeArgs, ListFormat};
 
@@ -33,19 +34,19 @@ pub fn run(data_dir: Option<PathBuf>, args: AgreeArgs) -> color_eyre::Result<()>
     Ok(())
 }
 
-/// A session file, or a session id in the data folder (`<id>.ron`).
+/// A session file or journal anywhere, or a session id in the data folder. Says on standard
+/// error when a session came from a journal with a damaged tail.
 fn load(data_dir: Option<&Path>, id_or_path: &str) -> color_eyre::Result<Session> {
     let path = Path::new(id_or_path);
-    if path.is_file() {
-        return Ok(Session::load(path)?);
+    let loaded = if path.is_file() {
+        DataDir::load_path(path)?
+    } else {
+        DataDir::resolve(data_dir.map(Path::to_path_buf))
+            .wrap_err("opening the data folder")?
+            .load(id_or_path)?
+    };
+    if let Some(report) = loaded.recovery.as_ref().filter(|r| !r.is_clean()) {
+        eprintln!("note: {report}");
     }
-    if let Some(dir) = data_dir {
-        let candidate = dir.join(format!("{id_or_path}.ron"));
-        if candidate.is_file() {
-            return Ok(Session::load(&candidate)?);
-        }
-    }
-    Err(eyre!(
-        "no session file or session id `{id_or_path}`\n  hint: give the path of a session file (.ron), or the id of a session in the data folder (`shadowmap sessions` lists them)"
-    ))
+    Ok(loaded.session)
 }

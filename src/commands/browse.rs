@@ -159,8 +159,8 @@ fn export(dir: &DataDir, row: &BrowseRow, format: ExportFormat) -> String {
             ExportFormat::Ron => crate::ExportFormat::Ron,
         },
         redact: false,
-        out: Some(out.clone()),
         csv: crate::CsvTable::Events,
+        out: Some(out.clone()),
     };
     match super::export::run(Some(dir.root().to_path_buf()), args) {
         Ok(()) => format!(

@@ -47,14 +47,13 @@ pub fn run(data_dir: Option<PathBuf>, args: CaptureArgs) -> Result<()> {
         Offer::Continued(ended) => ended,
         Offer::Quit => return Ok(()),
         Offer::New => {
-            let Some((header, pathway)) =
+            let Some((header, pathway, start)) =
                 new_header(&dir, &args, given, straight, &mut tui, &input)?
             else {
                 return Ok(());
             };
             let writer = SessionWriter::create(&dir, &header)
                 .wrap_err_with(|| format!("creating session {}", header.id))?;
-            let start = Instant::now();
             let state = CaptureState::new(header, pathway, Vec::new());
             capture(Capture::new(state, writer, start), &mut tui, &input)?
         }
@@ -93,7 +92,7 @@ fn offer_unfinished(
                     clinician: e.header.clinician.clone(),
                     pathway_id: e.header.pathway_id.clone(),
                     events: e.events,
-                    recovered: e.recovered,
+                    recovered: e.recovery.as_ref().is_some_and(|r| !r.is_clean()),
                 })
                 .collect(),
         );
@@ -191,7 +190,8 @@ fn finish_as_is(dir: &DataDir, id: &str) -> Result<()> {
     Ok(())
 }
 
-/// The new session's header: from the options straight away, or from the start form.
+/// The new session's header: from the options straight away, or from the start form; with
+/// the monotonic instant read together with the header's wall clock (offset 0).
 fn new_header(
     dir: &DataDir,
     args: &CaptureArgs,
@@ -199,7 +199,7 @@ fn new_header(
     straight: bool,
     tui: &mut Tui,
     input: &Input,
-) -> Result<Option<(SessionHeader, Pathway)>> {
+) -> Result<Option<(SessionHeader, Pathway, Instant)>> {
     let mut pathways = builtin_pathways();
     if let Some(p) = &given
         && !pathways
@@ -252,6 +252,7 @@ fn new_header(
         }
     }
     let pathway = pathways[form.pathway].clone();
+    let start = Instant::now();
     let started_at = Local::now().fixed_offset();
     let base = session_id(started_at, form.site(), form.clinician());
     let taken: Vec<String> = dir
@@ -277,7 +278,7 @@ fn new_header(
         pathway_id: pathway.id.clone(),
         pathway_version: pathway.version,
     };
-    Ok(Some((header, pathway)))
+    Ok(Some((header, pathway, start)))
 }
 
 /// Runs the capture loop; on the finish, writes the snapshot. Returns the line to print.

@@ -131,10 +131,7 @@ pub fn scan_segment(bytes: &[u8]) -> SegmentScan {
     let mut scan = SegmentScan::default();
     let damage = |offset: usize, kind: DamageKind| {
         let rest = &bytes[offset.min(bytes.len())..];
-        let kind = if !rest.is_empty()
-            && rest.iter().all(|&b| b == 0)
-            && !matches!(kind, DamageKind::Torn { .. } if offset == 0)
-        {
+        let kind = if !rest.is_empty() && rest.iter().all(|&b| b == 0) {
             DamageKind::ZeroFilled
         } else {
             kind

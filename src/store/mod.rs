@@ -504,6 +504,19 @@ impl DataDir {
         }
         let first = segments.first().map(|(_, p)| p.clone()).unwrap_or_default();
         let Some(session) = session else {
+            if report
+                .damage
+                .first()
+                .is_some_and(|d| d.kind == DamageKind::NotAJournal)
+            {
+                return Err(FileError::new(
+                    &first,
+                    None,
+                    "not a shadowmap journal: it does not begin with SHMJRNL1",
+                )
+                .with_hint("give a session file (.ron) or a journal that shadowmap wrote")
+                .into());
+            }
             return Err(StoreError::NoHeader { path: first });
         };
         report.events = session.events.len();

@@ -275,7 +275,7 @@ fn draw_events(state: &CaptureState, frame: &mut Frame, area: Rect) {
                 Span::raw(format!("#{:<3} {} ", e.seq, event_time(e.at_ms))),
                 Span::raw(if saved { "✓ " } else { "… " }),
             ];
-            let text = state.describe(&e.kind);
+            let text = state.describe_event(e);
             if undone {
                 spans.push(Span::styled(
                     format!("{text} (undone)"),

@@ -191,7 +191,7 @@ pub struct Unfinished {
     pub clinician: String,
     pub pathway_id: String,
     pub events: usize,
-    /// Recovery dropped a torn last record.
+    /// Recovery dropped damage (a torn last record) from its journal.
     pub recovered: bool,
 }
 

@@ -204,6 +204,21 @@ pub struct CaptureState {
     /// Set when the journal refused an event: capture stops writing.
     pub failed: Option<String>,
     entries: Vec<ListEntry>,
+    /// What the screen asks of the timeline on every frame, computed once per event.
+    derived: Derived,
+}
+
+#[derive(Debug, Clone, Default)]
+struct Derived {
+    paused: bool,
+    /// Indices into `timeline.interruptions` of the open ones, outermost first.
+    open: Vec<usize>,
+    /// Step ids started in the session (undo applied).
+    started: HashSet<String>,
+    /// The furthest pathway element a step was started in.
+    furthest: Option<usize>,
+    /// The id of the step `Space` starts.
+    next: Option<String>,
 }
 
 impl CaptureState {
@@ -223,8 +238,19 @@ impl CaptureState {
             status: String::new(),
             failed: None,
             entries: Vec::new(),
+            derived: Derived::default(),
         };
         state.refresh();
+        if let Some(last) = state
+            .events
+            .last()
+            .filter(|e| e.kind == EventKind::Reopened)
+        {
+            state.status = format!(
+                "session continued, {} (counted as a pause, not as work)",
+                state.describe_event(last)
+            );
+        }
         state
     }
 
@@ -275,6 +301,41 @@ impl CaptureState {
         if self.page >= self.pages() {
             self.page = 0;
         }
+        self.derived = self.derive();
+    }
+
+    fn derive(&self) -> Derived {
+        let timeline = &self.timeline;
+        let paused = timeline
+            .effective(&self.events)
+            .filter_map(|e| match e.kind {
+                EventKind::Pause => Some(true),
+                EventKind::Resume => Some(false),
+                _ => None,
+            })
+            .last()
+            .unwrap_or(false);
+        let open = if timeline.finished {
+            Vec::new()
+        } else {
+            (0..timeline.interruptions.len())
+                .filter(|&i| timeline.interruptions[i].ended_by == InterruptionEnding::SessionEnd)
+                .collect()
+        };
+        let started: HashSet<String> = timeline.steps.iter().map(|s| s.step.clone()).collect();
+        let furthest = timeline
+            .steps
+            .iter()
+            .filter_map(|s| self.element_of(&s.step))
+            .max();
+        let next = self.compute_next_expected(&started).map(|s| s.id.clone());
+        Derived {
+            paused,
+            open,
+            started,
+            furthest,
+            next,
+        }
     }
 
     // ----- what the screen reads -------------------------------------------------------
@@ -313,27 +374,16 @@ impl CaptureState {
 
     /// The open interruptions, outermost first.
     pub fn open_interruptions(&self) -> Vec<&InterruptionSpan> {
-        if self.timeline.finished {
-            return Vec::new();
-        }
-        self.timeline
-            .interruptions
+        self.derived
+            .open
             .iter()
-            .filter(|i| i.ended_by == InterruptionEnding::SessionEnd)
+            .map(|&i| &self.timeline.interruptions[i])
             .collect()
     }
 
     /// Whether the auditor's pause is on: the last effective pause or resume was a pause.
     pub fn paused(&self) -> bool {
-        self.timeline
-            .effective(&self.events)
-            .filter_map(|e| match e.kind {
-                EventKind::Pause => Some(true),
-                EventKind::Resume => Some(false),
-                _ => None,
-            })
-            .last()
-            .unwrap_or(false)
+        self.derived.paused
     }
 
     /// Time since the last effective event that the running clock adds (none while paused).
@@ -416,12 +466,13 @@ impl CaptureState {
     /// pathway; inside an AnyOrder group, the first member not yet done, then the element after
     /// the group. A repeatable step is repeated with its own key, not with `Space`.
     pub fn next_expected(&self) -> Option<&Step> {
-        let started: HashSet<&str> = self
-            .timeline
-            .steps
-            .iter()
-            .map(|s| s.step.as_str())
-            .collect();
+        self.derived
+            .next
+            .as_deref()
+            .and_then(|id| self.pathway.step(id))
+    }
+
+    fn compute_next_expected(&self, started: &HashSet<String>) -> Option<&Step> {
         let last_element = self
             .timeline
             .steps
@@ -432,7 +483,7 @@ impl CaptureState {
             None => 0,
             Some(k) => match &self.pathway.steps[k] {
                 Element::AnyOrder(group)
-                    if group.steps.iter().any(|m| !started.contains(m.id.as_str())) =>
+                    if group.steps.iter().any(|m| !started.contains(&m.id)) =>
                 {
                     k
                 }
@@ -443,11 +494,7 @@ impl CaptureState {
             match element {
                 Element::Step(step) => return Some(step),
                 Element::AnyOrder(group) => {
-                    if let Some(step) = group
-                        .steps
-                        .iter()
-                        .find(|m| !started.contains(m.id.as_str()))
-                    {
+                    if let Some(step) = group.steps.iter().find(|m| !started.contains(&m.id)) {
                         return Some(step);
                     }
                 }
@@ -468,16 +515,10 @@ impl CaptureState {
         if self.current_step().is_some_and(|s| s.step == entry.id) {
             return Standing::Current;
         }
-        if self.timeline.steps.iter().any(|s| s.step == entry.id) {
+        if self.derived.started.contains(&entry.id) {
             return Standing::Done;
         }
-        let furthest = self
-            .timeline
-            .steps
-            .iter()
-            .filter_map(|s| self.element_of(&s.step))
-            .max();
-        match (entry.element, furthest) {
+        match (entry.element, self.derived.furthest) {
             (Some(k), Some(f)) if k < f => Standing::Skipped,
             _ => Standing::Pending,
         }
@@ -515,6 +556,26 @@ impl CaptureState {
                 EventKind::Undo { .. } | EventKind::Reopened | EventKind::Finish
             ) && !self.timeline.undone.contains(&e.seq)
         })
+    }
+
+    /// One line describing an event of this session: a reopening says how long the gap was.
+    pub fn describe_event(&self, event: &Event) -> String {
+        if matches!(event.kind, EventKind::Reopened) {
+            let before = self
+                .events
+                .iter()
+                .take_while(|e| e.seq < event.seq)
+                .last()
+                .map_or(0, |e| e.at_ms);
+            let gap = event.at_ms.saturating_sub(before) / 1000;
+            let gap = if gap >= 3600 {
+                format!("{}:{:02}:{:02}", gap / 3600, gap / 60 % 60, gap % 60)
+            } else {
+                format!("{}:{:02}", gap / 60, gap % 60)
+            };
+            return format!("reopened: gap of {gap}");
+        }
+        self.describe(&event.kind)
     }
 
     /// One line describing an event, for the list of last events.
@@ -589,7 +650,7 @@ impl CaptureState {
         // Offsets never go back, whatever the order keys were read in.
         let at_ms = self.events.last().map_or(at_ms, |e| e.at_ms.max(at_ms));
         let event = Event { seq, at_ms, kind };
-        self.status = format!("#{seq} {}", self.describe(&event.kind));
+        self.status = format!("#{seq} {}", self.describe_event(&event));
         self.events.push(event.clone());
         self.refresh();
         Effect::Append(event)
@@ -603,7 +664,17 @@ impl CaptureState {
             },
             _ => EventKind::StepStart { step: id },
         };
-        vec![self.push(at_ms, kind)]
+        let switched: Vec<&'static str> = self
+            .open_interruptions()
+            .iter()
+            .map(|i| i.source.label())
+            .collect();
+        let effect = self.push(at_ms, kind);
+        if !switched.is_empty() {
+            self.status
+                .push_str(&format!(" (task switch from {})", switched.join(" > ")));
+        }
+        vec![effect]
     }
 
     fn add_unplanned(&mut self, at_ms: u64, label: &str) -> Vec<Effect> {

@@ -422,6 +422,10 @@ fn starting_a_step_inside_interruptions_is_one_task_switch_event() {
         to_step: "enter-home-meds".into(),
     };
     assert_eq!(endings, [switch.clone(), switch]);
+    assert_eq!(
+        cap.state.status,
+        "#4 start Enter home medications (task switch from Patient > EHR alert)"
+    );
     assert_eq!(current(&cap).as_deref(), Some("enter-home-meds"));
 }
 
@@ -711,6 +715,10 @@ fn a_continued_session_starts_from_its_saved_events() {
     ];
     let state = CaptureState::new(header(&pathway), pathway, events);
     assert_eq!(state.saved, 2);
+    assert_eq!(
+        state.describe_event(&state.events[1]),
+        "reopened: gap of 1:29"
+    );
     assert_eq!(
         state.step_active_ms(),
         Some(0),
@@ -1050,4 +1058,21 @@ fn the_readme_key_table_is_the_help_table() {
         let row = format!("| `{key}` | {what} |");
         assert!(readme.contains(&row), "README lacks the row {row}");
     }
+}
+
+#[test]
+fn snapshot_continued_after_a_gap() {
+    let before = script(&mid_step_keys(), 80_000);
+    let mut events = before.events.clone();
+    events.push(Event {
+        seq: events.len() as u64 + 1,
+        at_ms: 72_000 + 5 * 60_000,
+        kind: EventKind::Reopened,
+    });
+    let pathway = default_pathway();
+    let mut state = CaptureState::new(header(&pathway), pathway, events);
+    state.tick(72_000 + 5 * 60_000 + 4_000);
+    // The gap is not active time: 70 s - 40 s before it (the last event), 4 s after.
+    assert_eq!(state.step_active_ms(), Some(34_000));
+    insta::assert_snapshot!(render(&state, 80, 24).backend());
 }
