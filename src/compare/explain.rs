@@ -201,9 +201,12 @@ pub(crate) fn explain(
     }
     let worst_cost = observed.len() as u32 + model.min_run;
     let deviations = deviations(observed, pathway, model, &moves);
+    // Optional steps left out and not done anywhere else (one done out of its place is an
+    // `out_of_order` deviation instead).
+    let done: std::collections::HashSet<&str> = observed.iter().map(|o| o.step.as_str()).collect();
     let skipped_optional = moves
         .iter()
-        .filter(|m| m.kind == MoveKind::Skip)
+        .filter(|m| m.kind == MoveKind::Skip && !done.contains(m.step.as_str()))
         .map(|m| m.step.clone())
         .collect();
     let fit = fitness(cost, worst_cost);
@@ -523,7 +526,45 @@ pub(crate) fn add_friction(comparison: &mut Comparison, timeline: &Timeline, pat
         comparison.frictions.push(friction);
     }
     comparison.deviations.extend(extra);
+    order_by_moves(comparison);
     comparison.figures = figures(comparison, timeline);
+}
+
+/// Puts the deviations in the order of the alignment (so in time order), friction after the
+/// alignment deviation of the same step; stable otherwise.
+fn order_by_moves(comparison: &mut Comparison) {
+    let mut move_of_observed = HashMap::new();
+    for (i, m) in comparison.moves.iter().enumerate() {
+        if let Some(j) = m.observed {
+            move_of_observed.insert(j, i);
+        }
+    }
+    let mut used_model_moves = std::collections::HashSet::new();
+    let mut keys = Vec::with_capacity(comparison.deviations.len());
+    for d in &comparison.deviations {
+        let at = match d.observed.and_then(|j| move_of_observed.get(&j)) {
+            Some(&i) => i,
+            None => comparison
+                .moves
+                .iter()
+                .enumerate()
+                .position(|(i, m)| {
+                    m.kind == MoveKind::Model && m.step == d.step && !used_model_moves.contains(&i)
+                })
+                .inspect(|&i| {
+                    used_model_moves.insert(i);
+                })
+                .unwrap_or(usize::MAX),
+        };
+        let friction = matches!(d.kind, DeviationKind::OverTime | DeviationKind::OverClicks);
+        keys.push((at, friction));
+    }
+    let mut paired: Vec<((usize, bool), Deviation)> = keys
+        .into_iter()
+        .zip(comparison.deviations.drain(..))
+        .collect();
+    paired.sort_by_key(|(key, _)| *key);
+    comparison.deviations = paired.into_iter().map(|(_, d)| d).collect();
 }
 
 fn by_kind<K: Copy + PartialEq>(all: &[K], seen: impl Iterator<Item = K>) -> Vec<(K, usize)> {

@@ -512,3 +512,29 @@ fn json_has_exactly_the_keys_of_domain_md() {
     assert_eq!(keys(&t["deviations"][0]), ["kind", "step", "text"]);
     assert_eq!(t["figures"], serde_json::json!({"fitness": 0.8}));
 }
+
+#[test]
+fn deviations_come_in_the_order_of_the_session() {
+    let mut b = Builder::new();
+    b.step(0, "open-chart")
+        .step(100, "call-pharmacy") // open-chart: 100 s against 20 s
+        .step(130, "ask-patient")
+        .step(200, "pharmacy-record")
+        .step(260, "enter-home-meds")
+        .at(400, EventKind::Finish);
+    let c = compare_session(&b.session(), &med_rec());
+    assert_eq!(
+        kinds(&c),
+        [
+            DeviationKind::OverTime,
+            DeviationKind::Unplanned,
+            DeviationKind::Missing
+        ]
+    );
+    assert!(
+        c.deviations[0]
+            .text
+            .contains("took 1:40 of active time against 0:20 expected (+400 %")
+    );
+    assert!(c.deviations[1].text.contains("at 01:40 (event 2)"));
+}
