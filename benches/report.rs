@@ -46,8 +46,7 @@ fn breakdown(files: &[PathBuf], k: usize) {
         let text = std::fs::read_to_string(path).unwrap();
         read += t.elapsed().as_secs_f64();
         let t = Instant::now();
-        let session = shadowmap::report::load::parse_fast(&text)
-            .unwrap_or_else(|| Session::from_ron_str(&text, path).unwrap());
+        let session = Session::from_ron_str(&text, path).unwrap();
         parse += t.elapsed().as_secs_f64();
         let t = Instant::now();
         let d = shadowmap::report::digest::digest_session(&session, &pathway);

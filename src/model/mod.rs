@@ -3,6 +3,7 @@
 //! file the caller names, no clock, no terminal.
 
 pub mod error;
+mod fast_session;
 pub mod pathway;
 pub mod session;
 pub mod timeline;

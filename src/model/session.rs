@@ -165,6 +165,16 @@ impl Session {
     }
 
     pub fn from_ron_str(text: &str, path: &Path) -> Result<Session, FileError> {
+        // Files shadowmap wrote (one event a line) take the fast reader; anything else, and
+        // every error message, comes from serde + ron.
+        if let Some(session) = super::fast_session::parse_fast(text) {
+            return Ok(session);
+        }
+        Session::parse_with_serde(text, path)
+    }
+
+    /// The reference reader: serde + ron, with line and column in every error.
+    pub(crate) fn parse_with_serde(text: &str, path: &Path) -> Result<Session, FileError> {
         let session: Session = ron::from_str(text).map_err(|e| {
             FileError::from_ron(path, &e).with_hint(
                 "the session file is damaged or was edited by hand; fix the RON at that place, \

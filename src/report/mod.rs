@@ -12,7 +12,6 @@ pub mod aggregate;
 pub mod digest;
 pub mod export;
 pub mod findings;
-pub mod load;
 pub mod overrides;
 pub mod render;
 pub mod stats;

@@ -8,11 +8,10 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc;
 
-use crate::model::{FileError, Pathway, resolve_pathway};
+use crate::model::{FileError, Pathway, Session, resolve_pathway};
 
 use super::aggregate::{Report, ReportBuilder};
 use super::digest::{SessionDigest, digest_with_model};
-use super::load::load_session;
 use super::overrides::{OVERRIDES_FILE, Overrides};
 use crate::compare::Model;
 
@@ -74,7 +73,7 @@ fn load_one(
     fixed: Option<&Compiled>,
     cache: &mut HashMap<String, Result<Compiled, String>>,
 ) -> Outcome {
-    let session = load_session(path).map_err(|e| (path.to_path_buf(), e.to_string()))?;
+    let session = Session::load(path).map_err(|e| (path.to_path_buf(), e.to_string()))?;
     let (pathway, model) = match fixed {
         Some(compiled) => compiled,
         None => cache

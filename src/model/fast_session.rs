@@ -1,4 +1,5 @@
-//! Reading session files fast for reports over thousands of sessions.
+//! Reading session files fast: reports read thousands of sessions and replay opens
+//! whole-shift ones.
 //!
 //! `Session::from_ron_str` (serde + ron) reads about 10 MB/s, which makes parsing most of a
 //! report's time. Session files written by shadowmap have one event per line, so this module
@@ -7,24 +8,10 @@
 //! it does not know, a field it does not know, numbers out of order) falls back to the full
 //! `Session::load`, which is the reference and gives the error messages with line and column.
 
-use std::path::Path;
-
-use crate::model::{
-    Event, EventKind, FileError, InterruptionSource, ProblemKind, SESSION_FORMAT_VERSION, Session,
+use super::{
+    Event, EventKind, InterruptionSource, ProblemKind, SESSION_FORMAT_VERSION, Session,
     WorkaroundKind,
 };
-
-/// Loads a session file: the fast path when it applies, else `Session::load`.
-pub fn load_session(path: &Path) -> Result<Session, FileError> {
-    let text = std::fs::read_to_string(path).map_err(|e| {
-        FileError::new(path, None, format!("cannot read the session file: {e}"))
-            .with_hint("check the path and that the file is readable")
-    })?;
-    match parse_fast(&text) {
-        Some(session) => Ok(session),
-        None => Session::from_ron_str(&text, path),
-    }
-}
 
 /// The fast reading of a session's text, or `None` when it is not in the expected form (or
 /// fails a check the full reader makes): the caller then uses the full reader.
@@ -296,6 +283,8 @@ fn parse_event(line: &str) -> Option<Event> {
 
 #[cfg(test)]
 mod tests {
+    use std::path::Path;
+
     use super::*;
     use crate::model::SessionHeader;
 
@@ -374,13 +363,16 @@ mod tests {
         let s = every_kind();
         let text = s.to_ron();
         assert_eq!(parse_fast(&text), Some(s.clone()));
-        assert_eq!(Session::from_ron_str(&text, Path::new("x.ron")).unwrap(), s);
+        assert_eq!(
+            Session::parse_with_serde(&text, Path::new("x.ron")).unwrap(),
+            s
+        );
         // No events: another layout (`events: []`), read by the full reader.
         let empty = Session::new(header());
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("e.ron");
         std::fs::write(&path, empty.to_ron()).unwrap();
-        assert_eq!(load_session(&path).unwrap(), empty);
+        assert_eq!(Session::load(&path).unwrap(), empty);
     }
 
     #[test]
@@ -392,7 +384,7 @@ mod tests {
             if path.extension().is_some_and(|e| e == "ron") {
                 let text = std::fs::read_to_string(&path).unwrap();
                 let fast = parse_fast(&text).unwrap_or_else(|| panic!("{}", path.display()));
-                assert_eq!(fast, Session::from_ron_str(&text, &path).unwrap());
+                assert_eq!(fast, Session::parse_with_serde(&text, &path).unwrap());
                 n += 1;
             }
         }
@@ -422,9 +414,9 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("c.ron");
         std::fs::write(&path, &compact).unwrap();
-        assert_eq!(load_session(&path).unwrap(), every_kind());
+        assert_eq!(Session::load(&path).unwrap(), every_kind());
         std::fs::write(&path, &swapped).unwrap();
-        let e = load_session(&path).unwrap_err();
+        let e = Session::load(&path).unwrap_err();
         assert!(e.to_string().contains("numbered or timed before"), "{e}");
     }
 }
