@@ -22,6 +22,7 @@ use shadowmap::store::{DataDir, SessionWriter};
 use shadowmap::tui::capture::start::{
     FormOutcome, ResumeMenu, ResumeOutcome, StartForm, Unfinished, session_id,
 };
+use shadowmap::tui::capture::draw::event_time;
 use shadowmap::tui::capture::{Capture, CaptureState, Flow};
 use shadowmap::tui::terminal::{self, Input, Tui};
 
@@ -290,9 +291,22 @@ fn capture(mut cap: Capture<SessionWriter>, tui: &mut Tui, input: &Input) -> Res
     let (state, writer) = cap.into_parts();
     let saved = state.saved;
     if let Some(error) = &state.failed {
+        // Left with events not saved: they cannot be written, but they are not lost silently.
+        let unsaved: String = state
+            .pending()
+            .iter()
+            .map(|e| {
+                format!(
+                    "\n  NOT SAVED #{} at {}: {}",
+                    e.seq,
+                    event_time(e.at_ms),
+                    state.describe_event(e)
+                )
+            })
+            .collect();
         return Err(eyre!(
-            "session {id} stopped saving: {error}; events up to #{saved} are on disk, \
-             run shadowmap again to continue or finish it"
+            "session {id} stopped saving: {error}\nevents up to #{saved} are on disk; \
+             run shadowmap again to continue or finish it{unsaved}"
         ));
     }
     match flow {
