@@ -443,3 +443,35 @@ fn a_bad_pathway_is_told_before_the_screen_opens() {
     // No escape sequences: the terminal was never touched.
     assert!(!out.stdout.contains(&0x1b), "{:?}", out.stdout);
 }
+
+#[test]
+fn a_session_another_shadowmap_is_capturing_is_not_taken_over() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut first = Screen::spawn(dir.path(), &["capture", "--site", "north"]);
+    first.wait_for("nothing logged yet");
+    let id = first.session_id();
+    first.send(" ");
+    first.wait_for("saved #1");
+    // A second shadowmap on the same folder: the session is unfinished but in use.
+    let mut second = Screen::spawn(dir.path(), &[]);
+    second.wait_for("unfinished sessions");
+    second.wait_for(&id);
+    second.wait_for("IN USE: another shadowmap is capturing it now");
+    second.send("c");
+    second.wait_for(&format!("another shadowmap is capturing session {id}"));
+    second.send("f");
+    second.wait_for(&format!("another shadowmap is capturing session {id}"));
+    // The first one goes on saving, untouched.
+    first.send("c");
+    first.wait_for("saved #2");
+    // `n` starts a new session instead.
+    second.send("n");
+    second.wait_for("new capture session");
+    second.send("\x1b");
+    second.wait_exit();
+    first.send("\x03");
+    first.wait_exit();
+    let events = export(dir.path(), &id);
+    assert_eq!(events.len(), 2);
+    assert_eq!(events[1].kind, EventKind::Clicks { delta: 1 });
+}

@@ -17,12 +17,12 @@ use color_eyre::eyre::{WrapErr, eyre};
 use crossterm::event::Event as TermEvent;
 
 use shadowmap::model::pathway::{DEFAULT_PATHWAY, Pathway, builtin_pathways, resolve_pathway};
-use shadowmap::model::session::{Event, EventKind, SESSION_FORMAT_VERSION, SessionHeader};
-use shadowmap::store::{DataDir, SessionWriter};
-use shadowmap::tui::capture::start::{
-    FormOutcome, ResumeMenu, ResumeOutcome, StartForm, Unfinished, session_id,
-};
+use shadowmap::model::session::{Event, EventKind, SESSION_FORMAT_VERSION, Session, SessionHeader};
+use shadowmap::store::{DataDir, SessionWriter, StoreError};
 use shadowmap::tui::capture::draw::event_time;
+use shadowmap::tui::capture::start::{
+    FormOutcome, ResumeMenu, ResumeOutcome, StartForm, Unfinished, in_use_message, session_id,
+};
 use shadowmap::tui::capture::{Capture, CaptureState, Flow};
 use shadowmap::tui::terminal::{self, Input, Tui};
 
@@ -79,6 +79,7 @@ fn offer_unfinished(
     input: &Input,
     given: Option<&Pathway>,
 ) -> Result<Offer> {
+    let mut refused: Option<String> = None;
     loop {
         let entries = dir.unfinished().wrap_err("listing unfinished sessions")?;
         if entries.is_empty() {
@@ -94,9 +95,11 @@ fn offer_unfinished(
                     pathway_id: e.header.pathway_id.clone(),
                     events: e.events,
                     recovered: e.recovery.as_ref().is_some_and(|r| !r.is_clean()),
+                    in_use: in_use(dir, &e.id),
                 })
                 .collect(),
         );
+        menu.message = refused.take();
         let outcome = loop {
             tui.draw(|frame| menu.draw(frame))?;
             let Ok((_, event)) = input.recv() else {
@@ -110,16 +113,37 @@ fn offer_unfinished(
             }
         };
         match outcome {
-            ResumeOutcome::Continue(id) => {
-                return Ok(Offer::Continued(continue_session(
-                    dir, &id, tui, input, given,
-                )?));
-            }
-            ResumeOutcome::FinishAsIs(id) => finish_as_is(dir, &id)?,
+            ResumeOutcome::Continue(id) => match reopen(dir, &id, "continuing")? {
+                Some(reopened) => {
+                    return Ok(Offer::Continued(continue_session(
+                        reopened, tui, input, given,
+                    )?));
+                }
+                None => refused = Some(in_use_message(&id)),
+            },
+            ResumeOutcome::FinishAsIs(id) => match reopen(dir, &id, "finishing")? {
+                Some(reopened) => finish_as_is(reopened)?,
+                None => refused = Some(in_use_message(&id)),
+            },
             ResumeOutcome::New => return Ok(Offer::New),
             ResumeOutcome::Quit | ResumeOutcome::Choosing => return Ok(Offer::Quit),
         }
     }
+}
+
+/// Takes the writer of an unfinished session; None when another running shadowmap holds it.
+fn reopen(dir: &DataDir, id: &str, doing: &str) -> Result<Option<(SessionWriter, Session)>> {
+    match SessionWriter::reopen(dir, id) {
+        Ok((writer, session, _report)) => Ok(Some((writer, session))),
+        Err(StoreError::Locked { .. }) => Ok(None),
+        Err(e) => Err(e).wrap_err_with(|| format!("{doing} session {id}")),
+    }
+}
+
+/// Whether another running shadowmap holds the session's writer lock (it is capturing it).
+/// The probe takes the lock and lets it go at once when it is free.
+fn in_use(dir: &DataDir, id: &str) -> bool {
+    matches!(dir.io().try_lock(&dir.lock_path(id)), Ok(None))
 }
 
 /// The pathway a session names: the one given, if it is that one, else the built-in.
@@ -142,14 +166,12 @@ fn session_pathway(header: &SessionHeader, given: Option<&Pathway>) -> Result<Pa
 /// Continues an unfinished session: a `Reopened` event first, at the wall-clock time since
 /// the start (never before the last event), so the time away shows as a gap.
 fn continue_session(
-    dir: &DataDir,
-    id: &str,
+    (mut writer, session): (SessionWriter, Session),
     tui: &mut Tui,
     input: &Input,
     given: Option<&Pathway>,
 ) -> Result<String> {
-    let (mut writer, session, _report) =
-        SessionWriter::reopen(dir, id).wrap_err_with(|| format!("continuing session {id}"))?;
+    let id = session.header.id.clone();
     let pathway = session_pathway(&session.header, given)?;
     let now = Instant::now();
     let since_start = (Local::now().fixed_offset() - session.header.started_at)
@@ -173,9 +195,8 @@ fn continue_session(
 
 /// Finishes an unfinished session as it stands: a finish event at its last event's time,
 /// then the snapshot.
-fn finish_as_is(dir: &DataDir, id: &str) -> Result<()> {
-    let (mut writer, mut session, _report) =
-        SessionWriter::reopen(dir, id).wrap_err_with(|| format!("finishing session {id}"))?;
+fn finish_as_is((mut writer, mut session): (SessionWriter, Session)) -> Result<()> {
+    let id = session.header.id.clone();
     let finish = Event {
         seq: session.next_seq(),
         at_ms: session.events.last().map_or(0, |e| e.at_ms),

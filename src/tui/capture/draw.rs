@@ -99,9 +99,11 @@ pub fn failure_lines(state: &CaptureState, width: u16) -> Vec<Line<'static>> {
         .map(|l| Line::styled(format!("{l:<width$}"), loud))
         .collect();
     // The store's message says why; its general advice is the last line here.
-    for part in error.lines().map(str::trim).filter(|l| {
-        !l.is_empty() && !l.starts_with("hint: every event before it is on disk")
-    }) {
+    for part in error
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with("hint: every event before it is on disk"))
+    {
         lines.extend(
             wrap_words(part, width)
                 .into_iter()

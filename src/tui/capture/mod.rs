@@ -43,9 +43,8 @@ impl Journal for crate::store::SessionWriter {
     }
 
     fn start_new_segment(&mut self, pending: &[Event]) -> Result<(), String> {
-        crate::store::SessionWriter::start_new_segment(self, pending).map_err(|e| {
-            format!("the new journal segment could not be written either: {e}")
-        })
+        crate::store::SessionWriter::start_new_segment(self, pending)
+            .map_err(|e| format!("the new journal segment could not be written either: {e}"))
     }
 }
 

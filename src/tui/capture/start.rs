@@ -193,12 +193,24 @@ pub struct Unfinished {
     pub events: usize,
     /// Recovery dropped damage (a torn last record) from its journal.
     pub recovered: bool,
+    /// Another running shadowmap holds its writer lock: it is being captured right now.
+    pub in_use: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ResumeMenu {
     pub sessions: Vec<Unfinished>,
     pub selected: usize,
+    /// Why the last choice was refused (a session another shadowmap is capturing).
+    pub message: Option<String>,
+}
+
+/// What the resume menu says of a session another running shadowmap is capturing.
+pub fn in_use_message(id: &str) -> String {
+    format!(
+        "another shadowmap is capturing session {id} right now: go on there, or close it \
+         (q, or Ctrl-C) and come back"
+    )
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -215,6 +227,7 @@ impl ResumeMenu {
         ResumeMenu {
             sessions,
             selected: 0,
+            message: None,
         }
     }
 
@@ -227,8 +240,13 @@ impl ResumeMenu {
                 ResumeOutcome::Choosing
             };
         }
+        self.message = None;
         let id = || self.sessions[self.selected].id.clone();
+        let in_use = n > 0 && self.sessions[self.selected].in_use;
         match key.code {
+            KeyCode::Enter | KeyCode::Char('c') | KeyCode::Char('f') if in_use => {
+                self.message = Some(in_use_message(&id()));
+            }
             KeyCode::Up | KeyCode::Char('k') => self.selected = self.selected.saturating_sub(1),
             KeyCode::Down | KeyCode::Char('j') => {
                 self.selected = (self.selected + 1).min(n.saturating_sub(1))
@@ -246,7 +264,9 @@ impl ResumeMenu {
     }
 
     pub fn draw(&self, frame: &mut Frame) {
-        let height = (self.sessions.len().min(9) as u16) + 8;
+        let shown = &self.sessions[..self.sessions.len().min(9)];
+        let rows = shown.len() + shown.iter().filter(|s| s.in_use).count();
+        let height = rows as u16 + 8 + u16::from(self.message.is_some()) * 3;
         let area = centered(frame.area(), 76, height);
         let [list, help] =
             Layout::vertical([Constraint::Min(1), Constraint::Length(4)]).areas(area);
@@ -275,6 +295,22 @@ impl ResumeMenu {
                     Style::new()
                 },
             ));
+            if s.in_use {
+                lines.push(Line::styled(
+                    "      IN USE: another shadowmap is capturing it now",
+                    Style::new().add_modifier(Modifier::BOLD),
+                ));
+            }
+        }
+        if let Some(message) = &self.message {
+            lines.push(Line::raw(""));
+            let width = usize::from(area.width.saturating_sub(2));
+            for part in super::draw::wrap_words(message, width).into_iter().take(2) {
+                lines.push(Line::styled(
+                    part,
+                    Style::new().add_modifier(Modifier::BOLD),
+                ));
+            }
         }
         frame.render_widget(
             Paragraph::new(lines).block(

@@ -718,7 +718,11 @@ fn a_refused_append_keeps_the_event_unsaved_in_memory_and_stops_writing() {
     assert_eq!(seqs(cap.state.pending()), vec![2]);
     assert_eq!(cap.state.failed.as_deref(), Some(DISK_FULL));
     assert_eq!(cap.journal.refused, 1);
-    assert!(cap.state.status.contains("#2 NOT SAVED"), "{}", cap.state.status);
+    assert!(
+        cap.state.status.contains("#2 NOT SAVED"),
+        "{}",
+        cap.state.status
+    );
     let mark = draw::saved_mark(&cap.state).content.to_string();
     assert_eq!(mark, " NOT SAVED #2 ");
     // Later keys are still logged, in memory only: the journal is not asked again.
@@ -726,7 +730,11 @@ fn a_refused_append_keeps_the_event_unsaved_in_memory_and_stops_writing() {
     hit(&mut cap, "i", 400);
     hit(&mut cap, "1", 450);
     assert_eq!(seqs(cap.state.pending()), vec![2, 3, 4]);
-    assert!(cap.state.status.contains("NOT SAVED"), "{}", cap.state.status);
+    assert!(
+        cap.state.status.contains("NOT SAVED"),
+        "{}",
+        cap.state.status
+    );
     assert_eq!(cap.journal.refused, 1);
     assert_eq!(seqs(&cap.journal.events), vec![1]);
     assert_eq!(cap.state.saved, 1);
@@ -790,7 +798,11 @@ fn a_finish_the_disk_refused_finishes_once_a_new_segment_holds_it() {
     hit(&mut cap, "Space", 100);
     cap.journal.full = true;
     hit(&mut cap, "q", 200);
-    assert_eq!(hit(&mut cap, "y", 210), Flow::Continue, "not finished: not saved");
+    assert_eq!(
+        hit(&mut cap, "y", 210),
+        Flow::Continue,
+        "not finished: not saved"
+    );
     assert!(cap.state.is_finished());
     assert_eq!(seqs(cap.state.pending()), vec![2]);
     // Nothing can follow the finish; q asks before leaving with an unsaved event.
@@ -946,6 +958,7 @@ fn the_resume_menu_continues_finishes_or_starts_anew() {
         pathway_id: DEFAULT_PATHWAY.into(),
         events: 12,
         recovered: false,
+        in_use: false,
     };
     let mut m = ResumeMenu::new(vec![one("a"), one("b")]);
     assert_eq!(m.update(key_event("Down")), ResumeOutcome::Choosing);
@@ -960,6 +973,44 @@ fn the_resume_menu_continues_finishes_or_starts_anew() {
     );
     assert_eq!(m.update(key_event("n")), ResumeOutcome::New);
     assert_eq!(m.update(key_event("C-c")), ResumeOutcome::Quit);
+}
+
+#[test]
+fn a_session_another_shadowmap_is_capturing_is_shown_in_use_and_not_taken() {
+    let started_at = DateTime::parse_from_rfc3339("2026-11-25T09:18:00+01:00").unwrap();
+    let one = |id: &str, in_use| Unfinished {
+        id: id.into(),
+        started_at,
+        clinician: "RN-07".into(),
+        pathway_id: DEFAULT_PATHWAY.into(),
+        events: 12,
+        recovered: false,
+        in_use,
+    };
+    let mut m = ResumeMenu::new(vec![one("busy", true), one("free", false)]);
+    for key in ["Enter", "c", "f"] {
+        assert_eq!(m.update(key_event(key)), ResumeOutcome::Choosing);
+        assert_eq!(m.message, Some(start::in_use_message("busy")));
+    }
+    let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
+    terminal.draw(|frame| m.draw(frame)).unwrap();
+    let screen = format!("{:?}", terminal.backend());
+    assert!(
+        screen.contains("IN USE: another shadowmap is capturing it now"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("another shadowmap is capturing session"),
+        "{screen}"
+    );
+    // The message goes with the next key; the free one is taken as ever.
+    assert_eq!(m.update(key_event("Down")), ResumeOutcome::Choosing);
+    assert_eq!(m.message, None);
+    assert_eq!(
+        m.update(key_event("Enter")),
+        ResumeOutcome::Continue("free".into())
+    );
+    assert_eq!(m.update(key_event("n")), ResumeOutcome::New);
 }
 
 // ----- snapshots: TestBackend 80x24, fixed clock --------------------------------------------
@@ -1118,6 +1169,7 @@ fn snapshot_resume_menu() {
         pathway_id: DEFAULT_PATHWAY.into(),
         events: 41,
         recovered: true,
+        in_use: false,
     }]);
     let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
     terminal.draw(|frame| m.draw(frame)).unwrap();
@@ -1229,6 +1281,9 @@ fn words_wrap_at_the_width_and_long_words_are_cut() {
         draw::wrap_words("the disk is full", 8),
         vec!["the disk", "is full"]
     );
-    assert_eq!(draw::wrap_words("abcdefghij", 4), vec!["abcd", "efgh", "ij"]);
+    assert_eq!(
+        draw::wrap_words("abcdefghij", 4),
+        vec!["abcd", "efgh", "ij"]
+    );
     assert_eq!(draw::wrap_words("", 4), vec![""]);
 }
