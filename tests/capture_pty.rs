@@ -475,3 +475,32 @@ fn a_session_another_shadowmap_is_capturing_is_not_taken_over() {
     assert_eq!(events.len(), 2);
     assert_eq!(events[1].kind, EventKind::Clicks { delta: 1 });
 }
+
+#[test]
+fn f2_on_the_start_form_opens_the_browser_and_leaving_it_comes_back() {
+    let dir = tempfile::tempdir().unwrap();
+    // One finished session to list.
+    let mut s = Screen::spawn(dir.path(), &["capture", "--site", "east"]);
+    s.wait_for("nothing logged yet");
+    let id = s.session_id();
+    s.send(" ");
+    s.wait_for("saved #1");
+    s.send("q");
+    s.wait_for("Finish the session?");
+    s.send("y");
+    s.wait_exit();
+    // The form: F2 (xterm's escape sequence) opens the browser over the same terminal.
+    let mut s = Screen::spawn(dir.path(), &[]);
+    let form = s.wait_for("new capture session");
+    assert!(form.contains("F2 sessions"), "{form}");
+    s.send("\x1bOQ");
+    let browser = s.wait_for(&id);
+    assert!(!browser.contains("new capture session"), "{browser}");
+    // `q` leaves the browser: the form again, as it was; Enter still starts a session.
+    s.send("q");
+    s.wait_for("new capture session");
+    s.send("\r");
+    s.wait_for("nothing logged yet");
+    s.send("\x03");
+    s.wait_exit();
+}

@@ -1,12 +1,17 @@
 //! `shadowmap` / `shadowmap capture`: the capture screen.
 //!
-//! With no option, a short start form comes first (every field has a default; Enter starts);
+//! With no option, a short start form comes first (every field has a default; Enter starts;
+//! F2 or Ctrl-B opens the session browser, and leaving it comes back to the form);
 //! with any of `--pathway --site --role --clinician --auditor` capture starts straight away.
 //! Either way, unfinished sessions (a crash, a kill, Ctrl-C) are offered first: continue one
 //! (a `Reopened` event marks the gap) or finish it as it is.
 //!
+//! A session another running shadowmap is capturing (it holds the writer lock) is shown as in
+//! use and never taken over.
+//!
 //! Ctrl-C leaves at once: every event the screen showed as saved is on disk, and the session
-//! stays unfinished, offered for continuing at the next start.
+//! stays unfinished, offered for continuing at the next start. After a refused append (a full
+//! disk) the screen holds the unsaved events and `R` continues in a new journal segment.
 
 use std::path::PathBuf;
 use std::time::Instant;
@@ -48,9 +53,10 @@ pub fn run(data_dir: Option<PathBuf>, args: CaptureArgs) -> Result<()> {
         Offer::Continued(ended) => ended,
         Offer::Quit => return Ok(()),
         Offer::New => {
-            let Some((header, pathway, start)) =
-                new_header(&dir, &args, given, straight, &mut tui, &input)?
-            else {
+            // The form may open the browser, which may hand back a fresh terminal.
+            let (back, chosen) = new_header(&dir, &args, given, straight, tui, &input)?;
+            tui = back;
+            let Some((header, pathway, start)) = chosen else {
                 return Ok(());
             };
             let writer = SessionWriter::create(&dir, &header)
@@ -219,9 +225,9 @@ fn new_header(
     args: &CaptureArgs,
     given: Option<Pathway>,
     straight: bool,
-    tui: &mut Tui,
+    mut tui: Tui,
     input: &Input,
-) -> Result<Option<(SessionHeader, Pathway, Instant)>> {
+) -> Result<(Tui, Option<(SessionHeader, Pathway, Instant)>)> {
     let mut pathways = builtin_pathways();
     if let Some(p) = &given
         && !pathways
@@ -260,7 +266,7 @@ fn new_header(
         loop {
             tui.draw(|frame| form.draw(frame))?;
             let Ok((_, event)) = input.recv() else {
-                return Ok(None);
+                return Ok((tui, None));
             };
             let TermEvent::Key(key) = event else { continue };
             let Some(action) = StartForm::key(key) else {
@@ -269,7 +275,13 @@ fn new_header(
             match form.update(action) {
                 FormOutcome::Editing => {}
                 FormOutcome::Start => break,
-                FormOutcome::Cancel => return Ok(None),
+                FormOutcome::Cancel => return Ok((tui, None)),
+                FormOutcome::Browse => {
+                    // The next draw diffs against the browser's last frame: a full redraw.
+                    // (No `clear()`: it reads the cursor position, which the input thread
+                    // would swallow.)
+                    tui = super::browse::browse_screen(tui, input, dir)?;
+                }
             }
         }
     }
@@ -300,7 +312,7 @@ fn new_header(
         pathway_id: pathway.id.clone(),
         pathway_version: pathway.version,
     };
-    Ok(Some((header, pathway, start)))
+    Ok((tui, Some((header, pathway, start))))
 }
 
 /// Runs the capture loop; on the finish, writes the snapshot. Returns the line to print.

@@ -35,6 +35,8 @@ pub enum FormAction {
     Right,
     Submit,
     Cancel,
+    /// `F2` or `Ctrl-B`: open the session browser.
+    Browse,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -42,6 +44,8 @@ pub enum FormOutcome {
     Editing,
     Start,
     Cancel,
+    /// Open the session browser on this terminal; the form comes back when it closes.
+    Browse,
 }
 
 impl StartForm {
@@ -73,9 +77,14 @@ impl StartForm {
 
     pub fn key(key: KeyEvent) -> Option<FormAction> {
         if key.modifiers.contains(KeyModifiers::CONTROL) {
-            return matches!(key.code, KeyCode::Char('c')).then_some(FormAction::Cancel);
+            return match key.code {
+                KeyCode::Char('c') => Some(FormAction::Cancel),
+                KeyCode::Char('b') => Some(FormAction::Browse),
+                _ => None,
+            };
         }
         Some(match key.code {
+            KeyCode::F(2) => FormAction::Browse,
             KeyCode::Char(c) => FormAction::Type(c),
             KeyCode::Backspace => FormAction::Backspace,
             KeyCode::Tab | KeyCode::Down => FormAction::Next,
@@ -122,6 +131,7 @@ impl StartForm {
                 return FormOutcome::Start;
             }
             FormAction::Cancel => return FormOutcome::Cancel,
+            FormAction::Browse => return FormOutcome::Browse,
             _ => {}
         }
         self.error = None;
@@ -129,7 +139,7 @@ impl StartForm {
     }
 
     pub fn draw(&self, frame: &mut Frame) {
-        let area = centered(frame.area(), 64, 14);
+        let area = centered(frame.area(), 70, 14);
         let mut lines = Vec::new();
         for (i, name) in FIELDS.iter().enumerate() {
             let focused = self.focus == i;
@@ -169,7 +179,7 @@ impl StartForm {
         });
         lines.push(Line::raw(""));
         lines.push(Line::styled(
-            "Enter start · Tab/↑↓ field · ←→ pathway · Esc quit",
+            "Enter start · Tab/↑↓ field · ←→ pathway · F2 sessions · Esc quit",
             Style::new().add_modifier(Modifier::DIM),
         ));
         frame.render_widget(

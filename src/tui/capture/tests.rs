@@ -949,6 +949,24 @@ fn the_start_form_edits_fields_and_starts_on_enter() {
 }
 
 #[test]
+fn f2_or_ctrl_b_on_the_start_form_asks_for_the_browser_and_keeps_the_fields() {
+    let mut f = form();
+    f.update(super::start::FormAction::Type('x'));
+    let before = f.clone();
+    for key in [
+        KeyEvent::new(KeyCode::F(2), KeyModifiers::NONE),
+        KeyEvent::new(KeyCode::Char('b'), KeyModifiers::CONTROL),
+    ] {
+        let action = StartForm::key(key).unwrap();
+        assert_eq!(f.update(action), FormOutcome::Browse);
+        assert_eq!(f, before);
+    }
+    // A plain `b` is typed into the field.
+    f.update(StartForm::key(key_event("b")).unwrap());
+    assert!(f.values[0].ends_with("xb"), "{:?}", f.values);
+}
+
+#[test]
 fn the_resume_menu_continues_finishes_or_starts_anew() {
     let started_at = DateTime::parse_from_rfc3339("2026-11-25T09:18:00+01:00").unwrap();
     let one = |id: &str| Unfinished {
