@@ -24,7 +24,6 @@ use crossterm::event::Event as TermEvent;
 use shadowmap::model::pathway::{DEFAULT_PATHWAY, Pathway, builtin_pathways, resolve_pathway};
 use shadowmap::model::session::{Event, EventKind, SESSION_FORMAT_VERSION, Session, SessionHeader};
 use shadowmap::store::{DataDir, SessionWriter, StoreError};
-use shadowmap::tui::capture::draw::event_time;
 use shadowmap::tui::capture::start::{
     FormOutcome, ResumeMenu, ResumeOutcome, StartForm, Unfinished, in_use_message, session_id,
 };
@@ -218,6 +217,9 @@ fn finish_as_is((mut writer, mut session): (SessionWriter, Session)) -> Result<(
     Ok(())
 }
 
+/// A new session's header, its pathway, and the monotonic instant of its start (offset 0).
+type NewSession = (SessionHeader, Pathway, Instant);
+
 /// The new session's header: from the options straight away, or from the start form; with
 /// the monotonic instant read together with the header's wall clock (offset 0).
 fn new_header(
@@ -227,7 +229,7 @@ fn new_header(
     straight: bool,
     mut tui: Tui,
     input: &Input,
-) -> Result<(Tui, Option<(SessionHeader, Pathway, Instant)>)> {
+) -> Result<(Tui, Option<NewSession>)> {
     let mut pathways = builtin_pathways();
     if let Some(p) = &given
         && !pathways
@@ -326,16 +328,9 @@ fn capture(mut cap: Capture<SessionWriter>, tui: &mut Tui, input: &Input) -> Res
     if let Some(error) = &state.failed {
         // Left with events not saved: they cannot be written, but they are not lost silently.
         let unsaved: String = state
-            .pending()
+            .unsaved_lines()
             .iter()
-            .map(|e| {
-                format!(
-                    "\n  NOT SAVED #{} at {}: {}",
-                    e.seq,
-                    event_time(e.at_ms),
-                    state.describe_event(e)
-                )
-            })
+            .map(|l| format!("\n  {l}"))
             .collect();
         return Err(eyre!(
             "session {id} stopped saving: {error}\nevents up to #{saved} are on disk; \

@@ -662,6 +662,22 @@ impl CaptureState {
         &self.events[from..]
     }
 
+    /// One line per pending event (number, time, what), for the message printed when the
+    /// capture is left with events not saved.
+    pub fn unsaved_lines(&self) -> Vec<String> {
+        self.pending()
+            .iter()
+            .map(|e| {
+                format!(
+                    "NOT SAVED #{} at {}: {}",
+                    e.seq,
+                    super::draw::event_time(e.at_ms),
+                    self.describe_event(e)
+                )
+            })
+            .collect()
+    }
+
     /// A new journal segment holds every pending event, up to `last`: they are saved, and
     /// writing goes on. A pending finish finishes now.
     pub fn segment_saved(&mut self, last: Option<Seq>) -> Vec<Effect> {

@@ -827,6 +827,11 @@ fn leaving_with_unsaved_events_asks_first() {
     assert_eq!(hit(&mut cap, "q", 300), Flow::Continue);
     assert_eq!(hit(&mut cap, "y", 310), Flow::Leave);
     assert_eq!(seqs(cap.state.pending()), vec![2]);
+    // What the program prints on leaving: the unsaved events, not lost silently.
+    assert_eq!(
+        cap.state.unsaved_lines(),
+        vec!["NOT SAVED #2 at 0:00:00.2: click +1".to_string()]
+    );
 }
 
 #[test]
