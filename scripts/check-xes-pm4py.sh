@@ -3,7 +3,8 @@
 # --redact), reads it with pm4py.read_xes, and compares pm4py's alignment cost on the
 # exported log with `shadowmap compare SESSION --format json` (scripts/check_xes_pm4py.py).
 #
-#   scripts/check-xes-pm4py.sh [SESSION.ron ...]      (default: sample-sessions/*.ron)
+#   scripts/check-xes-pm4py.sh [SESSION.ron ...]
+#       (default: sample-sessions/*.ron and sample-sessions/agreement/*.ron)
 #
 # Needs pm4py in a virtualenv (PYTHON, default .venv-oracle/bin/python, see
 # ../shared/oracle/README.md) and the oracle scripts (ORACLE_DIR, default ../shared/oracle).
@@ -35,7 +36,7 @@ fi
 cargo build --quiet --release --bin shadowmap --example pathway_oracle_json
 out=${OUT_DIR:-$root/oracle-out/xes-check}
 mkdir -p "$out"
-if [ "$#" -eq 0 ]; then set -- sample-sessions/*.ron; fi
+if [ "$#" -eq 0 ]; then set -- sample-sessions/*.ron sample-sessions/agreement/*.ron; fi
 "$PYTHON" scripts/check_xes_pm4py.py \
     --shadowmap "$root/target/release/shadowmap" \
     --pathway-json "$root/target/release/examples/pathway_oracle_json" \

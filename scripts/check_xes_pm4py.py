@@ -10,7 +10,9 @@ For every session given:
      by pm4py against the session's pathway (converted to the oracle's pathway JSON), with
      the oracle's own model construction (../shared/oracle/pm4py_fitness.py);
   4. pm4py's cost, worst cost and fitness are compared with
-     `shadowmap compare SESSION --format json`.
+     `shadowmap compare SESSION --format json`;
+  5. `shadowmap compare LOG.xes --pathway ID` (our own XES reader) reads the export back to
+     the same case, number of steps and cost.
 Prints one line per session and a summary; exits 1 on any difference.
 
 Usage: check_xes_pm4py.py --shadowmap BIN --pathway-json CMD --oracle DIR --out DIR SESSION...
@@ -107,6 +109,11 @@ def main():
                                 f"vs shadowmap {ours['cost']}/{ours['worst_cost']}")
             if ours["worst_cost"] > 0 and abs(theirs["alignment_fitness"] - ours["fitness"]) > 1e-6:
                 problems.append(f"fitness pm4py {theirs['alignment_fitness']} vs shadowmap {ours['fitness']}")
+            # Our own XES reader (`shadowmap compare LOG.xes`) reads the export back.
+            back = json.loads(run([a.shadowmap, "compare", xes, "--pathway", pid, "--format", "json"]))["traces"]
+            if len(back) != 1 or (back[0]["case_id"], back[0]["n_steps"], back[0]["cost"]) != (
+                    sid, ours["n_steps"], ours["cost"]):
+                problems.append(f"shadowmap compare on the XES gives {[(t['case_id'], t['n_steps'], t['cost']) for t in back]}")
             status = "ok" if not problems else "FAIL: " + "; ".join(problems)
             failures += bool(problems)
             rows.append((sid + (" (redacted)" if redact else ""), pid, ours["n_steps"],

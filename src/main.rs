@@ -160,6 +160,9 @@ pub struct ReportArgs {
     pub out: Option<PathBuf>,
     #[arg(long)]
     pub redact: bool,
+    /// Browse the findings in the terminal and override their causes.
+    #[arg(long)]
+    pub tui: bool,
 }
 
 #[derive(Args, Debug)]

@@ -225,3 +225,35 @@ fn an_empty_trace_is_scored_not_refused() {
     );
     assert_eq!(t["fitness"], 0.0);
 }
+
+#[test]
+fn a_session_id_is_found_in_the_data_folder() {
+    use shadowmap::store::{DataDir, SessionWriter};
+    let dir = tempfile::tempdir().unwrap();
+    let data = DataDir::open(dir.path()).unwrap();
+    let s = session(&[
+        ("open-chart", 0),
+        ("ask-patient", 30),
+        ("pharmacy-record", 90),
+        ("enter-home-meds", 150),
+        ("sign", 400),
+    ]);
+    let mut writer = SessionWriter::create(&data, &s.header).unwrap();
+    for e in &s.events {
+        writer.append(e).unwrap();
+    }
+    writer.finish(&s).unwrap();
+    let mut cmd = Command::cargo_bin("shadowmap").unwrap();
+    cmd.env("SHADOWMAP_DATA_DIR", dir.path())
+        .args(["compare", "s-cli-1", "--format", "json"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("\"case_id\": \"s-cli-1\""))
+        .stdout(predicate::str::contains("\"fitness\": 1.0"));
+    let mut cmd = Command::cargo_bin("shadowmap").unwrap();
+    cmd.env("SHADOWMAP_DATA_DIR", dir.path())
+        .args(["compare", "no-such-session"])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("no-such-session"));
+}

@@ -6,15 +6,15 @@ use std::path::PathBuf;
 use color_eyre::Result;
 use color_eyre::eyre::WrapErr;
 use crossterm::event::{Event, KeyCode, KeyModifiers};
-use shadowmap::model::Session;
+use shadowmap::compare::{Comparison, compare_session};
+use shadowmap::model::{Pathway, Session};
 use shadowmap::store::{DataDir, SessionEntry};
 use shadowmap::tui::browse::{
     Action, BrowseRow, BrowseState, Effect, ExportFormat, draw, key_to_action, update,
 };
-use shadowmap::tui::replay::ReplayState;
 use shadowmap::tui::terminal::{self, Input, Tui};
 
-use super::replay::{pathway_for, replay_data};
+use super::replay::{pathway_for, show};
 
 pub fn run(data_dir: Option<PathBuf>) -> Result<()> {
     let dir = DataDir::resolve(data_dir)?;
@@ -89,18 +89,19 @@ fn browse_loop(tui: Tui, input: &Input, dir: &DataDir, state: &mut BrowseState) 
                     Effect::Quit => return Ok(slot.take().expect("the terminal is open")),
                     Effect::Replay(index) => {
                         let path = state.rows[index].path.clone();
-                        match open_replay(&path) {
-                            Ok(mut replay) => {
-                                shadowmap::tui::replay::run(tui, input, &mut replay)?;
-                            }
-                            Err(error) => state.show_panel("Cannot replay", &format!("{error:?}")),
+                        match load(&path).and_then(|session| {
+                            let pathway = pathway_for(&session, None)?;
+                            Ok((session, pathway))
+                        }) {
+                            Ok((session, pathway)) => show(tui, input, &session, pathway)?,
+                            Err(error) => state.show_panel("Cannot replay", &plain(&error)),
                         }
                     }
                     Effect::Compare(index) => {
                         let row = &state.rows[index];
                         let text = match compare_text(&row.path) {
                             Ok(text) => text,
-                            Err(error) => format!("{error:?}"),
+                            Err(error) => plain(&error),
                         };
                         state.show_panel(format!("Compare {}", row.id), &text);
                     }
@@ -117,27 +118,65 @@ fn browse_loop(tui: Tui, input: &Input, dir: &DataDir, state: &mut BrowseState) 
     }
 }
 
+/// An error and its causes as plain lines (the report's Debug form carries colours and a
+/// backtrace section, which a panel cannot show).
+fn plain(error: &color_eyre::Report) -> String {
+    let mut text = error.to_string();
+    for cause in error.chain().skip(1) {
+        text.push_str(&format!("\n  caused by: {cause}"));
+    }
+    text
+}
+
 fn load(path: &std::path::Path) -> Result<Session> {
     Ok(DataDir::load_path(path)
         .wrap_err_with(|| format!("loading session {}", path.display()))?
         .session)
 }
 
-fn open_replay(path: &std::path::Path) -> Result<ReplayState> {
-    let session = load(path)?;
-    Ok(ReplayState::new(replay_data(&session, None)?))
-}
-
 /// The comparator's view of one session, as text for the panel.
 fn compare_text(path: &std::path::Path) -> Result<String> {
     let session = load(path)?;
     Ok(match pathway_for(&session, None)? {
-        Ok(pathway) => format!(
-            "{} against {} v{}: the comparator is not in this build yet",
-            session.header.id, pathway.id, pathway.version
-        ),
+        Ok(pathway) => comparison_text(&compare_session(&session, &pathway), &pathway),
         Err(note) => note,
     })
+}
+
+pub fn comparison_text(comparison: &Comparison, pathway: &Pathway) -> String {
+    let mut text = format!(
+        "{} against {} v{}\nfitness {:.3}  cost {} of worst {}  observed steps {}\n\n",
+        comparison.case_id,
+        pathway.id,
+        pathway.version,
+        comparison.fitness,
+        comparison.cost,
+        comparison.worst_cost,
+        comparison.n_steps
+    );
+    if comparison.deviations.is_empty() {
+        text.push_str("No deviation.\n");
+    } else {
+        text.push_str(&format!("Deviations ({}):\n", comparison.deviations.len()));
+        for deviation in &comparison.deviations {
+            let kind = deviation.kind.name();
+            text.push_str(&format!("  {kind:<13} {}\n", deviation.text));
+        }
+    }
+    text.push_str("\nSteps (active s / expected s, clicks / expected):\n");
+    for f in &comparison.frictions {
+        text.push_str(&format!(
+            "  {:<24} {:>6.0}/{:<5} {:>4}/{:<4}{}{}\n",
+            f.step,
+            f.active_secs,
+            f.expected_secs,
+            f.clicks,
+            f.expected_clicks,
+            if f.over_time { " over-time" } else { "" },
+            if f.over_clicks { " over-clicks" } else { "" },
+        ));
+    }
+    text
 }
 
 /// Writes `<id>.<ext>` in the current folder through `shadowmap export`; never over a file
@@ -159,8 +198,8 @@ fn export(dir: &DataDir, row: &BrowseRow, format: ExportFormat) -> String {
             ExportFormat::Ron => crate::ExportFormat::Ron,
         },
         redact: false,
-        csv: crate::CsvTable::Events,
         out: Some(out.clone()),
+        csv: crate::CsvTable::Events,
     };
     match super::export::run(Some(dir.root().to_path_buf()), args) {
         Ok(()) => format!(

@@ -13,6 +13,7 @@ use shadowmap::compare::{
     self, Comparison, Model, MoveKind, SessionFigures, compare_session, compare_with_model, xes,
 };
 use shadowmap::model::{Pathway, Session, derive_timeline};
+use shadowmap::store::DataDir;
 
 use crate::commands::pathways::user_error;
 use crate::{CompareArgs, ListFormat};
@@ -76,15 +77,22 @@ fn compare_log(args: &CompareArgs) -> Result<(Pathway, Vec<Comparison>)> {
     Ok((pathway, comparisons))
 }
 
-/// A session file (.ron), or a session id in the data folder.
-fn load_session(_data_dir: Option<PathBuf>, input: &str) -> Result<Session> {
+/// A session file (.ron) or journal anywhere, or a session id in the data folder. Never
+/// changes the file; a damaged journal tail is told on stderr.
+fn load_session(data_dir: Option<PathBuf>, input: &str) -> Result<Session> {
     let path = Path::new(input);
-    if path.is_file() || input.ends_with(".ron") {
-        return Session::load(path).map_err(user_error);
+    let loaded = if path.is_file() {
+        DataDir::load_path(path)
+    } else {
+        DataDir::resolve(data_dir)
+            .map_err(|e| eyre!("{e}"))?
+            .load(input)
     }
-    Err(eyre!(
-        "no session file `{input}` (session ids are looked up in the data folder once the store is merged); give the path of a session .ron file or an .xes log"
-    ))
+    .map_err(|e| eyre!("{e}"))?;
+    if let Some(report) = loaded.recovery.as_ref().filter(|r| !r.is_clean()) {
+        eprintln!("note: {report}");
+    }
+    Ok(loaded.session)
 }
 
 fn compare_one_session(
@@ -97,6 +105,13 @@ fn compare_one_session(
         .clone()
         .unwrap_or_else(|| session.header.pathway_id.clone());
     let pathway = load_pathway(&arg)?;
+    if pathway.id == session.header.pathway_id && pathway.version != session.header.pathway_version
+    {
+        eprintln!(
+            "note: session `{}` was captured against `{}` version {}; comparing with version {}",
+            session.header.id, pathway.id, session.header.pathway_version, pathway.version
+        );
+    }
     if derive_timeline(&session.events).steps.is_empty() {
         return Err(eyre!(
             "session `{}` has no steps (no step was started, or every start was undone): nothing to compare",

@@ -5,22 +5,54 @@ use std::path::{Path, PathBuf};
 
 use color_eyre::Result;
 use color_eyre::eyre::{WrapErr, eyre};
+use shadowmap::compare::{compare_session, load_pathway};
 use shadowmap::model::{Pathway, Session, resolve_pathway};
 use shadowmap::store::DataDir;
-use shadowmap::tui::replay::{ReplayData, ReplayState};
-use shadowmap::tui::terminal::{self, Input};
+use shadowmap::tui::replay::{ReplayData, ReplayState, draw};
+use shadowmap::tui::terminal::{self, Input, Tui};
 
 use crate::ReplayArgs;
 
 pub fn run(data_dir: Option<PathBuf>, args: ReplayArgs) -> Result<()> {
     // Everything that can fail on the user's input fails here, before the screen opens.
     let session = load_session(data_dir, &args.session)?;
-    let data = replay_data(&session, args.pathway.as_deref())?;
-    let mut state = ReplayState::new(data);
+    let pathway = pathway_for(&session, args.pathway.as_deref())?;
     let mut tui = terminal::enter().wrap_err("opening the terminal")?;
     let input = Input::spawn();
-    shadowmap::tui::replay::run(&mut tui, &input, &mut state).wrap_err("running the replay")?;
+    show(&mut tui, &input, &session, pathway).wrap_err("running the replay")?;
     Ok(())
+}
+
+/// Runs the replay screen on an open terminal. The first frame is drawn from the timeline
+/// alone; the comparison follows at once (keys pressed meanwhile wait in the input queue).
+pub fn show(
+    tui: &mut Tui,
+    input: &Input,
+    session: &Session,
+    pathway: Result<Pathway, String>,
+) -> std::io::Result<()> {
+    let mut state = ReplayState::new(ReplayData::new(session, pathway.as_ref().ok()));
+    state.data.comparison_note = Some(match &pathway {
+        Ok(_) => "comparing with the pathway...".to_string(),
+        Err(note) => note.clone(),
+    });
+    tui.draw(|frame| draw(&state, frame))?;
+    if let Ok(pathway) = &pathway {
+        state
+            .data
+            .set_comparison(&compare_session(session, pathway));
+        state.data.comparison_note = version_note(session, pathway);
+    }
+    shadowmap::tui::replay::run(tui, input, &mut state)
+}
+
+fn version_note(session: &Session, pathway: &Pathway) -> Option<String> {
+    (pathway.version != session.header.pathway_version).then(|| {
+        format!(
+            "compared with {} v{}; the session was captured on v{}",
+            pathway.id, pathway.version, session.header.pathway_version
+        )
+    })
 }
 
 /// SESSION: a session file or journal anywhere, or an id in the data folder. Read only.
@@ -40,34 +72,11 @@ pub fn load_session(data_dir: Option<PathBuf>, session: &str) -> Result<Session>
 /// comparison and says why).
 pub fn pathway_for(session: &Session, explicit: Option<&str>) -> Result<Result<Pathway, String>> {
     if let Some(pathway) = explicit {
-        let (pathway, _) = resolve_pathway(pathway).map_err(|e| eyre!("{e}"))?;
+        let pathway = load_pathway(pathway).map_err(|e| eyre!("{e}"))?;
         return Ok(Ok(pathway));
     }
     let id = &session.header.pathway_id;
     Ok(resolve_pathway(id)
         .map(|(p, _)| p)
         .map_err(|_| format!("no comparison: pathway `{id}` is not built in; pass --pathway FILE")))
-}
-
-/// The replay of a session: its timeline, and the comparator's deviations when a pathway is
-/// at hand.
-pub fn replay_data(session: &Session, pathway: Option<&str>) -> Result<ReplayData> {
-    let pathway = pathway_for(session, pathway)?;
-    Ok(match pathway {
-        Ok(pathway) => {
-            let mut data = ReplayData::compared(session, &pathway);
-            if pathway.version != session.header.pathway_version {
-                data.comparison_note = Some(format!(
-                    "compared with {} v{}; the session was captured on v{}",
-                    pathway.id, pathway.version, session.header.pathway_version
-                ));
-            }
-            data
-        }
-        Err(note) => {
-            let mut data = ReplayData::new(session, None);
-            data.comparison_note = Some(note);
-            data
-        }
-    })
 }

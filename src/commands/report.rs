@@ -1,6 +1,114 @@
-// SCAFFOLD: replaced by the issue that builds `report`.
-use std::path::PathBuf;
+//! `shadowmap report PATHS... [--pathway ID|FILE] [--by site,role] [--format ...] [--out FILE]
+//! [--redact]`: findings across sessions, streamed one session at a time.
 
-pub fn run(_data_dir: Option<PathBuf>, _args: crate::ReportArgs) -> color_eyre::Result<()> {
-    Err(color_eyre::eyre::eyre!("`report` is not built yet"))
+use std::path::{Path, PathBuf};
+
+use color_eyre::eyre::{WrapErr, eyre};
+
+use shadowmap::report::{
+    Format, OVERRIDES_FILE, Overrides, ReportOptions, build_report, collect_session_files, render,
+};
+
+use crate::{ReportArgs, ReportFormat};
+
+/// Where the overrides live: beside the sessions (the first folder given, the folder of the
+/// first file given, or the data folder).
+pub fn overrides_path(paths: &[PathBuf], data_root: Option<&Path>) -> PathBuf {
+    match paths.first() {
+        Some(p) if p.is_dir() => p.join(OVERRIDES_FILE),
+        Some(p) => p
+            .parent()
+            .filter(|d| !d.as_os_str().is_empty())
+            .unwrap_or(Path::new("."))
+            .join(OVERRIDES_FILE),
+        None => data_root.unwrap_or(Path::new(".")).join(OVERRIDES_FILE),
+    }
+}
+
+pub fn run(data_dir: Option<PathBuf>, args: ReportArgs) -> color_eyre::Result<()> {
+    let (files, overrides_file) = if args.paths.is_empty() {
+        // The data folder: its finished sessions (an unfinished one is still being captured,
+        // or waits for recovery in capture).
+        let dir = shadowmap::store::DataDir::resolve(data_dir)
+            .map_err(|e| eyre!("{e}"))
+            .wrap_err("opening the data folder")?;
+        let entries = dir.list().map_err(|e| eyre!("{e}"))?;
+        let unfinished = entries.iter().filter(|e| !e.finished).count();
+        if unfinished > 0 {
+            eprintln!(
+                "note: {unfinished} unfinished session(s) left out; finish or recover them with `shadowmap capture`"
+            );
+        }
+        let mut files: Vec<PathBuf> = entries
+            .into_iter()
+            .filter(|e| e.finished)
+            .map(|e| e.path)
+            .collect();
+        files.sort();
+        if files.is_empty() {
+            return Err(eyre!(
+                "no finished sessions in the data folder {}; give session files or folders",
+                dir.root().display()
+            ));
+        }
+        let overrides_file = overrides_path(&[], Some(dir.root()));
+        (files, overrides_file)
+    } else {
+        let files = collect_session_files(&args.paths).map_err(|e| eyre!("{e}"))?;
+        if files.is_empty() {
+            return Err(eyre!(
+                "no session files (.ron) in {}",
+                args.paths
+                    .iter()
+                    .map(|p| p.display().to_string())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
+        }
+        (files, overrides_path(&args.paths, None))
+    };
+    let overrides = Overrides::load(&overrides_file).map_err(|e| eyre!("{e}"))?;
+    let options = ReportOptions {
+        pathway: args.pathway.clone(),
+        by: args.by.clone(),
+        threads: 0,
+    };
+    let mut report = build_report(&files, &options, &overrides).map_err(|e| eyre!("{e}"))?;
+    for skipped in &report.skipped {
+        eprintln!(
+            "warning: skipped {}: {}",
+            skipped.path.display(),
+            skipped.error
+        );
+    }
+    if report.sessions == 0 {
+        return Err(eyre!(
+            "none of the {} files could be read as a session",
+            files.len()
+        ));
+    }
+    if args.tui {
+        if args.redact {
+            report.redact(&shadowmap::report::render::mask);
+        }
+        return shadowmap::tui::report::run(report.findings, overrides, &overrides_file)
+            .wrap_err("running the report screen");
+    }
+    if args.redact {
+        report.redact(&shadowmap::report::render::mask);
+    }
+    let format = match args.format {
+        ReportFormat::Text => Format::Text,
+        ReportFormat::Md => Format::Markdown,
+        ReportFormat::Html => Format::Html,
+        ReportFormat::Csv => Format::Csv,
+        ReportFormat::Json => Format::Json,
+    };
+    let out = render(&report, format);
+    match &args.out {
+        Some(path) => std::fs::write(path, out)
+            .wrap_err_with(|| format!("writing the report to {}", path.display()))?,
+        None => print!("{out}"),
+    }
+    Ok(())
 }

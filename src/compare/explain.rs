@@ -49,40 +49,90 @@ fn when(observed: &[ObservedStep], j: usize) -> String {
     }
 }
 
+/// What the sentences need to know about the alignment, precomputed so that explaining is
+/// linear in the number of moves.
 struct Ctx<'a> {
     observed: &'a [ObservedStep],
-    pathway: &'a Pathway,
     moves: &'a [Move],
+    /// Per move: the nearest observed (sync or log) move before it.
+    observed_before: Vec<Option<usize>>,
+    /// Per move: the nearest sync move before it, and after it.
+    sync_before: Vec<Option<usize>>,
+    sync_after: Vec<Option<usize>>,
+    /// Per step id: its first sync move, its first skip move, how often it was observed.
+    first_sync: HashMap<&'a str, usize>,
+    first_skip: HashMap<&'a str, usize>,
+    times_observed: HashMap<&'a str, usize>,
+    pathway: &'a Pathway,
 }
 
-impl Ctx<'_> {
-    /// The nearest observed step (sync or log) before move `i`.
-    fn observed_before(&self, i: usize) -> Option<&str> {
-        self.moves[..i]
-            .iter()
-            .rev()
-            .find(|m| m.observed.is_some())
-            .map(|m| m.step.as_str())
+impl<'a> Ctx<'a> {
+    fn new(observed: &'a [ObservedStep], pathway: &'a Pathway, moves: &'a [Move]) -> Ctx<'a> {
+        let n = moves.len();
+        let (mut observed_before, mut sync_before, mut sync_after) =
+            (vec![None; n], vec![None; n], vec![None; n]);
+        let (mut last_obs, mut last_sync) = (None, None);
+        for (i, m) in moves.iter().enumerate() {
+            observed_before[i] = last_obs;
+            sync_before[i] = last_sync;
+            if m.observed.is_some() {
+                last_obs = Some(i);
+            }
+            if m.kind == MoveKind::Sync {
+                last_sync = Some(i);
+            }
+        }
+        let mut next_sync = None;
+        for (i, m) in moves.iter().enumerate().rev() {
+            sync_after[i] = next_sync;
+            if m.kind == MoveKind::Sync {
+                next_sync = Some(i);
+            }
+        }
+        let (mut first_sync, mut first_skip) = (HashMap::new(), HashMap::new());
+        for (i, m) in moves.iter().enumerate() {
+            match m.kind {
+                MoveKind::Sync => {
+                    first_sync.entry(m.step.as_str()).or_insert(i);
+                }
+                MoveKind::Skip => {
+                    first_skip.entry(m.step.as_str()).or_insert(i);
+                }
+                _ => {}
+            }
+        }
+        let mut times_observed = HashMap::new();
+        for o in observed {
+            *times_observed.entry(o.step.as_str()).or_insert(0) += 1;
+        }
+        Ctx {
+            observed,
+            moves,
+            observed_before,
+            sync_before,
+            sync_after,
+            first_sync,
+            first_skip,
+            times_observed,
+            pathway,
+        }
     }
 
-    fn sync_before(&self, i: usize) -> Option<&str> {
-        self.moves[..i]
-            .iter()
-            .rev()
-            .find(|m| m.kind == MoveKind::Sync)
-            .map(|m| m.step.as_str())
+    fn step(&self, i: Option<usize>) -> Option<&str> {
+        i.map(|i| self.moves[i].step.as_str())
     }
 
-    fn sync_after(&self, i: usize) -> Option<&str> {
-        self.moves[i + 1..]
-            .iter()
-            .find(|m| m.kind == MoveKind::Sync)
-            .map(|m| m.step.as_str())
+    /// "`id` (label)" for a pathway step, "`id`" for anything else.
+    fn name(&self, id: &str) -> String {
+        named(self.pathway, id)
     }
 
     /// Where the run has move `i` (a model or skip move), named by its synced neighbours.
     fn run_place(&self, i: usize) -> String {
-        match (self.sync_after(i), self.sync_before(i)) {
+        match (
+            self.step(self.sync_after[i]),
+            self.step(self.sync_before[i]),
+        ) {
             (Some(next), _) => format!("before `{next}`"),
             (None, Some(prev)) => format!("after `{prev}`"),
             (None, None) => "elsewhere".to_string(),
@@ -90,7 +140,7 @@ impl Ctx<'_> {
     }
 
     fn came_after(&self, i: usize) -> String {
-        match self.observed_before(i) {
+        match self.step(self.observed_before[i]) {
             Some(prev) => format!("after `{prev}`"),
             None => "first of all".to_string(),
         }
@@ -100,7 +150,7 @@ impl Ctx<'_> {
         let o = &self.observed[j];
         match &o.label {
             Some(label) if label != &o.step => format!("`{}` (\"{label}\")", o.step),
-            _ => named(self.pathway, &o.step),
+            _ => self.name(&o.step),
         }
     }
 }
@@ -181,11 +231,7 @@ fn deviations(
     model: &Model,
     moves: &[Move],
 ) -> Vec<Deviation> {
-    let ctx = Ctx {
-        observed,
-        pathway,
-        moves,
-    };
+    let ctx = Ctx::new(observed, pathway, moves);
     // Pair each step's log moves with its model moves, in order: done, but elsewhere.
     let mut models: HashMap<&str, Vec<usize>> = HashMap::new();
     let mut logs: HashMap<&str, Vec<usize>> = HashMap::new();
@@ -216,14 +262,14 @@ fn deviations(
                 // The pair is reported once, at its log move.
                 Some(_) => {}
                 None => {
-                    let place = match (ctx.sync_before(i), ctx.sync_after(i)) {
+                    let place = match (ctx.step(ctx.sync_before[i]), ctx.step(ctx.sync_after[i])) {
                         (Some(prev), _) => format!("expected after `{prev}`"),
                         (None, Some(next)) => format!("expected before `{next}`"),
                         (None, None) => "no step of the pathway was observed".to_string(),
                     };
                     out.push(Deviation {
                         kind: DeviationKind::Missing,
-                        text: format!("{} was not done ({place}).", named(pathway, &step)),
+                        text: format!("{} was not done ({place}).", ctx.name(&step)),
                         step,
                         observed: None,
                         at_ms: None,
@@ -249,17 +295,15 @@ fn deviations(
                                 DeviationKind::OutOfOrder,
                                 format!(
                                     "{} was done {}, {}, but the pathway has it {}.",
-                                    named(pathway, &step),
+                                    ctx.name(&step),
                                     when(observed, j),
                                     ctx.came_after(i),
                                     ctx.run_place(mm)
                                 ),
                             )
                         } else {
-                            let other = moves
-                                .iter()
-                                .position(|o| o.kind == MoveKind::Sync && o.step == step);
-                            let times = observed.iter().filter(|o| o.step == step).count();
+                            let other = ctx.first_sync.get(step.as_str()).copied();
+                            let times = ctx.times_observed.get(step.as_str()).copied().unwrap_or(0);
                             if !info.repeat && times > 1 {
                                 let also = other
                                     .and_then(|k| moves[k].observed)
@@ -275,7 +319,7 @@ fn deviations(
                                     DeviationKind::Repeated,
                                     format!(
                                         "{} was done again {};{also} and the pathway has it once.",
-                                        named(pathway, &step),
+                                        ctx.name(&step),
                                         when(observed, j)
                                     ),
                                 )
@@ -284,22 +328,22 @@ fn deviations(
                                     DeviationKind::OutOfOrder,
                                     format!(
                                         "{} was redone {}, {}; the pathway lets it be redone only until the next step starts.",
-                                        named(pathway, &step),
+                                        ctx.name(&step),
                                         when(observed, j),
                                         ctx.came_after(i)
                                     ),
                                 )
                             } else {
-                                let place = moves
-                                    .iter()
-                                    .position(|o| o.kind == MoveKind::Skip && o.step == step)
-                                    .map(|k| ctx.run_place(k))
+                                let place = ctx
+                                    .first_skip
+                                    .get(step.as_str())
+                                    .map(|&k| ctx.run_place(k))
                                     .unwrap_or_else(|| "elsewhere".to_string());
                                 (
                                     DeviationKind::OutOfOrder,
                                     format!(
                                         "{} was done {}, {}, but the pathway has it {place}.",
-                                        named(pathway, &step),
+                                        ctx.name(&step),
                                         when(observed, j),
                                         ctx.came_after(i)
                                     ),

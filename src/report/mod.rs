@@ -1,3 +1,25 @@
-//! Findings across sessions, their causes and evidence, and the exports (CSV, XES, JSON,
-//! Markdown, HTML) (domain.md sections 6 to 8).
+//! Findings across sessions, their causes and evidence, and the report formats (domain.md
+//! sections 5, 7 and 8).
+//!
+//! The pipeline streams: each session is read, compared against its pathway, digested
+//! ([`digest`]) and folded into per-step summaries ([`aggregate::ReportBuilder`]); then it is
+//! dropped. Findings ([`findings`]) are computed from the summaries at the end, the auditor's
+//! overrides ([`overrides`]) applied, and the [`Report`] rendered in any format ([`render`]).
+//! Session exports (XES, CSV) and the redaction every export and report applies live in
+//! [`export`].
+
+pub mod aggregate;
+pub mod digest;
 pub mod export;
+pub mod findings;
+pub mod load;
+pub mod overrides;
+pub mod render;
+pub mod stats;
+pub mod stream;
+
+pub use aggregate::{Finding, Report, ReportBuilder};
+pub use findings::{FindingKind, Rule};
+pub use overrides::{OVERRIDES_FILE, Override, Overrides};
+pub use render::{Format, render};
+pub use stream::{ReportOptions, build_report, collect_session_files};

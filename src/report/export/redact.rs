@@ -95,7 +95,7 @@ impl Redactor {
     /// still sees what was there.
     pub fn mask<'a>(&self, text: &'a str) -> Cow<'a, str> {
         // Quick exit: nothing to mask without a digit or an @.
-        if !text.bytes().any(|b| b.is_ascii_digit() || b == b'@') {
+        if !text.chars().any(|c| c.is_numeric() || c == '@') {
             return Cow::Borrowed(text);
         }
         let mut out = self.email.replace_all(text, EMAIL).into_owned();
@@ -119,10 +119,10 @@ impl Redactor {
             .number
             .replace_all(&out, |c: &Captures| {
                 let found = &c[0];
-                let digits = found.bytes().filter(u8::is_ascii_digit).count();
+                let digits = found.chars().filter(|c| c.is_numeric()).count();
                 if digits < MIN_NUMBER_DIGITS {
                     found.to_string()
-                } else if found.bytes().all(|b| b.is_ascii_digit()) {
+                } else if found.chars().all(char::is_numeric) {
                     ID.to_string()
                 } else {
                     PHONE.to_string()
@@ -225,6 +225,8 @@ mod tests {
         assert_eq!(masked("record A0012345 again"), "record [id] again");
         assert_eq!(masked("ref RX0012345"), "ref [id]");
         assert_eq!(masked("scanned 00123456"), "scanned [id]");
+        // Digits of other scripts are digits too.
+        assert_eq!(masked("رقم ٠٠١٢٣٤٥٦"), "رقم [id]");
     }
 
     #[test]

@@ -85,9 +85,14 @@ fn text_attribute(attributes: &mut Vec<(&'static str, Value)>, key: &'static str
 /// The journal number of the first effective event at or after `after` (exclusive) at time
 /// `at_ms` that `pred` accepts; `Seq::MAX` when none (the session ended).
 fn cause(effective: &[&Event], after: Seq, at_ms: u64, pred: impl Fn(&EventKind) -> bool) -> Seq {
-    effective
+    // Events are in increasing number and never decreasing time: start the scan where both
+    // conditions first hold, so a long session is not scanned from its start each time.
+    let from = effective
+        .partition_point(|e| e.seq <= after)
+        .max(effective.partition_point(|e| e.at_ms < at_ms));
+    effective[from..]
         .iter()
-        .find(|e| e.seq > after && e.at_ms >= at_ms && pred(&e.kind))
+        .find(|e| pred(&e.kind))
         .map_or(Seq::MAX, |e| e.seq)
 }
 

@@ -229,3 +229,32 @@ fn browser_snapshot_compare_panel() {
     );
     insta::assert_snapshot!(screen(&s));
 }
+
+#[test]
+fn the_browser_draws_at_any_size_without_panicking() {
+    let mut s = BrowseState::new("/data", rows());
+    for mode in 0..3 {
+        match mode {
+            1 => update(&mut s, Action::Export),
+            2 => {
+                s.show_panel("Compare", "a\nb");
+                Vec::new()
+            }
+            _ => Vec::new(),
+        };
+        for (w, h) in [(1, 1), (10, 3), (40, 8), (80, 24), (200, 60)] {
+            let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
+            terminal.draw(|frame| draw(&s, frame)).unwrap();
+            assert_eq!(terminal.backend().to_string().lines().count(), h as usize);
+        }
+    }
+    let empty = BrowseState::new("/data", Vec::new());
+    let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
+    terminal.draw(|frame| draw(&empty, frame)).unwrap();
+    assert!(
+        terminal
+            .backend()
+            .to_string()
+            .contains("no sessions here yet")
+    );
+}

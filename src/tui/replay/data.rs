@@ -2,6 +2,7 @@
 //! derived timeline, what the pathway expects of each observed step, and the comparator's
 //! deviations placed in time. Read-only afterwards; the playback state moves over it.
 
+use crate::compare::{Comparison, compare_session};
 use crate::model::timeline::{InterruptionSpan, StepSpan};
 use crate::model::{Event, EventKind, Pathway, Session, SessionHeader, Timeline, derive_timeline};
 
@@ -108,8 +109,24 @@ impl ReplayData {
     /// The replay with the comparator's view of the session against `pathway`.
     pub fn compared(session: &Session, pathway: &Pathway) -> ReplayData {
         let mut data = ReplayData::new(session, Some(pathway));
-        data.comparison_note = Some("the comparator is not in this build yet".into());
+        data.set_comparison(&compare_session(session, pathway));
         data
+    }
+
+    /// Takes the comparator's deviations and fitness.
+    pub fn set_comparison(&mut self, comparison: &Comparison) {
+        let deviations = comparison
+            .deviations
+            .iter()
+            .map(|d| ReplayDeviation {
+                kind: d.kind.name().to_string(),
+                step: d.step.clone(),
+                text: d.text.clone(),
+                observed: d.observed,
+                at_ms: d.at_ms,
+            })
+            .collect();
+        self.set_deviations(deviations, Some(comparison.fitness));
     }
 
     /// Places the comparator's deviations: at their own time, else at the start of the
@@ -309,4 +326,32 @@ pub fn parse_time(text: &str, current_ms: u64) -> Option<u64> {
         -1 => current_ms.saturating_sub(ms),
         _ => ms,
     })
+}
+
+/// Parses a wall-clock time `@HH:MM` or `@HH:MM:SS` as an offset from the session start
+/// `start` (the next such moment at or after it, so a night shift crosses midnight).
+pub fn parse_wall_time(text: &str, start: chrono::DateTime<chrono::FixedOffset>) -> Option<u64> {
+    use chrono::Timelike;
+    let text = text.trim().strip_prefix('@')?;
+    let parts: Vec<&str> = text.split(':').collect();
+    if !(2..=3).contains(&parts.len())
+        || parts
+            .iter()
+            .any(|p| p.is_empty() || p.len() > 2 || !p.chars().all(|c| c.is_ascii_digit()))
+    {
+        return None;
+    }
+    let numbers: Vec<u64> = parts
+        .iter()
+        .map(|p| p.parse().ok())
+        .collect::<Option<_>>()?;
+    let (h, m, s) = (numbers[0], numbers[1], numbers.get(2).copied().unwrap_or(0));
+    if h > 23 || m > 59 || s > 59 {
+        return None;
+    }
+    const DAY_MS: u64 = 86_400_000;
+    let wanted = (h * 3600 + m * 60 + s) * 1000;
+    let begun = u64::from(start.num_seconds_from_midnight()) * 1000
+        + u64::from(start.nanosecond() / 1_000_000);
+    Some((wanted + DAY_MS - begun) % DAY_MS)
 }

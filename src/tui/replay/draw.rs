@@ -87,7 +87,7 @@ fn status_line(state: &ReplayState) -> Line<'static> {
 fn footer_line(state: &ReplayState) -> Line<'static> {
     match &state.mode {
         Mode::GoTo(text) => {
-            let mut line = format!("Go to (4:12 1:02:03 +30 -1:00): {text}_  Enter go  Esc back");
+            let mut line = format!("Go to (4:12 +30 -1:00 @09:22): {text}_  Enter go  Esc back");
             if !state.status.is_empty() {
                 line = format!("{}  {line}", state.status);
             }
@@ -514,10 +514,29 @@ fn draw_panel(state: &ReplayState, frame: &mut Frame, area: Rect) {
             )));
             lines.push(Line::from(deviation.text.clone()));
         }
-        None => lines.push(Line::from(match &data.comparison_note {
-            Some(note) => note.clone(),
-            None => "none here".into(),
-        })),
+        None => match &data.comparison_note {
+            Some(note) => lines.push(Line::from(note.clone())),
+            None if data.deviations.is_empty() => lines.push(Line::from("none in this session")),
+            None => {
+                let placed = data.deviation_times.len();
+                lines.push(Line::from(format!(
+                    "none here; {placed} on the timeline (d/D)"
+                )));
+                // Deviations with no place in time: steps the pathway expected and nobody did.
+                for deviation in data
+                    .deviations
+                    .iter()
+                    .filter(|d| data.deviation_ms(d).is_none())
+                {
+                    lines.push(Line::from(format!(
+                        "{} {} {}",
+                        deviation.letter(),
+                        deviation.kind,
+                        deviation.step
+                    )));
+                }
+            }
+        },
     }
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
 }
@@ -533,7 +552,7 @@ fn draw_help(frame: &mut Frame, area: Rect) {
         ("d D  Tab", "next / previous deviation"),
         ("+ -  z Z", "zoom in / out"),
         ("0", "whole session"),
-        ("g t", "go to a time: 4:12 +30 -1:00"),
+        ("g t", "go to: 4:12 +30 -1:00, @09:22 wall clock"),
         ("?", "this help"),
         ("q Esc", "quit replay"),
         ("", ""),

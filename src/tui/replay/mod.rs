@@ -16,7 +16,7 @@ pub use draw::draw;
 pub use playback::{Playback, SPEEDS};
 pub use run::{FRAME, run};
 
-use data::{clock, parse_time};
+use data::{clock, parse_time, parse_wall_time};
 
 /// Seek steps of the arrow keys.
 pub const SHORT_SEEK_MS: i64 = 10_000;
@@ -104,7 +104,7 @@ pub fn key_to_action(state: &ReplayState, key: KeyEvent) -> Option<Action> {
             KeyCode::Enter => Some(Action::Submit),
             KeyCode::Esc => Some(Action::Cancel),
             KeyCode::Backspace => Some(Action::Backspace),
-            KeyCode::Char(c) if c.is_ascii_digit() || c == ':' || c == '+' || c == '-' => {
+            KeyCode::Char(c) if c.is_ascii_digit() || matches!(c, ':' | '+' | '-' | '@') => {
                 Some(Action::Type(c))
             }
             _ => None,
@@ -123,7 +123,7 @@ pub fn key_to_action(state: &ReplayState, key: KeyEvent) -> Option<Action> {
                 KeyCode::Right if shift => Action::SeekBy(LONG_SEEK_MS),
                 KeyCode::Left | KeyCode::Char('h') => Action::SeekBy(-SHORT_SEEK_MS),
                 KeyCode::Right | KeyCode::Char('l') => Action::SeekBy(SHORT_SEEK_MS),
-                KeyCode::Down | KeyCode::Char('j') => Action::SeekBy(-LONG_SEEK_MS),
+                KeyCode::Down => Action::SeekBy(-LONG_SEEK_MS),
                 KeyCode::Up => Action::SeekBy(LONG_SEEK_MS),
                 KeyCode::Home => Action::Start,
                 KeyCode::End => Action::End,
@@ -204,14 +204,20 @@ pub fn update(state: &mut ReplayState, action: Action, now_ms: u64) -> Vec<Effec
         }
         Action::Submit => {
             if let Mode::GoTo(text) = &state.mode {
-                match parse_time(text, position) {
+                let at = if text.starts_with('@') {
+                    parse_wall_time(text, state.data.header.started_at)
+                } else {
+                    parse_time(text, position)
+                };
+                match at {
                     Some(at) => {
                         state.playback.seek_to(at, now_ms);
                         state.mode = Mode::Normal;
                     }
                     None => {
-                        state.status =
-                            format!("`{text}` is not a time: type 4:12, 1:02:03, 90, +30 or -1:00")
+                        state.status = format!(
+                            "`{text}` is not a time: type 4:12, 1:02:03, 90, +30, -1:00 or @09:22"
+                        )
                     }
                 }
             }

@@ -239,6 +239,26 @@ fn typed_times_parse() {
     assert_eq!(data::parse_time("1:75", 0), None);
     assert_eq!(data::parse_time("", 0), None);
     assert_eq!(data::parse_time("1::2", 0), None);
+    let start = chrono::DateTime::parse_from_rfc3339("2026-11-25T22:30:15+01:00").unwrap();
+    assert_eq!(data::parse_wall_time("@22:31", start), Some(45_000));
+    assert_eq!(data::parse_wall_time("@22:30:15", start), Some(0));
+    // After midnight on a night shift.
+    assert_eq!(data::parse_wall_time("@00:30", start), Some(7_185_000));
+    assert_eq!(data::parse_wall_time("@24:00", start), None);
+    assert_eq!(data::parse_wall_time("22:31", start), None);
+    assert_eq!(data::parse_wall_time("@2231", start), None);
+}
+
+#[test]
+fn go_to_a_wall_clock_time() {
+    let mut s = testdata::state();
+    update(&mut s, Action::GoTo, 0);
+    for c in "@09:22:12".chars() {
+        update(&mut s, Action::Type(c), 0);
+    }
+    update(&mut s, Action::Submit, 0);
+    // The session started at 09:18:00.
+    assert_eq!(s.position_ms(), 252_000);
 }
 
 mod snapshots {
@@ -300,10 +320,7 @@ mod snapshots {
         update(&mut s, Action::GoTo, 0);
         update(&mut s, Action::Type('4'), 0);
         let text = screen(&s, 80, 24);
-        assert!(
-            text.contains("Go to (4:12 1:02:03 +30 -1:00): 4_"),
-            "{text}"
-        );
+        assert!(text.contains("Go to (4:12 +30 -1:00 @09:22): 4_"), "{text}");
     }
 
     #[test]
@@ -315,4 +332,61 @@ mod snapshots {
             assert_eq!(text.lines().count(), h as usize);
         }
     }
+}
+
+mod sample {
+    use std::path::Path;
+
+    use ratatui::Terminal;
+    use ratatui::backend::TestBackend;
+
+    use super::*;
+    use crate::model::{Session, resolve_pathway};
+
+    fn sample_state(id: &str) -> ReplayState {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("sample-sessions")
+            .join(format!("{id}.ron"));
+        let session = Session::load(&path).unwrap();
+        let (pathway, _) = resolve_pathway(&session.header.pathway_id).unwrap();
+        ReplayState::new(ReplayData::compared(&session, &pathway))
+    }
+
+    #[test]
+    fn a_sample_session_on_its_first_deviation_at_80x24() {
+        let mut s = sample_state("20261116-0912-north-RN-07");
+        assert!(!s.data.deviations.is_empty());
+        let first = s.data.deviation_times[0];
+        update(&mut s, Action::NextDeviation, 0);
+        assert_eq!(s.position_ms(), first.0.max(s.position_ms()));
+        let deviation = &s.data.deviations[s.current_deviation().unwrap()];
+        let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
+        terminal.draw(|frame| draw(&s, frame)).unwrap();
+        let text = terminal.backend().to_string();
+        assert!(text.contains(&deviation.kind), "{text}");
+        insta::assert_snapshot!(text);
+    }
+}
+
+#[test]
+fn an_empty_session_replays_without_panicking() {
+    let session = crate::model::Session::new(testdata::header("empty"));
+    let mut s = ReplayState::new(ReplayData::new(&session, None));
+    for action in [
+        Action::TogglePlay,
+        Action::Tick,
+        Action::NextEvent,
+        Action::PreviousDeviation,
+        Action::ZoomIn,
+        Action::End,
+    ] {
+        update(&mut s, action, 1_000);
+    }
+    assert_eq!(s.position_ms(), 0);
+    assert!(!s.playback.playing);
+    let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(80, 24)).unwrap();
+    terminal.draw(|frame| draw(&s, frame)).unwrap();
+    let text = terminal.backend().to_string();
+    assert!(text.contains("(before the first event)"), "{text}");
+    assert!(text.contains("no pathway"), "{text}");
 }

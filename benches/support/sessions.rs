@@ -1,0 +1,243 @@
+//! Building sessions for report tests and the report benchmark: exact ones from a short
+//! description, and random realistic ones. Shared by `tests/report_*.rs` and
+//! `benches/report.rs` through `#[path]`.
+#![allow(dead_code)]
+
+use chrono::DateTime;
+use shadowmap::model::{
+    Event, EventKind, InterruptionSource, ProblemKind, SESSION_FORMAT_VERSION, Session,
+    SessionHeader, WorkaroundKind,
+};
+
+/// One step as it happened.
+#[derive(Clone, Debug)]
+pub struct StepSpec {
+    pub step: String,
+    /// An unplanned step's label (the step is then an unplanned one).
+    pub unplanned: Option<String>,
+    pub secs: u64,
+    pub clicks: u32,
+    pub workarounds: Vec<(WorkaroundKind, String)>,
+    pub problems: Vec<(ProblemKind, String)>,
+    /// Interruptions inside the step: source and seconds.
+    pub interruptions: Vec<(InterruptionSource, u64)>,
+    pub notes: Vec<String>,
+}
+
+pub fn step(id: &str, secs: u64, clicks: u32) -> StepSpec {
+    StepSpec {
+        step: id.to_string(),
+        unplanned: None,
+        secs,
+        clicks,
+        workarounds: vec![],
+        problems: vec![],
+        interruptions: vec![],
+        notes: vec![],
+    }
+}
+
+impl StepSpec {
+    pub fn workaround(mut self, kind: WorkaroundKind, note: &str) -> Self {
+        self.workarounds.push((kind, note.to_string()));
+        self
+    }
+    pub fn problem(mut self, kind: ProblemKind, note: &str) -> Self {
+        self.problems.push((kind, note.to_string()));
+        self
+    }
+    pub fn interrupted(mut self, source: InterruptionSource, secs: u64) -> Self {
+        self.interruptions.push((source, secs));
+        self
+    }
+    pub fn note(mut self, text: &str) -> Self {
+        self.notes.push(text.to_string());
+        self
+    }
+    pub fn unplanned(mut self, label: &str) -> Self {
+        self.unplanned = Some(label.to_string());
+        self
+    }
+}
+
+pub fn header(id: &str, pathway: &str, site: &str, role: &str, clinician: &str) -> SessionHeader {
+    SessionHeader {
+        format_version: SESSION_FORMAT_VERSION,
+        id: id.to_string(),
+        started_at: DateTime::parse_from_rfc3339("2026-11-25T08:00:00+01:00").unwrap(),
+        site: site.to_string(),
+        role: role.to_string(),
+        clinician: clinician.to_string(),
+        auditor: "ak".to_string(),
+        pathway_id: pathway.to_string(),
+        pathway_version: 3,
+    }
+}
+
+/// A finished session doing `steps` one after the other.
+pub fn session(header: SessionHeader, steps: &[StepSpec]) -> Session {
+    let mut s = Session::new(header);
+    let mut at: u64 = 1_000;
+    let push = |s: &mut Session, at: u64, kind: EventKind| {
+        let seq = s.next_seq();
+        s.events.push(Event {
+            seq,
+            at_ms: at,
+            kind,
+        });
+    };
+    for spec in steps {
+        let kind = match &spec.unplanned {
+            Some(label) => EventKind::UnplannedStep {
+                step: spec.step.clone(),
+                label: label.clone(),
+            },
+            None => EventKind::StepStart {
+                step: spec.step.clone(),
+            },
+        };
+        push(&mut s, at, kind);
+        // Spread the marks over the step's active time.
+        let marks = spec.clicks as u64
+            + spec.workarounds.len() as u64
+            + spec.problems.len() as u64
+            + spec.notes.len() as u64
+            + spec.interruptions.len() as u64
+            + 1;
+        let slice = (spec.secs * 1000) / marks;
+        let mut t = at;
+        for _ in 0..spec.clicks {
+            t += slice;
+            push(&mut s, t, EventKind::Clicks { delta: 1 });
+        }
+        for (kind, note) in &spec.workarounds {
+            t += slice;
+            push(
+                &mut s,
+                t,
+                EventKind::Workaround {
+                    kind: *kind,
+                    note: note.clone(),
+                },
+            );
+        }
+        for (kind, note) in &spec.problems {
+            t += slice;
+            push(
+                &mut s,
+                t,
+                EventKind::SystemProblem {
+                    kind: *kind,
+                    note: note.clone(),
+                },
+            );
+        }
+        for text in &spec.notes {
+            t += slice;
+            push(&mut s, t, EventKind::Note { text: text.clone() });
+        }
+        for (source, secs) in &spec.interruptions {
+            t += slice;
+            push(
+                &mut s,
+                t,
+                EventKind::InterruptionStart {
+                    source: *source,
+                    note: String::new(),
+                },
+            );
+            t += secs * 1000;
+            push(&mut s, t, EventKind::InterruptionEnd);
+        }
+        at = t + slice;
+    }
+    push(&mut s, at, EventKind::Finish);
+    s
+}
+
+/// The med-rec-admission steps done as expected.
+pub fn as_expected() -> Vec<StepSpec> {
+    vec![
+        step("open-chart", 18, 4),
+        step("review-allergies", 25, 3),
+        step("ask-patient", 170, 0),
+        step("pharmacy-record", 55, 8),
+        step("enter-home-meds", 230, 38),
+        step("sign", 14, 3),
+    ]
+}
+
+/// A random, realistic med-rec-admission session of about `target_events` events: steps in
+/// order with jittered times and clicks, some repeats, interruptions, workarounds, problems,
+/// notes and an occasional unplanned step.
+pub fn random_session(rng: &mut fastrand::Rng, n: usize, target_events: usize) -> Session {
+    const SITES: [&str; 4] = ["north", "south", "east", "west"];
+    const ROLES: [&str; 2] = ["RN", "Pharmacist"];
+    let site = SITES[rng.usize(..SITES.len())];
+    let role = ROLES[rng.usize(..ROLES.len())];
+    let clinician = format!("{}-{:02}", role, rng.usize(1..30));
+    let h = header(
+        &format!("bench-{n:05}-{site}-{clinician}"),
+        "med-rec-admission",
+        site,
+        role,
+        &clinician,
+    );
+    let base = as_expected();
+    let mut steps = Vec::new();
+    let events = |steps: &[StepSpec]| -> usize {
+        steps
+            .iter()
+            .map(|s| {
+                s.clicks as usize
+                    + 1
+                    + s.workarounds.len()
+                    + s.problems.len()
+                    + 2 * s.interruptions.len()
+                    + s.notes.len()
+            })
+            .sum()
+    };
+    let jitter = |rng: &mut fastrand::Rng, b: &StepSpec, slow: f64| -> StepSpec {
+        let mut s = step(
+            &b.step,
+            ((b.secs as f64) * slow * (0.6 + rng.f64() * 0.9)) as u64 + 1,
+            ((b.clicks as f64) * (0.7 + rng.f64() * 0.7)) as u32,
+        );
+        if rng.u8(..10) == 0 {
+            s = s.interrupted(InterruptionSource::ALL[rng.usize(..9)], rng.u64(5..90));
+        }
+        if b.step == "pharmacy-record" && rng.u8(..4) == 0 {
+            s = s.workaround(WorkaroundKind::SecondSystem, "checked the pharmacy portal");
+        }
+        if rng.u8(..20) == 0 {
+            s = s.problem(ProblemKind::ALL[rng.usize(..8)], "screen froze");
+        }
+        if rng.u8(..25) == 0 {
+            s = s.note("patient unsure of dose");
+        }
+        s
+    };
+    for b in &base[..4] {
+        if b.step == "review-allergies" && rng.u8(..10) < 3 {
+            continue;
+        }
+        let s = jitter(rng, b, 1.0);
+        steps.push(s);
+    }
+    if rng.u8(..8) == 0 {
+        steps.push(step("call-gp", 60 + rng.u64(..120), 0).unplanned("Call the GP surgery"));
+    }
+    // One entry per home medication, until the session has about `target_events` events.
+    let slow = if site == "north" { 1.8 } else { 1.0 };
+    loop {
+        let s = jitter(rng, &base[4], slow);
+        steps.push(s);
+        if events(&steps) + 5 >= target_events {
+            break;
+        }
+    }
+    let s = jitter(rng, &base[5], 1.0);
+    steps.push(s);
+    session(h, &steps)
+}

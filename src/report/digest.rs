@@ -1,0 +1,276 @@
+//! What one session contributes to a report: its step occurrences with their friction, its
+//! deviations and its figures. A digest is small; the session it came from is dropped as
+//! soon as it is digested, so a report over many sessions holds only digests' summaries.
+
+use serde::Serialize;
+
+use crate::compare::{
+    Comparison, DeviationKind, Model, MoveKind, compare_observed, compare_with_model,
+    observed_steps,
+};
+use crate::model::{Pathway, ProblemKind, Session, Timeline, WorkaroundKind, derive_timeline};
+
+/// Deviation kinds (domain.md section 5), by their stable snake_case names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DevKind {
+    Missing,
+    Unplanned,
+    OutOfOrder,
+    Repeated,
+    OverTime,
+    OverClicks,
+}
+
+impl DevKind {
+    pub const ALL: [DevKind; 6] = [
+        DevKind::Missing,
+        DevKind::Unplanned,
+        DevKind::OutOfOrder,
+        DevKind::Repeated,
+        DevKind::OverTime,
+        DevKind::OverClicks,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            DevKind::Missing => "missing",
+            DevKind::Unplanned => "unplanned",
+            DevKind::OutOfOrder => "out_of_order",
+            DevKind::Repeated => "repeated",
+            DevKind::OverTime => "over_time",
+            DevKind::OverClicks => "over_clicks",
+        }
+    }
+
+    pub fn index(self) -> usize {
+        self as usize
+    }
+}
+
+impl DevKind {
+    pub fn of(kind: DeviationKind) -> DevKind {
+        match kind {
+            DeviationKind::Missing => DevKind::Missing,
+            DeviationKind::Unplanned => DevKind::Unplanned,
+            DeviationKind::OutOfOrder => DevKind::OutOfOrder,
+            DeviationKind::Repeated => DevKind::Repeated,
+            DeviationKind::OverTime => DevKind::OverTime,
+            DeviationKind::OverClicks => DevKind::OverClicks,
+        }
+    }
+}
+
+/// One observed step occurrence.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StepDigest {
+    pub step: String,
+    /// A sync move of the alignment.
+    pub synced: bool,
+    /// In the pathway (synced or not).
+    pub planned: bool,
+    pub unplanned_label: Option<String>,
+    pub active_secs: f64,
+    pub interrupted_secs: f64,
+    pub clicks: u32,
+    pub screens: u32,
+    pub reentries: u32,
+    pub expected_secs: u32,
+    pub expected_clicks: u32,
+    pub interruptions: u32,
+    pub workarounds: Vec<(WorkaroundKind, String)>,
+    pub problems: Vec<(ProblemKind, String)>,
+    pub over_time: bool,
+    pub over_clicks: bool,
+}
+
+impl StepDigest {
+    /// Active time beyond the expected time (0 when within it).
+    pub fn excess_secs(&self) -> f64 {
+        if self.planned {
+            (self.active_secs - f64::from(self.expected_secs)).max(0.0)
+        } else {
+            self.active_secs
+        }
+    }
+}
+
+impl StepDigest {
+    /// Clicks beyond the expected clicks (0 when within them).
+    pub fn excess_clicks(&self) -> u32 {
+        self.clicks.saturating_sub(self.expected_clicks)
+    }
+}
+
+/// One session, digested.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SessionDigest {
+    pub id: String,
+    pub site: String,
+    pub role: String,
+    pub clinician: String,
+    pub auditor: String,
+    pub pathway_id: String,
+    pub pathway_version: u32,
+    pub fitness: f64,
+    /// Session start to end minus pauses.
+    pub observed_secs: f64,
+    /// Active time of every step.
+    pub active_secs: f64,
+    /// Time some interruption was open.
+    pub interrupted_secs: f64,
+    /// Active and expected time of the synced steps.
+    pub synced_active_secs: f64,
+    pub expected_secs: f64,
+    /// Clicks minus expected clicks over the synced steps.
+    pub click_excess: i64,
+    pub reentries: u32,
+    pub interruptions: u32,
+    pub workarounds: [u32; 7],
+    pub problems: [u32; 8],
+    pub steps: Vec<StepDigest>,
+    /// Structural deviations: kind, step, index into `steps` when observed.
+    pub deviations: Vec<(DevKind, String, Option<usize>)>,
+}
+
+pub fn workaround_index(kind: WorkaroundKind) -> usize {
+    WorkaroundKind::ALL
+        .iter()
+        .position(|k| *k == kind)
+        .expect("every kind is in ALL")
+}
+
+pub fn problem_index(kind: ProblemKind) -> usize {
+    ProblemKind::ALL
+        .iter()
+        .position(|k| *k == kind)
+        .expect("every kind is in ALL")
+}
+
+/// Digests a session against its pathway, from the comparator's result on its timeline:
+/// sync moves, structural deviations, the friction of synced steps and the session figures.
+pub fn digest(
+    session: &Session,
+    timeline: &Timeline,
+    pathway: &Pathway,
+    comparison: &Comparison,
+) -> SessionDigest {
+    let header = &session.header;
+    let figures = &comparison.figures;
+    let mut synced = vec![false; timeline.steps.len()];
+    for m in &comparison.moves {
+        if let (MoveKind::Sync, Some(i)) = (m.kind, m.observed)
+            && let Some(slot) = synced.get_mut(i)
+        {
+            *slot = true;
+        }
+    }
+    let mut over = vec![(false, false); timeline.steps.len()];
+    for f in &comparison.frictions {
+        if let Some(slot) = over.get_mut(f.observed) {
+            *slot = (f.over_time, f.over_clicks);
+        }
+    }
+    let mut d = SessionDigest {
+        id: header.id.clone(),
+        site: header.site.clone(),
+        role: header.role.clone(),
+        clinician: header.clinician.clone(),
+        auditor: header.auditor.clone(),
+        pathway_id: pathway.id.clone(),
+        pathway_version: header.pathway_version,
+        fitness: comparison.fitness,
+        observed_secs: figures.observed_minutes * 60.0,
+        active_secs: figures.active_minutes * 60.0,
+        interrupted_secs: figures.interrupted_share.unwrap_or(0.0)
+            * figures.observed_minutes
+            * 60.0,
+        synced_active_secs: figures.synced_active_minutes * 60.0,
+        expected_secs: figures.expected_minutes * 60.0,
+        click_excess: figures.click_excess,
+        reentries: figures.reentries,
+        interruptions: figures.interruptions as u32,
+        workarounds: [0; 7],
+        problems: [0; 8],
+        steps: Vec::with_capacity(timeline.steps.len()),
+        deviations: comparison
+            .deviations
+            .iter()
+            .filter(|dev| {
+                !matches!(
+                    dev.kind,
+                    DeviationKind::OverTime | DeviationKind::OverClicks
+                )
+            })
+            .map(|dev| (DevKind::of(dev.kind), dev.step.clone(), dev.observed))
+            .collect(),
+    };
+    for (kind, n) in &figures.workarounds {
+        d.workarounds[workaround_index(*kind)] += *n as u32;
+    }
+    for (kind, n) in &figures.problems {
+        d.problems[problem_index(*kind)] += *n as u32;
+    }
+    for (index, span) in timeline.steps.iter().enumerate() {
+        let planned = pathway.step(&span.step);
+        let (expected_secs, expected_clicks) =
+            planned.map_or((0, 0), |s| (s.expected_secs, s.expected_clicks));
+        let (over_time, over_clicks) = over[index];
+        d.steps.push(StepDigest {
+            step: span.step.clone(),
+            synced: synced[index],
+            planned: planned.is_some(),
+            unplanned_label: span.unplanned_label.clone(),
+            active_secs: span.active_ms as f64 / 1000.0,
+            interrupted_secs: span.interrupted_ms as f64 / 1000.0,
+            clicks: span.counts.clicks,
+            screens: span.counts.screens,
+            reentries: span.counts.reentries,
+            expected_secs,
+            expected_clicks,
+            interruptions: span.interruptions.len() as u32,
+            workarounds: span
+                .workarounds
+                .iter()
+                .map(|&i| {
+                    let m = &timeline.workarounds[i];
+                    (m.kind, m.text.clone())
+                })
+                .collect(),
+            problems: span
+                .problems
+                .iter()
+                .map(|&i| {
+                    let m = &timeline.problems[i];
+                    (m.kind, m.text.clone())
+                })
+                .collect(),
+            over_time,
+            over_clicks,
+        });
+    }
+    d
+}
+
+/// Compares a session with a pathway and digests it. `model` is the pathway compiled once
+/// for many sessions (`None`: compile it here; a pathway the comparator cannot compile gives
+/// its explained no-sync comparison).
+pub fn digest_with_model(
+    session: &Session,
+    pathway: &Pathway,
+    model: Option<&Model>,
+) -> SessionDigest {
+    let timeline = derive_timeline(&session.events);
+    let observed = observed_steps(&timeline);
+    let mut comparison = match model {
+        Some(model) => compare_with_model(&session.header.id, &observed, pathway, model),
+        None => compare_observed(&session.header.id, &observed, pathway),
+    };
+    crate::compare::explain::add_friction(&mut comparison, &timeline, pathway);
+    digest(session, &timeline, pathway, &comparison)
+}
+
+/// Compares and digests a session in one go.
+pub fn digest_session(session: &Session, pathway: &Pathway) -> SessionDigest {
+    digest_with_model(session, pathway, None)
+}

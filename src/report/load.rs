@@ -1,0 +1,430 @@
+//! Reading session files fast for reports over thousands of sessions.
+//!
+//! `Session::from_ron_str` (serde + ron) reads about 10 MB/s, which makes parsing most of a
+//! report's time. Session files written by shadowmap have one event per line, so this module
+//! reads that exact form by hand: the header still goes through ron, each event line is read
+//! by a small parser of the subset ron writes. Anything unexpected (another layout, an escape
+//! it does not know, a field it does not know, numbers out of order) falls back to the full
+//! `Session::load`, which is the reference and gives the error messages with line and column.
+
+use std::path::Path;
+
+use crate::model::{
+    Event, EventKind, FileError, InterruptionSource, ProblemKind, SESSION_FORMAT_VERSION, Session,
+    WorkaroundKind,
+};
+
+/// Loads a session file: the fast path when it applies, else `Session::load`.
+pub fn load_session(path: &Path) -> Result<Session, FileError> {
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        FileError::new(path, None, format!("cannot read the session file: {e}"))
+            .with_hint("check the path and that the file is readable")
+    })?;
+    match parse_fast(&text) {
+        Some(session) => Ok(session),
+        None => Session::from_ron_str(&text, path),
+    }
+}
+
+/// The fast reading of a session's text, or `None` when it is not in the expected form (or
+/// fails a check the full reader makes): the caller then uses the full reader.
+pub fn parse_fast(text: &str) -> Option<Session> {
+    const EVENTS: &str = "\n    events: [\n";
+    let at = text.find(EVENTS)?;
+    let header_text = format!("{}\n    events: [],\n)", &text[..at]);
+    let mut session: Session = ron::from_str(&header_text).ok()?;
+    if session.header.format_version > SESSION_FORMAT_VERSION {
+        return None;
+    }
+    let rest = &text[at + EVENTS.len()..];
+    let mut closed = false;
+    for line in rest.lines() {
+        let line = line.trim();
+        if closed {
+            if line.is_empty() || line == ")" {
+                continue;
+            }
+            return None;
+        }
+        if line == "]," || line == "]" {
+            closed = true;
+            continue;
+        }
+        let event = parse_event(line.strip_suffix(',').unwrap_or(line))?;
+        if let Some(last) = session.events.last()
+            && (event.seq <= last.seq || event.at_ms < last.at_ms)
+        {
+            return None;
+        }
+        session.events.push(event);
+    }
+    closed.then_some(session)
+}
+
+struct Cursor<'a> {
+    s: &'a str,
+    i: usize,
+}
+
+enum Value {
+    Int(i64),
+    Str(String),
+    Ident(String),
+}
+
+impl<'a> Cursor<'a> {
+    fn eat(&mut self, token: &str) -> Option<()> {
+        if self.s[self.i..].starts_with(token) {
+            self.i += token.len();
+            Some(())
+        } else {
+            None
+        }
+    }
+
+    fn ident(&mut self) -> Option<&'a str> {
+        let start = self.i;
+        let bytes = self.s.as_bytes();
+        while self.i < bytes.len()
+            && (bytes[self.i].is_ascii_alphanumeric() || bytes[self.i] == b'_')
+        {
+            self.i += 1;
+        }
+        (self.i > start).then(|| &self.s[start..self.i])
+    }
+
+    fn int(&mut self) -> Option<i64> {
+        let start = self.i;
+        let bytes = self.s.as_bytes();
+        if self.i < bytes.len() && bytes[self.i] == b'-' {
+            self.i += 1;
+        }
+        while self.i < bytes.len() && bytes[self.i].is_ascii_digit() {
+            self.i += 1;
+        }
+        self.s[start..self.i].parse().ok()
+    }
+
+    fn string(&mut self) -> Option<String> {
+        self.eat("\"")?;
+        let mut out = String::new();
+        let mut chars = self.s[self.i..].char_indices();
+        while let Some((k, c)) = chars.next() {
+            match c {
+                '"' => {
+                    self.i += k + 1;
+                    return Some(out);
+                }
+                '\\' => {
+                    let (_, e) = chars.next()?;
+                    out.push(match e {
+                        '"' => '"',
+                        '\'' => '\'',
+                        '\\' => '\\',
+                        'n' => '\n',
+                        't' => '\t',
+                        'r' => '\r',
+                        '0' => '\0',
+                        _ => return None,
+                    });
+                }
+                c => out.push(c),
+            }
+        }
+        None
+    }
+
+    fn value(&mut self) -> Option<Value> {
+        let c = self.s[self.i..].chars().next()?;
+        if c == '"' {
+            self.string().map(Value::Str)
+        } else if c == '-' || c.is_ascii_digit() {
+            self.int().map(Value::Int)
+        } else {
+            self.ident().map(|s| Value::Ident(s.to_string()))
+        }
+    }
+
+    /// `name: value, name: value` up to `)`.
+    fn fields(&mut self) -> Option<Vec<(&'a str, Value)>> {
+        let mut out = Vec::new();
+        loop {
+            if self.eat(")").is_some() {
+                return Some(out);
+            }
+            let name = self.ident()?;
+            self.eat(": ")?;
+            out.push((name, self.value()?));
+            if self.eat(", ").is_none() {
+                self.eat(")")?;
+                return Some(out);
+            }
+        }
+    }
+}
+
+fn take_int(fields: &[(&str, Value)], name: &str) -> Option<i64> {
+    fields.iter().find_map(|(n, v)| match v {
+        Value::Int(i) if *n == name => Some(*i),
+        _ => None,
+    })
+}
+
+fn take_str(fields: &[(&str, Value)], name: &str) -> Option<String> {
+    fields.iter().find_map(|(n, v)| match v {
+        Value::Str(s) if *n == name => Some(s.clone()),
+        _ => None,
+    })
+}
+
+fn take_ident<'v>(fields: &'v [(&str, Value)], name: &str) -> Option<&'v str> {
+    fields.iter().find_map(|(n, v)| match v {
+        Value::Ident(s) if *n == name => Some(s.as_str()),
+        _ => None,
+    })
+}
+
+/// Only these field names, each at most once.
+fn only(fields: &[(&str, Value)], allowed: &[&str]) -> Option<()> {
+    for (i, (name, _)) in fields.iter().enumerate() {
+        if !allowed.contains(name) || fields[..i].iter().any(|(n, _)| n == name) {
+            return None;
+        }
+    }
+    Some(())
+}
+
+fn parse_event(line: &str) -> Option<Event> {
+    let mut c = Cursor { s: line, i: 0 };
+    c.eat("Event(seq: ")?;
+    let seq = u64::try_from(c.int()?).ok()?;
+    c.eat(", at_ms: ")?;
+    let at_ms = u64::try_from(c.int()?).ok()?;
+    c.eat(", kind: ")?;
+    let name = c.ident()?;
+    let fields = if c.eat("(").is_some() {
+        c.fields()?
+    } else {
+        Vec::new()
+    };
+    c.eat(")")?;
+    if c.i != line.len() {
+        return None;
+    }
+    let f = &fields;
+    let kind = match name {
+        "StepStart" => {
+            only(f, &["step"])?;
+            EventKind::StepStart {
+                step: take_str(f, "step")?,
+            }
+        }
+        "UnplannedStep" => {
+            only(f, &["step", "label"])?;
+            EventKind::UnplannedStep {
+                step: take_str(f, "step")?,
+                label: take_str(f, "label")?,
+            }
+        }
+        "InterruptionStart" => {
+            only(f, &["source", "note"])?;
+            EventKind::InterruptionStart {
+                source: InterruptionSource::from_name(take_ident(f, "source")?)?,
+                note: match f.iter().any(|(n, _)| *n == "note") {
+                    true => take_str(f, "note")?,
+                    false => String::new(),
+                },
+            }
+        }
+        "Clicks" => {
+            only(f, &["delta"])?;
+            EventKind::Clicks {
+                delta: i32::try_from(take_int(f, "delta")?).ok()?,
+            }
+        }
+        "Workaround" => {
+            only(f, &["kind", "note"])?;
+            EventKind::Workaround {
+                kind: WorkaroundKind::from_name(take_ident(f, "kind")?)?,
+                note: match f.iter().any(|(n, _)| *n == "note") {
+                    true => take_str(f, "note")?,
+                    false => String::new(),
+                },
+            }
+        }
+        "SystemProblem" => {
+            only(f, &["kind", "note"])?;
+            EventKind::SystemProblem {
+                kind: ProblemKind::from_name(take_ident(f, "kind")?)?,
+                note: match f.iter().any(|(n, _)| *n == "note") {
+                    true => take_str(f, "note")?,
+                    false => String::new(),
+                },
+            }
+        }
+        "Note" => {
+            only(f, &["text"])?;
+            EventKind::Note {
+                text: take_str(f, "text")?,
+            }
+        }
+        "Undo" => {
+            only(f, &["target"])?;
+            EventKind::Undo {
+                target: u64::try_from(take_int(f, "target")?).ok()?,
+            }
+        }
+        unit => {
+            if !fields.is_empty() {
+                return None;
+            }
+            match unit {
+                "StepEnd" => EventKind::StepEnd,
+                "InterruptionEnd" => EventKind::InterruptionEnd,
+                "Screen" => EventKind::Screen,
+                "Reentry" => EventKind::Reentry,
+                "Pause" => EventKind::Pause,
+                "Resume" => EventKind::Resume,
+                "Reopened" => EventKind::Reopened,
+                "Finish" => EventKind::Finish,
+                _ => return None,
+            }
+        }
+    };
+    Some(Event { seq, at_ms, kind })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::SessionHeader;
+
+    fn header() -> SessionHeader {
+        SessionHeader {
+            format_version: SESSION_FORMAT_VERSION,
+            id: "s-1".into(),
+            started_at: chrono::DateTime::parse_from_rfc3339("2026-11-25T09:00:00+01:00").unwrap(),
+            site: "north".into(),
+            role: "RN".into(),
+            clinician: "RN-07".into(),
+            auditor: "ak".into(),
+            pathway_id: "med-rec-admission".into(),
+            pathway_version: 3,
+        }
+    }
+
+    fn every_kind() -> Session {
+        let kinds = vec![
+            EventKind::StepStart {
+                step: "open-chart".into(),
+            },
+            EventKind::Clicks { delta: 1 },
+            EventKind::Clicks { delta: -1 },
+            EventKind::Screen,
+            EventKind::Reentry,
+            EventKind::InterruptionStart {
+                source: InterruptionSource::SelfInitiated,
+                note: String::new(),
+            },
+            EventKind::InterruptionStart {
+                source: InterruptionSource::PhonePager,
+                note: "pager \"stat\" \\ back\nslash, comma) paren é ✓".into(),
+            },
+            EventKind::InterruptionEnd,
+            EventKind::InterruptionEnd,
+            EventKind::Workaround {
+                kind: WorkaroundKind::CopyPaste,
+                note: "copied, pasted: MRN 123".into(),
+            },
+            EventKind::Workaround {
+                kind: WorkaroundKind::Other,
+                note: String::new(),
+            },
+            EventKind::SystemProblem {
+                kind: ProblemKind::SlowResponse,
+                note: "tab\there".into(),
+            },
+            EventKind::Note {
+                text: "a note, with: colons (and) \"quotes\"".into(),
+            },
+            EventKind::UnplannedStep {
+                step: "call-gp".into(),
+                label: "Call the GP".into(),
+            },
+            EventKind::Undo { target: 3 },
+            EventKind::StepEnd,
+            EventKind::Pause,
+            EventKind::Resume,
+            EventKind::Reopened,
+            EventKind::Finish,
+        ];
+        let mut s = Session::new(header());
+        for (i, kind) in kinds.into_iter().enumerate() {
+            s.events.push(Event {
+                seq: i as u64 + 1,
+                at_ms: 1000 * i as u64,
+                kind,
+            });
+        }
+        s
+    }
+
+    #[test]
+    fn the_fast_path_reads_what_ron_reads() {
+        let s = every_kind();
+        let text = s.to_ron();
+        assert_eq!(parse_fast(&text), Some(s.clone()));
+        assert_eq!(Session::from_ron_str(&text, Path::new("x.ron")).unwrap(), s);
+        // No events: another layout (`events: []`), read by the full reader.
+        let empty = Session::new(header());
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("e.ron");
+        std::fs::write(&path, empty.to_ron()).unwrap();
+        assert_eq!(load_session(&path).unwrap(), empty);
+    }
+
+    #[test]
+    fn the_sample_sessions_read_the_same_both_ways() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-sessions");
+        let mut n = 0;
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.extension().is_some_and(|e| e == "ron") {
+                let text = std::fs::read_to_string(&path).unwrap();
+                let fast = parse_fast(&text).unwrap_or_else(|| panic!("{}", path.display()));
+                assert_eq!(fast, Session::from_ron_str(&text, &path).unwrap());
+                n += 1;
+            }
+        }
+        assert!(n >= 10);
+    }
+
+    #[test]
+    fn anything_unexpected_falls_back() {
+        let text = every_kind().to_ron();
+        // Out of order numbers: the full reader reports them.
+        let swapped = text.replacen("Event(seq: 2,", "Event(seq: 9,", 1);
+        assert_eq!(parse_fast(&swapped), None);
+        // An unknown field, kind or escape.
+        assert_eq!(
+            parse_fast(&text.replacen("delta: 1", "delta: 1, x: 2", 1)),
+            None
+        );
+        assert_eq!(parse_fast(&text.replacen("Screen", "Scream", 1)), None);
+        assert_eq!(
+            parse_fast(&text.replacen("tab\\there", "tab\\u{9}here", 1)),
+            None
+        );
+        // Another layout (one line).
+        let compact = ron::to_string(&every_kind()).unwrap();
+        assert_eq!(parse_fast(&compact), None);
+        // The full loader still reads it.
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("c.ron");
+        std::fs::write(&path, &compact).unwrap();
+        assert_eq!(load_session(&path).unwrap(), every_kind());
+        std::fs::write(&path, &swapped).unwrap();
+        let e = load_session(&path).unwrap_err();
+        assert!(e.to_string().contains("numbered or timed before"), "{e}");
+    }
+}

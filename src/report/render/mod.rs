@@ -1,0 +1,169 @@
+//! The report formats: text, Markdown, HTML (self-contained, inline SVG), CSV and JSON of the
+//! findings. Every format renders the same [`Report`]; redaction transforms the report before
+//! it is rendered ([`Report::redact`]), so no format can forget it.
+
+mod csv;
+mod html;
+mod markdown;
+mod text;
+
+use crate::report::aggregate::{Finding, Report};
+
+pub use csv::{CSV_COLUMNS, findings_csv};
+pub use html::html;
+pub use markdown::markdown;
+pub use text::text;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Text,
+    Markdown,
+    Html,
+    Csv,
+    Json,
+}
+
+pub fn render(report: &Report, format: Format) -> String {
+    match format {
+        Format::Text => text(report),
+        Format::Markdown => markdown(report),
+        Format::Html => html(report),
+        Format::Csv => findings_csv(report),
+        Format::Json => json(report),
+    }
+}
+
+/// The whole report as JSON (keys documented in the README).
+pub fn json(report: &Report) -> String {
+    let mut s = serde_json::to_string_pretty(report).expect("a report always serializes");
+    s.push('\n');
+    s
+}
+
+impl Report {
+    /// Removes note text and masks identifier-like strings in every free-text field with
+    /// `mask` (the export redactor's masking of record numbers, phones, dates, e-mails).
+    /// Structured codes (session ids, sites, roles, clinician codes, finding ids) are kept:
+    /// they are chosen by the auditor and never name a person (domain.md section 8).
+    pub fn redact(&mut self, mask: &dyn Fn(&str) -> String) {
+        self.redacted = true;
+        for skipped in &mut self.skipped {
+            skipped.error = mask(&skipped.error);
+        }
+        for p in &mut self.pathways {
+            for g in std::iter::once(&mut p.overall).chain(p.groups.iter_mut()) {
+                for s in &mut g.steps {
+                    s.step = mask(&s.step);
+                    s.label = mask(&s.label);
+                }
+            }
+        }
+        for f in &mut self.findings {
+            redact_finding(f, mask);
+        }
+        for o in &mut self.stale_overrides {
+            o.who = mask(&o.who);
+            o.why = mask(&o.why);
+        }
+    }
+}
+
+fn redact_finding(f: &mut Finding, mask: &dyn Fn(&str) -> String) {
+    f.step = mask(&f.step);
+    f.step_label = mask(&f.step_label);
+    f.title = mask(&f.title);
+    f.because = mask(&f.because);
+    f.evidence.notes.clear();
+    if let Some(o) = &mut f.overridden {
+        o.who = mask(&o.who);
+        o.why = mask(&o.why);
+    }
+}
+
+/// Seconds for people: `45 s`, `4.2 min`.
+pub(crate) fn secs(value: Option<f64>) -> String {
+    match value {
+        None => "-".into(),
+        Some(v) if v < 120.0 => format!("{v:.0} s"),
+        Some(v) => format!("{:.1} min", v / 60.0),
+    }
+}
+
+pub(crate) fn pct(rate: f64) -> String {
+    format!("{:.0}%", rate * 100.0)
+}
+
+/// The non-zero entries of a rate map, largest first: `copy_paste 0.20, paper_note 0.05`.
+pub(crate) fn nonzero(map: &std::collections::BTreeMap<String, f64>) -> String {
+    let mut v: Vec<(&String, &f64)> = map.iter().filter(|(_, r)| **r > 0.0).collect();
+    v.sort_by(|a, b| b.1.total_cmp(a.1).then(a.0.cmp(b.0)));
+    if v.is_empty() {
+        return "-".into();
+    }
+    v.iter()
+        .map(|(k, r)| format!("{k} {r:.2}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+pub(crate) fn nonzero_counts(map: &std::collections::BTreeMap<String, u32>) -> String {
+    let mut v: Vec<(&String, &u32)> = map.iter().filter(|(_, n)| **n > 0).collect();
+    v.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+    if v.is_empty() {
+        return "none".into();
+    }
+    v.iter()
+        .map(|(k, n)| format!("{k} {n}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// `north 9/10, south 1/10`.
+pub(crate) fn cells(cells: &[crate::report::findings::CellShare]) -> String {
+    if cells.is_empty() {
+        return "-".into();
+    }
+    cells
+        .iter()
+        .map(|c| format!("{} {}/{}", c.name, c.affected, c.base))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The cause line of a finding: suggested, or overridden and what was suggested.
+pub(crate) fn cause_line(f: &Finding) -> String {
+    match &f.overridden {
+        None => format!(
+            "{} (suggested by rule {}, confidence {} {:.2})",
+            f.cause, f.rule, f.confidence_label, f.confidence
+        ),
+        Some(o) => format!(
+            "{} (OVERRIDDEN by {} on {}: \"{}\"; suggested {} by rule {}, confidence {} {:.2})",
+            o.cause,
+            o.who,
+            o.when.format("%Y-%m-%d %H:%M"),
+            o.why,
+            f.suggested_cause,
+            f.rule,
+            f.confidence_label,
+            f.confidence
+        ),
+    }
+}
+
+/// The masking `--redact` applies to free text: the export redactor's (record numbers,
+/// phone numbers, dates, e-mail addresses).
+pub fn mask(text: &str) -> String {
+    crate::report::export::Redactor::standard()
+        .mask(text)
+        .into_owned()
+}
+
+/// `1 session`, `12 sessions`.
+pub(crate) fn sessions(n: u32) -> String {
+    if n == 1 {
+        "1 session".into()
+    } else {
+        format!("{n} sessions")
+    }
+}

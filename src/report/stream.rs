@@ -1,0 +1,159 @@
+//! Reading many sessions into one report without holding them: worker threads load, compare
+//! and digest sessions; the calling thread folds the digests in file order (so the report is
+//! the same on every run), at most [`WINDOW`] sessions ahead of the fold.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::mpsc;
+
+use crate::model::{FileError, Pathway, resolve_pathway};
+
+use super::aggregate::{Report, ReportBuilder};
+use super::digest::{SessionDigest, digest_with_model};
+use super::load::load_session;
+use super::overrides::{OVERRIDES_FILE, Overrides};
+use crate::compare::Model;
+
+/// How far workers may run ahead of the fold: bounds the digests held at once.
+pub const WINDOW: usize = 256;
+
+#[derive(Debug, Clone, Default)]
+pub struct ReportOptions {
+    /// Compare every session against this pathway (id or file) instead of its own.
+    pub pathway: Option<String>,
+    pub by: Vec<String>,
+    /// Worker threads; 0 means one per available core.
+    pub threads: usize,
+}
+
+/// The session files among `paths`: files as given, and the `.ron` files directly inside
+/// folders (sorted by name; the overrides file left out).
+pub fn collect_session_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, FileError> {
+    let mut files = Vec::new();
+    for path in paths {
+        if path.is_dir() {
+            let entries = std::fs::read_dir(path).map_err(|e| {
+                FileError::new(path, None, format!("cannot list the folder: {e}"))
+                    .with_hint("check the path and that the folder is readable")
+            })?;
+            let mut found: Vec<PathBuf> = entries
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| {
+                    p.is_file()
+                        && p.extension().is_some_and(|x| x == "ron")
+                        && p.file_name().is_some_and(|n| n != OVERRIDES_FILE)
+                })
+                .collect();
+            found.sort();
+            files.extend(found);
+        } else if path.is_file() {
+            files.push(path.clone());
+        } else {
+            return Err(FileError::new(path, None, "no such session file or folder")
+                .with_hint("give session files (.ron) or folders that hold them"));
+        }
+    }
+    Ok(files)
+}
+
+type Outcome = Result<(Arc<Pathway>, SessionDigest), (PathBuf, String)>;
+
+/// A pathway and its compiled model (`None` when the comparator cannot compile it: such
+/// sessions get the comparator's explained no-sync comparison).
+type Compiled = (Arc<Pathway>, Option<Model>);
+
+fn compile(pathway: Arc<Pathway>) -> Compiled {
+    let model = Model::compile(&pathway).ok();
+    (pathway, model)
+}
+
+fn load_one(
+    path: &Path,
+    fixed: Option<&Compiled>,
+    cache: &mut HashMap<String, Result<Compiled, String>>,
+) -> Outcome {
+    let session = load_session(path).map_err(|e| (path.to_path_buf(), e.to_string()))?;
+    let (pathway, model) = match fixed {
+        Some(compiled) => compiled,
+        None => cache
+            .entry(session.header.pathway_id.clone())
+            .or_insert_with(|| {
+                resolve_pathway(&session.header.pathway_id)
+                    .map(|(p, _)| compile(Arc::new(p)))
+                    .map_err(|e| {
+                        format!(
+                            "the session's pathway `{}` is unknown: {}; pass --pathway ID|FILE",
+                            session.header.pathway_id, e.message
+                        )
+                    })
+            })
+            .as_ref()
+            .map_err(|e| (path.to_path_buf(), e.clone()))?,
+    };
+    let digest = digest_with_model(&session, pathway, model.as_ref());
+    Ok((pathway.clone(), digest))
+}
+
+/// Builds the report of `files`, streaming. Files that cannot be read as sessions are listed
+/// in `Report::skipped`; a bad `--pathway` or `--by` is an error.
+pub fn build_report(
+    files: &[PathBuf],
+    options: &ReportOptions,
+    overrides: &Overrides,
+) -> Result<Report, String> {
+    let mut builder = ReportBuilder::new(&options.by)?;
+    let fixed = match &options.pathway {
+        Some(p) => Some(Arc::new(resolve_pathway(p).map_err(|e| e.to_string())?.0)),
+        None => None,
+    };
+    let threads = if options.threads == 0 {
+        std::thread::available_parallelism().map_or(1, |n| n.get())
+    } else {
+        options.threads
+    }
+    .clamp(1, files.len().max(1));
+
+    let next = AtomicUsize::new(0);
+    let folded = AtomicUsize::new(0);
+    std::thread::scope(|scope| {
+        let (tx, rx) = mpsc::sync_channel::<(usize, Outcome)>(WINDOW);
+        for _ in 0..threads {
+            let tx = tx.clone();
+            let (next, folded, fixed) = (&next, &folded, fixed.clone());
+            scope.spawn(move || {
+                let fixed = fixed.map(compile);
+                let mut cache = HashMap::new();
+                loop {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    if i >= files.len() {
+                        break;
+                    }
+                    while i >= folded.load(Ordering::Acquire) + WINDOW {
+                        std::thread::sleep(std::time::Duration::from_micros(200));
+                    }
+                    let outcome = load_one(&files[i], fixed.as_ref(), &mut cache);
+                    if tx.send((i, outcome)).is_err() {
+                        break;
+                    }
+                }
+            });
+        }
+        drop(tx);
+        let mut pending: BTreeMap<usize, Outcome> = BTreeMap::new();
+        let mut want = 0usize;
+        for (i, outcome) in rx {
+            pending.insert(i, outcome);
+            while let Some(outcome) = pending.remove(&want) {
+                match outcome {
+                    Ok((pathway, digest)) => builder.add(&pathway, &digest),
+                    Err((path, error)) => builder.skip(path, error),
+                }
+                want += 1;
+                folded.store(want, Ordering::Release);
+            }
+        }
+    });
+    Ok(builder.finish(overrides))
+}
