@@ -443,3 +443,64 @@ fn a_bad_pathway_is_told_before_the_screen_opens() {
     // No escape sequences: the terminal was never touched.
     assert!(!out.stdout.contains(&0x1b), "{:?}", out.stdout);
 }
+
+#[test]
+fn a_session_another_shadowmap_is_capturing_is_not_taken_over() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut first = Screen::spawn(dir.path(), &["capture", "--site", "north"]);
+    first.wait_for("nothing logged yet");
+    let id = first.session_id();
+    first.send(" ");
+    first.wait_for("saved #1");
+    // A second shadowmap on the same folder: the session is unfinished but in use.
+    let mut second = Screen::spawn(dir.path(), &[]);
+    second.wait_for("unfinished sessions");
+    second.wait_for(&id);
+    second.wait_for("IN USE: another shadowmap is capturing it now");
+    second.send("c");
+    second.wait_for(&format!("another shadowmap is capturing session {id}"));
+    second.send("f");
+    second.wait_for(&format!("another shadowmap is capturing session {id}"));
+    // The first one goes on saving, untouched.
+    first.send("c");
+    first.wait_for("saved #2");
+    // `n` starts a new session instead.
+    second.send("n");
+    second.wait_for("new capture session");
+    second.send("\x1b");
+    second.wait_exit();
+    first.send("\x03");
+    first.wait_exit();
+    let events = export(dir.path(), &id);
+    assert_eq!(events.len(), 2);
+    assert_eq!(events[1].kind, EventKind::Clicks { delta: 1 });
+}
+
+#[test]
+fn f2_on_the_start_form_opens_the_browser_and_leaving_it_comes_back() {
+    let dir = tempfile::tempdir().unwrap();
+    // One finished session to list.
+    let mut s = Screen::spawn(dir.path(), &["capture", "--site", "east"]);
+    s.wait_for("nothing logged yet");
+    let id = s.session_id();
+    s.send(" ");
+    s.wait_for("saved #1");
+    s.send("q");
+    s.wait_for("Finish the session?");
+    s.send("y");
+    s.wait_exit();
+    // The form: F2 (xterm's escape sequence) opens the browser over the same terminal.
+    let mut s = Screen::spawn(dir.path(), &[]);
+    let form = s.wait_for("new capture session");
+    assert!(form.contains("F2 sessions"), "{form}");
+    s.send("\x1bOQ");
+    let browser = s.wait_for(&id);
+    assert!(!browser.contains("new capture session"), "{browser}");
+    // `q` leaves the browser: the form again, as it was; Enter still starts a session.
+    s.send("q");
+    s.wait_for("new capture session");
+    s.send("\r");
+    s.wait_for("nothing logged yet");
+    s.send("\x03");
+    s.wait_exit();
+}

@@ -1,12 +1,17 @@
 //! `shadowmap` / `shadowmap capture`: the capture screen.
 //!
-//! With no option, a short start form comes first (every field has a default; Enter starts);
+//! With no option, a short start form comes first (every field has a default; Enter starts;
+//! F2 or Ctrl-B opens the session browser, and leaving it comes back to the form);
 //! with any of `--pathway --site --role --clinician --auditor` capture starts straight away.
 //! Either way, unfinished sessions (a crash, a kill, Ctrl-C) are offered first: continue one
 //! (a `Reopened` event marks the gap) or finish it as it is.
 //!
+//! A session another running shadowmap is capturing (it holds the writer lock) is shown as in
+//! use and never taken over.
+//!
 //! Ctrl-C leaves at once: every event the screen showed as saved is on disk, and the session
-//! stays unfinished, offered for continuing at the next start.
+//! stays unfinished, offered for continuing at the next start. After a refused append (a full
+//! disk) the screen holds the unsaved events and `R` continues in a new journal segment.
 
 use std::path::PathBuf;
 use std::time::Instant;
@@ -17,10 +22,10 @@ use color_eyre::eyre::{WrapErr, eyre};
 use crossterm::event::Event as TermEvent;
 
 use shadowmap::model::pathway::{DEFAULT_PATHWAY, Pathway, builtin_pathways, resolve_pathway};
-use shadowmap::model::session::{Event, EventKind, SESSION_FORMAT_VERSION, SessionHeader};
-use shadowmap::store::{DataDir, SessionWriter};
+use shadowmap::model::session::{Event, EventKind, SESSION_FORMAT_VERSION, Session, SessionHeader};
+use shadowmap::store::{DataDir, SessionWriter, StoreError};
 use shadowmap::tui::capture::start::{
-    FormOutcome, ResumeMenu, ResumeOutcome, StartForm, Unfinished, session_id,
+    FormOutcome, ResumeMenu, ResumeOutcome, StartForm, Unfinished, in_use_message, session_id,
 };
 use shadowmap::tui::capture::{Capture, CaptureState, Flow};
 use shadowmap::tui::terminal::{self, Input, Tui};
@@ -47,9 +52,10 @@ pub fn run(data_dir: Option<PathBuf>, args: CaptureArgs) -> Result<()> {
         Offer::Continued(ended) => ended,
         Offer::Quit => return Ok(()),
         Offer::New => {
-            let Some((header, pathway, start)) =
-                new_header(&dir, &args, given, straight, &mut tui, &input)?
-            else {
+            // The form may open the browser, which may hand back a fresh terminal.
+            let (back, chosen) = new_header(&dir, &args, given, straight, tui, &input)?;
+            tui = back;
+            let Some((header, pathway, start)) = chosen else {
                 return Ok(());
             };
             let writer = SessionWriter::create(&dir, &header)
@@ -78,6 +84,7 @@ fn offer_unfinished(
     input: &Input,
     given: Option<&Pathway>,
 ) -> Result<Offer> {
+    let mut refused: Option<String> = None;
     loop {
         let entries = dir.unfinished().wrap_err("listing unfinished sessions")?;
         if entries.is_empty() {
@@ -93,9 +100,11 @@ fn offer_unfinished(
                     pathway_id: e.header.pathway_id.clone(),
                     events: e.events,
                     recovered: e.recovery.as_ref().is_some_and(|r| !r.is_clean()),
+                    in_use: in_use(dir, &e.id),
                 })
                 .collect(),
         );
+        menu.message = refused.take();
         let outcome = loop {
             tui.draw(|frame| menu.draw(frame))?;
             let Ok((_, event)) = input.recv() else {
@@ -109,16 +118,37 @@ fn offer_unfinished(
             }
         };
         match outcome {
-            ResumeOutcome::Continue(id) => {
-                return Ok(Offer::Continued(continue_session(
-                    dir, &id, tui, input, given,
-                )?));
-            }
-            ResumeOutcome::FinishAsIs(id) => finish_as_is(dir, &id)?,
+            ResumeOutcome::Continue(id) => match reopen(dir, &id, "continuing")? {
+                Some(reopened) => {
+                    return Ok(Offer::Continued(continue_session(
+                        reopened, tui, input, given,
+                    )?));
+                }
+                None => refused = Some(in_use_message(&id)),
+            },
+            ResumeOutcome::FinishAsIs(id) => match reopen(dir, &id, "finishing")? {
+                Some(reopened) => finish_as_is(reopened)?,
+                None => refused = Some(in_use_message(&id)),
+            },
             ResumeOutcome::New => return Ok(Offer::New),
             ResumeOutcome::Quit | ResumeOutcome::Choosing => return Ok(Offer::Quit),
         }
     }
+}
+
+/// Takes the writer of an unfinished session; None when another running shadowmap holds it.
+fn reopen(dir: &DataDir, id: &str, doing: &str) -> Result<Option<(SessionWriter, Session)>> {
+    match SessionWriter::reopen(dir, id) {
+        Ok((writer, session, _report)) => Ok(Some((writer, session))),
+        Err(StoreError::Locked { .. }) => Ok(None),
+        Err(e) => Err(e).wrap_err_with(|| format!("{doing} session {id}")),
+    }
+}
+
+/// Whether another running shadowmap holds the session's writer lock (it is capturing it).
+/// The probe takes the lock and lets it go at once when it is free.
+fn in_use(dir: &DataDir, id: &str) -> bool {
+    matches!(dir.io().try_lock(&dir.lock_path(id)), Ok(None))
 }
 
 /// The pathway a session names: the one given, if it is that one, else the built-in.
@@ -141,14 +171,12 @@ fn session_pathway(header: &SessionHeader, given: Option<&Pathway>) -> Result<Pa
 /// Continues an unfinished session: a `Reopened` event first, at the wall-clock time since
 /// the start (never before the last event), so the time away shows as a gap.
 fn continue_session(
-    dir: &DataDir,
-    id: &str,
+    (mut writer, session): (SessionWriter, Session),
     tui: &mut Tui,
     input: &Input,
     given: Option<&Pathway>,
 ) -> Result<String> {
-    let (mut writer, session, _report) =
-        SessionWriter::reopen(dir, id).wrap_err_with(|| format!("continuing session {id}"))?;
+    let id = session.header.id.clone();
     let pathway = session_pathway(&session.header, given)?;
     let now = Instant::now();
     let since_start = (Local::now().fixed_offset() - session.header.started_at)
@@ -172,9 +200,8 @@ fn continue_session(
 
 /// Finishes an unfinished session as it stands: a finish event at its last event's time,
 /// then the snapshot.
-fn finish_as_is(dir: &DataDir, id: &str) -> Result<()> {
-    let (mut writer, mut session, _report) =
-        SessionWriter::reopen(dir, id).wrap_err_with(|| format!("finishing session {id}"))?;
+fn finish_as_is((mut writer, mut session): (SessionWriter, Session)) -> Result<()> {
+    let id = session.header.id.clone();
     let finish = Event {
         seq: session.next_seq(),
         at_ms: session.events.last().map_or(0, |e| e.at_ms),
@@ -190,6 +217,9 @@ fn finish_as_is(dir: &DataDir, id: &str) -> Result<()> {
     Ok(())
 }
 
+/// A new session's header, its pathway, and the monotonic instant of its start (offset 0).
+type NewSession = (SessionHeader, Pathway, Instant);
+
 /// The new session's header: from the options straight away, or from the start form; with
 /// the monotonic instant read together with the header's wall clock (offset 0).
 fn new_header(
@@ -197,9 +227,9 @@ fn new_header(
     args: &CaptureArgs,
     given: Option<Pathway>,
     straight: bool,
-    tui: &mut Tui,
+    mut tui: Tui,
     input: &Input,
-) -> Result<Option<(SessionHeader, Pathway, Instant)>> {
+) -> Result<(Tui, Option<NewSession>)> {
     let mut pathways = builtin_pathways();
     if let Some(p) = &given
         && !pathways
@@ -238,7 +268,7 @@ fn new_header(
         loop {
             tui.draw(|frame| form.draw(frame))?;
             let Ok((_, event)) = input.recv() else {
-                return Ok(None);
+                return Ok((tui, None));
             };
             let TermEvent::Key(key) = event else { continue };
             let Some(action) = StartForm::key(key) else {
@@ -247,7 +277,13 @@ fn new_header(
             match form.update(action) {
                 FormOutcome::Editing => {}
                 FormOutcome::Start => break,
-                FormOutcome::Cancel => return Ok(None),
+                FormOutcome::Cancel => return Ok((tui, None)),
+                FormOutcome::Browse => {
+                    // The next draw diffs against the browser's last frame: a full redraw.
+                    // (No `clear()`: it reads the cursor position, which the input thread
+                    // would swallow.)
+                    tui = super::browse::browse_screen(tui, input, dir)?;
+                }
             }
         }
     }
@@ -278,7 +314,7 @@ fn new_header(
         pathway_id: pathway.id.clone(),
         pathway_version: pathway.version,
     };
-    Ok(Some((header, pathway, start)))
+    Ok((tui, Some((header, pathway, start))))
 }
 
 /// Runs the capture loop; on the finish, writes the snapshot. Returns the line to print.
@@ -290,9 +326,15 @@ fn capture(mut cap: Capture<SessionWriter>, tui: &mut Tui, input: &Input) -> Res
     let (state, writer) = cap.into_parts();
     let saved = state.saved;
     if let Some(error) = &state.failed {
+        // Left with events not saved: they cannot be written, but they are not lost silently.
+        let unsaved: String = state
+            .unsaved_lines()
+            .iter()
+            .map(|l| format!("\n  {l}"))
+            .collect();
         return Err(eyre!(
-            "session {id} stopped saving: {error}; events up to #{saved} are on disk, \
-             run shadowmap again to continue or finish it"
+            "session {id} stopped saving: {error}\nevents up to #{saved} are on disk; \
+             run shadowmap again to continue or finish it{unsaved}"
         ));
     }
     match flow {

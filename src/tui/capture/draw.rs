@@ -47,8 +47,14 @@ fn block(title: impl Into<Line<'static>>) -> Block<'static> {
 /// The saved mark: shows the last event number only once the journal has made it durable.
 pub fn saved_mark(state: &CaptureState) -> Span<'static> {
     if state.failed.is_some() {
+        let pending = state.pending();
+        let text = match (pending.first(), pending.last()) {
+            (Some(a), Some(b)) if a.seq != b.seq => format!(" NOT SAVED #{}-#{} ", a.seq, b.seq),
+            (Some(a), _) => format!(" NOT SAVED #{} ", a.seq),
+            _ => " NOT SAVING ".to_string(),
+        };
         return Span::styled(
-            " NOT SAVED ",
+            text,
             Style::new()
                 .fg(Color::White)
                 .bg(Color::Red)
@@ -68,16 +74,111 @@ pub fn saved_mark(state: &CaptureState) -> Span<'static> {
     }
 }
 
+/// The loud banner after a refused append, wrapped at `width`: what was not saved, why (the
+/// store's message), and what to do. Empty when all is well.
+pub fn failure_lines(state: &CaptureState, width: u16) -> Vec<Line<'static>> {
+    let Some(error) = &state.failed else {
+        return Vec::new();
+    };
+    let width = usize::from(width.max(1));
+    let loud = Style::new()
+        .fg(Color::White)
+        .bg(Color::Red)
+        .add_modifier(Modifier::BOLD);
+    let pending = state.pending();
+    let what = match (pending.first(), pending.last()) {
+        (Some(a), Some(b)) if a.seq != b.seq => format!(
+            "!! EVENTS #{}-#{} NOT SAVED: in memory only, not on disk",
+            a.seq, b.seq
+        ),
+        (Some(a), _) => format!("!! EVENT #{} NOT SAVED: in memory only, not on disk", a.seq),
+        _ => "!! NOTHING MORE IS SAVED: the journal stopped".to_string(),
+    };
+    let mut lines: Vec<Line> = wrap_words(&what, width)
+        .into_iter()
+        .map(|l| Line::styled(format!("{l:<width$}"), loud))
+        .collect();
+    // The store's message says why; its general advice is the last line here.
+    for part in error
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with("hint: every event before it is on disk"))
+    {
+        lines.extend(
+            wrap_words(part, width)
+                .into_iter()
+                .map(|l| Line::styled(l, Style::new().fg(Color::Red))),
+        );
+    }
+    let todo = format!(
+        "R: continue in a new journal segment (saves them). Events up to #{} are on disk.",
+        state.saved
+    );
+    lines.extend(
+        wrap_words(&todo, width)
+            .into_iter()
+            .map(|l| Line::styled(l, bold())),
+    );
+    lines
+}
+
+/// Splits `text` into lines of at most `width` characters, at spaces where it can.
+pub fn wrap_words(text: &str, width: usize) -> Vec<String> {
+    let width = width.max(1);
+    let mut lines = Vec::new();
+    let mut line = String::new();
+    for word in text.split(' ') {
+        let mut word = word.to_string();
+        loop {
+            let used = line.chars().count();
+            let need = word.chars().count() + usize::from(used > 0);
+            if used + need <= width {
+                if used > 0 {
+                    line.push(' ');
+                }
+                line.push_str(&word);
+                break;
+            }
+            if used > 0 {
+                lines.push(std::mem::take(&mut line));
+                continue;
+            }
+            // A word longer than the line: cut it.
+            let head: String = word.chars().take(width).collect();
+            word = word.chars().skip(width).collect();
+            lines.push(head);
+            if word.is_empty() {
+                break;
+            }
+        }
+    }
+    if !line.is_empty() || lines.is_empty() {
+        lines.push(line);
+    }
+    lines
+}
+
 pub fn draw(state: &CaptureState, frame: &mut Frame) {
     let area = frame.area();
-    let [title, body, status, hint] = Layout::vertical([
+    let mut failure = failure_lines(state, area.width);
+    // At most 7 rows: the first and the last (what to do) always show.
+    if failure.len() > 7 {
+        let last = failure.pop().expect("more than 7 lines");
+        failure.truncate(6);
+        failure.push(last);
+    }
+    let [title, banner_area, body, status, hint] = Layout::vertical([
         Constraint::Length(1),
+        Constraint::Length(failure.len() as u16),
         Constraint::Min(8),
         Constraint::Length(1),
         Constraint::Length(hint_lines(state, area.width).len().clamp(1, 2) as u16),
     ])
     .areas(area);
     draw_title(state, frame, title);
+    if !failure.is_empty() {
+        frame.render_widget(Paragraph::new(failure), banner_area);
+    }
     let left_width = (area.width * 11 / 20).max(40).min(area.width);
     let [left, right] =
         Layout::horizontal([Constraint::Length(left_width), Constraint::Min(0)]).areas(body);
@@ -96,6 +197,7 @@ pub fn draw(state: &CaptureState, frame: &mut Frame) {
     draw_hint(state, frame, hint);
     match &state.mode {
         Mode::Help => draw_help(frame, area),
+        Mode::ConfirmFinish if state.failed.is_some() => draw_confirm_leave(state, frame, area),
         Mode::ConfirmFinish => draw_confirm(frame, area),
         Mode::Picker { kind, .. } => {
             let lines: Vec<Line> = kind
@@ -271,9 +373,17 @@ fn draw_events(state: &CaptureState, frame: &mut Frame, area: Rect) {
         .map(|e| {
             let saved = e.seq <= state.saved;
             let undone = state.timeline.undone.contains(&e.seq);
+            let mark = match (saved, state.failed.is_some()) {
+                (true, _) => Span::raw("✓ "),
+                (false, false) => Span::raw("… "),
+                (false, true) => Span::styled(
+                    "✗ ",
+                    Style::new().fg(Color::Red).add_modifier(Modifier::BOLD),
+                ),
+            };
             let mut spans = vec![
                 Span::raw(format!("#{:<3} {} ", e.seq, event_time(e.at_ms))),
-                Span::raw(if saved { "✓ " } else { "… " }),
+                mark,
             ];
             let text = state.describe_event(e);
             if undone {
@@ -343,8 +453,8 @@ fn draw_pathway(state: &CaptureState, frame: &mut Frame, area: Rect) {
 
 fn draw_status(state: &CaptureState, frame: &mut Frame, area: Rect) {
     let line = match &state.failed {
-        Some(error) => Line::styled(
-            format!("NOT SAVED: {error} (q leaves; what was saved stays)"),
+        Some(_) => Line::styled(
+            state.status.clone(),
             Style::new().fg(Color::Red).add_modifier(Modifier::BOLD),
         ),
         None => Line::raw(state.status.clone()),
@@ -355,6 +465,12 @@ fn draw_status(state: &CaptureState, frame: &mut Frame, area: Rect) {
 /// The key hint of the mode: (key, what) pairs.
 pub fn hint_pairs(state: &CaptureState) -> &'static [(&'static str, &'static str)] {
     match &state.mode {
+        Mode::Normal if state.failed.is_some() => &[
+            ("R", "NEW JOURNAL SEGMENT (save)"),
+            ("q", "leave"),
+            ("?", "help"),
+            ("Spc 1-0 / e c s r i I w x n u p", "still logged, in memory"),
+        ],
         Mode::Normal => &[
             ("Spc", "next"),
             ("1-0", "step"),
@@ -448,6 +564,23 @@ fn draw_confirm(frame: &mut Frame, area: Rect) {
             Line::raw("Any other key: back to capture."),
         ],
         46,
+    );
+}
+
+fn draw_confirm_leave(state: &CaptureState, frame: &mut Frame, area: Rect) {
+    let n = state.pending().len();
+    popup(
+        frame,
+        area,
+        "Leave with events NOT SAVED?",
+        vec![
+            Line::raw(format!(
+                "{n} event(s) are NOT on disk; leaving prints them on exit but cannot save them."
+            )),
+            Line::raw("y or Enter: leave anyway."),
+            Line::raw("Any other key: back (then R: continue in a new journal segment)."),
+        ],
+        60,
     );
 }
 

@@ -20,6 +20,10 @@ pub fn key_to_action(state: &CaptureState, key: KeyEvent) -> Option<Action> {
         return None;
     }
     match &state.mode {
+        // After a refused append, `R` continues in a new journal segment.
+        Mode::Normal if state.failed.is_some() && key.code == KeyCode::Char('R') => {
+            Some(Action::NewSegment)
+        }
         Mode::Normal => normal(key.code),
         Mode::Help => Some(Action::ToggleHelp),
         Mode::ConfirmFinish => match key.code {
@@ -121,5 +125,9 @@ pub const KEY_TABLE: &[(&str, &str)] = &[
     (
         "Ctrl-C",
         "leave now: all is saved; the session stays open to continue later",
+    ),
+    (
+        "R",
+        "after NOT SAVED (a full disk): continue in a new journal segment",
     ),
 ];

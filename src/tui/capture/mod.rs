@@ -3,6 +3,10 @@
 //! key -> [`key_to_action`] -> [`CaptureState::update`] (pure, offset of the key press passed in)
 //! -> effects run by [`Capture`] (journal append, durable on return, then `mark_saved`) ->
 //! [`draw`] reads the state. The loop drains every queued event, then draws once.
+//!
+//! A refused append (a full disk, a failed sync) is never retried on the same journal segment:
+//! the state keeps the unsaved events in memory and says so loudly; `R` asks the loop to
+//! continue in a new journal segment holding them ([`Journal::start_new_segment`]).
 
 pub mod draw;
 pub mod keys;
@@ -28,11 +32,19 @@ use super::terminal::{Input, Stamped};
 pub trait Journal {
     /// Ok only once the event is durable (appended and synced).
     fn append(&mut self, event: &Event) -> Result<(), String>;
+    /// After a refused append: continue in a new segment holding `pending` (the events not
+    /// saved, in order). Ok only once they are durable.
+    fn start_new_segment(&mut self, pending: &[Event]) -> Result<(), String>;
 }
 
 impl Journal for crate::store::SessionWriter {
     fn append(&mut self, event: &Event) -> Result<(), String> {
         crate::store::SessionWriter::append(self, event).map_err(|e| e.to_string())
+    }
+
+    fn start_new_segment(&mut self, pending: &[Event]) -> Result<(), String> {
+        crate::store::SessionWriter::start_new_segment(self, pending)
+            .map_err(|e| format!("the new journal segment could not be written either: {e}"))
     }
 }
 
@@ -40,6 +52,11 @@ impl Journal for crate::store::SessionWriter {
 impl Journal for Vec<Event> {
     fn append(&mut self, event: &Event) -> Result<(), String> {
         self.push(event.clone());
+        Ok(())
+    }
+
+    fn start_new_segment(&mut self, pending: &[Event]) -> Result<(), String> {
+        self.extend_from_slice(pending);
         Ok(())
     }
 }
@@ -112,13 +129,27 @@ impl<J: Journal> Capture<J> {
     }
 
     /// Runs effects in order: an event is marked saved only after the journal made it durable;
-    /// a refused append stops all writing.
+    /// a refused append stops all writing (the state keeps what is unsaved) until a new
+    /// segment holds the unsaved events.
     pub fn run(&mut self, effects: Vec<Effect>) -> Flow {
         let mut flow = Flow::Continue;
         for effect in effects {
             match effect {
                 Effect::Append(event) => match self.journal.append(&event) {
                     Ok(()) => self.state.mark_saved(event.seq),
+                    Err(message) => {
+                        self.state.fail(message);
+                        return Flow::Continue;
+                    }
+                },
+                Effect::NewSegment(pending) => match self.journal.start_new_segment(&pending) {
+                    Ok(()) => {
+                        let more = self.state.segment_saved(pending.last().map(|e| e.seq));
+                        let next = self.run(more);
+                        if next != Flow::Continue {
+                            flow = next;
+                        }
+                    }
                     Err(message) => {
                         self.state.fail(message);
                         return Flow::Continue;

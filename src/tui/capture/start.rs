@@ -35,6 +35,8 @@ pub enum FormAction {
     Right,
     Submit,
     Cancel,
+    /// `F2` or `Ctrl-B`: open the session browser.
+    Browse,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -42,6 +44,8 @@ pub enum FormOutcome {
     Editing,
     Start,
     Cancel,
+    /// Open the session browser on this terminal; the form comes back when it closes.
+    Browse,
 }
 
 impl StartForm {
@@ -73,9 +77,14 @@ impl StartForm {
 
     pub fn key(key: KeyEvent) -> Option<FormAction> {
         if key.modifiers.contains(KeyModifiers::CONTROL) {
-            return matches!(key.code, KeyCode::Char('c')).then_some(FormAction::Cancel);
+            return match key.code {
+                KeyCode::Char('c') => Some(FormAction::Cancel),
+                KeyCode::Char('b') => Some(FormAction::Browse),
+                _ => None,
+            };
         }
         Some(match key.code {
+            KeyCode::F(2) => FormAction::Browse,
             KeyCode::Char(c) => FormAction::Type(c),
             KeyCode::Backspace => FormAction::Backspace,
             KeyCode::Tab | KeyCode::Down => FormAction::Next,
@@ -122,6 +131,7 @@ impl StartForm {
                 return FormOutcome::Start;
             }
             FormAction::Cancel => return FormOutcome::Cancel,
+            FormAction::Browse => return FormOutcome::Browse,
             _ => {}
         }
         self.error = None;
@@ -129,7 +139,7 @@ impl StartForm {
     }
 
     pub fn draw(&self, frame: &mut Frame) {
-        let area = centered(frame.area(), 64, 14);
+        let area = centered(frame.area(), 70, 14);
         let mut lines = Vec::new();
         for (i, name) in FIELDS.iter().enumerate() {
             let focused = self.focus == i;
@@ -169,7 +179,7 @@ impl StartForm {
         });
         lines.push(Line::raw(""));
         lines.push(Line::styled(
-            "Enter start · Tab/↑↓ field · ←→ pathway · Esc quit",
+            "Enter start · Tab/↑↓ field · ←→ pathway · F2 sessions · Esc quit",
             Style::new().add_modifier(Modifier::DIM),
         ));
         frame.render_widget(
@@ -193,12 +203,24 @@ pub struct Unfinished {
     pub events: usize,
     /// Recovery dropped damage (a torn last record) from its journal.
     pub recovered: bool,
+    /// Another running shadowmap holds its writer lock: it is being captured right now.
+    pub in_use: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ResumeMenu {
     pub sessions: Vec<Unfinished>,
     pub selected: usize,
+    /// Why the last choice was refused (a session another shadowmap is capturing).
+    pub message: Option<String>,
+}
+
+/// What the resume menu says of a session another running shadowmap is capturing.
+pub fn in_use_message(id: &str) -> String {
+    format!(
+        "another shadowmap is capturing session {id} right now: go on there, or close it \
+         (q, or Ctrl-C) and come back"
+    )
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -215,6 +237,7 @@ impl ResumeMenu {
         ResumeMenu {
             sessions,
             selected: 0,
+            message: None,
         }
     }
 
@@ -227,8 +250,13 @@ impl ResumeMenu {
                 ResumeOutcome::Choosing
             };
         }
+        self.message = None;
         let id = || self.sessions[self.selected].id.clone();
+        let in_use = n > 0 && self.sessions[self.selected].in_use;
         match key.code {
+            KeyCode::Enter | KeyCode::Char('c') | KeyCode::Char('f') if in_use => {
+                self.message = Some(in_use_message(&id()));
+            }
             KeyCode::Up | KeyCode::Char('k') => self.selected = self.selected.saturating_sub(1),
             KeyCode::Down | KeyCode::Char('j') => {
                 self.selected = (self.selected + 1).min(n.saturating_sub(1))
@@ -246,7 +274,9 @@ impl ResumeMenu {
     }
 
     pub fn draw(&self, frame: &mut Frame) {
-        let height = (self.sessions.len().min(9) as u16) + 8;
+        let shown = &self.sessions[..self.sessions.len().min(9)];
+        let rows = shown.len() + shown.iter().filter(|s| s.in_use).count();
+        let height = rows as u16 + 8 + u16::from(self.message.is_some()) * 3;
         let area = centered(frame.area(), 76, height);
         let [list, help] =
             Layout::vertical([Constraint::Min(1), Constraint::Length(4)]).areas(area);
@@ -275,6 +305,22 @@ impl ResumeMenu {
                     Style::new()
                 },
             ));
+            if s.in_use {
+                lines.push(Line::styled(
+                    "      IN USE: another shadowmap is capturing it now",
+                    Style::new().add_modifier(Modifier::BOLD),
+                ));
+            }
+        }
+        if let Some(message) = &self.message {
+            lines.push(Line::raw(""));
+            let width = usize::from(area.width.saturating_sub(2));
+            for part in super::draw::wrap_words(message, width).into_iter().take(2) {
+                lines.push(Line::styled(
+                    part,
+                    Style::new().add_modifier(Modifier::BOLD),
+                ));
+            }
         }
         frame.render_widget(
             Paragraph::new(lines).block(

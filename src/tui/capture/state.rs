@@ -69,6 +69,9 @@ pub enum Action {
     /// `Ctrl-C`: leave now. Everything shown as saved is on disk; the session stays unfinished
     /// and is offered for continuing at the next start.
     Leave,
+    /// `R` after a refused append: continue in a new journal segment holding the events not
+    /// saved.
+    NewSegment,
 }
 
 /// What the loop must do after an update.
@@ -80,6 +83,9 @@ pub enum Effect {
     Finish,
     /// Leave without finishing (Ctrl-C).
     Leave,
+    /// After a refused append: start a new journal segment holding these events (the ones not
+    /// saved, in order), durable on return; then call `segment_saved`, or `fail` again.
+    NewSegment(Vec<Event>),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -201,7 +207,8 @@ pub struct CaptureState {
     pub page: usize,
     /// One line telling what the last key did, or why it did nothing.
     pub status: String,
-    /// Set when the journal refused an event: capture stops writing.
+    /// Set when the journal refused an event: nothing more is written until a new journal
+    /// segment is started (`R`); the events not saved stay in `events`, after `saved`.
     pub failed: Option<String>,
     entries: Vec<ListEntry>,
     /// What the screen asks of the timeline on every frame, computed once per event.
@@ -628,14 +635,69 @@ impl CaptureState {
         self.saved = self.saved.max(seq);
     }
 
-    /// The journal refused an event: it was not saved. Capture stops writing; what is on disk
-    /// stays as it is.
+    /// The journal refused an event (or a new segment): it was not saved. Nothing more is
+    /// written until a new segment is started; every event not saved stays in memory (shown
+    /// without the saved mark) for that segment.
     pub fn fail(&mut self, message: String) {
-        let saved = self.saved;
-        self.events.retain(|e| e.seq <= saved);
-        self.refresh();
         self.failed = Some(message);
         self.mode = Mode::Normal;
+        let pending = self.pending();
+        self.status = match (pending.first(), pending.last()) {
+            (Some(first), Some(last)) if first.seq != last.seq => format!(
+                "events #{}-#{} NOT SAVED: R continues in a new journal segment",
+                first.seq, last.seq
+            ),
+            (Some(first), _) => format!(
+                "event #{} NOT SAVED: R continues in a new journal segment",
+                first.seq
+            ),
+            _ => "NOT SAVED: R continues in a new journal segment".to_string(),
+        };
+    }
+
+    /// The events not known durable (after a refused append), in order.
+    pub fn pending(&self) -> &[Event] {
+        let saved = self.saved;
+        let from = self.events.partition_point(|e| e.seq <= saved);
+        &self.events[from..]
+    }
+
+    /// One line per pending event (number, time, what), for the message printed when the
+    /// capture is left with events not saved.
+    pub fn unsaved_lines(&self) -> Vec<String> {
+        self.pending()
+            .iter()
+            .map(|e| {
+                format!(
+                    "NOT SAVED #{} at {}: {}",
+                    e.seq,
+                    super::draw::event_time(e.at_ms),
+                    self.describe_event(e)
+                )
+            })
+            .collect()
+    }
+
+    /// A new journal segment holds every pending event, up to `last`: they are saved, and
+    /// writing goes on. A pending finish finishes now.
+    pub fn segment_saved(&mut self, last: Option<Seq>) -> Vec<Effect> {
+        let first = self.pending().first().map(|e| e.seq);
+        if let Some(last) = last {
+            self.mark_saved(last);
+        }
+        self.failed = None;
+        self.status = match (first, last) {
+            (Some(a), Some(b)) if a != b => {
+                format!("continued in a new journal segment: events #{a}-#{b} saved")
+            }
+            (Some(a), _) => format!("continued in a new journal segment: event #{a} saved"),
+            _ => "continued in a new journal segment".to_string(),
+        };
+        if self.is_finished() {
+            self.mode = Mode::Closed;
+            return vec![Effect::Finish];
+        }
+        Vec::new()
     }
 
     /// A clock tick: the clocks run to `at_ms`.
@@ -701,15 +763,13 @@ impl CaptureState {
         if self.mode == Mode::Closed {
             return Vec::new();
         }
-        if let Some(error) = &self.failed {
-            // Nothing more is written; `q` still closes.
-            if matches!(action, Action::AskFinish | Action::ConfirmFinish) {
-                self.mode = Mode::Closed;
-                return vec![Effect::Leave];
-            }
-            self.status = format!("not saving any more: {error}; q leaves");
-            return Vec::new();
+        if self.failed.is_some() {
+            return self.update_failed(action, at_ms);
         }
+        self.update_mode(action, at_ms)
+    }
+
+    fn update_mode(&mut self, action: Action, at_ms: u64) -> Vec<Effect> {
         match self.mode.clone() {
             Mode::Normal => self.update_normal(action, at_ms),
             Mode::Help => {
@@ -741,6 +801,49 @@ impl CaptureState {
                 selected,
             } => self.update_search(t, query, selected, action),
             Mode::Closed => Vec::new(),
+        }
+    }
+
+    /// After a refused append: `R` starts a new journal segment with the pending events; `q`
+    /// asks before leaving (the pending events are not on disk); the other keys work as
+    /// ever, their events held in memory, pending, until the new segment.
+    fn update_failed(&mut self, action: Action, at_ms: u64) -> Vec<Effect> {
+        match (&self.mode, action) {
+            (_, Action::NewSegment) => {
+                self.status = "writing a new journal segment...".to_string();
+                vec![Effect::NewSegment(self.pending().to_vec())]
+            }
+            (Mode::ConfirmFinish, Action::ConfirmFinish) => {
+                self.mode = Mode::Closed;
+                vec![Effect::Leave]
+            }
+            (Mode::ConfirmFinish, _) => {
+                self.mode = Mode::Normal;
+                self.status = "R continues in a new journal segment".to_string();
+                Vec::new()
+            }
+            (Mode::Normal, Action::AskFinish) => {
+                self.mode = Mode::ConfirmFinish;
+                Vec::new()
+            }
+            _ if self.is_finished() => {
+                self.status =
+                    "the finish is NOT SAVED: R saves it in a new journal segment".to_string();
+                Vec::new()
+            }
+            (_, action) => {
+                let before = self.events.len();
+                let effects = self.update_mode(action, at_ms);
+                if self.events.len() > before {
+                    self.status
+                        .push_str(" (NOT SAVED: held in memory; R saves it)");
+                }
+                // Nothing is written until the new segment: the events stay pending.
+                effects
+                    .into_iter()
+                    .filter(|e| !matches!(e, Effect::Append(_)))
+                    .collect()
+            }
         }
     }
 

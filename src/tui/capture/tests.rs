@@ -72,13 +72,13 @@ fn key_event(name: &str) -> KeyEvent {
 }
 
 /// Presses a key at `at_ms` after the session start.
-fn press(cap: &mut Capture<Vec<Event>>, name: &str, at_ms: u64) -> Flow {
+fn press<J: Journal>(cap: &mut Capture<J>, name: &str, at_ms: u64) -> Flow {
     let at = cap.start() + Duration::from_millis(at_ms);
     cap.handle(at, &TermEvent::Key(key_event(name)))
 }
 
 /// Types each character of `text` at `at_ms`.
-fn type_text(cap: &mut Capture<Vec<Event>>, text: &str, at_ms: u64) {
+fn type_text<J: Journal>(cap: &mut Capture<J>, text: &str, at_ms: u64) {
     for c in text.chars() {
         let name = if c == ' ' {
             "Space".to_string()
@@ -659,43 +659,179 @@ fn event_times_never_go_back() {
     assert_eq!(cap.journal[1].at_ms, 5000);
 }
 
-struct Failing {
-    ok: usize,
+/// A journal whose disk can fill up: while `full`, appends and new segments are refused.
+#[derive(Default)]
+struct Flaky {
+    full: bool,
     events: Vec<Event>,
+    segments: usize,
+    refused: usize,
 }
 
-impl Journal for Failing {
+const DISK_FULL: &str = "EVENT WAS NOT SAVED: write of s.journal failed: No space left on device (os error 28)\n  hint: the disk is full; free some space";
+
+impl Journal for Flaky {
     fn append(&mut self, event: &Event) -> Result<(), String> {
-        if self.events.len() >= self.ok {
-            return Err("disk full".into());
+        if self.full {
+            self.refused += 1;
+            return Err(DISK_FULL.into());
         }
         self.events.push(event.clone());
         Ok(())
     }
+
+    fn start_new_segment(&mut self, pending: &[Event]) -> Result<(), String> {
+        if self.full {
+            self.refused += 1;
+            return Err("the new journal segment could not be written either: disk full".into());
+        }
+        self.segments += 1;
+        self.events.extend_from_slice(pending);
+        Ok(())
+    }
+}
+
+fn flaky() -> Capture<Flaky> {
+    let pathway = default_pathway();
+    let state = CaptureState::new(header(&pathway), pathway, Vec::new());
+    Capture::new(state, Flaky::default(), Instant::now())
+}
+
+fn hit(cap: &mut Capture<Flaky>, name: &str, at_ms: u64) -> Flow {
+    press(cap, name, at_ms)
+}
+
+fn seqs(events: &[Event]) -> Vec<u64> {
+    events.iter().map(|e| e.seq).collect()
 }
 
 #[test]
-fn a_refused_append_is_never_shown_saved_and_stops_writing() {
-    let pathway = default_pathway();
-    let state = CaptureState::new(header(&pathway), pathway, Vec::new());
-    let mut cap = Capture::new(
-        state,
-        Failing {
-            ok: 1,
-            events: vec![],
-        },
-        Instant::now(),
-    );
-    let at = |ms| cap.start() + Duration::from_millis(ms);
-    let (a, b, c) = (at(100), at(200), at(300));
-    cap.handle(a, &TermEvent::Key(key_event("Space")));
-    cap.handle(b, &TermEvent::Key(key_event("c")));
+fn a_refused_append_keeps_the_event_unsaved_in_memory_and_stops_writing() {
+    let mut cap = flaky();
+    hit(&mut cap, "Space", 100);
     assert_eq!(cap.state.saved, 1);
-    assert_eq!(cap.state.events.len(), 1, "the refused event is dropped");
-    assert_eq!(cap.state.failed.as_deref(), Some("disk full"));
-    cap.handle(c, &TermEvent::Key(key_event("c")));
-    assert_eq!(cap.journal.events.len(), 1);
-    assert_eq!(cap.state.events.len(), 1);
+    cap.journal.full = true;
+    hit(&mut cap, "c", 200);
+    // Not saved, never shown saved, but kept.
+    assert_eq!(cap.state.saved, 1);
+    assert_eq!(seqs(&cap.state.events), vec![1, 2]);
+    assert_eq!(seqs(cap.state.pending()), vec![2]);
+    assert_eq!(cap.state.failed.as_deref(), Some(DISK_FULL));
+    assert_eq!(cap.journal.refused, 1);
+    assert!(
+        cap.state.status.contains("#2 NOT SAVED"),
+        "{}",
+        cap.state.status
+    );
+    let mark = draw::saved_mark(&cap.state).content.to_string();
+    assert_eq!(mark, " NOT SAVED #2 ");
+    // Later keys are still logged, in memory only: the journal is not asked again.
+    hit(&mut cap, "s", 300);
+    hit(&mut cap, "i", 400);
+    hit(&mut cap, "1", 450);
+    assert_eq!(seqs(cap.state.pending()), vec![2, 3, 4]);
+    assert!(
+        cap.state.status.contains("NOT SAVED"),
+        "{}",
+        cap.state.status
+    );
+    assert_eq!(cap.journal.refused, 1);
+    assert_eq!(seqs(&cap.journal.events), vec![1]);
+    assert_eq!(cap.state.saved, 1);
+    assert_eq!(draw::saved_mark(&cap.state).content, " NOT SAVED #2-#4 ");
+    // `r` is still a re-entry; `R` means something only now.
+    assert_eq!(
+        key_to_action(&cap.state, key_event("R")),
+        Some(Action::NewSegment)
+    );
+}
+
+#[test]
+fn r_continues_in_a_new_segment_once_the_disk_takes_it_and_nothing_is_lost() {
+    let mut cap = flaky();
+    // `R` means nothing while all is well.
+    assert_eq!(key_to_action(&cap.state, key_event("R")), None);
+    hit(&mut cap, "Space", 100);
+    hit(&mut cap, "c", 150);
+    cap.journal.full = true;
+    hit(&mut cap, "c", 200);
+    hit(&mut cap, "n", 300);
+    type_text(&mut cap, "fax", 310);
+    hit(&mut cap, "Enter", 320);
+    assert_eq!(seqs(cap.state.pending()), vec![3, 4]);
+    // The disk is still full: the error stays (the new one), nothing is lost from memory.
+    hit(&mut cap, "R", 400);
+    assert_eq!(cap.journal.segments, 0);
+    assert_eq!(
+        cap.state.failed.as_deref(),
+        Some("the new journal segment could not be written either: disk full")
+    );
+    assert_eq!(seqs(cap.state.pending()), vec![3, 4]);
+    assert_eq!(cap.state.saved, 2);
+    // Space is freed: the pending events go into the new segment, and are saved.
+    cap.journal.full = false;
+    hit(&mut cap, "R", 500);
+    assert_eq!(cap.journal.segments, 1);
+    assert_eq!(cap.state.failed, None);
+    assert_eq!(cap.state.saved, 4);
+    assert!(cap.state.pending().is_empty());
+    assert_eq!(draw::saved_mark(&cap.state).content, "✓ saved #4");
+    assert!(
+        cap.state.status.contains("events #3-#4 saved"),
+        "{}",
+        cap.state.status
+    );
+    // Writing goes on as ever.
+    hit(&mut cap, "s", 600);
+    assert_eq!(cap.state.saved, 5);
+    assert_eq!(seqs(&cap.journal.events), vec![1, 2, 3, 4, 5]);
+    assert_eq!(cap.journal.events, cap.state.events);
+    assert_eq!(
+        cap.journal.events[3].kind,
+        EventKind::Note { text: "fax".into() }
+    );
+}
+
+#[test]
+fn a_finish_the_disk_refused_finishes_once_a_new_segment_holds_it() {
+    let mut cap = flaky();
+    hit(&mut cap, "Space", 100);
+    cap.journal.full = true;
+    hit(&mut cap, "q", 200);
+    assert_eq!(
+        hit(&mut cap, "y", 210),
+        Flow::Continue,
+        "not finished: not saved"
+    );
+    assert!(cap.state.is_finished());
+    assert_eq!(seqs(cap.state.pending()), vec![2]);
+    // Nothing can follow the finish; q asks before leaving with an unsaved event.
+    hit(&mut cap, "c", 300);
+    assert_eq!(seqs(&cap.state.events), vec![1, 2]);
+    assert_eq!(hit(&mut cap, "q", 310), Flow::Continue);
+    assert_eq!(cap.state.mode, Mode::ConfirmFinish);
+    assert_eq!(hit(&mut cap, "x", 320), Flow::Continue);
+    assert_eq!(cap.state.mode, Mode::Normal);
+    cap.journal.full = false;
+    assert_eq!(hit(&mut cap, "R", 400), Flow::Finish);
+    assert_eq!(cap.state.saved, 2);
+    assert_eq!(cap.journal.events.last().unwrap().kind, EventKind::Finish);
+}
+
+#[test]
+fn leaving_with_unsaved_events_asks_first() {
+    let mut cap = flaky();
+    hit(&mut cap, "Space", 100);
+    cap.journal.full = true;
+    hit(&mut cap, "c", 200);
+    assert_eq!(hit(&mut cap, "q", 300), Flow::Continue);
+    assert_eq!(hit(&mut cap, "y", 310), Flow::Leave);
+    assert_eq!(seqs(cap.state.pending()), vec![2]);
+    // What the program prints on leaving: the unsaved events, not lost silently.
+    assert_eq!(
+        cap.state.unsaved_lines(),
+        vec!["NOT SAVED #2 at 0:00:00.2: click +1".to_string()]
+    );
 }
 
 #[test]
@@ -818,6 +954,24 @@ fn the_start_form_edits_fields_and_starts_on_enter() {
 }
 
 #[test]
+fn f2_or_ctrl_b_on_the_start_form_asks_for_the_browser_and_keeps_the_fields() {
+    let mut f = form();
+    f.update(super::start::FormAction::Type('x'));
+    let before = f.clone();
+    for key in [
+        KeyEvent::new(KeyCode::F(2), KeyModifiers::NONE),
+        KeyEvent::new(KeyCode::Char('b'), KeyModifiers::CONTROL),
+    ] {
+        let action = StartForm::key(key).unwrap();
+        assert_eq!(f.update(action), FormOutcome::Browse);
+        assert_eq!(f, before);
+    }
+    // A plain `b` is typed into the field.
+    f.update(StartForm::key(key_event("b")).unwrap());
+    assert!(f.values[0].ends_with("xb"), "{:?}", f.values);
+}
+
+#[test]
 fn the_resume_menu_continues_finishes_or_starts_anew() {
     let started_at = DateTime::parse_from_rfc3339("2026-11-25T09:18:00+01:00").unwrap();
     let one = |id: &str| Unfinished {
@@ -827,6 +981,7 @@ fn the_resume_menu_continues_finishes_or_starts_anew() {
         pathway_id: DEFAULT_PATHWAY.into(),
         events: 12,
         recovered: false,
+        in_use: false,
     };
     let mut m = ResumeMenu::new(vec![one("a"), one("b")]);
     assert_eq!(m.update(key_event("Down")), ResumeOutcome::Choosing);
@@ -841,6 +996,44 @@ fn the_resume_menu_continues_finishes_or_starts_anew() {
     );
     assert_eq!(m.update(key_event("n")), ResumeOutcome::New);
     assert_eq!(m.update(key_event("C-c")), ResumeOutcome::Quit);
+}
+
+#[test]
+fn a_session_another_shadowmap_is_capturing_is_shown_in_use_and_not_taken() {
+    let started_at = DateTime::parse_from_rfc3339("2026-11-25T09:18:00+01:00").unwrap();
+    let one = |id: &str, in_use| Unfinished {
+        id: id.into(),
+        started_at,
+        clinician: "RN-07".into(),
+        pathway_id: DEFAULT_PATHWAY.into(),
+        events: 12,
+        recovered: false,
+        in_use,
+    };
+    let mut m = ResumeMenu::new(vec![one("busy", true), one("free", false)]);
+    for key in ["Enter", "c", "f"] {
+        assert_eq!(m.update(key_event(key)), ResumeOutcome::Choosing);
+        assert_eq!(m.message, Some(start::in_use_message("busy")));
+    }
+    let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
+    terminal.draw(|frame| m.draw(frame)).unwrap();
+    let screen = format!("{:?}", terminal.backend());
+    assert!(
+        screen.contains("IN USE: another shadowmap is capturing it now"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("another shadowmap is capturing session"),
+        "{screen}"
+    );
+    // The message goes with the next key; the free one is taken as ever.
+    assert_eq!(m.update(key_event("Down")), ResumeOutcome::Choosing);
+    assert_eq!(m.message, None);
+    assert_eq!(
+        m.update(key_event("Enter")),
+        ResumeOutcome::Continue("free".into())
+    );
+    assert_eq!(m.update(key_event("n")), ResumeOutcome::New);
 }
 
 // ----- snapshots: TestBackend 80x24, fixed clock --------------------------------------------
@@ -999,6 +1192,7 @@ fn snapshot_resume_menu() {
         pathway_id: DEFAULT_PATHWAY.into(),
         events: 41,
         recovered: true,
+        in_use: false,
     }]);
     let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
     terminal.draw(|frame| m.draw(frame)).unwrap();
@@ -1075,4 +1269,44 @@ fn snapshot_continued_after_a_gap() {
     // The gap is not active time: 70 s - 40 s before it (the last event), 4 s after.
     assert_eq!(state.step_active_ms(), Some(34_000));
     insta::assert_snapshot!(render(&state, 80, 24).backend());
+}
+
+#[test]
+fn snapshot_not_saved_after_a_full_disk() {
+    let mut cap = flaky();
+    for (k, at) in mid_step_keys() {
+        hit(&mut cap, k, at);
+    }
+    cap.journal.full = true;
+    hit(&mut cap, "c", 80_000);
+    // The store's message, as `SessionWriter::append` words it.
+    cap.state.failed = Some(
+        "EVENT 10 WAS NOT SAVED: write of /home/ak/.local/share/shadowmap/sessions/\
+         20261125-0918-north-RN-07.journal failed: No space left on device (os error 28)\n  \
+         hint: the disk is full; free some space\n  hint: every event before it is on disk; \
+         keep the unsaved events and continue in a new journal segment"
+            .into(),
+    );
+    hit(&mut cap, "s", 84_000);
+    cap.tick(cap.start() + Duration::from_millis(90_000));
+    let terminal = render(&cap.state, 80, 24);
+    let text = format!("{:?}", terminal.backend());
+    assert!(text.contains("EVENTS #10-#11 NOT SAVED"), "{text}");
+    assert!(text.contains("No space left on device"), "{text}");
+    assert!(text.contains("the disk is full"), "{text}");
+    assert!(!text.contains("✓ saved"), "{text}");
+    insta::assert_snapshot!(terminal.backend());
+}
+
+#[test]
+fn words_wrap_at_the_width_and_long_words_are_cut() {
+    assert_eq!(
+        draw::wrap_words("the disk is full", 8),
+        vec!["the disk", "is full"]
+    );
+    assert_eq!(
+        draw::wrap_words("abcdefghij", 4),
+        vec!["abcd", "efgh", "ij"]
+    );
+    assert_eq!(draw::wrap_words("", 4), vec![""]);
 }
