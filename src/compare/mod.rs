@@ -283,9 +283,26 @@ pub fn observed_steps(timeline: &crate::model::Timeline) -> Vec<ObservedStep> {
 /// `case_id` is the session id.
 pub fn compare_session(session: &Session, pathway: &Pathway) -> Comparison {
     let timeline = derive_timeline(&session.events);
-    let observed = observed_steps(&timeline);
-    let mut comparison = compare_observed(&session.header.id, &observed, pathway);
-    explain::add_friction(&mut comparison, &timeline, pathway);
+    compare_timeline(&session.header.id, &timeline, pathway, None)
+}
+
+/// A session's derived timeline against a pathway: alignment, deviations, friction and session
+/// figures, as [`compare_session`] gives them. For callers that already hold the timeline (the
+/// report digests it too); `model` is the pathway compiled once for many sessions (`None`:
+/// compiled here, and a pathway the comparator cannot compile gives its explained no-sync
+/// comparison).
+pub fn compare_timeline(
+    case_id: &str,
+    timeline: &crate::model::Timeline,
+    pathway: &Pathway,
+    model: Option<&Model>,
+) -> Comparison {
+    let observed = observed_steps(timeline);
+    let mut comparison = match model {
+        Some(model) => compare_with_model(case_id, &observed, pathway, model),
+        None => compare_observed(case_id, &observed, pathway),
+    };
+    explain::add_friction(&mut comparison, timeline, pathway);
     comparison
 }
 

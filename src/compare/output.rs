@@ -5,9 +5,10 @@ use serde_json::{Map, Value, json};
 use super::{Comparison, SessionFigures};
 use crate::model::Pathway;
 
+/// Rounded to `decimals`; never `-0` (an empty sum of f64 is -0.0, and JSON readers print it).
 fn round(x: f64, decimals: i32) -> f64 {
     let f = 10f64.powi(decimals);
-    (x * f).round() / f
+    (x * f).round() / f + 0.0
 }
 
 fn opt(x: Option<f64>, decimals: i32) -> Value {

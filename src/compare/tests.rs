@@ -462,6 +462,20 @@ fn session_figures() {
 }
 
 #[test]
+fn figures_of_a_session_with_no_synced_step_are_plain_zeros_in_json() {
+    // No step of the session is in this pathway: the sums of synced steps are empty (an empty
+    // f64 sum is -0.0), and JSON must say 0.0, not -0.0.
+    let other = crate::model::resolve_pathway("ed-triage").unwrap().0;
+    let c = compare_session(&sample_session(), &other);
+    assert!(c.moves.iter().all(|m| m.kind != MoveKind::Sync));
+    let json = output::comparisons_json(&other, std::slice::from_ref(&c));
+    let figures = &json["traces"][0]["figures"];
+    let synced = figures["synced_active_minutes"].as_f64().unwrap();
+    assert!(synced == 0.0 && synced.is_sign_positive(), "{synced}");
+    assert!(!serde_json::to_string(&json).unwrap().contains("-0.0"));
+}
+
+#[test]
 fn json_has_exactly_the_keys_of_domain_md() {
     let c = compare_trace(
         "case-1",

@@ -4,10 +4,7 @@
 
 use serde::Serialize;
 
-use crate::compare::{
-    Comparison, DeviationKind, Model, MoveKind, compare_observed, compare_with_model,
-    observed_steps,
-};
+use crate::compare::{Comparison, DeviationKind, Model, MoveKind, compare_timeline};
 use crate::model::{Pathway, ProblemKind, Session, Timeline, WorkaroundKind, derive_timeline};
 
 /// Deviation kinds (domain.md section 5), by their stable snake_case names.
@@ -261,12 +258,7 @@ pub fn digest_with_model(
     model: Option<&Model>,
 ) -> SessionDigest {
     let timeline = derive_timeline(&session.events);
-    let observed = observed_steps(&timeline);
-    let mut comparison = match model {
-        Some(model) => compare_with_model(&session.header.id, &observed, pathway, model),
-        None => compare_observed(&session.header.id, &observed, pathway),
-    };
-    crate::compare::explain::add_friction(&mut comparison, &timeline, pathway);
+    let comparison = compare_timeline(&session.header.id, &timeline, pathway, model);
     digest(session, &timeline, pathway, &comparison)
 }
 

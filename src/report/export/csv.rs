@@ -42,16 +42,29 @@ pub const STEP_COLUMNS: [&str; 17] = [
     "problems",
 ];
 
-/// A field as CSV holds it: quoted when it must be.
+/// A field as CSV holds it: quoted when it must be, and neutralised against spreadsheet
+/// formula injection: a text cell that begins with `=`, `+`, `-`, `@`, a tab or a carriage
+/// return (which Excel, LibreOffice and Sheets would run as a formula) gets a leading `'`.
+/// Numbers such as `-1` are kept as they are.
 pub fn field(value: &str) -> Cow<'_, str> {
+    let value: Cow<'_, str> = if looks_like_formula(value) {
+        Cow::Owned(format!("'{value}"))
+    } else {
+        Cow::Borrowed(value)
+    };
     let needs_quotes = value.chars().any(|c| matches!(c, ',' | '"' | '\n' | '\r'))
         || value.starts_with(' ')
         || value.ends_with(' ');
     if needs_quotes {
         Cow::Owned(format!("\"{}\"", value.replace('"', "\"\"")))
     } else {
-        Cow::Borrowed(value)
+        value
     }
+}
+
+/// A cell a spreadsheet would evaluate: it begins with a formula character and is not a number.
+fn looks_like_formula(value: &str) -> bool {
+    value.starts_with(['=', '+', '-', '@', '\t', '\r']) && value.trim().parse::<f64>().is_err()
 }
 
 /// Writes rows of fields; checks every row has as many fields as the header.
@@ -260,6 +273,22 @@ mod tests {
         assert_eq!(field("cr\rhere"), "\"cr\rhere\"");
         assert_eq!(field(" padded"), "\" padded\"");
         assert_eq!(field(""), "");
+    }
+
+    #[test]
+    fn formula_cells_are_neutralised_and_numbers_kept() {
+        assert_eq!(
+            field("=HYPERLINK(\"http://x\")"),
+            "\"'=HYPERLINK(\"\"http://x\"\")\""
+        );
+        assert_eq!(field("+cmd|' /C calc'!A0"), "'+cmd|' /C calc'!A0");
+        assert_eq!(field("-2+3"), "'-2+3");
+        assert_eq!(field("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(field("\tx"), "'\tx");
+        assert_eq!(field("- called pharmacy"), "'- called pharmacy");
+        assert_eq!(field("-1"), "-1");
+        assert_eq!(field("-0.250"), "-0.250");
+        assert_eq!(field("a=b"), "a=b");
     }
 
     #[test]

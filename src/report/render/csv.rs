@@ -34,13 +34,10 @@ pub const CSV_COLUMNS: [&str; 27] = [
     "override_when",
 ];
 
-/// RFC 4180 quoting: a field with a comma, quote or line break is quoted, quotes doubled.
+/// RFC 4180 quoting (a field with a comma, quote, line break or edge space is quoted, quotes
+/// doubled), and formula cells neutralised, as the exports do ([`crate::report::export::csv::field`]).
 pub fn field(s: &str) -> String {
-    if s.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s.to_string()
-    }
+    crate::report::export::csv::field(s).into_owned()
 }
 
 pub fn findings_csv(report: &Report) -> String {
