@@ -70,6 +70,52 @@ impl ExportFormat {
     }
 }
 
+/// The text width of the panel on an 80-column terminal (80 minus its margins and border).
+pub const PANEL_TEXT_WIDTH: usize = 74;
+
+/// One line as lines of at most `width` characters, broken between words; continuation lines
+/// are indented two more than the line, and a word longer than a line is cut.
+pub fn wrap(line: &str, width: usize) -> Vec<String> {
+    let width = width.max(1);
+    if line.chars().count() <= width {
+        return vec![line.to_string()];
+    }
+    let lead = (line.len() - line.trim_start_matches(' ').len()).min(width / 2);
+    let indent = " ".repeat((lead + 2).min(width / 2));
+    let mut out = Vec::new();
+    let mut current = " ".repeat(lead);
+    let mut current_len = lead;
+    let mut fresh = true; // nothing but indentation in `current` yet
+    for word in line.split(' ').filter(|w| !w.is_empty()) {
+        let mut word: Vec<char> = word.chars().collect();
+        loop {
+            let gap = usize::from(!fresh);
+            if current_len + gap + word.len() <= width {
+                if !fresh {
+                    current.push(' ');
+                }
+                current.extend(word.iter());
+                current_len += gap + word.len();
+                fresh = false;
+                break;
+            }
+            if fresh {
+                // A word longer than a whole line: cut it.
+                let room = width - current_len;
+                current.extend(word.drain(..room));
+                current_len = width;
+            }
+            out.push(std::mem::replace(&mut current, indent.clone()));
+            current_len = indent.len();
+            fresh = true;
+        }
+    }
+    if !fresh {
+        out.push(current);
+    }
+    out
+}
+
 /// A text panel over the list: the comparator's report, or a message.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Panel {
@@ -157,11 +203,16 @@ impl BrowseState {
         self.visible.get(self.selected).copied()
     }
 
-    /// Shows a panel (the runner's answer to a compare effect, or an error).
+    /// Shows a panel (the runner's answer to a compare effect, or an error). Lines longer than
+    /// the panel holds at 80 columns are wrapped at word boundaries (a deviation's sentence
+    /// would otherwise be cut off at the border).
     pub fn show_panel(&mut self, title: impl Into<String>, text: &str) {
         self.mode = Mode::Panel(Panel {
             title: title.into(),
-            lines: text.lines().map(str::to_string).collect(),
+            lines: text
+                .lines()
+                .flat_map(|line| wrap(line, PANEL_TEXT_WIDTH))
+                .collect(),
             scroll: 0,
         });
     }

@@ -231,6 +231,50 @@ fn browser_snapshot_compare_panel() {
 }
 
 #[test]
+fn long_panel_lines_wrap_between_words_and_nothing_is_cut_off() {
+    let sentence = "  missing       `pharmacy-record` (Get the outpatient pharmacy record) was not done (expected after `ask-patient`).";
+    let lines = wrap(sentence, PANEL_TEXT_WIDTH);
+    assert!(lines.len() > 1, "{lines:?}");
+    assert!(
+        lines.iter().all(|l| l.chars().count() <= PANEL_TEXT_WIDTH),
+        "{lines:?}"
+    );
+    assert!(
+        lines[1..].iter().all(|l| l.starts_with("    ")),
+        "{lines:?}"
+    );
+    let words = |s: &str| s.split_whitespace().map(str::to_string).collect::<Vec<_>>();
+    assert_eq!(words(&lines.join(" ")), words(sentence));
+    assert_eq!(wrap("short", PANEL_TEXT_WIDTH), ["short"]);
+    assert_eq!(wrap("abcdefghij", 4), ["abcd", "  ef", "  gh", "  ij"]);
+    for width in 0..20 {
+        for line in [
+            "",
+            " ",
+            "a b",
+            "       x  y",
+            "abc defghijklmno p",
+            sentence,
+        ] {
+            let lines = wrap(line, width);
+            assert!(
+                lines.iter().all(|l| l.chars().count() <= width.max(1))
+                    || line.chars().count() <= width.max(1),
+                "{width} {line:?} {lines:?}"
+            );
+            // Nothing lost or added but spaces (a word longer than a line is cut).
+            let letters = |s: &str| s.split_whitespace().collect::<String>();
+            assert_eq!(letters(&lines.join(" ")), letters(line), "{width} {line:?}");
+        }
+    }
+
+    let mut s = BrowseState::new("/data", rows());
+    s.show_panel("Compare", sentence);
+    let text = screen(&s);
+    assert!(text.contains("(expected after `ask-patient`)."), "{text}");
+}
+
+#[test]
 fn the_browser_draws_at_any_size_without_panicking() {
     let mut s = BrowseState::new("/data", rows());
     for mode in 0..3 {
