@@ -103,7 +103,6 @@ pub fn wrap(line: &str, width: usize) -> Vec<String> {
                 // A word longer than a whole line: cut it.
                 let room = width - current_len;
                 current.extend(word.drain(..room));
-                current_len = width;
             }
             out.push(std::mem::replace(&mut current, indent.clone()));
             current_len = indent.len();
