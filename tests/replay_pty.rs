@@ -271,6 +271,21 @@ fn browse_filters_and_opens_a_replay() {
         exported.contains(&format!("\"id\": \"{selected}\"")),
         "{exported}"
     );
+    // The capital letter exports redacted, beside it: no note text survives.
+    screen.keys("eJ");
+    screen.wait_text(&format!("wrote {selected}-redacted.json"));
+    let redacted =
+        std::fs::read_to_string(temp.path().join(format!("{selected}-redacted.json"))).unwrap();
+    assert!(redacted.contains(&format!("\"id\": \"{selected}\"")));
+    let notes: Vec<&str> = exported
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix("\"note\": \""))
+        .filter(|n| n.len() > 3)
+        .collect();
+    assert!(!notes.is_empty(), "the sample has notes: {exported}");
+    for note in notes {
+        assert!(!redacted.contains(note), "{note} in {redacted}");
+    }
     screen.keys("q");
     assert!(screen.wait_exit());
     for (path, bytes) in copied {

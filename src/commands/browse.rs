@@ -105,15 +105,17 @@ fn browse_loop(tui: Tui, input: &Input, dir: &DataDir, state: &mut BrowseState) 
                         };
                         state.show_panel(format!("Compare {}", row.id), &text);
                     }
-                    Effect::Export(index, format) => export_now = Some((index, format)),
+                    Effect::Export(index, format, redact) => {
+                        export_now = Some((index, format, redact));
+                    }
                 }
             }
         }
-        if let Some((index, format)) = export_now {
+        if let Some((index, format, redact)) = export_now {
             // The export may write a note to the terminal: step out of the screen while it
             // runs, and come back to a fresh one.
             drop(slot.take());
-            state.status = export(dir, &state.rows[index], format);
+            state.status = export(dir, &state.rows[index], format, redact);
         }
     }
 }
@@ -179,10 +181,11 @@ pub fn comparison_text(comparison: &Comparison, pathway: &Pathway) -> String {
     text
 }
 
-/// Writes `<id>.<ext>` in the current folder through `shadowmap export`; never over a file
-/// that exists. Returns the line for the status bar.
-fn export(dir: &DataDir, row: &BrowseRow, format: ExportFormat) -> String {
-    let out = PathBuf::from(format!("{}.{}", row.id, format.extension()));
+/// Writes `<id>.<ext>` (`<id>-redacted.<ext>` with `redact`) in the current folder through
+/// `shadowmap export`; never over a file that exists. Returns the line for the status bar.
+fn export(dir: &DataDir, row: &BrowseRow, format: ExportFormat, redact: bool) -> String {
+    let suffix = if redact { "-redacted" } else { "" };
+    let out = PathBuf::from(format!("{}{suffix}.{}", row.id, format.extension()));
     if out.exists() {
         return format!(
             "{} exists: not overwritten (move it away first)",
@@ -197,16 +200,17 @@ fn export(dir: &DataDir, row: &BrowseRow, format: ExportFormat) -> String {
             ExportFormat::Xes => crate::ExportFormat::Xes,
             ExportFormat::Ron => crate::ExportFormat::Ron,
         },
-        redact: false,
+        redact,
         out: Some(out.clone()),
         csv: crate::CsvTable::Events,
     };
     match super::export::run(Some(dir.root().to_path_buf()), args) {
         Ok(()) => format!(
-            "wrote {} (shadowmap export {} --format {})",
+            "wrote {} (shadowmap export {} --format {}{})",
             out.display(),
             row.id,
-            format.extension()
+            format.extension(),
+            if redact { " --redact" } else { "" }
         ),
         Err(error) => format!("export failed: {error}"),
     }

@@ -58,7 +58,10 @@ pub fn draw(state: &BrowseState, frame: &mut Frame) {
                 .iter()
                 .map(|f| format!("{} {}", f.key(), f.extension().to_uppercase()))
                 .collect();
-            format!("Export as: {}  (any other key: back)", keys.join("  "))
+            format!(
+                "Export as: {}  (capital: redacted; other key: back)",
+                keys.join("  ")
+            )
         }
         Mode::Panel(_) => "up/down scroll  any other key closes".into(),
         Mode::List => "Enter replay  c compare  e export  / filter  Esc clear  q quit".into(),

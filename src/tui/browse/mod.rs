@@ -150,7 +150,8 @@ pub enum Action {
     Open,
     Compare,
     Export,
-    ExportAs(ExportFormat),
+    /// Export in this format; `true`: redacted (`--redact`), chosen with the capital letter.
+    ExportAs(ExportFormat, bool),
     Close,
     Quit,
 }
@@ -160,7 +161,8 @@ pub enum Effect {
     /// Open the replay of this row (index into `rows`).
     Replay(usize),
     Compare(usize),
-    Export(usize, ExportFormat),
+    /// Export this row in this format; `true`: redacted.
+    Export(usize, ExportFormat, bool),
     Quit,
 }
 
@@ -253,8 +255,8 @@ pub fn key_to_action(state: &BrowseState, key: KeyEvent) -> Option<Action> {
         Mode::Export => match key.code {
             KeyCode::Char(c) => ExportFormat::ALL
                 .into_iter()
-                .find(|f| f.key() == c)
-                .map(Action::ExportAs)
+                .find(|f| f.key() == c.to_ascii_lowercase())
+                .map(|f| Action::ExportAs(f, c.is_ascii_uppercase()))
                 .or(Some(Action::Close)),
             _ => Some(Action::Close),
         },
@@ -329,10 +331,10 @@ pub fn update(state: &mut BrowseState, action: Action) -> Vec<Effect> {
                 _ => state.mode = Mode::Export,
             },
         },
-        Action::ExportAs(format) => {
+        Action::ExportAs(format, redact) => {
             state.mode = Mode::List;
             if let Some(row) = selected {
-                return vec![Effect::Export(row, format)];
+                return vec![Effect::Export(row, format, redact)];
             }
         }
         Action::Close => state.mode = Mode::List,

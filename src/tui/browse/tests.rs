@@ -142,8 +142,13 @@ fn selection_follows_the_filter_and_effects_name_the_row() {
     assert!(update(&mut s, Action::Export).is_empty());
     assert_eq!(s.mode, Mode::Export);
     assert_eq!(
-        update(&mut s, Action::ExportAs(ExportFormat::Csv)),
-        [Effect::Export(2, ExportFormat::Csv)]
+        update(&mut s, Action::ExportAs(ExportFormat::Csv, false)),
+        [Effect::Export(2, ExportFormat::Csv, false)]
+    );
+    update(&mut s, Action::Export);
+    assert_eq!(
+        update(&mut s, Action::ExportAs(ExportFormat::Xes, true)),
+        [Effect::Export(2, ExportFormat::Xes, true)]
     );
     update(&mut s, Action::Last);
     assert_eq!(s.selected_row(), Some(3));
@@ -184,7 +189,16 @@ fn keys_depend_on_the_mode() {
     update(&mut s, Action::Export);
     assert_eq!(
         key_to_action(&s, key(KeyCode::Char('x'))),
-        Some(Action::ExportAs(ExportFormat::Xes))
+        Some(Action::ExportAs(ExportFormat::Xes, false))
+    );
+    // The capital letter exports redacted.
+    assert_eq!(
+        key_to_action(&s, key(KeyCode::Char('X'))),
+        Some(Action::ExportAs(ExportFormat::Xes, true))
+    );
+    assert_eq!(
+        key_to_action(&s, key(KeyCode::Char('J'))),
+        Some(Action::ExportAs(ExportFormat::Json, true))
     );
     assert_eq!(
         key_to_action(&s, key(KeyCode::Char('z'))),
