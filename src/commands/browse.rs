@@ -145,40 +145,9 @@ fn compare_text(path: &std::path::Path) -> Result<String> {
     })
 }
 
+/// The comparator's own text (as `shadowmap compare` prints it); the panel wraps long lines.
 pub fn comparison_text(comparison: &Comparison, pathway: &Pathway) -> String {
-    let mut text = format!(
-        "{} against {} v{}\nfitness {:.3}  cost {} of worst {}  observed steps {}\n\n",
-        comparison.case_id,
-        pathway.id,
-        pathway.version,
-        comparison.fitness,
-        comparison.cost,
-        comparison.worst_cost,
-        comparison.n_steps
-    );
-    if comparison.deviations.is_empty() {
-        text.push_str("No deviation.\n");
-    } else {
-        text.push_str(&format!("Deviations ({}):\n", comparison.deviations.len()));
-        for deviation in &comparison.deviations {
-            let kind = deviation.kind.name();
-            text.push_str(&format!("  {kind:<13} {}\n", deviation.text));
-        }
-    }
-    text.push_str("\nSteps (active s / expected s, clicks / expected):\n");
-    for f in &comparison.frictions {
-        text.push_str(&format!(
-            "  {:<24} {:>6.0}/{:<5} {:>4}/{:<4}{}{}\n",
-            f.step,
-            f.active_secs,
-            f.expected_secs,
-            f.clicks,
-            f.expected_clicks,
-            if f.over_time { " over-time" } else { "" },
-            if f.over_clicks { " over-clicks" } else { "" },
-        ));
-    }
-    text
+    shadowmap::compare::text::render_text(pathway, std::slice::from_ref(comparison))
 }
 
 /// Writes `<id>.<ext>` (`<id>-redacted.<ext>` with `redact`) in the current folder through

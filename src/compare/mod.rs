@@ -11,6 +11,7 @@ pub mod explain;
 pub mod model;
 pub mod output;
 pub mod pathway_json;
+pub mod text;
 pub mod xes;
 
 use serde::Serialize;

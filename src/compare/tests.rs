@@ -476,6 +476,30 @@ fn figures_of_a_session_with_no_synced_step_are_plain_zeros_in_json() {
 }
 
 #[test]
+fn the_text_has_the_table_each_deviation_and_the_figures() {
+    let c = compare_session(&sample_session(), &med_rec());
+    let text = text::render_text(&med_rec(), std::slice::from_ref(&c));
+    assert!(
+        text.starts_with("Against `med-rec-admission` version 3"),
+        "{text}"
+    );
+    assert!(
+        text.contains(&format!("fitness {:.3}", c.fitness)),
+        "{text}"
+    );
+    let table_rows = text.lines().filter(|l| l.starts_with("  ok ")).count();
+    assert_eq!(
+        table_rows,
+        c.moves.iter().filter(|m| m.kind == MoveKind::Sync).count()
+    );
+    for d in &c.deviations {
+        assert!(text.contains(&d.text), "{text}");
+    }
+    assert!(text.contains("re-entries               1"), "{text}");
+    assert!(text.contains("paper_note 1"), "{text}");
+}
+
+#[test]
 fn json_has_exactly_the_keys_of_domain_md() {
     let c = compare_trace(
         "case-1",
