@@ -257,3 +257,68 @@ fn a_session_id_is_found_in_the_data_folder() {
         .failure()
         .stderr(predicate::str::contains("no-such-session"));
 }
+
+#[test]
+fn truncated_gzip_and_logs_without_traces_are_clear_errors() {
+    use std::io::Write as _;
+    let dir = tempfile::tempdir().unwrap();
+    // A valid log of many traces, gzipped, then cut in the middle of the stream.
+    let mut xml = String::from("<?xml version=\"1.0\"?>\n<log xes.version=\"1.0\">\n");
+    for t in 0..400 {
+        xml.push_str(&format!(
+            "<trace><string key=\"concept:name\" value=\"c{t}\"/>\n<event><string key=\"concept:name\" value=\"open-chart\"/></event>\n</trace>\n"
+        ));
+    }
+    xml.push_str("</log>\n");
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    gz.write_all(xml.as_bytes()).unwrap();
+    let gz = gz.finish().unwrap();
+    let cut = dir.path().join("cut.xes.gz");
+    std::fs::write(&cut, &gz[..gz.len() / 2]).unwrap();
+    let out = shadowmap()
+        .arg("compare")
+        .arg(&cut)
+        .args(["--pathway", "med-rec-admission"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    // file:line:column, what went wrong, what to do.
+    let at = format!("{}:", cut.display());
+    assert!(stderr.contains(&at), "{stderr}");
+    let rest = &stderr[stderr.find(&at).unwrap() + at.len()..];
+    let mut parts = rest.splitn(3, ':');
+    assert!(
+        parts.next().unwrap().parse::<u32>().unwrap() > 1,
+        "{stderr}"
+    );
+    assert!(parts.next().unwrap().parse::<u32>().is_ok(), "{stderr}");
+    assert!(
+        stderr.contains("hint:") && !stderr.contains("panicked"),
+        "{stderr}"
+    );
+
+    for (name, text) in [
+        (
+            "none.xes",
+            "<?xml version=\"1.0\"?>\n<log xes.version=\"1.0\">\n</log>\n",
+        ),
+        ("notxes.xes", "<html><body>hello</body></html>\n"),
+    ] {
+        let path = dir.path().join(name);
+        std::fs::write(&path, text).unwrap();
+        let out = shadowmap()
+            .arg("compare")
+            .arg(&path)
+            .args(["--pathway", "med-rec-admission"])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1), "{name}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains(name), "{stderr}");
+        assert!(!stderr.contains("panicked"), "{stderr}");
+        if name == "none.xes" {
+            assert!(stderr.contains("no traces"), "{stderr}");
+        }
+    }
+}

@@ -342,6 +342,36 @@ fn out_file_and_bad_input() {
         .unwrap();
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("cannot group by `ward`"));
+
+    // An empty folder and an unknown pathway: clear errors, no panic.
+    let empty = tempfile::tempdir().unwrap();
+    let out = Command::cargo_bin("shadowmap")
+        .unwrap()
+        .arg("report")
+        .arg(empty.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("no session files (.ron) in"), "{stderr}");
+    assert!(
+        stderr.contains("hint:") && !stderr.contains("panicked"),
+        "{stderr}"
+    );
+    let out = Command::cargo_bin("shadowmap")
+        .unwrap()
+        .arg("report")
+        .arg(dir.path())
+        .args(["--pathway", "no-such-pathway"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("unknown pathway id `no-such-pathway`"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("panicked"), "{stderr}");
 }
 
 #[test]

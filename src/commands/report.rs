@@ -57,7 +57,7 @@ pub fn run(data_dir: Option<PathBuf>, args: ReportArgs) -> color_eyre::Result<()
         let files = collect_session_files(&args.paths).map_err(|e| eyre!("{e}"))?;
         if files.is_empty() {
             return Err(eyre!(
-                "no session files (.ron) in {}",
+                "no session files (.ron) in {}\n  hint: give session files or folders that hold them (not recursive), or no PATHS for the data folder",
                 args.paths
                     .iter()
                     .map(|p| p.display().to_string())
