@@ -12,7 +12,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
     name = "shadowmap",
     version,
     about = "Shadow clinicians, map how EHR work really happens",
-    long_about = "Shadow clinicians, map how EHR work really happens.\n\nWith no command, opens the capture screen on the built-in default pathway."
+    long_about = "Shadow clinicians, map how EHR work really happens.\n\nWith no command, opens the capture screen: unfinished sessions are offered first, then a short start form (site, role, clinician code, auditor, pathway). Quick start and every key: README.md."
 )]
 pub struct Cli {
     /// The folder holding sessions (default: the platform's data folder).
