@@ -6,7 +6,7 @@ use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
 use color_eyre::Result;
-use color_eyre::eyre::eyre;
+use color_eyre::eyre::{WrapErr, eyre};
 use shadowmap::compare::explain::clock;
 use shadowmap::compare::output::comparisons_json;
 use shadowmap::compare::{
@@ -100,11 +100,16 @@ fn compare_one_session(
     args: &CompareArgs,
 ) -> Result<(Pathway, Vec<Comparison>)> {
     let session = load_session(data_dir, &args.input)?;
-    let arg = args
-        .pathway
-        .clone()
-        .unwrap_or_else(|| session.header.pathway_id.clone());
-    let pathway = load_pathway(&arg)?;
+    let pathway = match &args.pathway {
+        Some(arg) => load_pathway(arg)?,
+        // A session captured against a pathway file names an id that is not built in.
+        None => load_pathway(&session.header.pathway_id).wrap_err_with(|| {
+            format!(
+                "session `{}` was captured against pathway `{}`, which is not built in: give its file with --pathway FILE",
+                session.header.id, session.header.pathway_id
+            )
+        })?,
+    };
     if pathway.id == session.header.pathway_id && pathway.version != session.header.pathway_version
     {
         eprintln!(
