@@ -287,3 +287,16 @@ fn a_session_of_a_pathway_file_asks_for_that_file() {
         .success()
         .stdout(predicate::str::contains("Against `my-med-rec` version 3"));
 }
+
+#[test]
+fn a_folder_points_to_report() {
+    let dir = tempfile::tempdir().unwrap();
+    shadowmap()
+        .args(["compare", dir.path().to_str().unwrap()])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains(
+            "is a folder: compare takes one session (id or file) or one XES log",
+        ))
+        .stderr(predicate::str::contains("`shadowmap report "));
+}

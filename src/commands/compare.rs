@@ -81,6 +81,11 @@ fn compare_log(args: &CompareArgs) -> Result<(Pathway, Vec<Comparison>)> {
 /// changes the file; a damaged journal tail is told on stderr.
 fn load_session(data_dir: Option<PathBuf>, input: &str) -> Result<Session> {
     let path = Path::new(input);
+    if path.is_dir() {
+        return Err(eyre!(
+            "{input} is a folder: compare takes one session (id or file) or one XES log\n  hint: `shadowmap report {input}` compares every session of a folder and ranks the findings"
+        ));
+    }
     let loaded = if path.is_file() {
         DataDir::load_path(path)
     } else {
