@@ -5,7 +5,7 @@ use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
 use color_eyre::Result;
-use color_eyre::eyre::eyre;
+use color_eyre::eyre::{WrapErr, eyre};
 use shadowmap::compare::output::comparisons_json;
 use shadowmap::compare::text::render_text;
 use shadowmap::compare::{self, Comparison, Model, compare_session, compare_with_model, xes};
@@ -78,6 +78,11 @@ fn compare_log(args: &CompareArgs) -> Result<(Pathway, Vec<Comparison>)> {
 /// changes the file; a damaged journal tail is told on stderr.
 fn load_session(data_dir: Option<PathBuf>, input: &str) -> Result<Session> {
     let path = Path::new(input);
+    if path.is_dir() {
+        return Err(eyre!(
+            "{input} is a folder: compare takes one session (id or file) or one XES log\n  hint: `shadowmap report {input}` compares every session of a folder and ranks the findings"
+        ));
+    }
     let loaded = if path.is_file() {
         DataDir::load_path(path)
     } else {
@@ -97,11 +102,16 @@ fn compare_one_session(
     args: &CompareArgs,
 ) -> Result<(Pathway, Vec<Comparison>)> {
     let session = load_session(data_dir, &args.input)?;
-    let arg = args
-        .pathway
-        .clone()
-        .unwrap_or_else(|| session.header.pathway_id.clone());
-    let pathway = load_pathway(&arg)?;
+    let pathway = match &args.pathway {
+        Some(arg) => load_pathway(arg)?,
+        // A session captured against a pathway file names an id that is not built in.
+        None => load_pathway(&session.header.pathway_id).wrap_err_with(|| {
+            format!(
+                "session `{}` was captured against pathway `{}`, which is not built in: give its file with --pathway FILE",
+                session.header.id, session.header.pathway_id
+            )
+        })?,
+    };
     if pathway.id == session.header.pathway_id && pathway.version != session.header.pathway_version
     {
         eprintln!(

@@ -79,8 +79,13 @@ fn render_figures(out: &mut String, f: &SessionFigures) {
 fn render_comparison(out: &mut String, pathway: &Pathway, c: &Comparison) {
     let _ = writeln!(
         out,
-        "{}: fitness {:.3} (cost {} of at most {}), {} observed steps",
-        c.case_id, c.fitness, c.cost, c.worst_cost, c.n_steps
+        "{}: fitness {:.3} (cost {} of at most {}), {} observed step{}",
+        c.case_id,
+        c.fitness,
+        c.cost,
+        c.worst_cost,
+        c.n_steps,
+        if c.n_steps == 1 { "" } else { "s" }
     );
     let frictions: std::collections::HashMap<usize, &StepFriction> =
         c.frictions.iter().map(|f| (f.observed, f)).collect();
@@ -125,15 +130,15 @@ fn render_comparison(out: &mut String, pathway: &Pathway, c: &Comparison) {
             if f.over_clicks {
                 notes.push("over clicks".to_string());
             }
-            for (n, what) in [
-                (f.screens as usize, "screens"),
-                (f.reentries as usize, "re-entries"),
-                (f.interruptions, "interruptions"),
-                (f.workarounds, "workarounds"),
-                (f.problems, "problems"),
+            for (n, one, many) in [
+                (f.screens as usize, "screen", "screens"),
+                (f.reentries as usize, "re-entry", "re-entries"),
+                (f.interruptions, "interruption", "interruptions"),
+                (f.workarounds, "workaround", "workarounds"),
+                (f.problems, "problem", "problems"),
             ] {
                 if n > 0 {
-                    notes.push(format!("{n} {what}"));
+                    notes.push(format!("{n} {}", if n == 1 { one } else { many }));
                 }
             }
         }
