@@ -187,9 +187,19 @@ fn main() -> std::process::ExitCode {
     if let Err(error) = color_eyre::install() {
         eprintln!("shadowmap: cannot install the error reporter: {error}");
     }
+    quiet_on_closed_pipe();
     let cli = Cli::parse();
     match dispatch(cli) {
         Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(error)
+            if error
+                .root_cause()
+                .downcast_ref::<std::io::Error>()
+                .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe) =>
+        {
+            // The reader of our output went away (`| head`): nothing to tell it.
+            std::process::ExitCode::from(141)
+        }
         Err(error) => {
             // A user's mistake is told plainly, with its causes, and no backtrace.
             eprintln!("error: {error}");
@@ -199,6 +209,25 @@ fn main() -> std::process::ExitCode {
             std::process::ExitCode::FAILURE
         }
     }
+}
+
+/// `shadowmap sessions | head`: a reader that goes away is not a crash. `print!` panics when
+/// stdout is a closed pipe (Rust ignores SIGPIPE); leave quietly with the status a tool killed
+/// by SIGPIPE has (141), and report every other panic as before.
+fn quiet_on_closed_pipe() {
+    let report = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let payload = info.payload();
+        let message = payload
+            .downcast_ref::<String>()
+            .map(String::as_str)
+            .or_else(|| payload.downcast_ref::<&str>().copied())
+            .unwrap_or("");
+        if message.starts_with("failed printing to stdout") && message.contains("Broken pipe") {
+            std::process::exit(141);
+        }
+        report(info);
+    }));
 }
 
 fn dispatch(cli: Cli) -> color_eyre::Result<()> {
