@@ -12,7 +12,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
     name = "shadowmap",
     version,
     about = "Shadow clinicians, map how EHR work really happens",
-    long_about = "Shadow clinicians, map how EHR work really happens.\n\nWith no command, opens the capture screen on the built-in default pathway."
+    long_about = "Shadow clinicians, map how EHR work really happens.\n\nWith no command, opens the capture screen: unfinished sessions are offered first, then a short start form (site, role, clinician code, auditor, pathway). Quick start and every key: README.md."
 )]
 pub struct Cli {
     /// The folder holding sessions (default: the platform's data folder).
@@ -51,13 +51,16 @@ pub struct CaptureArgs {
     /// A built-in pathway id or a pathway file.
     #[arg(long, value_name = "ID|FILE")]
     pub pathway: Option<String>,
+    /// The site (ward, clinic) being audited, e.g. north.
     #[arg(long)]
     pub site: Option<String>,
+    /// The clinician's role, e.g. RN, MD, PharmD.
     #[arg(long)]
     pub role: Option<String>,
     /// The clinician's code (never a name), e.g. RN-07.
     #[arg(long)]
     pub clinician: Option<String>,
+    /// Your own auditor code, e.g. ak.
     #[arg(long)]
     pub auditor: Option<String>,
 }
@@ -68,11 +71,15 @@ pub enum PathwaysCommand {
     List,
     /// Print a pathway (built-in id or file) as RON.
     Show {
+        /// A built-in pathway id (`shadowmap pathways list`) or a pathway file.
         #[arg(value_name = "ID|FILE")]
         pathway: String,
     },
     /// Validate a pathway file: exit 0, or a clear error with file, line and column.
-    Check { file: PathBuf },
+    Check {
+        /// The pathway file (RON) to check; it is only read.
+        file: PathBuf,
+    },
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -83,6 +90,7 @@ pub enum ListFormat {
 
 #[derive(Args, Debug)]
 pub struct SessionsArgs {
+    /// A table, or a JSON array with each session's header, status and recovery.
     #[arg(long, value_enum, default_value_t = ListFormat::Text)]
     pub format: ListFormat,
 }
@@ -99,6 +107,7 @@ pub enum ExportFormat {
 pub struct ExportArgs {
     /// A session id in the data folder, or a session file.
     pub session: String,
+    /// json/ron: the whole session; xes: an event log for pm4py, ProM, Disco; csv: a table.
     #[arg(long, value_enum)]
     pub format: ExportFormat,
     /// Remove note text and mask identifier-like strings.
@@ -122,8 +131,11 @@ pub enum CsvTable {
 pub struct CompareArgs {
     /// A session id, a session file, or an .xes log.
     pub input: String,
+    /// A built-in pathway id, a pathway RON file or the oracle's pathway JSON
+    /// (default: the session's own pathway; required for an XES log).
     #[arg(long, value_name = "ID|FILE")]
     pub pathway: Option<String>,
+    /// text: the alignment table, deviations and figures; json: the domain reference's keys.
     #[arg(long, value_enum, default_value_t = ListFormat::Text)]
     pub format: ListFormat,
 }
@@ -132,6 +144,7 @@ pub struct CompareArgs {
 pub struct ReplayArgs {
     /// A session id in the data folder, or a session file.
     pub session: String,
+    /// Compare against this pathway (built-in id or file) instead of the session's own.
     #[arg(long, value_name = "ID|FILE")]
     pub pathway: Option<String>,
 }
@@ -149,15 +162,19 @@ pub enum ReportFormat {
 pub struct ReportArgs {
     /// Session files or folders (default: the data folder).
     pub paths: Vec<PathBuf>,
+    /// Compare every session against this pathway (default: each session's own).
     #[arg(long, value_name = "ID|FILE")]
     pub pathway: Option<String>,
-    /// Group keys under the pathway, e.g. site,role.
+    /// Group keys under the pathway: site, role, clinician, auditor ('' for one group).
     #[arg(long, value_delimiter = ',', default_value = "site,role")]
     pub by: Vec<String>,
+    /// The report's form; html is one self-contained file.
     #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
     pub format: ReportFormat,
+    /// Write here instead of standard output.
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
+    /// Remove note text and mask identifier-like strings in every format.
     #[arg(long)]
     pub redact: bool,
     /// Browse the findings in the terminal and override their causes.
@@ -172,11 +189,17 @@ pub struct AgreeArgs {
     /// The second auditor's session (id or file).
     pub b: String,
     /// Seconds to add to B's clock (a laptop clock that was off).
-    #[arg(long, default_value_t = 0.0, allow_negative_numbers = true)]
+    #[arg(
+        long,
+        default_value_t = 0.0,
+        allow_negative_numbers = true,
+        value_name = "SECS"
+    )]
     pub shift_b: f64,
     /// Seconds within which two interruptions, workarounds or problems match.
-    #[arg(long, default_value_t = 10.0)]
+    #[arg(long, default_value_t = 10.0, value_name = "SECS")]
     pub tolerance: f64,
+    /// text: figures, verdicts and where the two disagree; json: everything, with warnings.
     #[arg(long, value_enum, default_value_t = ListFormat::Text)]
     pub format: ListFormat,
 }
@@ -197,8 +220,9 @@ fn main() -> std::process::ExitCode {
                 .downcast_ref::<std::io::Error>()
                 .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe) =>
         {
-            // The reader of our output went away (`| head`): nothing to tell it.
-            std::process::ExitCode::from(141)
+            // The reader of our output went away (`| head`): nothing to tell it; exit 0,
+            // as `quiet_on_closed_pipe` does for `print!`.
+            std::process::ExitCode::SUCCESS
         }
         Err(error) => {
             // A user's mistake is told plainly, with its causes, and no backtrace.
@@ -211,23 +235,27 @@ fn main() -> std::process::ExitCode {
     }
 }
 
-/// `shadowmap sessions | head`: a reader that goes away is not a crash. `print!` panics when
-/// stdout is a closed pipe (Rust ignores SIGPIPE); leave quietly with the status a tool killed
-/// by SIGPIPE has (141), and report every other panic as before.
+/// `shadowmap sessions | head` closes standard output early: `print!` then panics with
+/// "failed printing to stdout: Broken pipe". That is the reader's choice, not a crash: leave
+/// quietly (exit 0, as other command-line tools do) instead of printing a panic report.
 fn quiet_on_closed_pipe() {
-    let report = std::panic::take_hook();
+    let previous = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
-        let payload = info.payload();
-        let message = payload
+        let message = info
+            .payload()
             .downcast_ref::<String>()
             .map(String::as_str)
-            .or_else(|| payload.downcast_ref::<&str>().copied())
+            .or_else(|| info.payload().downcast_ref::<&str>().copied())
             .unwrap_or("");
-        if message.starts_with("failed printing to stdout") && message.contains("Broken pipe") {
-            std::process::exit(141);
+        if is_closed_pipe_panic(message) {
+            std::process::exit(0);
         }
-        report(info);
+        previous(info);
     }));
+}
+
+fn is_closed_pipe_panic(message: &str) -> bool {
+    message.starts_with("failed printing to stdout") && message.contains("Broken pipe")
 }
 
 fn dispatch(cli: Cli) -> color_eyre::Result<()> {
@@ -243,5 +271,21 @@ fn dispatch(cli: Cli) -> color_eyre::Result<()> {
         Some(Command::Browse) => commands::browse::run(data_dir),
         Some(Command::Report(args)) => commands::report::run(data_dir, args),
         Some(Command::Agree(args)) => commands::agree::run(data_dir, args),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_closed_pipe_panic;
+
+    #[test]
+    fn only_a_closed_stdout_is_quiet() {
+        assert!(is_closed_pipe_panic(
+            "failed printing to stdout: Broken pipe (os error 32)"
+        ));
+        assert!(!is_closed_pipe_panic(
+            "failed printing to stdout: No space left on device (os error 28)"
+        ));
+        assert!(!is_closed_pipe_panic("index out of bounds"));
     }
 }

@@ -412,6 +412,8 @@ fn no_arguments_opens_the_start_form_and_enter_starts() {
     s.wait_for(&id);
     s.send("f");
     s.wait_for("new capture session");
+    // The form says which session was finished, so the auditor knows `f` did something.
+    s.wait_for(&format!("finished {id} as it was (2 events)"));
     s.send("\x1b");
     s.wait_exit();
     let finished = export(dir.path(), &id);

@@ -112,7 +112,7 @@ Pathway(
         .assert()
         .success()
         .stdout(predicate::str::contains(
-            "ok: `wound-care` version 2, 4 steps, 1 any-order groups",
+            "ok: `wound-care` version 2, 4 steps, 1 any-order group",
         ));
     assert_eq!(std::fs::read_to_string(&file).unwrap(), text);
 }

@@ -257,3 +257,46 @@ fn a_session_id_is_found_in_the_data_folder() {
         .failure()
         .stderr(predicate::str::contains("no-such-session"));
 }
+
+#[test]
+fn a_session_of_a_pathway_file_asks_for_that_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("s.ron");
+    let mut s = session(&[("open-chart", 0), ("sign", 30)]);
+    s.header.pathway_id = "my-med-rec".into();
+    std::fs::write(&path, s.to_ron()).unwrap();
+    shadowmap()
+        .args(["compare", path.to_str().unwrap()])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains(
+            "session `s-cli-1` was captured against pathway `my-med-rec`, which is not built in: give its file with --pathway FILE",
+        ));
+    // With the file given, it compares.
+    let pathway = dir.path().join("my.ron");
+    let ron = shadowmap::model::resolve_pathway("med-rec-admission")
+        .unwrap()
+        .0
+        .to_ron()
+        .replace("id: \"med-rec-admission\"", "id: \"my-med-rec\"");
+    std::fs::write(&pathway, ron).unwrap();
+    shadowmap()
+        .args(["compare", path.to_str().unwrap(), "--pathway"])
+        .arg(&pathway)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Against `my-med-rec` version 3"));
+}
+
+#[test]
+fn a_folder_points_to_report() {
+    let dir = tempfile::tempdir().unwrap();
+    shadowmap()
+        .args(["compare", dir.path().to_str().unwrap()])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains(
+            "is a folder: compare takes one session (id or file) or one XES log",
+        ))
+        .stderr(predicate::str::contains("`shadowmap report "));
+}

@@ -51,9 +51,9 @@ pub fn run(data_dir: Option<PathBuf>, args: CaptureArgs) -> Result<()> {
     let ended = match offer_unfinished(&dir, &mut tui, &input, given.as_ref())? {
         Offer::Continued(ended) => ended,
         Offer::Quit => return Ok(()),
-        Offer::New => {
+        Offer::New(notice) => {
             // The form may open the browser, which may hand back a fresh terminal.
-            let (back, chosen) = new_header(&dir, &args, given, straight, tui, &input)?;
+            let (back, chosen) = new_header(&dir, &args, given, straight, tui, &input, notice)?;
             tui = back;
             let Some((header, pathway, start)) = chosen else {
                 return Ok(());
@@ -73,7 +73,8 @@ pub fn run(data_dir: Option<PathBuf>, args: CaptureArgs) -> Result<()> {
 enum Offer {
     /// A session was continued; how it ended.
     Continued(String),
-    New,
+    /// Start a new session; the notice (a session just finished as it was) shows on the form.
+    New(Option<String>),
     Quit,
 }
 
@@ -84,11 +85,11 @@ fn offer_unfinished(
     input: &Input,
     given: Option<&Pathway>,
 ) -> Result<Offer> {
-    let mut refused: Option<String> = None;
+    let mut notice: Option<String> = None;
     loop {
         let entries = dir.unfinished().wrap_err("listing unfinished sessions")?;
         if entries.is_empty() {
-            return Ok(Offer::New);
+            return Ok(Offer::New(notice));
         }
         let mut menu = ResumeMenu::new(
             entries
@@ -104,7 +105,7 @@ fn offer_unfinished(
                 })
                 .collect(),
         );
-        menu.message = refused.take();
+        menu.message = notice.take();
         let outcome = loop {
             tui.draw(|frame| menu.draw(frame))?;
             let Ok((_, event)) = input.recv() else {
@@ -124,13 +125,16 @@ fn offer_unfinished(
                         reopened, tui, input, given,
                     )?));
                 }
-                None => refused = Some(in_use_message(&id)),
+                None => notice = Some(in_use_message(&id)),
             },
             ResumeOutcome::FinishAsIs(id) => match reopen(dir, &id, "finishing")? {
-                Some(reopened) => finish_as_is(reopened)?,
-                None => refused = Some(in_use_message(&id)),
+                Some(reopened) => {
+                    let events = finish_as_is(reopened)?;
+                    notice = Some(format!("finished {id} as it was ({events} events)"));
+                }
+                None => notice = Some(in_use_message(&id)),
             },
-            ResumeOutcome::New => return Ok(Offer::New),
+            ResumeOutcome::New => return Ok(Offer::New(None)),
             ResumeOutcome::Quit | ResumeOutcome::Choosing => return Ok(Offer::Quit),
         }
     }
@@ -199,8 +203,8 @@ fn continue_session(
 }
 
 /// Finishes an unfinished session as it stands: a finish event at its last event's time,
-/// then the snapshot.
-fn finish_as_is((mut writer, mut session): (SessionWriter, Session)) -> Result<()> {
+/// then the snapshot. Returns how many events it holds.
+fn finish_as_is((mut writer, mut session): (SessionWriter, Session)) -> Result<usize> {
     let id = session.header.id.clone();
     let finish = Event {
         seq: session.next_seq(),
@@ -214,7 +218,7 @@ fn finish_as_is((mut writer, mut session): (SessionWriter, Session)) -> Result<(
     writer
         .finish(&session)
         .wrap_err_with(|| format!("finishing session {id}"))?;
-    Ok(())
+    Ok(session.events.len())
 }
 
 /// A new session's header, its pathway, and the monotonic instant of its start (offset 0).
@@ -229,6 +233,7 @@ fn new_header(
     straight: bool,
     mut tui: Tui,
     input: &Input,
+    notice: Option<String>,
 ) -> Result<(Tui, Option<NewSession>)> {
     let mut pathways = builtin_pathways();
     if let Some(p) = &given
@@ -264,6 +269,7 @@ fn new_header(
             .collect(),
         index,
     );
+    form.error = notice;
     if !straight {
         loop {
             tui.draw(|frame| form.draw(frame))?;

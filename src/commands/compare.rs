@@ -6,7 +6,7 @@ use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
 use color_eyre::Result;
-use color_eyre::eyre::eyre;
+use color_eyre::eyre::{WrapErr, eyre};
 use shadowmap::compare::explain::clock;
 use shadowmap::compare::output::comparisons_json;
 use shadowmap::compare::{
@@ -81,6 +81,11 @@ fn compare_log(args: &CompareArgs) -> Result<(Pathway, Vec<Comparison>)> {
 /// changes the file; a damaged journal tail is told on stderr.
 fn load_session(data_dir: Option<PathBuf>, input: &str) -> Result<Session> {
     let path = Path::new(input);
+    if path.is_dir() {
+        return Err(eyre!(
+            "{input} is a folder: compare takes one session (id or file) or one XES log\n  hint: `shadowmap report {input}` compares every session of a folder and ranks the findings"
+        ));
+    }
     let loaded = if path.is_file() {
         DataDir::load_path(path)
     } else {
@@ -100,11 +105,16 @@ fn compare_one_session(
     args: &CompareArgs,
 ) -> Result<(Pathway, Vec<Comparison>)> {
     let session = load_session(data_dir, &args.input)?;
-    let arg = args
-        .pathway
-        .clone()
-        .unwrap_or_else(|| session.header.pathway_id.clone());
-    let pathway = load_pathway(&arg)?;
+    let pathway = match &args.pathway {
+        Some(arg) => load_pathway(arg)?,
+        // A session captured against a pathway file names an id that is not built in.
+        None => load_pathway(&session.header.pathway_id).wrap_err_with(|| {
+            format!(
+                "session `{}` was captured against pathway `{}`, which is not built in: give its file with --pathway FILE",
+                session.header.id, session.header.pathway_id
+            )
+        })?,
+    };
     if pathway.id == session.header.pathway_id && pathway.version != session.header.pathway_version
     {
         eprintln!(
@@ -192,8 +202,13 @@ fn render_figures(out: &mut String, f: &SessionFigures) {
 fn render_comparison(out: &mut String, pathway: &Pathway, c: &Comparison) {
     let _ = writeln!(
         out,
-        "{}: fitness {:.3} (cost {} of at most {}), {} observed steps",
-        c.case_id, c.fitness, c.cost, c.worst_cost, c.n_steps
+        "{}: fitness {:.3} (cost {} of at most {}), {} observed step{}",
+        c.case_id,
+        c.fitness,
+        c.cost,
+        c.worst_cost,
+        c.n_steps,
+        if c.n_steps == 1 { "" } else { "s" }
     );
     let frictions: std::collections::HashMap<usize, &compare::StepFriction> =
         c.frictions.iter().map(|f| (f.observed, f)).collect();
@@ -238,15 +253,15 @@ fn render_comparison(out: &mut String, pathway: &Pathway, c: &Comparison) {
             if f.over_clicks {
                 notes.push("over clicks".to_string());
             }
-            for (n, what) in [
-                (f.screens as usize, "screens"),
-                (f.reentries as usize, "re-entries"),
-                (f.interruptions, "interruptions"),
-                (f.workarounds, "workarounds"),
-                (f.problems, "problems"),
+            for (n, one, many) in [
+                (f.screens as usize, "screen", "screens"),
+                (f.reentries as usize, "re-entry", "re-entries"),
+                (f.interruptions, "interruption", "interruptions"),
+                (f.workarounds, "workaround", "workarounds"),
+                (f.problems, "problem", "problems"),
             ] {
                 if n > 0 {
-                    notes.push(format!("{n} {what}"));
+                    notes.push(format!("{n} {}", if n == 1 { one } else { many }));
                 }
             }
         }

@@ -36,12 +36,13 @@ pub fn run(command: PathwaysCommand) -> Result<()> {
                 .filter(|e| matches!(e, Element::AnyOrder(_)))
                 .count();
             println!(
-                "{}: ok: `{}` version {}, {} steps, {} any-order groups",
+                "{}: ok: `{}` version {}, {} steps, {} any-order group{}",
                 file.display(),
                 pathway.id,
                 pathway.version,
                 pathway.all_steps().count(),
-                groups
+                groups,
+                if groups == 1 { "" } else { "s" }
             );
             Ok(())
         }

@@ -883,9 +883,17 @@ impl CaptureState {
                     let id = entry.id.clone();
                     self.start_step(at_ms, id)
                 }
-                None => Vec::new(),
+                None => {
+                    let shown = self.page_entries().count();
+                    let key = if i == 9 { 0 } else { i + 1 };
+                    self.status = format!("no step {key} in the list (1-{shown} shown)");
+                    Vec::new()
+                }
             },
             Action::NextPage => {
+                if self.pages() == 1 {
+                    self.status = "the whole list is shown: no other page".to_string();
+                }
                 self.page = (self.page + 1) % self.pages();
                 Vec::new()
             }

@@ -185,10 +185,14 @@ fn digits_start_listed_steps_and_tab_pages_by_ten() {
 }
 
 #[test]
-fn a_digit_without_an_entry_does_nothing() {
+fn a_digit_without_an_entry_does_nothing_and_says_why() {
     let mut cap = capture();
     press(&mut cap, "8", 100);
+    assert_eq!(cap.state.status, "no step 8 in the list (1-6 shown)");
+    press(&mut cap, "0", 150);
+    assert_eq!(cap.state.status, "no step 0 in the list (1-6 shown)");
     press(&mut cap, "Tab", 200);
+    assert_eq!(cap.state.status, "the whole list is shown: no other page");
     assert!(cap.journal.is_empty());
     assert_eq!(cap.state.page, 0);
 }
