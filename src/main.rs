@@ -214,6 +214,16 @@ fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
     match dispatch(cli) {
         Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(error)
+            if error
+                .root_cause()
+                .downcast_ref::<std::io::Error>()
+                .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe) =>
+        {
+            // The reader of our output went away (`| head`): nothing to tell it; exit 0,
+            // as `quiet_on_closed_pipe` does for `print!`.
+            std::process::ExitCode::SUCCESS
+        }
         Err(error) => {
             // A user's mistake is told plainly, with its causes, and no backtrace.
             eprintln!("error: {error}");

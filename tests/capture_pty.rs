@@ -506,3 +506,54 @@ fn f2_on_the_start_form_opens_the_browser_and_leaving_it_comes_back() {
     s.send("\x03");
     s.wait_exit();
 }
+
+#[test]
+fn a_user_pathway_file_works_as_a_template_id_does() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("my-pathway.ron");
+    std::fs::write(
+        &file,
+        r#"Pathway(
+    id: "my-pathway",
+    version: 2,
+    name: "A pathway of the site's own",
+    description: "Two steps nobody else has.",
+    roles: ["RN"],
+    steps: [
+        Step(id: "first-own-step", label: "First own step", expected_secs: 10, expected_clicks: 1),
+        Step(id: "second-own-step", label: "Second own step", expected_secs: 10, expected_clicks: 1),
+    ],
+)
+"#,
+    )
+    .unwrap();
+    let data = dir.path().join("data");
+    let mut s = Screen::spawn(&data, &["capture", "--pathway", file.to_str().unwrap()]);
+    s.wait_for("Second own step");
+    let id = s.session_id();
+    s.send(" ");
+    s.wait_for("saved #1");
+    s.send(" ");
+    s.wait_for("saved #2");
+    s.send("q");
+    s.send("y");
+    s.wait_exit();
+    let events = export(&data, &id);
+    let kinds: Vec<EventKind> = events.into_iter().map(|e| e.kind).collect();
+    assert_eq!(
+        kinds,
+        [
+            step("first-own-step"),
+            step("second-own-step"),
+            EventKind::Finish
+        ]
+    );
+    let out = std::process::Command::new(BIN)
+        .args(["export", &id, "--format", "json", "--data-dir"])
+        .arg(&data)
+        .output()
+        .unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["pathway_id"], "my-pathway", "{json}");
+    assert_eq!(json["pathway_version"], 2, "{json}");
+}

@@ -93,6 +93,67 @@ fn json_has_exactly_the_figure_names() {
     assert_eq!(g["a"]["auditor"], "ak");
     assert_eq!(g["b"]["auditor"], "jb");
     assert_eq!(g["tolerance_secs"], 10.0);
+    // Exactly these names: a renamed or an extra figure fails here.
+    let keys = |v: &Value| -> Vec<String> {
+        let mut k: Vec<String> = v.as_object().unwrap().keys().cloned().collect();
+        k.sort();
+        k
+    };
+    assert_eq!(
+        keys(&g),
+        [
+            "a",
+            "advice",
+            "b",
+            "disagreements",
+            "duration_ccc",
+            "interruptions",
+            "naming_kappa",
+            "paired_steps",
+            "sequence_similarity",
+            "shift_b_secs",
+            "step_issues",
+            "suggested_shift_b_secs",
+            "system_problems",
+            "time_slice_kappa",
+            "timing_gap_secs",
+            "tolerance_secs",
+            "verdicts",
+            "warnings",
+            "window",
+            "workarounds",
+        ]
+    );
+    assert_eq!(
+        keys(&g["verdicts"]),
+        [
+            "duration_ccc",
+            "interruptions",
+            "naming_kappa",
+            "overall",
+            "sequence_similarity",
+            "system_problems",
+            "time_slice_kappa",
+            "timing_gap_secs",
+            "workarounds",
+        ]
+    );
+    assert_eq!(keys(&g["timing_gap_secs"]), ["median", "p90"]);
+    for key in ["interruptions", "workarounds", "system_problems"] {
+        assert_eq!(
+            keys(&g[key]),
+            [
+                "a",
+                "b",
+                "matched",
+                "precision",
+                "recall",
+                "unmatched_a",
+                "unmatched_b"
+            ],
+            "{key}"
+        );
+    }
 }
 
 #[test]

@@ -247,3 +247,40 @@ fn an_unknown_pathway_id_is_a_clear_error() {
         .failure()
         .stderr(predicate::str::contains("cannot read the pathway file"));
 }
+
+#[test]
+fn binary_garbage_or_a_folder_as_a_pathway_say_what_to_do() {
+    let dir = tempfile::tempdir().unwrap();
+    let garbage = dir.path().join("garbage.ron");
+    std::fs::write(&garbage, [0xff, 0xfe, 0x00, 0x9c, 0x80, 0x01]).unwrap();
+    let folder = dir.path().join("folder.ron");
+    std::fs::create_dir(&folder).unwrap();
+    for cmd in ["check", "show"] {
+        shadowmap(dir.path())
+            .args(["pathways", cmd])
+            .arg(&garbage)
+            .assert()
+            .failure()
+            .code(1)
+            .stderr(
+                predicate::str::contains("garbage.ron")
+                    .and(predicate::str::contains("not a text file"))
+                    .and(predicate::str::contains("panicked").not()),
+            );
+        shadowmap(dir.path())
+            .args(["pathways", cmd])
+            .arg(&folder)
+            .assert()
+            .failure()
+            .code(1)
+            .stderr(
+                predicate::str::contains("folder.ron")
+                    .and(predicate::str::contains("that is a folder")),
+            );
+    }
+    // The bytes of the user's file are left as they were.
+    assert_eq!(
+        std::fs::read(&garbage).unwrap(),
+        [0xff, 0xfe, 0x00, 0x9c, 0x80, 0x01]
+    );
+}

@@ -261,3 +261,31 @@ fn export_of_a_file_that_is_not_a_journal_says_so_and_leaves_it_alone() {
         );
     assert_eq!(std::fs::read_to_string(&bad).unwrap(), "shopping list\n");
 }
+
+#[test]
+fn a_reader_that_goes_away_is_not_a_crash() {
+    // `shadowmap export ... | head -c 1`: the reader closes the pipe before the output is
+    // written. Before the fix this panicked ("failed printing to stdout: Broken pipe").
+    let (dir, session) = data_folder();
+    let export = ["export", &session.header.id, "--format", "json"];
+    let sessions = ["sessions", "--format", "json"];
+    for args in [&export[..], &sessions[..]].repeat(4) {
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_shadowmap"))
+            .args(args)
+            .arg("--data-dir")
+            .arg(dir.path())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        drop(child.stdout.take());
+        let out = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!stderr.contains("panicked"), "{stderr}");
+        assert!(
+            matches!(out.status.code(), Some(0 | 141)),
+            "{args:?} {:?}: {stderr}",
+            out.status
+        );
+    }
+}

@@ -324,6 +324,11 @@ fn out_file_and_bad_input() {
             .unwrap()
             .starts_with("# shadowmap report")
     );
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&out_file).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600, "the report file is owner-only");
+    }
 
     let out = Command::cargo_bin("shadowmap")
         .unwrap()

@@ -300,3 +300,31 @@ fn a_missing_session_says_what_to_do() {
     let err = dir.load("nope").unwrap_err();
     assert!(err.to_string().contains("shadowmap sessions"), "{err}");
 }
+
+#[test]
+fn a_folder_given_as_a_session_says_so_and_what_to_do() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = DataDir::open(tmp.path().join("data")).unwrap();
+    let folder = tmp.path().join("looks-like.ron");
+    std::fs::create_dir(&folder).unwrap();
+    let err = dir.load(folder.to_str().unwrap()).unwrap_err();
+    let text = err.to_string();
+    assert!(text.contains("looks-like.ron"), "{text}");
+    assert!(text.contains("that is a folder"), "{text}");
+}
+
+#[test]
+fn a_file_where_the_data_folder_should_be_says_what_to_do() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("not-a-folder");
+    std::fs::write(&file, "x").unwrap();
+    let err = DataDir::open(&file).unwrap_err().to_string();
+    assert!(err.contains("not-a-folder"), "{err}");
+    assert!(err.contains("it is a file, not a folder"), "{err}");
+    assert!(err.contains("--data-dir"), "{err}");
+    assert_eq!(
+        std::fs::read(&file).unwrap(),
+        b"x",
+        "the file is left alone"
+    );
+}

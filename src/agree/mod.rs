@@ -49,11 +49,20 @@ impl Default for Options {
     }
 }
 
+/// The largest `--shift-b` accepted: 100 years of seconds.
+pub const MAX_SHIFT_B_SECS: f64 = 100.0 * 365.25 * 86_400.0;
+/// The largest `--tolerance` accepted: a day.
+pub const MAX_TOLERANCE_SECS: f64 = 86_400.0;
+
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum AgreeError {
-    #[error("--shift-b must be a finite number of seconds, not {0}")]
+    #[error(
+        "--shift-b must be a finite number of seconds within 100 years either way (±3155760000), not {0}"
+    )]
     BadShift(f64),
-    #[error("--tolerance must be a finite number of seconds, 0 or more, not {0}")]
+    #[error(
+        "--tolerance must be a finite number of seconds, 0 or more and at most a day (86400), not {0}"
+    )]
     BadTolerance(f64),
     #[error(
         "the two sessions follow different pathways: A ({a_id}) follows `{a}`, B ({b_id}) follows `{b}`\n  hint: agreement compares two auditors who shadowed the same clinician on the same pathway; pick the matching pair of sessions"
@@ -78,7 +87,14 @@ pub enum AgreeError {
         "the two sessions share {secs:.1} s, but not one whole second in which neither was paused\n  hint: agreement needs a stretch of time both auditors observed; check --shift-b and the pauses of both sessions"
     )]
     NothingInCommon { secs: f64 },
+    #[error(
+        "the two sessions overlap for {days:.1} days; agreement compares at most {max_days} days (one-second slices)\n  hint: check the sessions' start times and --shift-b; a session this long is likely a damaged or hand-edited file"
+    )]
+    WindowTooLong { days: f64, max_days: u64 },
 }
+
+/// The longest compared window: a week of one-second slices.
+pub const MAX_WINDOW_MS: i64 = 7 * 24 * 3_600_000;
 
 /// good / acceptable / poor (issue 7's thresholds).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -323,10 +339,15 @@ pub fn slice_labels(
 }
 
 fn validate(a: &Session, b: &Session, options: &Options) -> Result<Vec<String>, AgreeError> {
-    if !options.shift_b_secs.is_finite() {
+    // Bounds keep the millisecond arithmetic far from overflow: a laptop whose clock reset
+    // to 1970 is still within 100 years, and no two logged events a day apart are one.
+    if !options.shift_b_secs.is_finite() || options.shift_b_secs.abs() > MAX_SHIFT_B_SECS {
         return Err(AgreeError::BadShift(options.shift_b_secs));
     }
-    if !options.tolerance_secs.is_finite() || options.tolerance_secs < 0.0 {
+    if !options.tolerance_secs.is_finite()
+        || options.tolerance_secs < 0.0
+        || options.tolerance_secs > MAX_TOLERANCE_SECS
+    {
         return Err(AgreeError::BadTolerance(options.tolerance_secs));
     }
     let (ha, hb) = (&a.header, &b.header);
@@ -615,6 +636,12 @@ impl<'s> Pair<'s> {
                 b_from: clock(b.start()),
                 b_to: clock(b.end()),
                 shift_b_secs: options.shift_b_secs,
+            });
+        }
+        if window.1 - window.0 > MAX_WINDOW_MS {
+            return Err(AgreeError::WindowTooLong {
+                days: (window.1 - window.0) as f64 / 86_400_000.0,
+                max_days: (MAX_WINDOW_MS / 86_400_000) as u64,
             });
         }
         let whole_slices = ((window.1 - window.0) / SLICE_MS) as usize;

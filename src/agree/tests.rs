@@ -490,6 +490,48 @@ fn bad_input_is_a_clear_error_or_a_warning() {
         agree(&a, &a, &bad),
         Err(AgreeError::BadTolerance(_))
     ));
+    // Huge numbers are refused with the bound, never an overflow (they panicked before).
+    for shift in [1e300, -9.2e18, MAX_SHIFT_B_SECS + 1.0] {
+        let bad = Options {
+            shift_b_secs: shift,
+            ..Options::default()
+        };
+        let e = agree(&a, &a, &bad).unwrap_err();
+        assert!(matches!(e, AgreeError::BadShift(_)), "{shift}: {e}");
+        assert!(e.to_string().contains("within 100 years"), "{e}");
+    }
+    for tolerance in [1e308, MAX_TOLERANCE_SECS + 0.5] {
+        let bad = Options {
+            tolerance_secs: tolerance,
+            ..Options::default()
+        };
+        let e = agree(&a, &a, &bad).unwrap_err();
+        assert!(matches!(e, AgreeError::BadTolerance(_)), "{tolerance}: {e}");
+    }
+    // The bounds themselves run: the largest shift puts B a century away (no overlap, a
+    // clear error), the largest tolerance matches every logged event.
+    for shift in [MAX_SHIFT_B_SECS, -MAX_SHIFT_B_SECS] {
+        let edge = Options {
+            shift_b_secs: shift,
+            ..Options::default()
+        };
+        let e = agree(&a, &a, &edge).unwrap_err();
+        assert!(matches!(e, AgreeError::NoOverlap { .. }), "{e}");
+    }
+    let edge = Options {
+        tolerance_secs: MAX_TOLERANCE_SECS,
+        ..Options::default()
+    };
+    assert!(agree(&a, &a, &edge).is_ok());
+    // Two sessions that both run for more than a week: refused before a slice is made.
+    let mut long = full_events();
+    long.last_mut().unwrap().0 = 8.0 * 86_400.0;
+    let long = session("b", "jb", T0, long);
+    let e = agree(&long, &long, &Options::default()).unwrap_err();
+    assert!(
+        matches!(e, AgreeError::WindowTooLong { max_days: 7, .. }),
+        "{e}"
+    );
 
     // Both paused the whole time they overlap.
     let paused = session(

@@ -105,10 +105,6 @@ pub fn run(data_dir: Option<PathBuf>, args: ReportArgs) -> color_eyre::Result<()
         ReportFormat::Json => Format::Json,
     };
     let out = render(&report, format);
-    match &args.out {
-        Some(path) => std::fs::write(path, out)
-            .wrap_err_with(|| format!("writing the report to {}", path.display()))?,
-        None => print!("{out}"),
-    }
-    Ok(())
+    // Owner-only (0600) and atomic, like every export: a report quotes notes and codes.
+    super::export::write_output(args.out.as_deref(), "", &out)
 }

@@ -585,19 +585,19 @@ pub fn figures(comparison: &Comparison, timeline: &Timeline) -> SessionFigures {
         .iter()
         .map(|f| u64::from(f.expected_secs))
         .sum();
-    let clicks: u32 = comparison.frictions.iter().map(|f| f.clicks).sum();
-    let expected_clicks: u32 = comparison.frictions.iter().map(|f| f.expected_clicks).sum();
-    let reentries = timeline
-        .steps
-        .iter()
-        .map(|s| s.counts.reentries)
-        .sum::<u32>()
-        + timeline
-            .interruptions
+    // Counts saturate: a hand-edited session may hold absurd click deltas, and a figure
+    // pinned at u32::MAX is better than a crash.
+    let sat_sum = |it: &mut dyn Iterator<Item = u32>| it.fold(0u32, u32::saturating_add);
+    let clicks = sat_sum(&mut comparison.frictions.iter().map(|f| f.clicks));
+    let expected_clicks = sat_sum(&mut comparison.frictions.iter().map(|f| f.expected_clicks));
+    let reentries = sat_sum(
+        &mut timeline
+            .steps
             .iter()
-            .map(|i| i.counts.reentries)
-            .sum::<u32>()
-        + timeline.idle_counts.reentries;
+            .map(|s| s.counts.reentries)
+            .chain(timeline.interruptions.iter().map(|i| i.counts.reentries))
+            .chain(std::iter::once(timeline.idle_counts.reentries)),
+    );
     // Each interruption's own clock runs while it is the innermost open one, pauses excluded:
     // their sum is the time with any interruption open.
     let interrupted_ms: u64 = timeline.interruptions.iter().map(|i| i.active_ms).sum();

@@ -576,3 +576,25 @@ fn deviations_come_in_the_order_of_the_session() {
     );
     assert!(c.deviations[1].text.contains("at 01:40 (event 2)"));
 }
+
+#[test]
+fn absurd_click_counts_saturate_instead_of_overflowing() {
+    // A hand-edited session: two steps with i32::MAX clicks each. Their sum does not fit in
+    // a u32; the figures saturate rather than panic (as they did before, in debug builds).
+    let mut b = Builder::new();
+    b.step(0, "open-chart")
+        .at(1, EventKind::Clicks { delta: i32::MAX })
+        .at(2, EventKind::Clicks { delta: i32::MAX })
+        .step(10, "ask-patient")
+        .at(11, EventKind::Clicks { delta: i32::MAX })
+        .at(12, EventKind::Reentry)
+        .at(20, EventKind::Finish);
+    let c = compare_session(&b.session(), &med_rec());
+    assert_eq!(c.frictions[0].clicks, u32::MAX - 1);
+    assert_eq!(c.figures.clicks, u32::MAX);
+    assert_eq!(c.figures.reentries, 1);
+    assert_eq!(
+        c.figures.click_excess,
+        i64::from(u32::MAX) - i64::from(c.figures.expected_clicks)
+    );
+}

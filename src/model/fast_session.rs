@@ -38,6 +38,9 @@ pub fn parse_fast(text: &str) -> Option<Session> {
             continue;
         }
         let event = parse_event(line.strip_suffix(',').unwrap_or(line))?;
+        if event.at_ms > super::session::MAX_EVENT_MS {
+            return None;
+        }
         if let Some(last) = session.events.last()
             && (event.seq <= last.seq || event.at_ms < last.at_ms)
         {

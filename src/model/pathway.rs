@@ -248,8 +248,15 @@ impl Pathway {
 
     pub fn load(path: &Path) -> Result<Pathway, FileError> {
         let text = std::fs::read_to_string(path).map_err(|e| {
-            FileError::new(path, None, format!("cannot read the pathway file: {e}"))
-                .with_hint("check the path and that the file is readable")
+            let hint = match e.kind() {
+                std::io::ErrorKind::InvalidData => {
+                    "this is not a text file; a pathway is RON text: \
+                     `shadowmap pathways show med-rec-admission` prints an example"
+                }
+                std::io::ErrorKind::IsADirectory => "that is a folder; give a pathway file (.ron)",
+                _ => "check the path and that the file is readable",
+            };
+            FileError::new(path, None, format!("cannot read the pathway file: {e}")).with_hint(hint)
         })?;
         Pathway::from_ron_str(&text, path)
     }
@@ -410,6 +417,9 @@ pub fn resolve_pathway(id_or_file: &str) -> Result<(Pathway, PathwaySource), Fil
         return Ok((pathway, PathwaySource::Builtin));
     }
     let known: Vec<String> = builtin_pathways().into_iter().map(|p| p.id).collect();
+    if path.is_dir() {
+        return Pathway::load(path).map(|p| (p, PathwaySource::File(path.to_path_buf())));
+    }
     let looks_like_file = id_or_file.ends_with(".ron") || id_or_file.contains('/');
     let message = if looks_like_file {
         format!("no pathway file `{id_or_file}`")

@@ -14,6 +14,11 @@ use super::vocab::{InterruptionSource, ProblemKind, WorkaroundKind};
 /// Bumped only for a breaking change of the session form; additive fields use serde defaults.
 pub const SESSION_FORMAT_VERSION: u32 = 1;
 
+/// The latest an event may be, in ms from the session start: 10 years. Capture never comes
+/// near it; a larger offset is a damaged or hand-edited file, and refusing it keeps every
+/// timestamp (start + offset) and duration within what the clock types hold.
+pub const MAX_EVENT_MS: u64 = 10 * 365 * 24 * 3_600_000;
+
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct SessionHeader {
@@ -214,6 +219,17 @@ impl Session {
             )
             .with_hint("update shadowmap to read this session"));
         }
+        if let Some(late) = self.events.iter().find(|e| e.at_ms > MAX_EVENT_MS) {
+            return Err(FileError::new(
+                path,
+                locate_event(text, late.seq),
+                format!(
+                    "event {} is at {} ms, more than 10 years after the session start",
+                    late.seq, late.at_ms
+                ),
+            )
+            .with_hint("at_ms counts milliseconds from the session start; restore the file from its journal or a backup"));
+        }
         for pair in self.events.windows(2) {
             if pair[1].seq <= pair[0].seq || pair[1].at_ms < pair[0].at_ms {
                 return Err(FileError::new(
@@ -308,6 +324,30 @@ mod tests {
         s.header.format_version = SESSION_FORMAT_VERSION + 1;
         let e = Session::from_ron_str(&s.to_ron(), Path::new("s.ron")).unwrap_err();
         assert_eq!(e.location.map(|l| l.line), Some(3), "{e}");
+    }
+
+    #[test]
+    fn an_event_more_than_ten_years_out_is_located_not_trusted() {
+        // Beyond the bound, start + offset would overflow the clock types downstream.
+        for at_ms in [MAX_EVENT_MS + 1, u64::MAX] {
+            let mut s = sample();
+            let last = s.events.len() - 1;
+            s.events[last].at_ms = at_ms;
+            let text = s.to_ron();
+            let e = Session::from_ron_str(&text, Path::new("s.ron")).unwrap_err();
+            let seq = s.events[last].seq;
+            let line = text
+                .lines()
+                .position(|l| l.contains(&format!("seq: {seq},")))
+                .unwrap()
+                + 1;
+            assert_eq!(e.location.map(|l| l.line), Some(line), "{e}");
+            assert!(e.message.contains("more than 10 years"), "{e}");
+        }
+        let mut s = sample();
+        let last = s.events.len() - 1;
+        s.events[last].at_ms = MAX_EVENT_MS;
+        assert!(Session::from_ron_str(&s.to_ron(), Path::new("s.ron")).is_ok());
     }
 
     #[test]

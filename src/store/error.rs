@@ -79,6 +79,9 @@ fn io_hint(error: &io::Error) -> &'static str {
         io::ErrorKind::PermissionDenied | io::ErrorKind::ReadOnlyFilesystem => {
             "\n  hint: check the folder's permissions, or choose another with --data-dir"
         }
+        io::ErrorKind::IsADirectory => {
+            "\n  hint: that is a folder; give a session file (.ron) or a journal (.journal) inside it"
+        }
         _ => "",
     }
 }

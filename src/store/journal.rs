@@ -226,6 +226,21 @@ pub fn scan_segment(bytes: &[u8]) -> SegmentScan {
             }
         } else {
             match serde_json::from_slice::<Event>(payload) {
+                Ok(event)
+                    if event.at_ms > crate::model::session::MAX_EVENT_MS
+                        || scan.events.last().is_some_and(|p| event.at_ms < p.at_ms) =>
+                {
+                    // Times only go forward and stay within the session-file bound; anything
+                    // else is damage (a checksum does not vouch for what was written).
+                    scan.damage = damage(
+                        pos,
+                        DamageKind::BadPayload(format!(
+                            "event {} at {} ms is out of time order or beyond 10 years",
+                            event.seq, event.at_ms
+                        )),
+                    );
+                    break;
+                }
                 Ok(event) if event.seq == seq => {
                     scan.events.push(event);
                     last = Some(seq);
@@ -323,6 +338,35 @@ mod tests {
         let scan = scan_segment(&buf);
         assert_eq!(scan.events.len(), 2);
         assert_eq!(scan.damage.unwrap().kind, DamageKind::ZeroFilled);
+    }
+
+    #[test]
+    fn events_back_in_time_or_beyond_ten_years_are_damage() {
+        for (seq3_at, kept) in [
+            (150, 2),                                     // before event 2 (200 ms)
+            (crate::model::session::MAX_EVENT_MS + 1, 2), // past the bound
+            (crate::model::session::MAX_EVENT_MS, 3),     // at the bound: kept
+        ] {
+            let (mut buf, ends) = journal(2);
+            let at = seq3_at;
+            encode_event(
+                &mut buf,
+                &Event {
+                    seq: 3,
+                    at_ms: at,
+                    kind: EventKind::Screen,
+                },
+            );
+            let scan = scan_segment(&buf);
+            assert_eq!(scan.events.len(), kept, "{at}");
+            if kept == 2 {
+                let damage = scan.damage.unwrap();
+                assert_eq!(damage.offset, ends[2], "{at}");
+                assert!(matches!(damage.kind, DamageKind::BadPayload(_)), "{at}");
+            } else {
+                assert_eq!(scan.damage, None);
+            }
+        }
     }
 
     #[test]

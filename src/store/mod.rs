@@ -199,8 +199,28 @@ impl DataDir {
     pub fn open_with(root: impl Into<PathBuf>, io: Arc<dyn Io>) -> Result<DataDir, StoreError> {
         let root = root.into();
         let sessions = root.join(SESSIONS_FOLDER);
-        io.create_dir_all(&sessions)
-            .map_err(|e| StoreError::io("create the data folder", &sessions, e))?;
+        io.create_dir_all(&sessions).map_err(|e| {
+            // create_dir_all says "File exists" when a file stands where a folder should be.
+            if matches!(
+                e.kind(),
+                std::io::ErrorKind::AlreadyExists | std::io::ErrorKind::NotADirectory
+            ) {
+                let blocking = [&root, &sessions]
+                    .into_iter()
+                    .find(|p| p.exists() && !p.is_dir())
+                    .unwrap_or(&sessions);
+                return StoreError::io(
+                    "use the data folder",
+                    blocking,
+                    std::io::Error::new(
+                        e.kind(),
+                        "it is a file, not a folder; choose another folder with --data-dir \
+                         or SHADOWMAP_DATA_DIR, or move the file away",
+                    ),
+                );
+            }
+            StoreError::io("create the data folder", &sessions, e)
+        })?;
         Ok(DataDir { root, sessions, io })
     }
 
