@@ -4,7 +4,7 @@
 
 use std::fmt::Write;
 
-use super::{cells, nonzero, nonzero_counts, pct, secs};
+use super::{STEP_COLUMNS, cells, nonzero_counts, pct, secs, step_values};
 use crate::model::Cause;
 use crate::report::aggregate::{GroupReport, PathwayReport, Report};
 
@@ -236,30 +236,22 @@ fn group(o: &mut String, g: &GroupReport) {
         esc(&nonzero_counts(&f.workarounds)),
         esc(&nonzero_counts(&f.problems))
     );
-    let _ = writeln!(
-        o,
-        "<table><tr><th>step</th><th>occ</th><th>median time</th><th>p90 time</th><th>expected</th><th>median clicks</th><th>p90 clicks</th><th>expected clicks</th><th>over time</th><th>over clicks</th><th>deviations / session</th><th>workarounds / occ</th><th>problems / occ</th><th>interruptions / h</th></tr>"
-    );
+    let titles: String = STEP_COLUMNS
+        .iter()
+        .map(|(title, _)| format!("<th>{title}</th>"))
+        .collect();
+    let _ = writeln!(o, "<table><tr>{titles}</tr>");
     for s in &g.steps {
-        let _ = writeln!(
-            o,
-            "<tr><td>{}{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td>{}</td><td>{}</td><td>{}</td><td class=\"n\">{:.1}</td></tr>",
-            if s.planned { "" } else { "<em>unplanned</em> " },
-            esc(&s.label),
-            s.occurrences,
-            secs(s.median_active_secs),
-            secs(s.p90_active_secs),
-            secs(s.expected_secs.map(f64::from)),
-            s.median_clicks.map_or("-".into(), |c| format!("{c:.0}")),
-            s.p90_clicks.map_or("-".into(), |c| format!("{c:.0}")),
-            s.expected_clicks.map_or("-".into(), |c| c.to_string()),
-            pct(s.over_time_rate),
-            pct(s.over_clicks_rate),
-            esc(&nonzero(&s.deviations_per_session)),
-            esc(&nonzero(&s.workaround_rate)),
-            esc(&nonzero(&s.problem_rate)),
-            s.interruptions_per_hour
-        );
+        let values: String = step_values(s)
+            .iter()
+            .zip(&STEP_COLUMNS[1..])
+            .map(|(value, (_, numeric))| {
+                let class = if *numeric { " class=\"n\"" } else { "" };
+                format!("<td{class}>{}</td>", esc(value))
+            })
+            .collect();
+        let unplanned = if s.planned { "" } else { "<em>unplanned</em> " };
+        let _ = writeln!(o, "<tr><td>{unplanned}{}</td>{values}</tr>", esc(&s.label));
     }
     let _ = writeln!(o, "</table>");
 }

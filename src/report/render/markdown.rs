@@ -2,7 +2,7 @@
 
 use std::fmt::Write;
 
-use super::{cause_line, cells, nonzero, nonzero_counts, pct, secs};
+use super::{STEP_COLUMNS, cause_line, cells, nonzero_counts, pct, secs, step_values};
 use crate::report::aggregate::{GroupReport, Report};
 
 /// Escapes what would break a table cell or start markup.
@@ -201,33 +201,21 @@ fn group(o: &mut String, g: &GroupReport) {
     );
     let _ = writeln!(o, "| workarounds | {} |", nonzero_counts(&f.workarounds));
     let _ = writeln!(o, "| system problems | {} |\n", nonzero_counts(&f.problems));
-    let _ = writeln!(
-        o,
-        "| step | occ | median time | p90 time | expected | median clicks | p90 clicks | expected clicks | over time | over clicks | deviations / session | workarounds / occ | problems / occ | interruptions / h |"
-    );
-    let _ = writeln!(
-        o,
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|---|---:|"
-    );
+    let titles: Vec<&str> = STEP_COLUMNS.iter().map(|(title, _)| *title).collect();
+    let _ = writeln!(o, "| {} |", titles.join(" | "));
+    let aligns: Vec<&str> = STEP_COLUMNS
+        .iter()
+        .map(|(_, numeric)| if *numeric { "---:" } else { "---" })
+        .collect();
+    let _ = writeln!(o, "|{}|", aligns.join("|"));
     for s in &g.steps {
+        let values: Vec<String> = step_values(s).iter().map(|v| md(v)).collect();
+        let unplanned = if s.planned { "" } else { "(unplanned) " };
         let _ = writeln!(
             o,
-            "| {}{} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {:.1} |",
-            if s.planned { "" } else { "(unplanned) " },
+            "| {unplanned}{} | {} |",
             md(&s.label),
-            s.occurrences,
-            secs(s.median_active_secs),
-            secs(s.p90_active_secs),
-            secs(s.expected_secs.map(f64::from)),
-            s.median_clicks.map_or("-".into(), |c| format!("{c:.0}")),
-            s.p90_clicks.map_or("-".into(), |c| format!("{c:.0}")),
-            s.expected_clicks.map_or("-".into(), |c| c.to_string()),
-            pct(s.over_time_rate),
-            pct(s.over_clicks_rate),
-            nonzero(&s.deviations_per_session),
-            nonzero(&s.workaround_rate),
-            nonzero(&s.problem_rate),
-            s.interruptions_per_hour
+            values.join(" | ")
         );
     }
     let _ = writeln!(o);

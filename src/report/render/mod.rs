@@ -7,7 +7,7 @@ mod html;
 mod markdown;
 mod text;
 
-use crate::report::aggregate::{Finding, Report};
+use crate::report::aggregate::{Finding, Report, StepReport};
 
 pub use csv::{CSV_COLUMNS, findings_csv};
 pub use html::html;
@@ -166,4 +166,42 @@ pub(crate) fn sessions(n: u32) -> String {
     } else {
         format!("{n} sessions")
     }
+}
+
+/// The per-step table's columns, shared by the Markdown and HTML reports: title, and whether
+/// the column holds a number (right-aligned).
+pub(crate) const STEP_COLUMNS: [(&str, bool); 14] = [
+    ("step", false),
+    ("occ", true),
+    ("median time", true),
+    ("p90 time", true),
+    ("expected", true),
+    ("median clicks", true),
+    ("p90 clicks", true),
+    ("expected clicks", true),
+    ("over time", true),
+    ("over clicks", true),
+    ("deviations / session", false),
+    ("workarounds / occ", false),
+    ("problems / occ", false),
+    ("interruptions / h", true),
+];
+
+/// One step's cells after the step column, unescaped, in `STEP_COLUMNS` order.
+pub(crate) fn step_values(s: &StepReport) -> [String; 13] {
+    [
+        s.occurrences.to_string(),
+        secs(s.median_active_secs),
+        secs(s.p90_active_secs),
+        secs(s.expected_secs.map(f64::from)),
+        s.median_clicks.map_or("-".into(), |c| format!("{c:.0}")),
+        s.p90_clicks.map_or("-".into(), |c| format!("{c:.0}")),
+        s.expected_clicks.map_or("-".into(), |c| c.to_string()),
+        pct(s.over_time_rate),
+        pct(s.over_clicks_rate),
+        nonzero(&s.deviations_per_session),
+        nonzero(&s.workaround_rate),
+        nonzero(&s.problem_rate),
+        format!("{:.1}", s.interruptions_per_hour),
+    ]
 }
