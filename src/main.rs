@@ -210,7 +210,7 @@ fn main() -> std::process::ExitCode {
     if let Err(error) = color_eyre::install() {
         eprintln!("shadowmap: cannot install the error reporter: {error}");
     }
-    quiet_on_closed_pipe();
+    commands::quiet_on_closed_pipe();
     let cli = Cli::parse();
     match dispatch(cli) {
         Ok(()) => std::process::ExitCode::SUCCESS,
@@ -221,7 +221,7 @@ fn main() -> std::process::ExitCode {
                 .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe) =>
         {
             // The reader of our output went away (`| head`): nothing to tell it; exit 0,
-            // as `quiet_on_closed_pipe` does for `print!`.
+            // as `commands::quiet_on_closed_pipe` does for `print!`.
             std::process::ExitCode::SUCCESS
         }
         Err(error) => {
@@ -233,29 +233,6 @@ fn main() -> std::process::ExitCode {
             std::process::ExitCode::FAILURE
         }
     }
-}
-
-/// `shadowmap sessions | head` closes standard output early: `print!` then panics with
-/// "failed printing to stdout: Broken pipe". That is the reader's choice, not a crash: leave
-/// quietly (exit 0, as other command-line tools do) instead of printing a panic report.
-fn quiet_on_closed_pipe() {
-    let previous = std::panic::take_hook();
-    std::panic::set_hook(Box::new(move |info| {
-        let message = info
-            .payload()
-            .downcast_ref::<String>()
-            .map(String::as_str)
-            .or_else(|| info.payload().downcast_ref::<&str>().copied())
-            .unwrap_or("");
-        if is_closed_pipe_panic(message) {
-            std::process::exit(0);
-        }
-        previous(info);
-    }));
-}
-
-fn is_closed_pipe_panic(message: &str) -> bool {
-    message.starts_with("failed printing to stdout") && message.contains("Broken pipe")
 }
 
 fn dispatch(cli: Cli) -> color_eyre::Result<()> {
@@ -271,21 +248,5 @@ fn dispatch(cli: Cli) -> color_eyre::Result<()> {
         Some(Command::Browse) => commands::browse::run(data_dir),
         Some(Command::Report(args)) => commands::report::run(data_dir, args),
         Some(Command::Agree(args)) => commands::agree::run(data_dir, args),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::is_closed_pipe_panic;
-
-    #[test]
-    fn only_a_closed_stdout_is_quiet() {
-        assert!(is_closed_pipe_panic(
-            "failed printing to stdout: Broken pipe (os error 32)"
-        ));
-        assert!(!is_closed_pipe_panic(
-            "failed printing to stdout: No space left on device (os error 28)"
-        ));
-        assert!(!is_closed_pipe_panic("index out of bounds"));
     }
 }
