@@ -193,11 +193,7 @@ fn pathway(o: &mut String, report: &Report, p: &PathwayReport) {
         o,
         "<p class=\"muted\">{} sessions; version(s) {}; sites {}; roles {}; {} clinicians.</p>",
         p.sessions,
-        p.versions
-            .iter()
-            .map(u32::to_string)
-            .collect::<Vec<_>>()
-            .join(", "),
+        super::versions(p),
         esc(&p.sites.join(", ")),
         esc(&p.roles.join(", ")),
         p.clinicians
@@ -206,11 +202,8 @@ fn pathway(o: &mut String, report: &Report, p: &PathwayReport) {
     time_chart(o, &p.overall);
     deviation_chart(o, &p.overall);
     let _ = writeln!(o, "</div>");
-    group(o, &p.overall);
-    if !report.by.is_empty() {
-        for g in &p.groups {
-            group(o, g);
-        }
+    for g in super::shown_groups(report, p) {
+        group(o, g);
     }
 }
 

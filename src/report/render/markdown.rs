@@ -146,20 +146,13 @@ pub fn markdown(report: &Report) -> String {
             o,
             "{} sessions; version(s) {}; sites {}; roles {}; {} clinicians.\n",
             p.sessions,
-            p.versions
-                .iter()
-                .map(u32::to_string)
-                .collect::<Vec<_>>()
-                .join(", "),
+            super::versions(p),
             md(&p.sites.join(", ")),
             md(&p.roles.join(", ")),
             p.clinicians
         );
-        group(&mut o, &p.overall);
-        if !report.by.is_empty() {
-            for g in &p.groups {
-                group(&mut o, g);
-            }
+        for g in super::shown_groups(report, p) {
+            group(&mut o, g);
         }
     }
     o

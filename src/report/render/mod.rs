@@ -7,7 +7,7 @@ mod html;
 mod markdown;
 mod text;
 
-use crate::report::aggregate::{Finding, Report, StepReport};
+use crate::report::aggregate::{Finding, GroupReport, PathwayReport, Report, StepReport};
 
 pub use csv::{CSV_COLUMNS, findings_csv};
 pub use html::html;
@@ -204,4 +204,19 @@ pub(crate) fn step_values(s: &StepReport) -> [String; 13] {
         nonzero(&s.problem_rate),
         format!("{:.1}", s.interruptions_per_hour),
     ]
+}
+
+/// A pathway's versions as the reports list them: `1, 3`.
+pub(crate) fn versions(p: &PathwayReport) -> String {
+    let versions: Vec<String> = p.versions.iter().map(u32::to_string).collect();
+    versions.join(", ")
+}
+
+/// The groups a pathway's section shows: all sessions, then each `--by` group when asked for.
+pub(crate) fn shown_groups<'a>(
+    report: &Report,
+    p: &'a PathwayReport,
+) -> impl Iterator<Item = &'a GroupReport> {
+    let by_groups: &'a [GroupReport] = if report.by.is_empty() { &[] } else { &p.groups };
+    std::iter::once(&p.overall).chain(by_groups)
 }

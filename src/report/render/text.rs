@@ -89,21 +89,14 @@ pub fn text(report: &Report) -> String {
             "PATHWAY {} \"{}\" (version {}): {} sessions; sites {}; roles {}; {} clinicians",
             p.id,
             p.name,
-            p.versions
-                .iter()
-                .map(u32::to_string)
-                .collect::<Vec<_>>()
-                .join(", "),
+            super::versions(p),
             p.sessions,
             p.sites.join(", "),
             p.roles.join(", "),
             p.clinicians
         );
-        group(&mut o, &p.overall);
-        if !report.by.is_empty() {
-            for g in &p.groups {
-                group(&mut o, g);
-            }
+        for g in super::shown_groups(report, p) {
+            group(&mut o, g);
         }
     }
     o
