@@ -117,7 +117,7 @@ fn key_to_saved(dir: &Path, n: usize) -> (Vec<Duration>, Vec<Duration>, Vec<Dura
         let at = Instant::now();
         cap.handle(at, &key(KEYS[i % KEYS.len()]));
         let t_saved = at.elapsed();
-        terminal.draw(|f| draw(&cap.state, f)).unwrap();
+        terminal.draw(|f| draw(&cap.state, f, f.area())).unwrap();
         let t_drawn = at.elapsed();
         if cap.state.saved > before {
             saved.push(t_saved);
@@ -168,7 +168,7 @@ fn draw_times(state: &CaptureState, width: u16, height: u16, n: usize) -> Vec<Du
     let mut samples = Vec::with_capacity(n);
     for _ in 0..n {
         let t = Instant::now();
-        terminal.draw(|f| draw(state, f)).unwrap();
+        terminal.draw(|f| draw(state, f, f.area())).unwrap();
         samples.push(t.elapsed());
     }
     samples

@@ -158,8 +158,7 @@ pub fn wrap_words(text: &str, width: usize) -> Vec<String> {
     lines
 }
 
-pub fn draw(state: &CaptureState, frame: &mut Frame) {
-    let area = frame.area();
+pub fn draw(state: &CaptureState, frame: &mut Frame, area: Rect) {
     let mut failure = failure_lines(state, area.width);
     // At most 7 rows: the first and the last (what to do) always show.
     if failure.len() > 7 {
@@ -532,19 +531,11 @@ fn draw_hint(state: &CaptureState, frame: &mut Frame, area: Rect) {
     frame.render_widget(Paragraph::new(hint_lines(state, area.width)), area);
 }
 
-fn centered(area: Rect, width: u16, height: u16) -> Rect {
-    let width = width.min(area.width);
-    let height = height.min(area.height);
-    Rect {
-        x: area.x + (area.width - width) / 2,
-        y: area.y + (area.height - height) / 2,
-        width,
-        height,
-    }
-}
-
 fn popup(frame: &mut Frame, area: Rect, title: &str, lines: Vec<Line>, width: u16) {
-    let rect = centered(area, width, lines.len() as u16 + 2);
+    let rect = area.centered(
+        Constraint::Length(width),
+        Constraint::Length(lines.len() as u16 + 2),
+    );
     frame.render_widget(Clear, rect);
     frame.render_widget(
         Paragraph::new(lines)
@@ -587,6 +578,7 @@ fn draw_confirm_leave(state: &CaptureState, frame: &mut Frame, area: Rect) {
 fn draw_help(frame: &mut Frame, area: Rect) {
     let mut lines: Vec<Line> = KEY_TABLE
         .iter()
+        .map(|row| (row.keys, row.help))
         .map(|(key, what)| {
             Line::from(vec![
                 Span::styled(format!("{key:>7} "), bold()),
@@ -598,7 +590,7 @@ fn draw_help(frame: &mut Frame, area: Rect) {
         "Every event is saved (✓) before it shows. Any key closes.",
         dim(),
     ));
-    let rect = centered(area, area.width, lines.len() as u16 + 2);
+    let rect = area.centered_vertically(Constraint::Length(lines.len() as u16 + 2));
     frame.render_widget(Clear, rect);
     frame.render_widget(
         Paragraph::new(lines).block(block(" Help: capture keys ").border_style(bold())),

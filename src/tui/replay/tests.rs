@@ -269,7 +269,9 @@ mod snapshots {
 
     fn screen(state: &ReplayState, width: u16, height: u16) -> String {
         let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
-        terminal.draw(|frame| draw(state, frame)).unwrap();
+        terminal
+            .draw(|frame| draw(state, frame, frame.area()))
+            .unwrap();
         terminal.backend().to_string()
     }
 
@@ -361,7 +363,9 @@ mod sample {
         assert_eq!(s.position_ms(), first.0.max(s.position_ms()));
         let deviation = &s.data.deviations[s.current_deviation().unwrap()];
         let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
-        terminal.draw(|frame| draw(&s, frame)).unwrap();
+        terminal
+            .draw(|frame| draw(&s, frame, frame.area()))
+            .unwrap();
         let text = terminal.backend().to_string();
         assert!(text.contains(&deviation.kind), "{text}");
         insta::assert_snapshot!(text);
@@ -385,7 +389,9 @@ fn an_empty_session_replays_without_panicking() {
     assert_eq!(s.position_ms(), 0);
     assert!(!s.playback.playing);
     let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(80, 24)).unwrap();
-    terminal.draw(|frame| draw(&s, frame)).unwrap();
+    terminal
+        .draw(|frame| draw(&s, frame, frame.area()))
+        .unwrap();
     let text = terminal.backend().to_string();
     assert!(text.contains("(before the first event)"), "{text}");
     assert!(text.contains("no pathway"), "{text}");
