@@ -1061,10 +1061,10 @@ fn every_mode_draws_at_any_size_without_panicking() {
 }
 
 #[test]
-fn the_readme_key_table_is_the_help_table() {
-    let readme = include_str!("../../../README.md");
+fn the_capture_docs_key_table_is_the_help_table() {
+    let page = include_str!("../../../docs/capture.md");
     for row in crate::tui::keymap::doc_rows(keys::KEY_TABLE) {
-        assert!(readme.contains(&row), "README lacks the row {row}");
+        assert!(page.contains(&row), "docs/capture.md lacks the row {row}");
     }
 }
 
