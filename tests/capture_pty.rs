@@ -57,11 +57,14 @@ fn saved_rows(screen: &str) -> Vec<(u64, u64)> {
     rows
 }
 
-/// `h:mm:ss.t` -> tenths of a second.
+/// `m:ss.t` or `h:mm:ss.t` (a session time with tenths) -> tenths of a second.
 fn tenths(time: &str) -> u64 {
     let (hms, t) = time.split_once('.').unwrap();
-    let parts: Vec<u64> = hms.split(':').map(|p| p.parse().unwrap()).collect();
-    ((parts[0] * 60 + parts[1]) * 60 + parts[2]) * 10 + t.parse::<u64>().unwrap()
+    let secs = hms
+        .split(':')
+        .map(|p| p.parse::<u64>().unwrap())
+        .fold(0, |secs, part| secs * 60 + part);
+    secs * 10 + t.parse::<u64>().unwrap()
 }
 
 fn step(id: &str) -> EventKind {

@@ -93,6 +93,32 @@ pub fn pasted_line(text: &str) -> String {
     line
 }
 
+/// A key as a terminal sends it, for the screens' tests: a name (`Space`, `Enter`, `Esc`,
+/// `Tab`, `Up`, `Down`, `Bs`, `C-c`) or one character (a capital comes with Shift).
+#[cfg(test)]
+pub fn key_named(name: &str) -> KeyEvent {
+    let (code, modifiers) = match name {
+        "Space" => (KeyCode::Char(' '), KeyModifiers::NONE),
+        "Enter" => (KeyCode::Enter, KeyModifiers::NONE),
+        "Esc" => (KeyCode::Esc, KeyModifiers::NONE),
+        "Tab" => (KeyCode::Tab, KeyModifiers::NONE),
+        "Up" => (KeyCode::Up, KeyModifiers::NONE),
+        "Down" => (KeyCode::Down, KeyModifiers::NONE),
+        "Bs" => (KeyCode::Backspace, KeyModifiers::NONE),
+        "C-c" => (KeyCode::Char('c'), KeyModifiers::CONTROL),
+        one => {
+            let c = one.chars().next().expect("a key name or one character");
+            let modifiers = if c.is_ascii_uppercase() {
+                KeyModifiers::SHIFT
+            } else {
+                KeyModifiers::NONE
+            };
+            (KeyCode::Char(c), modifiers)
+        }
+    };
+    KeyEvent::new(code, modifiers)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

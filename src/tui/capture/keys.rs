@@ -61,18 +61,19 @@ pub fn key_to_action(state: &CaptureState, key: KeyEvent) -> Option<Action> {
     }
 }
 
-/// The capture keys: matching in the normal mode, the help, and the docs' key table.
+/// The capture keys: matching in the normal mode, the help, the key hint under the screen
+/// (the footers, `key what`), and the docs' key table.
 pub const KEY_TABLE: &[Binding<Action>] = &[
     Binding {
         keys: "Space",
         help: "start the next expected step of the pathway (ends the current one)",
-        footer: None,
+        footer: Some("Spc next"),
         codes: &[(ch(' '), Action::NextStep)],
     },
     Binding {
         keys: "1-9, 0",
         help: "start step 1-10 of the list shown; Tab pages to the next ten",
-        footer: None,
+        footer: Some("1-0 step"),
         codes: &[
             (ch('1'), Action::StartListed(0)),
             (ch('2'), Action::StartListed(1)),
@@ -90,85 +91,85 @@ pub const KEY_TABLE: &[Binding<Action>] = &[
     Binding {
         keys: "/",
         help: "search steps by name, or add an unplanned step by label",
-        footer: None,
+        footer: Some("/ find"),
         codes: &[(ch('/'), Action::OpenSearch)],
     },
     Binding {
         keys: "e",
         help: "end the current step (idle)",
-        footer: None,
+        footer: Some("e end"),
         codes: &[(ch('e'), Action::EndStep)],
     },
     Binding {
         keys: "c / C",
         help: "click +1 / -1",
-        footer: None,
+        footer: Some("c/C click"),
         codes: &[(ch('c'), Action::Click(1)), (ch('C'), Action::Click(-1))],
     },
     Binding {
         keys: "s",
         help: "screen change +1",
-        footer: None,
+        footer: Some("s screen"),
         codes: &[(ch('s'), Action::Screen)],
     },
     Binding {
         keys: "r",
         help: "re-entry (the same data typed again) +1",
-        footer: None,
+        footer: Some("r re-entry"),
         codes: &[(ch('r'), Action::Reentry)],
     },
     Binding {
         keys: "i",
         help: "interruption: start one (then a source key); nested when one is open",
-        footer: None,
+        footer: Some("i interrupt"),
         codes: &[(ch('i'), Action::OpenInterruption)],
     },
     Binding {
         keys: "I",
         help: "end the innermost interruption and resume (a step key = task switch)",
-        footer: None,
+        footer: Some("I resume"),
         codes: &[(ch('I'), Action::ResumeInterrupted)],
     },
     Binding {
         keys: "w",
         help: "workaround (then a kind key, then an optional note)",
-        footer: None,
+        footer: Some("w workaround"),
         codes: &[(ch('w'), Action::OpenWorkaround)],
     },
     Binding {
         keys: "x",
         help: "system problem (then a kind key, then an optional note)",
-        footer: None,
+        footer: Some("x problem"),
         codes: &[(ch('x'), Action::OpenProblem)],
     },
     Binding {
         keys: "n",
         help: "note (a text field: Enter saves, Esc cancels)",
-        footer: None,
+        footer: Some("n note"),
         codes: &[(ch('n'), Action::OpenNote)],
     },
     Binding {
         keys: "u",
         help: "undo the last event (recorded as an undo; nothing is rewritten)",
-        footer: None,
+        footer: Some("u undo"),
         codes: &[(ch('u'), Action::Undo)],
     },
     Binding {
         keys: "p",
         help: "pause / resume",
-        footer: None,
+        footer: Some("p pause"),
         codes: &[(ch('p'), Action::TogglePause)],
     },
     Binding {
         keys: "q",
         help: "finish the session (y or Enter finishes, any other key goes back)",
-        footer: None,
+        footer: Some("q finish"),
         codes: &[(ch('q'), Action::AskFinish)],
     },
     Binding {
         keys: "?",
         help: "help",
-        footer: None,
+        footer: Some("? help"),
         codes: &[(ch('?'), Action::ToggleHelp)],
     },
     Binding {

@@ -572,12 +572,7 @@ impl CaptureState {
                 .take_while(|e| e.seq < event.seq)
                 .last()
                 .map_or(0, |e| e.at_ms);
-            let gap = event.at_ms.saturating_sub(before) / 1000;
-            let gap = if gap >= 3600 {
-                format!("{}:{:02}:{:02}", gap / 3600, gap / 60 % 60, gap % 60)
-            } else {
-                format!("{}:{:02}", gap / 60, gap % 60)
-            };
+            let gap = crate::model::session_time::format(event.at_ms.saturating_sub(before));
             return format!("reopened: gap of {gap}");
         }
         self.describe(&event.kind)
@@ -669,7 +664,7 @@ impl CaptureState {
                 format!(
                     "NOT SAVED #{} at {}: {}",
                     e.seq,
-                    super::draw::event_time(e.at_ms),
+                    crate::model::session_time::format_tenths(e.at_ms),
                     self.describe_event(e)
                 )
             })

@@ -4,7 +4,7 @@
 use std::time::{Duration, Instant};
 
 use chrono::DateTime;
-use crossterm::event::{Event as TermEvent, KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::Event as TermEvent;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
@@ -14,6 +14,7 @@ use crate::model::pathway::{DEFAULT_PATHWAY, Pathway, builtin_pathways};
 use crate::model::session::{EventKind, SESSION_FORMAT_VERSION, SessionHeader};
 use crate::model::timeline::InterruptionEnding;
 use crate::model::vocab::{InterruptionSource, ProblemKind, WorkaroundKind};
+use crate::tui::keymap::key_named as key_event;
 
 fn header(pathway: &Pathway) -> SessionHeader {
     SessionHeader {
@@ -43,31 +44,6 @@ fn capture_on(pathway: Pathway) -> Capture<Vec<Event>> {
 
 fn capture() -> Capture<Vec<Event>> {
     capture_on(default_pathway())
-}
-
-/// A key as the terminal would send it: a name (`Space`, `Enter`, `Esc`, `Tab`, `Up`, `Down`,
-/// `Bs`, `C-c`) or one character.
-fn key_event(name: &str) -> KeyEvent {
-    let (code, modifiers) = match name {
-        "Space" => (KeyCode::Char(' '), KeyModifiers::NONE),
-        "Enter" => (KeyCode::Enter, KeyModifiers::NONE),
-        "Esc" => (KeyCode::Esc, KeyModifiers::NONE),
-        "Tab" => (KeyCode::Tab, KeyModifiers::NONE),
-        "Up" => (KeyCode::Up, KeyModifiers::NONE),
-        "Down" => (KeyCode::Down, KeyModifiers::NONE),
-        "Bs" => (KeyCode::Backspace, KeyModifiers::NONE),
-        "C-c" => (KeyCode::Char('c'), KeyModifiers::CONTROL),
-        one => {
-            let c = one.chars().next().unwrap();
-            let m = if c.is_ascii_uppercase() {
-                KeyModifiers::SHIFT
-            } else {
-                KeyModifiers::NONE
-            };
-            (KeyCode::Char(c), m)
-        }
-    };
-    KeyEvent::new(code, modifiers)
 }
 
 /// Presses a key at `at_ms` after the session start.
@@ -833,7 +809,7 @@ fn leaving_with_unsaved_events_asks_first() {
     // What the program prints on leaving: the unsaved events, not lost silently.
     assert_eq!(
         cap.state.unsaved_lines(),
-        vec!["NOT SAVED #2 at 0:00:00.2: click +1".to_string()]
+        vec!["NOT SAVED #2 at 0:00.2: click +1".to_string()]
     );
 }
 

@@ -7,9 +7,10 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 
-use super::data::{ReplayData, clock, describe, duration};
+use super::data::{ReplayData, describe, duration};
 use super::keys::KEY_TABLE;
 use super::{Mode, ReplayState};
+use crate::model::session_time;
 use crate::tui::keymap;
 
 const LABEL_WIDTH: usize = 6;
@@ -75,12 +76,16 @@ fn status_line(state: &ReplayState) -> Line<'static> {
     let mut text = format!(
         "{play} {:>2}x  {} / {}  at {wall}  zoom {}x",
         p.speed(),
-        clock(p.position_ms),
-        clock(p.end_ms),
+        session_time::format(p.position_ms),
+        session_time::format(p.end_ms),
         p.zoom_factor()
     );
     if p.zoom > 0 {
-        text.push_str(&format!(" {}-{}", clock(w0), clock(w1)));
+        text.push_str(&format!(
+            " {}-{}",
+            session_time::format(w0),
+            session_time::format(w1)
+        ));
     }
     Line::from(text)
 }
@@ -438,7 +443,7 @@ fn draw_panel(state: &ReplayState, frame: &mut Frame, area: Rect) {
             lines.push(Line::from(format!(
                 "#{} at {}",
                 event.seq,
-                clock(event.at_ms)
+                session_time::format(event.at_ms)
             )));
             lines.push(Line::from(describe(event, data)));
         }
@@ -490,7 +495,7 @@ fn draw_panel(state: &ReplayState, frame: &mut Frame, area: Rect) {
                 "{indent}{} {} {}",
                 span.depth + 1,
                 span.source.name(),
-                clock(span.start_ms)
+                session_time::format(span.start_ms)
             )));
             if !span.note.is_empty() {
                 lines.push(Line::from(format!("{indent}  \"{}\"", span.note)));

@@ -1,8 +1,9 @@
 //! The replay's update: an action at a clock reading changes the state. No I/O, no clock read:
 //! `now_ms` comes in from the loop.
 
-use super::data::{clock, parse_time, parse_wall_time};
+use super::data::{parse_time, parse_wall_time};
 use super::{Action, Effect, Mode, ReplayState};
+use crate::model::session_time;
 
 /// Applies an action at clock reading `now_ms`. No I/O, no clock read.
 pub fn update(state: &mut ReplayState, action: Action, now_ms: u64) -> Vec<Effect> {
@@ -97,6 +98,9 @@ fn no_deviation(state: &ReplayState, direction: &str) -> String {
             None => "no deviation in this session".into(),
         }
     } else {
-        format!("no deviation {direction} {}", clock(state.position_ms()))
+        format!(
+            "no deviation {direction} {}",
+            session_time::format(state.position_ms())
+        )
     }
 }

@@ -2,30 +2,13 @@
 //! feeds them; a snapshot.
 
 use chrono::DateTime;
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
 use super::*;
 use crate::model::pathway::DEFAULT_PATHWAY;
+use crate::tui::keymap::key_named as key_event;
 use crate::tui::screen::is_interrupt;
-
-/// A key as the terminal would send it: a name (`Enter`, `Esc`, `Down`, `C-c`, ...) or one
-/// character.
-fn key_event(name: &str) -> KeyEvent {
-    let (code, modifiers) = match name {
-        "Enter" => (KeyCode::Enter, KeyModifiers::NONE),
-        "Esc" => (KeyCode::Esc, KeyModifiers::NONE),
-        "Up" => (KeyCode::Up, KeyModifiers::NONE),
-        "Down" => (KeyCode::Down, KeyModifiers::NONE),
-        "C-c" => (KeyCode::Char('c'), KeyModifiers::CONTROL),
-        one => (
-            KeyCode::Char(one.chars().next().unwrap()),
-            KeyModifiers::NONE,
-        ),
-    };
-    KeyEvent::new(code, modifiers)
-}
 
 /// A key as the shared loop takes it: Ctrl-C quits, any other goes through the table.
 fn press(menu: &mut ResumeMenu, name: &str) -> ResumeOutcome {

@@ -7,23 +7,7 @@ use ratatui::backend::TestBackend;
 
 use super::*;
 use crate::model::pathway::{DEFAULT_PATHWAY, builtin_pathways};
-
-/// A key as the terminal would send it: a name (`Enter`, `Esc`, `Down`, `C-c`, ...) or one
-/// character.
-fn key_event(name: &str) -> KeyEvent {
-    let (code, modifiers) = match name {
-        "Enter" => (KeyCode::Enter, KeyModifiers::NONE),
-        "Esc" => (KeyCode::Esc, KeyModifiers::NONE),
-        "Up" => (KeyCode::Up, KeyModifiers::NONE),
-        "Down" => (KeyCode::Down, KeyModifiers::NONE),
-        "C-c" => (KeyCode::Char('c'), KeyModifiers::CONTROL),
-        one => (
-            KeyCode::Char(one.chars().next().unwrap()),
-            KeyModifiers::NONE,
-        ),
-    };
-    KeyEvent::new(code, modifiers)
-}
+use crate::tui::keymap::key_named as key_event;
 
 #[test]
 fn session_ids_are_file_name_safe() {
