@@ -22,18 +22,22 @@ fn press(menu: &mut ResumeMenu, name: &str) -> ResumeOutcome {
     }
 }
 
-#[test]
-fn the_resume_menu_continues_finishes_or_starts_anew() {
-    let started_at = DateTime::parse_from_rfc3339("2026-11-25T09:18:00+01:00").unwrap();
-    let one = |id: &str| Unfinished {
+/// An unfinished session of 12 events; `in_use`: another shadowmap holds it.
+fn unfinished(id: &str, in_use: bool) -> Unfinished {
+    Unfinished {
         id: id.into(),
-        started_at,
+        started_at: DateTime::parse_from_rfc3339("2026-11-25T09:18:00+01:00").unwrap(),
         clinician: "RN-07".into(),
         pathway_id: DEFAULT_PATHWAY.into(),
         events: 12,
         recovered: false,
-        in_use: false,
-    };
+        in_use,
+    }
+}
+
+#[test]
+fn the_resume_menu_continues_finishes_or_starts_anew() {
+    let one = |id: &str| unfinished(id, false);
     let mut m = ResumeMenu::new(vec![one("a"), one("b")]);
     assert_eq!(press(&mut m, "Down"), ResumeOutcome::Choosing);
     assert_eq!(press(&mut m, "Enter"), ResumeOutcome::Continue("b".into()));
@@ -45,16 +49,7 @@ fn the_resume_menu_continues_finishes_or_starts_anew() {
 
 #[test]
 fn a_session_another_shadowmap_is_capturing_is_shown_in_use_and_not_taken() {
-    let started_at = DateTime::parse_from_rfc3339("2026-11-25T09:18:00+01:00").unwrap();
-    let one = |id: &str, in_use| Unfinished {
-        id: id.into(),
-        started_at,
-        clinician: "RN-07".into(),
-        pathway_id: DEFAULT_PATHWAY.into(),
-        events: 12,
-        recovered: false,
-        in_use,
-    };
+    let one = unfinished;
     let mut m = ResumeMenu::new(vec![one("busy", true), one("free", false)]);
     for key in ["Enter", "c", "f"] {
         assert_eq!(press(&mut m, key), ResumeOutcome::Choosing);
