@@ -1100,3 +1100,35 @@ fn words_wrap_at_the_width_and_long_words_are_cut() {
     );
     assert_eq!(draw::wrap_words("", 4), vec![""]);
 }
+
+#[test]
+fn a_paste_is_text_for_a_field_and_never_keys() {
+    let mut cap = capture();
+    press(&mut cap, "Space", 100);
+    // In the normal mode a paste logs nothing (its letters are not capture keys).
+    let at = cap.start() + Duration::from_millis(200);
+    assert_eq!(
+        cap.handle(at, &TermEvent::Paste("ic q".into())),
+        Flow::Continue
+    );
+    assert_eq!(cap.journal.len(), 1);
+    assert!(
+        cap.state.status.contains("open a note"),
+        "{}",
+        cap.state.status
+    );
+    // In a note, all of it is the note's text, line breaks as spaces.
+    press(&mut cap, "n", 300);
+    let at = cap.start() + Duration::from_millis(400);
+    cap.handle(at, &TermEvent::Paste("first\r\nsecond\nq".into()));
+    press(&mut cap, "Enter", 500);
+    assert_eq!(
+        kinds(&cap),
+        vec![
+            start("open-chart"),
+            EventKind::Note {
+                text: "first second q".into()
+            }
+        ]
+    );
+}
