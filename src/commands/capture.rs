@@ -93,21 +93,18 @@ fn tidy(dir: &DataDir) -> Result<Option<String>> {
     for problem in &tidied.problems {
         eprintln!("warning: {problem}");
     }
-    let lines: Vec<String> = tidied
-        .completed
-        .iter()
-        .map(|(id, events)| {
-            format!(
-                "session {id} was finished but its snapshot was cut short: completed now \
-                 ({events} events saved to {})",
-                dir.snapshot_path(id).display()
-            )
-        })
-        .collect();
-    for line in &lines {
-        eprintln!("note: {line}");
+    let mut notices = Vec::new();
+    for (id, events) in &tidied.completed {
+        eprintln!(
+            "note: session {id} was finished but writing its snapshot was cut short (a kill, \
+             a power cut or a full disk); completed now: {events} events saved to {}",
+            dir.snapshot_path(id).display()
+        );
+        notices.push(format!(
+            "completed the cut-short finish of {id} ({events} events)"
+        ));
     }
-    Ok((!lines.is_empty()).then(|| lines.join("; ")))
+    Ok((!notices.is_empty()).then(|| notices.join("; ")))
 }
 
 /// Offers the unfinished sessions, if any: continue one, finish one as it is, or start anew.
