@@ -7,6 +7,8 @@ use std::path::Path;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+mod store_support;
+
 use portable_pty::{Child, CommandBuilder, MasterPty, PtySize, native_pty_system};
 use shadowmap::model::session::{Event, EventKind};
 
@@ -563,17 +565,7 @@ fn a_user_pathway_file_works_as_a_template_id_does() {
 fn finish_cut_short(data_dir: &Path, id: &str) {
     use shadowmap::store::{DataDir, SessionWriter};
     let dir = DataDir::open(data_dir).unwrap();
-    let header = shadowmap::model::SessionHeader {
-        format_version: shadowmap::model::SESSION_FORMAT_VERSION,
-        id: id.into(),
-        started_at: chrono::DateTime::parse_from_rfc3339("2026-11-25T09:18:00+01:00").unwrap(),
-        site: "north".into(),
-        role: "RN".into(),
-        clinician: "RN-07".into(),
-        auditor: "ak".into(),
-        pathway_id: "med-rec-admission".into(),
-        pathway_version: 3,
-    };
+    let header = store_support::header(id);
     let mut writer = SessionWriter::create(&dir, &header).unwrap();
     writer
         .append(&Event {

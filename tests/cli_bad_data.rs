@@ -43,6 +43,24 @@ fn session(id: &str, events: Vec<Event>) -> Session {
     }
 }
 
+/// A session with one step, finished.
+fn finished(id: &str) -> Session {
+    session(
+        id,
+        vec![
+            step(1, 1_000, "open-chart"),
+            at(2, 9_000, EventKind::Finish),
+        ],
+    )
+}
+
+/// The data folder's `sessions/`, made.
+fn sessions_folder(data: &Path) -> PathBuf {
+    let sessions = data.join("sessions");
+    std::fs::create_dir_all(&sessions).unwrap();
+    sessions
+}
+
 /// A finished session file written the way capture writes it.
 fn write_ron(path: &Path, session: &Session) {
     std::fs::write(path, session.to_ron()).unwrap();
@@ -56,6 +74,23 @@ fn write_segment(path: &Path, id: &str, events: &[Event]) {
         encode_event(&mut bytes, e);
     }
     std::fs::write(path, bytes).unwrap();
+}
+
+/// `shadowmap export FILE --format json` fails and standard error holds each of `wanted`.
+fn export_is_refused(data: &Path, file: &Path, wanted: &[&str]) {
+    let assert = shadowmap(data)
+        .args(["export", "--format", "json"])
+        .arg(file)
+        .assert()
+        .failure();
+    let stderr = stderr_of(&assert);
+    for text in wanted {
+        assert!(
+            stderr.contains(text),
+            "{}: {text:?} not in {stderr}",
+            file.display()
+        );
+    }
 }
 
 fn stderr_of(assert: &assert_cmd::assert::Assert) -> String {
@@ -136,8 +171,7 @@ fn events_after_a_mid_file_finish_are_warned_about() {
 #[test]
 fn times_going_back_across_segments_are_damage_and_the_export_reads_back() {
     let tmp = tempfile::tempdir().unwrap();
-    let sessions = tmp.path().join("sessions");
-    std::fs::create_dir_all(&sessions).unwrap();
+    let sessions = sessions_folder(tmp.path());
     write_segment(
         &sessions.join("s.journal"),
         "s",
@@ -195,15 +229,14 @@ fn an_unknown_format_or_an_unsafe_id_is_refused_with_what_to_do() {
     s.header.format_version = 99;
     let newer = tmp.path().join("newer.ron");
     write_ron(&newer, &s);
-    shadowmap(tmp.path())
-        .args(["export", newer.to_str().unwrap(), "--format", "json"])
-        .assert()
-        .failure()
-        .stderr(
-            predicate::str::contains("newer.ron:3:").and(predicate::str::contains(
-                "session format 99 is not one this shadowmap understands",
-            )),
-        );
+    export_is_refused(
+        tmp.path(),
+        &newer,
+        &[
+            "newer.ron:3:",
+            "session format 99 is not one this shadowmap understands",
+        ],
+    );
     // The same header in a journal.
     let mut bytes = Vec::new();
     let mut h = header("j");
@@ -212,24 +245,17 @@ fn an_unknown_format_or_an_unsafe_id_is_refused_with_what_to_do() {
     encode_event(&mut bytes, &event(1));
     let journal = tmp.path().join("j.journal");
     std::fs::write(&journal, bytes).unwrap();
-    shadowmap(tmp.path())
-        .args(["export", journal.to_str().unwrap(), "--format", "json"])
-        .assert()
-        .failure()
-        .stderr(predicate::str::contains("session format 99"));
+    export_is_refused(tmp.path(), &journal, &["session format 99"]);
 
     let mut s = session("s", vec![step(1, 1_000, "open-chart")]);
     s.header.id = "../../escape".into();
     let unsafe_id = tmp.path().join("unsafe.ron");
     write_ron(&unsafe_id, &s);
-    shadowmap(tmp.path())
-        .args(["export", unsafe_id.to_str().unwrap(), "--format", "json"])
-        .assert()
-        .failure()
-        .stderr(
-            predicate::str::contains("unsafe.ron:4:")
-                .and(predicate::str::contains("is not file-name safe")),
-        );
+    export_is_refused(
+        tmp.path(),
+        &unsafe_id,
+        &["unsafe.ron:4:", "is not file-name safe"],
+    );
 }
 
 // Item 3: the largest event number cannot be followed, so it is refused, never wrapped.
@@ -244,17 +270,13 @@ fn an_event_numbered_u64_max_is_refused_not_wrapped() {
             vec![step(1, 1_000, "open-chart"), step(u64::MAX, 2_000, "x")],
         ),
     );
-    shadowmap(tmp.path())
-        .args(["export", file.to_str().unwrap(), "--format", "json"])
-        .assert()
-        .failure()
-        .stderr(predicate::str::contains(format!(
-            "event number {} is out of range",
-            u64::MAX
-        )));
+    export_is_refused(
+        tmp.path(),
+        &file,
+        &[&format!("event number {} is out of range", u64::MAX)],
+    );
     // In a journal it is damage: dropped and said so; the session can be continued.
-    let sessions = tmp.path().join("sessions");
-    std::fs::create_dir_all(&sessions).unwrap();
+    let sessions = sessions_folder(tmp.path());
     write_segment(
         &sessions.join("m.journal"),
         "m",
@@ -280,13 +302,7 @@ fn out_is_refused_over_inputs_sessions_journals_and_overrides() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = DataDir::open(tmp.path().join("data")).unwrap();
     let sessions = dir.sessions_dir().to_path_buf();
-    let a = session(
-        "a",
-        vec![
-            step(1, 1_000, "open-chart"),
-            at(2, 9_000, EventKind::Finish),
-        ],
-    );
+    let a = finished("a");
     let b = session(
         "b",
         vec![
@@ -459,18 +475,8 @@ fn ends_in_time(data: &Path, args: &[&str]) -> std::process::Output {
 #[test]
 fn special_files_in_the_sessions_folder_are_skipped_with_a_warning() {
     let tmp = tempfile::tempdir().unwrap();
-    let sessions = tmp.path().join("sessions");
-    std::fs::create_dir_all(&sessions).unwrap();
-    write_ron(
-        &sessions.join("good.ron"),
-        &session(
-            "good",
-            vec![
-                step(1, 1_000, "open-chart"),
-                at(2, 9_000, EventKind::Finish),
-            ],
-        ),
-    );
+    let sessions = sessions_folder(tmp.path());
+    write_ron(&sessions.join("good.ron"), &finished("good"));
     let status = std::process::Command::new("mkfifo")
         .arg(sessions.join("x.ron"))
         .status()
@@ -549,14 +555,11 @@ fn a_utf8_bom_is_accepted_and_utf16_is_named_with_what_to_do() {
         bytes.extend_from_slice(&unit.to_le_bytes());
     }
     std::fs::write(&utf16, bytes).unwrap();
-    shadowmap(tmp.path())
-        .args(["export", utf16.to_str().unwrap(), "--format", "json"])
-        .assert()
-        .failure()
-        .stderr(
-            predicate::str::contains("the file is UTF-16LE text")
-                .and(predicate::str::contains("iconv -f UTF-16LE -t UTF-8")),
-        );
+    export_is_refused(
+        tmp.path(),
+        &utf16,
+        &["the file is UTF-16LE text", "iconv -f UTF-16LE -t UTF-8"],
+    );
 }
 
 // Item 12: one verdict for a session missing its final `)`, and an undo of a later event.
@@ -600,18 +603,8 @@ fn a_missing_final_paren_and_an_undo_of_a_later_event_are_refused() {
 #[test]
 fn report_of_the_data_folder_reads_its_sessions() {
     let tmp = tempfile::tempdir().unwrap();
-    let sessions = tmp.path().join("sessions");
-    std::fs::create_dir_all(&sessions).unwrap();
-    write_ron(
-        &sessions.join("a.ron"),
-        &session(
-            "a",
-            vec![
-                step(1, 1_000, "open-chart"),
-                at(2, 9_000, EventKind::Finish),
-            ],
-        ),
-    );
+    let sessions = sessions_folder(tmp.path());
+    write_ron(&sessions.join("a.ron"), &finished("a"));
     let out = shadowmap(tmp.path())
         .args(["report", tmp.path().to_str().unwrap(), "--format", "json"])
         .assert()

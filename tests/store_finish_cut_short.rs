@@ -15,17 +15,9 @@ use std::time::Duration;
 use shadowmap::model::{Event, EventKind, Session};
 use shadowmap::store::sim::SimIo;
 use shadowmap::store::{DataDir, Io, IoFile, LockGuard, RealIo, SessionWriter};
-use store_support::{event, header};
+use store_support::{event, finish_event, header};
 
 const SEEDS_PER_CRASH: u64 = 12;
-
-fn finish_event(seq: u64) -> Event {
-    Event {
-        seq,
-        at_ms: seq * 1_250,
-        kind: EventKind::Finish,
-    }
-}
 
 /// Five events, a Finish, the snapshot. Returns the events acknowledged (append returned Ok).
 fn finish_a_session(dir: &DataDir, acked: &mut Vec<Event>) -> bool {
