@@ -436,4 +436,19 @@ mod tests {
         let e = Session::load(&path).unwrap_err();
         assert!(e.to_string().contains("numbered or timed before"), "{e}");
     }
+
+    #[test]
+    fn both_readers_give_one_verdict_on_what_the_full_one_refuses() {
+        let text = every_kind().to_ron();
+        let path = Path::new("s.ron");
+        let without_paren = text.trim_end().strip_suffix(')').unwrap();
+        let later_undo = text.replacen("Undo(target: 3)", "Undo(target: 99)", 1);
+        assert_ne!(later_undo, text, "the sample holds an undo");
+        for bad in [without_paren, &later_undo] {
+            assert_eq!(parse_fast(bad), None);
+            assert!(Session::from_ron_str(bad, path).is_err());
+        }
+        // Blank lines after the closing `)` are still the fast reader's.
+        assert!(parse_fast(&format!("{text}\n\n")).is_some());
+    }
 }
