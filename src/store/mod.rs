@@ -375,41 +375,57 @@ impl DataDir {
                 .sync_dir(&self.sessions)
                 .map_err(|e| StoreError::io("sync the folder", &self.sessions, e))?;
         }
-        for entry in self.unfinished()? {
-            let ends_in_finish = entry.header.id == entry.id
-                && self
-                    .recover(&self.segments(&entry.id)?)
-                    .is_ok_and(|loaded| {
-                        loaded
-                            .session
-                            .events
-                            .last()
-                            .is_some_and(|e| matches!(e.kind, EventKind::Finish))
-                    });
-            if !ends_in_finish {
+        // Sessions with a journal and no snapshot, from the names alone (no session is read
+        // that does not need to be).
+        let mut snapshots = std::collections::BTreeSet::new();
+        let mut journals = std::collections::BTreeSet::new();
+        for name in &names {
+            match classify(name) {
+                Some(SessionFile::Snapshot(id)) => {
+                    snapshots.insert(id);
+                }
+                Some(SessionFile::Segment(id, _)) => {
+                    journals.insert(id);
+                }
+                None => {}
+            }
+        }
+        for id in journals.difference(&snapshots) {
+            let ends_in_finish = |loaded: &LoadedSession| {
+                loaded.session.header.id == *id
+                    && loaded
+                        .session
+                        .events
+                        .last()
+                        .is_some_and(|e| matches!(e.kind, EventKind::Finish))
+            };
+            if !self
+                .recover(&self.segments(id)?)
+                .is_ok_and(|l| ends_in_finish(&l))
+            {
                 continue;
             }
-            let Ok(_guard) = writer::lock(self, &entry.id) else {
+            let Ok(_guard) = writer::lock(self, id) else {
                 continue; // in use: its writer finishes it
             };
             // Read again under the lock: what is on disk now is what the snapshot holds.
-            let done = self.recover(&self.segments(&entry.id)?).and_then(|loaded| {
-                let snapshot = self.snapshot_path(&entry.id);
-                if self.exists(&snapshot)? {
+            let done = self.recover(&self.segments(id)?).and_then(|loaded| {
+                let snapshot = self.snapshot_path(id);
+                if !ends_in_finish(&loaded) || self.exists(&snapshot)? {
                     return Ok(None);
                 }
                 let text = snapshot_text(&loaded.session, &snapshot)?;
                 writer::write_atomically(
                     &*self.io,
                     &self.sessions,
-                    &self.temp_path(&entry.id),
+                    &self.temp_path(id),
                     &snapshot,
                     text.as_bytes(),
                 )?;
                 Ok(Some(loaded.session.events.len()))
             });
             match done {
-                Ok(Some(events)) => tidied.completed.push((entry.id.clone(), events)),
+                Ok(Some(events)) => tidied.completed.push((id.clone(), events)),
                 Ok(None) => {}
                 Err(problem) => tidied.problems.push(problem),
             }
