@@ -83,6 +83,10 @@ pub fn run(data_dir: Option<PathBuf>, args: ReportArgs) -> color_eyre::Result<()
         protected.file(file, "a session this report reads");
     }
     protected.file(&overrides_file, "the overrides file this report reads");
+    if let Some(out) = &args.out {
+        // Refused before the work, not after it.
+        protected.check(out)?;
+    }
     let overrides = Overrides::load(&overrides_file).map_err(|e| eyre!("{e}"))?;
     let options = ReportOptions {
         pathway: args.pathway.clone(),
