@@ -8,7 +8,8 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 
 use super::keys::KEY_TABLE;
-use super::state::{CaptureState, Mode, SearchHit, Standing};
+use super::live::LiveMark;
+use super::state::{CaptureState, Mode, SearchHit, TextPurpose};
 use crate::model::session_time;
 
 fn bold() -> Style {
@@ -203,6 +204,12 @@ pub fn draw(state: &CaptureState, frame: &mut Frame, area: Rect) {
                 ]),
                 Line::styled("Enter saves · Esc cancels", dim()),
             ];
+            let mut lines = lines;
+            if let (TextPurpose::Why, Some(fresh)) = (purpose, &state.live().fresh) {
+                for (i, line) in wrap_words(&fresh.text, 58).into_iter().enumerate() {
+                    lines.insert(i, Line::styled(line, dim()));
+                }
+            }
             popup(frame, area, &purpose.title(), lines, 60);
         }
         Mode::Search {
@@ -407,17 +414,28 @@ fn draw_pathway(state: &CaptureState, frame: &mut Frame, area: Rect) {
         } else {
             (b'1' + slot as u8) as char
         };
-        let standing = state.standing(entry);
-        let is_next = next.as_deref() == Some(entry.id.as_str()) && standing != Standing::Current;
-        let (tag, style) = match standing {
-            Standing::Current => (
-                "NOW ",
+        let mark = state.mark(entry);
+        let current = state.current_step().is_some_and(|s| s.step == entry.id);
+        let is_next = next.as_deref() == Some(entry.id.as_str()) && !current;
+        let (tag, style) = match mark {
+            // A deviation shows even on the open step: it happened at its start.
+            _ if current && !mark.is_deviation() => (
+                "NOW  ",
                 Style::new().add_modifier(Modifier::REVERSED | Modifier::BOLD),
             ),
-            _ if is_next => ("next", bold()),
-            Standing::Done => ("done", dim()),
-            Standing::Skipped => ("skip", dim().add_modifier(Modifier::ITALIC)),
-            Standing::Pending => ("    ", Style::new()),
+            mark if mark.is_deviation() => {
+                let style = Style::new().fg(Color::Yellow).add_modifier(Modifier::BOLD);
+                let style = if current {
+                    style.add_modifier(Modifier::REVERSED)
+                } else {
+                    style
+                };
+                (mark.tag(), style)
+            }
+            _ if is_next => ("next ", bold()),
+            LiveMark::Done => (mark.tag(), dim()),
+            LiveMark::SkippedOptional => (mark.tag(), dim().add_modifier(Modifier::ITALIC)),
+            _ => (mark.tag(), Style::new()),
         };
         let indent = if entry.group.is_some() { "  " } else { "" };
         let suffix = if entry.element.is_none() {
@@ -430,11 +448,27 @@ fn draw_pathway(state: &CaptureState, frame: &mut Frame, area: Rect) {
             Span::styled(format!("{tag} {indent}{}{suffix}", entry.label), style),
         ]));
     }
+    if let Some(fresh) = &state.live().fresh {
+        let width = usize::from(area.width.saturating_sub(2));
+        let room = usize::from(area.height.saturating_sub(2)).saturating_sub(lines.len());
+        let text = format!("! {} (n: note why)", fresh.text);
+        let mut wrapped = wrap_words(&text, width);
+        if room > 0 {
+            wrapped.truncate(room.min(4));
+            lines.extend(std::iter::repeat_n(Line::raw(""), room - wrapped.len()));
+            lines.extend(
+                wrapped
+                    .into_iter()
+                    .map(|l| Line::styled(l, Style::new().fg(Color::Yellow))),
+            );
+        }
+    }
     let title = format!(
-        " Pathway {}/{}{} ",
+        " Pathway {}/{}{} · fitness {:.2} ",
         state.page + 1,
         state.pages(),
-        if state.pages() > 1 { " (Tab)" } else { "" }
+        if state.pages() > 1 { " (Tab)" } else { "" },
+        state.live().fitness()
     );
     frame.render_widget(Paragraph::new(lines).block(block(title)), area);
 }

@@ -11,6 +11,7 @@
 
 pub mod draw;
 pub mod keys;
+pub mod live;
 pub mod state;
 mod update;
 
@@ -214,5 +215,7 @@ impl<J: Journal> Screen for Capture<J> {
     }
 }
 
+#[cfg(test)]
+mod live_tests;
 #[cfg(test)]
 mod tests;

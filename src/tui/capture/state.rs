@@ -9,6 +9,8 @@ use crate::model::timeline::{Counts, InterruptionEnding, InterruptionSpan, StepE
 use crate::model::vocab::{InterruptionSource, ProblemKind, WorkaroundKind};
 use crate::model::{Timeline, derive_timeline};
 
+use super::live::{Live, LiveMark};
+
 /// How many steps one page of the list holds: keys `1`-`9` and `0`.
 pub const PAGE: usize = 10;
 
@@ -120,6 +122,8 @@ pub enum TextPurpose {
     Problem(ProblemKind),
     /// An interruption of source `other`: its note says what it was.
     InterruptionOther,
+    /// Why the fresh deviation happened (`n` while one shows): a note that names it.
+    Why,
 }
 
 impl TextPurpose {
@@ -133,6 +137,7 @@ impl TextPurpose {
                 format!("System problem: {} (note optional)", kind.label())
             }
             TextPurpose::InterruptionOther => "Interruption: other (what was it?)".to_string(),
+            TextPurpose::Why => "Why did it deviate? (a note)".to_string(),
         }
     }
 }
@@ -179,15 +184,6 @@ pub enum SearchHit {
     AddUnplanned(String),
 }
 
-/// How an entry of the list stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Standing {
-    Current,
-    Done,
-    Skipped,
-    Pending,
-}
-
 #[derive(Debug, Clone)]
 pub struct CaptureState {
     pub header: SessionHeader,
@@ -209,6 +205,9 @@ pub struct CaptureState {
     /// segment is started (`R`); the events not saved stay in `events`, after `saved`.
     pub failed: Option<String>,
     pub(super) entries: Vec<ListEntry>,
+    /// The comparator's view of the session so far: the list's marks, the running fitness and
+    /// the fresh deviation.
+    pub(super) live: Live,
     /// What the screen asks of the timeline on every frame, computed once per event.
     derived: Derived,
 }
@@ -218,10 +217,6 @@ struct Derived {
     paused: bool,
     /// Indices into `timeline.interruptions` of the open ones, outermost first.
     open: Vec<usize>,
-    /// Step ids started in the session (undo applied).
-    started: HashSet<String>,
-    /// The furthest pathway element a step was started in.
-    furthest: Option<usize>,
     /// The id of the step `Space` starts.
     next: Option<String>,
 }
@@ -231,6 +226,7 @@ impl CaptureState {
     pub fn new(header: SessionHeader, pathway: Pathway, events: Vec<Event>) -> CaptureState {
         let saved = events.last().map_or(0, |e| e.seq);
         let now_ms = events.last().map_or(0, |e| e.at_ms);
+        let live = Live::new(&pathway, &header.id);
         let mut state = CaptureState {
             header,
             pathway,
@@ -243,9 +239,12 @@ impl CaptureState {
             status: String::new(),
             failed: None,
             entries: Vec::new(),
+            live,
             derived: Derived::default(),
         };
         state.refresh();
+        // What was there before the reopening is not fresh.
+        state.live.fresh = None;
         if let Some(last) = state
             .events
             .last()
@@ -307,6 +306,8 @@ impl CaptureState {
             self.page = 0;
         }
         self.derived = self.derive();
+        self.live
+            .refresh(&self.timeline, &self.pathway, &self.header.id);
     }
 
     fn derive(&self) -> Derived {
@@ -328,19 +329,8 @@ impl CaptureState {
                 .collect()
         };
         let started: HashSet<String> = timeline.steps.iter().map(|s| s.step.clone()).collect();
-        let furthest = timeline
-            .steps
-            .iter()
-            .filter_map(|s| self.element_of(&s.step))
-            .max();
         let next = self.compute_next_expected(&started).map(|s| s.id.clone());
-        Derived {
-            paused,
-            open,
-            started,
-            furthest,
-            next,
-        }
+        Derived { paused, open, next }
     }
 
     // ----- what the screen reads -------------------------------------------------------
@@ -515,18 +505,14 @@ impl CaptureState {
         })
     }
 
-    /// How an entry stands: the open step, done before, passed over, or still to come.
-    pub fn standing(&self, entry: &ListEntry) -> Standing {
-        if self.current_step().is_some_and(|s| s.step == entry.id) {
-            return Standing::Current;
-        }
-        if self.derived.started.contains(&entry.id) {
-            return Standing::Done;
-        }
-        match (entry.element, self.derived.furthest) {
-            (Some(k), Some(f)) if k < f => Standing::Skipped,
-            _ => Standing::Pending,
-        }
+    /// How an entry stands as the comparator sees the session so far.
+    pub fn mark(&self, entry: &ListEntry) -> LiveMark {
+        self.live.mark(&entry.id)
+    }
+
+    /// The comparator's view of the session so far.
+    pub fn live(&self) -> &Live {
+        &self.live
     }
 
     /// The search results for a query: entries whose label or id contains it (case-insensitive),

@@ -8,7 +8,8 @@ use crossterm::event::Event as TermEvent;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
-use super::state::{PickerKind, Standing, TextPurpose, slug};
+use super::live::LiveMark;
+use super::state::{PickerKind, TextPurpose, slug};
 use super::*;
 use crate::model::pathway::{DEFAULT_PATHWAY, Pathway, builtin_pathways};
 use crate::model::session::{EventKind, SESSION_FORMAT_VERSION, SessionHeader};
@@ -16,7 +17,7 @@ use crate::model::timeline::InterruptionEnding;
 use crate::model::vocab::{InterruptionSource, ProblemKind, WorkaroundKind};
 use crate::tui::keymap::key_named as key_event;
 
-fn header(pathway: &Pathway) -> SessionHeader {
+pub(super) fn header(pathway: &Pathway) -> SessionHeader {
     SessionHeader {
         format_version: SESSION_FORMAT_VERSION,
         id: "20261125-0918-north-RN-07".into(),
@@ -30,30 +31,30 @@ fn header(pathway: &Pathway) -> SessionHeader {
     }
 }
 
-fn default_pathway() -> Pathway {
+pub(super) fn default_pathway() -> Pathway {
     builtin_pathways()
         .into_iter()
         .find(|p| p.id == DEFAULT_PATHWAY)
         .unwrap()
 }
 
-fn capture_on(pathway: Pathway) -> Capture<Vec<Event>> {
+pub(super) fn capture_on(pathway: Pathway) -> Capture<Vec<Event>> {
     let state = CaptureState::new(header(&pathway), pathway, Vec::new());
     Capture::new(state, Vec::new(), Instant::now())
 }
 
-fn capture() -> Capture<Vec<Event>> {
+pub(super) fn capture() -> Capture<Vec<Event>> {
     capture_on(default_pathway())
 }
 
 /// Presses a key at `at_ms` after the session start.
-fn press<J: Journal>(cap: &mut Capture<J>, name: &str, at_ms: u64) -> Flow {
+pub(super) fn press<J: Journal>(cap: &mut Capture<J>, name: &str, at_ms: u64) -> Flow {
     let at = cap.start() + Duration::from_millis(at_ms);
     cap.handle(at, &TermEvent::Key(key_event(name)))
 }
 
 /// Types each character of `text` at `at_ms`.
-fn type_text<J: Journal>(cap: &mut Capture<J>, text: &str, at_ms: u64) {
+pub(super) fn type_text<J: Journal>(cap: &mut Capture<J>, text: &str, at_ms: u64) {
     for c in text.chars() {
         let name = if c == ' ' {
             "Space".to_string()
@@ -64,7 +65,7 @@ fn type_text<J: Journal>(cap: &mut Capture<J>, text: &str, at_ms: u64) {
     }
 }
 
-fn kinds(cap: &Capture<Vec<Event>>) -> Vec<EventKind> {
+pub(super) fn kinds(cap: &Capture<Vec<Event>>) -> Vec<EventKind> {
     cap.journal.iter().map(|e| e.kind.clone()).collect()
 }
 
@@ -116,9 +117,9 @@ fn space_inside_a_group_picks_the_member_not_done_then_leaves_the_group() {
     let mut cap = capture();
     press(&mut cap, "1", 1000); // open-chart
     press(&mut cap, "4", 2000); // pharmacy-record (group member, out of its order)
-    // The allergies step was passed over.
+    // The allergies step (optional) was passed over.
     let allergies = cap.state.entries()[1].clone();
-    assert_eq!(cap.state.standing(&allergies), Standing::Skipped);
+    assert_eq!(cap.state.mark(&allergies), LiveMark::SkippedOptional);
     press(&mut cap, "Space", 3000);
     assert_eq!(current(&cap).as_deref(), Some("ask-patient"));
     press(&mut cap, "Space", 4000);
@@ -861,13 +862,13 @@ fn slugs_are_file_and_export_safe() {
 
 // ----- snapshots: TestBackend 80x24, fixed clock --------------------------------------------
 
-fn render(state: &CaptureState, width: u16, height: u16) -> Terminal<TestBackend> {
+pub(super) fn render(state: &CaptureState, width: u16, height: u16) -> Terminal<TestBackend> {
     let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
     terminal.draw(|f| draw(state, f, f.area())).unwrap();
     terminal
 }
 
-fn script(keys: &[(&str, u64)], now_ms: u64) -> CaptureState {
+pub(super) fn script(keys: &[(&str, u64)], now_ms: u64) -> CaptureState {
     let mut cap = capture();
     for (k, at) in keys {
         press(&mut cap, k, *at);

@@ -263,8 +263,14 @@ impl CaptureState {
                 Vec::new()
             }
             Action::OpenNote => {
+                // While a deviation is fresh, the note says why it happened.
+                let purpose = if self.live.fresh.is_some() {
+                    TextPurpose::Why
+                } else {
+                    TextPurpose::Note
+                };
                 self.mode = Mode::Text {
-                    purpose: TextPurpose::Note,
+                    purpose,
                     at_ms,
                     buffer: String::new(),
                 };
@@ -384,6 +390,26 @@ impl CaptureState {
                         return Vec::new();
                     }
                     TextPurpose::Note => EventKind::Note { text },
+                    TextPurpose::Why => match self.live.fresh.take() {
+                        Some(deviation) if text.is_empty() => {
+                            self.live.fresh = Some(deviation);
+                            self.mode = Mode::Normal;
+                            self.status = "empty note: nothing logged".to_string();
+                            return Vec::new();
+                        }
+                        Some(deviation) => EventKind::Note {
+                            text: format!(
+                                "why {} `{}`: {text}",
+                                deviation.kind.name(),
+                                deviation.step
+                            ),
+                        },
+                        None if text.is_empty() => {
+                            self.mode = Mode::Normal;
+                            return Vec::new();
+                        }
+                        None => EventKind::Note { text },
+                    },
                     TextPurpose::Workaround(kind) => EventKind::Workaround { kind, note: text },
                     TextPurpose::Problem(kind) => EventKind::SystemProblem { kind, note: text },
                     TextPurpose::InterruptionOther => EventKind::InterruptionStart {
