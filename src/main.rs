@@ -19,6 +19,11 @@ pub struct Cli {
     #[arg(long, global = true, env = "SHADOWMAP_DATA_DIR", value_name = "DIR")]
     pub data_dir: Option<PathBuf>,
 
+    /// A keymap file for the capture and replay keys (default: keys.ron in the platform's
+    /// config folder, when there is one; `shadowmap keys` shows the keys in force).
+    #[arg(long, env = "SHADOWMAP_KEYS", value_name = "FILE")]
+    pub keys: Option<PathBuf>,
+
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -44,6 +49,19 @@ pub enum Command {
     Report(ReportArgs),
     /// Agreement of two auditors who shadowed the same clinician.
     Agree(AgreeArgs),
+    /// The capture and replay keys in force, and a keymap file to start from.
+    Keys(KeysArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct KeysArgs {
+    /// Print only a keymap file with every action at its default keys (to save and edit).
+    #[arg(long)]
+    pub default: bool,
+    /// A keymap file for the capture and replay keys (default: keys.ron in the platform's
+    /// config folder, when there is one; `shadowmap keys` shows the keys in force).
+    #[arg(long, env = "SHADOWMAP_KEYS", value_name = "FILE")]
+    pub keys: Option<PathBuf>,
 }
 
 #[derive(Args, Debug, Default)]
@@ -63,6 +81,10 @@ pub struct CaptureArgs {
     /// Your own auditor code, e.g. ak.
     #[arg(long)]
     pub auditor: Option<String>,
+    /// A keymap file for the capture and replay keys (default: keys.ron in the platform's
+    /// config folder, when there is one; `shadowmap keys` shows the keys in force).
+    #[arg(long, env = "SHADOWMAP_KEYS", value_name = "FILE")]
+    pub keys: Option<PathBuf>,
 }
 
 #[derive(Subcommand, Debug)]
@@ -147,6 +169,10 @@ pub struct ReplayArgs {
     /// Compare against this pathway (built-in id or file) instead of the session's own.
     #[arg(long, value_name = "ID|FILE")]
     pub pathway: Option<String>,
+    /// A keymap file for the capture and replay keys (default: keys.ron in the platform's
+    /// config folder, when there is one; `shadowmap keys` shows the keys in force).
+    #[arg(long, env = "SHADOWMAP_KEYS", value_name = "FILE")]
+    pub keys: Option<PathBuf>,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -237,6 +263,16 @@ fn main() -> std::process::ExitCode {
 
 fn dispatch(cli: Cli) -> color_eyre::Result<()> {
     let data_dir = cli.data_dir;
+    // The keys are checked before any screen opens: a bad keymap is told with its place.
+    let keys = match &cli.command {
+        None | Some(Command::Browse) => Some(cli.keys.as_deref()),
+        Some(Command::Capture(args)) => Some(args.keys.as_deref().or(cli.keys.as_deref())),
+        Some(Command::Replay(args)) => Some(args.keys.as_deref().or(cli.keys.as_deref())),
+        _ => None,
+    };
+    if let Some(keys) = keys {
+        commands::keys::install(keys)?;
+    }
     match cli.command {
         None => commands::capture::run(data_dir, CaptureArgs::default()),
         Some(Command::Capture(args)) => commands::capture::run(data_dir, args),
@@ -245,6 +281,7 @@ fn dispatch(cli: Cli) -> color_eyre::Result<()> {
         Some(Command::Export(args)) => commands::export::run(data_dir, args),
         Some(Command::Compare(args)) => commands::compare::run(data_dir, args),
         Some(Command::Replay(args)) => commands::replay::run(data_dir, args),
+        Some(Command::Keys(args)) => commands::keys::run(args),
         Some(Command::Browse) => commands::browse::run(data_dir),
         Some(Command::Report(args)) => commands::report::run(data_dir, args),
         Some(Command::Agree(args)) => commands::agree::run(data_dir, args),

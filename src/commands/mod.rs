@@ -6,6 +6,7 @@ pub mod browse;
 pub mod capture;
 pub mod compare;
 pub mod export;
+pub mod keys;
 pub mod load;
 pub mod output;
 pub mod pathways;

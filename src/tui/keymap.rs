@@ -6,7 +6,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 /// A key code, with Shift when the row needs it (Shift-Left is not Left). A row without Shift
 /// matches the key whether or not the terminal reports Shift (capitals arrive with it).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Key {
     pub code: KeyCode,
     pub shift: bool,
@@ -70,6 +70,202 @@ pub fn doc_rows<A>(table: &[Binding<A>]) -> Vec<String> {
         .iter()
         .map(|row| format!("| `{}` | {} |", row.keys, row.help))
         .collect()
+}
+
+/// A key as keymap files, the help and `shadowmap keys` name it: one character (`k`, `K`,
+/// `?`), or `Space`, `Enter`, `Tab`, `BackTab`, `Esc`, `Backspace`, `Up`, `Down`, `Left`,
+/// `Right`, `Home`, `End`, `PageUp`, `PageDown`, `Insert`, `Delete`, `F1`-`F12`, with `S-` for
+/// Shift on a named key (`S-Left`). Err says why the key cannot be typed on a screen.
+pub fn parse_key(name: &str) -> Result<Key, String> {
+    let mut chars = name.chars();
+    if let (Some(c), None) = (chars.next(), chars.next()) {
+        if c.is_control() {
+            return Err("a control character cannot be typed as a key".to_string());
+        }
+        if c == ' ' {
+            return Ok(ch(' '));
+        }
+        return Ok(ch(c));
+    }
+    let lower = name.to_ascii_lowercase();
+    if ["c-", "ctrl-", "a-", "alt-", "m-", "meta-", "super-", "cmd-"]
+        .iter()
+        .any(|p| lower.starts_with(p))
+    {
+        return Err(
+            "Ctrl, Alt and other modifiers do not reach the screens (Ctrl-C always leaves); \
+             use a plain key or Shift (`S-Left`, a capital letter)"
+                .to_string(),
+        );
+    }
+    if let Some(rest) = name
+        .strip_prefix("S-")
+        .or_else(|| name.strip_prefix("Shift-"))
+    {
+        let base = parse_key(rest)?;
+        return match base.code {
+            KeyCode::Char(_) => Err(format!(
+                "write a shifted character as itself (`{}` rather than `{name}`)",
+                rest.to_uppercase()
+            )),
+            code => Ok(shift(code)),
+        };
+    }
+    let code = match lower.as_str() {
+        "space" | "spc" => KeyCode::Char(' '),
+        "enter" | "return" => KeyCode::Enter,
+        "tab" => KeyCode::Tab,
+        "backtab" => KeyCode::BackTab,
+        "esc" | "escape" => KeyCode::Esc,
+        "backspace" | "bs" => KeyCode::Backspace,
+        "up" => KeyCode::Up,
+        "down" => KeyCode::Down,
+        "left" => KeyCode::Left,
+        "right" => KeyCode::Right,
+        "home" => KeyCode::Home,
+        "end" => KeyCode::End,
+        "pageup" => KeyCode::PageUp,
+        "pagedown" => KeyCode::PageDown,
+        "insert" => KeyCode::Insert,
+        "delete" | "del" => KeyCode::Delete,
+        f if f.starts_with('f') && f[1..].parse::<u8>().is_ok_and(|n| (1..=12).contains(&n)) => {
+            KeyCode::F(f[1..].parse().expect("checked just now"))
+        }
+        "" => return Err("an empty key name".to_string()),
+        _ => {
+            return Err(format!(
+                "`{name}` is not a key a terminal sends: use one character, Space, Enter, Tab, \
+                 Esc, Backspace, Up, Down, Left, Right, Home, End, PageUp, PageDown, Insert, \
+                 Delete, F1-F12, or S- with a named key"
+            ));
+        }
+    };
+    Ok(key(code))
+}
+
+/// A key's name as [`parse_key`] reads it.
+pub fn key_label(key: &Key) -> String {
+    let name = match key.code {
+        KeyCode::Char(' ') => "Space".to_string(),
+        KeyCode::Char(c) => c.to_string(),
+        KeyCode::Enter => "Enter".to_string(),
+        KeyCode::Tab => "Tab".to_string(),
+        KeyCode::BackTab => "BackTab".to_string(),
+        KeyCode::Esc => "Esc".to_string(),
+        KeyCode::Backspace => "Backspace".to_string(),
+        KeyCode::F(n) => format!("F{n}"),
+        code => format!("{code:?}"),
+    };
+    if key.shift { format!("S-{name}") } else { name }
+}
+
+/// Whether two keys are the same key on a table (Shift told apart where a row asks for it).
+pub fn same_key(a: &Key, b: &Key) -> bool {
+    a.code == b.code && a.shift == b.shift
+}
+
+/// One row of a key table as it is in force: the defaults, or the user's keys for its actions.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Row<A> {
+    pub keys: String,
+    pub help: &'static str,
+    pub footer: Option<String>,
+    pub codes: Vec<(Key, A)>,
+}
+
+/// A screen's key table in force: its [`Binding`] rows with the keys of some actions replaced.
+/// Matching, the help and the footer all read it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Table<A> {
+    pub rows: Vec<Row<A>>,
+}
+
+impl<A: Clone> Table<A> {
+    /// The table as built, no key replaced.
+    pub fn defaults(base: &[Binding<A>]) -> Table<A> {
+        Table::remapped(base, |_| "", &[])
+    }
+
+    /// The table with the keys of each named action in `remap` replaced by the given keys; a
+    /// row that changed shows its keys in force in the help and the footer.
+    pub fn remapped(
+        base: &[Binding<A>],
+        name: impl Fn(&A) -> &'static str,
+        remap: &[(String, Vec<Key>)],
+    ) -> Table<A> {
+        // A remapped action's keys go where its first code was; its other codes go.
+        let mut placed: Vec<&'static str> = Vec::new();
+        let rows = base
+            .iter()
+            .map(|row| {
+                let mut codes: Vec<(Key, A)> = Vec::new();
+                let mut changed = false;
+                for (k, action) in row.codes {
+                    let action_name = name(action);
+                    match remap.iter().find(|(n, _)| n == action_name) {
+                        None => codes.push((*k, action.clone())),
+                        Some(_) if placed.contains(&action_name) => changed = true,
+                        Some((_, keys)) => {
+                            placed.push(action_name);
+                            changed = true;
+                            codes.extend(keys.iter().map(|k| (*k, action.clone())));
+                        }
+                    }
+                }
+                // Moved to the keys it had: the row reads as built.
+                let same = codes.len() == row.codes.len()
+                    && codes.iter().zip(row.codes).all(|((a, _), (b, _))| a == b);
+                if !changed || same {
+                    return Row {
+                        keys: row.keys.to_string(),
+                        help: row.help,
+                        footer: row.footer.map(str::to_string),
+                        codes,
+                    };
+                }
+                let labels: Vec<String> = codes.iter().map(|(k, _)| key_label(k)).collect();
+                let what = row
+                    .footer
+                    .and_then(|f| f.split_once(' '))
+                    .map(|(_, what)| what);
+                Row {
+                    keys: labels.join(" / "),
+                    help: row.help,
+                    footer: what.map(|what| format!("{} {what}", labels.join("/"))),
+                    codes,
+                }
+            })
+            .collect();
+        Table { rows }
+    }
+
+    /// The action of the first row (in table order) with a code matching `key`.
+    pub fn lookup(&self, key: &KeyEvent) -> Option<A> {
+        self.rows
+            .iter()
+            .flat_map(|row| row.codes.iter())
+            .find(|(k, _)| k.matches(key))
+            .map(|(_, action)| action.clone())
+    }
+
+    /// The footer's (key, what) pairs, split at the first space of each short form.
+    pub fn footer_pairs(&self) -> Vec<(String, String)> {
+        self.rows
+            .iter()
+            .filter_map(|row| row.footer.as_deref())
+            .filter_map(|f| f.split_once(' '))
+            .map(|(k, w)| (k.to_string(), w.to_string()))
+            .collect()
+    }
+
+    /// The footer: the short forms of the rows that have one, `separator` apart.
+    pub fn footer(&self, separator: &str) -> String {
+        self.rows
+            .iter()
+            .filter_map(|row| row.footer.as_deref())
+            .collect::<Vec<_>>()
+            .join(separator)
+    }
 }
 
 /// A paste as one line of a text field: each line break (and tab) becomes one space, other

@@ -3,6 +3,7 @@
 
 pub mod browse;
 pub mod capture;
+pub mod key_config;
 pub mod keymap;
 pub mod replay;
 pub mod report;

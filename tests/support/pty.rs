@@ -30,6 +30,7 @@ pub fn command(args: &[&str]) -> CommandBuilder {
     cmd.env("TERM", "xterm-256color");
     cmd.env("USER", "tester");
     cmd.env_remove("SHADOWMAP_DATA_DIR");
+    cmd.env_remove("SHADOWMAP_KEYS");
     cmd
 }
 

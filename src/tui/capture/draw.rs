@@ -7,7 +7,6 @@ use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 
-use super::keys::KEY_TABLE;
 use super::live::LiveMark;
 use super::state::{CaptureState, Mode, SearchHit, TextPurpose};
 use crate::model::session_time;
@@ -175,7 +174,7 @@ pub fn draw(state: &CaptureState, frame: &mut Frame, area: Rect) {
     draw_status(state, frame, status);
     draw_hint(state, frame, hint);
     match &state.mode {
-        Mode::Help => draw_help(frame, area),
+        Mode::Help => draw_help(state, frame, area),
         Mode::ConfirmFinish if state.failed.is_some() => draw_confirm_leave(state, frame, area),
         Mode::ConfirmFinish => draw_confirm(frame, area),
         Mode::Picker { kind, .. } => {
@@ -485,7 +484,7 @@ fn draw_status(state: &CaptureState, frame: &mut Frame, area: Rect) {
 }
 
 /// The key hint of the mode: (key, what) pairs.
-pub fn hint_pairs(state: &CaptureState) -> Vec<(&'static str, &'static str)> {
+pub fn hint_pairs(state: &CaptureState) -> Vec<(String, String)> {
     let pairs: &[(&str, &str)] = match &state.mode {
         Mode::Normal if state.failed.is_some() => &[
             ("R", "NEW JOURNAL SEGMENT (save)"),
@@ -493,13 +492,7 @@ pub fn hint_pairs(state: &CaptureState) -> Vec<(&'static str, &'static str)> {
             ("?", "help"),
             ("Spc 1-0 / e c s r i I w x n u p", "still logged, in memory"),
         ],
-        Mode::Normal => {
-            return KEY_TABLE
-                .iter()
-                .filter_map(|row| row.footer)
-                .filter_map(|footer| footer.split_once(' '))
-                .collect();
-        }
+        Mode::Normal => return state.keys.footer_pairs(),
         Mode::Picker { .. } => &[("1-9", "choose"), ("Esc", "cancel")],
         Mode::Text { .. } => &[("Enter", "save"), ("Esc", "cancel")],
         Mode::Search { .. } => &[
@@ -512,7 +505,10 @@ pub fn hint_pairs(state: &CaptureState) -> Vec<(&'static str, &'static str)> {
         Mode::Help => &[("any key", "close help")],
         Mode::Closed => &[],
     };
-    pairs.to_vec()
+    pairs
+        .iter()
+        .map(|(k, w)| (k.to_string(), w.to_string()))
+        .collect()
 }
 
 /// The key hint wrapped into lines of `width`.
@@ -528,7 +524,7 @@ pub fn hint_lines(state: &CaptureState, width: u16) -> Vec<Line<'static>> {
             used = 0;
         }
         spans.push(Span::styled(
-            key.to_string(),
+            key,
             Style::new().add_modifier(Modifier::REVERSED),
         ));
         spans.push(Span::raw(format!(" {what}  ")));
@@ -588,17 +584,25 @@ fn draw_confirm_leave(state: &CaptureState, frame: &mut Frame, area: Rect) {
     );
 }
 
-fn draw_help(frame: &mut Frame, area: Rect) {
-    let mut lines: Vec<Line> = KEY_TABLE
+fn draw_help(state: &CaptureState, frame: &mut Frame, area: Rect) {
+    let mut lines: Vec<Line> = state
+        .keys
+        .rows
         .iter()
-        .map(|row| (row.keys, row.help))
-        .map(|(key, what)| {
+        .map(|row| {
             Line::from(vec![
-                Span::styled(format!("{key:>7} "), bold()),
-                Span::raw(what.to_string()),
+                Span::styled(format!("{:>7} ", row.keys), bold()),
+                Span::raw(row.help),
             ])
         })
         .collect();
+    lines.push(Line::styled(
+        "While a deviation shows (!), the note key notes why it happened.",
+        dim(),
+    ));
+    if !state.keys_summary.is_empty() {
+        lines.push(Line::styled(state.keys_summary.clone(), dim()));
+    }
     lines.push(Line::styled(
         "Every event is saved (✓) before it shows. Any key closes.",
         dim(),

@@ -5,7 +5,7 @@
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::state::{Action, CaptureState, Mode};
-use crate::tui::keymap::{Binding, ch, key, lookup};
+use crate::tui::keymap::{Binding, ch, key};
 
 /// What a paste means: text for an open field or search, never keys.
 pub fn paste_to_action(state: &CaptureState, text: &str) -> Option<Action> {
@@ -30,7 +30,7 @@ pub fn key_to_action(state: &CaptureState, key: KeyEvent) -> Option<Action> {
         Mode::Normal if state.failed.is_some() && key.code == KeyCode::Char('R') => {
             Some(Action::NewSegment)
         }
-        Mode::Normal => lookup(KEY_TABLE, &key),
+        Mode::Normal => state.keys.lookup(&key),
         Mode::Help => Some(Action::ToggleHelp),
         Mode::ConfirmFinish => match key.code {
             KeyCode::Char('y') | KeyCode::Char('Y') | KeyCode::Enter => Some(Action::ConfirmFinish),
@@ -61,8 +61,9 @@ pub fn key_to_action(state: &CaptureState, key: KeyEvent) -> Option<Action> {
     }
 }
 
-/// The capture keys: matching in the normal mode, the help, the key hint under the screen
-/// (the footers, `key what`), and the docs' key table.
+/// The capture keys as built: the normal mode's defaults (the user's keymap may move them:
+/// [`crate::tui::key_config`]), the help, the key hint under the screen (the footers,
+/// `key what`), and the docs' key table.
 pub const KEY_TABLE: &[Binding<Action>] = &[
     Binding {
         keys: "Space",

@@ -218,4 +218,6 @@ impl<J: Journal> Screen for Capture<J> {
 #[cfg(test)]
 mod live_tests;
 #[cfg(test)]
+mod site_tests;
+#[cfg(test)]
 mod tests;

@@ -10,6 +10,7 @@ use crate::model::vocab::{InterruptionSource, ProblemKind, WorkaroundKind};
 use crate::model::{Timeline, derive_timeline};
 
 use super::live::{Live, LiveMark};
+use crate::tui::keymap::Table;
 
 /// How many steps one page of the list holds: keys `1`-`9` and `0`.
 pub const PAGE: usize = 10;
@@ -205,6 +206,11 @@ pub struct CaptureState {
     /// segment is started (`R`); the events not saved stay in `events`, after `saved`.
     pub failed: Option<String>,
     pub(super) entries: Vec<ListEntry>,
+    /// The normal mode's keys in force (the defaults, or the user's keymap): matching, the help
+    /// and the footer read them.
+    pub keys: std::sync::Arc<Table<Action>>,
+    /// Where the keys come from, for the help.
+    pub keys_summary: String,
     /// The comparator's view of the session so far: the list's marks, the running fitness and
     /// the fresh deviation.
     pub(super) live: Live,
@@ -239,6 +245,8 @@ impl CaptureState {
             status: String::new(),
             failed: None,
             entries: Vec::new(),
+            keys: std::sync::Arc::new(crate::tui::key_config::active().capture_table()),
+            keys_summary: crate::tui::key_config::active().summary(),
             live,
             derived: Derived::default(),
         };
@@ -256,6 +264,13 @@ impl CaptureState {
             );
         }
         state
+    }
+
+    /// The same state with the user's keys in force; `summary` says where they come from.
+    pub fn with_keys(mut self, keys: Table<Action>, summary: String) -> CaptureState {
+        self.keys = std::sync::Arc::new(keys);
+        self.keys_summary = summary;
+        self
     }
 
     /// The session as it stands (for the snapshot written at the finish).

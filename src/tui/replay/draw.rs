@@ -8,10 +8,8 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 
 use super::data::{ReplayData, describe, duration};
-use super::keys::KEY_TABLE;
 use super::{Mode, ReplayState};
 use crate::model::session_time;
-use crate::tui::keymap;
 
 const LABEL_WIDTH: usize = 6;
 const PANEL_WIDTH: u16 = 28;
@@ -42,7 +40,7 @@ pub fn draw(state: &ReplayState, frame: &mut Frame, area: Rect) {
     }
     frame.render_widget(Paragraph::new(footer_line(state)), footer);
     if state.mode == Mode::Help {
-        draw_help(frame, area);
+        draw_help(state, frame, area);
     }
 }
 
@@ -106,7 +104,7 @@ fn footer_line(state: &ReplayState) -> Line<'static> {
             state.status.clone(),
             Style::new().add_modifier(Modifier::BOLD),
         )),
-        _ => Line::from(keymap::footer(KEY_TABLE, "  ")),
+        _ => Line::from(state.keys.footer("  ")),
     }
 }
 
@@ -545,18 +543,20 @@ fn draw_panel(state: &ReplayState, frame: &mut Frame, area: Rect) {
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
 }
 
-fn draw_help(frame: &mut Frame, area: Rect) {
+fn draw_help(state: &ReplayState, frame: &mut Frame, area: Rect) {
     const LEGEND: [(&str, &str); 3] = [
         ("", ""),
         ("Lanes", "[id===] step  [src~~] interruption"),
         ("", "N note W workaround X problem _ pause"),
     ];
-    let rows = KEY_TABLE
+    let rows = state
+        .keys
+        .rows
         .iter()
-        .map(|row| (row.keys, row.help))
+        .map(|row| (row.keys.as_str(), row.help))
         .chain(LEGEND);
     let width = 60.min(area.width);
-    let height = ((KEY_TABLE.len() + LEGEND.len()) as u16 + 3).min(area.height);
+    let height = ((state.keys.rows.len() + LEGEND.len()) as u16 + 3).min(area.height);
     let rect = area.centered(Constraint::Length(width), Constraint::Length(height));
     let mut lines: Vec<Line> = rows
         .map(|(key, does)| Line::from(format!("{key:<11} {does}")))

@@ -4,7 +4,7 @@
 use crossterm::event::{KeyCode, KeyEvent};
 
 use super::{Action, LONG_SEEK_MS, Mode, ReplayState, SHORT_SEEK_MS};
-use crate::tui::keymap::{Binding, ch, key, lookup, shift};
+use crate::tui::keymap::{Binding, ch, key, shift};
 
 /// The keys while watching (the help lists them in this order; the footer shows the short forms).
 pub const KEY_TABLE: &[Binding<Action>] = &[
@@ -130,6 +130,6 @@ pub fn key_to_action(state: &ReplayState, key: KeyEvent) -> Option<Action> {
             KeyCode::Char('q') => Action::Quit,
             _ => Action::Cancel,
         }),
-        Mode::Normal => lookup(KEY_TABLE, &key),
+        Mode::Normal => state.keys.lookup(&key),
     }
 }

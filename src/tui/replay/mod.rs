@@ -81,6 +81,8 @@ pub struct ReplayState {
     pub mode: Mode,
     /// A one-line message: what the last action could not do, or did.
     pub status: String,
+    /// The keys in force while watching (the user's keymap, or the defaults).
+    pub keys: std::sync::Arc<crate::tui::keymap::Table<Action>>,
 }
 
 impl ReplayState {
@@ -91,6 +93,7 @@ impl ReplayState {
             playback,
             mode: Mode::Normal,
             status: String::new(),
+            keys: std::sync::Arc::new(crate::tui::key_config::active().replay_table()),
         }
     }
 

@@ -58,6 +58,10 @@ pub fn draw(form: &StartForm, frame: &mut Frame, area: Rect) {
         keymap::footer(KEY_TABLE, FOOTER_SEPARATOR),
         Style::new().add_modifier(Modifier::DIM),
     ));
+    lines.push(Line::styled(
+        form.keys_line.clone(),
+        Style::new().add_modifier(Modifier::DIM),
+    ));
     frame.render_widget(
         Paragraph::new(lines).block(
             Block::new()

@@ -75,6 +75,8 @@ pub struct StartForm {
     pub pathway: usize,
     pub focus: Field,
     pub error: Option<String>,
+    /// Where the capture keys come from (the user's keymap, or the defaults).
+    pub keys_line: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -114,6 +116,7 @@ impl StartForm {
             pathways,
             focus: Field::Site,
             error: None,
+            keys_line: crate::tui::key_config::active().summary(),
         }
     }
 
