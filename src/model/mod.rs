@@ -5,6 +5,7 @@
 pub mod error;
 mod fast_session;
 pub mod pathway;
+pub mod questionnaire;
 pub mod session;
 pub mod session_time;
 pub mod timeline;

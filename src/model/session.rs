@@ -143,6 +143,12 @@ pub enum EventKind {
     /// Capture went on after a crash or kill: the time since the previous event is a gap,
     /// counted like a pause.
     Reopened,
+    /// The clinician's answers to a questionnaire at the end of the session (None: skipped);
+    /// stamped with the moment the finish was asked, so answering adds no observed time.
+    Questionnaire {
+        instrument: crate::model::questionnaire::Instrument,
+        answers: Vec<Option<u8>>,
+    },
     Finish,
 }
 
@@ -165,6 +171,7 @@ impl EventKind {
             EventKind::Pause => "pause",
             EventKind::Resume => "resume",
             EventKind::Reopened => "reopened",
+            EventKind::Questionnaire { .. } => "questionnaire",
             EventKind::Finish => "finish",
         }
     }

@@ -385,7 +385,8 @@ impl Builder {
                     });
                 }
             }
-            EventKind::Finish | EventKind::Undo { .. } => {}
+            // The clinician's answers at the end take no time and change no span.
+            EventKind::Finish | EventKind::Undo { .. } | EventKind::Questionnaire { .. } => {}
         }
     }
 

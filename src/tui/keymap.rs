@@ -290,7 +290,7 @@ pub fn pasted_line(text: &str) -> String {
 }
 
 /// A key as a terminal sends it, for the screens' tests: a name (`Space`, `Enter`, `Esc`,
-/// `Tab`, `Up`, `Down`, `Bs`, `C-c`) or one character (a capital comes with Shift).
+/// `Tab`, `Up`, `Down`, `Left`, `Right`, `Bs`, `C-c`) or one character (a capital comes with Shift).
 #[cfg(test)]
 pub fn key_named(name: &str) -> KeyEvent {
     let (code, modifiers) = match name {
@@ -300,6 +300,8 @@ pub fn key_named(name: &str) -> KeyEvent {
         "Tab" => (KeyCode::Tab, KeyModifiers::NONE),
         "Up" => (KeyCode::Up, KeyModifiers::NONE),
         "Down" => (KeyCode::Down, KeyModifiers::NONE),
+        "Left" => (KeyCode::Left, KeyModifiers::NONE),
+        "Right" => (KeyCode::Right, KeyModifiers::NONE),
         "Bs" => (KeyCode::Backspace, KeyModifiers::NONE),
         "C-c" => (KeyCode::Char('c'), KeyModifiers::CONTROL),
         one => {

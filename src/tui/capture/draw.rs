@@ -8,7 +8,8 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 
 use super::live::LiveMark;
-use super::state::{CaptureState, Mode, SearchHit, TextPurpose};
+use super::state::{CaptureState, Mode, SearchHit, Survey, SurveyStage, TextPurpose};
+use crate::model::questionnaire::{SUS_ITEMS, TLX_SUBSCALES};
 use crate::model::session_time;
 
 fn bold() -> Style {
@@ -214,8 +215,89 @@ pub fn draw(state: &CaptureState, frame: &mut Frame, area: Rect) {
         Mode::Search {
             query, selected, ..
         } => draw_search(state, frame, area, query, *selected),
+        Mode::Survey(survey) => draw_survey(survey, frame, area),
         Mode::Normal | Mode::Closed => {}
     }
+}
+
+/// The clinician's screen: the whole terminal, one item at a time in large clear text; the
+/// auditor's screen and the answers given are hidden.
+fn draw_survey(survey: &Survey, frame: &mut Frame, area: Rect) {
+    frame.render_widget(Clear, area);
+    let big = Style::new().add_modifier(Modifier::BOLD);
+    let mut lines: Vec<Line> = Vec::new();
+    let (title, keys) = match survey.stage {
+        SurveyStage::Sus => {
+            let n = SUS_ITEMS.len();
+            lines.push(Line::styled(
+                format!("Question {} of {n}", survey.item + 1),
+                dim(),
+            ));
+            lines.push(Line::raw(""));
+            lines.push(Line::styled(SUS_ITEMS[survey.item], big));
+            lines.push(Line::raw(""));
+            lines.push(Line::raw(""));
+            let scale: Vec<Span> = (1..=5)
+                .flat_map(|v| {
+                    [
+                        Span::styled(
+                            format!(" {v} "),
+                            Style::new().add_modifier(Modifier::REVERSED | Modifier::BOLD),
+                        ),
+                        Span::raw("      "),
+                    ]
+                })
+                .collect();
+            lines.push(Line::from(scale).centered());
+            lines.push(
+                Line::raw("strongly disagree                      strongly agree").centered(),
+            );
+            (
+                " About the system you used: how much do you agree? ",
+                "1-5 answer · s skip · Backspace back · Esc skip the rest",
+            )
+        }
+        SurveyStage::Tlx => {
+            let (name, question, low, high) = TLX_SUBSCALES[survey.item];
+            lines.push(Line::styled(
+                format!("{name} ({} of {})", survey.item + 1, TLX_SUBSCALES.len()),
+                dim(),
+            ));
+            lines.push(Line::raw(""));
+            lines.push(Line::styled(question, big));
+            lines.push(Line::raw(""));
+            lines.push(Line::raw(""));
+            let width = usize::from(area.width.saturating_sub(12)).clamp(21, 61);
+            let at = usize::from(survey.slider) * (width - 1) / 100;
+            let bar: String = (0..width)
+                .map(|i| if i == at { '█' } else { '─' })
+                .collect();
+            lines.push(Line::from(vec![Span::raw(bar)]).centered());
+            lines.push(Line::styled(format!("{}", survey.slider), big).centered());
+            lines.push(Line::raw(format!("{low} (0) ... {high} (100)")).centered());
+            (
+                " How was this work for you? ",
+                "<- -> move by 5 · Enter takes it · s skip · Backspace back · Esc skip rest",
+            )
+        }
+        SurveyStage::HandBack => {
+            lines.push(Line::styled("Thank you. Your answers are saved.", big).centered());
+            lines.push(Line::raw(""));
+            lines.push(Line::raw("Please hand the laptop back to the auditor.").centered());
+            (" Thank you ", "Auditor: Enter finishes the session")
+        }
+    };
+    let rect = area.inner(ratatui::layout::Margin::new(2, 1));
+    let height = (lines.len() as u16 + 4).min(rect.height);
+    let rect = rect.centered_vertically(Constraint::Length(height));
+    let [body, hint] = Layout::vertical([Constraint::Min(1), Constraint::Length(1)]).areas(rect);
+    frame.render_widget(
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: true })
+            .block(block(title).border_style(big)),
+        body,
+    );
+    frame.render_widget(Paragraph::new(Line::styled(keys, dim()).centered()), hint);
 }
 
 fn draw_title(state: &CaptureState, frame: &mut Frame, area: Rect) {
@@ -501,7 +583,12 @@ pub fn hint_pairs(state: &CaptureState) -> Vec<(String, String)> {
             ("Enter", "start / add"),
             ("Esc", "close"),
         ],
-        Mode::ConfirmFinish => &[("y/Enter", "finish"), ("other", "go back")],
+        Mode::ConfirmFinish => &[
+            ("y/Enter", "finish"),
+            ("v", "questionnaires for the clinician, then finish"),
+            ("other", "go back"),
+        ],
+        Mode::Survey(_) => &[],
         Mode::Help => &[("any key", "close help")],
         Mode::Closed => &[],
     };
@@ -561,6 +648,7 @@ fn draw_confirm(frame: &mut Frame, area: Rect) {
         "Finish the session?",
         vec![
             Line::raw("y or Enter: finish and save the session."),
+            Line::raw("v: the clinician answers SUS and TLX first."),
             Line::raw("Any other key: back to capture."),
         ],
         46,

@@ -4,7 +4,7 @@
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-use super::state::{Action, CaptureState, Mode};
+use super::state::{Action, CaptureState, Mode, SurveyStage};
 use crate::tui::keymap::{Binding, ch, key};
 
 /// What a paste means: text for an open field or search, never keys.
@@ -34,7 +34,28 @@ pub fn key_to_action(state: &CaptureState, key: KeyEvent) -> Option<Action> {
         Mode::Help => Some(Action::ToggleHelp),
         Mode::ConfirmFinish => match key.code {
             KeyCode::Char('y') | KeyCode::Char('Y') | KeyCode::Enter => Some(Action::ConfirmFinish),
+            KeyCode::Char('v') | KeyCode::Char('V') if state.failed.is_none() => {
+                Some(Action::Voice)
+            }
             _ => Some(Action::DeclineFinish),
+        },
+        Mode::Survey(survey) => match (survey.stage, key.code) {
+            (SurveyStage::Sus, KeyCode::Char(c @ '1'..='5')) => {
+                Some(Action::Answer(c as u8 - b'0'))
+            }
+            (SurveyStage::Tlx, KeyCode::Left | KeyCode::Char('h') | KeyCode::Char('-')) => {
+                Some(Action::Slide(-5))
+            }
+            (SurveyStage::Tlx, KeyCode::Right | KeyCode::Char('l') | KeyCode::Char('+')) => {
+                Some(Action::Slide(5))
+            }
+            (SurveyStage::Tlx, KeyCode::Enter) => Some(Action::Submit),
+            (SurveyStage::HandBack, KeyCode::Enter) => Some(Action::Submit),
+            (SurveyStage::HandBack, _) => None,
+            (_, KeyCode::Char('s') | KeyCode::Tab) => Some(Action::SkipItem),
+            (_, KeyCode::Backspace) => Some(Action::BackItem),
+            (_, KeyCode::Esc) => Some(Action::Cancel),
+            _ => None,
         },
         Mode::Picker { .. } => match key.code {
             KeyCode::Char(c @ '1'..='9') => Some(Action::Pick(c as usize - '1' as usize)),

@@ -73,6 +73,16 @@ pub enum Action {
     /// `R` after a refused append: continue in a new journal segment holding the events not
     /// saved.
     NewSegment,
+    /// `v` at the finish question: the clinician's questionnaires, then the finish.
+    Voice,
+    /// A SUS answer, 1-5.
+    Answer(u8),
+    /// Moves the TLX slider by this much (steps of 5).
+    Slide(i8),
+    /// Leaves a questionnaire item unanswered.
+    SkipItem,
+    /// Back to the item before.
+    BackItem,
 }
 
 /// What the loop must do after an update.
@@ -163,8 +173,46 @@ pub enum Mode {
         query: String,
         selected: usize,
     },
+    /// The clinician answers the questionnaires (the auditor's screen is hidden).
+    Survey(Survey),
     /// Finished, or left: the loop is closing.
     Closed,
+}
+
+/// Where the clinician is in the questionnaires.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SurveyStage {
+    Sus,
+    Tlx,
+    /// Saved: the answers are hidden until the auditor takes the laptop back (Enter).
+    HandBack,
+}
+
+/// The questionnaires in progress: answers so far, the item shown, the slider.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Survey {
+    /// The press of `v` at the finish question: every answer and the finish carry it, so that
+    /// answering adds no observed time.
+    pub at_ms: u64,
+    pub stage: SurveyStage,
+    pub item: usize,
+    pub sus: Vec<Option<u8>>,
+    pub tlx: Vec<Option<u8>>,
+    /// The TLX slider's value, 0-100.
+    pub slider: u8,
+}
+
+impl Survey {
+    pub fn new(at_ms: u64) -> Survey {
+        Survey {
+            at_ms,
+            stage: SurveyStage::Sus,
+            item: 0,
+            sus: vec![None; crate::model::questionnaire::SUS_ITEMS.len()],
+            tlx: vec![None; crate::model::questionnaire::TLX_SUBSCALES.len()],
+            slider: 50,
+        }
+    }
 }
 
 /// One line of the step list: a pathway step, or an unplanned step added in this session.
@@ -618,6 +666,10 @@ impl CaptureState {
             EventKind::Pause => "pause".to_string(),
             EventKind::Resume => "resume after pause".to_string(),
             EventKind::Reopened => "reopened after a gap".to_string(),
+            // The clinician's answers stay hidden on the auditor's screen.
+            EventKind::Questionnaire { instrument, .. } => {
+                format!("questionnaire {} saved", instrument.name())
+            }
             EventKind::Finish => "finish".to_string(),
         }
     }

@@ -9,8 +9,10 @@ use crate::model::vocab::{InterruptionSource, ProblemKind, WorkaroundKind};
 use crate::tui::keymap::pasted_line;
 
 use super::state::{
-    Action, CaptureState, Effect, Mode, PAGE, PickerKind, SearchHit, TextPurpose, slug,
+    Action, CaptureState, Effect, Mode, PAGE, PickerKind, SearchHit, Survey, SurveyStage,
+    TextPurpose, slug,
 };
+use crate::model::questionnaire::Instrument;
 
 /// Applies one action. `at_ms` is the offset of the key press that caused it.
 pub fn update(state: &mut CaptureState, action: Action, at_ms: u64) -> Vec<Effect> {
@@ -90,6 +92,10 @@ impl CaptureState {
                     self.mode = Mode::Closed;
                     vec![effect, Effect::Finish]
                 }
+                Action::Voice => {
+                    self.mode = Mode::Survey(Survey::new(at_ms));
+                    Vec::new()
+                }
                 _ => {
                     self.mode = Mode::Normal;
                     self.status = "finish cancelled".to_string();
@@ -107,8 +113,105 @@ impl CaptureState {
                 query,
                 selected,
             } => self.update_search(t, query, selected, action),
+            Mode::Survey(survey) => self.update_survey(survey, action),
             Mode::Closed => Vec::new(),
         }
+    }
+
+    /// The clinician's questionnaires: SUS items take 1-5, TLX subscales a slider in steps of
+    /// 5 (Enter takes it); any item may be skipped, Backspace goes back, Esc skips the rest of
+    /// a questionnaire. Both are saved at once after the last TLX subscale, then the screen
+    /// hides them and waits for the auditor (Enter), who finishes the session.
+    fn update_survey(&mut self, mut survey: Survey, action: Action) -> Vec<Effect> {
+        let stage = survey.stage;
+        let items = match stage {
+            SurveyStage::Sus => survey.sus.len(),
+            SurveyStage::Tlx => survey.tlx.len(),
+            SurveyStage::HandBack => 0,
+        };
+        let mut advance = false;
+        match (stage, action) {
+            (SurveyStage::HandBack, Action::Submit) => {
+                let effect = self.push(survey.at_ms, EventKind::Finish);
+                self.mode = Mode::Closed;
+                return vec![effect, Effect::Finish];
+            }
+            (SurveyStage::HandBack, _) => {}
+            (SurveyStage::Sus, Action::Answer(value)) => {
+                survey.sus[survey.item] = Some(value);
+                advance = true;
+            }
+            (SurveyStage::Tlx, Action::Slide(delta)) => {
+                survey.slider = (i16::from(survey.slider) + i16::from(delta)).clamp(0, 100) as u8;
+            }
+            (SurveyStage::Tlx, Action::Submit) => {
+                survey.tlx[survey.item] = Some(survey.slider);
+                advance = true;
+            }
+            (_, Action::SkipItem) => {
+                match stage {
+                    SurveyStage::Sus => survey.sus[survey.item] = None,
+                    _ => survey.tlx[survey.item] = None,
+                }
+                advance = true;
+            }
+            (_, Action::BackItem) => match (stage, survey.item) {
+                (SurveyStage::Tlx, 0) => {
+                    survey.stage = SurveyStage::Sus;
+                    survey.item = survey.sus.len() - 1;
+                }
+                (_, 0) => {}
+                _ => survey.item -= 1,
+            },
+            (_, Action::Cancel) => {
+                survey.item = items - 1;
+                advance = true;
+            }
+            _ => {}
+        }
+        let mut effects = Vec::new();
+        if advance {
+            survey.item += 1;
+            if survey.item >= items {
+                survey.item = 0;
+                if stage == SurveyStage::Sus {
+                    survey.stage = SurveyStage::Tlx;
+                } else {
+                    survey.stage = SurveyStage::HandBack;
+                    effects = self.save_survey(&survey);
+                }
+            }
+            if survey.stage == SurveyStage::Tlx {
+                survey.slider = survey.tlx[survey.item].unwrap_or(50);
+            }
+        }
+        self.mode = Mode::Survey(survey);
+        effects
+    }
+
+    /// One event per questionnaire with at least one answer, at the finish question's time.
+    fn save_survey(&mut self, survey: &Survey) -> Vec<Effect> {
+        let mut effects = Vec::new();
+        for (instrument, answers) in [
+            (Instrument::Sus, &survey.sus),
+            (Instrument::Tlx, &survey.tlx),
+        ] {
+            if answers.iter().any(Option::is_some) {
+                effects.push(self.push(
+                    survey.at_ms,
+                    EventKind::Questionnaire {
+                        instrument,
+                        answers: answers.clone(),
+                    },
+                ));
+            }
+        }
+        self.status = if effects.is_empty() {
+            "questionnaires skipped".to_string()
+        } else {
+            "the clinician's answers are saved (hidden here)".to_string()
+        };
+        effects
     }
 
     /// After a refused append: `R` starts a new journal segment with the pending events; `q`

@@ -278,6 +278,13 @@ pub fn describe(event: &Event, data: &ReplayData) -> String {
         EventKind::Pause => "pause".into(),
         EventKind::Resume => "resume".into(),
         EventKind::Reopened => "reopened after a crash".into(),
+        EventKind::Questionnaire {
+            instrument,
+            answers,
+        } => match instrument.score(answers) {
+            Some(score) => format!("questionnaire {}: {score:.1}", instrument.name()),
+            None => format!("questionnaire {} (items skipped)", instrument.name()),
+        },
         EventKind::Finish => "finish".into(),
     }
 }
