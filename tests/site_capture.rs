@@ -7,6 +7,7 @@ use std::path::Path;
 use std::process::Command;
 
 use assert_cmd::Command as Cli;
+use shadowmap::model::questionnaire::Instrument;
 use shadowmap::model::session::{Event, EventKind};
 use support::pty::{BIN, Pty};
 
@@ -140,7 +141,17 @@ fn a_session_with_a_remapped_key_exports_compares_and_reports() {
     s.keys("c"); // no longer a click
     s.keys("S");
     s.wait_for("saved #3");
-    s.keys("qy");
+    // The finish hands the laptop to the clinician: SUS by digits, TLX by the slider.
+    s.keys("qv");
+    s.wait_for("Question 1 of 10");
+    s.keys("5142513443");
+    s.wait_for("Mental demand");
+    s.keys("<right><right><enter>");
+    s.keys("<enter><enter><enter><enter><enter>");
+    let screen = s.wait_for("hand the laptop back");
+    // The answers are not on the screen any more.
+    assert!(!screen.contains("60"), "{screen}");
+    s.keys("<enter>");
     s.wait_exit();
 
     let out = shadowmap(&["export", &id, "--format", "json"], &data);
@@ -160,6 +171,14 @@ fn a_session_with_a_remapped_key_exports_compares_and_reports() {
             },
             EventKind::Clicks { delta: 1 },
             EventKind::Screen,
+            EventKind::Questionnaire {
+                instrument: Instrument::Sus,
+                answers: [5, 1, 4, 2, 5, 1, 3, 4, 4, 3].map(Some).to_vec(),
+            },
+            EventKind::Questionnaire {
+                instrument: Instrument::Tlx,
+                answers: [60, 50, 50, 50, 50, 50].map(Some).to_vec(),
+            },
             EventKind::Finish,
         ]
     );

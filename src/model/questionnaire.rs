@@ -92,7 +92,7 @@ impl Instrument {
     pub fn accepts(self, value: u8) -> bool {
         match self {
             Instrument::Sus => (1..=5).contains(&value),
-            Instrument::Tlx => value <= 100 && value % 5 == 0,
+            Instrument::Tlx => value <= 100 && value.is_multiple_of(5),
         }
     }
 

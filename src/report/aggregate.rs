@@ -77,6 +77,9 @@ struct GroupAgg {
     workarounds: [u32; 7],
     problems: [u32; 8],
     steps: BTreeMap<String, StepAgg>,
+    /// The clinicians' SUS and raw TLX scores, one per session that answered in full.
+    sus: Vec<f64>,
+    tlx: Vec<f64>,
 }
 
 impl GroupAgg {
@@ -91,6 +94,8 @@ impl GroupAgg {
         self.click_excess += d.click_excess;
         self.reentries += u64::from(d.reentries);
         self.interruptions += u64::from(d.interruptions);
+        self.sus.extend(d.sus);
+        self.tlx.extend(d.tlx);
         for i in 0..7 {
             self.workarounds[i] += d.workarounds[i];
         }
@@ -459,6 +464,49 @@ pub struct GroupFigures {
     pub interruptions_per_hour: f64,
     pub interrupted_share: f64,
     pub problems: BTreeMap<String, u32>,
+    /// The clinicians' own view: SUS and raw NASA-TLX.
+    pub voice: Voice,
+}
+
+/// The questionnaires of a group: mean SUS beside the published EHR mean, mean raw TLX.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Voice {
+    /// Sessions whose clinician answered the SUS in full, and their mean score.
+    pub sus_sessions: u32,
+    pub sus_mean: Option<f64>,
+    /// The published mean SUS of EHRs, the reference line.
+    pub sus_ehr_reference: f64,
+    pub tlx_sessions: u32,
+    pub tlx_mean: Option<f64>,
+}
+
+impl Voice {
+    fn of(sus: &[f64], tlx: &[f64]) -> Voice {
+        let mean =
+            |v: &[f64]| (!v.is_empty()).then(|| round(v.iter().sum::<f64>() / v.len() as f64, 1));
+        Voice {
+            sus_sessions: sus.len() as u32,
+            sus_mean: mean(sus),
+            sus_ehr_reference: crate::model::questionnaire::EHR_SUS_MEAN,
+            tlx_sessions: tlx.len() as u32,
+            tlx_mean: mean(tlx),
+        }
+    }
+
+    /// One line for the text and Markdown reports; None when nobody answered.
+    pub fn line(&self) -> Option<String> {
+        let mut parts = Vec::new();
+        if let Some(sus) = self.sus_mean {
+            parts.push(format!(
+                "SUS {sus:.1} (n={}; published EHR mean {:.1})",
+                self.sus_sessions, self.sus_ehr_reference
+            ));
+        }
+        if let Some(tlx) = self.tlx_mean {
+            parts.push(format!("raw TLX {tlx:.1} (n={})", self.tlx_sessions));
+        }
+        (!parts.is_empty()).then(|| parts.join("; "))
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -636,6 +684,7 @@ fn group_report(pathway: &Pathway, key: Vec<(String, String)>, mut g: GroupAgg) 
             .iter()
             .map(|k| (k.name().to_string(), g.problems[problem_index(*k)]))
             .collect(),
+        voice: Voice::of(&g.sus, &g.tlx),
     };
     // Pathway steps in pathway order (those observed or deviated), then unplanned ones.
     let mut steps = Vec::new();

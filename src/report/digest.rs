@@ -128,6 +128,23 @@ pub struct SessionDigest {
     pub steps: Vec<StepDigest>,
     /// Structural deviations: kind, step, index into `steps` when observed.
     pub deviations: Vec<(DevKind, String, Option<usize>)>,
+    /// The clinician's own scores, when answered in full: SUS (0-100) and raw TLX (0-100).
+    pub sus: Option<f64>,
+    pub tlx: Option<f64>,
+}
+
+/// The score of the last answers to `instrument` in a session, when complete.
+fn questionnaire_score(
+    session: &Session,
+    instrument: crate::model::questionnaire::Instrument,
+) -> Option<f64> {
+    session.events.iter().rev().find_map(|e| match &e.kind {
+        crate::model::EventKind::Questionnaire {
+            instrument: i,
+            answers,
+        } if *i == instrument => Some(instrument.score(answers)),
+        _ => None,
+    })?
 }
 
 pub fn workaround_index(kind: WorkaroundKind) -> usize {
@@ -189,6 +206,8 @@ pub fn digest(
         interruptions: figures.interruptions as u32,
         workarounds: [0; 7],
         problems: [0; 8],
+        sus: questionnaire_score(session, crate::model::questionnaire::Instrument::Sus),
+        tlx: questionnaire_score(session, crate::model::questionnaire::Instrument::Tlx),
         steps: Vec::with_capacity(timeline.steps.len()),
         deviations: comparison
             .deviations

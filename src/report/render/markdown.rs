@@ -168,6 +168,20 @@ fn group(o: &mut String, g: &GroupReport) {
     );
     let _ = writeln!(o, "| figure | value |\n|---|---:|");
     let _ = writeln!(o, "| mean fitness | {:.3} |", f.mean_fitness);
+    if let Some(sus) = f.voice.sus_mean {
+        let _ = writeln!(
+            o,
+            "| SUS (n={}; published EHR mean {:.1}) | {sus:.1} |",
+            f.voice.sus_sessions, f.voice.sus_ehr_reference
+        );
+    }
+    if let Some(tlx) = f.voice.tlx_mean {
+        let _ = writeln!(
+            o,
+            "| raw NASA-TLX (n={}) | {tlx:.1} |",
+            f.voice.tlx_sessions
+        );
+    }
     let _ = writeln!(o, "| observed minutes | {:.1} |", f.observed_min);
     let _ = writeln!(o, "| active minutes | {:.1} |", f.active_min);
     let _ = writeln!(

@@ -125,6 +125,9 @@ fn group(o: &mut String, g: &GroupReport) {
         nonzero_counts(&f.workarounds),
         nonzero_counts(&f.problems)
     );
+    if let Some(voice) = f.voice.line() {
+        let _ = writeln!(o, "    clinicians' voice: {voice}");
+    }
     let _ = writeln!(
         o,
         "    {:<24} {:>5} {:>9} {:>9} {:>9} {:>7} {:>7} {:>6} {:>6} {:>6} {:>6} {:>7}",
