@@ -11,6 +11,7 @@ use color_eyre::eyre::WrapErr;
 use shadowmap::agree::{self, Options};
 use shadowmap::model::Session;
 use shadowmap::store::DataDir;
+use shadowmap::text::{Escaped, escape_json_controls};
 
 use crate::{AgreeArgs, ListFormat};
 
@@ -25,11 +26,14 @@ pub fn run(data_dir: Option<PathBuf>, args: AgreeArgs) -> color_eyre::Result<()>
     };
     let agreement = agree::agree(&a, &b, &options)?;
     for warning in &agreement.warnings {
-        eprintln!("warning: {warning}");
+        eprintln!("warning: {}", Escaped(warning));
     }
     match args.format {
-        ListFormat::Text => print!("{}", agree::render_text(&agreement)),
-        ListFormat::Json => println!("{}", serde_json::to_string_pretty(&agreement)?),
+        ListFormat::Text => print!("{}", Escaped(agree::render_text(&agreement))),
+        ListFormat::Json => {
+            let json = serde_json::to_string_pretty(&agreement)?;
+            println!("{}", escape_json_controls(&json));
+        }
     }
     Ok(())
 }
@@ -46,7 +50,7 @@ fn load(data_dir: Option<&Path>, id_or_path: &str) -> color_eyre::Result<Session
             .load(id_or_path)?
     };
     if let Some(report) = loaded.recovery.as_ref().filter(|r| !r.is_clean()) {
-        eprintln!("note: {report}");
+        eprintln!("note: {}", Escaped(report));
     }
     Ok(loaded.session)
 }

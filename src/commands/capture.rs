@@ -66,7 +66,7 @@ pub fn run(data_dir: Option<PathBuf>, args: CaptureArgs) -> Result<()> {
     };
     drop(input);
     drop(tui);
-    println!("{ended}");
+    println!("{}", shadowmap::text::Escaped(&ended));
     Ok(())
 }
 

@@ -16,6 +16,7 @@ use serde::Serialize;
 use shadowmap::model::{Event, Session, SessionHeader, resolve_pathway};
 use shadowmap::report::export::{csv, redact_session, xes};
 use shadowmap::store::{DataDir, LoadedSession};
+use shadowmap::text::{escape_controls, escape_json_controls};
 
 use crate::{CsvTable, ExportArgs, ExportFormat};
 
@@ -39,10 +40,13 @@ pub fn render(
     format: ExportFormat,
     table: CsvTable,
 ) -> color_eyre::Result<String> {
+    // Control characters from the session's text are escaped (JSON and RON escape them as
+    // their own syntax does), so a hostile session cannot drive the terminal the export is
+    // printed or `cat` in; in XES they would also make the XML invalid.
     Ok(match format {
-        ExportFormat::Json => session_json(session),
+        ExportFormat::Json => escape_json_controls(&session_json(session)).into_owned(),
         ExportFormat::Ron => session_ron(session),
-        ExportFormat::Xes => xes::to_xes_string([session]),
+        ExportFormat::Xes => escape_controls(&xes::to_xes_string([session])).into_owned(),
         ExportFormat::Csv => {
             let bytes = match table {
                 CsvTable::Events => csv::write_events_csv(Vec::new(), session)?,
@@ -54,7 +58,8 @@ pub fn render(
                     csv::write_steps_csv(Vec::new(), session, pathway.as_ref())?
                 }
             };
-            String::from_utf8(bytes).expect("the CSV writer writes UTF-8")
+            let csv = String::from_utf8(bytes).expect("the CSV writer writes UTF-8");
+            escape_controls(&csv).into_owned()
         }
     })
 }
@@ -70,7 +75,7 @@ pub fn load(data_dir: Option<PathBuf>, session: &str) -> color_eyre::Result<Load
     }
     .wrap_err_with(|| format!("loading session `{session}`"))?;
     if let Some(report) = loaded.recovery.as_ref().filter(|r| !r.is_clean()) {
-        eprintln!("note: {report}");
+        eprintln!("note: {}", shadowmap::text::Escaped(report));
     }
     Ok(loaded)
 }

@@ -9,6 +9,8 @@ use shadowmap::report::{
     Format, OVERRIDES_FILE, Overrides, ReportOptions, build_report, collect_session_files, render,
 };
 
+use shadowmap::text::Escaped;
+
 use crate::{ReportArgs, ReportFormat};
 
 /// Where the overrides live: beside the sessions (the first folder given, the folder of the
@@ -77,8 +79,8 @@ pub fn run(data_dir: Option<PathBuf>, args: ReportArgs) -> color_eyre::Result<()
     for skipped in &report.skipped {
         eprintln!(
             "warning: skipped {}: {}",
-            skipped.path.display(),
-            skipped.error
+            Escaped(skipped.path.display()),
+            Escaped(&skipped.error)
         );
     }
     if report.sessions == 0 {

@@ -7,7 +7,10 @@ mod html;
 mod markdown;
 mod text;
 
+use std::borrow::Cow;
+
 use crate::report::aggregate::{Finding, GroupReport, PathwayReport, Report, StepReport};
+use crate::text::{escape_controls, escape_json_controls};
 
 pub use csv::{CSV_COLUMNS, findings_csv};
 pub use html::html;
@@ -23,13 +26,25 @@ pub enum Format {
     Json,
 }
 
+/// The report in `format`, with the control characters of its free text (site, step labels,
+/// ids from session files) escaped, so a hostile file cannot drive the terminal it is printed
+/// in or a written report is `cat` in ([`crate::text`]).
 pub fn render(report: &Report, format: Format) -> String {
-    match format {
+    let out = match format {
         Format::Text => text(report),
         Format::Markdown => markdown(report),
         Format::Html => html(report),
         Format::Csv => findings_csv(report),
         Format::Json => json(report),
+    };
+    let escaped = if format == Format::Json {
+        escape_json_controls(&out)
+    } else {
+        escape_controls(&out)
+    };
+    match escaped {
+        Cow::Borrowed(_) => out,
+        Cow::Owned(safe) => safe,
     }
 }
 
