@@ -76,6 +76,10 @@ pub fn run(data_dir: Option<PathBuf>, args: ReportArgs) -> color_eyre::Result<()
         threads: 0,
     };
     let mut report = build_report(&files, &options, &overrides).map_err(|e| eyre!("{e}"))?;
+    // Redacted before anything is shown, the warnings below included.
+    if args.redact {
+        report.redact(&shadowmap::report::render::mask);
+    }
     for skipped in &report.skipped {
         eprintln!(
             "warning: skipped {}: {}",
@@ -90,14 +94,8 @@ pub fn run(data_dir: Option<PathBuf>, args: ReportArgs) -> color_eyre::Result<()
         ));
     }
     if args.tui {
-        if args.redact {
-            report.redact(&shadowmap::report::render::mask);
-        }
         return shadowmap::tui::report::run(report.findings, overrides, &overrides_file)
             .wrap_err("running the report screen");
-    }
-    if args.redact {
-        report.redact(&shadowmap::report::render::mask);
     }
     let format = match args.format {
         ReportFormat::Text => Format::Text,
