@@ -12,7 +12,7 @@
 use std::borrow::Cow;
 use std::sync::LazyLock;
 
-use regex::{Captures, Regex, Replacer};
+use regex::{Captures, Regex, RegexSet, Replacer};
 
 use crate::model::{Event, EventKind, Session};
 
@@ -34,6 +34,8 @@ pub const ADDRESS: &str = "[address]";
 pub const POSTCODE: &str = "[postcode]";
 /// What replaces a name after a title (`Mrs [name]`, `pt [name]`).
 pub const NAME: &str = "[name]";
+/// What `#1234567` becomes.
+const HASH_ID: &str = "#[id]";
 /// What an age over 89 becomes: Safe Harbor's single category of ages 90 and older.
 pub const AGE_90_PLUS: &str = "90+";
 
@@ -96,30 +98,26 @@ const NOT_NAMES: &[&str] = &[
 pub struct Redactor {
     /// Cheap test for text without digits or `@` that may still hold a name or a URL.
     wordy: Regex,
-    url: Regex,
-    email: Regex,
-    web_address: Regex,
-    ipv4: Regex,
-    ipv6: Regex,
-    mac: Regex,
-    ssn: Regex,
-    dates: Vec<Regex>,
-    labelled_date: Regex,
-    age_labelled: Regex,
-    age_suffixed: Regex,
-    labelled_id: Regex,
-    weak_labelled_id: Regex,
-    plate: Regex,
-    labelled_phone: Regex,
-    extension: Regex,
-    addresses: Vec<Regex>,
-    labelled_postcode: Regex,
-    state_zip: Regex,
-    postcodes: Vec<Regex>,
-    name: Regex,
-    hash_id: Regex,
-    letter_id: Regex,
-    number: Regex,
+    /// Every pass's expression: one scan tells which passes have something to mask.
+    any: RegexSet,
+    /// The masks, in the order they run.
+    passes: Vec<(Regex, Replace)>,
+}
+
+/// What a pass puts in place of what its expression found.
+#[derive(Debug, Clone, Copy)]
+enum Replace {
+    /// The whole match.
+    With(&'static str),
+    /// The value after the label (groups 1 and 2, kept), when the match has at least this many
+    /// digits; a match without a label (an unlabelled alternative) is replaced whole.
+    KeepLabel(&'static str, usize),
+    /// An age over 89 (group 3 after a label, or group 1 before `years`) becomes `90+`.
+    Age,
+    /// See [`mask_name`].
+    Name,
+    /// A run of digits: `[id]`, `[phone]`, or kept when it is short.
+    Number,
 }
 
 impl Default for Redactor {
@@ -135,76 +133,45 @@ fn pass<R: Replacer>(text: &mut Cow<'_, str>, re: &Regex, replacer: R) {
     }
 }
 
-/// The label and separator a labelled value keeps, then `mask`.
-fn keep_label(mask: &'static str) -> impl Fn(&Captures) -> String {
-    move |c: &Captures| format!("{}{}{mask}", &c[1], &c[2])
-}
-
 fn digits(text: &str) -> usize {
     text.chars().filter(|c| c.is_numeric()).count()
 }
 
 impl Redactor {
     pub fn new() -> Redactor {
-        let re = |pattern: &str| Regex::new(pattern).expect("redaction patterns are valid");
-        Redactor {
-            wordy: re(&format!(
-                r"(?i)://|\bwww\.|\b(?:pt|patient|mrs?|ms|miss|mx)\b|[a-z0-9]\.{TLD}\b"
-            )),
+        let wordy = Regex::new(&format!(
+            r"(?i)://|\bwww\.|\b(?:pt|patient|mrs?|ms|miss|mx)\b|[a-z0-9]\.{TLD}\b"
+        ))
+        .expect("redaction patterns are valid");
+        // In the order they run.
+        let passes: Vec<(String, Replace)> = vec![
+            // Web and e-mail addresses first: they hold digits, dates and names of their own.
             // http://, https://, ftp://, file:// and www. addresses, without trailing punctuation.
-            url: re(r#"(?i)\b(?:(?:https?|ftp|file)://|www\.)[^\s<>"'`]*[^\s<>"'`.,;:!?)\]}]"#),
+            (r#"(?i)\b(?:(?:https?|ftp|file)://|www\.)[^\s<>"'`]*[^\s<>"'`.,;:!?)\]}]"#.into(), Replace::With(URL)),
             // jane.doe@example.org, and jane@localhost.
-            email: re(r"(?i)[a-z0-9._%+\-]+@[a-z0-9\-]+(?:\.[a-z0-9\-]+)*"),
+            (r"(?i)[a-z0-9._%+\-]+@[a-z0-9\-]+(?:\.[a-z0-9\-]+)*".into(), Replace::With(EMAIL)),
             // example.org/patients/123, portal.example.com
-            web_address: re(&format!(
+            (format!(
                 r#"(?i)\b[a-z0-9][a-z0-9\-]*(?:\.[a-z0-9\-]+)*\.{TLD}\b(?:/[^\s<>"'`]*[^\s<>"'`.,;:!?)\]}}])?"#
-            )),
-            // 192.168.10.23 (before the dates, which would take 68.10.23)
-            ipv4: re(r"\b(?:\d{1,3}\.){3}\d{1,3}\b"),
-            // 2001:db8:0:0:0:0:2:1, fe80::1 (after the dates: `1956-04-03::` is not one)
-            ipv6: re(
-                r"(?i)\b(?:[0-9a-f]{1,4}:){7}[0-9a-f]{1,4}\b|\b(?:[0-9a-f]{1,4}:){1,6}:[0-9a-f]{1,4}(?::[0-9a-f]{1,4}){0,5}\b",
-            ),
+            ), Replace::With(URL)),
+            // Numbers with dots, dashes and colons the dates would take a piece of.
             // 00:1A:2B:3C:4D:5E, a device's network address
-            mac: re(r"(?i)\b[0-9a-f]{2}(?:[:\-][0-9a-f]{2}){5}\b"),
+            (r"(?i)\b[0-9a-f]{2}(?:[:\-][0-9a-f]{2}){5}\b".into(), Replace::With(ID)),
+            // 192.168.10.23 (before the dates, which would take 68.10.23)
+            (r"\b(?:\d{1,3}\.){3}\d{1,3}\b".into(), Replace::With(IP)),
             // 123-45-6789 without a label (before the dates, which would take 23-45-6789)
-            ssn: re(r"\b\d{3}-\d{2}-\d{4}\b"),
-            dates: vec![
-                // 1956-04-03, 1956/4/3
-                re(r"\d{4}[\-/.]\d{1,2}[\-/.]\d{1,2}"),
-                // 03/04/1956, 3.4.56, 03-04-1956
-                re(r"\d{1,2}[\-/.]\d{1,2}[\-/.]\d{2,4}"),
-                // 3 April 1956, 3rd of Apr. 1956, 03-Apr-1956
-                re(&format!(
-                    r"(?i)\d{{1,2}}(?:st|nd|rd|th)?[\s\-/.]+(?:of\s+)?\b{MONTH},?[\s\-/.]+\d{{2,4}}"
-                )),
-                // April 3, 1956; Mar-14-1957 (also run into a word before it)
-                re(&format!(
-                    r"(?i){MONTH}[\s\-/.]*\d{{1,2}}(?:st|nd|rd|th)?,?[\s\-/.]+\d{{4}}"
-                )),
-                // March 1957, Mar '57
-                re(&format!(r"(?i)\b{MONTH},?[\s\-/.]*(?:\d{{4}}|'\d{{2}})")),
-                // April 3, 3rd of April, 14 March (not `may 3`, `MAR 12`, `dec 2`)
-                re(&format!(
-                    r"(?i)\b{MONTH_WITHOUT_YEAR}[\s\-/]*\d{{1,2}}(?:st|nd|rd|th)?\b"
-                )),
-                re(&format!(
-                    r"(?i)\b\d{{1,2}}(?:st|nd|rd|th)?[\s\-/]+(?:of\s+)?{MONTH_WITHOUT_YEAR}"
-                )),
-            ],
-            // "DOB 1956", "born: 1956" (a full date is caught by the date patterns).
-            labelled_date: re(
-                r"(?i)\b(DOB|D\.O\.B\.?|date\s+of\s+birth|born)(\s*[:#=\-]?\s*)[0-9](?:[0-9/\-]|\.[0-9])*",
-            ),
-            // age 92, aged: 95, ages 90
-            age_labelled: re(r"(?i)\b(age[ds]?)(\s*[:=]?\s*)(\d{2,3})\b"),
-            // 92 years old, 92-year-old, 92 yo, 92 y/o, 92yo, 92F, 92 M
-            age_suffixed: re(
-                r"\b(\d{2,3})(\s?-?\s?(?:(?i:years?|yrs?|yo|y/o|y\.o\.?)\b|[MF]\b|(?i:y)\b))",
-            ),
+            (r"\b\d{3}-\d{2}-\d{4}\b".into(), Replace::With(ID)),
+            // Addresses before the labelled values: `ID 12 Baker Street` is an address.
+            // 12 Baker Street, 221B Baker St, 1600 Pennsylvania Ave
+            (r"(?i)\b\d{1,5}[a-z]?,?(?:\s+[a-z][a-z'\-.]*){1,4}?\s+(?:street|st|road|rd|avenue|ave|lane|ln|drive|boulevard|blvd|highway|hwy|parkway|pkwy|terrace|crescent|gardens|grove|mews|court|square)\b\.?".into(), Replace::With(ADDRESS)),
+            // Apt 4B, flat 3, suite 200
+            (r"(?i)\b(?:apt|apartment|flat|suite)\.?\s*#?\s*\d+[a-z]?\b".into(), Replace::With(ADDRESS)),
+            // PO Box 123
+            (r"(?i)\bP\.?\s?O\.?\s*Box\s*\d+".into(), Replace::With(ADDRESS)),
+            // Labelled values before the dates, which would take a piece of `XJ4-55-1234`.
             // MRN 00123456, MR# 123, record no. A-12, NHS number 943 476 5919, patient id 77,
             // SSN, health plan, account, licence, device and vehicle numbers with their label.
-            labelled_id: re(&format!(
+            (format!(
                 concat!(
                     r"(?i)\b(MRN|MR\s?#|MR\s?no\.?|URN|UR\s?no\.?|NHS{n}?|SSN|SIN|social\s+security{n}?|",
                     r"(?:medical\s+)?record{n}?|chart{n}|patient{n}|account{n}?|acct\.?|ID|bed|room|",
@@ -216,57 +183,74 @@ impl Redactor {
                 ),
                 n = NUMBER_WORD,
                 v = ID_VALUE
-            )),
+            ), Replace::KeepLabel(ID, 0)),
             // chart 445566, encounter E12345, MR 123456: words that also mean other things
             // need three digits.
-            weak_labelled_id: re(
-                r"(?i)\b(MR|chart|encounter|enc|visit|case|admission|episode|CSN|FIN|HAR|accession|specimen|claim)(\s*[:#=]?\s*)[a-z]{0,3}-?[0-9]{3,}[0-9a-z\-]*",
-            ),
+            (r"(?i)\b(MR|chart|encounter|enc|visit|case|admission|episode|CSN|FIN|HAR|accession|specimen|claim)(\s*[:#=]?\s*)[a-z]{0,3}-?[0-9]{3,}[0-9a-z\-]*".into(), Replace::KeepLabel(ID, 0)),
             // plate AB12 CDE, licence plate 7ABC123; and UK plates without a label.
-            plate: re(
-                r"(?i)\b((?:(?:licen[cs]e|number|registration|reg|vehicle|car)\s+)?plate|reg(?:istration)?\s?(?:number|no\.?|#|mark)|VRN)(\s*[:#=]?\s*)[a-z0-9]*[0-9][a-z0-9]*(?:[ \-][a-z0-9]{1,4}\b)?|(?-i:\b[A-Z]{2}[0-9]{2}\s?[A-Z]{3}\b)",
-            ),
+            (r"(?i)\b((?:(?:licen[cs]e|number|registration|reg|vehicle|car)\s+)?plate|reg(?:istration)?\s?(?:number|no\.?|#|mark)|VRN)(\s*[:#=]?\s*)[a-z0-9]*[0-9][a-z0-9]*(?:[ \-][a-z0-9]{1,4}\b)?|(?-i:\b[A-Z]{2}[0-9]{2}\s?[A-Z]{3}\b)".into(), Replace::KeepLabel(ID, 0)),
             // ext 4421, fax: 4421, bleep 3344
-            labelled_phone: re(
-                r"(?i)\b(ext|extn|extension|tel|telephone|phone|fax|mobile|cell|pager|bleep|beeper)\b(\.?\s*[:#=]?\s*)\+?\d(?:[\d \-().]*\d)?",
-            ),
+            (r"(?i)\b(ext|extn|extension|tel|telephone|phone|fax|mobile|cell|pager|bleep|beeper)\b(\.?\s*[:#=]?\s*)\+?\d(?:[\d \-().]*\d)?".into(), Replace::KeepLabel(PHONE, 3)),
+            // 1956-04-03, 1956/4/3
+            (r"\d{4}[\-/.]\d{1,2}[\-/.]\d{1,2}".into(), Replace::With(DATE)),
+            // 03/04/1956, 3.4.56, 03-04-1956
+            (r"\d{1,2}[\-/.]\d{1,2}[\-/.]\d{2,4}".into(), Replace::With(DATE)),
+            // 3 April 1956, 3rd of Apr. 1956, 03-Apr-1956
+            (format!(
+                    r"(?i)\d{{1,2}}(?:st|nd|rd|th)?[\s\-/.]+(?:of\s+)?\b{MONTH},?[\s\-/.]+\d{{2,4}}"
+                ), Replace::With(DATE)),
+            // April 3, 1956; Mar-14-1957 (also run into a word before it)
+            (format!(
+                    r"(?i){MONTH}[\s\-/.]*\d{{1,2}}(?:st|nd|rd|th)?,?[\s\-/.]+\d{{4}}"
+                ), Replace::With(DATE)),
+            // March 1957, Mar '57
+            (format!(r"(?i)\b{MONTH},?[\s\-/.]*(?:\d{{4}}|'\d{{2}})"), Replace::With(DATE)),
+            // April 3, 3rd of April, 14 March (not `may 3`, `MAR 12`, `dec 2`)
+            (format!(
+                    r"(?i)\b{MONTH_WITHOUT_YEAR}[\s\-/]*\d{{1,2}}(?:st|nd|rd|th)?\b"
+                ), Replace::With(DATE)),
+            (format!(
+                    r"(?i)\b\d{{1,2}}(?:st|nd|rd|th)?[\s\-/]+(?:of\s+)?{MONTH_WITHOUT_YEAR}"
+                ), Replace::With(DATE)),
+            // 2001:db8:0:0:0:0:2:1, fe80::1 (after the dates: `1956-04-03::` is not one)
+            (r"(?i)\b(?:[0-9a-f]{1,4}:){7}[0-9a-f]{1,4}\b|\b(?:[0-9a-f]{1,4}:){1,6}:[0-9a-f]{1,4}(?::[0-9a-f]{1,4}){0,5}\b".into(), Replace::With(IP)),
+            // "DOB 1956", "born: 1956" (a full date is caught by the date patterns).
+            (r"(?i)\b(DOB|D\.O\.B\.?|date\s+of\s+birth|born)(\s*[:#=\-]?\s*)[0-9](?:[0-9/\-]|\.[0-9])*".into(), Replace::KeepLabel(DATE, 0)),
+            // age 92, aged: 95, ages 90
+            (r"(?i)\b(age[ds]?)(\s*[:=]?\s*)(\d{2,3})\b".into(), Replace::Age),
+            // 92 years old, 92-year-old, 92 yo, 92 y/o, 92yo, 92F, 92 M
+            (r"\b(\d{2,3})(\s?-?\s?(?:(?i:years?|yrs?|yo|y/o|y\.o\.?)\b|[MF]\b|(?i:y)\b))".into(), Replace::Age),
             // x4421
-            extension: re(r"(?i)\bx\d{4,5}\b"),
-            addresses: vec![
-                // 12 Baker Street, 221B Baker St, 1600 Pennsylvania Ave
-                re(
-                    r"(?i)\b\d{1,5}[a-z]?,?(?:\s+[a-z][a-z'\-.]*){1,4}?\s+(?:street|st|road|rd|avenue|ave|lane|ln|drive|boulevard|blvd|highway|hwy|parkway|pkwy|terrace|crescent|gardens|grove|mews|court|square)\b\.?",
-                ),
-                // Apt 4B, flat 3, suite 200
-                re(r"(?i)\b(?:apt|apartment|flat|suite)\.?\s*#?\s*\d+[a-z]?\b"),
-                // PO Box 123
-                re(r"(?i)\bP\.?\s?O\.?\s*Box\s*\d+"),
-            ],
+            (r"(?i)\bx\d{4,5}\b".into(), Replace::With(PHONE)),
             // zip 02139, postcode: SW1A 1AA
-            labelled_postcode: re(
-                r"(?i)\b(zip(?:\s?code)?|post(?:al)?\s?code)(\s*[:#=]?\s*)(?:\d{5}(?:-\d{4})?|[a-z]{1,2}\d[a-z\d]?\s?\d[a-z]{2}|[a-z]\d[a-z]\s?\d[a-z]\d|\d{4,6})\b",
-            ),
+            (r"(?i)\b(zip(?:\s?code)?|post(?:al)?\s?code)(\s*[:#=]?\s*)(?:\d{5}(?:-\d{4})?|[a-z]{1,2}\d[a-z\d]?\s?\d[a-z]{2}|[a-z]\d[a-z]\s?\d[a-z]\d|\d{4,6})\b".into(), Replace::KeepLabel(POSTCODE, 0)),
             // Cambridge, MA 02139
-            state_zip: re(
-                r"\b(AL|AK|AZ|AR|CA|CO|CT|DE|DC|FL|GA|HI|ID|IL|IN|IA|KS|KY|LA|ME|MD|MA|MI|MN|MS|MO|MT|NE|NV|NH|NJ|NM|NY|NC|ND|OH|OK|OR|PA|RI|SC|SD|TN|TX|UT|VT|VA|WA|WV|WI|WY)(,?\s+)\d{5}(?:-\d{4})?\b",
-            ),
-            postcodes: vec![
-                // ZIP+4 without a label
-                re(r"\b\d{5}-\d{4}\b"),
-                // SW1A 1AA, M1 1AE (UK), K1A 0B1 (Canada): capitals, as they are written
-                re(r"\b[A-Z]{1,2}\d[A-Z\d]?\s?\d[A-Z]{2}\b|\b[A-Z]\d[A-Z]\s?\d[A-Z]\d\b"),
-            ],
+            (r"\b(AL|AK|AZ|AR|CA|CO|CT|DE|DC|FL|GA|HI|ID|IL|IN|IA|KS|KY|LA|ME|MD|MA|MI|MN|MS|MO|MT|NE|NV|NH|NJ|NM|NY|NC|ND|OH|OK|OR|PA|RI|SC|SD|TN|TX|UT|VT|VA|WA|WV|WI|WY)(,?\s+)\d{5}(?:-\d{4})?\b".into(), Replace::KeepLabel(POSTCODE, 0)),
+            // ZIP+4 without a label
+            (r"\b\d{5}-\d{4}\b".into(), Replace::With(POSTCODE)),
+            // SW1A 1AA, M1 1AE (UK), K1A 0B1 (Canada): capitals, as they are written
+            (r"\b[A-Z]{1,2}\d[A-Z\d]?\s?\d[A-Z]{2}\b|\b[A-Z]\d[A-Z]\s?\d[A-Z]\d\b".into(), Replace::With(POSTCODE)),
             // pt Smith, Mrs. Jane Doe, patient O'Brien
-            name: re(
-                r"\b((?i:pt|patient|mrs?|ms|miss|mx))(\.?\s+)(\p{Lu}[\p{L}'’\-]*(?:\.?\s+\p{Lu}[\p{L}'’\-]*)*\.?)",
-            ),
+            (r"\b((?i:pt|patient|mrs?|ms|miss|mx))(\.?\s+)(\p{Lu}[\p{L}'’\-]*(?:\.?\s+\p{Lu}[\p{L}'’\-]*)*\.?)".into(), Replace::Name),
             // #1234567, # 1234
-            hash_id: re(r"#\s?\d{3,}"),
+            (r"#\s?\d{3,}".into(), Replace::With(HASH_ID)),
             // A1234567, RX0012345
-            letter_id: re(r"(?i)[a-z]{1,3}\d{6,}"),
+            (r"(?i)[a-z]{1,3}\d{6,}".into(), Replace::With(ID)),
             // 555-123-4567, +44 20 7946 0958, (555) 123 4567, 00123456
-            number: re(r"(?:\+\d|\(\d|\d)[\d \t().\-]*\d\)?"),
-        }
+            (r"(?:\+\d|\(\d|\d)[\d \t().\-]*\d\)?".into(), Replace::Number),
+        ];
+        let any = RegexSet::new(passes.iter().map(|(pattern, _)| pattern))
+            .expect("redaction patterns are valid");
+        let passes = passes
+            .into_iter()
+            .map(|(pattern, replace)| {
+                (
+                    Regex::new(&pattern).expect("redaction patterns are valid"),
+                    replace,
+                )
+            })
+            .collect();
+        Redactor { wordy, any, passes }
     }
 
     /// The one shared instance.
@@ -284,75 +268,41 @@ impl Redactor {
         if !text.chars().any(|c| c.is_numeric() || c == '@') && !self.wordy.is_match(text) {
             return Cow::Borrowed(text);
         }
+        let found = self.any.matches(text);
+        if !found.matched_any() {
+            return Cow::Borrowed(text);
+        }
+        // A pass runs only if its expression matched the original text: what earlier passes
+        // write is a bracketed placeholder without digits (or `90+` where an age's digits
+        // were), so it never makes a new match.
         let mut out = Cow::Borrowed(text);
-        // Web and e-mail addresses first: they hold digits, dates and names of their own.
-        pass(&mut out, &self.url, URL);
-        pass(&mut out, &self.email, EMAIL);
-        pass(&mut out, &self.web_address, URL);
-        // Numbers with dots and dashes the dates would take a piece of.
-        pass(&mut out, &self.mac, ID);
-        pass(&mut out, &self.ipv4, IP);
-        pass(&mut out, &self.ssn, ID);
-        // Addresses before the labelled values: `ID 12 Baker Street` is an address.
-        for address in &self.addresses {
-            pass(&mut out, address, ADDRESS);
-        }
-        // Labelled values before the dates, which would take a piece of `XJ4-55-1234`.
-        pass(&mut out, &self.labelled_id, keep_label(ID));
-        pass(&mut out, &self.weak_labelled_id, keep_label(ID));
-        pass(&mut out, &self.plate, |c: &Captures| {
-            match (c.get(1), c.get(2)) {
-                (Some(label), Some(sep)) => format!("{}{}{ID}", label.as_str(), sep.as_str()),
-                _ => ID.to_string(),
+        for index in found.iter() {
+            let (re, replace) = &self.passes[index];
+            match *replace {
+                Replace::With(mask) => pass(&mut out, re, mask),
+                Replace::KeepLabel(mask, min_digits) => {
+                    pass(&mut out, re, |c: &Captures| match (c.get(1), c.get(2)) {
+                        _ if digits(&c[0]) < min_digits => c[0].to_string(),
+                        (Some(label), Some(separator)) => {
+                            format!("{}{}{mask}", label.as_str(), separator.as_str())
+                        }
+                        _ => mask.to_string(),
+                    })
+                }
+                Replace::Age => pass(&mut out, re, mask_age),
+                Replace::Name => pass(&mut out, re, mask_name),
+                Replace::Number => pass(&mut out, re, |c: &Captures| {
+                    let found = &c[0];
+                    if digits(found) < MIN_NUMBER_DIGITS {
+                        found.to_string()
+                    } else if found.chars().all(char::is_numeric) {
+                        ID.to_string()
+                    } else {
+                        PHONE.to_string()
+                    }
+                }),
             }
-        });
-        pass(&mut out, &self.labelled_phone, |c: &Captures| {
-            if digits(&c[0]) < 3 {
-                c[0].to_string()
-            } else {
-                format!("{}{}{PHONE}", &c[1], &c[2])
-            }
-        });
-        for date in &self.dates {
-            pass(&mut out, date, DATE);
         }
-        pass(&mut out, &self.ipv6, IP);
-        pass(&mut out, &self.labelled_date, keep_label(DATE));
-        pass(&mut out, &self.age_labelled, |c: &Captures| {
-            let age = if c[3].parse::<u32>().is_ok_and(|age| age > 89) {
-                AGE_90_PLUS
-            } else {
-                &c[3]
-            };
-            format!("{}{}{age}", &c[1], &c[2])
-        });
-        pass(&mut out, &self.age_suffixed, |c: &Captures| {
-            let age = if c[1].parse::<u32>().is_ok_and(|age| age > 89) {
-                AGE_90_PLUS
-            } else {
-                &c[1]
-            };
-            format!("{age}{}", &c[2])
-        });
-        pass(&mut out, &self.extension, PHONE);
-        pass(&mut out, &self.labelled_postcode, keep_label(POSTCODE));
-        pass(&mut out, &self.state_zip, keep_label(POSTCODE));
-        for postcode in &self.postcodes {
-            pass(&mut out, postcode, POSTCODE);
-        }
-        pass(&mut out, &self.name, |c: &Captures| mask_name(c));
-        pass(&mut out, &self.hash_id, |_: &Captures| format!("#{ID}"));
-        pass(&mut out, &self.letter_id, ID);
-        pass(&mut out, &self.number, |c: &Captures| {
-            let found = &c[0];
-            if digits(found) < MIN_NUMBER_DIGITS {
-                found.to_string()
-            } else if found.chars().all(char::is_numeric) {
-                ID.to_string()
-            } else {
-                PHONE.to_string()
-            }
-        });
         // A pass that matched may have kept what it found.
         if out == text {
             Cow::Borrowed(text)
@@ -416,6 +366,21 @@ impl Redactor {
             },
             other => other.clone(),
         }
+    }
+}
+
+/// `aged 92` -> `aged 90+`, `93-year-old` -> `90+-year-old`; younger ages are kept.
+fn mask_age(c: &Captures) -> String {
+    let over_89 = |age: &str| {
+        if age.parse::<u32>().is_ok_and(|age| age > 89) {
+            AGE_90_PLUS.to_string()
+        } else {
+            age.to_string()
+        }
+    };
+    match c.get(3) {
+        Some(age) => format!("{}{}{}", &c[1], &c[2], over_89(age.as_str())),
+        None => format!("{}{}", over_89(&c[1]), &c[2]),
     }
 }
 
