@@ -257,7 +257,6 @@ fn no_raw_control_character_reaches_output_or_files() {
     assert!(error.contains("broken\\u{1b}]0;name\\u{7}.ron"), "{error}");
 
     // export: every format, printed and written.
-    let exported = w.data.join("export.out");
     for (format, table) in [
         ("json", "events"),
         ("ron", "events"),
@@ -271,6 +270,8 @@ fn no_raw_control_character_reaches_output_or_files() {
         }
         let (out, _) = run(&w, &args, true);
         assert!(out.contains("north"), "{out}");
+        // A new file each time: `--out` refuses to replace a file that holds a session.
+        let exported = w.data.join(format!("export-{format}-{table}.out"));
         args.extend([os("--out"), exported.as_os_str()]);
         run(&w, &args, true);
         assert_clean(
