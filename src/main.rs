@@ -44,6 +44,32 @@ pub enum Command {
     Report(ReportArgs),
     /// Agreement of two auditors who shadowed the same clinician.
     Agree(AgreeArgs),
+    /// Pack sessions (and the overrides) into one file for another laptop.
+    Bundle(BundleArgs),
+    /// Add the sessions of bundles to the data folder: verified, all or nothing.
+    Import(ImportArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct BundleArgs {
+    /// Session ids of the data folder (default: every finished session).
+    pub ids: Vec<String>,
+    /// The bundle file to write (created 0600).
+    #[arg(long, value_name = "FILE")]
+    pub out: PathBuf,
+    /// Also pack unfinished sessions (their journals).
+    #[arg(long)]
+    pub unfinished: bool,
+    /// Who makes the bundle, for the manifest (default: your login name).
+    #[arg(long, value_name = "NAME")]
+    pub who: Option<String>,
+}
+
+#[derive(Args, Debug)]
+pub struct ImportArgs {
+    /// Bundle files made by `shadowmap bundle`.
+    #[arg(required = true, value_name = "FILE")]
+    pub bundles: Vec<PathBuf>,
 }
 
 #[derive(Args, Debug, Default)]
@@ -248,5 +274,7 @@ fn dispatch(cli: Cli) -> color_eyre::Result<()> {
         Some(Command::Browse) => commands::browse::run(data_dir),
         Some(Command::Report(args)) => commands::report::run(data_dir, args),
         Some(Command::Agree(args)) => commands::agree::run(data_dir, args),
+        Some(Command::Bundle(args)) => commands::bundle::run(data_dir, args),
+        Some(Command::Import(args)) => commands::bundle::import(data_dir, args),
     }
 }

@@ -106,10 +106,15 @@ pub fn session_ron(session: &Session) -> String {
 /// notes about patients), synced, then renamed over it, so a reader never sees half an
 /// export and a file that was readable by others before is owner-only after. Refuses to
 /// write over the session it reads.
-pub fn write_output(out: Option<&Path>, source: &str, text: &str) -> color_eyre::Result<()> {
+pub fn write_output(
+    out: Option<&Path>,
+    source: &str,
+    text: impl AsRef<[u8]>,
+) -> color_eyre::Result<()> {
+    let text = text.as_ref();
     let Some(out) = out else {
         let mut stdout = std::io::stdout().lock();
-        stdout.write_all(text.as_bytes())?;
+        stdout.write_all(text)?;
         return Ok(stdout.flush()?);
     };
     let source = Path::new(source);
@@ -140,7 +145,7 @@ pub fn write_output(out: Option<&Path>, source: &str, text: &str) -> color_eyre:
             .create_new(true)
             .mode(0o600)
             .open(&tmp)?;
-        file.write_all(text.as_bytes())?;
+        file.write_all(text)?;
         file.sync_data()?;
         fs::rename(&tmp, out)
     })();
