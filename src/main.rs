@@ -32,7 +32,7 @@ pub enum Command {
     Pathways(PathwaysCommand),
     /// List the sessions in the data folder.
     Sessions(SessionsArgs),
-    /// Write a session's full content as JSON, RON, XES or CSV.
+    /// Write a session as JSON, RON, XES or CSV; many sessions as Parquet tables or OCEL 2.0.
     Export(ExportArgs),
     /// Score a session or an XES log against a pathway by optimal alignment.
     Compare(CompareArgs),
@@ -127,19 +127,26 @@ pub enum ExportFormat {
     Ron,
     Xes,
     Csv,
+    /// sessions.parquet, steps.parquet and events.parquet in the --out folder.
+    Parquet,
+    /// An OCEL 2.0 JSON object-centric event log.
+    Ocel,
 }
 
 #[derive(Args, Debug)]
 pub struct ExportArgs {
-    /// A session id in the data folder, or a session file.
-    pub session: String,
-    /// json/ron: the whole session; xes: an event log for pm4py, ProM, Disco; csv: a table.
+    /// A session id in the data folder, or a session file; parquet and ocel take many, and
+    /// folders (none: the data folder's finished sessions).
+    #[arg(value_name = "SESSION")]
+    pub sessions: Vec<String>,
+    /// json/ron: the whole session; xes: an event log for pm4py, ProM, Disco; csv: a table;
+    /// parquet: three tables for DuckDB and Spark (--out names a folder); ocel: OCEL 2.0 JSON.
     #[arg(long, value_enum)]
     pub format: ExportFormat,
     /// Remove note text and mask identifier-like strings.
     #[arg(long)]
     pub redact: bool,
-    /// Write here instead of standard output.
+    /// Write here instead of standard output (with --format parquet: the folder to write to).
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
     /// With --format csv: a row per event, or a row per observed step.

@@ -11,6 +11,7 @@ pub mod pathways;
 pub mod replay;
 pub mod report;
 pub mod sessions;
+pub mod tables;
 
 /// The bytes of a file the user named, refusing what is not a regular file (a FIFO would
 /// block forever, `/dev/zero` would never end) and anything larger than `cap` bytes.

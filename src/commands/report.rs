@@ -26,52 +26,13 @@ pub fn overrides_path(paths: &[PathBuf], data_root: Option<&Path>) -> PathBuf {
 }
 
 pub fn run(data_dir: Option<PathBuf>, args: ReportArgs) -> color_eyre::Result<()> {
-    let (files, overrides_file) = if args.paths.is_empty() {
-        // The data folder: its finished sessions (an unfinished one is still being captured,
-        // or waits for recovery in capture).
-        let dir = shadowmap::store::DataDir::resolve(data_dir)
-            .map_err(|e| eyre!("{e}"))
-            .wrap_err("opening the data folder")?;
-        let entries = dir.list().map_err(|e| eyre!("{e}"))?;
-        let unfinished = entries.iter().filter(|e| !e.finished).count();
-        if unfinished > 0 {
-            eprintln!(
-                "note: {unfinished} unfinished session(s) left out; finish or recover them with `shadowmap capture`"
-            );
-        }
-        let mut files: Vec<PathBuf> = entries
-            .into_iter()
-            .filter(|e| e.finished)
-            .map(|e| e.path)
-            .collect();
-        files.sort();
-        if files.is_empty() {
-            return Err(eyre!(
-                "no finished sessions in the data folder {}; give session files or folders",
-                dir.root().display()
-            ));
-        }
-        let overrides_file = overrides_path(&[], Some(dir.root()));
-        (files, overrides_file)
-    } else {
-        let files = collect_session_files(&args.paths).map_err(|e| eyre!("{e}"))?;
-        if files.is_empty() {
-            return Err(eyre!(
-                "no session files (.ron) in {}\n  hint: give session files or folders that hold them (not recursive), or no PATHS for the data folder",
-                args.paths
-                    .iter()
-                    .map(|p| p.display().to_string())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ));
-        }
-        (files, overrides_path(&args.paths, None))
-    };
+    let (files, overrides_file) = session_files(data_dir, &args.paths)?;
     let overrides = Overrides::load(&overrides_file).map_err(|e| eyre!("{e}"))?;
     let options = ReportOptions {
         pathway: args.pathway.clone(),
         by: args.by.clone(),
         threads: 0,
+        redact: false,
     };
     let mut report = build_report(&files, &options, &overrides).map_err(|e| eyre!("{e}"))?;
     for skipped in &report.skipped {
@@ -107,4 +68,54 @@ pub fn run(data_dir: Option<PathBuf>, args: ReportArgs) -> color_eyre::Result<()
     let out = render(&report, format);
     // Owner-only (0600) and atomic, like every export: a report quotes notes and codes.
     super::export::write_output(args.out.as_deref(), "", &out)
+}
+
+/// The session files a report-like command reads: the finished sessions of the data folder
+/// when no PATHS are given, else the files given and the `.ron` files inside the folders
+/// given; and where the overrides live.
+pub fn session_files(
+    data_dir: Option<PathBuf>,
+    paths: &[PathBuf],
+) -> color_eyre::Result<(Vec<PathBuf>, PathBuf)> {
+    Ok(if paths.is_empty() {
+        // The data folder: its finished sessions (an unfinished one is still being captured,
+        // or waits for recovery in capture).
+        let dir = shadowmap::store::DataDir::resolve(data_dir)
+            .map_err(|e| eyre!("{e}"))
+            .wrap_err("opening the data folder")?;
+        let entries = dir.list().map_err(|e| eyre!("{e}"))?;
+        let unfinished = entries.iter().filter(|e| !e.finished).count();
+        if unfinished > 0 {
+            eprintln!(
+                "note: {unfinished} unfinished session(s) left out; finish or recover them with `shadowmap capture`"
+            );
+        }
+        let mut files: Vec<PathBuf> = entries
+            .into_iter()
+            .filter(|e| e.finished)
+            .map(|e| e.path)
+            .collect();
+        files.sort();
+        if files.is_empty() {
+            return Err(eyre!(
+                "no finished sessions in the data folder {}; give session files or folders",
+                dir.root().display()
+            ));
+        }
+        let overrides_file = overrides_path(&[], Some(dir.root()));
+        (files, overrides_file)
+    } else {
+        let files = collect_session_files(paths).map_err(|e| eyre!("{e}"))?;
+        if files.is_empty() {
+            return Err(eyre!(
+                "no session files (.ron) in {}\n  hint: give session files or folders that hold them (not recursive), or no PATHS for the data folder",
+                paths
+                    .iter()
+                    .map(|p| p.display().to_string())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
+        }
+        (files, overrides_path(paths, None))
+    })
 }

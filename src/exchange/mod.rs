@@ -3,3 +3,5 @@
 //! object-centric process mining.
 
 pub mod bundle;
+pub mod ocel;
+pub mod parquet;
