@@ -71,20 +71,28 @@ fn a_bundle_moves_sessions_byte_for_byte_and_a_second_import_skips_them() {
         .arg(&file)
         .assert()
         .success()
-        .stderr(contains("bundled 3 sessions (3 finished, 0 unfinished) with the overrides"));
+        .stderr(contains(
+            "bundled 3 sessions (3 finished, 0 unfinished) with the overrides",
+        ));
     shadowmap(&b)
         .arg("import")
         .arg(&file)
         .assert()
         .success()
-        .stderr(contains("imported 2 new sessions, skipped 1 already here, added 1 override"));
+        .stderr(contains(
+            "imported 2 new sessions, skipped 1 already here, added 1 override",
+        ));
     for id in SAMPLES {
         assert_eq!(
             fs::read(b.join("sessions").join(format!("{id}.ron"))).unwrap(),
             fs::read(sample(id)).unwrap()
         );
     }
-    assert!(fs::read_to_string(b.join("overrides.ron")).unwrap().contains("F-00a1b2c3d4"));
+    assert!(
+        fs::read_to_string(b.join("overrides.ron"))
+            .unwrap()
+            .contains("F-00a1b2c3d4")
+    );
     let before = tree(&b);
     shadowmap(&b)
         .arg("import")
@@ -108,9 +116,17 @@ fn a_conflict_is_refused_with_nothing_written() {
     let b = data_folder(&tmp.path().join("b"), &[]);
     let theirs = b.join("sessions").join(format!("{}.ron", SAMPLES[1]));
     let text = fs::read_to_string(sample(SAMPLES[1])).unwrap();
-    fs::write(&theirs, text.replacen("site: \"river\"", "site: \"riverside\"", 1)).unwrap();
+    fs::write(
+        &theirs,
+        text.replacen("site: \"river\"", "site: \"riverside\"", 1),
+    )
+    .unwrap();
     let file = tmp.path().join("a.smb");
-    shadowmap(&a).args(["bundle", "--out"]).arg(&file).assert().success();
+    shadowmap(&a)
+        .args(["bundle", "--out"])
+        .arg(&file)
+        .assert()
+        .success();
     let before = tree(&b);
     shadowmap(&b)
         .arg("import")
@@ -130,7 +146,11 @@ fn a_flipped_byte_is_refused_naming_the_bundle() {
     let a = data_folder(&tmp.path().join("a"), &SAMPLES);
     let b = data_folder(&tmp.path().join("b"), &[]);
     let file = tmp.path().join("a.smb");
-    shadowmap(&a).args(["bundle", "--out"]).arg(&file).assert().success();
+    shadowmap(&a)
+        .args(["bundle", "--out"])
+        .arg(&file)
+        .assert()
+        .success();
     let mut bytes = fs::read(&file).unwrap();
     let middle = bytes.len() / 2;
     bytes[middle] ^= 0x10;

@@ -30,7 +30,10 @@ fn sessions() -> Vec<Session> {
 
 fn export(format: &str, out: &Path, redact: bool) {
     let mut cmd = Command::cargo_bin("shadowmap").unwrap();
-    cmd.arg("export").arg(samples()).args(["--format", format, "--out"]).arg(out);
+    cmd.arg("export")
+        .arg(samples())
+        .args(["--format", format, "--out"])
+        .arg(out);
     if redact {
         cmd.arg("--redact");
     }
@@ -39,7 +42,11 @@ fn export(format: &str, out: &Path, redact: bool) {
 
 fn rows(path: &Path) -> Vec<Row> {
     let reader = SerializedFileReader::new(File::open(path).unwrap()).unwrap();
-    reader.get_row_iter(None).unwrap().map(|r| r.unwrap()).collect()
+    reader
+        .get_row_iter(None)
+        .unwrap()
+        .map(|r| r.unwrap())
+        .collect()
 }
 
 fn field<'a>(row: &'a Row, name: &str) -> &'a Field {
@@ -103,7 +110,11 @@ fn the_parquet_tables_have_the_documented_schema_and_the_sessions_values() {
                     other => panic!("{name}.{} is {other:?}", column.name()),
                 },
                 "session_id" | "site" | "step" | "kind" => {
-                    assert_eq!(column.logical_type_ref(), Some(&LogicalType::String), "{name}.{i}");
+                    assert_eq!(
+                        column.logical_type_ref(),
+                        Some(&LogicalType::String),
+                        "{name}.{i}"
+                    );
                 }
                 _ => {}
             }
@@ -138,7 +149,10 @@ fn the_parquet_tables_have_the_documented_schema_and_the_sessions_values() {
         assert_eq!(steps.len(), timeline.steps.len(), "{}", h.id);
         for ((row, step), span) in steps.iter().zip(&digest.steps).zip(&timeline.steps) {
             assert_eq!(text(row, "step").unwrap(), step.step);
-            assert_eq!(text(row, "move").unwrap(), if step.synced { "sync" } else { "log" });
+            assert_eq!(
+                text(row, "move").unwrap(),
+                if step.synced { "sync" } else { "log" }
+            );
             assert_eq!(long(row, "clicks"), i64::from(step.clicks));
             assert!((double(row, "active_secs") - step.active_secs).abs() < 1e-12);
             assert_eq!(boolean(row, "over_time"), step.over_time);
@@ -150,7 +164,11 @@ fn the_parquet_tables_have_the_documented_schema_and_the_sessions_values() {
             if step.planned {
                 assert_eq!(*expected_secs, Field::Int(step.expected_secs as i32));
             } else {
-                assert_eq!(*expected_secs, Field::Null, "an unplanned step has no expectation");
+                assert_eq!(
+                    *expected_secs,
+                    Field::Null,
+                    "an unplanned step has no expectation"
+                );
             }
         }
         // Occurrences count 1, 2, ... per step id.
@@ -169,11 +187,18 @@ fn the_parquet_tables_have_the_documented_schema_and_the_sessions_values() {
         for (row, event) in events.iter().zip(&session.events) {
             assert_eq!(long(row, "seq"), event.seq as i64);
             assert_eq!(long(row, "at_ms"), event.at_ms as i64);
-            assert_eq!(long(row, "time"), session.wall_clock(event.at_ms).timestamp_micros());
+            assert_eq!(
+                long(row, "time"),
+                session.wall_clock(event.at_ms).timestamp_micros()
+            );
             assert_eq!(text(row, "kind").unwrap(), event.kind.name());
             assert_eq!(
                 text(row, "note"),
-                event.kind.text().filter(|t| !t.is_empty()).map(str::to_string)
+                event
+                    .kind
+                    .text()
+                    .filter(|t| !t.is_empty())
+                    .map(str::to_string)
             );
         }
     }
@@ -217,7 +242,10 @@ fn the_ocel_log_has_every_session_clinician_site_step_occurrence_and_event() {
             .filter(|o| o["type"] == kind)
             .count()
     };
-    let clinicians: BTreeSet<&str> = sessions.iter().map(|s| s.header.clinician.as_str()).collect();
+    let clinicians: BTreeSet<&str> = sessions
+        .iter()
+        .map(|s| s.header.clinician.as_str())
+        .collect();
     let sites: BTreeSet<&str> = sessions.iter().map(|s| s.header.site.as_str()).collect();
     let occurrences: usize = sessions
         .iter()

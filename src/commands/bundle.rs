@@ -32,13 +32,26 @@ pub fn run(data_dir: Option<PathBuf>, args: BundleArgs) -> color_eyre::Result<()
     }
     let bytes = bundle::pack(&packed).wrap_err("packing the bundle")?;
     super::export::write_output(Some(&args.out), "", &bytes)?;
-    let finished = packed.manifest.sessions.iter().filter(|s| s.finished).count();
+    let finished = packed
+        .manifest
+        .sessions
+        .iter()
+        .filter(|s| s.finished)
+        .count();
     let unfinished = packed.manifest.sessions.len() - finished;
     eprintln!(
         "bundled {} session{} ({finished} finished, {unfinished} unfinished){} into {} ({} bytes)",
         packed.manifest.sessions.len(),
-        if packed.manifest.sessions.len() == 1 { "" } else { "s" },
-        if packed.files.iter().any(|(p, _)| p == shadowmap::report::OVERRIDES_FILE) {
+        if packed.manifest.sessions.len() == 1 {
+            ""
+        } else {
+            "s"
+        },
+        if packed
+            .files
+            .iter()
+            .any(|(p, _)| p == shadowmap::report::OVERRIDES_FILE)
+        {
             " with the overrides"
         } else {
             ""
@@ -71,10 +84,7 @@ pub fn import(data_dir: Option<PathBuf>, args: ImportArgs) -> color_eyre::Result
     if plan.has_conflicts() {
         let mut message = String::from("nothing was imported: ");
         let n = plan.conflicts.len() + plan.override_conflicts.len();
-        message.push_str(&format!(
-            "{n} conflict{}",
-            if n == 1 { "" } else { "s" }
-        ));
+        message.push_str(&format!("{n} conflict{}", if n == 1 { "" } else { "s" }));
         for conflict in &plan.conflicts {
             message.push_str(&format!("\n  {conflict}"));
         }

@@ -196,7 +196,11 @@ impl OcelBuilder {
                 ("fitness", json!(digest.fitness)),
                 (
                     "started_at",
-                    json!(h.started_at.with_timezone(&chrono::Utc).to_rfc3339_opts(SecondsFormat::Millis, true)),
+                    json!(
+                        h.started_at
+                            .with_timezone(&chrono::Utc)
+                            .to_rfc3339_opts(SecondsFormat::Millis, true)
+                    ),
                 ),
             ]),
             relationships: vec![

@@ -21,7 +21,7 @@ use parquet::schema::parser::parse_message_type;
 use crate::model::{ProblemKind, WorkaroundKind, derive_timeline};
 use crate::report::Digested;
 use crate::report::digest::{problem_index, workaround_index};
-use crate::report::export::rows::event_rows;
+use crate::report::export::rows::event_rows_with;
 
 /// Rows buffered before a row group is written.
 pub const ROW_GROUP_ROWS: usize = 65_536;
@@ -67,6 +67,8 @@ const fn nullable(name: &'static str, kind: Kind) -> Column {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Cell<'a> {
     Text(Option<&'a str>),
+    /// Text already encoded (shared cheaply: the same session id on a million rows).
+    Bytes(ByteArray),
     Bool(bool),
     Int32(Option<i32>),
     Int64(i64),
@@ -240,6 +242,7 @@ impl<W: Write + Send> TableWriter<W> {
         for (i, cell) in row.iter().enumerate() {
             let present = match (&mut self.buffers[i], cell) {
                 (Buffer::Text(v), Cell::Text(t)) => t.map(|t| v.push(ByteArray::from(t))),
+                (Buffer::Text(v), Cell::Bytes(b)) => Some(v.push(b.clone())),
                 (Buffer::Bool(v), Cell::Bool(b)) => Some(v.push(*b)),
                 (Buffer::Int32(v), Cell::Int32(n)) => n.map(|n| v.push(n)),
                 (Buffer::Int64(v), Cell::Int64(n) | Cell::Timestamp(n)) => Some(v.push(*n)),
@@ -249,7 +252,11 @@ impl<W: Write + Send> TableWriter<W> {
             if self.columns[i].nullable {
                 self.levels[i].push(i16::from(present.is_some()));
             } else {
-                assert!(present.is_some(), "column {} is never null", self.columns[i].name);
+                assert!(
+                    present.is_some(),
+                    "column {} is never null",
+                    self.columns[i].name
+                );
             }
         }
         self.rows += 1;
@@ -265,13 +272,17 @@ impl<W: Write + Send> TableWriter<W> {
         }
         let mut group = self.writer.next_row_group()?;
         for (i, buffer) in self.buffers.iter_mut().enumerate() {
-            let levels = self.columns[i].nullable.then_some(self.levels[i].as_slice());
+            let levels = self.columns[i]
+                .nullable
+                .then_some(self.levels[i].as_slice());
             let mut column = group
                 .next_column()?
                 .ok_or_else(|| ParquetError::General("fewer columns than the schema".into()))?;
             match buffer {
                 Buffer::Text(v) => {
-                    column.typed::<ByteArrayType>().write_batch(v, levels, None)?;
+                    column
+                        .typed::<ByteArrayType>()
+                        .write_batch(v, levels, None)?;
                     v.clear();
                 }
                 Buffer::Bool(v) => {
@@ -335,18 +346,20 @@ impl<W: Write + Send> Tables<W> {
             session, digest, ..
         } = digested;
         let h = &session.header;
-        let common = |version: u32| {
-            [
-                Cell::Text(Some(h.id.as_str())),
-                Cell::Text(Some(digest.pathway_id.as_str())),
-                Cell::Int32(Some(i32::try_from(version).unwrap_or(i32::MAX))),
-                Cell::Text(Some(h.site.as_str())),
-                Cell::Text(Some(h.role.as_str())),
-                Cell::Text(Some(h.clinician.as_str())),
-                Cell::Text(Some(h.auditor.as_str())),
-            ]
-        };
-        let mut row: Vec<Cell<'_>> = common(digest.pathway_version).to_vec();
+        // The columns every row of this session repeats, encoded once.
+        let shared = |text: &str| Cell::Bytes(ByteArray::from(text));
+        let common_cells = [
+            shared(&h.id),
+            shared(&digest.pathway_id),
+            Cell::Int32(Some(
+                i32::try_from(digest.pathway_version).unwrap_or(i32::MAX),
+            )),
+            shared(&h.site),
+            shared(&h.role),
+            shared(&h.clinician),
+            shared(&h.auditor),
+        ];
+        let mut row: Vec<Cell<'_>> = common_cells.to_vec();
         row.extend([
             Cell::Timestamp(micros(h.started_at)),
             Cell::Bool(session.is_finished()),
@@ -367,12 +380,10 @@ impl<W: Write + Send> Tables<W> {
             let occurrence = occurrences.entry(step.step.as_str()).or_insert(0);
             *occurrence += 1;
             let start_ms = timeline.steps.get(index).map_or(0, |s| s.start_ms);
-            let label = step.unplanned_label.as_deref().or_else(|| {
-                digested
-                    .pathway
-                    .step(&step.step)
-                    .map(|s| s.label.as_str())
-            });
+            let label = step
+                .unplanned_label
+                .as_deref()
+                .or_else(|| digested.pathway.step(&step.step).map(|s| s.label.as_str()));
             let mut counts = vec![0i32; WorkaroundKind::ALL.len() + ProblemKind::ALL.len()];
             for (kind, _) in &step.workarounds {
                 counts[workaround_index(*kind)] += 1;
@@ -380,7 +391,7 @@ impl<W: Write + Send> Tables<W> {
             for (kind, _) in &step.problems {
                 counts[WorkaroundKind::ALL.len() + problem_index(*kind)] += 1;
             }
-            let mut row: Vec<Cell<'_>> = common(digest.pathway_version).to_vec();
+            let mut row: Vec<Cell<'_>> = common_cells.to_vec();
             row.extend([
                 Cell::Text(Some(step.step.as_str())),
                 Cell::Text(label),
@@ -405,8 +416,8 @@ impl<W: Write + Send> Tables<W> {
             self.steps.push(&row)?;
         }
 
-        for event in event_rows(session) {
-            let mut row: Vec<Cell<'_>> = common(digest.pathway_version).to_vec();
+        for event in event_rows_with(session, &timeline) {
+            let mut row: Vec<Cell<'_>> = common_cells.to_vec();
             row.extend([
                 Cell::Int64(i64::try_from(event.seq).unwrap_or(i64::MAX)),
                 Cell::Int64(i64::try_from(event.at_ms).unwrap_or(i64::MAX)),
@@ -448,4 +459,3 @@ pub fn tables() -> [(&'static str, Vec<Column>); 3] {
         ("events.parquet", event_columns()),
     ]
 }
-

@@ -1,7 +1,7 @@
 //! The rows of a session's event table, shared by every tabular export (CSV, Parquet): one
 //! definition of which step an event belongs to and what its detail is.
 
-use crate::model::{EventKind, Session, derive_timeline};
+use crate::model::{EventKind, Session, Timeline, derive_timeline};
 
 /// One journal event as a table row.
 #[derive(Debug, Clone, PartialEq)]
@@ -25,7 +25,11 @@ pub struct EventRow<'a> {
 
 /// Every event of the session, in journal order.
 pub fn event_rows(session: &Session) -> Vec<EventRow<'_>> {
-    let timeline = derive_timeline(&session.events);
+    event_rows_with(session, &derive_timeline(&session.events))
+}
+
+/// As [`event_rows`], with the session's timeline already derived.
+pub fn event_rows_with<'a>(session: &'a Session, timeline: &Timeline) -> Vec<EventRow<'a>> {
     let mut open: Option<String> = None;
     let mut rows = Vec::with_capacity(session.events.len());
     for event in &session.events {
