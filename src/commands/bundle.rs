@@ -31,7 +31,8 @@ pub fn run(data_dir: Option<PathBuf>, args: BundleArgs) -> color_eyre::Result<()
         );
     }
     let bytes = bundle::pack(&packed).wrap_err("packing the bundle")?;
-    super::export::write_output(Some(&args.out), "", &bytes)?;
+    let protected = super::output::Protected::new(Some(dir.root()));
+    super::output::write_output(Some(&args.out), &protected, &bytes)?;
     let finished = packed
         .manifest
         .sessions

@@ -7,6 +7,8 @@ pub mod bundle;
 pub mod capture;
 pub mod compare;
 pub mod export;
+pub mod load;
+pub mod output;
 pub mod pathways;
 pub mod replay;
 pub mod report;

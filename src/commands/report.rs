@@ -9,6 +9,9 @@ use shadowmap::report::{
     Format, OVERRIDES_FILE, Overrides, ReportOptions, build_report, collect_session_files, render,
 };
 
+use shadowmap::store::SESSIONS_FOLDER;
+
+use super::output::{Protected, write_output};
 use crate::{ReportArgs, ReportFormat};
 
 /// Where the overrides live: beside the sessions (the first folder given, the folder of the
@@ -26,7 +29,20 @@ pub fn overrides_path(paths: &[PathBuf], data_root: Option<&Path>) -> PathBuf {
 }
 
 pub fn run(data_dir: Option<PathBuf>, args: ReportArgs) -> color_eyre::Result<()> {
-    let (files, overrides_file) = session_files(data_dir, &args.paths)?;
+    let mut protected = Protected::new(data_dir.as_deref());
+    let found = session_files(data_dir, &args.paths)?;
+    for folder in &found.folders {
+        protected.folder(folder);
+    }
+    let (files, overrides_file) = (found.files, found.overrides);
+    for file in &files {
+        protected.file(file, "a session this report reads");
+    }
+    protected.file(&overrides_file, "the overrides file this report reads");
+    if let Some(out) = &args.out {
+        // Refused before the work, not after it.
+        protected.check(out)?;
+    }
     let overrides = Overrides::load(&overrides_file).map_err(|e| eyre!("{e}"))?;
     let options = ReportOptions {
         pathway: args.pathway.clone(),
@@ -67,23 +83,62 @@ pub fn run(data_dir: Option<PathBuf>, args: ReportArgs) -> color_eyre::Result<()
     };
     let out = render(&report, format);
     // Owner-only (0600) and atomic, like every export: a report quotes notes and codes.
-    super::export::write_output(args.out.as_deref(), "", &out)
+    write_output(args.out.as_deref(), &protected, &out)
 }
 
-/// The session files a report-like command reads: the finished sessions of the data folder
-/// when no PATHS are given, else the files given and the `.ron` files inside the folders
-/// given; and where the overrides live.
+/// The folders to read sessions from: a data folder given as a path (it holds `sessions/`
+/// and no session files of its own) stands for its `sessions/`.
+fn session_folders(paths: &[PathBuf]) -> Vec<PathBuf> {
+    paths
+        .iter()
+        .map(|path| {
+            let sessions = path.join(SESSIONS_FOLDER);
+            let holds_sessions = || {
+                std::fs::read_dir(path).is_ok_and(|mut entries| {
+                    entries.any(|e| {
+                        e.is_ok_and(|e| {
+                            let name = e.file_name();
+                            let name = name.to_string_lossy();
+                            name.ends_with(".ron") && name != OVERRIDES_FILE
+                        })
+                    })
+                })
+            };
+            if path.is_dir() && sessions.is_dir() && !holds_sessions() {
+                sessions
+            } else {
+                path.clone()
+            }
+        })
+        .collect()
+}
+
+/// The session files a report-like command reads, where the overrides live, and the folders
+/// read (which an output must not be written into).
+pub struct SessionFiles {
+    pub files: Vec<PathBuf>,
+    pub overrides: PathBuf,
+    pub folders: Vec<PathBuf>,
+}
+
+/// The finished sessions of the data folder when no PATHS are given, else the files given and
+/// the `.ron` files inside the folders given (a data folder given as a path stands for its
+/// `sessions/`).
 pub fn session_files(
     data_dir: Option<PathBuf>,
     paths: &[PathBuf],
-) -> color_eyre::Result<(Vec<PathBuf>, PathBuf)> {
+) -> color_eyre::Result<SessionFiles> {
     Ok(if paths.is_empty() {
         // The data folder: its finished sessions (an unfinished one is still being captured,
         // or waits for recovery in capture).
         let dir = shadowmap::store::DataDir::resolve(data_dir)
             .map_err(|e| eyre!("{e}"))
             .wrap_err("opening the data folder")?;
-        let entries = dir.list().map_err(|e| eyre!("{e}"))?;
+        let listing = dir.scan().map_err(|e| eyre!("{e}"))?;
+        for problem in &listing.problems {
+            eprintln!("warning: skipped: {problem}");
+        }
+        let entries = listing.entries;
         let unfinished = entries.iter().filter(|e| !e.finished).count();
         if unfinished > 0 {
             eprintln!(
@@ -102,10 +157,14 @@ pub fn session_files(
                 dir.root().display()
             ));
         }
-        let overrides_file = overrides_path(&[], Some(dir.root()));
-        (files, overrides_file)
+        SessionFiles {
+            files,
+            overrides: overrides_path(&[], Some(dir.root())),
+            folders: Vec::new(),
+        }
     } else {
-        let files = collect_session_files(paths).map_err(|e| eyre!("{e}"))?;
+        let folders = session_folders(paths);
+        let files = collect_session_files(&folders).map_err(|e| eyre!("{e}"))?;
         if files.is_empty() {
             return Err(eyre!(
                 "no session files (.ron) in {}\n  hint: give session files or folders that hold them (not recursive), or no PATHS for the data folder",
@@ -116,6 +175,12 @@ pub fn session_files(
                     .join(", ")
             ));
         }
-        (files, overrides_path(paths, None))
+        let overrides = overrides_path(paths, None);
+        let folders = folders.into_iter().filter(|p| p.is_dir()).collect();
+        SessionFiles {
+            files,
+            overrides,
+            folders,
+        }
     })
 }

@@ -9,36 +9,27 @@ use std::path::{Path, PathBuf};
 use color_eyre::eyre::{WrapErr, bail, eyre};
 use shadowmap::exchange::{ocel, parquet::Tables};
 use shadowmap::report::{ReportOptions, for_each_digested};
-use shadowmap::store::DataDir;
 
 use crate::{ExportArgs, ExportFormat};
 
 /// The session files named by PATHS: folders (their `.ron` files), files, or session ids of
 /// the data folder; none: the data folder's finished sessions.
 fn session_files(data_dir: Option<PathBuf>, args: &[String]) -> color_eyre::Result<Vec<PathBuf>> {
-    let mut paths = Vec::new();
-    let mut dir: Option<DataDir> = None;
+    let mut paths = Vec::with_capacity(args.len());
     for arg in args {
         let path = Path::new(arg);
         if path.exists() {
             paths.push(path.to_path_buf());
-            continue;
+        } else {
+            // A session id of the data folder: the one loader says where its file is.
+            paths.push(super::load::load_quietly(data_dir.as_deref(), arg)?.path);
         }
-        if dir.is_none() {
-            dir = Some(DataDir::resolve(data_dir.clone()).map_err(|e| eyre!("{e}"))?);
-        }
-        let loaded = dir
-            .as_ref()
-            .expect("opened above")
-            .load(arg)
-            .map_err(|e| eyre!("{e}"))?;
-        paths.push(loaded.path);
     }
-    Ok(super::report::session_files(data_dir, &paths)?.0)
+    Ok(super::report::session_files(data_dir, &paths)?.files)
 }
 
 pub fn run(data_dir: Option<PathBuf>, args: ExportArgs) -> color_eyre::Result<()> {
-    let files = session_files(data_dir, &args.sessions)?;
+    let files = session_files(data_dir.clone(), &args.sessions)?;
     let options = ReportOptions {
         redact: args.redact,
         ..ReportOptions::default()
@@ -63,7 +54,11 @@ pub fn run(data_dir: Option<PathBuf>, args: ExportArgs) -> color_eyre::Result<()
             .map_err(|e| eyre!("{e}"))?;
             let mut text = serde_json::to_string_pretty(&log.finish())?;
             text.push('\n');
-            super::export::write_output(args.out.as_deref(), "", &text)
+            let mut protected = super::output::Protected::new(data_dir.as_deref());
+            for file in &files {
+                protected.file(file, "a session this export reads");
+            }
+            super::output::write_output(args.out.as_deref(), &protected, &text)
         }
         _ => unreachable!("export dispatches only parquet and ocel here"),
     }

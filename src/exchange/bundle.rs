@@ -465,6 +465,12 @@ impl ImportPlan {
     }
 }
 
+/// A session's files in a bundle: (name in `sessions/`, bytes).
+type SessionFiles = Vec<(String, Vec<u8>)>;
+
+/// Reads a file of the data folder, `None` when it is not there.
+type ReadIfThere<'a> = dyn Fn(&Path) -> Result<Option<Vec<u8>>, BundleError> + 'a;
+
 /// Plans the import of verified bundles into a data folder: new sessions, exact duplicates
 /// (skipped), conflicts (refused), and the overrides merged. Reads, never writes.
 pub fn plan_import(dir: &DataDir, bundles: &[Opened]) -> Result<ImportPlan, BundleError> {
@@ -484,10 +490,10 @@ pub fn plan_import(dir: &DataDir, bundles: &[Opened]) -> Result<ImportPlan, Bund
     let mut plan = ImportPlan::default();
     // A session brought by two bundles is planned once (the first), and checked against the
     // second like against the folder.
-    let mut planned: BTreeMap<String, (PathBuf, Vec<(String, Vec<u8>)>)> = BTreeMap::new();
+    let mut planned: BTreeMap<String, (PathBuf, SessionFiles)> = BTreeMap::new();
     for bundle in bundles {
         for (id, files) in bundle.sessions() {
-            let ours_files: Vec<(String, Vec<u8>)> = files
+            let ours_files: SessionFiles = files
                 .iter()
                 .map(|(n, b)| ((*n).to_string(), b.to_vec()))
                 .collect();
@@ -564,7 +570,7 @@ fn plan_overrides(
     dir: &DataDir,
     bundles: &[Opened],
     plan: &mut ImportPlan,
-    read: &dyn Fn(&Path) -> Result<Option<Vec<u8>>, BundleError>,
+    read: &ReadIfThere<'_>,
 ) -> Result<(), BundleError> {
     let path = dir.root().join(OVERRIDES_FILE);
     let mut merged = match read(&path)? {

@@ -241,22 +241,39 @@ impl<W: Write + Send> TableWriter<W> {
         assert_eq!(row.len(), self.columns.len(), "one cell per column");
         for (i, cell) in row.iter().enumerate() {
             let present = match (&mut self.buffers[i], cell) {
-                (Buffer::Text(v), Cell::Text(t)) => t.map(|t| v.push(ByteArray::from(t))),
-                (Buffer::Text(v), Cell::Bytes(b)) => Some(v.push(b.clone())),
-                (Buffer::Bool(v), Cell::Bool(b)) => Some(v.push(*b)),
-                (Buffer::Int32(v), Cell::Int32(n)) => n.map(|n| v.push(n)),
-                (Buffer::Int64(v), Cell::Int64(n) | Cell::Timestamp(n)) => Some(v.push(*n)),
-                (Buffer::Double(v), Cell::Double(x)) => x.map(|x| v.push(x)),
+                (Buffer::Text(v), Cell::Text(Some(t))) => {
+                    v.push(ByteArray::from(*t));
+                    true
+                }
+                (Buffer::Text(v), Cell::Bytes(b)) => {
+                    v.push(b.clone());
+                    true
+                }
+                (Buffer::Bool(v), Cell::Bool(b)) => {
+                    v.push(*b);
+                    true
+                }
+                (Buffer::Int32(v), Cell::Int32(Some(n))) => {
+                    v.push(*n);
+                    true
+                }
+                (Buffer::Int64(v), Cell::Int64(n) | Cell::Timestamp(n)) => {
+                    v.push(*n);
+                    true
+                }
+                (Buffer::Double(v), Cell::Double(Some(x))) => {
+                    v.push(*x);
+                    true
+                }
+                (Buffer::Text(_), Cell::Text(None))
+                | (Buffer::Int32(_), Cell::Int32(None))
+                | (Buffer::Double(_), Cell::Double(None)) => false,
                 (_, cell) => panic!("column {} cannot hold {cell:?}", self.columns[i].name),
             };
             if self.columns[i].nullable {
-                self.levels[i].push(i16::from(present.is_some()));
+                self.levels[i].push(i16::from(present));
             } else {
-                assert!(
-                    present.is_some(),
-                    "column {} is never null",
-                    self.columns[i].name
-                );
+                assert!(present, "column {} is never null", self.columns[i].name);
             }
         }
         self.rows += 1;
