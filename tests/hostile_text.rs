@@ -263,6 +263,7 @@ fn no_raw_control_character_reaches_output_or_files() {
         ("xes", "events"),
         ("csv", "events"),
         ("csv", "steps"),
+        ("ocel", "events"),
     ] {
         let mut args = vec![os("export"), a, os("--format"), os(format)];
         if format == "csv" {
