@@ -5,6 +5,7 @@
 //! `tests/report_calibration.rs` reads (and partly recomputes). docs/findings.md shows the tables.
 //!
 //! cargo run --release --example plant_causes [-- --scenarios N] [--out PATH] [--tables-only]
+//! cargo run --release --example plant_causes -- --show SEED   (one scenario's findings)
 //!
 //! `--tables-only` leaves the per-scenario results out (the fixture of the rules on main before
 //! issue 18, `tests/fixtures/planted_causes_before.json`, was written so).
@@ -35,10 +36,18 @@ fn main() -> Result<(), String> {
                     .ok_or("--scenarios takes a number")?;
             }
             "--tables-only" => tables_only = true,
+            "--show" => {
+                let seed = args
+                    .next()
+                    .and_then(|v| v.parse().ok())
+                    .ok_or("--show takes a seed")?;
+                show(seed);
+                return Ok(());
+            }
             "--out" => out = PathBuf::from(args.next().ok_or("--out takes a path")?),
             other => {
                 return Err(format!(
-                    "unknown argument `{other}`: use --scenarios N, --out PATH, --tables-only"
+                    "unknown argument `{other}`: use --scenarios N, --out PATH, --tables-only, --show SEED"
                 ));
             }
         }
@@ -52,6 +61,39 @@ fn main() -> Result<(), String> {
     std::fs::write(&out, json + "\n").map_err(|e| format!("{}: {e}", out.display()))?;
     println!("wrote {}", out.display());
     Ok(())
+}
+
+/// Prints what was planted in scenario `seed` and every finding the report gives.
+fn show(seed: u64) {
+    let (pattern, sessions, planted) = scenarios::build(seed);
+    println!(
+        "scenario {seed}: {} over {} sessions",
+        pattern.name(),
+        sessions.len()
+    );
+    for t in &planted {
+        println!(
+            "  planted: {} {} -> {} {:?}",
+            t.step, t.kind, t.cause, t.names
+        );
+    }
+    let report = scenarios::report_of(&sessions, &scenarios::pathway());
+    for f in &report.findings {
+        println!(
+            "#{} {} {} {} [{}] {} {:.2}\n    {} of {} {}s: {}",
+            f.rank,
+            f.id,
+            f.step,
+            f.kind,
+            f.rule,
+            f.suggested_cause,
+            f.confidence,
+            f.occurrences,
+            f.base,
+            f.unit,
+            f.because
+        );
+    }
 }
 
 fn print_tables(s: &Summary) {

@@ -192,9 +192,20 @@ pub fn build(seed: u64) -> (Pattern, Vec<Session>, Vec<Planted>) {
     let n_sites = rng.usize(3..=5);
     let sites: Vec<&str> = SITES[..n_sites].to_vec();
     let n_clinicians = rng.usize(12..=20);
+    // Roles are drawn apart from sites (a role never stands for a site), with at least three
+    // pharmacists and three nurses.
+    let mut pharmacists: Vec<bool> = (0..n_clinicians).map(|_| rng.u8(..100) < 35).collect();
+    while pharmacists.iter().filter(|p| **p).count() < 3 {
+        let i = rng.usize(..n_clinicians);
+        pharmacists[i] = true;
+    }
+    while pharmacists.iter().filter(|p| !**p).count() < 3 {
+        let i = rng.usize(..n_clinicians);
+        pharmacists[i] = false;
+    }
     let mut clinicians: Vec<Clinician> = (0..n_clinicians)
         .map(|i| {
-            let role = if rng.u8(..10) < 7 { "RN" } else { "Pharmacist" };
+            let role = if pharmacists[i] { "Pharmacist" } else { "RN" };
             Clinician {
                 code: format!("{}-{:02}", role, i + 1),
                 site: sites[i % n_sites].to_string(),
@@ -203,21 +214,15 @@ pub fn build(seed: u64) -> (Pattern, Vec<Session>, Vec<Planted>) {
             }
         })
         .collect();
-    // Both roles are present at a fair size.
-    for (i, c) in clinicians.iter_mut().enumerate() {
-        if i % 4 == 1 && c.role == "RN" {
-            c.role = "Pharmacist".into();
-            c.code = format!("Pharmacist-{:02}", i + 1);
-        }
-    }
     if pattern == Pattern::SmallCell {
-        // One or two clinicians at a small site, with fewer sessions than the rest.
-        for i in 0..rng.usize(1..=2) {
+        // A small ward: two clinicians at a small site, with 4 to 6 sessions each (about a
+        // tenth of the step's occurrences).
+        for i in 0..2 {
             clinicians.push(Clinician {
                 code: format!("RN-{:02}", 60 + i),
                 site: SMALL_SITE.into(),
                 role: "RN".into(),
-                sessions: rng.usize(3..=5),
+                sessions: rng.usize(4..=6),
             });
         }
     }

@@ -3,38 +3,61 @@
 //! A finding is a pain point on one step of one pathway: a kind of trouble (the step is slow,
 //! takes too many clicks, draws a workaround or a system problem, is missed, repeated, done
 //! out of order, or is an unplanned step). Each gets a suggested cause from the first rule
-//! below that fires, in this order; the README lists the same rules with the same thresholds.
+//! below that fires, in this order, with a confidence that is a posterior probability of the
+//! pattern the rule reads; docs/findings.md lists the same rules with the same thresholds.
 
 use serde::Serialize;
+use statrs::distribution::{Beta, ContinuousCDF};
 
 use crate::model::{Cause, ProblemKind, WorkaroundKind};
 
 use super::digest::DevKind;
+use super::overrides::Override;
 use super::stats::fnv1a;
 
 /// A finding is only reported when at least this many units (step occurrences, or sessions
 /// for session-level kinds) show it.
 pub const MIN_AFFECTED: u32 = 2;
-/// Slow steps and click burdens: the share of the step's occurrences over tolerance needed.
+/// Slow steps and click burdens: the share of the step's occurrences over tolerance needed,
+/// unless the trouble is concentrated in a cell (a site, role, auditor or clinician) that does
+/// not weigh this much ([`Rule::TrainingSmallCell`]).
 pub const MIN_FRICTION_RATE: f64 = 0.20;
 /// Missing steps: the share of sessions that left a mandatory step out.
 pub const MIN_MISSING_RATE: f64 = 0.10;
-/// A site, role or clinician takes part in the spread rules only with this many units.
+/// A cell (site, role) counts in the "seen everywhere" check only with this many units.
 pub const MIN_CELL_BASE: u32 = 2;
-/// Design: every site and every role shows the problem in at least this share of units.
-pub const DESIGN_MIN_CELL_RATE: f64 = 0.40;
-/// Training: a site, role or clinician shows the problem in at least this share of units ...
-pub const TRAINING_HIGH_RATE: f64 = 0.40;
-/// ... while another of the same kind does the step as expected (at most this share).
-pub const TRAINING_LOW_RATE: f64 = 0.10;
-/// Slow steps and click burdens: when at least this share of the affected occurrences
-/// carry an infrastructure (or integration) mark (more than half), the cause is that.
+/// A unit shows the trouble at a *high* rate above this share ...
+pub const HIGH_RATE: f64 = 0.40;
+/// ... and does the step *as expected* below this one (the friction gate: a step where under a
+/// fifth of the occurrences are over tolerance is not a problem step).
+pub const AS_EXPECTED_RATE: f64 = 0.20;
+/// A problem or workaround kind is a recurring one above this share of the step's units.
+pub const MATERIAL_RATE: f64 = 0.10;
+/// The prior of a cell's rate: a Beta distribution centred on the rate of the whole step,
+/// worth this many units. It pulls small cells towards the step's rate, so a cell of one or
+/// two units proves nothing, and the worst of many small cells does not look like a pattern.
+pub const PRIOR_UNITS: f64 = 8.0;
+/// A split at a coarser level (site, then role, then auditor, then clinician) is preferred
+/// over a stronger one at a finer level when it is at most this much weaker: it says the same
+/// with fewer, larger cells.
+pub const SPLIT_MARGIN: f64 = 0.10;
+/// See [`concentration`].
+pub const PURITY_SHARE: f64 = 0.75;
+/// A concentrated trouble in a small cell is reported only with at least this confidence.
+pub const SMALL_CELL_MIN_CONFIDENCE: f64 = 0.45;
+/// Slow steps and click burdens: the cause is an infrastructure (or integration) one when more
+/// than this share of the affected occurrences carry such a mark.
 pub const CO_MARK_SHARE: f64 = 0.50;
 /// Click burdens cost this many seconds per click over the expected clicks (a click with
 /// its reading and pointing, as time-motion studies of EHR use measure it: 1.5 to 3 s).
 pub const CLICK_SECS: f64 = 2.0;
-/// Confidence grows with the number of sessions behind a finding up to this many.
-pub const CONFIDENT_SESSIONS: u32 = 10;
+/// An auditor effect is a difference in how a step was logged more than in how it was done:
+/// its suggested cause (training, of the auditors) is a guess, so its confidence is halved.
+pub const AUDITOR_DOUBT: f64 = 0.5;
+/// More than one pathway version: "everywhere with the same configuration" is weaker.
+pub const VERSIONS_DOUBT: f64 = 0.8;
+/// A single site and a single role: "everywhere" compares nothing.
+pub const ONE_CELL_DOUBT: f64 = 0.6;
 
 /// Integration: workarounds that move data between systems by hand, and missing data.
 pub const INTEGRATION_WORKAROUNDS: [WorkaroundKind; 3] = [
@@ -128,6 +151,27 @@ pub fn finding_id(pathway: &str, step: &str, kind: FindingKind) -> String {
     format!("F-{:010x}", hash & 0xff_ffff_ffff)
 }
 
+impl FindingKind {
+    /// Slow steps and click burdens: friction measured against the pathway's targets.
+    pub fn is_friction(self) -> bool {
+        matches!(self, FindingKind::SlowStep | FindingKind::ClickBurden)
+    }
+
+    /// What a unit that shows it did, for the evidence: "21 of 22 slow".
+    fn shown(self) -> String {
+        match self {
+            FindingKind::SlowStep => "slow".into(),
+            FindingKind::ClickBurden => "over the clicks".into(),
+            FindingKind::Workaround(k) => format!("with workaround `{}`", k.name()),
+            FindingKind::Problem(k) => format!("with problem `{}`", k.name()),
+            FindingKind::Missing => "sessions left it out".into(),
+            FindingKind::Unplanned => "sessions did it".into(),
+            FindingKind::OutOfOrder => "sessions did it out of order".into(),
+            FindingKind::Repeated => "sessions did it again".into(),
+        }
+    }
+}
+
 /// The rules, in the order they are tried.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -135,25 +179,29 @@ pub enum Rule {
     SharedLoginPolicy,
     IntegrationKind,
     InfrastructureKind,
-    PolicyStep,
     CoInfrastructure,
     CoIntegration,
-    DesignEverywhere,
+    PolicyStep,
     TrainingConcentrated,
+    TrainingSmallCell,
+    AuditorEffect,
+    DesignEverywhere,
     FallbackWidespread,
     FallbackLimited,
 }
 
 impl Rule {
-    pub const ALL: [Rule; 10] = [
+    pub const ALL: [Rule; 12] = [
         Rule::SharedLoginPolicy,
         Rule::IntegrationKind,
         Rule::InfrastructureKind,
-        Rule::PolicyStep,
         Rule::CoInfrastructure,
         Rule::CoIntegration,
-        Rule::DesignEverywhere,
+        Rule::PolicyStep,
         Rule::TrainingConcentrated,
+        Rule::TrainingSmallCell,
+        Rule::AuditorEffect,
+        Rule::DesignEverywhere,
         Rule::FallbackWidespread,
         Rule::FallbackLimited,
     ];
@@ -163,11 +211,13 @@ impl Rule {
             Rule::SharedLoginPolicy => "shared_login_policy",
             Rule::IntegrationKind => "integration_kind",
             Rule::InfrastructureKind => "infrastructure_kind",
-            Rule::PolicyStep => "policy_step",
             Rule::CoInfrastructure => "co_infrastructure",
             Rule::CoIntegration => "co_integration",
-            Rule::DesignEverywhere => "design_everywhere",
+            Rule::PolicyStep => "policy_step",
             Rule::TrainingConcentrated => "training_concentrated",
+            Rule::TrainingSmallCell => "training_small_cell",
+            Rule::AuditorEffect => "auditor_effect",
+            Rule::DesignEverywhere => "design_everywhere",
             Rule::FallbackWidespread => "fallback_widespread",
             Rule::FallbackLimited => "fallback_limited",
         }
@@ -179,18 +229,10 @@ impl Rule {
             Rule::IntegrationKind | Rule::CoIntegration => Cause::Integration,
             Rule::InfrastructureKind | Rule::CoInfrastructure => Cause::Infrastructure,
             Rule::DesignEverywhere | Rule::FallbackWidespread => Cause::Design,
-            Rule::TrainingConcentrated | Rule::FallbackLimited => Cause::Training,
-        }
-    }
-
-    /// How much the rule alone says, before the number of sessions is counted.
-    pub fn base_confidence(self) -> f64 {
-        match self {
-            Rule::SharedLoginPolicy | Rule::IntegrationKind | Rule::InfrastructureKind => 0.9,
-            Rule::DesignEverywhere => 0.85,
-            Rule::PolicyStep | Rule::TrainingConcentrated => 0.8,
-            Rule::CoInfrastructure | Rule::CoIntegration => 0.75,
-            Rule::FallbackWidespread | Rule::FallbackLimited => 0.4,
+            Rule::TrainingConcentrated
+            | Rule::TrainingSmallCell
+            | Rule::AuditorEffect
+            | Rule::FallbackLimited => Cause::Training,
         }
     }
 }
@@ -201,7 +243,7 @@ impl std::fmt::Display for Rule {
     }
 }
 
-/// How a finding spreads over one site, role or clinician.
+/// How a finding spreads over one site, role, auditor or clinician.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CellShare {
     pub name: String,
@@ -228,6 +270,37 @@ impl CellShare {
     }
 }
 
+/// The levels a trouble can be concentrated at, coarsest first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Level {
+    Site,
+    Role,
+    Auditor,
+    Clinician,
+}
+
+impl Level {
+    pub const ALL: [Level; 4] = [Level::Site, Level::Role, Level::Auditor, Level::Clinician];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Level::Site => "site",
+            Level::Role => "role",
+            Level::Auditor => "auditor",
+            Level::Clinician => "clinician",
+        }
+    }
+
+    fn plural(self) -> &'static str {
+        match self {
+            Level::Site => "sites",
+            Level::Role => "roles",
+            Level::Auditor => "auditors",
+            Level::Clinician => "clinicians",
+        }
+    }
+}
+
 /// What the rules look at: a candidate finding summarised over all sessions of a pathway.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Spread {
@@ -236,9 +309,12 @@ pub struct Spread {
     pub policy: Option<String>,
     pub sites: Vec<CellShare>,
     pub roles: Vec<CellShare>,
+    pub auditors: Vec<CellShare>,
     pub clinicians: Vec<CellShare>,
-    /// Affected occurrences that carry an infrastructure problem / an integration mark.
+    /// Units that show it, and units of the step in all.
     pub affected: u32,
+    pub base: u32,
+    /// Affected occurrences that carry an infrastructure problem / an integration mark.
     pub co_infrastructure: u32,
     pub co_integration: u32,
     /// Pathway versions among the sessions (design needs one configuration).
@@ -247,14 +323,54 @@ pub struct Spread {
     pub sessions: u32,
 }
 
-/// A suggested cause with the rule that fired, why, and how sure it is.
+impl Spread {
+    pub fn cells(&self, level: Level) -> &[CellShare] {
+        match level {
+            Level::Site => &self.sites,
+            Level::Role => &self.roles,
+            Level::Auditor => &self.auditors,
+            Level::Clinician => &self.clinicians,
+        }
+    }
+
+    /// The share of the step's units that show it.
+    pub fn rate(&self) -> f64 {
+        if self.base == 0 {
+            0.0
+        } else {
+            f64::from(self.affected) / f64::from(self.base)
+        }
+    }
+
+    fn gate_rate(&self) -> f64 {
+        match self.kind {
+            FindingKind::SlowStep | FindingKind::ClickBurden => MIN_FRICTION_RATE,
+            FindingKind::Missing => MIN_MISSING_RATE,
+            _ => 0.0,
+        }
+    }
+}
+
+/// The cause the rules decide for a finding: the rule that fired, why (with the level and the
+/// split the pattern was found at), and how strongly the evidence supports it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Suggestion {
+pub struct CauseDecision {
     pub cause: Cause,
     pub rule: Rule,
     pub because: String,
-    /// 0 to 1.
+    /// 0 to 1: a posterior probability (see [`suggest_cause`]), never the rule alone.
     pub confidence: f64,
+}
+
+impl CauseDecision {
+    fn new(rule: Rule, because: String, confidence: f64) -> CauseDecision {
+        CauseDecision {
+            cause: rule.cause(),
+            rule,
+            because,
+            confidence: super::stats::round(confidence.clamp(0.0, 1.0), 2),
+        }
+    }
 }
 
 pub fn confidence_label(confidence: f64) -> &'static str {
@@ -267,335 +383,495 @@ pub fn confidence_label(confidence: f64) -> &'static str {
     }
 }
 
-fn considered(cells: &[CellShare]) -> Vec<&CellShare> {
-    cells.iter().filter(|c| c.base >= MIN_CELL_BASE).collect()
+/// P(rate > `threshold`) for `affected` of `base` units under a Beta(`a`, `b`) prior.
+fn posterior_above(a: f64, b: f64, affected: u32, base: u32, threshold: f64) -> f64 {
+    let alpha = a + f64::from(affected);
+    let beta = b + f64::from(base.saturating_sub(affected));
+    match Beta::new(alpha, beta) {
+        Ok(d) => 1.0 - d.cdf(threshold),
+        Err(_) => 0.0,
+    }
 }
 
-fn names(cells: &[&CellShare]) -> String {
+/// The prior of a cell's rate: centred on `rate`, worth [`PRIOR_UNITS`] units.
+fn cell_prior(rate: f64) -> (f64, f64) {
+    let r = rate.clamp(0.02, 0.98);
+    (PRIOR_UNITS * r, PRIOR_UNITS * (1.0 - r))
+}
+
+/// P(rate > `threshold`) for the whole step, under Jeffreys' prior Beta(1/2, 1/2).
+fn step_above(affected: u32, base: u32, threshold: f64) -> f64 {
+    posterior_above(0.5, 0.5, affected, base, threshold)
+}
+
+/// The best split of one level's cells into a group that shows the trouble and the rest.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Split {
+    pub level: Level,
+    /// The cells that show it, highest rate first, and the others.
+    pub high: Vec<CellShare>,
+    pub rest: Vec<CellShare>,
+    /// P(the high group's rate > [`HIGH_RATE`]) × P(the rest's rate < [`AS_EXPECTED_RATE`]),
+    /// each under the cell prior centred on the step's rate.
+    pub strength: f64,
+}
+
+impl Split {
+    fn totals(cells: &[CellShare]) -> (u32, u32) {
+        cells
+            .iter()
+            .fold((0, 0), |(a, n), c| (a + c.affected, n + c.base))
+    }
+
+    fn high_rate(&self) -> f64 {
+        let (a, n) = Split::totals(&self.high);
+        if n == 0 {
+            0.0
+        } else {
+            f64::from(a) / f64::from(n)
+        }
+    }
+
+    /// The units of the high group, and their share of the step's units.
+    fn weight(&self) -> (u32, f64) {
+        let (_, high) = Split::totals(&self.high);
+        let (_, rest) = Split::totals(&self.rest);
+        let all = high + rest;
+        (
+            high,
+            if all == 0 {
+                0.0
+            } else {
+                f64::from(high) / f64::from(all)
+            },
+        )
+    }
+
+    /// "RN-07, RN-12, RN-31: 21 of 22 slow; the other 14 clinicians: 0 of 97".
+    pub fn describe(&self, kind: FindingKind) -> String {
+        const LISTED: usize = 6;
+        let mut names: Vec<&str> = self.high.iter().map(|c| c.name.as_str()).collect();
+        let more = names.len().saturating_sub(LISTED);
+        names.truncate(LISTED);
+        let mut who = names.join(", ");
+        if more > 0 {
+            who.push_str(&format!(" and {more} more"));
+        }
+        let (ha, hn) = Split::totals(&self.high);
+        let (ra, rn) = Split::totals(&self.rest);
+        let level = if self.rest.len() == 1 {
+            self.level.name()
+        } else {
+            self.level.plural()
+        };
+        let other = if self.rest.len() == 1 {
+            format!("the other {level} ({})", self.rest[0].name)
+        } else {
+            format!("the other {} {level}", self.rest.len())
+        };
+        format!(
+            "{who}: {ha} of {hn} {}; {other}: {ra} of {rn}",
+            kind.shown()
+        )
+    }
+}
+
+/// Tries every split of `cells` (sorted by their posterior mean rate, highest first, so that
+/// one slow occurrence of one does not rank above seven of eight) into a high group and the
+/// rest, and keeps the strongest. `None` with fewer than two cells.
+pub fn best_split(level: Level, cells: &[CellShare]) -> Option<Split> {
+    let mut sorted: Vec<CellShare> = cells.iter().filter(|c| c.base > 0).cloned().collect();
+    if sorted.len() < 2 {
+        return None;
+    }
+    let (affected, base) = Split::totals(&sorted);
+    let (a, b) = cell_prior(f64::from(affected) / f64::from(base));
+    let mean = |c: &CellShare| (a + f64::from(c.affected)) / (a + b + f64::from(c.base));
+    sorted.sort_by(|x, y| {
+        mean(y)
+            .total_cmp(&mean(x))
+            .then(y.affected.cmp(&x.affected))
+            .then(x.name.cmp(&y.name))
+    });
+    let strengths: Vec<(usize, f64)> = (1..sorted.len())
+        .filter_map(|k| {
+            let (ha, hn) = Split::totals(&sorted[..k]);
+            let (ra, rn) = Split::totals(&sorted[k..]);
+            (ha >= MIN_AFFECTED).then(|| {
+                let strength = posterior_above(a, b, ha, hn, HIGH_RATE)
+                    * (1.0 - posterior_above(a, b, ra, rn, AS_EXPECTED_RATE));
+                (k, strength)
+            })
+        })
+        .collect();
+    // Ties keep the smaller high group: the fewest cells that explain it.
+    let best = strengths
+        .into_iter()
+        .fold(None, |best: Option<(usize, f64)>, (k, s)| match best {
+            Some((_, b)) if b >= s => best,
+            _ => Some((k, s)),
+        });
+    let (k, strength) = best?;
+    let rest = sorted.split_off(k);
+    Some(Split {
+        level,
+        high: sorted,
+        rest,
+        strength,
+    })
+}
+
+/// The split the rules use: among the levels whose best split is within [`SPLIT_MARGIN`] of the
+/// strongest, the coarsest whose high group is about as pure (its rate at least
+/// [`PURITY_SHARE`] of the purest): a site where most clinicians are slow is named as the site;
+/// a role where a few clinicians are slow is not.
+pub fn concentration(spread: &Spread) -> Option<Split> {
+    let splits: Vec<Split> = Level::ALL
+        .iter()
+        .filter_map(|level| best_split(*level, spread.cells(*level)))
+        .collect();
+    let strongest = splits.iter().map(|s| s.strength).fold(0.0, f64::max);
+    let close: Vec<Split> = splits
+        .into_iter()
+        .filter(|s| s.strength >= strongest - SPLIT_MARGIN)
+        .collect();
+    let purest = close.iter().map(Split::high_rate).fold(0.0, f64::max);
+    close
+        .into_iter()
+        .find(|s| s.high_rate() >= purest * PURITY_SHARE)
+}
+
+fn cell_rates(cells: &[&CellShare]) -> String {
     cells
         .iter()
-        .map(|c| format!("{} {:.0}% of {}", c.name, c.rate * 100.0, c.base))
+        .map(|c| format!("{} {} of {}", c.name, c.affected, c.base))
         .collect::<Vec<_>>()
         .join(", ")
 }
 
-/// Tries the rules in order; the first that fires gives the suggested cause.
-pub fn suggest_cause(spread: &Spread) -> Suggestion {
-    let (rule, because, factor) = fire(spread);
-    let sample = (f64::from(spread.sessions.min(CONFIDENT_SESSIONS))
-        / f64::from(CONFIDENT_SESSIONS))
-    .clamp(0.0, 1.0);
-    let confidence = rule.base_confidence() * factor * (0.5 + 0.5 * sample);
-    Suggestion {
-        cause: rule.cause(),
-        rule,
-        because,
-        confidence: super::stats::round(confidence, 2),
-    }
+/// Whether a finding with this spread and decision is reported: enough units, and either a
+/// rate over the kind's gate or a concentrated trouble in a small cell.
+pub fn reported(spread: &Spread, decision: &CauseDecision) -> bool {
+    spread.affected >= MIN_AFFECTED
+        && (spread.rate() >= spread.gate_rate()
+            || (decision.rule == Rule::TrainingSmallCell
+                && decision.confidence >= SMALL_CELL_MIN_CONFIDENCE))
 }
 
-fn fire(spread: &Spread) -> (Rule, String, f64) {
+/// Tries the rules in order; the first that fires gives the suggested cause.
+///
+/// Confidence is a posterior probability under Beta priors (docs/findings.md): that the trouble
+/// is a real, recurring one on the step (its rate above [`AS_EXPECTED_RATE`], or
+/// [`MATERIAL_RATE`] for a problem or workaround kind), times that the pattern the rule reads is
+/// there (the split of a level into units that show it and units that do the step as expected;
+/// more than half of the affected occurrences marked; no such split for "everywhere").
+pub fn suggest_cause(spread: &Spread) -> CauseDecision {
+    let split = concentration(spread);
+    let split_strength = split.as_ref().map_or(0.0, |s| s.strength);
+    let material =
+        |threshold: f64| step_above(spread.affected, spread.base, threshold).max(split_strength);
     match spread.kind {
         FindingKind::Workaround(k) if POLICY_WORKAROUNDS.contains(&k) => {
-            return (
+            return CauseDecision::new(
                 Rule::SharedLoginPolicy,
                 format!(
-                    "workaround `{}` is taken because a rule or practice asks for it, not because the system fails",
-                    k.name()
+                    "workaround `{}` is taken because a rule or practice asks for it, not because the system fails; {} of {} units",
+                    k.name(),
+                    spread.affected,
+                    spread.base
                 ),
-                1.0,
+                material(MATERIAL_RATE),
             );
         }
         FindingKind::Workaround(k) if INTEGRATION_WORKAROUNDS.contains(&k) => {
-            return (
+            return CauseDecision::new(
                 Rule::IntegrationKind,
                 format!(
-                    "workaround `{}` moves data between systems by hand",
-                    k.name()
+                    "workaround `{}` moves data between systems by hand; {} of {} units",
+                    k.name(),
+                    spread.affected,
+                    spread.base
                 ),
-                1.0,
+                material(MATERIAL_RATE),
             );
         }
         FindingKind::Problem(k) if INTEGRATION_PROBLEMS.contains(&k) => {
-            return (
+            return CauseDecision::new(
                 Rule::IntegrationKind,
                 format!(
-                    "problem `{}`: data that another system holds did not arrive",
-                    k.name()
+                    "problem `{}`: data that another system holds did not arrive; {} of {} units",
+                    k.name(),
+                    spread.affected,
+                    spread.base
                 ),
-                1.0,
+                material(MATERIAL_RATE),
             );
         }
         FindingKind::Problem(k) if INFRASTRUCTURE_PROBLEMS.contains(&k) => {
-            return (
+            return CauseDecision::new(
                 Rule::InfrastructureKind,
                 format!(
-                    "problem `{}` comes from the network, servers or hardware",
-                    k.name()
+                    "problem `{}` comes from the network, servers or hardware; {} of {} units",
+                    k.name(),
+                    spread.affected,
+                    spread.base
                 ),
-                1.0,
+                material(MATERIAL_RATE),
             );
         }
         _ => {}
     }
-    if let Some(policy) = &spread.policy {
-        return (
-            Rule::PolicyStep,
-            format!("the step is forced by a rule: {policy}"),
-            1.0,
-        );
-    }
-    if matches!(
-        spread.kind,
-        FindingKind::SlowStep | FindingKind::ClickBurden
-    ) && spread.affected > 0
-    {
-        let share = |n: u32| f64::from(n) / f64::from(spread.affected);
-        if share(spread.co_infrastructure) > CO_MARK_SHARE {
-            return (
+    // Marks before the policy flag: a forced step slowed by the system is a system problem.
+    if spread.kind.is_friction() && spread.affected > 0 {
+        let marked = |n: u32| {
+            (
+                f64::from(n) / f64::from(spread.affected),
+                posterior_above(0.5, 0.5, n, spread.affected, CO_MARK_SHARE),
+            )
+        };
+        let (infra_share, infra_sure) = marked(spread.co_infrastructure);
+        let (integration_share, integration_sure) = marked(spread.co_integration);
+        let what = if spread.kind == FindingKind::SlowStep {
+            "slow"
+        } else {
+            "click-heavy"
+        };
+        if infra_share > CO_MARK_SHARE && infra_share >= integration_share {
+            return CauseDecision::new(
                 Rule::CoInfrastructure,
                 format!(
-                    "{:.0}% of the slow occurrences logged an infrastructure problem",
-                    share(spread.co_infrastructure) * 100.0
+                    "{} of the {} {what} occurrences ({:.0}%) logged an infrastructure problem",
+                    spread.co_infrastructure,
+                    spread.affected,
+                    infra_share * 100.0
                 ),
-                1.0,
+                material(AS_EXPECTED_RATE) * infra_sure,
             );
         }
-        if share(spread.co_integration) > CO_MARK_SHARE {
-            return (
+        if integration_share > CO_MARK_SHARE {
+            return CauseDecision::new(
                 Rule::CoIntegration,
                 format!(
-                    "{:.0}% of the slow occurrences logged an integration workaround or missing data",
-                    share(spread.co_integration) * 100.0
+                    "{} of the {} {what} occurrences ({:.0}%) logged an integration workaround or missing data",
+                    spread.co_integration,
+                    spread.affected,
+                    integration_share * 100.0
                 ),
-                1.0,
+                material(AS_EXPECTED_RATE) * integration_sure,
             );
         }
+    }
+    let trouble = step_above(spread.affected, spread.base, AS_EXPECTED_RATE);
+    if let Some(policy) = &spread.policy {
+        let mut because = format!("the step is forced by a rule: {policy}");
+        if let Some(s) = split.as_ref().filter(|s| s.strength >= 0.5) {
+            because.push_str(&format!(
+                "; but it is concentrated by {}: {}, which points to training",
+                s.level.name(),
+                s.describe(spread.kind)
+            ));
+        }
+        return CauseDecision::new(Rule::PolicyStep, because, trouble * (1.0 - split_strength));
+    }
+    let design = design_strength(spread, split_strength);
+    if let Some(s) = split.as_ref().filter(|s| s.strength >= design) {
+        let (units, weight) = s.weight();
+        let small = spread.rate() < spread.gate_rate();
+        let (rule, mut because, confidence) = if s.level == Level::Auditor {
+            (
+                Rule::AuditorEffect,
+                format!(
+                    "an auditor effect, concentrated by auditor: {}; check how the step was logged before acting on the clinicians",
+                    s.describe(spread.kind)
+                ),
+                s.strength * AUDITOR_DOUBT,
+            )
+        } else if small {
+            (
+                Rule::TrainingSmallCell,
+                format!(
+                    "a small cell: {} holds {units} of the step's {} units ({:.0}%); concentrated by {}: {}",
+                    s.high
+                        .iter()
+                        .map(|c| c.name.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                    spread.base,
+                    weight * 100.0,
+                    s.level.name(),
+                    s.describe(spread.kind)
+                ),
+                s.strength,
+            )
+        } else {
+            (
+                Rule::TrainingConcentrated,
+                format!(
+                    "concentrated by {}: {}",
+                    s.level.name(),
+                    s.describe(spread.kind)
+                ),
+                s.strength,
+            )
+        };
+        if s.strength < SMALL_CELL_MIN_CONFIDENCE {
+            because = format!(
+                "no clear pattern; the strongest split, by {}: {}",
+                s.level.name(),
+                s.describe(spread.kind)
+            );
+            return CauseDecision::new(Rule::FallbackLimited, because, confidence);
+        }
+        return CauseDecision::new(rule, because, confidence);
     }
     let sites = considered(&spread.sites);
     let roles = considered(&spread.roles);
-    let everywhere = |cells: &[&CellShare]| {
-        !cells.is_empty() && cells.iter().all(|c| c.rate >= DESIGN_MIN_CELL_RATE)
-    };
-    if everywhere(&sites) && everywhere(&roles) {
-        let mut factor = 1.0;
-        let mut because = format!(
-            "seen at every site ({}) and every role ({}) with at least {MIN_CELL_BASE} to compare",
-            names(&sites),
-            names(&roles)
-        );
-        if sites.len() < 2 && roles.len() < 2 {
-            factor *= 0.6;
-            because.push_str("; only one site and one role had enough to compare");
-        }
-        if spread.versions > 1 {
-            factor *= 0.8;
-            because.push_str(&format!(
-                "; the sessions span {} pathway versions",
-                spread.versions
-            ));
-        } else {
-            because.push_str(", with the same configuration");
-        }
-        return (Rule::DesignEverywhere, because, factor);
+    let mut because = format!(
+        "seen at every site ({}) and every role ({}): {} of {} {} overall",
+        cell_rates(&sites),
+        cell_rates(&roles),
+        spread.affected,
+        spread.base,
+        spread.kind.shown()
+    );
+    match split.as_ref() {
+        Some(s) => because.push_str(&format!(
+            "; no level splits into units that show it and units that do not (the strongest, by {}: {})",
+            s.level.name(),
+            s.describe(spread.kind)
+        )),
+        None => because.push_str("; no level has two units to compare"),
     }
-    for (dimension, cells) in [
-        ("site", sites.clone()),
-        ("role", roles.clone()),
-        ("clinician", considered(&spread.clinicians)),
-    ] {
-        let high: Vec<&CellShare> = cells
-            .iter()
-            .copied()
-            .filter(|c| c.rate >= TRAINING_HIGH_RATE)
-            .collect();
-        let low: Vec<&CellShare> = cells
-            .iter()
-            .copied()
-            .filter(|c| c.rate <= TRAINING_LOW_RATE)
-            .collect();
-        if !high.is_empty() && !low.is_empty() {
-            return (
-                Rule::TrainingConcentrated,
-                format!(
-                    "concentrated by {dimension}: {} while {} do the step as expected",
-                    names(&high),
-                    names(&low)
-                ),
-                1.0,
-            );
-        }
+    if sites.len() < 2 && roles.len() < 2 {
+        because.push_str("; only one site and one role had enough to compare");
     }
-    let all: Vec<&CellShare> = sites.iter().chain(roles.iter()).copied().collect();
-    let affected = all
-        .iter()
-        .filter(|c| c.rate >= DESIGN_MIN_CELL_RATE)
-        .count();
-    if !all.is_empty() && affected * 2 >= all.len() {
-        (
-            Rule::FallbackWidespread,
-            format!(
-                "no clear pattern; {affected} of the {} sites and roles with at least {MIN_CELL_BASE} to compare show it in {:.0}% or more",
-                all.len(),
-                DESIGN_MIN_CELL_RATE * 100.0
-            ),
-            1.0,
-        )
+    if spread.versions > 1 {
+        because.push_str(&format!(
+            "; the sessions span {} pathway versions",
+            spread.versions
+        ));
     } else {
-        (
-            Rule::FallbackLimited,
-            format!(
-                "no clear pattern; {affected} of the {} sites and roles with at least {MIN_CELL_BASE} to compare show it in {:.0}% or more",
-                all.len(),
-                DESIGN_MIN_CELL_RATE * 100.0
-            ),
-            1.0,
-        )
+        because.push_str(", with the same configuration");
     }
+    if design >= SMALL_CELL_MIN_CONFIDENCE {
+        return CauseDecision::new(Rule::DesignEverywhere, because, design);
+    }
+    let wide = spread.rate() >= HIGH_RATE;
+    CauseDecision::new(
+        if wide {
+            Rule::FallbackWidespread
+        } else {
+            Rule::FallbackLimited
+        },
+        format!("no clear pattern; {because}"),
+        design,
+    )
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
+fn considered(cells: &[CellShare]) -> Vec<&CellShare> {
+    cells.iter().filter(|c| c.base >= MIN_CELL_BASE).collect()
+}
 
-    fn spread(kind: FindingKind) -> Spread {
-        Spread {
-            kind,
-            policy: None,
-            sites: vec![],
-            roles: vec![],
-            clinicians: vec![],
-            affected: 10,
-            co_infrastructure: 0,
-            co_integration: 0,
-            versions: 1,
-            sessions: 10,
-        }
+/// P(the step's rate > [`HIGH_RATE`]) × P(the least affected site and role still above
+/// [`AS_EXPECTED_RATE`]) × P(no level splits off units that do it as expected), with the
+/// doubts of one site and role, and of several configurations.
+fn design_strength(spread: &Spread, split_strength: f64) -> f64 {
+    let (a, b) = cell_prior(spread.rate());
+    let worst = |cells: &[CellShare]| {
+        considered(cells)
+            .iter()
+            .map(|c| posterior_above(a, b, c.affected, c.base, AS_EXPECTED_RATE))
+            .fold(1.0, f64::min)
+    };
+    let mut strength = step_above(spread.affected, spread.base, HIGH_RATE)
+        * worst(&spread.sites)
+        * worst(&spread.roles)
+        * (1.0 - split_strength);
+    if considered(&spread.sites).len() < 2 && considered(&spread.roles).len() < 2 {
+        strength *= ONE_CELL_DOUBT;
     }
-
-    #[test]
-    fn ids_are_stable_and_depend_on_what_not_on_data() {
-        let a = finding_id("med-rec-admission", "sign", FindingKind::SlowStep);
-        assert_eq!(
-            a,
-            finding_id("med-rec-admission", "sign", FindingKind::SlowStep)
-        );
-        assert_ne!(
-            a,
-            finding_id("med-rec-admission", "sign", FindingKind::ClickBurden)
-        );
-        assert_ne!(a, finding_id("other", "sign", FindingKind::SlowStep));
-        assert!(a.starts_with("F-") && a.len() == 12, "{a}");
-        // Fixed forever: overrides files in the field refer to it.
-        assert_eq!(
-            finding_id("p", "s", FindingKind::Workaround(WorkaroundKind::CopyPaste)),
-            format!(
-                "F-{:010x}",
-                fnv1a(&["p", "s", "workaround:copy_paste"]) & 0xff_ffff_ffff
-            )
-        );
+    if spread.versions > 1 {
+        strength *= VERSIONS_DOUBT;
     }
+    strength
+}
 
-    #[test]
-    fn kind_rules_come_first() {
-        let s = spread(FindingKind::Workaround(WorkaroundKind::SharedLogin));
-        assert_eq!(suggest_cause(&s).rule, Rule::SharedLoginPolicy);
-        assert_eq!(suggest_cause(&s).cause, Cause::Policy);
-        for k in INTEGRATION_WORKAROUNDS {
-            let mut s = spread(FindingKind::Workaround(k));
-            s.policy = Some("law".into());
-            assert_eq!(suggest_cause(&s).cause, Cause::Integration);
-        }
-        assert_eq!(
-            suggest_cause(&spread(FindingKind::Problem(ProblemKind::MissingData))).cause,
-            Cause::Integration
-        );
-        for k in INFRASTRUCTURE_PROBLEMS {
-            let s = suggest_cause(&spread(FindingKind::Problem(k)));
-            assert_eq!(
-                (s.cause, s.rule),
-                (Cause::Infrastructure, Rule::InfrastructureKind)
-            );
-        }
+/// `slow_step` and `click_burden` on one step get one cause: when they differ, the finding with
+/// the weaker evidence takes the other's cause and says so, unless both are confident on their
+/// own (then each says why they differ).
+pub fn agree_on_friction(slow: &mut CauseDecision, clicks: &mut CauseDecision) {
+    if slow.cause == clicks.cause {
+        return;
     }
-
-    #[test]
-    fn policy_step_then_co_marks() {
-        let mut s = spread(FindingKind::SlowStep);
-        s.policy = Some("two-nurse check".into());
-        let got = suggest_cause(&s);
-        assert_eq!((got.cause, got.rule), (Cause::Policy, Rule::PolicyStep));
-        assert!(got.because.contains("two-nurse check"));
-        let mut s = spread(FindingKind::SlowStep);
-        s.co_infrastructure = 6;
-        assert_eq!(suggest_cause(&s).rule, Rule::CoInfrastructure);
-        s.co_infrastructure = 4;
-        s.co_integration = 6;
-        assert_eq!(suggest_cause(&s).rule, Rule::CoIntegration);
-        // Half is not more than half.
-        s.co_integration = 5;
-        assert_ne!(suggest_cause(&s).rule, Rule::CoIntegration);
+    let high = |d: &CauseDecision| confidence_label(d.confidence) == "high";
+    if high(slow) && high(clicks) {
+        let (slow_cause, clicks_cause) = (slow.cause, clicks.cause);
+        slow.because.push_str(&format!(
+            "; the click burden on this step points to {clicks_cause} instead: the time and the clicks follow different patterns"
+        ));
+        clicks.because.push_str(&format!(
+            "; the time on this step points to {slow_cause} instead: the time and the clicks follow different patterns"
+        ));
+        return;
     }
+    let (strong, weak, strong_kind) = if slow.confidence >= clicks.confidence {
+        (slow, clicks, "slow_step")
+    } else {
+        (clicks, slow, "click_burden")
+    };
+    weak.because = format!(
+        "as the `{strong_kind}` finding on this step, whose evidence is stronger: {}; on its own this one read {} ({})",
+        strong.because, weak.cause, weak.because
+    );
+    weak.cause = strong.cause;
+    weak.rule = strong.rule;
+    weak.confidence = strong.confidence;
+}
 
-    #[test]
-    fn design_when_everywhere_training_when_concentrated() {
-        let mut s = spread(FindingKind::SlowStep);
-        s.sites = vec![
-            CellShare::new("north", 8, 10),
-            CellShare::new("south", 5, 10),
-        ];
-        s.roles = vec![CellShare::new("RN", 13, 20)];
-        let got = suggest_cause(&s);
-        assert_eq!(
-            (got.cause, got.rule),
-            (Cause::Design, Rule::DesignEverywhere)
-        );
-        assert!(got.confidence >= 0.7, "{got:?}");
+/// A finding (domain.md section 7).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Finding {
+    pub id: String,
+    pub rank: usize,
+    pub pathway: String,
+    pub step: String,
+    pub step_label: String,
+    pub kind: String,
+    pub title: String,
+    /// Excess minutes per occurrence times occurrences.
+    pub time_cost_min: f64,
+    pub excess_min_per_occurrence: f64,
+    /// Units that show it: step occurrences, or sessions for session-level kinds.
+    pub occurrences: u32,
+    pub unit: &'static str,
+    /// Units of the step in all (occurrences of the step, or sessions of the pathway).
+    pub base: u32,
+    pub rate: f64,
+    pub suggested_cause: Cause,
+    pub rule: Rule,
+    pub because: String,
+    pub confidence: f64,
+    pub confidence_label: &'static str,
+    /// The cause in force: the override's if there is one, else the suggested one.
+    pub cause: Cause,
+    pub overridden: Option<Override>,
+    pub evidence: Evidence,
+}
 
-        s.sites = vec![
-            CellShare::new("north", 9, 10),
-            CellShare::new("south", 1, 10),
-        ];
-        let got = suggest_cause(&s);
-        assert_eq!(
-            (got.cause, got.rule),
-            (Cause::Training, Rule::TrainingConcentrated)
-        );
-        assert!(got.because.contains("north 90%"), "{}", got.because);
-        assert!(got.because.contains("south 10%"), "{}", got.because);
-
-        // A site with too few occurrences takes no part.
-        s.sites = vec![
-            CellShare::new("north", 9, 10),
-            CellShare::new("south", 0, 1),
-        ];
-        assert_eq!(suggest_cause(&s).rule, Rule::DesignEverywhere);
-
-        // Neither everywhere nor a clean split.
-        s.sites = vec![
-            CellShare::new("north", 9, 10),
-            CellShare::new("south", 3, 10),
-            CellShare::new("east", 2, 10),
-        ];
-        s.roles = vec![CellShare::new("RN", 14, 30)];
-        assert_eq!(suggest_cause(&s).rule, Rule::FallbackWidespread);
-        s.roles = vec![CellShare::new("RN", 5, 30)];
-        assert_eq!(suggest_cause(&s).rule, Rule::FallbackLimited);
-    }
-
-    #[test]
-    fn confidence_grows_with_sessions_and_drops_with_one_site() {
-        let mut s = spread(FindingKind::Problem(ProblemKind::Downtime));
-        s.sessions = 10;
-        assert_eq!(suggest_cause(&s).confidence, 0.9);
-        s.sessions = 2;
-        assert_eq!(suggest_cause(&s).confidence, 0.54);
-        let mut s = spread(FindingKind::SlowStep);
-        s.sites = vec![CellShare::new("north", 8, 10)];
-        s.roles = vec![CellShare::new("RN", 8, 10)];
-        let got = suggest_cause(&s);
-        assert_eq!(got.rule, Rule::DesignEverywhere);
-        assert_eq!(got.confidence, 0.51);
-        assert_eq!(confidence_label(got.confidence), "medium");
-    }
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Evidence {
+    /// Sessions that show it (exact), and the first few ids.
+    pub sessions: u32,
+    pub session_ids: Vec<String>,
+    pub sites: Vec<CellShare>,
+    pub roles: Vec<CellShare>,
+    pub clinicians: Vec<CellShare>,
+    pub pathway_versions: Vec<u32>,
+    pub expected_secs: Option<u32>,
+    pub median_active_secs: Option<f64>,
+    pub p90_active_secs: Option<f64>,
+    pub expected_clicks: Option<u32>,
+    pub median_clicks: Option<f64>,
+    /// Example notes logged with it (empty when redacted).
+    pub notes: Vec<String>,
 }
