@@ -168,6 +168,12 @@ struct Trouble {
     workaround: Option<WorkaroundKind>,
 }
 
+/// The share (%) of ordinary occurrences that are slow, or click-heavy, anyway.
+struct Background {
+    slow_pct: u8,
+    clicks_pct: u8,
+}
+
 const SITES: [&str; 5] = ["north", "south", "east", "west", "harbour"];
 const SMALL_SITE: &str = "annex";
 const INFRASTRUCTURE: [ProblemKind; 4] = [
@@ -210,7 +216,7 @@ pub fn build(seed: u64) -> (Pattern, Vec<Session>, Vec<Planted>) {
                 code: format!("{}-{:02}", role, i + 1),
                 site: sites[i % n_sites].to_string(),
                 role: role.to_string(),
-                sessions: rng.usize(3..=7),
+                sessions: rng.usize(2..=7),
             }
         })
         .collect();
@@ -249,8 +255,16 @@ pub fn build(seed: u64) -> (Pattern, Vec<Session>, Vec<Planted>) {
         picked.sort();
         picked
     };
-    let design_rate = 0.6 + rng.f64() * 0.3;
+    // How strong the planted trouble is, and how noisy the background, vary by scenario.
+    let design_rate = 0.5 + rng.f64() * 0.4;
     let mark_rate = 0.5 + rng.f64() * 0.3;
+    let concentrated_rate = 0.7 + rng.f64() * 0.25;
+    let new_starter_rate = 0.85 + rng.f64() * 0.15;
+    let marked_share = 0.75 + rng.f64() * 0.2;
+    let background = Background {
+        slow_pct: rng.u8(2..=6),
+        clicks_pct: rng.u8(2..=6),
+    };
     let infra_kind = INFRASTRUCTURE[rng.usize(..INFRASTRUCTURE.len())];
     let integration_mark: Result<WorkaroundKind, ProblemKind> = if rng.u8(..4) == 0 {
         Err(ProblemKind::MissingData)
@@ -382,8 +396,8 @@ pub fn build(seed: u64) -> (Pattern, Vec<Session>, Vec<Planted>) {
                             };
                             let rate = match pattern {
                                 Pattern::SmallCell => 1.0,
-                                Pattern::NewStarters => 0.93,
-                                _ => 0.85,
+                                Pattern::NewStarters => new_starter_rate,
+                                _ => concentrated_rate,
                             };
                             let slow = concerned && rng.f64() < rate;
                             Trouble {
@@ -396,13 +410,14 @@ pub fn build(seed: u64) -> (Pattern, Vec<Session>, Vec<Planted>) {
                             let slow = rng.f64() < mark_rate;
                             Trouble {
                                 slow,
-                                problem: (slow && rng.u8(..10) < 9).then_some(infra_kind),
+                                problem: (slow && rng.f64() < marked_share)
+                                    .then_some(infra_kind),
                                 ..Trouble::default()
                             }
                         }
                         Pattern::ClearIntegration => {
                             let slow = rng.f64() < mark_rate;
-                            let marked = slow && rng.u8(..10) < 9;
+                            let marked = slow && rng.f64() < marked_share;
                             Trouble {
                                 slow,
                                 workaround: integration_mark.ok().filter(|_| marked),
@@ -416,7 +431,7 @@ pub fn build(seed: u64) -> (Pattern, Vec<Session>, Vec<Planted>) {
                         },
                         Pattern::PolicyWithMarks => {
                             let slow = rng.f64() < mark_rate;
-                            let marked = slow && rng.u8(..100) < 85;
+                            let marked = slow && rng.f64() < marked_share;
                             if marks_are_infrastructure {
                                 Trouble {
                                     slow,
@@ -439,6 +454,7 @@ pub fn build(seed: u64) -> (Pattern, Vec<Session>, Vec<Planted>) {
                 }
                 steps.push(occurrence(
                     &mut rng,
+                    &background,
                     &s.id,
                     s.expected_secs,
                     s.expected_clicks,
@@ -463,6 +479,7 @@ pub fn build(seed: u64) -> (Pattern, Vec<Session>, Vec<Planted>) {
 /// background noise every step has.
 fn occurrence(
     rng: &mut fastrand::Rng,
+    background: &Background,
     id: &str,
     expected_secs: u32,
     expected_clicks: u32,
@@ -470,7 +487,7 @@ fn occurrence(
 ) -> StepSpec {
     let secs_factor = if trouble.slow {
         1.7 + rng.f64() * 1.3
-    } else if rng.u8(..100) < 4 {
+    } else if rng.u8(..100) < background.slow_pct {
         // Background: an occasional slow occurrence.
         1.6 + rng.f64() * 0.8
     } else {
@@ -478,7 +495,7 @@ fn occurrence(
     };
     let clicks_factor = if trouble.clicks {
         1.5 + rng.f64() * 1.0
-    } else if rng.u8(..100) < 4 {
+    } else if rng.u8(..100) < background.clicks_pct {
         1.4 + rng.f64() * 0.6
     } else {
         0.7 + rng.f64() * 0.45

@@ -493,10 +493,13 @@ pub fn best_split(level: Level, cells: &[CellShare]) -> Option<Split> {
             .then(y.affected.cmp(&x.affected))
             .then(x.name.cmp(&y.name))
     });
+    // Running totals of the high group: one pass, however many cells.
+    let mut high = (0, 0);
     let strengths: Vec<(usize, f64)> = (1..sorted.len())
         .filter_map(|k| {
-            let (ha, hn) = Split::totals(&sorted[..k]);
-            let (ra, rn) = Split::totals(&sorted[k..]);
+            high = (high.0 + sorted[k - 1].affected, high.1 + sorted[k - 1].base);
+            let (ha, hn) = high;
+            let (ra, rn) = (affected - ha, base - hn);
             (ha >= MIN_AFFECTED).then(|| {
                 let strength = posterior_above(a, b, ha, hn, HIGH_RATE)
                     * (1.0 - posterior_above(a, b, ra, rn, AS_EXPECTED_RATE));
