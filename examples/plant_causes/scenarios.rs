@@ -410,8 +410,7 @@ pub fn build(seed: u64) -> (Pattern, Vec<Session>, Vec<Planted>) {
                             let slow = rng.f64() < mark_rate;
                             Trouble {
                                 slow,
-                                problem: (slow && rng.f64() < marked_share)
-                                    .then_some(infra_kind),
+                                problem: (slow && rng.f64() < marked_share).then_some(infra_kind),
                                 ..Trouble::default()
                             }
                         }

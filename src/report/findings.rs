@@ -692,18 +692,28 @@ pub fn suggest_cause(spread: &Spread) -> CauseDecision {
         } else if small {
             (
                 Rule::TrainingSmallCell,
-                format!(
-                    "a small cell: {} holds {units} of the step's {} units ({:.0}%); concentrated by {}: {}",
-                    s.high
+                {
+                    let cell = s
+                        .high
                         .iter()
                         .map(|c| c.name.as_str())
                         .collect::<Vec<_>>()
-                        .join(", "),
-                    spread.base,
-                    weight * 100.0,
-                    s.level.name(),
-                    s.describe(spread.kind)
-                ),
+                        .join(", ");
+                    let size = if weight < spread.gate_rate() {
+                        "a small cell"
+                    } else {
+                        "a cell the step's rate hides"
+                    };
+                    format!(
+                        "{size}: {cell} holds {units} of the step's {} units ({:.0}%), the step as a whole shows it in {} ({:.0}%); concentrated by {}: {}",
+                        spread.base,
+                        weight * 100.0,
+                        spread.affected,
+                        spread.rate() * 100.0,
+                        s.level.name(),
+                        s.describe(spread.kind)
+                    )
+                },
                 s.strength,
             )
         } else {
