@@ -687,7 +687,6 @@ fn pathway_findings(agg: &PathwayAgg) -> Vec<(TieOrder, Finding)> {
             co_infrastructure: c.co_infrastructure,
             co_integration: c.co_integration,
             versions: agg.versions.len(),
-            sessions: c.sessions,
         };
         let decision = suggest_cause(&spread);
         if reported(&spread, &decision) {

@@ -319,8 +319,6 @@ pub struct Spread {
     pub co_integration: u32,
     /// Pathway versions among the sessions (design needs one configuration).
     pub versions: usize,
-    /// Sessions that show the finding.
-    pub sessions: u32,
 }
 
 impl Spread {
@@ -906,7 +904,6 @@ mod tests {
             co_infrastructure: 0,
             co_integration: 0,
             versions: 1,
-            sessions: 10,
         }
     }
 
