@@ -43,8 +43,9 @@ pub const PRIOR_UNITS: f64 = 8.0;
 pub const SPLIT_MARGIN: f64 = 0.10;
 /// See [`concentration`].
 pub const PURITY_SHARE: f64 = 0.75;
-/// A concentrated trouble in a small cell is reported only with at least this confidence.
-pub const SMALL_CELL_MIN_CONFIDENCE: f64 = 0.45;
+/// A pattern (a split, "everywhere") is stated only with at least this confidence, the lower
+/// bound of the `medium` label; so is a concentrated trouble under the step's gate.
+pub const MIN_PATTERN_CONFIDENCE: f64 = 0.45;
 /// Slow steps and click burdens: the cause is an infrastructure (or integration) one when more
 /// than this share of the affected occurrences carry such a mark.
 pub const CO_MARK_SHARE: f64 = 0.50;
@@ -374,7 +375,7 @@ impl CauseDecision {
 pub fn confidence_label(confidence: f64) -> &'static str {
     if confidence >= 0.7 {
         "high"
-    } else if confidence >= 0.45 {
+    } else if confidence >= MIN_PATTERN_CONFIDENCE {
         "medium"
     } else {
         "low"
@@ -556,7 +557,7 @@ pub fn reported(spread: &Spread, decision: &CauseDecision) -> bool {
     spread.affected >= MIN_AFFECTED
         && (spread.rate() >= spread.gate_rate()
             || (decision.rule == Rule::TrainingSmallCell
-                && decision.confidence >= SMALL_CELL_MIN_CONFIDENCE))
+                && decision.confidence >= MIN_PATTERN_CONFIDENCE))
 }
 
 /// Tries the rules in order; the first that fires gives the suggested cause.
@@ -665,7 +666,10 @@ pub fn suggest_cause(spread: &Spread) -> CauseDecision {
     let trouble = step_above(spread.affected, spread.base, AS_EXPECTED_RATE);
     if let Some(policy) = &spread.policy {
         let mut because = format!("the step is forced by a rule: {policy}");
-        if let Some(s) = split.as_ref().filter(|s| s.strength >= 0.5) {
+        if let Some(s) = split
+            .as_ref()
+            .filter(|s| s.strength >= MIN_PATTERN_CONFIDENCE)
+        {
             because.push_str(&format!(
                 "; but it is concentrated by {}: {}, which points to training",
                 s.level.name(),
@@ -725,7 +729,7 @@ pub fn suggest_cause(spread: &Spread) -> CauseDecision {
                 s.strength,
             )
         };
-        if s.strength < SMALL_CELL_MIN_CONFIDENCE {
+        if s.strength < MIN_PATTERN_CONFIDENCE {
             because = format!(
                 "no clear pattern; the strongest split, by {}: {}",
                 s.level.name(),
@@ -764,7 +768,7 @@ pub fn suggest_cause(spread: &Spread) -> CauseDecision {
     } else {
         because.push_str(", with the same configuration");
     }
-    if design >= SMALL_CELL_MIN_CONFIDENCE {
+    if design >= MIN_PATTERN_CONFIDENCE {
         return CauseDecision::new(Rule::DesignEverywhere, because, design);
     }
     let wide = spread.rate() >= HIGH_RATE;
