@@ -570,175 +570,181 @@ pub fn reported(spread: &Spread, decision: &CauseDecision) -> bool {
 pub fn suggest_cause(spread: &Spread) -> CauseDecision {
     let split = concentration(spread);
     let split_strength = split.as_ref().map_or(0.0, |s| s.strength);
-    let material =
+    // The trouble is real: the step's rate over `threshold`, or a clear concentration.
+    let real =
         |threshold: f64| step_above(spread.affected, spread.base, threshold).max(split_strength);
-    match spread.kind {
-        FindingKind::Workaround(k) if POLICY_WORKAROUNDS.contains(&k) => {
-            return CauseDecision::new(
-                Rule::SharedLoginPolicy,
-                format!(
-                    "workaround `{}` is taken because a rule or practice asks for it, not because the system fails; {} of {} units",
-                    k.name(),
-                    spread.affected,
-                    spread.base
-                ),
-                material(MATERIAL_RATE),
-            );
-        }
-        FindingKind::Workaround(k) if INTEGRATION_WORKAROUNDS.contains(&k) => {
-            return CauseDecision::new(
-                Rule::IntegrationKind,
-                format!(
-                    "workaround `{}` moves data between systems by hand; {} of {} units",
-                    k.name(),
-                    spread.affected,
-                    spread.base
-                ),
-                material(MATERIAL_RATE),
-            );
-        }
-        FindingKind::Problem(k) if INTEGRATION_PROBLEMS.contains(&k) => {
-            return CauseDecision::new(
-                Rule::IntegrationKind,
-                format!(
-                    "problem `{}`: data that another system holds did not arrive; {} of {} units",
-                    k.name(),
-                    spread.affected,
-                    spread.base
-                ),
-                material(MATERIAL_RATE),
-            );
-        }
-        FindingKind::Problem(k) if INFRASTRUCTURE_PROBLEMS.contains(&k) => {
-            return CauseDecision::new(
-                Rule::InfrastructureKind,
-                format!(
-                    "problem `{}` comes from the network, servers or hardware; {} of {} units",
-                    k.name(),
-                    spread.affected,
-                    spread.base
-                ),
-                material(MATERIAL_RATE),
-            );
-        }
-        _ => {}
+    if let Some(decision) = by_kind(spread, real(MATERIAL_RATE)) {
+        return decision;
     }
     // Marks before the policy flag: a forced step slowed by the system is a system problem.
-    if spread.kind.is_friction() && spread.affected > 0 {
-        let marked = |n: u32| {
-            (
-                f64::from(n) / f64::from(spread.affected),
-                posterior_above(0.5, 0.5, n, spread.affected, CO_MARK_SHARE),
-            )
-        };
-        let (infra_share, infra_sure) = marked(spread.co_infrastructure);
-        let (integration_share, integration_sure) = marked(spread.co_integration);
-        let what = if spread.kind == FindingKind::SlowStep {
-            "slow"
-        } else {
-            "click-heavy"
-        };
-        if infra_share > CO_MARK_SHARE && infra_share >= integration_share {
-            return CauseDecision::new(
-                Rule::CoInfrastructure,
-                format!(
-                    "{} of the {} {what} occurrences ({:.0}%) logged an infrastructure problem",
-                    spread.co_infrastructure,
-                    spread.affected,
-                    infra_share * 100.0
-                ),
-                material(AS_EXPECTED_RATE) * infra_sure,
-            );
-        }
-        if integration_share > CO_MARK_SHARE {
-            return CauseDecision::new(
-                Rule::CoIntegration,
-                format!(
-                    "{} of the {} {what} occurrences ({:.0}%) logged an integration workaround or missing data",
-                    spread.co_integration,
-                    spread.affected,
-                    integration_share * 100.0
-                ),
-                material(AS_EXPECTED_RATE) * integration_sure,
-            );
-        }
+    if let Some(decision) = by_marks(spread, real(AS_EXPECTED_RATE)) {
+        return decision;
     }
-    let trouble = step_above(spread.affected, spread.base, AS_EXPECTED_RATE);
     if let Some(policy) = &spread.policy {
-        let mut because = format!("the step is forced by a rule: {policy}");
-        if let Some(s) = split
-            .as_ref()
-            .filter(|s| s.strength >= MIN_PATTERN_CONFIDENCE)
-        {
-            because.push_str(&format!(
-                "; but it is concentrated by {}: {}, which points to training",
-                s.level.name(),
-                s.describe(spread.kind)
-            ));
-        }
-        return CauseDecision::new(Rule::PolicyStep, because, trouble * (1.0 - split_strength));
+        return by_policy(spread, policy, split.as_ref());
     }
     let design = design_strength(spread, split_strength);
-    if let Some(s) = split.as_ref().filter(|s| s.strength >= design) {
-        let (units, weight) = s.weight();
-        let small = spread.rate() < spread.gate_rate();
-        let (rule, mut because, confidence) = if s.level == Level::Auditor {
+    match split {
+        Some(s) if s.strength >= design => by_concentration(spread, &s),
+        _ => by_spread(spread, split.as_ref(), design),
+    }
+}
+
+/// Rules 1-3: the kind of workaround or problem names the cause.
+fn by_kind(spread: &Spread, real: f64) -> Option<CauseDecision> {
+    let counts = format!("{} of {} units", spread.affected, spread.base);
+    let (rule, because) = match spread.kind {
+        FindingKind::Workaround(k) if POLICY_WORKAROUNDS.contains(&k) => (
+            Rule::SharedLoginPolicy,
+            format!(
+                "workaround `{}` is taken because a rule or practice asks for it, not because the system fails; {counts}",
+                k.name()
+            ),
+        ),
+        FindingKind::Workaround(k) if INTEGRATION_WORKAROUNDS.contains(&k) => (
+            Rule::IntegrationKind,
+            format!(
+                "workaround `{}` moves data between systems by hand; {counts}",
+                k.name()
+            ),
+        ),
+        FindingKind::Problem(k) if INTEGRATION_PROBLEMS.contains(&k) => (
+            Rule::IntegrationKind,
+            format!(
+                "problem `{}`: data that another system holds did not arrive; {counts}",
+                k.name()
+            ),
+        ),
+        FindingKind::Problem(k) if INFRASTRUCTURE_PROBLEMS.contains(&k) => (
+            Rule::InfrastructureKind,
+            format!(
+                "problem `{}` comes from the network, servers or hardware; {counts}",
+                k.name()
+            ),
+        ),
+        _ => return None,
+    };
+    Some(CauseDecision::new(rule, because, real))
+}
+
+/// Rules 4-5: most slow (or click-heavy) occurrences carry an infrastructure or integration mark.
+fn by_marks(spread: &Spread, real: f64) -> Option<CauseDecision> {
+    if !spread.kind.is_friction() || spread.affected == 0 {
+        return None;
+    }
+    let marked = |n: u32| {
+        (
+            f64::from(n) / f64::from(spread.affected),
+            posterior_above(0.5, 0.5, n, spread.affected, CO_MARK_SHARE),
+        )
+    };
+    let (infra_share, infra_sure) = marked(spread.co_infrastructure);
+    let (integration_share, integration_sure) = marked(spread.co_integration);
+    let what = if spread.kind == FindingKind::SlowStep {
+        "slow"
+    } else {
+        "click-heavy"
+    };
+    let (rule, count, share, sure, mark) =
+        if infra_share > CO_MARK_SHARE && infra_share >= integration_share {
             (
-                Rule::AuditorEffect,
-                format!(
-                    "an auditor effect, concentrated by auditor: {}; check how the step was logged before acting on the clinicians",
-                    s.describe(spread.kind)
-                ),
-                s.strength * AUDITOR_DOUBT,
+                Rule::CoInfrastructure,
+                spread.co_infrastructure,
+                infra_share,
+                infra_sure,
+                "an infrastructure problem",
             )
-        } else if small {
+        } else if integration_share > CO_MARK_SHARE {
             (
-                Rule::TrainingSmallCell,
-                {
-                    let cell = s
-                        .high
-                        .iter()
-                        .map(|c| c.name.as_str())
-                        .collect::<Vec<_>>()
-                        .join(", ");
-                    let size = if weight < spread.gate_rate() {
-                        "a small cell"
-                    } else {
-                        "a cell the step's rate hides"
-                    };
-                    format!(
-                        "{size}: {cell} holds {units} of the step's {} units ({:.0}%), the step as a whole shows it in {} ({:.0}%); concentrated by {}: {}",
-                        spread.base,
-                        weight * 100.0,
-                        spread.affected,
-                        spread.rate() * 100.0,
-                        s.level.name(),
-                        s.describe(spread.kind)
-                    )
-                },
-                s.strength,
+                Rule::CoIntegration,
+                spread.co_integration,
+                integration_share,
+                integration_sure,
+                "an integration workaround or missing data",
             )
         } else {
-            (
-                Rule::TrainingConcentrated,
-                format!(
-                    "concentrated by {}: {}",
-                    s.level.name(),
-                    s.describe(spread.kind)
-                ),
-                s.strength,
-            )
+            return None;
         };
-        if s.strength < MIN_PATTERN_CONFIDENCE {
-            because = format!(
-                "no clear pattern; the strongest split, by {}: {}",
-                s.level.name(),
-                s.describe(spread.kind)
-            );
-            return CauseDecision::new(Rule::FallbackLimited, because, confidence);
-        }
-        return CauseDecision::new(rule, because, confidence);
+    Some(CauseDecision::new(
+        rule,
+        format!(
+            "{count} of the {} {what} occurrences ({:.0}%) logged {mark}",
+            spread.affected,
+            share * 100.0
+        ),
+        real * sure,
+    ))
+}
+
+/// Rule 6: a step a rule forces; a clear split lowers the confidence and is named.
+fn by_policy(spread: &Spread, policy: &str, split: Option<&Split>) -> CauseDecision {
+    let trouble = step_above(spread.affected, spread.base, AS_EXPECTED_RATE);
+    let split_strength = split.map_or(0.0, |s| s.strength);
+    let mut because = format!("the step is forced by a rule: {policy}");
+    if let Some(s) = split.filter(|s| s.strength >= MIN_PATTERN_CONFIDENCE) {
+        because.push_str(&format!(
+            "; but it is concentrated by {}: {}, which points to training",
+            s.level.name(),
+            s.describe(spread.kind)
+        ));
     }
+    CauseDecision::new(Rule::PolicyStep, because, trouble * (1.0 - split_strength))
+}
+
+/// Rule 7: concentrated at a level (an auditor effect when the level is the auditor); under
+/// [`MIN_PATTERN_CONFIDENCE`] no clear pattern.
+fn by_concentration(spread: &Spread, s: &Split) -> CauseDecision {
+    let split = format!("{}: {}", s.level.name(), s.describe(spread.kind));
+    if s.strength < MIN_PATTERN_CONFIDENCE {
+        return CauseDecision::new(
+            Rule::FallbackLimited,
+            format!("no clear pattern; the strongest split, by {split}"),
+            s.strength,
+        );
+    }
+    if s.level == Level::Auditor {
+        return CauseDecision::new(
+            Rule::AuditorEffect,
+            format!(
+                "an auditor effect, concentrated by {split}; check how the step was logged before acting on the clinicians"
+            ),
+            s.strength * AUDITOR_DOUBT,
+        );
+    }
+    if spread.rate() >= spread.gate_rate() {
+        return CauseDecision::new(
+            Rule::TrainingConcentrated,
+            format!("concentrated by {split}"),
+            s.strength,
+        );
+    }
+    let (units, weight) = s.weight();
+    let cell = s
+        .high
+        .iter()
+        .map(|c| c.name.as_str())
+        .collect::<Vec<_>>()
+        .join(", ");
+    let size = if weight < spread.gate_rate() {
+        "a small cell"
+    } else {
+        "a cell the step's rate hides"
+    };
+    CauseDecision::new(
+        Rule::TrainingSmallCell,
+        format!(
+            "{size}: {cell} holds {units} of the step's {} units ({:.0}%), the step as a whole shows it in {} ({:.0}%); concentrated by {split}",
+            spread.base,
+            weight * 100.0,
+            spread.affected,
+            spread.rate() * 100.0,
+        ),
+        s.strength,
+    )
+}
+
+/// Rules 8-9: seen everywhere (design), or no clear pattern.
+fn by_spread(spread: &Spread, split: Option<&Split>, design: f64) -> CauseDecision {
     let sites = considered(&spread.sites);
     let roles = considered(&spread.roles);
     let mut because = format!(
@@ -749,7 +755,7 @@ pub fn suggest_cause(spread: &Spread) -> CauseDecision {
         spread.base,
         spread.kind.shown()
     );
-    match split.as_ref() {
+    match split {
         Some(s) => because.push_str(&format!(
             "; no level splits into units that show it and units that do not (the strongest, by {}: {})",
             s.level.name(),
@@ -771,16 +777,12 @@ pub fn suggest_cause(spread: &Spread) -> CauseDecision {
     if design >= MIN_PATTERN_CONFIDENCE {
         return CauseDecision::new(Rule::DesignEverywhere, because, design);
     }
-    let wide = spread.rate() >= HIGH_RATE;
-    CauseDecision::new(
-        if wide {
-            Rule::FallbackWidespread
-        } else {
-            Rule::FallbackLimited
-        },
-        format!("no clear pattern; {because}"),
-        design,
-    )
+    let rule = if spread.rate() >= HIGH_RATE {
+        Rule::FallbackWidespread
+    } else {
+        Rule::FallbackLimited
+    };
+    CauseDecision::new(rule, format!("no clear pattern; {because}"), design)
 }
 
 fn considered(cells: &[CellShare]) -> Vec<&CellShare> {
