@@ -6,7 +6,9 @@
 
 pub mod agree;
 pub mod compare;
+pub mod exchange;
 pub mod model;
 pub mod report;
 pub mod store;
+pub mod text;
 pub mod tui;
