@@ -129,6 +129,47 @@ fn key_to_saved(dir: &Path, n: usize) -> (Vec<Duration>, Vec<Duration>, Vec<Dura
     (raw, saved, drawn)
 }
 
+/// Step keys in every other press (out of order, repeated, undone): each one makes the live
+/// conformance compare the session again.
+const STEP_KEYS: &[char] = &[' ', '3', 'c', '5', 's', '1', 'c', '6', 'r', '2', 'u', '4'];
+
+/// Key -> saved through the real store with live conformance, in a session that already holds
+/// `prefill` events (logged through the same path), interleaved with raw fdatasync samples.
+fn key_to_saved_at(dir: &Path, prefill: usize, n: usize) -> (Vec<Duration>, Vec<Duration>, usize) {
+    let mut raw_file = OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(dir.join("raw-interleaved-live.bin"))
+        .unwrap();
+    let data = DataDir::open(dir.join("data-live")).unwrap();
+    let header = header("bench-live-conformance");
+    let pathway = resolve_pathway(DEFAULT_PATHWAY).unwrap().0;
+    let writer = SessionWriter::create(&data, &header).unwrap();
+    let state = CaptureState::new(header, pathway, Vec::new());
+    let mut cap = Capture::new(state, writer, Instant::now());
+    let mut i = 0;
+    while cap.state.events.len() < prefill {
+        cap.handle(Instant::now(), &key(STEP_KEYS[i % STEP_KEYS.len()]));
+        i += 1;
+    }
+    let (mut raw, mut saved) = (Vec::with_capacity(n), Vec::with_capacity(n));
+    for _ in 0..n {
+        let t = Instant::now();
+        raw_file.write_all(&[0x5au8; 64]).unwrap();
+        raw_file.sync_data().unwrap();
+        raw.push(t.elapsed());
+        let before = cap.state.saved;
+        let at = Instant::now();
+        cap.handle(at, &key(STEP_KEYS[i % STEP_KEYS.len()]));
+        i += 1;
+        if cap.state.saved > before {
+            saved.push(at.elapsed());
+        }
+    }
+    let deviations = cap.state.live().shown_deviations().count();
+    (raw, saved, deviations)
+}
+
 /// Key -> update with an in-memory journal: the CPU part of key -> saved.
 fn key_to_update(n: usize) -> Vec<Duration> {
     let pathway = resolve_pathway(DEFAULT_PATHWAY).unwrap().0;
@@ -224,11 +265,23 @@ fn main() {
         saved_p99.as_secs_f64() / raw_p99.as_secs_f64()
     );
 
+    let (raw, saved, deviations) = key_to_saved_at(dir.path(), 600, 300);
+    println!(
+        "live conformance: from 600 events on, step keys every other press, {deviations} deviations shown at the end"
+    );
+    let (_, raw_p99) = report("raw write + fdatasync, interleaved (live)", raw);
+    let (_, saved_p99) = report("key -> saved with live conformance (600+)", saved);
+    println!(
+        "  key->saved (live, 600+) / raw fdatasync p99: {:.2}x (target <= 1.5x)",
+        saved_p99.as_secs_f64() / raw_p99.as_secs_f64()
+    );
+
     let state = busy_state();
     println!(
-        "draw: a state with {} events, {} open interruptions",
+        "draw: a state with {} events, {} open interruptions, {} live deviations",
         state.events.len(),
-        state.open_interruptions().len()
+        state.open_interruptions().len(),
+        state.live().shown_deviations().count()
     );
     report(
         "frame draw 80x24 (TestBackend)",

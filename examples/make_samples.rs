@@ -14,12 +14,15 @@
 //! - integration: `second_system`, `copy_paste`, `duplicate_entry` workarounds and `missing_data`
 //!   problems around outside pharmacy records, outside labs and the PDMP portal;
 //! - infrastructure: `slow_response`, `login_timeout`, `hardware`;
-//! - policy: `shared_login` workarounds, and the steps rules force (PDMP query, wristband scan).
+//! - policy: `shared_login` workarounds, and the steps rules force (PDMP query, wristband scan);
+//! - the clinicians' voice: three clinicians answer the SUS and the raw NASA-TLX at the finish
+//!   (one skips an item, so only their TLX scores).
 
 use std::path::Path;
 
 use chrono::DateTime;
 use shadowmap::model::pathway::resolve_pathway;
+use shadowmap::model::questionnaire::Instrument;
 use shadowmap::model::{
     Event, EventKind, InterruptionSource as Src, ProblemKind as Prob, SESSION_FORMAT_VERSION, Seq,
     Session, SessionHeader, WorkaroundKind as Wa,
@@ -223,6 +226,23 @@ impl Builder {
         self.push(EventKind::Finish);
         self.session.clone()
     }
+
+    /// The clinician answers the SUS and the raw NASA-TLX at the finish (None: skipped); the
+    /// answers and the finish carry the same time, as the capture screen stamps them.
+    fn finish_with_voice(&mut self, sus: [Option<u8>; 10], tlx: [Option<u8>; 6]) -> Session {
+        self.wait(3.0);
+        for (instrument, answers) in [
+            (Instrument::Sus, sus.to_vec()),
+            (Instrument::Tlx, tlx.to_vec()),
+        ] {
+            self.push(EventKind::Questionnaire {
+                instrument,
+                answers,
+            });
+        }
+        self.push(EventKind::Finish);
+        self.session.clone()
+    }
 }
 
 /// Every sample session, in a fixed order.
@@ -294,7 +314,10 @@ fn med_rec_north() -> Session {
     b.act(12.0, 0, 0, 0).resume();
     b.act(235.0, 32, 2, 3);
     b.work("sign", 21.0, 3, 0);
-    b.finish()
+    b.finish_with_voice(
+        [4, 2, 3, 3, 2, 3, 4, 4, 3, 2].map(Some),
+        [70, 35, 80, 40, 75, 65].map(Some),
+    )
 }
 
 fn med_rec_river() -> Session {
@@ -461,7 +484,10 @@ fn bcma_river() -> Session {
         "New MAR documentation screen since go-live three weeks ago; nurse unsure of the fields",
     );
     b.act(48.0, 9, 2, 1);
-    b.finish()
+    b.finish_with_voice(
+        [2, 4, 2, 4, 3, 4, 3, 5, 2, 4].map(Some),
+        [85, 60, 90, 55, 85, 90].map(Some),
+    )
 }
 
 fn bcma_river_second() -> Session {
@@ -732,7 +758,21 @@ fn cpoe_lake() -> Session {
     b.work("review-alert", 43.0, 5, 1);
     b.work("override-reason", 19.0, 3, 0);
     b.work("sign-order", 12.0, 2, 0);
-    b.finish()
+    b.finish_with_voice(
+        [
+            Some(3),
+            Some(3),
+            Some(4),
+            None,
+            Some(2),
+            Some(3),
+            Some(4),
+            Some(3),
+            Some(3),
+            Some(2),
+        ],
+        [60, 20, 55, 30, 60, 50].map(Some),
+    )
 }
 
 // ---- Lab result review.

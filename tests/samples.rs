@@ -132,6 +132,12 @@ fn samples_cover_sites_roles_pathways_and_every_capture_feature() {
     assert!(count(|k| matches!(k, EventKind::StepEnd)) >= 2);
     assert!(count(|k| matches!(k, EventKind::Reentry)) >= 20);
     assert!(count(|k| matches!(k, EventKind::Note { .. })) >= 5);
+    // The clinicians' voice: a few questionnaires, one with a skipped item.
+    assert!(count(|k| matches!(k, EventKind::Questionnaire { .. })) >= 6);
+    assert!(
+        count(|k| matches!(k, EventKind::Questionnaire { answers, .. } if answers.contains(&None)))
+            >= 1
+    );
 
     let timelines = || all.iter().map(|(_, t)| t);
     // Undo applied: one undone step start, one undone click.
