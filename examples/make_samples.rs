@@ -231,16 +231,28 @@ impl Builder {
     /// answers and the finish carry the same time, as the capture screen stamps them.
     fn finish_with_voice(&mut self, sus: [Option<u8>; 10], tlx: [Option<u8>; 6]) -> Session {
         self.wait(3.0);
-        for (instrument, answers) in [
-            (Instrument::Sus, sus.to_vec()),
-            (Instrument::Tlx, tlx.to_vec()),
-        ] {
-            self.push(EventKind::Questionnaire {
-                instrument,
-                answers,
-            });
+        // The press of `v`: the answers and the finish all carry its time.
+        let at_ms = self
+            .session
+            .events
+            .last()
+            .map_or(0, |e| e.at_ms + 800)
+            .max(self.now_ms);
+        let kinds = [
+            EventKind::Questionnaire {
+                instrument: Instrument::Sus,
+                answers: sus.to_vec(),
+            },
+            EventKind::Questionnaire {
+                instrument: Instrument::Tlx,
+                answers: tlx.to_vec(),
+            },
+            EventKind::Finish,
+        ];
+        for kind in kinds {
+            let seq = self.session.next_seq();
+            self.session.events.push(Event { seq, at_ms, kind });
         }
-        self.push(EventKind::Finish);
         self.session.clone()
     }
 }
