@@ -4,7 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
-const CORE: &[&str] = &["model", "store", "compare", "agree", "report"];
+const CORE: &[&str] = &["model", "store", "compare", "agree", "report", "map"];
 const TERMINAL_CRATES: &[&str] = &["ratatui", "crossterm"];
 
 /// Every `.rs` file under `dir`, recursively, sorted.
