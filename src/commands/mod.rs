@@ -6,6 +6,7 @@ pub mod browse;
 pub mod capture;
 pub mod compare;
 pub mod export;
+pub mod map;
 pub mod pathways;
 pub mod replay;
 pub mod report;

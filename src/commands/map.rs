@@ -1,0 +1,117 @@
+//! `shadowmap map PATHS... [--pathway ID|FILE] [--where KEY=VALUE,...] [--min-share F]
+//! [--format text|json|dot|svg|html] [--out FILE]`: how the work really flows (docs/map.md).
+
+use std::path::PathBuf;
+
+use color_eyre::eyre::{WrapErr, eyre};
+
+use shadowmap::map::draw::{dot::dot, svg, text::text};
+use shadowmap::map::load::{Filter, MapOptions, MapSet, build_maps};
+use shadowmap::report::collect_session_files;
+
+use crate::{MapArgs, MapFormat};
+
+/// The variants listed in the text form.
+const TEXT_VARIANTS: usize = 10;
+
+/// The session files to map: those given, or the data folder's finished sessions.
+fn session_files(data_dir: Option<PathBuf>, paths: &[PathBuf]) -> color_eyre::Result<Vec<PathBuf>> {
+    if paths.is_empty() {
+        let dir = shadowmap::store::DataDir::resolve(data_dir)
+            .map_err(|e| eyre!("{e}"))
+            .wrap_err("opening the data folder")?;
+        let mut files: Vec<PathBuf> = dir
+            .list()
+            .map_err(|e| eyre!("{e}"))?
+            .into_iter()
+            .filter(|e| e.finished)
+            .map(|e| e.path)
+            .collect();
+        files.sort();
+        if files.is_empty() {
+            return Err(eyre!(
+                "no finished sessions in the data folder {}\n  hint: give session files or folders",
+                dir.root().display()
+            ));
+        }
+        return Ok(files);
+    }
+    let files = collect_session_files(paths).map_err(|e| eyre!("{e}"))?;
+    if files.is_empty() {
+        let given: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
+        return Err(eyre!(
+            "no session files (.ron) in {}\n  hint: give session files or folders that hold them (not recursive)",
+            given.join(", ")
+        ));
+    }
+    Ok(files)
+}
+
+pub fn run(data_dir: Option<PathBuf>, args: MapArgs) -> color_eyre::Result<()> {
+    if !(0.0..=1.0).contains(&args.min_share) {
+        return Err(eyre!(
+            "--min-share {} is not a share\n  hint: give a number from 0 to 1, e.g. 0.05 for 5 % of sessions",
+            args.min_share
+        ));
+    }
+    let filter = Filter::parse(&args.r#where).map_err(|e| eyre!("{e}"))?;
+    let files = session_files(data_dir, &args.paths)?;
+    let options = MapOptions {
+        pathway: args.pathway.clone(),
+        filter,
+        threads: 0,
+    };
+    let set = build_maps(&files, &options).map_err(|e| eyre!("{e}"))?;
+    for (path, why) in &set.skipped {
+        eprintln!("warning: skipped {}: {why}", path.display());
+    }
+    if set.maps.is_empty() {
+        return Err(eyre!(
+            "no map: none of the sessions' pathways could be loaded\n  hint: give the pathway with --pathway ID|FILE"
+        ));
+    }
+    let out = render(&set, &args)?;
+    super::export::write_output(args.out.as_deref(), "", &out)
+}
+
+fn render(set: &MapSet, args: &MapArgs) -> color_eyre::Result<String> {
+    let single = || -> color_eyre::Result<&shadowmap::map::ShadowMap> {
+        match set.maps.as_slice() {
+            [map] => Ok(map),
+            maps => {
+                let ids: Vec<String> = maps
+                    .iter()
+                    .map(|m| format!("{} ({} sessions)", m.pathway, m.sessions))
+                    .collect();
+                Err(eyre!(
+                    "the sessions follow {} pathways: {}\n  hint: --format {} draws one map; choose its pathway with --pathway ID",
+                    maps.len(),
+                    ids.join(", "),
+                    format_name(args.format)
+                ))
+            }
+        }
+    };
+    Ok(match args.format {
+        MapFormat::Text => set
+            .maps
+            .iter()
+            .map(|m| text(m, args.min_share, TEXT_VARIANTS))
+            .collect::<Vec<_>>()
+            .join("\n"),
+        MapFormat::Html => svg::html_page(&set.maps, args.min_share),
+        MapFormat::Json => single()?.to_json() + "\n",
+        MapFormat::Svg => svg::svg_document(single()?, args.min_share),
+        MapFormat::Dot => dot(single()?, args.min_share),
+    })
+}
+
+fn format_name(format: MapFormat) -> &'static str {
+    match format {
+        MapFormat::Text => "text",
+        MapFormat::Json => "json",
+        MapFormat::Dot => "dot",
+        MapFormat::Svg => "svg",
+        MapFormat::Html => "html",
+    }
+}
