@@ -56,11 +56,22 @@ pub struct Layout {
     pub layers: usize,
 }
 
+impl Layout {
+    /// The leftmost and rightmost box edges on layers `low..=high`.
+    pub fn extent(&self, low: usize, high: usize) -> (f64, f64) {
+        self.nodes
+            .iter()
+            .filter(|p| (low..=high).contains(&p.layer))
+            .fold((f64::MAX, f64::MIN), |(l, r), p| (l.min(p.x), r.max(p.right())))
+    }
+}
+
 pub const MARGIN: f64 = 24.0;
-pub const GAP_X: f64 = 36.0;
+pub const GAP_X: f64 = 64.0;
 pub const GAP_Y: f64 = 64.0;
-/// Room kept right of the widest layer for edges that go back up or skip layers.
-pub const SIDE_ROOM: f64 = 120.0;
+/// Room kept on each side of the widest layer: edges that skip layers go round the right,
+/// edges that go back up round the left.
+pub const SIDE_ROOM: f64 = 110.0;
 
 /// Lays out `nodes` with `edges` (`from`, `to`, weight).
 pub fn layout(nodes: &[LayoutNode], edges: &[(usize, usize, u64)]) -> Layout {
@@ -98,7 +109,7 @@ pub fn layout(nodes: &[LayoutNode], edges: &[(usize, usize, u64)]) -> Layout {
     let mut y = MARGIN;
     for (layer, row) in layers.iter().enumerate() {
         let height = row.iter().map(|&n| nodes[n].height).fold(0.0, f64::max);
-        let mut x = MARGIN + (widest - row_width(row)) / 2.0;
+        let mut x = MARGIN + SIDE_ROOM + (widest - row_width(row)) / 2.0;
         for &n in row {
             placed[n] = Placed {
                 x,
@@ -113,7 +124,7 @@ pub fn layout(nodes: &[LayoutNode], edges: &[(usize, usize, u64)]) -> Layout {
     }
     Layout {
         nodes: placed,
-        width: MARGIN * 2.0 + widest + SIDE_ROOM,
+        width: MARGIN * 2.0 + widest + SIDE_ROOM * 2.0,
         height: y - GAP_Y + MARGIN,
         layers: layers.len(),
     }

@@ -3,7 +3,7 @@
 
 use maud::{DOCTYPE, Markup, PreEscaped, html};
 
-use super::super::layout::Placed;
+use super::super::layout::{Layout, Placed, SIDE_ROOM};
 use super::super::{Edge, END, ShadowMap, START, Variant};
 use super::{
     CONFORMING_COLOUR, LABEL_CHARS, Shown, UNTAKEN_COLOUR, anchor, clip, deviating_colour,
@@ -21,10 +21,11 @@ fn midpoint(p: [(f64, f64); 4]) -> (f64, f64) {
     )
 }
 
-/// The curve of an edge: straight down to the next layer; round the right side when it skips
-/// layers, goes back up or stays on its layer; a loop on the right for a step redone.
-fn curve(from: &Placed, to: &Placed, right_limit: f64) -> [(f64, f64); 4] {
-    if std::ptr::eq(from, to) || (from.x == to.x && from.y == to.y) {
+/// The curve of an edge: down to the next layer; round the right of every box on the way when
+/// it skips layers; round the left when it goes back up; across when it stays on its layer; a
+/// loop on the right for a step redone.
+fn curve(from: &Placed, to: &Placed, layout: &Layout) -> [(f64, f64); 4] {
+    if std::ptr::eq(from, to) {
         let (x, y) = (from.right(), from.y);
         return [
             (x, y + 10.0),
@@ -33,21 +34,33 @@ fn curve(from: &Placed, to: &Placed, right_limit: f64) -> [(f64, f64); 4] {
             (x, from.bottom() - 10.0),
         ];
     }
+    let (y0, y1) = (from.y + from.height / 2.0, to.y + to.height / 2.0);
+    if to.layer == from.layer {
+        let (x0, x1) = if from.x < to.x {
+            (from.right(), to.x)
+        } else {
+            (from.x, to.right())
+        };
+        // Left to right arcs over, right to left under: a pair both ways stays two lines.
+        let lift = if from.x < to.x { 14.0 } else { -14.0 };
+        return [(x0, y0), ((2.0 * x0 + x1) / 3.0, y0 - lift), ((x0 + 2.0 * x1) / 3.0, y1 - lift), (x1, y1)];
+    }
     if to.layer == from.layer + 1 {
         let (x0, y0) = (from.center_x(), from.bottom());
         let (x1, y1) = (to.center_x(), to.y);
         let dy = (y1 - y0) / 2.0;
         return [(x0, y0), (x0, y0 + dy), (x1, y1 - dy), (x1, y1)];
     }
-    let span = from.layer.abs_diff(to.layer).max(1) as f64;
-    let bulge = (from.right().max(to.right()) + 30.0 + 14.0 * span).min(right_limit);
-    let (y0, y1) = (from.y + from.height / 2.0, to.y + to.height / 2.0);
-    [
-        (from.right(), y0),
-        (bulge, y0),
-        (bulge, y1),
-        (to.right(), y1),
-    ]
+    let (low, high) = (from.layer.min(to.layer), from.layer.max(to.layer));
+    let (left, right) = layout.extent(low, high);
+    let offset = (16.0 + 8.0 * (high - low) as f64).min(SIDE_ROOM - 10.0);
+    if to.layer > from.layer {
+        let bulge = right + offset;
+        [(from.right(), y0), (bulge, y0), (bulge, y1), (to.right(), y1)]
+    } else {
+        let bulge = left - offset;
+        [(from.x, y0), (bulge, y0), (bulge, y1), (to.x, y1)]
+    }
 }
 
 fn edge_title(map: &ShadowMap, edge: &Edge) -> String {
@@ -96,9 +109,8 @@ fn svg_of(map: &ShadowMap, shown: &Shown, prefix: &str) -> Markup {
         .map(|&e| map.edges[e].count)
         .max()
         .unwrap_or(1);
-    let width = layout.width.max(620.0);
+    let width = layout.width.max(800.0);
     let height = layout.height + LEGEND_HEIGHT;
-    let right_limit = width - 6.0;
     let marker = |kind: &str| format!("{prefix}arrow-{kind}");
     html! {
         svg xmlns="http://www.w3.org/2000/svg" class="shadow-map"
@@ -119,7 +131,7 @@ fn svg_of(map: &ShadowMap, shown: &Shown, prefix: &str) -> Markup {
                 @for &e in &shown.edges {
                     @let edge = &map.edges[e];
                     @if let (Some(from), Some(to)) = (place(&edge.from), place(&edge.to)) {
-                        @let p = curve(from, to, right_limit);
+                        @let p = curve(from, to, &layout);
                         @let (mx, my) = midpoint(p);
                         @let (class, colour, dash, arrow) = if edge.count == 0 {
                             ("edge untaken", UNTAKEN_COLOUR.to_string(), "2 4", marker("untaken"))
@@ -182,24 +194,24 @@ fn legend(y: f64, deviating_marker: &str) -> Markup {
     let swatches: [(&str, &str, &str, &str); 5] = [
         ("#def7e5", "#2f855a", "", "at or under expected"),
         ("#fff3cd", "#b7791f", "", "up to 50% over"),
-        ("#fde2e1", "#c53030", "", "over 50%"),
+        ("#fde2e1", "#c53030", "", "more than 50% over"),
         ("#ede7f6", "#6b46c1", "5 3", "unplanned step"),
         ("#ffffff", "#718096", "5 3", "planned, never done"),
     ];
     html! {
         g class="legend" transform=(format!("translate(24,{y:.0})")) font-size="11" fill="#2d3748" {
-            text x="0" y="10" font-weight="600" { "Median active time vs expected:" }
+            text x="0" y="10" font-weight="600" { "Step colour: median active time against expected" }
             @for (k, (fill, stroke, dash, label)) in swatches.iter().enumerate() {
-                @let x = 6.0 + k as f64 * 118.0;
+                @let x = k as f64 * 150.0;
                 rect x=(format!("{x:.0}")) y="18" width="14" height="12" rx="2" fill=(fill) stroke=(stroke) stroke-dasharray=(dash) {}
-                text x=(format!("{:.0}", x + 18.0)) y="28" { (label) }
+                text x=(format!("{:.0}", x + 19.0)) y="28" { (label) }
             }
-            path d="M6,48 L46,48" stroke=(CONFORMING_COLOUR) stroke-width="3" {}
-            text x="52" y="52" { "follows the pathway (thickness: how often)" }
-            path d="M292,48 L332,48" stroke=(deviating_colour(0.6)) stroke-width="3" stroke-dasharray="7 4" marker-end=(format!("url(#{deviating_marker})")) {}
-            text x="338" y="52" { "leaves the pathway (label: share of sessions)" }
-            path d="M612,48 L642,48" stroke=(UNTAKEN_COLOUR) stroke-width="1" stroke-dasharray="2 4" {}
-            text x="648" y="52" { "configured, never taken" }
+            path d="M0,48 L34,48" stroke=(CONFORMING_COLOUR) stroke-width="3" {}
+            text x="40" y="52" { "follows the pathway (thicker: more often)" }
+            path d="M270,48 L304,48" stroke=(deviating_colour(0.6)) stroke-width="3" stroke-dasharray="7 4" marker-end=(format!("url(#{deviating_marker})")) {}
+            text x="312" y="52" { "leaves it (label: count · share of sessions)" }
+            path d="M570,48 L604,48" stroke=(UNTAKEN_COLOUR) stroke-width="1.5" stroke-dasharray="2 4" {}
+            text x="610" y="52" { "configured, never taken" }
         }
     }
 }
