@@ -59,6 +59,7 @@ pub fn run(data_dir: Option<PathBuf>, args: MapArgs) -> color_eyre::Result<()> {
     let options = MapOptions {
         pathway: args.pathway.clone(),
         filter,
+        every_session: false,
         threads: 0,
     };
     let set = build_maps(&files, &options).map_err(|e| eyre!("{e}"))?;
@@ -114,4 +115,29 @@ fn format_name(format: MapFormat) -> &'static str {
         MapFormat::Svg => "svg",
         MapFormat::Html => "html",
     }
+}
+
+/// The maps `report --format html` draws above each pathway's step table: the same sessions,
+/// against the same pathway as the report compares them with.
+pub fn maps_for_report(
+    files: &[PathBuf],
+    pathway: Option<&str>,
+    redact: bool,
+) -> color_eyre::Result<Vec<shadowmap::map::ShadowMap>> {
+    let options = MapOptions {
+        pathway: pathway.map(str::to_string),
+        filter: Filter::default(),
+        every_session: true,
+        threads: 0,
+    };
+    let mut maps = build_maps(files, &options)
+        .map_err(|e| eyre!("{e}"))
+        .wrap_err("drawing the maps of the report")?
+        .maps;
+    if redact {
+        for map in &mut maps {
+            map.redact(&shadowmap::report::render::mask);
+        }
+    }
+    Ok(maps)
 }

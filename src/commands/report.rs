@@ -104,7 +104,13 @@ pub fn run(data_dir: Option<PathBuf>, args: ReportArgs) -> color_eyre::Result<()
         ReportFormat::Csv => Format::Csv,
         ReportFormat::Json => Format::Json,
     };
-    let out = render(&report, format);
+    let out = match format {
+        Format::Html => {
+            let maps = super::map::maps_for_report(&files, args.pathway.as_deref(), args.redact)?;
+            shadowmap::report::render::html_with_maps(&report, &maps)
+        }
+        _ => render(&report, format),
+    };
     // Owner-only (0600) and atomic, like every export: a report quotes notes and codes.
     super::export::write_output(args.out.as_deref(), "", &out)
 }

@@ -134,6 +134,9 @@ pub struct MapOptions {
     /// Only the sessions of this pathway (an id or a file); `None`: every pathway found.
     pub pathway: Option<String>,
     pub filter: Filter,
+    /// With `pathway`: map every session against it (as `report --pathway` compares them),
+    /// not only the sessions recorded on it.
+    pub every_session: bool,
     /// Worker threads; 0 means one per available core.
     pub threads: usize,
 }
@@ -215,11 +218,13 @@ pub fn build_maps(files: &[PathBuf], options: &MapOptions) -> Result<MapSet, Map
             }
             kept += 1;
             *follows.entry(header.pathway_id.clone()).or_default() += 1;
-            if fixed.as_ref().is_some_and(|p| p.id != header.pathway_id) {
-                continue;
-            }
+            let key = match &fixed {
+                Some(p) if options.every_session => p.id.clone(),
+                Some(p) if p.id != header.pathway_id => continue,
+                _ => header.pathway_id.clone(),
+            };
             let builder = builders
-                .entry(header.pathway_id.clone())
+                .entry(key)
                 .or_insert_with(|| {
                     let pathway = match &fixed {
                         Some(p) => Ok(p.clone()),

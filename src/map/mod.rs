@@ -199,6 +199,41 @@ impl ShadowMap {
         self.edges.iter().find(|e| e.from == from && e.to == to)
     }
 
+    /// Masks what an auditor typed (unplanned steps' ids and labels) and the session ids, the
+    /// same way everywhere on the map, so edges and variants still meet their nodes.
+    pub fn redact(&mut self, mask: &dyn Fn(&str) -> String) {
+        let unplanned: std::collections::HashSet<String> = self
+            .nodes
+            .iter()
+            .filter(|n| !n.planned)
+            .map(|n| n.id.clone())
+            .collect();
+        let id = |s: &mut String| {
+            if unplanned.contains(s.as_str()) {
+                *s = mask(s);
+            }
+        };
+        for node in &mut self.nodes {
+            if !node.planned {
+                node.label = mask(&node.label);
+            }
+            id(&mut node.id);
+        }
+        for edge in &mut self.edges {
+            id(&mut edge.from);
+            id(&mut edge.to);
+            for (session, _) in &mut edge.taken_by {
+                *session = mask(session);
+            }
+        }
+        for variant in &mut self.variants {
+            variant.steps.iter_mut().for_each(id);
+            for (_, step) in &mut variant.deviations {
+                id(step);
+            }
+        }
+    }
+
     /// The JSON form (docs/map.md).
     pub fn to_json(&self) -> String {
         serde_json::to_string_pretty(self).expect("a map always serializes")

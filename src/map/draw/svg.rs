@@ -146,7 +146,7 @@ fn svg_of(map: &ShadowMap, shown: &Shown, prefix: &str) -> Markup {
                                 stroke=(colour) stroke-width=(format!("{:.1}", edge_width(edge, max_count)))
                                 stroke-dasharray=(dash) stroke-linecap="round" marker-end=(format!("url(#{arrow})")) {}
                             @if edge.count > 0 {
-                                text x=(format!("{:.1}", mx + 5.0)) y=(format!("{:.1}", my - 3.0)) fill=(colour)
+                                text x=(format!("{:.1}", mx + 5.0)) y=(format!("{:.1}", my - 3.0)) style=(format!("fill:{colour}"))
                                     font-size="11" stroke="#ffffff" stroke-width="3" paint-order="stroke" {
                                     (edge.count)
                                     @if !edge.conforming { " · " (percent(edge.share)) }
@@ -175,12 +175,12 @@ fn svg_of(map: &ShadowMap, shown: &Shown, prefix: &str) -> Markup {
                             stroke-dasharray=(if !node.observed || !node.planned { "5 3" } else { "" }) {}
                         @if node.is_end() {
                             text x=(format!("{:.1}", at.center_x())) y=(format!("{:.1}", at.y + 18.0)) text-anchor="middle"
-                                fill="#ffffff" font-weight="600" { (if node.id == START { "Start" } else if node.id == END { "End" } else { "" }) }
+                                style="fill:#ffffff" font-weight="600" { (if node.id == START { "Start" } else if node.id == END { "End" } else { "" }) }
                         } @else {
                             text x=(format!("{:.1}", at.center_x())) y=(format!("{:.1}", at.y + 18.0)) text-anchor="middle"
-                                fill="#1a202c" font-weight="600" { (clip(&node.label, LABEL_CHARS)) }
+                                style="fill:#1a202c" font-weight="600" { (clip(&node.label, LABEL_CHARS)) }
                             text x=(format!("{:.1}", at.center_x())) y=(format!("{:.1}", at.y + 34.0)) text-anchor="middle"
-                                fill="#4a5568" font-size="11" { (figures_line(node)) }
+                                style="fill:#4a5568" font-size="11" { (figures_line(node)) }
                         }
                     }
                 }
@@ -331,4 +331,23 @@ pub fn html_page(maps: &[ShadowMap], min_share: f64) -> String {
         }
     };
     page.into_string()
+}
+
+/// One pathway's map inside the report (above its step table); `index` keeps marker ids unique.
+pub fn report_section(map: &ShadowMap, index: usize) -> String {
+    map_section(map, 0.0, index).into_string()
+}
+
+/// A report finding's title (already HTML), linked to its step on the pathway's map when the
+/// map shows that step.
+pub fn link_to_step(map: Option<&ShadowMap>, step: &str, title_html: &str) -> String {
+    match map {
+        Some(map) if map.node(step).is_some() => html! {
+            a href=(format!("#{}", anchor(&map.pathway, step))) title="this step on the map" {
+                (PreEscaped(title_html))
+            }
+        }
+        .into_string(),
+        _ => title_html.to_string(),
+    }
 }

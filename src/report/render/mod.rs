@@ -10,7 +10,7 @@ mod text;
 use crate::report::aggregate::{Finding, GroupReport, PathwayReport, Report, StepReport};
 
 pub use csv::{CSV_COLUMNS, findings_csv};
-pub use html::html;
+pub use html::{html, html_with_maps};
 pub use markdown::markdown;
 pub use text::text;
 
