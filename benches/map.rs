@@ -40,7 +40,9 @@ fn cpu_secs() -> Option<f64> {
 /// and 14 unplanned steps, over 400 random sessions.
 fn sixty_node_map() -> shadowmap::map::ShadowMap {
     let step = |i: usize, extra: &str| {
-        format!("Step(id: \"step-{i:02}\", label: \"Step number {i} of the long pathway\", expected_secs: 30, expected_clicks: 3{extra})")
+        format!(
+            "Step(id: \"step-{i:02}\", label: \"Step number {i} of the long pathway\", expected_secs: 30, expected_clicks: 3{extra})"
+        )
     };
     let mut parts = Vec::new();
     let mut i = 0;
@@ -180,7 +182,11 @@ fn main() {
     println!(
         "targets: map < 2 s -> {}; < 100 MB -> {}; 60-node layout < 50 ms -> {}",
         if total < 2.0 { "met" } else { "MISSED" },
-        if peak_mb.is_some_and(|mb| mb < 100.0) { "met" } else { "MISSED" },
+        if peak_mb.is_some_and(|mb| mb < 100.0) {
+            "met"
+        } else {
+            "MISSED"
+        },
         if layout_ms < 50.0 { "met" } else { "MISSED" }
     );
 }

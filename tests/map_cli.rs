@@ -42,7 +42,10 @@ fn json_of_one_pathway_has_its_sessions_nodes_edges_and_variants() {
     assert_eq!(m["sessions"], 4);
     assert_eq!(m["filter"], serde_json::json!({}));
     let start = edge(&m, "__start__", "open-chart");
-    assert_eq!((start["count"].as_u64(), start["share"].as_f64()), (Some(4), Some(1.0)));
+    assert_eq!(
+        (start["count"].as_u64(), start["share"].as_f64()),
+        (Some(4), Some(1.0))
+    );
     let deviating = edge(&m, "review-allergies", "sign");
     assert_eq!(deviating["conforming"], false);
     assert_eq!(deviating["share"], 0.25);
@@ -87,7 +90,10 @@ fn every_format_draws() {
     let out = map(&["--pathway", "med-administration", "--format", "dot"]).success();
     let dot = String::from_utf8(out.get_output().stdout.clone()).unwrap();
     assert!(dot.starts_with("digraph"), "{dot}");
-    assert!(dot.contains("\"scan-medication\" -> \"scan-wristband\""), "{dot}");
+    assert!(
+        dot.contains("\"scan-medication\" -> \"scan-wristband\""),
+        "{dot}"
+    );
     assert!(dot.contains("style=dashed"));
     let out = map(&["--pathway", "med-administration", "--format", "svg"]).success();
     let svg = String::from_utf8(out.get_output().stdout.clone()).unwrap();
@@ -99,8 +105,12 @@ fn every_format_draws() {
     assert!(html.contains("pathway run"));
     map(&[])
         .success()
-        .stdout(predicate::str::contains("Shadow map: Bar-code medication administration"))
-        .stdout(predicate::str::contains("! scan-medication -> scan-wristband"));
+        .stdout(predicate::str::contains(
+            "Shadow map: Bar-code medication administration",
+        ))
+        .stdout(predicate::str::contains(
+            "! scan-medication -> scan-wristband",
+        ));
 }
 
 #[test]
@@ -116,7 +126,9 @@ fn an_unknown_where_key_is_a_clear_error() {
     map(&["--where", "ward=5"])
         .failure()
         .stderr(predicate::str::contains("unknown --where key `ward`"))
-        .stderr(predicate::str::contains("site, role, clinician, auditor, version"));
+        .stderr(predicate::str::contains(
+            "site, role, clinician, auditor, version",
+        ));
     map(&["--where", "site"])
         .failure()
         .stderr(predicate::str::contains("is not KEY=VALUE"));
@@ -134,14 +146,20 @@ fn an_unknown_where_value_names_the_values_there_are() {
 fn a_pathway_that_matches_no_session_is_a_clear_error() {
     map(&["--pathway", "shift-handoff"])
         .failure()
-        .stderr(predicate::str::contains("the pathway `shift-handoff` matches no session"))
+        .stderr(predicate::str::contains(
+            "the pathway `shift-handoff` matches no session",
+        ))
         .stderr(predicate::str::contains("med-rec-admission (4 sessions)"));
     map(&["--pathway", "lab-result-review", "--where", "site=north"])
         .failure()
-        .stderr(predicate::str::contains("matches no session that --where keeps"));
+        .stderr(predicate::str::contains(
+            "matches no session that --where keeps",
+        ));
     map(&["--pathway", "no-such-pathway"])
         .failure()
-        .stderr(predicate::str::contains("unknown pathway id `no-such-pathway`"));
+        .stderr(predicate::str::contains(
+            "unknown pathway id `no-such-pathway`",
+        ));
 }
 
 #[test]

@@ -103,7 +103,10 @@ fn occurrences(s: &GenStep) -> Vec<usize> {
 fn fragments(element: &[(String, GenStep)], group: bool) -> BTreeSet<Vec<String>> {
     if !group {
         let (id, s) = &element[0];
-        return occurrences(s).into_iter().map(|k| vec![id.clone(); k]).collect();
+        return occurrences(s)
+            .into_iter()
+            .map(|k| vec![id.clone(); k])
+            .collect();
     }
     let mut multisets: Vec<Vec<String>> = vec![Vec::new()];
     for (id, s) in element {
@@ -121,7 +124,10 @@ fn fragments(element: &[(String, GenStep)], group: bool) -> BTreeSet<Vec<String>
     multisets.iter().flat_map(|m| permutations(m)).collect()
 }
 
-fn brute_force(elements: &[GenElement], ids: &[Vec<(String, GenStep)>]) -> BTreeSet<(String, String)> {
+fn brute_force(
+    elements: &[GenElement],
+    ids: &[Vec<(String, GenStep)>],
+) -> BTreeSet<(String, String)> {
     let mut runs: BTreeSet<Vec<String>> = BTreeSet::from([Vec::new()]);
     for (element, named) in elements.iter().zip(ids) {
         let group = matches!(element, GenElement::Group(_));

@@ -86,10 +86,7 @@ fn theirs(set: &Value) -> Dfg {
 
 fn sets(kind: &str) -> Vec<Value> {
     let all: Vec<Value> = fixture()["sets"].as_array().unwrap().clone();
-    let picked: Vec<Value> = all
-        .into_iter()
-        .filter(|s| s.get(kind).is_some())
-        .collect();
+    let picked: Vec<Value> = all.into_iter().filter(|s| s.get(kind).is_some()).collect();
     assert!(!picked.is_empty(), "the fixture has no {kind} set");
     picked
 }
@@ -109,7 +106,11 @@ fn the_sample_sessions_map_as_pm4py_discovers_them() {
     for pm4py in expected {
         let pathway = pm4py["pathway"].as_str().unwrap();
         let map = set.maps.iter().find(|m| m.pathway == pathway).unwrap();
-        assert_eq!(map.sessions, pm4py["sessions"].as_u64().unwrap(), "{pathway}");
+        assert_eq!(
+            map.sessions,
+            pm4py["sessions"].as_u64().unwrap(),
+            "{pathway}"
+        );
         assert_eq!(ours(map), theirs(&pm4py), "{pathway}");
     }
 }
@@ -128,8 +129,18 @@ fn generated_sets_map_as_pm4py_discovers_them() {
         let map = build_map(&pathway, &traces);
         assert_eq!(map.sessions, pm4py["sessions"].as_u64().unwrap(), "{name}");
         let (edges, start, end, activities, empty) = ours(&map);
-        assert!(edges.len() > 20, "{name}: a generated set exercises many edges");
-        assert!(empty > 0 || *name != "gen-med-rec", "{name}: some session has no step");
-        assert_eq!((edges, start, end, activities, empty), theirs(pm4py), "{name}");
+        assert!(
+            edges.len() > 20,
+            "{name}: a generated set exercises many edges"
+        );
+        assert!(
+            empty > 0 || *name != "gen-med-rec",
+            "{name}: some session has no step"
+        );
+        assert_eq!(
+            (edges, start, end, activities, empty),
+            theirs(pm4py),
+            "{name}"
+        );
     }
 }

@@ -42,7 +42,10 @@ fn each_pathway_has_its_map_above_its_step_table() {
             .find("class=\"shadow-map\"")
             .unwrap_or_else(|| panic!("{pathway}: no map"));
         let table = section.find("<table>").expect("a step table");
-        assert!(map < table, "{pathway}: the map comes before the step table");
+        assert!(
+            map < table,
+            "{pathway}: the map comes before the step table"
+        );
         assert!(section.contains(&format!("id=\"map-{pathway}-")));
     }
 }
@@ -50,7 +53,8 @@ fn each_pathway_has_its_map_above_its_step_table() {
 #[test]
 fn every_finding_links_to_a_step_on_a_map() {
     let html = report_html(&samples(), &[]);
-    let findings = &html[html.find("<h2>Findings</h2>").unwrap()..html.find("<h2>Pathway").unwrap()];
+    let findings =
+        &html[html.find("<h2>Findings</h2>").unwrap()..html.find("<h2>Pathway").unwrap()];
     let links: Vec<&str> = findings
         .split("href=\"#")
         .skip(1)
@@ -71,9 +75,10 @@ fn every_finding_links_to_a_step_on_a_map() {
 fn redact_masks_unplanned_labels_on_the_map() {
     let dir = tempfile::tempdir().unwrap();
     let source = samples().join("20261117-1405-river-RN-12.ron");
-    let text = std::fs::read_to_string(source)
-        .unwrap()
-        .replace("Phone the outpatient pharmacy for fill history", "Call 555-867-5309 about MRN 00482913");
+    let text = std::fs::read_to_string(source).unwrap().replace(
+        "Phone the outpatient pharmacy for fill history",
+        "Call 555-867-5309 about MRN 00482913",
+    );
     std::fs::write(dir.path().join("s.ron"), text).unwrap();
     let plain = report_html(dir.path(), &[]);
     assert!(plain.contains("555-867-5309"), "the label is on the map");

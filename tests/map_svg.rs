@@ -11,8 +11,8 @@ use std::path::Path;
 
 use assert_cmd::Command;
 use quick_xml::Reader;
-use quick_xml::events::Event;
 use quick_xml::XmlVersion;
+use quick_xml::events::Event;
 use serde_json::Value;
 
 #[derive(Debug)]
@@ -37,7 +37,11 @@ fn attr(e: &quick_xml::events::BytesStart, name: &str) -> Option<String> {
     e.attributes()
         .flatten()
         .find(|a| a.key.as_ref() == name)
-        .map(|a| a.normalized_value(XmlVersion::Implicit1_0).unwrap().into_owned())
+        .map(|a| {
+            a.normalized_value(XmlVersion::Implicit1_0)
+                .unwrap()
+                .into_owned()
+        })
 }
 
 fn parse(svg: &str) -> Drawn {
@@ -94,7 +98,10 @@ fn check(folder: &Path, pathway: &str, min_share: f64) -> usize {
         .map(|n| n["id"].as_str().unwrap().to_string())
         .collect();
     let drawn_nodes: BTreeSet<String> = drawn.nodes.iter().map(|(id, _)| id.clone()).collect();
-    assert_eq!(drawn_nodes, expected_nodes, "{pathway} at {min_share}: nodes");
+    assert_eq!(
+        drawn_nodes, expected_nodes,
+        "{pathway} at {min_share}: nodes"
+    );
     assert_eq!(drawn.nodes.len(), drawn_nodes.len(), "each node drawn once");
     let expected_edges: BTreeSet<(String, String)> = map["edges"]
         .as_array()
@@ -112,7 +119,10 @@ fn check(folder: &Path, pathway: &str, min_share: f64) -> usize {
             )
         })
         .collect();
-    assert_eq!(drawn.edges, expected_edges, "{pathway} at {min_share}: edges");
+    assert_eq!(
+        drawn.edges, expected_edges,
+        "{pathway} at {min_share}: edges"
+    );
     for (i, (a, box_a)) in drawn.nodes.iter().enumerate() {
         for (b, box_b) in &drawn.nodes[i + 1..] {
             assert!(!overlap(box_a, box_b), "{pathway}: {a} and {b} overlap");

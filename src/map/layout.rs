@@ -62,7 +62,9 @@ impl Layout {
         self.nodes
             .iter()
             .filter(|p| (low..=high).contains(&p.layer))
-            .fold((f64::MAX, f64::MIN), |(l, r), p| (l.min(p.x), r.max(p.right())))
+            .fold((f64::MAX, f64::MIN), |(l, r), p| {
+                (l.min(p.x), r.max(p.right()))
+            })
     }
 }
 
@@ -82,7 +84,12 @@ pub fn layout(nodes: &[LayoutNode], edges: &[(usize, usize, u64)]) -> Layout {
     distinct.dedup();
     let layer_of: Vec<usize> = keys
         .iter()
-        .map(|k| distinct.iter().position(|d| d == k).expect("a key of the list"))
+        .map(|k| {
+            distinct
+                .iter()
+                .position(|d| d == k)
+                .expect("a key of the list")
+        })
         .collect();
     let mut layers: Vec<Vec<usize>> = vec![Vec::new(); distinct.len()];
     for (node, &layer) in layer_of.iter().enumerate() {
@@ -272,7 +279,11 @@ mod tests {
                 assert!(!l.nodes[i].overlaps(&l.nodes[j]), "{i} and {j} overlap");
             }
         }
-        assert!(l.nodes.iter().all(|p| p.right() <= l.width && p.bottom() <= l.height));
+        assert!(
+            l.nodes
+                .iter()
+                .all(|p| p.right() <= l.width && p.bottom() <= l.height)
+        );
     }
 
     #[test]
@@ -285,7 +296,14 @@ mod tests {
             node(Some(3)),
             node(None),
         ];
-        let edges = vec![(0, 1, 9), (1, 2, 9), (2, 3, 9), (2, 4, 6), (1, 4, 1), (4, 3, 6)];
+        let edges = vec![
+            (0, 1, 9),
+            (1, 2, 9),
+            (2, 3, 9),
+            (2, 4, 6),
+            (1, 4, 1),
+            (4, 3, 6),
+        ];
         let l = layout(&nodes, &edges);
         assert!(l.nodes[4].layer > l.nodes[2].layer);
         assert!(l.nodes[4].layer < l.nodes[3].layer);

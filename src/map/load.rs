@@ -23,7 +23,9 @@ pub enum MapError {
         FILTER_KEYS.join(", ")
     )]
     UnknownKey { key: String },
-    #[error("--where `{clause}` is not KEY=VALUE\n  hint: write for example --where site=north,role=RN")]
+    #[error(
+        "--where `{clause}` is not KEY=VALUE\n  hint: write for example --where site=north,role=RN"
+    )]
     Malformed { clause: String },
     #[error(
         "no session has {key}={value}\n  hint: the sessions have {key} {}",
@@ -44,7 +46,9 @@ pub enum MapError {
         filtered: bool,
         follows: Vec<(String, u64)>,
     },
-    #[error("--where keeps none of the {total} sessions\n  hint: loosen the filter; every value given exists, but not together")]
+    #[error(
+        "--where keeps none of the {total} sessions\n  hint: loosen the filter; every value given exists, but not together"
+    )]
     NothingKept { total: u64 },
     #[error(
         "none of the {files} files could be read as a session\n  hint: the first problem: {first}"
@@ -186,7 +190,10 @@ pub fn build_maps(files: &[PathBuf], options: &MapOptions) -> Result<MapSet, Map
         return Err(MapError::NoFiles);
     }
     let fixed: Option<Pathway> = match &options.pathway {
-        Some(id_or_file) => Some(crate::compare::load_pathway(id_or_file).map_err(|e| MapError::Pathway(e.to_string()))?),
+        Some(id_or_file) => Some(
+            crate::compare::load_pathway(id_or_file)
+                .map_err(|e| MapError::Pathway(e.to_string()))?,
+        ),
         None => None,
     };
     let threads = match options.threads {
@@ -223,19 +230,15 @@ pub fn build_maps(files: &[PathBuf], options: &MapOptions) -> Result<MapSet, Map
                 Some(p) if p.id != header.pathway_id => continue,
                 _ => header.pathway_id.clone(),
             };
-            let builder = builders
-                .entry(key)
-                .or_insert_with(|| {
-                    let pathway = match &fixed {
-                        Some(p) => Ok(p.clone()),
-                        None => resolve_pathway(&header.pathway_id)
-                            .map(|(p, _)| p)
-                            .map_err(|e| e.to_string()),
-                    };
-                    pathway.map(|p| {
-                        MapBuilder::new(p).with_filter(options.filter.clauses.clone())
-                    })
-                });
+            let builder = builders.entry(key).or_insert_with(|| {
+                let pathway = match &fixed {
+                    Some(p) => Ok(p.clone()),
+                    None => resolve_pathway(&header.pathway_id)
+                        .map(|(p, _)| p)
+                        .map_err(|e| e.to_string()),
+                };
+                pathway.map(|p| MapBuilder::new(p).with_filter(options.filter.clauses.clone()))
+            });
             match builder {
                 Ok(builder) => builder.add(&trace),
                 Err(why) => skipped.push((PathBuf::from(&trace.id), why.clone())),

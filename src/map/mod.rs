@@ -54,7 +54,11 @@ pub struct Trace {
 impl Trace {
     pub fn from_session(session: &Session) -> Trace {
         let timeline = derive_timeline(&session.events);
-        Trace::from_timeline(&session.header.id, session.header.pathway_version, &timeline)
+        Trace::from_timeline(
+            &session.header.id,
+            session.header.pathway_version,
+            &timeline,
+        )
     }
 
     pub fn from_timeline(id: &str, pathway_version: u32, timeline: &Timeline) -> Trace {
@@ -361,14 +365,16 @@ impl MapBuilder {
         let mut seen_edges = BTreeSet::new();
         for k in 0..path.len() - 1 {
             let (a, b) = (path[k], path[k + 1]);
-            let conforming = self.follows.allows(&self.names[a as usize], &self.names[b as usize]);
+            let conforming = self
+                .follows
+                .allows(&self.names[a as usize], &self.names[b as usize]);
             let edge = self.edges.entry((a, b)).or_default();
             edge.count += 1;
             if seen_edges.insert((a, b)) {
                 edge.sessions += 1;
             }
             // Between two steps: from the end of the one to the start of the next.
-            if k >= 1 && k + 1 <= sequence.len() {
+            if k >= 1 && k < sequence.len() {
                 let before = &trace.steps[k - 1];
                 let after = &trace.steps[k];
                 let gap_ms = after.start_ms.saturating_sub(before.end_ms);

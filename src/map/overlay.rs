@@ -135,7 +135,10 @@ mod tests {
     }
 
     fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
-        let mut v: Vec<(String, String)> = list.iter().map(|(a, b)| ((*a).into(), (*b).into())).collect();
+        let mut v: Vec<(String, String)> = list
+            .iter()
+            .map(|(a, b)| ((*a).into(), (*b).into()))
+            .collect();
         v.sort();
         v
     }

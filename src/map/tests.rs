@@ -24,7 +24,10 @@ fn counts_follow_the_directly_follows_definition() {
     let e = map.edge(START, END).unwrap();
     assert_eq!((e.count, e.conforming), (1, false));
     let n = map.node("ask-patient").unwrap();
-    assert_eq!((n.count, n.sessions, n.planned, n.observed), (2, 1, true, true));
+    assert_eq!(
+        (n.count, n.sessions, n.planned, n.observed),
+        (2, 1, true, true)
+    );
     let n = map.node("pharmacy-record").unwrap();
     assert_eq!((n.count, n.observed), (0, false));
     assert_eq!(map.nodes.first().unwrap().id, START);
@@ -43,7 +46,10 @@ fn variants_are_sorted_by_count_then_sequence_with_fitness() {
     ];
     let map = build_map(&med_rec(), &traces);
     let steps: Vec<Vec<String>> = map.variants.iter().map(|v| v.steps.clone()).collect();
-    assert_eq!(steps, vec![vec!["b-step".to_string()], vec!["a-step".to_string()]]);
+    assert_eq!(
+        steps,
+        vec![vec!["b-step".to_string()], vec!["a-step".to_string()]]
+    );
     assert_eq!(map.variants[0].count, 2);
     // One unplanned step against 5 mandatory steps: cost 1 + 5, worst 1 + 5.
     assert_eq!(map.variants[0].fitness, 0.0);
@@ -97,7 +103,15 @@ fn json_has_the_documented_keys() {
     };
     assert_eq!(
         keys(&value),
-        ["edges", "filter", "nodes", "pathway", "pathway_versions", "sessions", "variants"]
+        [
+            "edges",
+            "filter",
+            "nodes",
+            "pathway",
+            "pathway_versions",
+            "sessions",
+            "variants"
+        ]
     );
     assert_eq!(
         keys(&value["nodes"][0]),
@@ -115,7 +129,15 @@ fn json_has_the_documented_keys() {
     );
     assert_eq!(
         keys(&value["edges"][0]),
-        ["conforming", "count", "from", "median_gap_secs", "sessions", "share", "to"]
+        [
+            "conforming",
+            "count",
+            "from",
+            "median_gap_secs",
+            "sessions",
+            "share",
+            "to"
+        ]
     );
     assert_eq!(
         keys(&value["variants"][0]),

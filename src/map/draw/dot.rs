@@ -34,13 +34,19 @@ pub fn dot(map: &ShadowMap, min_share: f64) -> String {
         .max()
         .unwrap_or(1);
     let mut out = String::new();
-    let _ = writeln!(out, "digraph {} {{", quote(&format!("shadowmap {}", map.pathway)));
+    let _ = writeln!(
+        out,
+        "digraph {} {{",
+        quote(&format!("shadowmap {}", map.pathway))
+    );
     let _ = writeln!(
         out,
         "  label={}; labelloc=t; rankdir=TB; fontname=\"Helvetica\";",
         quote(&format!("{} ({} sessions)", map.pathway_name, map.sessions))
     );
-    out.push_str("  node [shape=box, style=\"rounded,filled\", fontname=\"Helvetica\", fontsize=11];\n");
+    out.push_str(
+        "  node [shape=box, style=\"rounded,filled\", fontname=\"Helvetica\", fontsize=11];\n",
+    );
     out.push_str("  edge [fontname=\"Helvetica\", fontsize=10];\n");
     for &i in &shown.nodes {
         let node = &map.nodes[i];
@@ -82,7 +88,11 @@ pub fn dot(map: &ShadowMap, min_share: f64) -> String {
         let (colour, style, label) = if edge.count == 0 {
             (UNTAKEN_COLOUR.to_string(), "dotted", String::new())
         } else if edge.conforming {
-            (CONFORMING_COLOUR.to_string(), "solid", edge.count.to_string())
+            (
+                CONFORMING_COLOUR.to_string(),
+                "solid",
+                edge.count.to_string(),
+            )
         } else {
             (
                 deviating_colour(edge.share),
@@ -108,7 +118,10 @@ pub fn dot(map: &ShadowMap, min_share: f64) -> String {
 
 /// Graphviz knows no `hsl(...)`: converts one to `#rrggbb` (other colours pass through).
 fn hsl_to_hex(colour: &str) -> String {
-    let Some(inner) = colour.strip_prefix("hsl(").and_then(|s| s.strip_suffix(')')) else {
+    let Some(inner) = colour
+        .strip_prefix("hsl(")
+        .and_then(|s| s.strip_suffix(')'))
+    else {
         return colour.to_string();
     };
     let parts: Vec<f64> = inner

@@ -89,7 +89,10 @@ pub fn layout_of(map: &ShadowMap, shown: &Shown) -> Layout {
             let (width, height) = if node.is_end() {
                 (90.0, END_HEIGHT)
             } else {
-                ((chars as f64 * CHAR_WIDTH + 24.0).clamp(120.0, 260.0), NODE_HEIGHT)
+                (
+                    (chars as f64 * CHAR_WIDTH + 24.0).clamp(120.0, 260.0),
+                    NODE_HEIGHT,
+                )
             };
             LayoutNode {
                 width,
@@ -174,7 +177,13 @@ pub fn edge_width(edge: &Edge, max_count: u64) -> f64 {
 pub fn anchor(pathway: &str, step: &str) -> String {
     let slug = |s: &str| -> String {
         s.chars()
-            .map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '-' })
+            .map(|c| {
+                if c.is_ascii_alphanumeric() {
+                    c.to_ascii_lowercase()
+                } else {
+                    '-'
+                }
+            })
             .collect()
     };
     format!("map-{}-{}", slug(pathway), slug(step))

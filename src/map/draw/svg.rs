@@ -4,7 +4,7 @@
 use maud::{DOCTYPE, Markup, PreEscaped, html};
 
 use super::super::layout::{Layout, Placed, SIDE_ROOM};
-use super::super::{Edge, END, ShadowMap, START, Variant};
+use super::super::{END, Edge, START, ShadowMap, Variant};
 use super::{
     CONFORMING_COLOUR, LABEL_CHARS, Shown, UNTAKEN_COLOUR, anchor, clip, deviating_colour,
     edge_width, figures_line, layout_of, node_colours, percent, shown,
@@ -43,7 +43,12 @@ fn curve(from: &Placed, to: &Placed, layout: &Layout) -> [(f64, f64); 4] {
         };
         // Left to right arcs over, right to left under: a pair both ways stays two lines.
         let lift = if from.x < to.x { 14.0 } else { -14.0 };
-        return [(x0, y0), ((2.0 * x0 + x1) / 3.0, y0 - lift), ((x0 + 2.0 * x1) / 3.0, y1 - lift), (x1, y1)];
+        return [
+            (x0, y0),
+            ((2.0 * x0 + x1) / 3.0, y0 - lift),
+            ((x0 + 2.0 * x1) / 3.0, y1 - lift),
+            (x1, y1),
+        ];
     }
     if to.layer == from.layer + 1 {
         let (x0, y0) = (from.center_x(), from.bottom());
@@ -56,7 +61,12 @@ fn curve(from: &Placed, to: &Placed, layout: &Layout) -> [(f64, f64); 4] {
     let offset = (16.0 + 8.0 * (high - low) as f64).min(SIDE_ROOM - 10.0);
     if to.layer > from.layer {
         let bulge = right + offset;
-        [(from.right(), y0), (bulge, y0), (bulge, y1), (to.right(), y1)]
+        [
+            (from.right(), y0),
+            (bulge, y0),
+            (bulge, y1),
+            (to.right(), y1),
+        ]
     } else {
         let bulge = left - offset;
         [(from.x, y0), (bulge, y0), (bulge, y1), (to.x, y1)]

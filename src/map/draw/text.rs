@@ -59,7 +59,8 @@ pub fn text(map: &ShadowMap, min_share: f64, top_variants: usize) -> String {
             node.sessions,
             secs(node.median_active_secs),
             secs(node.p90_active_secs),
-            node.expected_secs.map_or("-".to_string(), |e| e.to_string()),
+            node.expected_secs
+                .map_or("-".to_string(), |e| e.to_string()),
         );
     }
     let name = |id: &str| -> String {
