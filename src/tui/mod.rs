@@ -3,6 +3,7 @@
 
 pub mod browse;
 pub mod capture;
+pub mod map;
 pub mod replay;
 pub mod report;
 pub mod terminal;
