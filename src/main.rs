@@ -234,6 +234,9 @@ pub struct MapArgs {
     /// Write here instead of standard output.
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
+    /// Walk the map in the terminal: each step's flows, the sessions of a deviating flow, replay.
+    #[arg(long, conflicts_with_all = ["format", "out"])]
+    pub tui: bool,
 }
 
 fn main() -> std::process::ExitCode {

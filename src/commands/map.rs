@@ -71,28 +71,45 @@ pub fn run(data_dir: Option<PathBuf>, args: MapArgs) -> color_eyre::Result<()> {
             "no map: none of the sessions' pathways could be loaded\n  hint: give the pathway with --pathway ID|FILE"
         ));
     }
+    if args.tui {
+        let map = single_map(&set, "--tui")?.clone();
+        let pathway = match &args.pathway {
+            Some(id_or_file) => shadowmap::compare::load_pathway(id_or_file),
+            None => shadowmap::model::resolve_pathway(&map.pathway).map(|(p, _)| p),
+        }
+        .map_err(|e| eyre!("{e}"))?;
+        let files = set.files.into_iter().collect();
+        return shadowmap::tui::map::run::run(map, pathway, files)
+            .wrap_err("running the map screen");
+    }
     let out = render(&set, &args)?;
     super::export::write_output(args.out.as_deref(), "", &out)
 }
 
-fn render(set: &MapSet, args: &MapArgs) -> color_eyre::Result<String> {
-    let single = || -> color_eyre::Result<&shadowmap::map::ShadowMap> {
-        match set.maps.as_slice() {
-            [map] => Ok(map),
-            maps => {
-                let ids: Vec<String> = maps
-                    .iter()
-                    .map(|m| format!("{} ({} sessions)", m.pathway, m.sessions))
-                    .collect();
-                Err(eyre!(
-                    "the sessions follow {} pathways: {}\n  hint: --format {} draws one map; choose its pathway with --pathway ID",
-                    maps.len(),
-                    ids.join(", "),
-                    format_name(args.format)
-                ))
-            }
+/// The one map of `set`, or an error asking for `--pathway` (`what` draws one map only).
+fn single_map<'s>(
+    set: &'s MapSet,
+    what: &str,
+) -> color_eyre::Result<&'s shadowmap::map::ShadowMap> {
+    match set.maps.as_slice() {
+        [map] => Ok(map),
+        maps => {
+            let ids: Vec<String> = maps
+                .iter()
+                .map(|m| format!("{} ({} sessions)", m.pathway, m.sessions))
+                .collect();
+            Err(eyre!(
+                "the sessions follow {} pathways: {}\n  hint: {what} draws one map; choose its pathway with --pathway ID",
+                maps.len(),
+                ids.join(", "),
+            ))
         }
-    };
+    }
+}
+
+fn render(set: &MapSet, args: &MapArgs) -> color_eyre::Result<String> {
+    let format = format!("--format {}", format_name(args.format));
+    let single = || single_map(set, &format);
     Ok(match args.format {
         MapFormat::Text => set
             .maps

@@ -154,14 +154,16 @@ pub struct MapSet {
     pub skipped: Vec<(PathBuf, String)>,
     /// Sessions read (before the filter).
     pub read: u64,
+    /// Each mapped session's id and file (for a replay from the map).
+    pub files: Vec<(String, PathBuf)>,
 }
 
-type Loaded = Result<(SessionHeader, Trace), (PathBuf, String)>;
+type Loaded = Result<(SessionHeader, Trace, PathBuf), (PathBuf, String)>;
 
 fn load_one(path: &Path) -> Loaded {
     let session = Session::load(path).map_err(|e| (path.to_path_buf(), e.to_string()))?;
     let trace = Trace::from_session(&session);
-    Ok((session.header, trace))
+    Ok((session.header, trace, path.to_path_buf()))
 }
 
 fn load_window(files: &[PathBuf], threads: usize) -> Vec<Loaded> {
@@ -204,10 +206,11 @@ pub fn build_maps(files: &[PathBuf], options: &MapOptions) -> Result<MapSet, Map
     let mut seen: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     let mut follows: BTreeMap<String, u64> = BTreeMap::new();
     let mut skipped = Vec::new();
+    let mut mapped = Vec::new();
     let (mut read, mut kept) = (0u64, 0u64);
     for window in files.chunks(WINDOW) {
         for loaded in load_window(window, threads) {
-            let (header, trace) = match loaded {
+            let (header, trace, path) = match loaded {
                 Ok(ok) => ok,
                 Err(problem) => {
                     skipped.push(problem);
@@ -240,7 +243,10 @@ pub fn build_maps(files: &[PathBuf], options: &MapOptions) -> Result<MapSet, Map
                 pathway.map(|p| MapBuilder::new(p).with_filter(options.filter.clauses.clone()))
             });
             match builder {
-                Ok(builder) => builder.add(&trace),
+                Ok(builder) => {
+                    builder.add(&trace);
+                    mapped.push((trace.id.clone(), path));
+                }
                 Err(why) => skipped.push((PathBuf::from(&trace.id), why.clone())),
             }
         }
@@ -286,5 +292,6 @@ pub fn build_maps(files: &[PathBuf], options: &MapOptions) -> Result<MapSet, Map
         maps,
         skipped,
         read,
+        files: mapped,
     })
 }

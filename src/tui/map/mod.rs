@@ -7,6 +7,7 @@
 
 pub mod draw;
 pub mod keys;
+pub mod run;
 pub mod update;
 
 use crate::map::ShadowMap;
