@@ -3,7 +3,11 @@
 
 pub mod browse;
 pub mod capture;
+pub mod keymap;
 pub mod map;
 pub mod replay;
 pub mod report;
+pub mod resume;
+pub mod screen;
+pub mod start;
 pub mod terminal;

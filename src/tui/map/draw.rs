@@ -1,15 +1,16 @@
 //! Drawing the map screen: reads the state only.
 
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Layout};
+use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, List, ListItem, ListState, Paragraph};
 
-use super::keys::footer;
+use super::keys::KEY_TABLE;
 use super::{Focus, MapState, Mode};
 use crate::map::draw::{Pace, clip, pace, percent};
 use crate::map::{END, Node, START};
+use crate::tui::keymap::footer;
 
 fn node_style(node: &Node) -> Style {
     if !node.observed {
@@ -46,14 +47,14 @@ fn clock(ms: u64) -> String {
     format!("{}:{:02}", s / 60, s % 60)
 }
 
-pub fn draw(state: &MapState, frame: &mut Frame) {
+pub fn draw(state: &MapState, frame: &mut Frame, area: Rect) {
     let [title, body, status, keys] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Min(3),
         Constraint::Length(1),
         Constraint::Length(1),
     ])
-    .areas(frame.area());
+    .areas(area);
     let map = &state.map;
     frame.render_widget(
         Paragraph::new(Line::from(vec![
@@ -216,7 +217,7 @@ pub fn draw(state: &MapState, frame: &mut Frame) {
         status,
     );
     frame.render_widget(
-        Paragraph::new(footer()).style(Style::default().fg(Color::DarkGray)),
+        Paragraph::new(footer(KEY_TABLE, "  ")).style(Style::default().fg(Color::DarkGray)),
         keys,
     );
 }

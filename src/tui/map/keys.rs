@@ -1,83 +1,63 @@
-//! The map screen's keys: one table (matching, footer, help). Reads the state only.
+//! The map screen's keys: one table (matching, footer, help, docs). Reads the state only.
 
 use crossterm::event::{KeyCode, KeyEvent};
 
 use super::{Action, MapState, Mode};
+use crate::tui::keymap::{Binding, ch, key, lookup};
 
-/// One row: the keys as help shows them, what they do, the footer's short form, the codes.
-pub struct Row {
-    pub keys: &'static str,
-    pub help: &'static str,
-    pub footer: Option<&'static str>,
-    pub codes: &'static [(KeyCode, Action)],
-}
-
-pub const KEY_TABLE: &[Row] = &[
-    Row {
+pub const KEY_TABLE: &[Binding<Action>] = &[
+    Binding {
         keys: "Up Down  k j",
         help: "select the step (or flow, or session) above / below",
         footer: Some("j/k move"),
         codes: &[
-            (KeyCode::Up, Action::Up),
-            (KeyCode::Char('k'), Action::Up),
-            (KeyCode::Down, Action::Down),
-            (KeyCode::Char('j'), Action::Down),
+            (key(KeyCode::Up), Action::Up),
+            (ch('k'), Action::Up),
+            (key(KeyCode::Down), Action::Down),
+            (ch('j'), Action::Down),
         ],
     },
-    Row {
+    Binding {
         keys: "Tab / Left Right",
         help: "move between the steps and the selected step's flows",
         footer: Some("Tab steps/flows"),
         codes: &[
-            (KeyCode::Tab, Action::SwitchFocus),
-            (KeyCode::Left, Action::SwitchFocus),
-            (KeyCode::Right, Action::SwitchFocus),
+            (key(KeyCode::Tab), Action::SwitchFocus),
+            (key(KeyCode::Left), Action::SwitchFocus),
+            (key(KeyCode::Right), Action::SwitchFocus),
         ],
     },
-    Row {
+    Binding {
         keys: "Enter",
         help: "a step: its flows; a flow that leaves the pathway: the sessions that took it",
         footer: Some("Enter open"),
-        codes: &[(KeyCode::Enter, Action::Open)],
+        codes: &[(key(KeyCode::Enter), Action::Open)],
     },
-    Row {
+    Binding {
         keys: "r",
-        help: "replay the selected session at the moment it took the flow",
+        help: "replay the selected session at the moment it took the flow (`q` in the replay comes back)",
         footer: Some("r replay"),
-        codes: &[(KeyCode::Char('r'), Action::Replay)],
+        codes: &[(ch('r'), Action::Replay)],
     },
-    Row {
+    Binding {
         keys: "Esc",
         help: "back (from the steps: leave the map)",
         footer: Some("Esc back"),
-        codes: &[(KeyCode::Esc, Action::Back)],
+        codes: &[(key(KeyCode::Esc), Action::Back)],
     },
-    Row {
+    Binding {
         keys: "q",
         help: "leave the map",
         footer: Some("q quit"),
-        codes: &[(KeyCode::Char('q'), Action::Quit)],
+        codes: &[(ch('q'), Action::Quit)],
     },
 ];
 
 pub fn key_to_action(state: &MapState, key: KeyEvent) -> Option<Action> {
-    let action = KEY_TABLE
-        .iter()
-        .flat_map(|row| row.codes.iter())
-        .find(|(code, _)| *code == key.code)
-        .map(|(_, action)| *action)?;
+    let action = lookup(KEY_TABLE, &key)?;
     // `r` means something only in a list of sessions.
     match (action, &state.mode) {
         (Action::Replay, Mode::Map) => None,
         _ => Some(action),
     }
-}
-
-/// The footer: the short forms, two spaces apart.
-pub fn footer() -> String {
-    KEY_TABLE
-        .iter()
-        .filter_map(|row| row.footer)
-        .collect::<Vec<_>>()
-        .join("  ")
 }

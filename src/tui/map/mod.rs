@@ -87,6 +87,14 @@ impl MapState {
         }
     }
 
+    /// Selects the step `id` (when it is on the map).
+    pub fn select_step(&mut self, id: &str) {
+        if let Some(k) = self.steps.iter().position(|&i| self.map.nodes[i].id == id) {
+            self.selected = k;
+            self.flow = 0;
+        }
+    }
+
     /// The selected step's id.
     pub fn step_id(&self) -> Option<&str> {
         self.steps

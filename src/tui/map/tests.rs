@@ -28,7 +28,7 @@ fn state() -> MapState {
 
 fn screen(state: &MapState) -> String {
     let mut terminal = Terminal::new(TestBackend::new(100, 24)).unwrap();
-    terminal.draw(|f| draw::draw(state, f)).unwrap();
+    terminal.draw(|f| draw::draw(state, f, f.area())).unwrap();
     let buffer = terminal.backend().buffer();
     (0..buffer.area.height)
         .map(|y| {
@@ -119,13 +119,20 @@ fn a_step_never_done_is_marked_and_has_no_flows() {
 
 #[test]
 fn the_key_table_drives_the_footer_and_r_only_acts_in_a_session_list() {
-    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-    let s = state();
-    let key = |c| KeyEvent::new(c, KeyModifiers::NONE);
-    assert_eq!(keys::key_to_action(&s, key(KeyCode::Char('r'))), None);
+    use crate::tui::keymap::{footer, key_named};
+    let mut s = state();
+    assert_eq!(keys::key_to_action(&s, key_named("r")), None);
     assert_eq!(
-        keys::key_to_action(&s, key(KeyCode::Enter)),
+        keys::key_to_action(&s, key_named("Enter")),
         Some(Action::Open)
     );
-    assert!(keys::footer().contains("r replay"));
+    s.mode = Mode::Sessions {
+        edge: 0,
+        selected: 0,
+    };
+    assert_eq!(
+        keys::key_to_action(&s, key_named("r")),
+        Some(Action::Replay)
+    );
+    assert!(footer(keys::KEY_TABLE, "  ").contains("r replay"));
 }
