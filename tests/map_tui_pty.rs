@@ -61,3 +61,55 @@ fn walk_the_map_open_a_deviating_flow_and_replay_a_session() {
     s.keys("q");
     assert!(s.wait_exit().success(), "the map screen quits");
 }
+
+fn copy_samples(to: &Path) {
+    let samples = Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-sessions");
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(samples).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "ron") {
+            std::fs::copy(&path, to.join(path.file_name().unwrap())).unwrap();
+        }
+    }
+}
+
+#[test]
+fn the_report_screen_opens_the_map_at_a_findings_step() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_samples(dir.path());
+    let mut s = Pty::spawn(&["report", dir.path().to_str().unwrap(), "--tui"], None);
+    let screen = s.wait_for("findings (* = overridden)");
+    assert!(
+        screen.contains("enter-home-meds takes longer than expected"),
+        "{screen}"
+    );
+    s.keys("m");
+    let screen = s.wait_for("Shadow map Medication reconciliation at admission");
+    assert!(
+        screen.contains("Enter home medications (enter-home-meds)"),
+        "{screen}"
+    );
+    s.keys("q");
+    s.wait_for("findings (* = overridden)");
+    s.keys("q");
+    assert!(s.wait_exit().success());
+}
+
+#[test]
+fn browse_opens_the_map_of_the_listed_sessions_of_a_pathway() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_samples(&dir.path().join("sessions"));
+    let mut s = Pty::in_data_dir(dir.path(), &["browse"]);
+    s.wait_for("20261116-0805-north-RN-07");
+    s.keys("/pathway:med-rec-admission<ret>");
+    s.wait_until("only med-rec sessions listed", |screen| {
+        !screen.contains("20261116-0805-north-RN-07")
+    });
+    s.keys("m");
+    let screen = s.wait_for("Shadow map Medication reconciliation at admission (4 sessions)");
+    assert!(screen.contains("Open the patient's chart"), "{screen}");
+    s.keys("q");
+    s.wait_for("20261116-0912-north-RN-07");
+    s.keys("q");
+    assert!(s.wait_exit().success());
+}

@@ -91,8 +91,17 @@ pub fn run(data_dir: Option<PathBuf>, args: ReportArgs) -> color_eyre::Result<()
         if args.redact {
             report.redact(&shadowmap::report::render::mask);
         }
-        return shadowmap::tui::report::run(report.findings, overrides, &overrides_file)
-            .wrap_err("running the report screen");
+        return shadowmap::tui::report::run(
+            report.findings,
+            overrides,
+            &overrides_file,
+            shadowmap::tui::map::run::MapSource {
+                files: files.clone(),
+                against: args.pathway.clone(),
+                redact: args.redact,
+            },
+        )
+        .wrap_err("running the report screen");
     }
     if args.redact {
         report.redact(&shadowmap::report::render::mask);

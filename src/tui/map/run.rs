@@ -112,3 +112,46 @@ pub fn run(map: ShadowMap, pathway: Pathway, sessions: HashMap<String, PathBuf>)
     show(&mut console, map, pathway, sessions, None)?;
     Ok(())
 }
+
+/// What a map opened from another screen is drawn from: session files, the `--pathway`
+/// argument every session is compared with (None: each finding's or session's own pathway),
+/// and whether to redact (`--redact`).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct MapSource {
+    pub files: Vec<PathBuf>,
+    pub against: Option<String>,
+    pub redact: bool,
+}
+
+/// The map of `source`'s sessions that `pathway_id` (or `source.against`, every session
+/// compared with it) covers, opened on `console` with `step` selected. Browse and the report
+/// screen open it this way. Err: why there is no map.
+pub fn open_for(
+    console: &mut Console,
+    source: &MapSource,
+    pathway_id: &str,
+    step: Option<&str>,
+) -> io::Result<Result<Ended<()>, String>> {
+    use crate::map::load::{MapOptions, build_maps};
+    let against = source.against.as_deref();
+    let options = MapOptions {
+        pathway: Some(against.unwrap_or(pathway_id).to_string()),
+        every_session: against.is_some(),
+        ..MapOptions::default()
+    };
+    let prepared = build_maps(&source.files, &options)
+        .map_err(|e| e.to_string())
+        .and_then(|mut set| {
+            let mut map = set.maps.pop().ok_or("no session to map")?;
+            if source.redact {
+                map.redact(&crate::report::render::mask);
+            }
+            let pathway = crate::compare::load_pathway(against.unwrap_or(pathway_id))
+                .map_err(|e| e.to_string())?;
+            Ok((map, pathway, set.files.into_iter().collect()))
+        });
+    match prepared {
+        Ok((map, pathway, sessions)) => show(console, map, pathway, sessions, step).map(Ok),
+        Err(why) => Ok(Err(why)),
+    }
+}
