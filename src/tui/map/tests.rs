@@ -136,3 +136,14 @@ fn the_key_table_drives_the_footer_and_r_only_acts_in_a_session_list() {
     );
     assert!(footer(keys::KEY_TABLE, "  ").contains("r replay"));
 }
+
+#[test]
+fn docs_map_md_lists_every_key_of_the_table() {
+    let docs = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/map.md"),
+    )
+    .unwrap();
+    for row in crate::tui::keymap::doc_rows(keys::KEY_TABLE) {
+        assert!(docs.contains(&row), "docs/map.md lacks {row}");
+    }
+}
