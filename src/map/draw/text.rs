@@ -4,7 +4,7 @@
 use std::fmt::Write;
 
 use super::super::{END, START, ShadowMap};
-use super::{clip, node_share, percent};
+use super::{clip, counted, node_share, percent};
 
 fn secs(value: Option<f64>) -> String {
     value.map_or("-".to_string(), |v| format!("{v:.0}"))
@@ -15,11 +15,11 @@ pub fn text(map: &ShadowMap, min_share: f64, top_variants: usize) -> String {
     let versions: Vec<String> = map.pathway_versions.iter().map(u32::to_string).collect();
     let _ = writeln!(
         out,
-        "Shadow map: {} ({}, version {}), {} sessions",
+        "Shadow map: {} ({}, version {}), {}",
         map.pathway_name,
         map.pathway,
         versions.join(", "),
-        map.sessions
+        counted(map.sessions, "session", "sessions")
     );
     if !map.filter.is_empty() {
         let clauses: Vec<String> = map
@@ -118,9 +118,9 @@ pub fn text(map: &ShadowMap, min_share: f64, top_variants: usize) -> String {
     for (k, variant) in map.variants.iter().take(top_variants).enumerate() {
         let _ = writeln!(
             out,
-            "{:>3}. {} sessions ({}), fitness {:.3}, median {:.1} min{}",
+            "{:>3}. {} ({}), fitness {:.3}, median {:.1} min{}",
             k + 1,
-            variant.count,
+            counted(variant.count, "session", "sessions"),
             percent(variant.share),
             variant.fitness,
             variant.median_observed_min,

@@ -8,7 +8,7 @@ use ratatui::widgets::{Block, Borders, List, ListItem, ListState, Paragraph};
 
 use super::keys::KEY_TABLE;
 use super::{Focus, MapState, Mode};
-use crate::map::draw::{Pace, clip, pace, percent};
+use crate::map::draw::{Pace, clip, counted, pace, percent};
 use crate::map::{END, Node, START};
 use crate::tui::keymap::footer;
 
@@ -59,7 +59,11 @@ pub fn draw(state: &MapState, frame: &mut Frame, area: Rect) {
     frame.render_widget(
         Paragraph::new(Line::from(vec![
             Span::styled("Shadow map ", Style::default().add_modifier(Modifier::BOLD)),
-            Span::raw(format!("{} ({} sessions)", map.pathway_name, map.sessions)),
+            Span::raw(format!(
+                "{} ({})",
+                map.pathway_name,
+                counted(map.sessions, "session", "sessions")
+            )),
         ])),
         title,
     );
@@ -119,9 +123,9 @@ pub fn draw(state: &MapState, frame: &mut Frame, area: Rect) {
                 Style::default().add_modifier(Modifier::BOLD),
             )));
             lines.push(Line::from(format!(
-                "{} times in {} sessions ({}); r replays one at that moment",
-                e.count,
-                e.sessions,
+                "{} in {} ({}); r replays one at that moment",
+                counted(e.count, "time", "times"),
+                counted(e.sessions, "session", "sessions"),
                 percent(e.share)
             )));
             lines.push(Line::from(""));
