@@ -7,6 +7,8 @@ mod support;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
+mod store_support;
+
 use shadowmap::model::session::{Event, EventKind};
 use support::pty::{BIN, Pty};
 
@@ -564,4 +566,63 @@ fn sigterm_and_sighup_restore_the_terminal() {
             "SIG{signal}: the event is kept"
         );
     }
+}
+
+/// A journal that ends in `Finish` with no snapshot (and a 0-byte temporary one beside it):
+/// what a kill or a power cut during the finish leaves.
+fn finish_cut_short(data_dir: &Path, id: &str) {
+    use shadowmap::store::{DataDir, SessionWriter};
+    let dir = DataDir::open(data_dir).unwrap();
+    let header = store_support::header(id);
+    let mut writer = SessionWriter::create(&dir, &header).unwrap();
+    writer
+        .append(&Event {
+            seq: 1,
+            at_ms: 1_000,
+            kind: step("open-chart"),
+        })
+        .unwrap();
+    writer
+        .append(&Event {
+            seq: 2,
+            at_ms: 4_000,
+            kind: EventKind::Finish,
+        })
+        .unwrap();
+    drop(writer);
+    std::fs::write(dir.sessions_dir().join(format!("{id}.ron.tmp")), b"").unwrap();
+}
+
+#[test]
+fn a_finish_cut_short_is_completed_at_start_not_offered_for_continuing() {
+    let dir = tempfile::tempdir().unwrap();
+    finish_cut_short(dir.path(), "cut");
+    let mut s = Pty::in_data_dir(dir.path(), &[]);
+    let form = s.wait_for("new capture session");
+    assert!(!form.contains("unfinished sessions"), "{form}");
+    s.wait_for("completed the cut-short finish of cut (2 events)");
+    s.keys("<esc>");
+    s.wait_exit();
+    let sessions = dir.path().join("sessions");
+    assert!(sessions.join("cut.ron").exists());
+    assert!(!sessions.join("cut.ron.tmp").exists());
+    let events = export(dir.path(), "cut");
+    assert_eq!(events.len(), 2);
+    assert_eq!(events[1].kind, EventKind::Finish);
+}
+
+#[test]
+fn a_fifo_in_the_sessions_folder_does_not_hang_the_start_screen() {
+    let dir = tempfile::tempdir().unwrap();
+    let sessions = dir.path().join("sessions");
+    std::fs::create_dir_all(&sessions).unwrap();
+    let made = std::process::Command::new("mkfifo")
+        .arg(sessions.join("x.ron"))
+        .status()
+        .unwrap();
+    assert!(made.success());
+    let mut s = Pty::in_data_dir(dir.path(), &[]);
+    s.wait_for("new capture session");
+    s.keys("<esc>");
+    s.wait_exit();
 }

@@ -183,3 +183,19 @@ fn one_graph_formats_ask_for_a_pathway_when_there_are_several() {
         .failure()
         .stderr(predicate::str::contains("--min-share 2 is not a share"));
 }
+
+#[test]
+fn out_never_replaces_a_session_the_map_reads() {
+    let dir = tempfile::tempdir().unwrap();
+    let session = dir.path().join("s.ron");
+    std::fs::copy(samples().join("20261116-0805-north-RN-07.ron"), &session).unwrap();
+    let before = std::fs::read(&session).unwrap();
+    Command::cargo_bin("shadowmap")
+        .unwrap()
+        .args(["map", dir.path().to_str().unwrap(), "--format", "svg", "--out"])
+        .arg(&session)
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("a session this map reads"));
+    assert_eq!(std::fs::read(&session).unwrap(), before);
+}

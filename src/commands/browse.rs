@@ -165,10 +165,9 @@ fn plain(error: &color_eyre::Report) -> String {
     text
 }
 
+/// The selected session, read as every command reads one.
 fn load(path: &std::path::Path) -> Result<Session> {
-    Ok(DataDir::load_path(path)
-        .wrap_err_with(|| format!("loading session {}", path.display()))?
-        .session)
+    Ok(super::load::load_quietly(None, &path.display().to_string())?.session)
 }
 
 /// The comparator's view of one session, as text for the panel.

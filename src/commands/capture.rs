@@ -36,6 +36,8 @@ use crate::CaptureArgs;
 
 pub fn run(data_dir: Option<PathBuf>, args: CaptureArgs) -> Result<()> {
     let dir = DataDir::resolve(data_dir).wrap_err("opening the data folder")?;
+    // Before the screen opens, so these lines stay on the terminal afterwards.
+    let tidied = tidy(&dir)?;
     // A bad --pathway is told before the screen opens.
     let given = match &args.pathway {
         Some(id_or_file) => Some(resolve_pathway(id_or_file)?.0),
@@ -49,7 +51,7 @@ pub fn run(data_dir: Option<PathBuf>, args: CaptureArgs) -> Result<()> {
 
     let mut console = Console::open().wrap_err("setting up the terminal")?;
 
-    let ended = match offer_unfinished(&dir, &mut console, given.as_ref())? {
+    let ended = match offer_unfinished(&dir, &mut console, given.as_ref(), tidied)? {
         Offer::Continued(ended) => ended,
         Offer::Quit => return Ok(()),
         Offer::New(notice) => {
@@ -77,13 +79,41 @@ enum Offer {
     Quit,
 }
 
+/// Completes finishes cut short and removes leftover temporary snapshots (see
+/// [`DataDir::tidy`]), telling on standard error. Returns the line for the first screen.
+fn tidy(dir: &DataDir) -> Result<Option<String>> {
+    let tidied = dir.tidy().wrap_err("completing sessions cut short")?;
+    for path in &tidied.removed {
+        eprintln!(
+            "note: removed {}, a snapshot left half-written by a kill or power cut",
+            path.display()
+        );
+    }
+    for problem in &tidied.problems {
+        eprintln!("warning: {problem}");
+    }
+    let mut notices = Vec::new();
+    for (id, events) in &tidied.completed {
+        eprintln!(
+            "note: session {id} was finished but writing its snapshot was cut short (a kill, \
+             a power cut or a full disk); completed now: {events} events saved to {}",
+            dir.snapshot_path(id).display()
+        );
+        notices.push(format!(
+            "completed the cut-short finish of {id} ({events} events)"
+        ));
+    }
+    Ok((!notices.is_empty()).then(|| notices.join("; ")))
+}
+
 /// Offers the unfinished sessions, if any: continue one, finish one as it is, or start anew.
+/// `notice` shows on the first screen.
 fn offer_unfinished(
     dir: &DataDir,
     console: &mut Console,
     given: Option<&Pathway>,
+    mut notice: Option<String>,
 ) -> Result<Offer> {
-    let mut notice: Option<String> = None;
     loop {
         let entries = dir.unfinished().wrap_err("listing unfinished sessions")?;
         if entries.is_empty() {

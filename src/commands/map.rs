@@ -9,20 +9,29 @@ use shadowmap::map::draw::{dot::dot, svg, text::text};
 use shadowmap::map::load::{Filter, MapOptions, MapSet, build_maps};
 use shadowmap::report::collect_session_files;
 
+use super::output::{Protected, write_output};
 use crate::{MapArgs, MapFormat};
 
 /// The variants listed in the text form.
 const TEXT_VARIANTS: usize = 10;
 
-/// The session files to map: those given, or the data folder's finished sessions.
-fn session_files(data_dir: Option<PathBuf>, paths: &[PathBuf]) -> color_eyre::Result<Vec<PathBuf>> {
-    if paths.is_empty() {
+/// The session files to map (those given, or the data folder's finished sessions), and what
+/// `--out` may not replace.
+fn session_files(
+    data_dir: Option<PathBuf>,
+    paths: &[PathBuf],
+) -> color_eyre::Result<(Vec<PathBuf>, Protected)> {
+    let mut protected = Protected::new(data_dir.as_deref());
+    let files = if paths.is_empty() {
         let dir = shadowmap::store::DataDir::resolve(data_dir)
             .map_err(|e| eyre!("{e}"))
             .wrap_err("opening the data folder")?;
-        let mut files: Vec<PathBuf> = dir
-            .list()
-            .map_err(|e| eyre!("{e}"))?
+        let listing = dir.scan().map_err(|e| eyre!("{e}"))?;
+        for problem in &listing.problems {
+            eprintln!("warning: skipped: {problem}");
+        }
+        let mut files: Vec<PathBuf> = listing
+            .entries
             .into_iter()
             .filter(|e| e.finished)
             .map(|e| e.path)
@@ -34,17 +43,26 @@ fn session_files(data_dir: Option<PathBuf>, paths: &[PathBuf]) -> color_eyre::Re
                 dir.root().display()
             ));
         }
-        return Ok(files);
+        files
+    } else {
+        let folders = super::report::session_folders(paths);
+        let files = collect_session_files(&folders).map_err(|e| eyre!("{e}"))?;
+        if files.is_empty() {
+            let given: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
+            return Err(eyre!(
+                "no session files (.ron) in {}\n  hint: give session files or folders that hold them (not recursive)",
+                given.join(", ")
+            ));
+        }
+        for folder in folders.iter().filter(|p| p.is_dir()) {
+            protected.folder(folder);
+        }
+        files
+    };
+    for file in &files {
+        protected.file(file, "a session this map reads");
     }
-    let files = collect_session_files(paths).map_err(|e| eyre!("{e}"))?;
-    if files.is_empty() {
-        let given: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
-        return Err(eyre!(
-            "no session files (.ron) in {}\n  hint: give session files or folders that hold them (not recursive)",
-            given.join(", ")
-        ));
-    }
-    Ok(files)
+    Ok((files, protected))
 }
 
 pub fn run(data_dir: Option<PathBuf>, args: MapArgs) -> color_eyre::Result<()> {
@@ -55,7 +73,11 @@ pub fn run(data_dir: Option<PathBuf>, args: MapArgs) -> color_eyre::Result<()> {
         ));
     }
     let filter = Filter::parse(&args.r#where).map_err(|e| eyre!("{e}"))?;
-    let files = session_files(data_dir, &args.paths)?;
+    let (files, protected) = session_files(data_dir, &args.paths)?;
+    if let Some(out) = &args.out {
+        // Refused before the work, not after it.
+        protected.check(out)?;
+    }
     let options = MapOptions {
         pathway: args.pathway.clone(),
         filter,
@@ -83,7 +105,7 @@ pub fn run(data_dir: Option<PathBuf>, args: MapArgs) -> color_eyre::Result<()> {
             .wrap_err("running the map screen");
     }
     let out = render(&set, &args)?;
-    super::export::write_output(args.out.as_deref(), "", &out)
+    write_output(args.out.as_deref(), &protected, &out)
 }
 
 /// The one map of `set`, or an error asking for `--pathway` (`what` draws one map only).
