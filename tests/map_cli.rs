@@ -192,7 +192,13 @@ fn out_never_replaces_a_session_the_map_reads() {
     let before = std::fs::read(&session).unwrap();
     Command::cargo_bin("shadowmap")
         .unwrap()
-        .args(["map", dir.path().to_str().unwrap(), "--format", "svg", "--out"])
+        .args([
+            "map",
+            dir.path().to_str().unwrap(),
+            "--format",
+            "svg",
+            "--out",
+        ])
         .arg(&session)
         .assert()
         .failure()
