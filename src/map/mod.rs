@@ -248,7 +248,7 @@ impl ShadowMap {
 struct NodeAcc {
     count: u64,
     sessions: u64,
-    active: Vec<f32>,
+    active: Vec<f64>,
     label: Option<String>,
 }
 
@@ -256,14 +256,14 @@ struct NodeAcc {
 struct EdgeAcc {
     count: u64,
     sessions: u64,
-    gaps: Vec<f32>,
+    gaps: Vec<f64>,
     taken_by: Vec<(String, u64)>,
 }
 
 #[derive(Default)]
 struct VariantAcc {
     count: u64,
-    observed_min: Vec<f32>,
+    observed_min: Vec<f64>,
 }
 
 /// Folds sessions, one at a time, into the map of one pathway.
@@ -345,7 +345,7 @@ impl MapBuilder {
         for (step, &i) in trace.steps.iter().zip(&sequence) {
             let node = &mut self.nodes[i as usize];
             node.count += 1;
-            node.active.push(step.active_secs as f32);
+            node.active.push(step.active_secs);
             if node.label.is_none() {
                 node.label = step.label.clone();
             }
@@ -378,7 +378,7 @@ impl MapBuilder {
                 let before = &trace.steps[k - 1];
                 let after = &trace.steps[k];
                 let gap_ms = after.start_ms.saturating_sub(before.end_ms);
-                edge.gaps.push(gap_ms as f32 / 1000.0);
+                edge.gaps.push(gap_ms as f64 / 1000.0);
             }
             if !conforming && edge.taken_by.last().is_none_or(|(id, _)| id != &trace.id) {
                 let at_ms = trace
@@ -391,7 +391,7 @@ impl MapBuilder {
         }
         let variant = self.variants.entry(sequence).or_default();
         variant.count += 1;
-        variant.observed_min.push(trace.observed_min as f32);
+        variant.observed_min.push(trace.observed_min);
     }
 
     /// The map: nodes (the start, the pathway's steps in order, unplanned steps by count, the
