@@ -11,4 +11,5 @@ pub mod map;
 pub mod model;
 pub mod report;
 pub mod store;
+pub mod text;
 pub mod tui;

@@ -7,7 +7,6 @@ use color_eyre::eyre::{WrapErr, eyre};
 
 use shadowmap::map::draw::{dot::dot, svg, text::text};
 use shadowmap::map::load::{Filter, MapOptions, MapSet, build_maps};
-use shadowmap::report::collect_session_files;
 
 use super::output::{Protected, write_output};
 use crate::{MapArgs, MapFormat};
@@ -15,54 +14,21 @@ use crate::{MapArgs, MapFormat};
 /// The variants listed in the text form.
 const TEXT_VARIANTS: usize = 10;
 
-/// The session files to map (those given, or the data folder's finished sessions), and what
-/// `--out` may not replace.
+/// The session files to map (those given, or the data folder's finished sessions; read as
+/// the report reads them), and what `--out` may not replace.
 fn session_files(
     data_dir: Option<PathBuf>,
     paths: &[PathBuf],
 ) -> color_eyre::Result<(Vec<PathBuf>, Protected)> {
     let mut protected = Protected::new(data_dir.as_deref());
-    let files = if paths.is_empty() {
-        let dir = shadowmap::store::DataDir::resolve(data_dir)
-            .map_err(|e| eyre!("{e}"))
-            .wrap_err("opening the data folder")?;
-        let listing = dir.scan().map_err(|e| eyre!("{e}"))?;
-        for problem in &listing.problems {
-            eprintln!("warning: skipped: {problem}");
-        }
-        let mut files: Vec<PathBuf> = listing
-            .entries
-            .into_iter()
-            .filter(|e| e.finished)
-            .map(|e| e.path)
-            .collect();
-        files.sort();
-        if files.is_empty() {
-            return Err(eyre!(
-                "no finished sessions in the data folder {}\n  hint: give session files or folders",
-                dir.root().display()
-            ));
-        }
-        files
-    } else {
-        let folders = super::report::session_folders(paths);
-        let files = collect_session_files(&folders).map_err(|e| eyre!("{e}"))?;
-        if files.is_empty() {
-            let given: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
-            return Err(eyre!(
-                "no session files (.ron) in {}\n  hint: give session files or folders that hold them (not recursive)",
-                given.join(", ")
-            ));
-        }
-        for folder in folders.iter().filter(|p| p.is_dir()) {
-            protected.folder(folder);
-        }
-        files
-    };
-    for file in &files {
+    let found = super::report::session_files(data_dir, paths, false)?;
+    for folder in &found.folders {
+        protected.folder(folder);
+    }
+    for file in &found.files {
         protected.file(file, "a session this map reads");
     }
-    Ok((files, protected))
+    Ok((found.files, protected))
 }
 
 pub fn run(data_dir: Option<PathBuf>, args: MapArgs) -> color_eyre::Result<()> {
