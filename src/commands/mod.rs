@@ -9,6 +9,7 @@ pub mod compare;
 pub mod export;
 pub mod keys;
 pub mod load;
+pub mod map;
 pub mod output;
 pub mod pathways;
 pub mod replay;

@@ -70,8 +70,17 @@ pub fn run(data_dir: Option<PathBuf>, args: ReportArgs) -> color_eyre::Result<()
         ));
     }
     if args.tui {
-        return shadowmap::tui::report::run(report.findings, overrides, &overrides_file)
-            .wrap_err("running the report screen");
+        return shadowmap::tui::report::run(
+            report.findings,
+            overrides,
+            &overrides_file,
+            shadowmap::tui::map::run::MapSource {
+                files: files.clone(),
+                against: args.pathway.clone(),
+                redact: args.redact,
+            },
+        )
+        .wrap_err("running the report screen");
     }
     let format = match args.format {
         ReportFormat::Text => Format::Text,
@@ -80,7 +89,13 @@ pub fn run(data_dir: Option<PathBuf>, args: ReportArgs) -> color_eyre::Result<()
         ReportFormat::Csv => Format::Csv,
         ReportFormat::Json => Format::Json,
     };
-    let out = render(&report, format);
+    let out = match format {
+        Format::Html => {
+            let maps = super::map::maps_for_report(&files, args.pathway.as_deref(), args.redact)?;
+            shadowmap::report::render::html_with_maps(&report, &maps)
+        }
+        _ => render(&report, format),
+    };
     // Owner-only (0600) and atomic, like every export: a report quotes notes and codes.
     write_output(args.out.as_deref(), &protected, &out)
 }

@@ -5,6 +5,7 @@ pub mod browse;
 pub mod capture;
 pub mod key_config;
 pub mod keymap;
+pub mod map;
 pub mod replay;
 pub mod report;
 pub mod resume;
