@@ -8,6 +8,7 @@
 //! it does not know, a field it does not know, numbers out of order) falls back to the full
 //! `Session::load`, which is the reference and gives the error messages with line and column.
 
+use super::questionnaire::Instrument;
 use super::{Event, EventKind, InterruptionSource, ProblemKind, Session, WorkaroundKind};
 
 /// The fast reading of a session's text, or `None` when it is not in the expected form (or
@@ -74,6 +75,8 @@ enum Value {
     Int(i64),
     Str(String),
     Ident(String),
+    /// `[Some(4), None, ...]`: a questionnaire's answers.
+    Answers(Vec<Option<u8>>),
 }
 
 impl<'a> Cursor<'a> {
@@ -142,10 +145,34 @@ impl<'a> Cursor<'a> {
         let c = self.s[self.i..].chars().next()?;
         if c == '"' {
             self.string().map(Value::Str)
+        } else if c == '[' {
+            self.answers().map(Value::Answers)
         } else if c == '-' || c.is_ascii_digit() {
             self.int().map(Value::Int)
         } else {
             self.ident().map(|s| Value::Ident(s.to_string()))
+        }
+    }
+
+    /// `[Some(n), None, ...]`, each answer 0-255.
+    fn answers(&mut self) -> Option<Vec<Option<u8>>> {
+        self.eat("[")?;
+        let mut out = Vec::new();
+        if self.eat("]").is_some() {
+            return Some(out);
+        }
+        loop {
+            if self.eat("None").is_some() {
+                out.push(None);
+            } else {
+                self.eat("Some(")?;
+                out.push(Some(u8::try_from(self.int()?).ok()?));
+                self.eat(")")?;
+            }
+            if self.eat(", ").is_none() {
+                self.eat("]")?;
+                return Some(out);
+            }
         }
     }
 
@@ -238,6 +265,20 @@ fn parse_event(line: &str) -> Option<Event> {
                     true => take_str(f, "note")?,
                     false => String::new(),
                 },
+            }
+        }
+        "Questionnaire" => {
+            only(f, &["instrument", "answers"])?;
+            EventKind::Questionnaire {
+                instrument: match take_ident(f, "instrument")? {
+                    "Sus" => Instrument::Sus,
+                    "Tlx" => Instrument::Tlx,
+                    _ => return None,
+                },
+                answers: f.iter().find_map(|(n, v)| match v {
+                    Value::Answers(a) if *n == "answers" => Some(a.clone()),
+                    _ => None,
+                })?,
             }
         }
         "Clicks" => {
