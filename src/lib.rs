@@ -9,4 +9,5 @@ pub mod compare;
 pub mod model;
 pub mod report;
 pub mod store;
+pub mod suggest;
 pub mod tui;

@@ -324,6 +324,19 @@ impl Model {
         self.min_run
     }
 
+    /// The cost of a minimal-cost alignment of `observed`, without its moves: one forward
+    /// pass, for callers that score many sequences (the suggestion's search).
+    pub(crate) fn cost(&self, observed: &[Option<u32>]) -> u32 {
+        let mut cur = vec![INF; self.n_states];
+        let mut next = vec![INF; self.n_states];
+        self.initial(&mut cur, None);
+        for label in observed {
+            self.advance(&cur, *label, &mut next, None);
+            std::mem::swap(&mut cur, &mut next);
+        }
+        cur[self.final_state()]
+    }
+
     /// A minimal-cost alignment of `observed` (labels; None = not in the pathway): its cost and
     /// its moves in order.
     pub(crate) fn align(&self, observed: &[Option<u32>]) -> (u32, Vec<RawMove>) {
