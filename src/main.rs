@@ -44,6 +44,8 @@ pub enum Command {
     Report(ReportArgs),
     /// Agreement of two auditors who shadowed the same clinician.
     Agree(AgreeArgs),
+    /// The pathway the work suggests: a revised pathway, each change with its evidence.
+    Suggest(SuggestArgs),
 }
 
 #[derive(Args, Debug, Default)]
@@ -69,17 +71,66 @@ pub struct CaptureArgs {
 pub enum PathwaysCommand {
     /// The built-in pathways.
     List,
-    /// Print a pathway (built-in id or file) as RON.
+    /// Print a pathway (built-in id or file) as RON, or in the pathway JSON other tools read.
     Show {
         /// A built-in pathway id (`shadowmap pathways list`) or a pathway file.
         #[arg(value_name = "ID|FILE")]
         pathway: String,
+        /// ron: the pathway file; json: the exchange form (ids, optional, repeat, groups).
+        #[arg(long, value_enum, default_value_t = PathwayFormat::Ron)]
+        format: PathwayFormat,
+    },
+    /// What changed between two versions of a pathway, in words.
+    Diff {
+        /// The earlier version (built-in id or file).
+        #[arg(value_name = "A")]
+        a: String,
+        /// The later version (built-in id or file).
+        #[arg(value_name = "B")]
+        b: String,
     },
     /// Validate a pathway file: exit 0, or a clear error with file, line and column.
     Check {
         /// The pathway file (RON) to check; it is only read.
         file: PathBuf,
     },
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PathwayFormat {
+    Ron,
+    Json,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SuggestFormat {
+    Text,
+    Json,
+    Ron,
+}
+
+#[derive(Args, Debug)]
+pub struct SuggestArgs {
+    /// Session files, folders that hold them, or XES logs (.xes, .xes.gz).
+    #[arg(required = true, value_name = "PATHS")]
+    pub paths: Vec<PathBuf>,
+    /// Revise this pathway (built-in id, RON file or the oracle's pathway JSON) for every
+    /// session (default: each session's own; required for an XES log).
+    #[arg(long, value_name = "ID|FILE")]
+    pub pathway: Option<String>,
+    /// Try an edit only when at least this share (0..1) of the sessions shows it.
+    #[arg(long, default_value_t = 0.2, value_name = "F")]
+    pub min_share: f64,
+    /// Take the observed median time and clicks as each step's expected ones.
+    #[arg(long)]
+    pub retime: bool,
+    /// Write here instead of standard output.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// text: changes, evidence and figures; json: the same for other tools; ron: the revised
+    /// pathway file alone (one pathway).
+    #[arg(long, value_enum, default_value_t = SuggestFormat::Text)]
+    pub format: SuggestFormat,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -248,5 +299,6 @@ fn dispatch(cli: Cli) -> color_eyre::Result<()> {
         Some(Command::Browse) => commands::browse::run(data_dir),
         Some(Command::Report(args)) => commands::report::run(data_dir, args),
         Some(Command::Agree(args)) => commands::agree::run(data_dir, args),
+        Some(Command::Suggest(args)) => commands::suggest::run(data_dir, args),
     }
 }

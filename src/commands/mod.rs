@@ -12,6 +12,7 @@ pub mod pathways;
 pub mod replay;
 pub mod report;
 pub mod sessions;
+pub mod suggest;
 
 /// `shadowmap sessions | head` closes standard output early: `print!` then panics with
 /// "failed printing to stdout: Broken pipe". That is the reader's choice, not a crash: leave

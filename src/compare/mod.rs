@@ -19,7 +19,7 @@ use serde::Serialize;
 use crate::model::{Pathway, ProblemKind, Session, WorkaroundKind, derive_timeline};
 
 pub use model::{CompileError, MAX_GROUP_MEMBERS, Model};
-pub use pathway_json::{load_pathway_json, pathway_from_json_str};
+pub use pathway_json::{load_pathway_json, pathway_from_json_str, pathway_to_json};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]

@@ -169,6 +169,25 @@ pub fn pathway_from_json_str(text: &str, path: &Path) -> Result<Pathway, FileErr
     })
 }
 
+/// A pathway in the oracle's pathway JSON (the exchange form other tools read):
+/// `{"id", "version", "steps": [{"id", "optional", "repeat"} | {"group", "steps": [...]}]}`.
+pub fn pathway_to_json(pathway: &Pathway) -> Value {
+    fn step(s: &Step) -> Value {
+        serde_json::json!({"id": s.id, "optional": s.optional, "repeat": s.repeat})
+    }
+    let steps: Vec<Value> = pathway
+        .steps
+        .iter()
+        .map(|element| match element {
+            Element::Step(s) => step(s),
+            Element::AnyOrder(g) => {
+                serde_json::json!({"group": g.id, "steps": g.steps.iter().map(step).collect::<Vec<_>>()})
+            }
+        })
+        .collect();
+    serde_json::json!({"id": pathway.id, "version": pathway.version, "steps": steps})
+}
+
 pub fn load_pathway_json(path: &Path) -> Result<Pathway, FileError> {
     let text = std::fs::read_to_string(path).map_err(|e| {
         FileError::new(path, None, format!("cannot read the pathway file: {e}"))

@@ -341,7 +341,7 @@ pub fn candidates(
                 step: name.clone(),
                 label: unplanned_label(&name, traces),
                 after: after_id(&pathway.steps, best),
-                optional: left_out as f64 / total >= options.min_share,
+                optional: left_out > 0 && left_out as f64 / total >= options.min_share,
                 repeat: enough(&repeated),
                 expected_secs: timing
                     .and_then(|t| t.median_secs)

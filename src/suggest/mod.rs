@@ -98,6 +98,9 @@ impl Trace {
 pub struct Options {
     /// An edit is tried only when at least this share of the sessions shows its behaviour.
     pub min_share: f64,
+    /// An edit is tried only when at least this many sessions show it: one session is an
+    /// anecdote, whatever share of a small set it is.
+    pub min_sessions: usize,
     /// An edit is kept only when it raises the mean fitness by at least this much.
     pub min_gain: f64,
     /// Take the observed median time and clicks as each step's expected ones.
@@ -108,6 +111,7 @@ impl Default for Options {
     fn default() -> Self {
         Options {
             min_share: 0.2,
+            min_sessions: 2,
             min_gain: 0.005,
             retime: false,
         }
