@@ -37,47 +37,42 @@ fn json(cmd: &mut Command) -> Value {
     serde_json::from_str(&stdout(cmd)).unwrap()
 }
 
-/// The mean of the comparator's trace fitness of `input` against `pathway`.
-fn compare_mean(data: &Path, input: &[String], pathway: &str) -> f64 {
-    let mut sum = 0.0;
-    let mut n = 0;
-    for input in input {
-        let doc = json(shadowmap(data).args([
-            "compare",
-            input,
+/// Writes the suggestion for a generated set with `--format ron --out`: (log, configured
+/// pathway, the file written).
+fn suggest_file(dir: &Path, name: &str) -> (String, String, PathBuf) {
+    let log = set(name, "log.xes.gz");
+    let configured = set(name, "configured.pathway.json");
+    let out = dir.join(format!("{name}.ron"));
+    shadowmap(dir)
+        .args([
+            "suggest",
+            &log,
             "--pathway",
-            pathway,
+            &configured,
             "--format",
-            "json",
-        ]));
-        for trace in doc["traces"].as_array().unwrap() {
-            sum += trace["fitness"].as_f64().unwrap();
-            n += 1;
-        }
-    }
-    sum / n as f64
+            "ron",
+            "--out",
+        ])
+        .arg(&out)
+        .assert()
+        .success();
+    (log, configured, out)
+}
+
+/// The mean of the comparator's trace fitness of the log `input` against `pathway`.
+fn compare_mean(data: &Path, input: &str, pathway: &str) -> f64 {
+    let doc =
+        json(shadowmap(data).args(["compare", input, "--pathway", pathway, "--format", "json"]));
+    let traces = doc["traces"].as_array().unwrap();
+    let sum: f64 = traces.iter().map(|t| t["fitness"].as_f64().unwrap()).sum();
+    sum / traces.len() as f64
 }
 
 #[test]
 fn a_suggested_file_checks_and_compares_to_the_claimed_fitness() {
     let dir = tempfile::tempdir().unwrap();
     for name in ["gen-small", "gen-medium"] {
-        let log = set(name, "log.xes.gz");
-        let configured = set(name, "configured.pathway.json");
-        let out = dir.path().join(format!("{name}.ron"));
-        shadowmap(dir.path())
-            .args([
-                "suggest",
-                &log,
-                "--pathway",
-                &configured,
-                "--format",
-                "ron",
-                "--out",
-            ])
-            .arg(&out)
-            .assert()
-            .success();
+        let (log, configured, out) = suggest_file(dir.path(), name);
         shadowmap(dir.path())
             .args(["pathways", "check"])
             .arg(&out)
@@ -100,12 +95,12 @@ fn a_suggested_file_checks_and_compares_to_the_claimed_fitness() {
         );
         let claimed = changes.last().unwrap()["fitness_after"].as_f64().unwrap();
         assert_eq!(claimed, s["after"]["mean_fitness"].as_f64().unwrap());
-        let measured = compare_mean(dir.path(), &[log.clone()], out.to_str().unwrap());
+        let measured = compare_mean(dir.path(), &log, out.to_str().unwrap());
         assert!(
             (measured - claimed).abs() < 1e-5,
             "{name}: compare gives {measured}, the change list claims {claimed}"
         );
-        let before = compare_mean(dir.path(), &[log.clone()], &configured);
+        let before = compare_mean(dir.path(), &log, &configured);
         assert!((before - s["before"]["mean_fitness"].as_f64().unwrap()).abs() < 1e-5);
         // The file written is the one the JSON describes.
         let written = Pathway::load(&out).unwrap();
@@ -215,22 +210,7 @@ fn show_json_is_the_exchange_form_and_diff_says_what_changed() {
             .any(|e| e.get("group").is_some())
     );
 
-    let log = set("gen-small", "log.xes.gz");
-    let configured = set("gen-small", "configured.pathway.json");
-    let out = dir.path().join("s.ron");
-    shadowmap(dir.path())
-        .args([
-            "suggest",
-            &log,
-            "--pathway",
-            &configured,
-            "--format",
-            "ron",
-            "--out",
-        ])
-        .arg(&out)
-        .assert()
-        .success();
+    let (_, configured, out) = suggest_file(dir.path(), "gen-small");
     let words = stdout(
         shadowmap(dir.path())
             .args(["pathways", "diff", &configured])
@@ -252,44 +232,27 @@ fn show_json_is_the_exchange_form_and_diff_says_what_changed() {
 fn bad_arguments_are_refused_plainly() {
     let dir = tempfile::tempdir().unwrap();
     let log = set("gen-small", "log.xes.gz");
-    shadowmap(dir.path())
-        .args(["suggest", &log])
-        .assert()
-        .failure()
-        .stderr(predicate::str::contains("--pathway ID|FILE"));
-    shadowmap(dir.path())
-        .args([
-            "suggest",
-            &log,
-            "--pathway",
-            "med-rec-admission",
-            "--min-share",
-            "2",
-        ])
-        .assert()
-        .failure()
-        .stderr(predicate::str::contains("is not a share"));
-    shadowmap(dir.path())
-        .args(["suggest", "no-such-folder"])
-        .assert()
-        .failure()
-        .stderr(predicate::str::contains("no-such-folder"));
-    shadowmap(dir.path())
-        .args(["suggest", &log, "--pathway", "no-such-pathway"])
-        .assert()
-        .failure()
-        .stderr(predicate::str::contains("no-such-pathway"));
-    // --out never over an input.
-    shadowmap(dir.path())
-        .args([
-            "suggest",
-            &log,
-            "--pathway",
-            "med-rec-admission",
-            "--out",
-            &log,
-        ])
-        .assert()
-        .failure();
+    let known = "med-rec-admission";
+    for (args, needle) in [
+        (vec![log.as_str()], "--pathway ID|FILE"),
+        (
+            vec![&log, "--pathway", known, "--min-share", "2"],
+            "is not a share",
+        ),
+        (vec!["no-such-folder"], "no-such-folder"),
+        (
+            vec![&log, "--pathway", "no-such-pathway"],
+            "no-such-pathway",
+        ),
+        // --out never over an input.
+        (vec![&log, "--pathway", known, "--out", &log], "log.xes.gz"),
+    ] {
+        shadowmap(dir.path())
+            .arg("suggest")
+            .args(&args)
+            .assert()
+            .failure()
+            .stderr(predicate::str::contains(needle));
+    }
     assert!(Path::new(&log).is_file());
 }

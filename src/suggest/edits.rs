@@ -220,8 +220,10 @@ pub fn candidates(
     options: &Options,
 ) -> Vec<(Edit, Evidence)> {
     let total = variants.n_traces.max(1) as f64;
-    let enough =
-        |shown: &[usize]| !shown.is_empty() && shown.len() as f64 / total >= options.min_share;
+    let enough = |shown: &[usize]| {
+        shown.len() >= options.min_sessions.max(1)
+            && shown.len() as f64 / total >= options.min_share
+    };
     let mut out = Vec::new();
     let n_steps = pathway.all_steps().count();
 

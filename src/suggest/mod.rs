@@ -112,7 +112,7 @@ impl Default for Options {
         Options {
             min_share: 0.2,
             min_sessions: 2,
-            min_gain: 0.005,
+            min_gain: 0.002,
             retime: false,
         }
     }

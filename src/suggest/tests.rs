@@ -139,3 +139,16 @@ fn the_diff_names_each_change() {
     assert!(words.contains("Added `x`"), "{words}");
     assert!(diff::diff(&a, &a).is_empty());
 }
+
+#[test]
+fn one_session_is_an_anecdote() {
+    let t = traces(&[(2, &["a", "b", "c", "d"]), (1, &["a", "c", "d", "x"])]);
+    let s = suggest(&pathway(ABCD), &t, &Options::default()).unwrap();
+    assert!(s.changes.is_empty(), "{:?}", s.changes);
+    let loose = Options {
+        min_sessions: 1,
+        ..Options::default()
+    };
+    let s = suggest(&pathway(ABCD), &t, &loose).unwrap();
+    assert!(!s.changes.is_empty());
+}
