@@ -6,6 +6,7 @@ use shadowmap::compare::{load_pathway, pathway_to_json};
 use shadowmap::model::pathway::{Element, TEMPLATES};
 use shadowmap::model::{FileError, Pathway};
 use shadowmap::suggest::diff::diff;
+use shadowmap::text::{Escaped, escape_json_controls};
 
 use crate::{PathwayFormat, PathwaysCommand};
 
@@ -28,8 +29,11 @@ pub fn run(command: PathwaysCommand) -> Result<()> {
         PathwaysCommand::Show { pathway, format } => {
             let pathway = load_pathway(&pathway).map_err(user_error)?;
             match format {
-                PathwayFormat::Ron => print!("{}", pathway.to_ron()),
-                PathwayFormat::Json => println!("{}", pathway_to_json(&pathway)),
+                PathwayFormat::Ron => print!("{}", Escaped(pathway.to_ron())),
+                PathwayFormat::Json => println!(
+                    "{}",
+                    escape_json_controls(&pathway_to_json(&pathway).to_string())
+                ),
             }
             Ok(())
         }
@@ -41,7 +45,7 @@ pub fn run(command: PathwaysCommand) -> Result<()> {
                 println!("No difference: the two pathways say the same.");
             }
             for change in changes {
-                println!("- {change}");
+                println!("- {}", Escaped(change));
             }
             Ok(())
         }
@@ -54,8 +58,8 @@ pub fn run(command: PathwaysCommand) -> Result<()> {
                 .count();
             println!(
                 "{}: ok: `{}` version {}, {} steps, {} any-order group{}",
-                file.display(),
-                pathway.id,
+                Escaped(file.display()),
+                Escaped(&pathway.id),
                 pathway.version,
                 pathway.all_steps().count(),
                 groups,

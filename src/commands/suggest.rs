@@ -12,6 +12,7 @@ use shadowmap::compare::{self, pathway_to_json, xes};
 use shadowmap::model::{Pathway, Session, resolve_pathway};
 use shadowmap::report::collect_session_files;
 use shadowmap::suggest::{Options, Suggestion, Trace, suggest};
+use shadowmap::text::{escape_controls, escape_json_controls};
 
 use super::output::{Protected, write_output};
 use crate::commands::pathways::user_error;
@@ -82,7 +83,13 @@ pub fn run(data_dir: Option<PathBuf>, args: SuggestArgs) -> Result<()> {
             .collect::<Vec<_>>()
             .join("\n"),
     };
-    write_output(args.out.as_deref(), &protected, &text)
+    // Ids, sites and labels come from files anyone may have written: no control characters
+    // reach the terminal or the file raw.
+    let text = match args.format {
+        SuggestFormat::Json => escape_json_controls(&text),
+        SuggestFormat::Text | SuggestFormat::Ron => escape_controls(&text),
+    };
+    write_output(args.out.as_deref(), &protected, text.as_bytes())
 }
 
 /// The traces of every input, by the pathway they are revised against (pathway id order).

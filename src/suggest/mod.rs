@@ -293,15 +293,15 @@ fn describe_origin(
 
 /// Median active time and clicks of every occurrence of each pathway step, in pathway order.
 pub fn step_timings(pathway: &Pathway, traces: &[Trace]) -> Vec<StepTiming> {
-    let mut samples: BTreeMap<&str, (Vec<f32>, Vec<f32>)> = BTreeMap::new();
+    let mut samples: BTreeMap<&str, (Vec<f64>, Vec<f64>)> = BTreeMap::new();
     for trace in traces {
         for step in &trace.steps {
             let entry = samples.entry(step.step.as_str()).or_default();
             if let Some(secs) = step.active_secs {
-                entry.0.push(secs as f32);
+                entry.0.push(secs);
             }
             if let Some(clicks) = step.clicks {
-                entry.1.push(clicks as f32);
+                entry.1.push(f64::from(clicks));
             }
         }
     }
