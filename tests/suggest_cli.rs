@@ -256,3 +256,28 @@ fn bad_arguments_are_refused_plainly() {
     }
     assert!(Path::new(&log).is_file());
 }
+
+#[test]
+fn the_html_report_has_a_suggestion_box_per_pathway() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("report.html");
+    shadowmap(dir.path())
+        .arg("report")
+        .arg(root().join("sample-sessions"))
+        .args(["--format", "html", "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    let html = std::fs::read_to_string(&out).unwrap();
+    let sections: Vec<&str> = html.split("<h2>Pathway <code>").skip(1).collect();
+    assert_eq!(sections.len(), 6, "six pathways in the samples");
+    for section in sections {
+        let id = section.split("</code>").next().unwrap();
+        let boxed = section.split("<div class=\"charts\">").next().unwrap();
+        assert!(
+            boxed.contains("<h3>What the work suggests</h3>")
+                && boxed.contains(&format!(" of `{id}`.")),
+            "{id}: {boxed}"
+        );
+    }
+}

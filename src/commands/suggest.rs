@@ -11,6 +11,7 @@ use serde_json::json;
 use shadowmap::compare::{self, pathway_to_json, xes};
 use shadowmap::model::{Pathway, Session, resolve_pathway};
 use shadowmap::report::collect_session_files;
+use shadowmap::suggest::html::suggestion_box;
 use shadowmap::suggest::{Options, Suggestion, Trace, suggest};
 use shadowmap::text::{escape_controls, escape_json_controls};
 
@@ -49,7 +50,7 @@ pub fn run(data_dir: Option<PathBuf>, args: SuggestArgs) -> Result<()> {
         }
         None => None,
     };
-    let groups = read_traces(&args.paths, fixed.as_ref())?;
+    let groups = read_traces(&args.paths, fixed.as_ref(), true)?;
     if args.format == SuggestFormat::Ron && groups.len() > 1 {
         return Err(eyre!(
             "the sessions follow {} pathways ({}); --format ron writes one: choose it with --pathway ID",
@@ -96,6 +97,7 @@ pub fn run(data_dir: Option<PathBuf>, args: SuggestArgs) -> Result<()> {
 fn read_traces(
     paths: &[PathBuf],
     fixed: Option<&Pathway>,
+    warn: bool,
 ) -> Result<BTreeMap<String, (Pathway, Vec<Trace>)>> {
     let mut groups: BTreeMap<String, (Pathway, Vec<Trace>)> = BTreeMap::new();
     let mut session_paths = Vec::new();
@@ -127,7 +129,9 @@ fn read_traces(
         let session = match Session::load(&file) {
             Ok(session) => session,
             Err(e) => {
-                eprintln!("warning: skipped {}: {e}", file.display());
+                if warn {
+                    eprintln!("warning: skipped {}: {e}", file.display());
+                }
                 continue;
             }
         };
@@ -157,7 +161,7 @@ fn read_traces(
             .1
             .push(trace);
     }
-    for (id, why) in &unknown {
+    for (id, why) in unknown.iter().filter(|_| warn) {
         eprintln!(
             "warning: skipped the sessions of the unknown pathway `{id}` ({why}); pass --pathway ID|FILE"
         );
@@ -174,6 +178,45 @@ fn read_traces(
         ));
     }
     Ok(groups)
+}
+
+/// The report's HTML with a "what the work suggests" box in each pathway's section (before its
+/// charts), from the same session files and pathway choice as the report. `redact`: what
+/// sessions wrote is masked as the report masks it.
+pub fn add_to_report_html(
+    html: String,
+    files: &[PathBuf],
+    pathway: Option<&str>,
+    redact: bool,
+) -> Result<String> {
+    let fixed = match pathway {
+        Some(arg) => Some(compare::load_pathway(arg).map_err(user_error)?),
+        None => None,
+    };
+    // The report has told about unreadable files already.
+    let groups = read_traces(files, fixed.as_ref(), false)?;
+    let mut html = html;
+    for (pathway, traces) in groups.values() {
+        let Ok(mut suggestion) = suggest(pathway, traces, &Options::default()) else {
+            continue;
+        };
+        if redact {
+            suggestion.redact(&shadowmap::report::render::mask);
+        }
+        // The section the report wrote for this pathway: its heading, then its charts.
+        let heading = format!(
+            "<h2>Pathway <code>{}</code>",
+            maud::html! { (pathway.id) }.into_string()
+        );
+        let Some(at) = html
+            .find(&heading)
+            .and_then(|h| html[h..].find("<div class=\"charts\">").map(|c| h + c))
+        else {
+            continue;
+        };
+        html.insert_str(at, &suggestion_box(&suggestion).into_string());
+    }
+    Ok(html)
 }
 
 fn suggestion_json(s: &Suggestion) -> serde_json::Value {

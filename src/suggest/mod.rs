@@ -12,6 +12,7 @@
 pub mod diff;
 pub mod edits;
 pub mod fitness;
+pub mod html;
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -159,6 +160,38 @@ pub struct Suggestion {
     pub before: Quality,
     pub after: Quality,
     pub steps: Vec<StepTiming>,
+}
+
+impl Suggestion {
+    /// Masks what sessions wrote (sites, roles, session ids, labels typed for unplanned steps,
+    /// and the description that names the sites) with `mask`, as `--redact` asks.
+    pub fn redact(&mut self, mask: &dyn Fn(&str) -> String) {
+        let all = |items: &mut Vec<String>| items.iter_mut().for_each(|x| *x = mask(x));
+        all(&mut self.sites);
+        all(&mut self.roles);
+        self.pathway.description = mask(&self.pathway.description);
+        for change in &mut self.changes {
+            change.text = mask(&change.text);
+            all(&mut change.evidence.examples);
+            all(&mut change.evidence.sites);
+            all(&mut change.evidence.roles);
+            if let Edit::AddStep { step, label, .. } = &mut change.edit {
+                *label = mask(label);
+                let masked = label.clone();
+                for element in &mut self.pathway.steps {
+                    match element {
+                        Element::Step(s) if s.id == *step => s.label = masked.clone(),
+                        Element::AnyOrder(g) => g
+                            .steps
+                            .iter_mut()
+                            .filter(|s| s.id == *step)
+                            .for_each(|s| s.label = masked.clone()),
+                        Element::Step(_) => {}
+                    }
+                }
+            }
+        }
+    }
 }
 
 /// Suggests a revised `pathway` from `traces`; `Err` when the comparator cannot align

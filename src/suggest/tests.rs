@@ -152,3 +152,20 @@ fn one_session_is_an_anecdote() {
     let s = suggest(&pathway(ABCD), &t, &loose).unwrap();
     assert!(!s.changes.is_empty());
 }
+
+#[test]
+fn the_report_box_escapes_what_sessions_wrote() {
+    let mut t = traces(&[(6, &["a", "b", "c", "d"]), (4, &["a", "c", "d"])]);
+    t[9].case_id = "<script>x</script>".to_string();
+    t[9].site = Some("a&b".to_string());
+    let s = suggest(&pathway(ABCD), &t, &Options::default()).unwrap();
+    let box_html = html::suggestion_box(&s).into_string();
+    assert!(box_html.contains("What the work suggests"));
+    assert!(box_html.contains("Make `b` optional"), "{box_html}");
+    assert!(
+        box_html.contains("&lt;script&gt;x&lt;/script&gt;"),
+        "{box_html}"
+    );
+    assert!(box_html.contains("a&amp;b"), "{box_html}");
+    assert!(!box_html.contains("<script>"));
+}
