@@ -214,7 +214,10 @@ pub fn add_to_report_html(
         else {
             continue;
         };
-        html.insert_str(at, &suggestion_box(&suggestion).into_string());
+        html.insert_str(
+            at,
+            &escape_controls(&suggestion_box(&suggestion).into_string()),
+        );
     }
     Ok(html)
 }
