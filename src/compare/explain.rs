@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use super::model::{CompileError, Model, RawMove};
+use super::model::{Model, RawMove};
 use super::{
     Comparison, Deviation, DeviationKind, Move, MoveKind, ObservedStep, SessionFigures,
     StepFriction, fitness,
@@ -368,13 +368,13 @@ fn deviations(
     out
 }
 
-/// The comparison for a pathway the comparator cannot compile: no sync move at all, and each
-/// deviation says why.
+/// The comparison for a pathway the comparator cannot compile, or a trace it refuses to align
+/// (too much work): no sync move at all, and each deviation says why.
 pub(crate) fn unalignable(
     case_id: &str,
     observed: &[ObservedStep],
     pathway: &Pathway,
-    error: &CompileError,
+    error: &dyn std::fmt::Display,
 ) -> Comparison {
     let mut moves: Vec<Move> = observed
         .iter()

@@ -87,3 +87,123 @@ pub fn comparisons_json(pathway: &Pathway, comparisons: &[Comparison]) -> Value 
         "traces": comparisons.iter().map(trace_json).collect::<Vec<_>>(),
     })
 }
+
+/// One trace object as it stands in the pretty-printed document: indented for its place in the
+/// `traces` list, no separator. What [`Document`] writes, rendered on a worker thread.
+pub fn trace_json_pretty(c: &Comparison) -> Vec<u8> {
+    let mut one = Vec::with_capacity(4096);
+    serde_json::to_writer_pretty(&mut one, &trace_json(c)).expect("a JSON value always serializes");
+    let mut out = Vec::with_capacity(one.len() + one.len() / 8);
+    out.extend_from_slice(b"    ");
+    for line in one.split_inclusive(|&b| b == b'\n') {
+        out.extend_from_slice(line);
+        if line.ends_with(b"\n") {
+            out.extend_from_slice(b"    ");
+        }
+    }
+    out
+}
+
+/// The output formats of `compare`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Json,
+    Text,
+}
+
+/// One comparison rendered for [`Document`], with what its closing summary needs.
+pub struct Rendered {
+    pub bytes: Vec<u8>,
+    pub fitness: f64,
+    pub cost: u32,
+}
+
+/// Renders one comparison in `format` (run this on the worker threads).
+pub fn render(format: Format, pathway: &Pathway, c: &Comparison) -> Rendered {
+    Rendered {
+        bytes: match format {
+            Format::Json => trace_json_pretty(c),
+            Format::Text => super::text::render_one(pathway, c).into_bytes(),
+        },
+        fitness: c.fitness,
+        cost: c.cost,
+    }
+}
+
+/// A `compare` document written trace by trace as results come: the JSON of domain.md
+/// section 5 (`pathway`, `pathway_version`, `traces`, then `distinct_sequences`), or the text
+/// with its summary line. Nothing is written before the first trace, so an input without
+/// traces can still end in an error alone.
+pub struct Document<'a, W: std::io::Write> {
+    format: Format,
+    pathway: &'a Pathway,
+    out: W,
+    traces: usize,
+    fitness_sum: f64,
+    cost_sum: f64,
+    fitting: usize,
+}
+
+impl<'a, W: std::io::Write> Document<'a, W> {
+    pub fn new(format: Format, pathway: &'a Pathway, out: W) -> Self {
+        Document {
+            format,
+            pathway,
+            out,
+            traces: 0,
+            fitness_sum: 0.0,
+            cost_sum: 0.0,
+            fitting: 0,
+        }
+    }
+
+    pub fn traces(&self) -> usize {
+        self.traces
+    }
+
+    pub fn push(&mut self, trace: &Rendered) -> std::io::Result<()> {
+        if self.traces == 0 {
+            match self.format {
+                Format::Json => write!(
+                    self.out,
+                    "{{\n  \"pathway\": {},\n  \"pathway_version\": {},\n  \"traces\": [\n",
+                    Value::from(self.pathway.id.as_str()),
+                    self.pathway.version
+                )?,
+                Format::Text => self.out.write_all(super::text::header(self.pathway).as_bytes())?,
+            }
+        } else if self.format == Format::Json {
+            self.out.write_all(b",\n")?;
+        }
+        self.out.write_all(&trace.bytes)?;
+        self.traces += 1;
+        self.fitness_sum += trace.fitness;
+        self.cost_sum += f64::from(trace.cost);
+        self.fitting += usize::from(trace.cost == 0);
+        Ok(())
+    }
+
+    /// Closes the document; `distinct` is the number of distinct step sequences.
+    pub fn finish(mut self, distinct: usize) -> std::io::Result<W> {
+        match self.format {
+            Format::Json => write!(
+                self.out,
+                "\n  ],\n  \"distinct_sequences\": {distinct}\n}}\n"
+            )?,
+            Format::Text if self.traces > 1 => {
+                let n = self.traces as f64;
+                writeln!(
+                    self.out,
+                    "{} traces ({distinct} distinct step sequences): mean fitness {:.3}, mean cost {:.2}, {} fit the pathway exactly",
+                    self.traces,
+                    self.fitness_sum / n,
+                    self.cost_sum / n,
+                    self.fitting
+                )?
+            }
+            Format::Text => {}
+        }
+        self.out.flush()?;
+        Ok(self.out)
+    }
+}
