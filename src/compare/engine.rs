@@ -38,7 +38,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, mpsc};
 
 use super::model::{RawMove, TooMuchWork};
-use super::{CompileError, Comparison, Model, ObservedStep, explain, observed_steps};
+use super::{Comparison, CompileError, Model, ObservedStep, explain, observed_steps};
 use crate::model::{Pathway, Timeline};
 
 /// How many traces may be in flight (read but not yet handed to the sink).
@@ -243,7 +243,9 @@ impl Engine {
                 for trace in traces {
                     let trace = trace?;
                     while sent - written >= WINDOW {
-                        let Ok((i, result)) = done_rx.recv() else { break };
+                        let Ok((i, result)) = done_rx.recv() else {
+                            break;
+                        };
                         pending.insert(i, result);
                         flush(&mut pending, &mut written)?;
                     }

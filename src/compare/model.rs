@@ -351,16 +351,23 @@ impl Model {
             rows[..ns].copy_from_slice(&checkpoints[lo / k]);
             for r in 1..=layer - lo {
                 let (before, after) = rows.split_at_mut(r * ns);
-                self.next_layer(&before[(r - 1) * ns..], observed[lo + r - 1], &mut after[..ns]);
+                self.next_layer(
+                    &before[(r - 1) * ns..],
+                    observed[lo + r - 1],
+                    &mut after[..ns],
+                );
             }
             while layer > lo {
                 let r = layer - lo;
                 let (prev, cur) = (&rows[(r - 1) * ns..r * ns], &rows[r * ns..(r + 1) * ns]);
                 let obs = layer - 1;
                 loop {
-                    let (step, crossed) = self.predecessor(cur, Some((prev, observed[obs], obs)), state);
+                    let (step, crossed) =
+                        self.predecessor(cur, Some((prev, observed[obs], obs)), state);
                     let Some((mv, from)) = step else {
-                        unreachable!("every state of a layer after the first is entered from somewhere")
+                        unreachable!(
+                            "every state of a layer after the first is entered from somewhere"
+                        )
                     };
                     moves_rev.extend(mv);
                     state = from;
@@ -568,7 +575,10 @@ mod tests {
             if rng.bool() {
                 let members: Vec<String> =
                     (0..rng.usize(1..6)).map(|_| step(rng, &mut ids)).collect();
-                elements.push(format!(r#"{{"group":"g{g}","steps":[{}]}}"#, members.join(",")));
+                elements.push(format!(
+                    r#"{{"group":"g{g}","steps":[{}]}}"#,
+                    members.join(",")
+                ));
             } else {
                 elements.push(step(rng, &mut ids));
             }
@@ -601,7 +611,13 @@ mod tests {
     #[test]
     fn a_group_at_the_limit_aligns_as_the_reference_does() {
         let members: Vec<String> = (0..MAX_GROUP_MEMBERS)
-            .map(|i| format!(r#"{{"id":"m{i}","optional":{},"repeat":{}}}"#, i % 5 == 0, i % 3 == 0))
+            .map(|i| {
+                format!(
+                    r#"{{"id":"m{i}","optional":{},"repeat":{}}}"#,
+                    i % 5 == 0,
+                    i % 3 == 0
+                )
+            })
             .collect();
         let json = format!(
             r#"{{"steps":[{{"id":"a"}},{{"group":"g","steps":[{}]}},{{"id":"z"}}]}}"#,
@@ -618,9 +634,16 @@ mod tests {
 
     #[test]
     fn work_beyond_the_bound_is_refused_before_it_starts() {
-        let members: Vec<String> = (0..MAX_GROUP_MEMBERS).map(|i| format!(r#"{{"id":"m{i}"}}"#)).collect();
+        let members: Vec<String> = (0..MAX_GROUP_MEMBERS)
+            .map(|i| format!(r#"{{"id":"m{i}"}}"#))
+            .collect();
         let groups: Vec<String> = (0..50)
-            .map(|g| format!(r#"{{"group":"g{g}","steps":[{}]}}"#, members.join(",").replace("\"m", &format!("\"g{g}m"))))
+            .map(|g| {
+                format!(
+                    r#"{{"group":"g{g}","steps":[{}]}}"#,
+                    members.join(",").replace("\"m", &format!("\"g{g}m"))
+                )
+            })
             .collect();
         let json = format!(r#"{{"steps":[{}]}}"#, groups.join(","));
         let pathway = pathway_from_json_str(&json, std::path::Path::new("t.json")).unwrap();

@@ -170,7 +170,9 @@ impl<'a, W: std::io::Write> Document<'a, W> {
                     Value::from(self.pathway.id.as_str()),
                     self.pathway.version
                 )?,
-                Format::Text => self.out.write_all(super::text::header(self.pathway).as_bytes())?,
+                Format::Text => self
+                    .out
+                    .write_all(super::text::header(self.pathway).as_bytes())?,
             }
         } else if self.format == Format::Json {
             self.out.write_all(b",\n")?;

@@ -11,7 +11,13 @@
 //!   namespace, if any, is ignored.
 //!
 //! The document is read with quick-xml one trace at a time: a large log never sits whole in
-//! memory. `.xes.gz` files are decompressed on the fly with flate2.
+//! memory. `.xes.gz` files are decompressed on the fly with flate2. Nothing is copied that is
+//! not kept: attribute values are unescaped only for the keys read.
+//!
+//! Bounds, so a hostile file (a gzip bomb inflating one attribute to gigabytes) ends in a clear
+//! error naming the file and line instead of exhausting memory: one XML element or text at most
+//! [`MAX_ELEMENT_BYTES`], a kept value (activity, case id) at most [`MAX_VALUE_BYTES`], a trace
+//! at most [`MAX_TRACE_EVENTS`] events.
 
 use std::fs::File;
 use std::io::{BufRead, BufReader, Read};
@@ -23,6 +29,15 @@ use quick_xml::events::{BytesStart, Event};
 
 use super::ObservedStep;
 use crate::model::{FileError, Location};
+
+/// The longest XML element (tag with its attributes) or text the reader takes.
+pub const MAX_ELEMENT_BYTES: usize = 16 << 20;
+
+/// The longest activity name or case id the reader keeps.
+pub const MAX_VALUE_BYTES: usize = 64 << 10;
+
+/// The most events one trace may hold.
+pub const MAX_TRACE_EVENTS: usize = 1_000_000;
 
 /// One event kept from a trace.
 #[derive(Debug, Clone, PartialEq)]
@@ -86,9 +101,52 @@ struct PendingTrace {
     events: Vec<(PendingEvent, bool)>,
 }
 
+/// The input with a bound on the bytes one XML event may take: the reader restarts the count
+/// before each event, and a read past [`MAX_ELEMENT_BYTES`] fails (and says so in `tripped`).
+pub struct Bounded<R> {
+    inner: R,
+    since_start: usize,
+    tripped: bool,
+}
+
+impl<R> Bounded<R> {
+    fn start_event(&mut self) {
+        self.since_start = 0;
+    }
+
+    fn check(&mut self) -> std::io::Result<()> {
+        if self.since_start > MAX_ELEMENT_BYTES {
+            self.tripped = true;
+            return Err(std::io::Error::other("element too long"));
+        }
+        Ok(())
+    }
+}
+
+impl<R: Read> Read for Bounded<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        self.check()?;
+        let n = self.inner.read(buf)?;
+        self.since_start += n;
+        Ok(n)
+    }
+}
+
+impl<R: BufRead> BufRead for Bounded<R> {
+    fn fill_buf(&mut self) -> std::io::Result<&[u8]> {
+        self.check()?;
+        self.inner.fill_buf()
+    }
+
+    fn consume(&mut self, amount: usize) {
+        self.since_start += amount;
+        self.inner.consume(amount);
+    }
+}
+
 /// Reads traces one at a time; an iterator of `Result<XesTrace, FileError>`.
 pub struct XesReader<R: BufRead> {
-    reader: quick_xml::Reader<R>,
+    reader: quick_xml::Reader<Bounded<R>>,
     buf: Vec<u8>,
     path: PathBuf,
     stack: Vec<Node>,
@@ -130,25 +188,23 @@ pub fn read_all(path: &Path) -> Result<Vec<XesTrace>, FileError> {
     open(path)?.collect()
 }
 
-/// The line and column of a byte offset, found by reading the file again (only on error).
-fn locate_offset(path: &Path, offset: u64) -> Option<Location> {
-    let mut input = open_raw(path).ok()?;
-    let (mut line, mut column, mut seen) = (1usize, 1usize, 0u64);
-    let mut chunk = vec![0u8; 1 << 16];
-    while seen < offset {
-        let n = input.read(&mut chunk).ok()?;
-        if n == 0 {
+/// The line and column of a byte offset, found by reading the file again (only on error);
+/// with `skip_space`, of the first byte after it that is not white space (where an element
+/// begins when the offset is the end of the one before).
+fn locate_offset(path: &Path, offset: u64, skip_space: bool) -> Option<Location> {
+    let input = open_raw(path).ok()?;
+    let (mut line, mut column) = (1usize, 1usize);
+    for (at, byte) in input.bytes().enumerate() {
+        let b = byte.ok()?;
+        if at as u64 >= offset && !(skip_space && b.is_ascii_whitespace()) {
             break;
         }
-        for &b in &chunk[..n.min((offset - seen) as usize)] {
-            if b == b'\n' {
-                line += 1;
-                column = 1;
-            } else if b & 0xc0 != 0x80 {
-                column += 1;
-            }
+        if b == b'\n' {
+            line += 1;
+            column = 1;
+        } else if b & 0xc0 != 0x80 {
+            column += 1;
         }
-        seen += n as u64;
     }
     Some(Location { line, column })
 }
@@ -195,9 +251,40 @@ const ATTRIBUTE_TAGS: &[&str] = &[
     "container",
 ];
 
+/// The attribute keys the reader keeps.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Key {
+    Name,
+    Timestamp,
+    Lifecycle,
+}
+
+impl Key {
+    fn of(raw: &str) -> Option<Key> {
+        match raw {
+            "concept:name" => Some(Key::Name),
+            "time:timestamp" => Some(Key::Timestamp),
+            "lifecycle:transition" => Some(Key::Lifecycle),
+            _ => None,
+        }
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            Key::Name => "concept:name",
+            Key::Timestamp => "time:timestamp",
+            Key::Lifecycle => "lifecycle:transition",
+        }
+    }
+}
+
 impl<R: BufRead> XesReader<R> {
     pub fn new(input: R, path: &Path) -> XesReader<R> {
-        let mut reader = quick_xml::Reader::from_reader(input);
+        let mut reader = quick_xml::Reader::from_reader(Bounded {
+            inner: input,
+            since_start: 0,
+            tripped: false,
+        });
         reader.config_mut().trim_text(true);
         XesReader {
             reader,
@@ -213,28 +300,57 @@ impl<R: BufRead> XesReader<R> {
     }
 
     fn error(&self, offset: u64, message: impl Into<String>) -> FileError {
-        FileError::new(&self.path, locate_offset(&self.path, offset), message).with_hint(
+        self.error_at(offset, false, message)
+    }
+
+    /// An error at `offset`, or with `skip_space` at the element that begins after it.
+    fn error_at(&self, offset: u64, skip_space: bool, message: impl Into<String>) -> FileError {
+        let location = locate_offset(&self.path, offset, skip_space);
+        FileError::new(&self.path, location, message).with_hint(
             "the XES log is malformed at that place; fix or re-export it (pm4py, ProM and Disco write valid XES)",
         )
     }
 
-    /// Reads the `key` and `value` attributes of an attribute element.
-    fn key_value(&self, e: &BytesStart, offset: u64) -> Result<(String, String), FileError> {
+    /// The `key` of an attribute element (raw: keys are plain names) and, when `wanted(key)`,
+    /// its `value` unescaped. Nothing is copied for the attributes not read.
+    fn key_value(
+        &self,
+        e: &BytesStart,
+        offset: u64,
+        wanted: impl Fn(&str) -> bool,
+    ) -> Result<Option<(Key, String)>, FileError> {
         let (mut key, mut value) = (None, None);
         for attr in e.attributes() {
             let attr = attr.map_err(|err| self.error(offset, format!("bad attribute: {err}")))?;
-            let v = || {
-                attr.normalized_value(XmlVersion::Implicit1_0)
-                    .map(|v| v.into_owned())
-                    .map_err(|err| self.error(offset, format!("bad attribute value: {err}")))
-            };
             match attr.key.local_name().as_ref() {
-                "key" => key = Some(v()?),
-                "value" => value = Some(v()?),
+                "key" => key = Some(attr),
+                "value" => value = Some(attr),
                 _ => {}
             }
         }
-        Ok((key.unwrap_or_default(), value.unwrap_or_default()))
+        let Some(key) = key else { return Ok(None) };
+        let Some(kind) = Key::of(&key.value).filter(|_| wanted(&key.value)) else {
+            return Ok(None);
+        };
+        let value = match value {
+            Some(v) => {
+                if v.value.len() > MAX_VALUE_BYTES {
+                    return Err(self.error(
+                        offset,
+                        format!(
+                            "the value of `{}` is {} bytes long; the reader keeps at most {MAX_VALUE_BYTES}",
+                            kind.name(),
+                            v.value.len()
+                        ),
+                    ));
+                }
+                v.normalized_value(XmlVersion::Implicit1_0)
+                    .map(|v| v.into_owned())
+                    .map_err(|err| self.error(offset, format!("bad attribute value: {err}")))?
+            }
+            None => String::new(),
+        };
+        Ok(Some((kind, value)))
     }
 
     /// Handles an opening (or empty) element; returns a finished trace if an empty `<trace/>`
@@ -245,8 +361,8 @@ impl<R: BufRead> XesReader<R> {
         offset: u64,
         empty: bool,
     ) -> Result<Option<XesTrace>, FileError> {
-        let name = e.local_name();
-        let name = name.as_ref();
+        let local = e.local_name();
+        let name = local.as_ref();
         let parent = self.stack.last().copied();
         let node = match (parent, name) {
             (None, "log") => {
@@ -268,6 +384,14 @@ impl<R: BufRead> XesReader<R> {
             }
             (Some(Node::Trace), "event") => {
                 let number = self.trace.as_ref().map_or(0, |t| t.events.len() as u64 + 1);
+                if number as usize > MAX_TRACE_EVENTS {
+                    return Err(self.error(
+                        offset,
+                        format!(
+                            "this trace has more than {MAX_TRACE_EVENTS} events; the reader takes at most that many per trace"
+                        ),
+                    ));
+                }
                 self.event = Some(PendingEvent {
                     number,
                     ..PendingEvent::default()
@@ -275,8 +399,7 @@ impl<R: BufRead> XesReader<R> {
                 Node::Event
             }
             (Some(Node::Trace), tag) if ATTRIBUTE_TAGS.contains(&tag) => {
-                let (key, value) = self.key_value(e, offset)?;
-                if key == "concept:name"
+                if let Some((_, value)) = self.key_value(e, offset, |k| k == "concept:name")?
                     && let Some(trace) = self.trace.as_mut()
                 {
                     trace.case_id = Some(value);
@@ -284,14 +407,21 @@ impl<R: BufRead> XesReader<R> {
                 Node::Other
             }
             (Some(Node::Event), tag) if ATTRIBUTE_TAGS.contains(&tag) => {
-                let (key, value) = self.key_value(e, offset)?;
-                match key.as_str() {
-                    "concept:name" => {
+                let Some((key, value)) = self.key_value(e, offset, |_| true)? else {
+                    self.stack.push(Node::Other);
+                    return if empty {
+                        self.close_element(offset)
+                    } else {
+                        Ok(None)
+                    };
+                };
+                match key {
+                    Key::Name => {
                         if let Some(event) = self.event.as_mut() {
                             event.activity = Some(value);
                         }
                     }
-                    "time:timestamp" => {
+                    Key::Timestamp => {
                         let Some(t) = parse_timestamp(&value) else {
                             return Err(self.error(
                                 offset,
@@ -302,12 +432,11 @@ impl<R: BufRead> XesReader<R> {
                             event.timestamp_us = Some(t);
                         }
                     }
-                    "lifecycle:transition" => {
+                    Key::Lifecycle => {
                         if let Some(event) = self.event.as_mut() {
                             event.lifecycle = Some(value);
                         }
                     }
-                    _ => {}
                 }
                 Node::Other
             }
@@ -367,11 +496,33 @@ impl<R: BufRead> XesReader<R> {
     }
 
     fn next_trace(&mut self) -> Result<Option<XesTrace>, FileError> {
+        // The event borrows the buffer, not the reader, while the reader's state changes.
+        let mut buf = std::mem::take(&mut self.buf);
+        let result = self.next_trace_into(&mut buf);
+        self.buf = buf;
+        result
+    }
+
+    fn next_trace_into(&mut self, buf: &mut Vec<u8>) -> Result<Option<XesTrace>, FileError> {
         loop {
-            self.buf.clear();
+            buf.clear();
+            if buf.capacity() > 1 << 20 {
+                buf.shrink_to(1 << 16);
+            }
+            self.reader.get_mut().start_event();
             let offset = self.reader.buffer_position();
-            let event = match self.reader.read_event_into(&mut self.buf) {
-                Ok(event) => event.into_owned(),
+            let event = match self.reader.read_event_into(buf) {
+                Ok(event) => event,
+                Err(_) if self.reader.get_ref().tripped => {
+                    return Err(self.error_at(
+                        offset,
+                        true,
+                        format!(
+                            "an element here is longer than {} MB; the reader takes at most that much in one element (a damaged or hostile log?)",
+                            MAX_ELEMENT_BYTES >> 20
+                        ),
+                    ));
+                }
                 Err(err) => {
                     let at = self.reader.error_position();
                     return Err(self.error(at, format!("malformed XML: {err}")));
