@@ -77,6 +77,10 @@ fn the_streamed_json_is_the_document_of_before_plus_the_distinct_count() {
             })
             .collect();
         traces.extend(again);
+        traces.push(Trace {
+            case_id: "empty".into(),
+            observed: Vec::new(),
+        });
         // Before: every trace aligned on its own, the whole document built, then printed.
         let model = Model::compile(&pathway).unwrap();
         let before: Vec<Comparison> = traces
@@ -106,6 +110,7 @@ fn the_streamed_json_is_the_document_of_before_plus_the_distinct_count() {
             .collect();
         assert_eq!(distinct, sequences.len(), "{log}");
         assert!(distinct <= traces.len() - 30, "{log}");
+        assert!(after.contains("\"case_id\": \"empty\""), "{log}");
     }
 }
 

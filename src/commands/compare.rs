@@ -50,10 +50,10 @@ fn compare_log(args: &CompareArgs, format: Format, out: impl std::io::Write) -> 
     let traces = xes::open(Path::new(&args.input))
         .map_err(user_error)?
         .map(|trace| {
-            let trace = trace.map_err(user_error)?;
+            let mut trace = trace.map_err(user_error)?;
             Ok::<_, color_eyre::Report>(Trace {
-                observed: trace.observed(),
-                case_id: trace.case_id,
+                case_id: std::mem::take(&mut trace.case_id),
+                observed: trace.into_observed(),
             })
         });
     let mut document = Document::new(format, &pathway, out);

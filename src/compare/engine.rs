@@ -151,6 +151,15 @@ impl Engine {
         case_id: &str,
         observed: &[ObservedStep],
     ) -> Result<Comparison, TooMuchWork> {
+        self.compare_owned(case_id, observed.to_vec())
+    }
+
+    /// [`Engine::compare`] taking the observed steps (the comparison keeps them).
+    pub fn compare_owned(
+        &self,
+        case_id: &str,
+        observed: Vec<ObservedStep>,
+    ) -> Result<Comparison, TooMuchWork> {
         let labels = observed.iter().map(|o| self.model.label(&o.step)).collect();
         let alignment = self.align(labels)?;
         let (cost, raw) = &*alignment;
@@ -171,7 +180,7 @@ impl Engine {
         case_id: &str,
         timeline: &Timeline,
     ) -> Result<Comparison, TooMuchWork> {
-        let mut comparison = self.compare(case_id, &observed_steps(timeline))?;
+        let mut comparison = self.compare_owned(case_id, observed_steps(timeline))?;
         explain::add_friction(&mut comparison, timeline, &self.pathway);
         Ok(comparison)
     }
@@ -195,7 +204,7 @@ impl Engine {
     {
         let compare = |trace: Trace| {
             finish(
-                self.compare(&trace.case_id, &trace.observed)
+                self.compare_owned(&trace.case_id, trace.observed)
                     .map_err(|error| TraceError {
                         case_id: trace.case_id,
                         error,

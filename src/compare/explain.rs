@@ -158,12 +158,13 @@ impl<'a> Ctx<'a> {
 /// Builds the comparison of one alignment (no friction yet).
 pub(crate) fn explain(
     case_id: &str,
-    observed: &[ObservedStep],
+    observed_steps: Vec<ObservedStep>,
     pathway: &Pathway,
     model: &Model,
     cost: u32,
     raw: &[RawMove],
 ) -> Comparison {
+    let observed = &observed_steps[..];
     let synced: std::collections::HashSet<u32> = raw
         .iter()
         .filter_map(|m| match m {
@@ -224,7 +225,7 @@ pub(crate) fn explain(
             ..SessionFigures::default()
         },
         skipped_optional,
-        observed: observed.to_vec(),
+        observed: observed_steps,
     }
 }
 

@@ -265,7 +265,7 @@ pub fn compare_with_model(
     }
     let labels: Vec<Option<u32>> = observed.iter().map(|o| model.label(&o.step)).collect();
     let (cost, raw) = model.align(&labels);
-    explain::explain(case_id, observed, pathway, model, cost, &raw)
+    explain::explain(case_id, observed.to_vec(), pathway, model, cost, &raw)
 }
 
 /// Aligns bare observed step ids (no times, no friction).

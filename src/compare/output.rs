@@ -88,11 +88,77 @@ pub fn comparisons_json(pathway: &Pathway, comparisons: &[Comparison]) -> Value 
     })
 }
 
+/// [`trace_json`] without building a map: the same keys in the same (sorted) order, so the
+/// same text.
+#[derive(serde::Serialize)]
+struct TraceOut<'a> {
+    case_id: &'a str,
+    cost: u32,
+    deviations: Seq<'a, super::Deviation, DeviationOut<'a>>,
+    figures: Value,
+    fitness: f64,
+    moves: Seq<'a, super::Move, MoveOut<'a>>,
+    n_steps: usize,
+    worst_cost: u32,
+}
+
+#[derive(serde::Serialize)]
+struct MoveOut<'a> {
+    step: &'a str,
+    #[serde(rename = "type")]
+    kind: &'static str,
+}
+
+impl<'a> From<&'a super::Move> for MoveOut<'a> {
+    fn from(m: &'a super::Move) -> Self {
+        MoveOut {
+            step: &m.step,
+            kind: m.kind.name(),
+        }
+    }
+}
+
+#[derive(serde::Serialize)]
+struct DeviationOut<'a> {
+    kind: &'static str,
+    step: &'a str,
+    text: &'a str,
+}
+
+impl<'a> From<&'a super::Deviation> for DeviationOut<'a> {
+    fn from(d: &'a super::Deviation) -> Self {
+        DeviationOut {
+            kind: d.kind.name(),
+            step: &d.step,
+            text: &d.text,
+        }
+    }
+}
+
+/// A list serialized item by item through its output form, without collecting it.
+struct Seq<'a, T, O>(&'a [T], std::marker::PhantomData<O>);
+
+impl<'a, T, O: serde::Serialize + From<&'a T>> serde::Serialize for Seq<'a, T, O> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.0.iter().map(O::from))
+    }
+}
+
 /// One trace object as it stands in the pretty-printed document: indented for its place in the
 /// `traces` list, no separator. What [`Document`] writes, rendered on a worker thread.
 pub fn trace_json_pretty(c: &Comparison) -> Vec<u8> {
+    let trace = TraceOut {
+        case_id: &c.case_id,
+        cost: c.cost,
+        deviations: Seq(&c.deviations, std::marker::PhantomData),
+        figures: figures_json(&c.figures),
+        fitness: round(c.fitness, 6),
+        moves: Seq(&c.moves, std::marker::PhantomData),
+        n_steps: c.n_steps,
+        worst_cost: c.worst_cost,
+    };
     let mut one = Vec::with_capacity(4096);
-    serde_json::to_writer_pretty(&mut one, &trace_json(c)).expect("a JSON value always serializes");
+    serde_json::to_writer_pretty(&mut one, &trace).expect("a trace always serializes");
     let mut out = Vec::with_capacity(one.len() + one.len() / 8);
     out.extend_from_slice(b"    ");
     for line in one.split_inclusive(|&b| b == b'\n') {

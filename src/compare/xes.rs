@@ -63,11 +63,16 @@ impl XesTrace {
     /// The comparator's input: activities with their event numbers and times from the
     /// trace's first event.
     pub fn observed(&self) -> Vec<ObservedStep> {
+        self.clone().into_observed()
+    }
+
+    /// [`XesTrace::observed`], moving the activities rather than copying them.
+    pub fn into_observed(self) -> Vec<ObservedStep> {
         let t0 = self.events.iter().filter_map(|e| e.timestamp_us).min();
         self.events
-            .iter()
+            .into_iter()
             .map(|e| ObservedStep {
-                step: e.activity.clone(),
+                step: e.activity,
                 event: Some(e.number),
                 at_ms: match (e.timestamp_us, t0) {
                     (Some(t), Some(t0)) => Some(((t - t0).max(0) / 1000) as u64),
