@@ -270,6 +270,12 @@ fn fastrand_lite(mut state: u64) -> impl FnMut() -> u64 {
 }
 
 fn main() {
+    // SHADOWMAP_BENCH_ONLY=groups|whole runs one section.
+    match std::env::var("SHADOWMAP_BENCH_ONLY").as_deref() {
+        Ok("groups") => return any_order_groups(),
+        Ok("whole") => return whole_runs(),
+        _ => {}
+    }
     println!("compare bench (best of 3; pm4py = its `alignments` time, default A* variant)");
 
     // The committed oracle fixtures.

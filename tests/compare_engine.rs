@@ -261,7 +261,21 @@ fn pathways_check_and_compare_refuse_a_group_over_the_limit_at_its_place() {
             && stderr.contains("group `g0` has 17 steps; a group may hold at most 16"),
         "{stderr}"
     );
-    // compare reads the same file with the same verdict, for a session and for a log.
+    // capture refuses it before its screen opens, with the same words.
+    let data = tempfile::tempdir().unwrap();
+    let out = shadowmap()
+        .env("SHADOWMAP_DATA_DIR", data.path())
+        .args(["capture", "--pathway"])
+        .arg(&big)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains(&format!("{}:7:22", big.display())) && stderr.contains("at most 16"),
+        "{stderr}"
+    );
+    // compare reads the same file with the same verdict.
     let out = shadowmap()
         .args(["compare", "tests/fixtures/oracle/groups.xes", "--pathway"])
         .arg(&big)

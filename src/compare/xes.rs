@@ -179,13 +179,90 @@ fn open_raw(path: &Path) -> Result<Box<dyn BufRead>, FileError> {
         .map(|b| b.starts_with(&[0x1f, 0x8b]))
         .unwrap_or(false);
     Ok(if gz {
-        Box::new(BufReader::with_capacity(
-            1 << 16,
-            flate2::bufread::MultiGzDecoder::new(input),
-        ))
+        Box::new(Inflated::spawn(flate2::bufread::MultiGzDecoder::new(input)))
     } else {
         Box::new(input)
     })
+}
+
+/// A gzip stream inflated on a thread of its own, a few chunks ahead of the reader: the XML is
+/// parsed while the next chunk is inflated (the two are about equal work).
+struct Inflated {
+    chunks: std::sync::mpsc::Receiver<std::io::Result<Vec<u8>>>,
+    current: Vec<u8>,
+    at: usize,
+}
+
+impl Inflated {
+    const CHUNK: usize = 1 << 18;
+
+    fn spawn(mut decoder: impl Read + Send + 'static) -> Inflated {
+        let (tx, rx) = std::sync::mpsc::sync_channel(4);
+        std::thread::spawn(move || {
+            loop {
+                let mut chunk = vec![0u8; Inflated::CHUNK];
+                let mut filled = 0;
+                let result = loop {
+                    match decoder.read(&mut chunk[filled..]) {
+                        Ok(0) => break Ok(()),
+                        Ok(n) => {
+                            filled += n;
+                            if filled == chunk.len() {
+                                break Ok(());
+                            }
+                        }
+                        Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                        Err(e) => break Err(e),
+                    }
+                };
+                chunk.truncate(filled);
+                // What was inflated before an error is passed on first, so the reader gets to
+                // the place of the damage.
+                let last = filled == 0 || result.is_err();
+                if filled > 0 && tx.send(Ok(chunk)).is_err() {
+                    return; // the reader went away
+                }
+                if last {
+                    let _ = tx.send(result.map(|()| Vec::new()));
+                    return;
+                }
+            }
+        });
+        Inflated {
+            chunks: rx,
+            current: Vec::new(),
+            at: 0,
+        }
+    }
+}
+
+impl BufRead for Inflated {
+    fn fill_buf(&mut self) -> std::io::Result<&[u8]> {
+        while self.at == self.current.len() {
+            match self.chunks.recv() {
+                Ok(Ok(chunk)) if chunk.is_empty() => break,
+                Ok(Ok(chunk)) => (self.current, self.at) = (chunk, 0),
+                Ok(Err(e)) => return Err(e),
+                // The inflating thread ended after the last chunk or an error it sent.
+                Err(_) => break,
+            }
+        }
+        Ok(&self.current[self.at..])
+    }
+
+    fn consume(&mut self, amount: usize) {
+        self.at = (self.at + amount).min(self.current.len());
+    }
+}
+
+impl Read for Inflated {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let available = self.fill_buf()?;
+        let n = buf.len().min(available.len());
+        buf[..n].copy_from_slice(&available[..n]);
+        self.consume(n);
+        Ok(n)
+    }
 }
 
 /// Reads a whole log (for tests and small logs; `open` streams).
@@ -325,7 +402,8 @@ impl<R: BufRead> XesReader<R> {
         wanted: impl Fn(&str) -> bool,
     ) -> Result<Option<(Key, String)>, FileError> {
         let (mut key, mut value) = (None, None);
-        for attr in e.attributes() {
+        // Duplicate `key`/`value` attributes are not looked for: the last one counts.
+        for attr in e.attributes().with_checks(false) {
             let attr = attr.map_err(|err| self.error(offset, format!("bad attribute: {err}")))?;
             match attr.key.local_name().as_ref() {
                 "key" => key = Some(attr),
