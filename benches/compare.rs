@@ -550,42 +550,65 @@ fn pathway_of(traces: &[XesTrace], out: &Path) {
     std::fs::write(out, serde_json::json!({ "steps": steps }).to_string()).unwrap();
 }
 
-/// Best of `reps` wall seconds of a command, and the largest peak memory (MB) seen, by
-/// `/usr/bin/time`.
-fn timed(program: &Path, args: &[&std::ffi::OsStr], reps: usize) -> Option<(f64, f64)> {
-    let (mut best, mut peak) = (f64::INFINITY, 0f64);
-    for _ in 0..reps {
-        let out = Command::new("/usr/bin/time")
-            .args(["-f", "%e %M"])
-            .arg(program)
-            .args(args)
-            .stdout(std::process::Stdio::null())
-            .output()
-            .ok()?;
-        if !out.status.success() {
-            eprintln!(
-                "{}: {}",
-                program.display(),
-                String::from_utf8_lossy(&out.stderr)
-            );
-            return None;
-        }
-        let stderr = String::from_utf8_lossy(&out.stderr);
-        let mut last = stderr.lines().last()?.split_whitespace();
-        let _: f64 = last.next()?.parse().ok()?;
-        peak = peak.max(last.next()?.parse::<f64>().ok()? / 1024.0);
-        // /usr/bin/time's %e has 10 ms steps: time the child here too.
-        let start = Instant::now();
-        let status = Command::new(program)
-            .args(args)
-            .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::null())
-            .status()
-            .ok()?;
-        best = best.min(start.elapsed().as_secs_f64());
-        status.success().then_some(())?;
+/// One run of a command: wall seconds, CPU seconds (user + system, all threads) and peak
+/// memory (MB), by `/usr/bin/time`.
+fn timed_once(program: &Path, args: &[std::ffi::OsString]) -> Option<Run3> {
+    let start = Instant::now();
+    let out = Command::new("/usr/bin/time")
+        .args(["-f", "%U %S %M"])
+        .arg(program)
+        .args(args)
+        .stdout(std::process::Stdio::null())
+        .output()
+        .ok()?;
+    let wall = start.elapsed().as_secs_f64();
+    if !out.status.success() {
+        eprintln!(
+            "{}: {}",
+            program.display(),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        return None;
     }
-    Some((best, peak))
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let figures: Vec<f64> = stderr
+        .lines()
+        .last()?
+        .split_whitespace()
+        .filter_map(|f| f.parse().ok())
+        .collect();
+    let [user, system, kb] = figures[..] else {
+        return None;
+    };
+    Some(Run3 {
+        wall,
+        cpu: user + system,
+        peak_mb: kb / 1024.0,
+    })
+}
+
+#[derive(Clone, Copy)]
+struct Run3 {
+    wall: f64,
+    cpu: f64,
+    peak_mb: f64,
+}
+
+impl Run3 {
+    /// The best wall and CPU seen, the largest peak.
+    fn best(self, other: Run3) -> Run3 {
+        Run3 {
+            wall: self.wall.min(other.wall),
+            cpu: self.cpu.min(other.cpu),
+            peak_mb: self.peak_mb.max(other.peak_mb),
+        }
+    }
+}
+
+fn best_of(runs: impl Iterator<Item = Option<Run3>>) -> Option<Run3> {
+    runs.collect::<Option<Vec<_>>>()?
+        .into_iter()
+        .reduce(Run3::best)
 }
 
 fn read_alone(path: &Path) -> f64 {
@@ -673,15 +696,29 @@ fn whole_runs() {
     }
     let r4pm = r4pm_python();
     println!(
-        "\nwhole run: `shadowmap compare LOG --pathway P --format json > /dev/null` (best of 3, peak memory by /usr/bin/time){}",
+        "\nwhole run: `shadowmap compare LOG --pathway P --format json > /dev/null`, best of 5 runs interleaved with r4pm's (wall / CPU of all threads; peak memory by /usr/bin/time){}",
         if r4pm.is_none() {
             "; r4pm not found (scripts/r4pm-align.sh makes .venv-r4pm)"
         } else {
             ""
         }
     );
-    println!(
-        "  {:<16} {:>7} {:>9} {:>10} {:>8} {:>10} {:>9} {:>9} {:>10} {:>8}",
+    let row = |cells: [&str; 10]| {
+        println!(
+            "  {:<14} {:>6} {:>8} {:>17} {:>7} {:>8} {:>6} {:>7} {:>17} {:>13}",
+            cells[0],
+            cells[1],
+            cells[2],
+            cells[3],
+            cells[4],
+            cells[5],
+            cells[6],
+            cells[7],
+            cells[8],
+            cells[9]
+        )
+    };
+    row([
         "log",
         "traces",
         "distinct",
@@ -690,9 +727,17 @@ fn whole_runs() {
         "XES read",
         "cat",
         "zcat",
-        "r4pm",
-        "r4pm/us"
-    );
+        "r4pm (copy)",
+        "r4pm/us",
+    ]);
+    let ms = |s: f64| {
+        if s.is_nan() {
+            "-".to_string()
+        } else {
+            format!("{:.0} ms", s * 1000.0)
+        }
+    };
+    let pair = |r: Run3| format!("{:.0} / {:.0} ms", r.wall * 1000.0, r.cpu * 1000.0);
     for (name, original, copy, pathway) in logs {
         let traces = xes::read_all(&copy).unwrap();
         let pathway_doc = load_pathway_json(&pathway).unwrap();
@@ -711,54 +756,70 @@ fn whole_runs() {
                 "json".into(),
             ]
         };
-        let run = |log: &Path| {
-            let args = args(log);
-            let refs: Vec<&std::ffi::OsStr> = args.iter().map(|a| a.as_os_str()).collect();
-            timed(&binary, &refs, 3)
+        let r4pm_once = |python: &Path| -> Option<(Run3, u64)> {
+            let out = Command::new(python)
+                .arg("scripts/r4pm_align.py")
+                .arg(&copy)
+                .arg(&pathway)
+                .output()
+                .ok()?;
+            if !out.status.success() {
+                eprintln!("r4pm on {name}: {}", String::from_utf8_lossy(&out.stderr));
+                return None;
+            }
+            let doc: serde_json::Value = serde_json::from_slice(&out.stdout).ok()?;
+            let run = Run3 {
+                wall: doc["total_s"].as_f64()?,
+                cpu: doc["cpu_s"].as_f64()?,
+                peak_mb: 0.0,
+            };
+            Some((run, doc["total_cost"].as_u64()?))
         };
-        let Some((whole, peak)) = run(&original) else {
+        let (mut ours, mut ours_copy, mut theirs) = (Vec::new(), Vec::new(), Vec::new());
+        for _ in 0..5 {
+            ours.push(timed_once(&binary, &args(&original)));
+            if copy != original {
+                ours_copy.push(timed_once(&binary, &args(&copy)));
+            }
+            if let Some(python) = &r4pm {
+                theirs.push(r4pm_once(python));
+            }
+        }
+        let Some(ours) = best_of(ours.into_iter()) else {
             continue;
         };
         let read = read_alone(&original);
-        let cat =
-            timed(Path::new("/bin/cat"), &[original.as_os_str()], 3).map_or(f64::NAN, |t| t.0);
+        let shell = |program: &str| {
+            best_of((0..5).map(|_| timed_once(Path::new(program), &[original.clone().into()])))
+                .map_or(f64::NAN, |r| r.wall)
+        };
+        let cat = shell("/bin/cat");
         let zcat = if original.extension().is_some_and(|x| x == "gz") {
-            timed(Path::new("/bin/zcat"), &[original.as_os_str()], 3).map_or(f64::NAN, |t| t.0)
+            shell("/bin/zcat")
         } else {
             f64::NAN
         };
-        let r4pm_run = r4pm.as_ref().and_then(|python| {
-            let script = Path::new("scripts/r4pm_align.py");
-            let mut best: Option<(f64, u64, usize)> = None;
-            for _ in 0..3 {
-                let out = Command::new(python)
-                    .arg(script)
-                    .arg(&copy)
-                    .arg(&pathway)
-                    .output()
-                    .ok()?;
-                if !out.status.success() {
-                    eprintln!("r4pm on {name}: {}", String::from_utf8_lossy(&out.stderr));
-                    return None;
-                }
-                let doc: serde_json::Value = serde_json::from_slice(&out.stdout).ok()?;
-                let secs = doc["total_s"].as_f64()?;
-                let run = (
-                    secs,
-                    doc["total_cost"].as_u64()?,
-                    doc["variants"].as_u64()? as usize,
-                );
-                best = Some(best.map_or(run, |b| if run.0 < b.0 { run } else { b }));
-            }
-            best
-        });
-        let (r4pm_text, ratio) = match r4pm_run {
-            Some((secs, total_cost, _)) => (
-                format!("{:.0} ms", secs * 1000.0),
+        let theirs = theirs
+            .into_iter()
+            .collect::<Option<Vec<_>>>()
+            .and_then(|runs| {
+                let cost = runs.first()?.1;
+                let equal = runs.iter().all(|r| r.1 == cost);
+                Some((
+                    best_of(runs.into_iter().map(|(r, _)| Some(r)))?,
+                    cost,
+                    equal,
+                ))
+            });
+        let ratio =
+            |r: Run3, us: Run3| format!("{:.2}x / {:.2}x", r.wall / us.wall, r.cpu / us.cpu);
+        let (r4pm_text, r4pm_ratio) = match theirs {
+            Some((r, total_cost, equal)) => (
+                pair(r),
                 format!(
-                    "{:.2}x{}",
-                    secs / whole,
-                    if total_cost == costs {
+                    "{}{}",
+                    ratio(r, ours),
+                    if equal && total_cost == costs {
                         ""
                     } else {
                         " COSTS DIFFER"
@@ -767,40 +828,35 @@ fn whole_runs() {
             ),
             None => ("-".to_string(), "-".to_string()),
         };
-        let ms = |s: f64| {
-            if s.is_nan() {
-                "-".to_string()
-            } else {
-                format!("{:.0} ms", s * 1000.0)
-            }
-        };
-        println!(
-            "  {:<16} {:>7} {:>9} {:>10} {:>8.1} {:>10} {:>9} {:>9} {:>10} {:>8}",
-            name,
-            traces.len(),
-            engine.distinct_sequences(),
-            ms(whole),
-            peak,
-            ms(read),
-            ms(cat),
-            ms(zcat),
-            r4pm_text,
-            ratio
-        );
-        if copy != original {
-            if let Some((whole_copy, peak_copy)) = run(&copy) {
-                println!(
-                    "  {:<16} {:>7} {:>9} {:>10} {:>8.1}   (the complete-only copy r4pm reads)",
-                    "",
-                    "",
-                    "",
-                    ms(whole_copy),
-                    peak_copy
-                );
-            }
+        row([
+            &name,
+            &traces.len().to_string(),
+            &engine.distinct_sequences().to_string(),
+            &pair(ours),
+            &format!("{:.1}", ours.peak_mb),
+            &ms(read),
+            &ms(cat),
+            &ms(zcat),
+            &r4pm_text,
+            &r4pm_ratio,
+        ]);
+        if let Some(copy_run) = best_of(ours_copy.into_iter()) {
+            let copy_ratio = theirs.map_or("-".to_string(), |(r, _, _)| ratio(r, copy_run));
+            row([
+                "  same copy",
+                "",
+                "",
+                &pair(copy_run),
+                &format!("{:.1}", copy_run.peak_mb),
+                "",
+                "",
+                "",
+                "",
+                &copy_ratio,
+            ]);
         }
     }
     println!(
-        "  distinct = distinct step sequences as the pathway sees them (steps outside it alike); r4pm = import + variant projection + align_variants inside Python (start-up excluded), on the complete-only copy; r4pm/us > 1 means shadowmap is faster; the costs are checked equal."
+        "  distinct = distinct step sequences as the pathway sees them (steps outside it alike); XES read = the reader alone on the file, next to cat and zcat of it; r4pm = import + variant projection + align_variants inside Python (start-up excluded) on the complete-only copy of a real log; `same copy` = shadowmap on that copy; r4pm/us > 1 means shadowmap is faster (wall / CPU); the total costs are checked equal."
     );
 }

@@ -477,3 +477,40 @@ fn an_xes_bomb_is_refused_at_its_line_without_eating_memory() {
         "{stderr}"
     );
 }
+
+#[test]
+fn a_session_streams_the_json_of_before_too() {
+    use shadowmap::model::{Session, derive_timeline, resolve_pathway};
+    let mut files: Vec<_> = std::fs::read_dir("sample-sessions")
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "ron"))
+        .collect();
+    files.sort();
+    assert!(files.len() >= 5);
+    for file in files {
+        let session = Session::load(&file).unwrap();
+        let pathway = resolve_pathway(&session.header.pathway_id).unwrap().0;
+        let before = shadowmap::compare::compare_session(&session, &pathway);
+        let before = serde_json::to_string_pretty(&comparisons_json(&pathway, &[before])).unwrap();
+        let engine = Engine::new(&pathway).unwrap();
+        let comparison = engine
+            .compare_timeline(&session.header.id, &derive_timeline(&session.events))
+            .unwrap();
+        let mut document = Document::new(Format::Json, &pathway, Vec::new());
+        document
+            .push(&render(Format::Json, &pathway, &comparison))
+            .unwrap();
+        let after = String::from_utf8(document.finish(1).unwrap()).unwrap();
+        assert_eq!(
+            after,
+            format!(
+                "{}],\n  \"distinct_sequences\": 1\n}}\n",
+                before.strip_suffix("]\n}").unwrap()
+            ),
+            "{}",
+            file.display()
+        );
+        assert!(after.contains("\"observed_minutes\""));
+    }
+}
