@@ -418,7 +418,7 @@ fn any_order_groups() {
                 let step = match i {
                     0 => "start".to_string(),
                     199 => "end".to_string(),
-                    _ if r % 11 == 0 => format!("x{}", r % 3),
+                    _ if r.is_multiple_of(11) => format!("x{}", r % 3),
                     _ => format!("m{}", r as usize % (size + 1)),
                 };
                 ObservedStep::bare(&step)
