@@ -19,6 +19,7 @@
 //! [`MAX_ELEMENT_BYTES`], a kept value (activity, case id) at most [`MAX_VALUE_BYTES`], a trace
 //! at most [`MAX_TRACE_EVENTS`] events.
 
+use std::borrow::Cow;
 use std::fs::File;
 use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
@@ -97,7 +98,8 @@ enum Node {
 struct PendingEvent {
     activity: Option<String>,
     timestamp_us: Option<i64>,
-    lifecycle: Option<String>,
+    /// False when a `lifecycle:transition` other than `complete` was read.
+    complete: bool,
     number: u64,
 }
 
@@ -395,12 +397,12 @@ impl<R: BufRead> XesReader<R> {
 
     /// The `key` of an attribute element (raw: keys are plain names) and, when `wanted(key)`,
     /// its `value` unescaped. Nothing is copied for the attributes not read.
-    fn key_value(
+    fn key_value<'b>(
         &self,
-        e: &BytesStart,
+        e: &'b BytesStart<'_>,
         offset: u64,
         wanted: impl Fn(&str) -> bool,
-    ) -> Result<Option<(Key, String)>, FileError> {
+    ) -> Result<Option<(Key, Cow<'b, str>)>, FileError> {
         let (mut key, mut value) = (None, None);
         // Duplicate `key`/`value` attributes are not looked for: the last one counts.
         for attr in e.attributes().with_checks(false) {
@@ -428,10 +430,9 @@ impl<R: BufRead> XesReader<R> {
                     ));
                 }
                 v.normalized_value(XmlVersion::Implicit1_0)
-                    .map(|v| v.into_owned())
                     .map_err(|err| self.error(offset, format!("bad attribute value: {err}")))?
             }
-            None => String::new(),
+            None => Cow::Borrowed(""),
         };
         Ok(Some((kind, value)))
     }
@@ -477,6 +478,7 @@ impl<R: BufRead> XesReader<R> {
                 }
                 self.event = Some(PendingEvent {
                     number,
+                    complete: true,
                     ..PendingEvent::default()
                 });
                 Node::Event
@@ -485,7 +487,7 @@ impl<R: BufRead> XesReader<R> {
                 if let Some((_, value)) = self.key_value(e, offset, |k| k == "concept:name")?
                     && let Some(trace) = self.trace.as_mut()
                 {
-                    trace.case_id = Some(value);
+                    trace.case_id = Some(value.into_owned());
                 }
                 Node::Other
             }
@@ -501,7 +503,7 @@ impl<R: BufRead> XesReader<R> {
                 match key {
                     Key::Name => {
                         if let Some(event) = self.event.as_mut() {
-                            event.activity = Some(value);
+                            event.activity = Some(value.into_owned());
                         }
                     }
                     Key::Timestamp => {
@@ -517,7 +519,7 @@ impl<R: BufRead> XesReader<R> {
                     }
                     Key::Lifecycle => {
                         if let Some(event) = self.event.as_mut() {
-                            event.lifecycle = Some(value);
+                            event.complete = value.eq_ignore_ascii_case("complete");
                         }
                     }
                 }
@@ -542,10 +544,7 @@ impl<R: BufRead> XesReader<R> {
                         format!("event {} of this trace has no concept:name", event.number),
                     ));
                 }
-                let keep = event
-                    .lifecycle
-                    .as_deref()
-                    .is_none_or(|l| l.eq_ignore_ascii_case("complete"));
+                let keep = event.complete;
                 if let Some(trace) = self.trace.as_mut() {
                     trace.events.push((event, keep));
                 }
