@@ -29,8 +29,8 @@ use crate::model::{Element, Pathway};
 
 pub use crate::model::pathway::MAX_GROUP_MEMBERS;
 
-/// The most simple steps one trace's alignment may take (about 20 s on one core of a small
-/// machine): a longer one is refused with [`TooMuchWork`] rather than running for hours.
+/// The most simple steps one trace's alignment may take (about half a minute on one core of a
+/// small machine): a longer one is refused with [`TooMuchWork`] rather than running for hours.
 pub const MAX_ALIGNMENT_WORK: u64 = 40_000_000_000;
 
 /// The most memory one trace's alignment may hold.
