@@ -6,6 +6,7 @@ mod commands;
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use shadowmap::text::Escaped;
 
 #[derive(Parser, Debug)]
 #[command(
@@ -44,6 +45,8 @@ pub enum Command {
     Report(ReportArgs),
     /// Agreement of two auditors who shadowed the same clinician.
     Agree(AgreeArgs),
+    /// The shadow map: how the work really flows, beside the configured pathway.
+    Map(MapArgs),
     /// Pack sessions (and the overrides) into one file for another laptop.
     Bundle(BundleArgs),
     /// Add the sessions of bundles to the data folder: verified, all or nothing.
@@ -240,6 +243,39 @@ pub struct AgreeArgs {
     pub format: ListFormat,
 }
 
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MapFormat {
+    Text,
+    Json,
+    Dot,
+    Svg,
+    Html,
+}
+
+#[derive(Args, Debug)]
+pub struct MapArgs {
+    /// Session files or folders (default: the data folder).
+    pub paths: Vec<PathBuf>,
+    /// Map only the sessions of this pathway (built-in id or file; default: every pathway).
+    #[arg(long, value_name = "ID|FILE")]
+    pub pathway: Option<String>,
+    /// Keep sessions by site, role, clinician, auditor or version (repeat a key for either).
+    #[arg(long = "where", value_delimiter = ',', value_name = "KEY=VALUE,...")]
+    pub r#where: Vec<String>,
+    /// Hide steps and flows taken by fewer than this share (0-1) of sessions from the drawing.
+    #[arg(long, default_value_t = 0.0, value_name = "F")]
+    pub min_share: f64,
+    /// text: steps, flows, variants; json: everything; dot: Graphviz; svg, html: the drawing.
+    #[arg(long, value_enum, default_value_t = MapFormat::Text)]
+    pub format: MapFormat,
+    /// Write here instead of standard output.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// Walk the map in the terminal: each step's flows, the sessions of a deviating flow, replay.
+    #[arg(long, conflicts_with_all = ["format", "out"])]
+    pub tui: bool,
+}
+
 fn main() -> std::process::ExitCode {
     // The panic report restores nothing itself; the TUI installs its own terminal-restoring
     // hook on top of this one.
@@ -262,9 +298,10 @@ fn main() -> std::process::ExitCode {
         }
         Err(error) => {
             // A user's mistake is told plainly, with its causes, and no backtrace.
-            eprintln!("error: {error}");
+            // Messages quote file content (ids, names, paths): escape its control characters.
+            eprintln!("error: {}", Escaped(&error));
             for cause in error.chain().skip(1) {
-                eprintln!("  caused by: {cause}");
+                eprintln!("  caused by: {}", Escaped(cause));
             }
             std::process::ExitCode::FAILURE
         }
@@ -284,6 +321,7 @@ fn dispatch(cli: Cli) -> color_eyre::Result<()> {
         Some(Command::Browse) => commands::browse::run(data_dir),
         Some(Command::Report(args)) => commands::report::run(data_dir, args),
         Some(Command::Agree(args)) => commands::agree::run(data_dir, args),
+        Some(Command::Map(args)) => commands::map::run(data_dir, args),
         Some(Command::Bundle(args)) => commands::bundle::run(data_dir, args),
         Some(Command::Import(args)) => commands::bundle::import(data_dir, args),
     }

@@ -10,6 +10,7 @@ use shadowmap::compare::engine::{Engine, Trace};
 use shadowmap::compare::output::{Document, Format, render};
 use shadowmap::compare::{self, xes};
 use shadowmap::model::{Pathway, derive_timeline};
+use shadowmap::text::Escaped;
 
 use crate::commands::pathways::user_error;
 use crate::{CompareArgs, ListFormat};
@@ -107,7 +108,10 @@ fn compare_one_session(
     {
         eprintln!(
             "note: session `{}` was captured against `{}` version {}; comparing with version {}",
-            session.header.id, pathway.id, session.header.pathway_version, pathway.version
+            Escaped(&session.header.id),
+            Escaped(&pathway.id),
+            session.header.pathway_version,
+            pathway.version
         );
     }
     if derive_timeline(&session.events).steps.is_empty() {

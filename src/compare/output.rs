@@ -1,9 +1,12 @@
 //! The JSON form of comparisons (domain.md section 5): other tools read these keys.
 
+use std::borrow::Cow;
+
 use serde_json::{Map, Value, json};
 
 use super::{Comparison, SessionFigures};
 use crate::model::Pathway;
+use crate::text::{escape_controls, escape_json_controls};
 
 /// Rounded to `decimals`; never `-0` (an empty sum of f64 is -0.0, and JSON readers print it).
 fn round(x: f64, decimals: i32) -> f64 {
@@ -186,6 +189,15 @@ pub fn trace_json_pretty(c: &Comparison) -> Vec<u8> {
     out
 }
 
+/// `bytes` (UTF-8) with `escape` applied, copied only when something was escaped.
+fn visible(bytes: Vec<u8>, escape: fn(&str) -> Cow<'_, str>) -> Vec<u8> {
+    let text = String::from_utf8(bytes).expect("rendered text is UTF-8");
+    match escape(&text) {
+        Cow::Borrowed(_) => text.into_bytes(),
+        Cow::Owned(escaped) => escaped.into_bytes(),
+    }
+}
+
 /// The output formats of `compare`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
@@ -200,12 +212,17 @@ pub struct Rendered {
     pub cost: u32,
 }
 
-/// Renders one comparison in `format` (run this on the worker threads).
+/// Renders one comparison in `format` (run this on the worker threads), control characters
+/// from the input made visible (`\u001b` in JSON, `\u{1b}` in text): a hostile session or log
+/// must not drive the reader's terminal.
 pub fn render(format: Format, pathway: &Pathway, c: &Comparison) -> Rendered {
     Rendered {
         bytes: match format {
-            Format::Json => trace_json_pretty(c),
-            Format::Text => super::text::render_one(pathway, c).into_bytes(),
+            Format::Json => visible(trace_json_pretty(c), escape_json_controls),
+            Format::Text => visible(
+                super::text::render_one(pathway, c).into_bytes(),
+                escape_controls,
+            ),
         },
         fitness: c.fitness,
         cost: c.cost,
@@ -246,15 +263,18 @@ impl<'a, W: std::io::Write> Document<'a, W> {
     pub fn push(&mut self, trace: &Rendered) -> std::io::Result<()> {
         if self.traces == 0 {
             match self.format {
-                Format::Json => write!(
-                    self.out,
-                    "{{\n  \"pathway\": {},\n  \"pathway_version\": {},\n  \"traces\": [\n",
-                    Value::from(self.pathway.id.as_str()),
-                    self.pathway.version
-                )?,
+                Format::Json => {
+                    let header = format!(
+                        "{{\n  \"pathway\": {},\n  \"pathway_version\": {},\n  \"traces\": [\n",
+                        Value::from(self.pathway.id.as_str()),
+                        self.pathway.version
+                    );
+                    self.out
+                        .write_all(escape_json_controls(&header).as_bytes())?
+                }
                 Format::Text => self
                     .out
-                    .write_all(super::text::header(self.pathway).as_bytes())?,
+                    .write_all(escape_controls(&super::text::header(self.pathway)).as_bytes())?,
             }
         } else if self.format == Format::Json {
             self.out.write_all(b",\n")?;
