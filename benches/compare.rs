@@ -194,7 +194,7 @@ fn synthetic(
     len: usize,
     seed: u64,
 ) -> (Pathway, Vec<ObservedStep>) {
-    let mut rng = fastrand_lite(seed);
+    let mut rng = fastrand::Rng::with_seed(seed);
     let mut elements = Vec::new();
     let mut k = 0;
     let mut ids = Vec::new();
@@ -212,7 +212,7 @@ fn synthetic(
                 .map(|i| {
                     let id = format!("s{:03}", k + i);
                     ids.push(id.clone());
-                    step(&id, rng())
+                    step(&id, rng.u64(..))
                 })
                 .collect();
             elements.push(format!(
@@ -224,7 +224,7 @@ fn synthetic(
         } else {
             let id = format!("s{k:03}");
             ids.push(id.clone());
-            elements.push(step(&id, rng()));
+            elements.push(step(&id, rng.u64(..)));
             k += 1;
         }
     }
@@ -235,7 +235,7 @@ fn synthetic(
     .unwrap();
     let observed = (0..len)
         .map(|i| {
-            let r = rng();
+            let r = rng.u64(..);
             let id = if r.is_multiple_of(10) {
                 format!("x{:02}", r % 7)
             } else {
@@ -250,17 +250,6 @@ fn synthetic(
         })
         .collect();
     (pathway, observed)
-}
-
-/// A tiny deterministic generator (splitmix64), so the bench needs no dev-dependency.
-fn fastrand_lite(mut state: u64) -> impl FnMut() -> u64 {
-    move || {
-        state = state.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = state;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    }
 }
 
 fn main() {

@@ -5,9 +5,6 @@
 //! `cargo bench --bench report` (REPORT_BENCH_SESSIONS=N for another count).
 //! Targets: under 10 s and under 300 MB on a 2-core machine.
 
-#[path = "support/sessions.rs"]
-mod support;
-
 use std::path::PathBuf;
 use std::time::Instant;
 
@@ -75,7 +72,7 @@ fn main() {
     let mut bytes = 0usize;
     let mut files: Vec<PathBuf> = Vec::with_capacity(n);
     for i in 0..n {
-        let s = support::random_session(&mut rng, i, 300);
+        let s = shadowmap::testing::random_session(&mut rng, i, 300);
         events += s.events.len();
         let text = s.to_ron();
         bytes += text.len();

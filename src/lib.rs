@@ -9,4 +9,6 @@ pub mod compare;
 pub mod model;
 pub mod report;
 pub mod store;
+#[cfg(any(test, feature = "testing"))]
+pub mod testing;
 pub mod tui;

@@ -1,15 +1,12 @@
 //! Each cause rule on constructed groups of sessions (domain.md section 7): the sessions are
 //! built event by event, compared, digested and folded exactly as `shadowmap report` does.
 
-#[path = "../benches/support/sessions.rs"]
-mod support;
-
 use std::path::Path;
 
 use shadowmap::model::{Cause, Pathway, ProblemKind, Session, WorkaroundKind, resolve_pathway};
 use shadowmap::report::digest::digest_session;
 use shadowmap::report::{Finding, Overrides, Report, ReportBuilder, Rule};
-use support::{StepSpec, as_expected, header, session, step};
+use shadowmap::testing::{StepSpec, as_expected, header_for, session_of_steps, step};
 
 const SITES: [&str; 3] = ["north", "south", "east"];
 const ROLES: [&str; 2] = ["RN", "Pharmacist"];
@@ -34,8 +31,8 @@ fn sessions(pathway: &str, steps: impl Fn(&str, &str, usize) -> Vec<StepSpec>) -
             for n in 0..2 {
                 let clinician = format!("{role}-{site}-{n}");
                 let id = format!("s-{site}-{role}-{n}");
-                out.push(session(
-                    header(&id, pathway, site, role, &clinician),
+                out.push(session_of_steps(
+                    header_for(&id, pathway, site, role, &clinician),
                     &steps(site, role, n),
                 ));
             }

@@ -8,9 +8,7 @@ use shadowmap::model::pathway::{Element, resolve_pathway};
 use shadowmap::model::timeline::InterruptionEnding;
 use shadowmap::model::{EventKind, ProblemKind, Session, Timeline, WorkaroundKind};
 
-#[path = "../examples/make_samples.rs"]
-#[allow(dead_code)]
-mod make_samples;
+use shadowmap::testing::samples::all_sessions;
 
 fn sample_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-sessions")
@@ -89,7 +87,7 @@ fn every_sample_loads_is_named_by_its_id_and_is_in_order() {
 
 #[test]
 fn committed_samples_are_exactly_what_the_generator_writes() {
-    let generated = make_samples::all_sessions();
+    let generated = all_sessions();
     let on_disk = samples();
     assert_eq!(generated.len(), on_disk.len());
     for session in generated {

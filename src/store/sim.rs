@@ -18,13 +18,21 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 use super::io::{Io, IoFile, LockGuard};
 
-/// A small deterministic random generator (splitmix64), so the library needs no dependency.
+/// A small deterministic random generator (splitmix64). The library keeps its own rather than
+/// use `fastrand`: the simulated disk is part of the normal build (the store's crash tests
+/// drive it through the public API), and a dependency for a dozen lines is not worth it.
 #[derive(Debug, Clone)]
 pub struct SimRng(u64);
 
 impl SimRng {
     pub fn new(seed: u64) -> SimRng {
         SimRng(seed ^ 0x9E37_79B9_7F4A_7C15)
+    }
+
+    /// A generator whose internal state is `state` as it is (`new` mixes the seed first):
+    /// the committed agreement sample pairs were drawn from it this way.
+    pub fn with_state(state: u64) -> SimRng {
+        SimRng(state)
     }
 
     pub fn next_u64(&mut self) -> u64 {
