@@ -9,6 +9,7 @@ use shadowmap::agree::{self, Options};
 use shadowmap::model::{
     Event, EventKind, InterruptionSource, ProblemKind, Session, SessionHeader, WorkaroundKind,
 };
+use shadowmap::report::stats::quantile;
 use shadowmap::testing::{MED_REC_STEPS, header_with_id};
 
 const HOURS: u64 = 8;
@@ -136,7 +137,7 @@ fn main() {
     }
     let g = result.unwrap();
     times.sort_by(f64::total_cmp);
-    let p = |q: f64| times[((times.len() - 1) as f64 * q).round() as usize];
+    let p = |q: f64| quantile(&mut times.clone(), q).expect("30 runs");
     println!(
         "agree: two {HOURS}-hour sessions ({} and {} events, {steps} steps, {} slices)",
         a.events.len(),

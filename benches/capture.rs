@@ -17,13 +17,8 @@ use ratatui::backend::TestBackend;
 use shadowmap::model::pathway::{DEFAULT_PATHWAY, resolve_pathway};
 use shadowmap::model::session::{Event, SessionHeader};
 use shadowmap::store::{DataDir, SessionWriter};
-use shadowmap::testing::header_with_id;
+use shadowmap::testing::{header_with_id, percentile};
 use shadowmap::tui::capture::{Capture, CaptureState, draw};
-
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
-    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
-    sorted[i]
-}
 
 fn report(name: &str, mut samples: Vec<Duration>) -> (Duration, Duration) {
     samples.sort();

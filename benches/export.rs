@@ -8,6 +8,7 @@ use std::time::Instant;
 
 use shadowmap::model::{Session, resolve_pathway};
 use shadowmap::report::export::{Redactor, csv, redact_session, xes};
+use shadowmap::report::stats::quantile;
 use shadowmap::testing::random_shift;
 
 fn time<T>(
@@ -24,11 +25,10 @@ fn time<T>(
         times.push(start.elapsed().as_secs_f64() * 1000.0);
         size = bytes(&out);
     }
-    times.sort_by(f64::total_cmp);
+    let p50 = quantile(&mut times, 0.5).expect("at least one run");
     let size = size.map_or("-".to_string(), |s| format!("{} KiB", s / 1024));
     println!(
-        "{label:<22} p50 {:>8.2} ms  max {:>8.2} ms  output {size:>9}",
-        times[runs / 2],
+        "{label:<22} p50 {p50:>8.2} ms  max {:>8.2} ms  output {size:>9}",
         times[runs - 1],
     );
 }

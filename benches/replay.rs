@@ -9,7 +9,7 @@ use shadowmap::compare::compare_session;
 use shadowmap::model::Session;
 use shadowmap::model::pathway::builtin_pathways;
 use shadowmap::store::DataDir;
-use shadowmap::testing::random_shift;
+use shadowmap::testing::{percentile, random_shift};
 use shadowmap::tui::replay::{Action, ReplayData, ReplayState, draw, update};
 
 const EVENTS: usize = 20_000;
@@ -20,10 +20,6 @@ const EVENTS: usize = 20_000;
 fn cpu_ns() -> Option<u64> {
     let text = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
     text.split_whitespace().next()?.parse().ok()
-}
-
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
-    sorted[((sorted.len() - 1) as f64 * p).round() as usize]
 }
 
 fn ms(d: Duration) -> f64 {

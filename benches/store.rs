@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use shadowmap::model::{Event, EventKind, InterruptionSource, Session, WorkaroundKind};
 use shadowmap::store::journal::{encode_event, encode_header};
 use shadowmap::store::{DataDir, SessionWriter};
-use shadowmap::testing::header_with_id;
+use shadowmap::testing::{header_with_id, percentile};
 
 /// A realistic mix: mostly clicks, screens and step starts, some interruptions and notes.
 fn event(seq: u64) -> Event {
@@ -38,11 +38,6 @@ fn event(seq: u64) -> Event {
         at_ms: seq * 1_700,
         kind,
     }
-}
-
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
-    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
-    sorted[i]
 }
 
 fn micros(d: Duration) -> f64 {

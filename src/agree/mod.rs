@@ -17,6 +17,7 @@ use chrono::{DateTime, Duration, FixedOffset};
 use serde::Serialize;
 
 use crate::model::{Session, Timeline};
+use crate::report::stats::quantile;
 
 pub use text::render_text;
 
@@ -730,10 +731,10 @@ impl<'s> Pair<'s> {
             .iter()
             .map(|&(i, j, _)| (self.b.step_span(j).0 - self.a.step_span(i).0) as f64 / 1000.0)
             .collect();
-        let gaps: Vec<f64> = signed_gaps.iter().map(|g| g.abs()).collect();
-        let timing_gap_secs = stats::median(&gaps).map(|median| TimingGap {
+        let mut gaps: Vec<f64> = signed_gaps.iter().map(|g| g.abs()).collect();
+        let timing_gap_secs = quantile(&mut gaps, 0.5).map(|median| TimingGap {
             median,
-            p90: stats::percentile(&gaps, 0.9).unwrap_or(median),
+            p90: quantile(&mut gaps, 0.9).unwrap_or(median),
         });
 
         let sequence_a: Vec<&str> = steps_a.iter().map(|&i| self.a.step_id(i)).collect();
@@ -1129,7 +1130,7 @@ impl<'s> Pair<'s> {
     /// three of them, nine in ten on the same side, median more than 2 s and more than the
     /// tolerance's half), the shift that would line them up.
     fn suggested_shift(&self, pairs: &[(usize, usize, i64)], signed_gaps: &[f64]) -> Option<f64> {
-        let same: Vec<f64> = pairs
+        let mut same: Vec<f64> = pairs
             .iter()
             .zip(signed_gaps)
             .filter(|((i, j, _), _)| self.a.step_id(*i) == self.b.step_id(*j))
@@ -1138,7 +1139,7 @@ impl<'s> Pair<'s> {
         if same.len() < 3 {
             return None;
         }
-        let median = stats::median(&same)?;
+        let median = quantile(&mut same, 0.5)?;
         let threshold = 2.0f64.max(self.options.tolerance_secs / 2.0);
         let same_side = same
             .iter()

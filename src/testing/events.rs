@@ -38,6 +38,56 @@ pub fn event(seq: Seq) -> Event {
     }
 }
 
+/// Events drawn from property-test input, one `(choice, arg, gap)` each: any kind, in any
+/// order (unclosed and nested interruptions, undos of anything before, pauses, resumes and
+/// reopenings out of place), with markup, quotes and line breaks in their text. Each event
+/// comes `gap % 4` ticks of `tick_ms` after the last, so many share a millisecond. Shrinks
+/// well: proptest shortens the list and lowers the bytes.
+pub fn drawn_events(draws: &[(u8, u8, u8)], tick_ms: u64) -> Vec<Event> {
+    let mut at_ms = 0;
+    let mut events = Vec::with_capacity(draws.len());
+    for (seq, &(choice, arg, gap)) in (1..).zip(draws) {
+        at_ms += u64::from(gap % 4) * tick_ms;
+        let kind = drawn_kind(choice, arg, seq);
+        events.push(Event { seq, at_ms, kind });
+    }
+    events
+}
+
+fn drawn_kind(choice: u8, arg: u8, seq: Seq) -> EventKind {
+    let steps = &MED_REC_STEPS;
+    match choice % 12 {
+        0..=2 => EventKind::StepStart {
+            step: steps[arg as usize % steps.len()].into(),
+        },
+        3 => EventKind::UnplannedStep {
+            step: format!("call-{}", arg % 2),
+            label: "Call, \"again\" <now>".into(),
+        },
+        4 => EventKind::StepEnd,
+        5 => EventKind::InterruptionStart {
+            source: InterruptionSource::ALL[arg as usize % InterruptionSource::ALL.len()],
+            note: "n & m <b>".into(),
+        },
+        6 => EventKind::InterruptionEnd,
+        7 => EventKind::Clicks { delta: 1 },
+        8 => EventKind::Workaround {
+            kind: WorkaroundKind::CopyPaste,
+            note: String::new(),
+        },
+        9 => EventKind::SystemProblem {
+            kind: ProblemKind::Downtime,
+            note: "line\nbreak".into(),
+        },
+        10 if seq > 1 => EventKind::Undo {
+            target: 1 + u64::from(arg) % (seq - 1),
+        },
+        _ if arg.is_multiple_of(3) => EventKind::Pause,
+        _ if arg % 3 == 1 => EventKind::Resume,
+        _ => EventKind::Reopened,
+    }
+}
+
 /// The steps of `med-rec-admission` (the pathway [`header`] names), in order.
 pub const MED_REC_STEPS: [&str; 6] = [
     "open-chart",
