@@ -84,7 +84,7 @@ fn main() {
         for _ in 0..n {
             kept += redactor.mask(note).len();
         }
-        let per = start.elapsed().as_secs_f64() * 1e6 / n as f64;
+        let per = start.elapsed().as_secs_f64() * 1e6 / f64::from(n);
         println!(
             "mask {:>3}-char note ({}): {per:.2} µs per note (checksum {kept})",
             note.len(),

@@ -116,7 +116,7 @@ fn main() {
     assert!(!report.findings.is_empty());
 
     let cpu = cpu_secs().zip(cpu_before).map(|(a, b)| a - b);
-    let threads = std::thread::available_parallelism().map_or(1, |p| p.get());
+    let threads = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
     println!(
         "report: {n} sessions in {total:.2} s ({built:.2} s read+compare+fold, {rendered:.3} s rendering text {} kB, html {} kB, json {} kB) on {threads} threads",
         text.len() / 1000,

@@ -7,6 +7,7 @@ mod support {
 use predicates::prelude::*;
 use shadowmap::model::{EventKind, Session};
 use shadowmap::testing::{header_with_id, session_of};
+use std::fmt::Write as _;
 use support::cli::shadowmap;
 
 fn session(steps: &[(&str, u64)]) -> Session {
@@ -240,9 +241,10 @@ fn truncated_gzip_and_logs_without_traces_are_clear_errors() {
     // A valid log of many traces, gzipped, then cut in the middle of the stream.
     let mut xml = String::from("<?xml version=\"1.0\"?>\n<log xes.version=\"1.0\">\n");
     for t in 0..400 {
-        xml.push_str(&format!(
+        let _ = write!(
+            xml,
             "<trace><string key=\"concept:name\" value=\"c{t}\"/>\n<event><string key=\"concept:name\" value=\"open-chart\"/></event>\n</trace>\n"
-        ));
+        );
     }
     xml.push_str("</log>\n");
     let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());

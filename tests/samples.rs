@@ -295,12 +295,14 @@ fn design_like_steps_are_slow_at_every_site() {
         ("cpoe-med-order", "review-alert"),
         ("eprescribe-controlled", "pdmp-query"),
     ] {
-        let expected = resolve_pathway(pathway)
-            .unwrap()
-            .0
-            .step(step)
-            .unwrap()
-            .expected_secs as f64;
+        let expected = f64::from(
+            resolve_pathway(pathway)
+                .unwrap()
+                .0
+                .step(step)
+                .unwrap()
+                .expected_secs,
+        );
         let by_site = active_secs_by_site(pathway, step);
         assert_eq!(by_site.len(), 3, "{step} seen at three sites");
         for (site, secs) in by_site {
@@ -316,12 +318,14 @@ fn design_like_steps_are_slow_at_every_site() {
 #[test]
 fn training_like_steps_are_slow_at_one_site_only() {
     for step in ["scan-medication", "document-admin"] {
-        let expected = resolve_pathway("med-administration")
-            .unwrap()
-            .0
-            .step(step)
-            .unwrap()
-            .expected_secs as f64;
+        let expected = f64::from(
+            resolve_pathway("med-administration")
+                .unwrap()
+                .0
+                .step(step)
+                .unwrap()
+                .expected_secs,
+        );
         let by_site = active_secs_by_site("med-administration", step);
         assert_eq!(by_site.len(), 3, "{step}: {by_site:?}");
         for (site, secs) in by_site {

@@ -225,7 +225,7 @@ impl<R: BufRead> XesReader<R> {
             let attr = attr.map_err(|err| self.error(offset, format!("bad attribute: {err}")))?;
             let v = || {
                 attr.normalized_value(XmlVersion::Implicit1_0)
-                    .map(|v| v.into_owned())
+                    .map(std::borrow::Cow::into_owned)
                     .map_err(|err| self.error(offset, format!("bad attribute value: {err}")))
             };
             match attr.key.local_name().as_ref() {

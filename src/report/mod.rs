@@ -11,6 +11,9 @@
 pub mod aggregate;
 pub mod digest;
 pub mod export;
+// Until the cause rules are rewritten (the `causes` work), `fire` is long and builds its
+// sentence with `push_str(&format!(..))`.
+#[allow(clippy::too_many_lines, clippy::format_push_string)]
 pub mod findings;
 pub mod overrides;
 pub mod render;

@@ -200,7 +200,9 @@ impl SimIo {
     }
 
     fn lock(&self) -> MutexGuard<'_, State> {
-        self.state.lock().unwrap_or_else(|e| e.into_inner())
+        self.state
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
     /// The number of operations made so far.
@@ -338,7 +340,10 @@ struct SimFile {
 
 impl IoFile for SimFile {
     fn write_all(&mut self, data: &[u8]) -> io::Result<()> {
-        let mut st = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        let mut st = self
+            .state
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         st.begin()?;
         let offset = st.inodes[self.ino].current.len();
         if let Some(kind) = st.write_fault() {
@@ -358,7 +363,10 @@ impl IoFile for SimFile {
     }
 
     fn sync_data(&mut self) -> io::Result<()> {
-        let mut st = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        let mut st = self
+            .state
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         st.begin()?;
         if let Some(i) = st
             .faults
@@ -391,7 +399,10 @@ impl LockGuard for SimLock {}
 
 impl Drop for SimLock {
     fn drop(&mut self) {
-        let mut st = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        let mut st = self
+            .state
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         st.locks.remove(&self.path);
         if !st.crashed && st.current.remove(&self.path).is_some() {
             st.pending_ns.push(NsOp::Unlink {

@@ -32,7 +32,7 @@ impl SessionBuilder {
         let id = format!("{}-{site}-{clinician}", started.format("%Y%m%d-%H%M"));
         let (pathway, _) = resolve_pathway(pathway_id).expect("a built-in pathway");
         let seed = id.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
-            (h ^ b as u64).wrapping_mul(0x100_0000_01b3)
+            (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)
         });
         SessionBuilder {
             session: Session::new(SessionHeader {
@@ -97,16 +97,16 @@ impl SessionBuilder {
     /// over it (with a little jitter), as an auditor would key them.
     pub fn act(&mut self, secs: f64, clicks: u32, screens: u32, reentries: u32) -> &mut Self {
         let total_ms = (secs * 1000.0) as u64;
-        let n = (clicks + screens + reentries) as u64;
+        let n = u64::from(clicks + screens + reentries);
         let start = self.now_ms;
         let spacing = total_ms / (n + 1);
         let mut kinds = Vec::new();
         for i in 0..n {
             // Screens and re-entries fall evenly among the clicks.
-            let s_before = i * screens as u64 / n.max(1);
-            let s_after = (i + 1) * screens as u64 / n.max(1);
-            let r_before = i * reentries as u64 / n.max(1);
-            let r_after = (i + 1) * reentries as u64 / n.max(1);
+            let s_before = i * u64::from(screens) / n.max(1);
+            let s_after = (i + 1) * u64::from(screens) / n.max(1);
+            let r_before = i * u64::from(reentries) / n.max(1);
+            let r_after = (i + 1) * u64::from(reentries) / n.max(1);
             kinds.push(if s_after > s_before {
                 EventKind::Screen
             } else if r_after > r_before {

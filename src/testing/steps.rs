@@ -101,7 +101,7 @@ pub fn session_of_steps(header: SessionHeader, steps: &[StepSpec]) -> Session {
         };
         push(&mut s, at, kind);
         // Spread the marks over the step's active time.
-        let marks = spec.clicks as u64
+        let marks = u64::from(spec.clicks)
             + spec.workarounds.len() as u64
             + spec.problems.len() as u64
             + spec.notes.len() as u64
@@ -205,7 +205,7 @@ pub fn random_session(rng: &mut fastrand::Rng, n: usize, target_events: usize) -
         let mut s = step(
             &b.step,
             ((b.secs as f64) * slow * (0.6 + rng.f64() * 0.9)) as u64 + 1,
-            ((b.clicks as f64) * (0.7 + rng.f64() * 0.7)) as u32,
+            (f64::from(b.clicks) * (0.7 + rng.f64() * 0.7)) as u32,
         );
         if rng.u8(..10) == 0 {
             s = s.interrupted(InterruptionSource::ALL[rng.usize(..9)], rng.u64(5..90));

@@ -241,6 +241,7 @@ fn cause_style(cause: Cause) -> Style {
     Style::default().fg(color)
 }
 
+#[allow(clippy::too_many_lines)] // long before the lint came; split it when next changed
 pub fn draw(state: &State, frame: &mut Frame) {
     let area = frame.area();
     let [head, list, detail, foot] = Layout::vertical([

@@ -99,12 +99,15 @@ impl<W: Write> CsvWriter<W> {
             "a CSV row has as many fields as the header"
         );
         let cells = fields.iter().map(|value| spreadsheet_safe(value.as_ref()));
-        self.out.write_record(cells.map(|cell| cell.into_owned()))?;
+        self.out
+            .write_record(cells.map(std::borrow::Cow::into_owned))?;
         Ok(())
     }
 
     pub fn finish(self) -> io::Result<W> {
-        self.out.into_inner().map_err(|e| e.into_error())
+        self.out
+            .into_inner()
+            .map_err(csv::IntoInnerError::into_error)
     }
 }
 
@@ -386,7 +389,8 @@ mod tests {
     #[test]
     fn parse_reads_back_what_field_writes() {
         let values = ["a", "b,c", "d\"e", "f\r\ng", "", " h "];
-        let mut csv = CsvWriter::new(Vec::new(), &["1", "2", "3", "4", "5", "6"], LineEnd::Crlf).unwrap();
+        let mut csv =
+            CsvWriter::new(Vec::new(), &["1", "2", "3", "4", "5", "6"], LineEnd::Crlf).unwrap();
         csv.row(&values).unwrap();
         let text = String::from_utf8(csv.finish().unwrap()).unwrap();
         assert_eq!(parse(&text)[1], values);

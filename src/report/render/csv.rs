@@ -40,7 +40,8 @@ pub fn findings_csv(report: &Report) -> String {
     let mut csv = CsvWriter::new(Vec::new(), &CSV_COLUMNS, LineEnd::Lf)
         .expect("writing to memory cannot fail");
     for f in &report.findings {
-        csv.row(&finding_row(f)).expect("writing to memory cannot fail");
+        csv.row(&finding_row(f))
+            .expect("writing to memory cannot fail");
     }
     let bytes = csv.finish().expect("writing to memory cannot fail");
     String::from_utf8(bytes).expect("the cells are UTF-8")

@@ -328,9 +328,9 @@ fn deviation_chart(g: &GroupReport) -> Markup {
             @let y = 10.0 + ROW_H * i as f64;
             text x=(f1(LABEL_W - 6.0)) y=(f1(y + 14.0)) text-anchor="end" { (short(label, 25)) } "\n"
             @let (segments, end) = stacked(values, max);
-            @for (x, width, (kind, color), v) in segments {
-                rect x=(f1(x)) y=(f1(y + 3.0)) width=(f1(width)) height="14" fill=(color) {
-                    title { (kind) ": " (format!("{v:.2}")) }
+            @for bar in segments {
+                rect x=(f1(bar.x)) y=(f1(y + 3.0)) width=(f1(bar.width)) height="14" fill=(bar.color) {
+                    title { (bar.kind) ": " (format!("{:.2}", bar.value)) }
                 } "\n"
             }
             text x=(f1(end + 5.0)) y=(f1(y + 14.0)) { (format!("{:.2}", values.iter().sum::<f64>())) } "\n"
@@ -355,18 +355,29 @@ fn deviation_chart(g: &GroupReport) -> Markup {
     }
 }
 
-/// The bar segments of one stacked row (x, width, kind and color, value), kinds without a
-/// value left out, and where the row ends.
-fn stacked(
-    values: &[f64; 6],
-    max: f64,
-) -> (Vec<(f64, f64, (&'static str, &'static str), f64)>, f64) {
+/// One kind's part of a stacked bar.
+struct Segment {
+    x: f64,
+    width: f64,
+    kind: &'static str,
+    color: &'static str,
+    value: f64,
+}
+
+/// The segments of one stacked bar (kinds without a value left out), and where it ends.
+fn stacked(values: &[f64; 6], max: f64) -> (Vec<Segment>, f64) {
     let mut x = LABEL_W;
     let mut segments = Vec::new();
-    for (kind, v) in DEV_COLORS.iter().zip(values) {
-        if *v > 0.0 {
-            let width = v / max * BAR_W;
-            segments.push((x, width, *kind, *v));
+    for (&(kind, color), &value) in DEV_COLORS.iter().zip(values) {
+        if value > 0.0 {
+            let width = value / max * BAR_W;
+            segments.push(Segment {
+                x,
+                width,
+                kind,
+                color,
+                value,
+            });
             x += width;
         }
     }

@@ -108,7 +108,7 @@ impl StartForm {
                 self.values[self.focus].push(c);
             }
             FormAction::Type(' ') | FormAction::Right if self.focus == 4 => {
-                self.pathway = (self.pathway + 1) % n
+                self.pathway = (self.pathway + 1) % n;
             }
             FormAction::Left if self.focus == 4 => self.pathway = (self.pathway + n - 1) % n,
             FormAction::Type(c @ '1'..='9') if self.focus == 4 => {
@@ -259,10 +259,10 @@ impl ResumeMenu {
             }
             KeyCode::Up | KeyCode::Char('k') => self.selected = self.selected.saturating_sub(1),
             KeyCode::Down | KeyCode::Char('j') => {
-                self.selected = (self.selected + 1).min(n.saturating_sub(1))
+                self.selected = (self.selected + 1).min(n.saturating_sub(1));
             }
             KeyCode::Char(c @ '1'..='9') if (c as usize - '1' as usize) < n => {
-                self.selected = c as usize - '1' as usize
+                self.selected = c as usize - '1' as usize;
             }
             KeyCode::Enter | KeyCode::Char('c') if n > 0 => return ResumeOutcome::Continue(id()),
             KeyCode::Char('f') if n > 0 => return ResumeOutcome::FinishAsIs(id()),

@@ -3,6 +3,7 @@
 //! the disk comes back as an [`Effect`] for the loop to run.
 
 use std::collections::HashSet;
+use std::fmt::Write as _;
 
 use crate::model::pathway::{Element, Pathway, Step};
 use crate::model::session::{Event, EventKind, Seq, Session, SessionHeader};
@@ -287,7 +288,7 @@ impl CaptureState {
                             label: step.label.clone(),
                             element: Some(index),
                             group: Some(group.label.clone()),
-                        })
+                        });
                     }
                 }
             }
@@ -733,8 +734,7 @@ impl CaptureState {
             .collect();
         let effect = self.push(at_ms, kind);
         if !switched.is_empty() {
-            self.status
-                .push_str(&format!(" (task switch from {})", switched.join(" > ")));
+            let _ = write!(self.status, " (task switch from {})", switched.join(" > "));
         }
         vec![effect]
     }
@@ -847,6 +847,7 @@ impl CaptureState {
         }
     }
 
+    #[allow(clippy::too_many_lines)] // long before the lint came; split it when next changed
     fn update_normal(&mut self, action: Action, at_ms: u64) -> Vec<Effect> {
         let paused = self.paused();
         let needs_running = matches!(

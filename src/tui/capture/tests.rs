@@ -1,6 +1,7 @@
 //! The capture screen without a terminal: keys go through the real key map and update, effects
 //! through the driver into an in-memory journal; the clock is fixed by the test.
 
+use std::fmt::Write as _;
 use std::time::{Duration, Instant};
 
 use chrono::DateTime;
@@ -162,9 +163,10 @@ fn space_inside_a_group_picks_the_member_not_done_then_leaves_the_group() {
 fn digits_start_listed_steps_and_tab_pages_by_ten() {
     let mut text = String::from("Pathway(id: \"long\", version: 1, name: \"Long\", steps: [");
     for i in 1..=12 {
-        text.push_str(&format!(
+        let _ = write!(
+            text,
             "Step(id: \"s{i}\", label: \"Step {i}\", expected_secs: 10, expected_clicks: 1),"
-        ));
+        );
     }
     text.push_str("])");
     let pathway = Pathway::from_ron_str(&text, std::path::Path::new("long.ron")).unwrap();
@@ -1207,7 +1209,7 @@ fn snapshot_resume_menu() {
 fn the_key_hint_fits_two_lines_at_80_columns() {
     let state = script(&[], 0);
     let lines = draw::hint_lines(&state, 80);
-    let texts: Vec<String> = lines.iter().map(|l| l.to_string()).collect();
+    let texts: Vec<String> = lines.iter().map(std::string::ToString::to_string).collect();
     assert_eq!(lines.len(), 2, "{texts:?}");
     assert!(texts[1].contains("? help"), "{texts:?}");
 }
