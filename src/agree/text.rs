@@ -4,7 +4,9 @@
 use std::collections::HashMap;
 use std::fmt::Write;
 
-use super::{Agreement, EventAgreement, Verdict, fmt_secs};
+use super::figures::{Covered, StepProblem};
+use super::pairing::OpenThen;
+use super::{Agreement, EventAgreement, Verdict};
 
 /// A label in words: `an interruption (phone_pager)`, `idle`, `` `sign` ``.
 fn words(label: &str) -> String {
@@ -14,6 +16,58 @@ fn words(label: &str) -> String {
         "the clinician idle".to_string()
     } else {
         format!("`{label}`")
+    }
+}
+
+/// A step-level disagreement in words, with what to settle.
+pub(super) fn step_issue(problem: &StepProblem) -> String {
+    match problem {
+        StepProblem::DifferentStep { at, a_step, b_step } => format!(
+            "at {at} A logged `{a_step}` where B logged `{b_step}`: agree which step this is"
+        ),
+        StepProblem::StartGap {
+            step,
+            later,
+            lag_secs,
+            first,
+            last,
+        } => format!(
+            "{} started `{step}` {} s later ({first} against {last}): agree on the moment a step starts",
+            later.name(),
+            fmt_secs(*lag_secs),
+        ),
+        StepProblem::Unpaired {
+            who,
+            at,
+            step,
+            active_secs,
+            covered,
+        } => {
+            let (me, them) = (who.name(), who.other().name());
+            let active = fmt_secs(*active_secs);
+            match covered {
+                Covered::Merged { theirs, mine } => {
+                    let folded = if theirs == step { mine } else { step };
+                    format!(
+                        "at {at} {me} logged `{step}` ({active} s active); {them}'s `{theirs}` ran over it and over {me}'s `{mine}` (paired with that one): did {them} fold `{folded}` into `{theirs}`? agree whether `{folded}` is a step of its own"
+                    )
+                }
+                Covered::Open(open) => format!(
+                    "at {at} {me} logged `{step}` ({active} s active) and {them} has no step for it ({them} had {}): did {them} miss it or fold it into another step?",
+                    open_then(open)
+                ),
+            }
+        }
+    }
+}
+
+/// What an auditor had open, in words.
+fn open_then(open: &OpenThen) -> String {
+    match open {
+        OpenThen::Paused => "paused".to_string(),
+        OpenThen::Interruption(source) => format!("an interruption ({source}) open"),
+        OpenThen::Step(step) => format!("`{step}` open"),
+        OpenThen::Nothing => "no step open".to_string(),
     }
 }
 
@@ -354,4 +408,13 @@ fn events(e: &EventAgreement) -> String {
         "P {:.2} R {:.2} ({} matched; A {}, B {})",
         e.precision, e.recall, e.matched, e.a, e.b
     )
+}
+
+/// Seconds for sentences: whole seconds when whole, else one decimal.
+pub(super) fn fmt_secs(secs: f64) -> String {
+    if secs.fract() == 0.0 {
+        format!("{secs:.0}")
+    } else {
+        format!("{secs:.1}")
+    }
 }
