@@ -267,7 +267,14 @@ fn verdict(v: Option<Verdict>) -> &'static str {
 /// The text report.
 pub fn render_text(g: &Agreement) -> String {
     let mut out = String::new();
-    let w = &mut out;
+    write_header(&mut out, g);
+    write_figures(&mut out, g);
+    write_findings(&mut out, g);
+    out
+}
+
+/// Which sessions, and the window compared.
+fn write_header(w: &mut String, g: &Agreement) {
     let _ = writeln!(
         w,
         "Agreement of two auditors: pathway {}, clinician {}",
@@ -294,6 +301,10 @@ pub fn render_text(g: &Agreement) -> String {
     for warning in &g.warnings {
         let _ = writeln!(w, "  warning: {warning}");
     }
+}
+
+/// The figures with their verdicts, as a table.
+fn write_figures(w: &mut String, g: &Agreement) {
     let _ = writeln!(w);
     let _ = writeln!(w, "  {:<22} {:<34} verdict", "figure", "value");
     let v = &g.verdicts;
@@ -342,7 +353,10 @@ pub fn render_text(g: &Agreement) -> String {
         let _ = writeln!(w, "  {name:<22} {value:<34} {verdict}");
     }
     let _ = writeln!(w, "  {:<22} {:<34} {}", "overall", "", v.overall.name());
+}
 
+/// Where the two disagree, what only one logged, and what to do.
+fn write_findings(w: &mut String, g: &Agreement) {
     if !g.disagreements.is_empty() {
         let _ = writeln!(w);
         let _ = writeln!(w, "Where they disagree most (A's clock):");
@@ -400,7 +414,6 @@ pub fn render_text(g: &Agreement) -> String {
     for line in &g.advice {
         let _ = writeln!(w, "  - {line}");
     }
-    out
 }
 
 fn events(e: &EventAgreement) -> String {
