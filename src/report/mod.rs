@@ -4,7 +4,7 @@
 //! The pipeline streams: each session is read, compared against its pathway, digested
 //! ([`digest`]) and folded into per-step summaries ([`aggregate::ReportBuilder`]); then it is
 //! dropped. Findings ([`findings`]) are computed from the summaries at the end, the auditor's
-//! overrides ([`overrides`]) applied, and the [`Report`] rendered in any format ([`render`]).
+//! overrides ([`overrides`]) applied, and the [`Report`] rendered in any format ([`mod@render`]).
 //! Session exports (XES, CSV) and the redaction every export and report applies live in
 //! [`export`].
 

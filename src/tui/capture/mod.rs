@@ -2,7 +2,7 @@
 //!
 //! key -> [`key_to_action`] -> [`CaptureState::update`] (pure, offset of the key press passed in)
 //! -> effects run by [`Capture`] (journal append, durable on return, then `mark_saved`) ->
-//! [`draw`] reads the state. The loop drains every queued event, then draws once.
+//! [`draw()`] reads the state. The loop drains every queued event, then draws once.
 //!
 //! A refused append (a full disk, a failed sync) is never retried on the same journal segment:
 //! the state keeps the unsaved events in memory and says so loudly; `R` asks the loop to
