@@ -5,6 +5,7 @@ use chrono::DateTime;
 use super::*;
 use crate::model::{EventKind, InterruptionSource, ProblemKind, SessionHeader, WorkaroundKind};
 use crate::testing;
+use crate::testing::kinds::{interrupt, problem, start, workaround};
 
 const T0: &str = "2026-11-25T09:00:00+01:00";
 
@@ -18,31 +19,6 @@ fn session(id: &str, auditor: &str, started_at: &str, events: Vec<(f64, EventKin
         .into_iter()
         .map(|(at, kind)| ((at * 1000.0).round() as u64, kind));
     testing::session_of(header, events)
-}
-
-fn start(step: &str) -> EventKind {
-    EventKind::StepStart { step: step.into() }
-}
-
-fn interrupt(source: InterruptionSource) -> EventKind {
-    EventKind::InterruptionStart {
-        source,
-        note: String::new(),
-    }
-}
-
-fn workaround(kind: WorkaroundKind) -> EventKind {
-    EventKind::Workaround {
-        kind,
-        note: String::new(),
-    }
-}
-
-fn problem(kind: ProblemKind) -> EventKind {
-    EventKind::SystemProblem {
-        kind,
-        note: String::new(),
-    }
 }
 
 fn close(a: f64, b: f64) {

@@ -6,6 +6,7 @@
 pub mod agreement_pairs;
 mod builder;
 mod events;
+pub mod kinds;
 pub mod samples;
 mod steps;
 

@@ -2,7 +2,7 @@
 
 use std::fmt::Write;
 
-use super::{STEP_COLUMNS, cause_line, cells, nonzero_counts, pct, secs, step_values};
+use super::{STEP_COLUMNS, cause_line, cells, nonzero_counts, pct, step_evidence, step_values};
 use crate::report::aggregate::{Finding, GroupReport, Report};
 
 /// Escapes what would break a table cell or start markup.
@@ -203,14 +203,10 @@ fn finding_detail(o: &mut String, f: &Finding) {
         md(&cells(&e.clinicians))
     );
     if e.expected_secs.is_some() {
+        let [median, p90, expected, clicks, expected_clicks] = step_evidence(e);
         let _ = writeln!(
             o,
-            "- Step: median {} (p90 {}) against {} expected; median {} clicks against {}.",
-            secs(e.median_active_secs),
-            secs(e.p90_active_secs),
-            secs(e.expected_secs.map(f64::from)),
-            e.median_clicks.map_or("-".into(), |c| format!("{c:.0}")),
-            e.expected_clicks.map_or("-".into(), |c| c.to_string())
+            "- Step: median {median} (p90 {p90}) against {expected} expected; median {clicks} clicks against {expected_clicks}."
         );
     }
     for note in &e.notes {

@@ -118,6 +118,18 @@ pub(crate) fn nonzero_counts(map: &std::collections::BTreeMap<String, u32>) -> S
         .join(", ")
 }
 
+/// A finding's step figures as every format shows them: median, p90 and expected active
+/// time, median and expected clicks (`-` where there is none).
+pub(crate) fn step_evidence(e: &crate::report::aggregate::Evidence) -> [String; 5] {
+    [
+        secs(e.median_active_secs),
+        secs(e.p90_active_secs),
+        secs(e.expected_secs.map(f64::from)),
+        e.median_clicks.map_or("-".into(), |c| format!("{c:.0}")),
+        e.expected_clicks.map_or("-".into(), |c| c.to_string()),
+    ]
+}
+
 /// `north 9/10, south 1/10`.
 pub(crate) fn cells(cells: &[crate::report::findings::CellShare]) -> String {
     if cells.is_empty() {
