@@ -11,7 +11,7 @@ use std::sync::Arc;
 use shadowmap::model::{Event, EventKind, Session};
 use shadowmap::store::sim::{Fault, SimIo};
 use shadowmap::store::{DamageKind, DataDir, SessionWriter, StoreError};
-use shadowmap::testing::{event, header_with_id};
+use shadowmap::testing::{event, finish_event, header_with_id};
 
 const ROOT: &str = "/data";
 const SEEDS_PER_CRASH: u64 = 24;
@@ -35,14 +35,6 @@ impl Track {
 }
 
 type Script = fn(&DataDir, &SimIo, &mut Track) -> Result<(), StoreError>;
-
-fn finish_event(seq: u64) -> Event {
-    Event {
-        seq,
-        at_ms: seq * 1_250,
-        kind: EventKind::Finish,
-    }
-}
 
 /// Create, twenty events (the last a Finish), finish.
 fn plain(dir: &DataDir, _: &SimIo, t: &mut Track) -> Result<(), StoreError> {

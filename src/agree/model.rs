@@ -97,7 +97,7 @@ pub struct TimingGap {
 pub struct StepPair {
     pub a_step: String,
     pub b_step: String,
-    /// Wall clock (A's clock) of each start.
+    /// A's session time of each start.
     pub a_start: String,
     pub b_start: String,
     /// B's start minus A's start.
@@ -112,7 +112,7 @@ pub struct StepPair {
 pub struct LoggedEvent {
     /// The source (interruptions) or kind (workarounds, problems), by its stable name.
     pub kind: String,
-    /// Wall clock on A's clock.
+    /// A's session time.
     pub at: String,
     /// Seconds from the window's start.
     pub offset_secs: f64,

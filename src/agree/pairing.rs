@@ -358,8 +358,9 @@ impl<'s> Pair<'s> {
         wall(&self.a, t)
     }
 
+    /// A moment on A's clock as A's session time (`12:07`), the form replay's "go to" takes.
     pub(super) fn clock(&self, t: i64) -> String {
-        self.wall(t).format("%H:%M:%S").to_string()
+        crate::model::session_time::format(u64::try_from(t).unwrap_or(0))
     }
 
     pub(super) fn offset_secs(&self, t: i64) -> f64 {

@@ -38,6 +38,15 @@ pub fn event(seq: Seq) -> Event {
     }
 }
 
+/// A `Finish` as event number `seq`, timed like [`event`].
+pub fn finish_event(seq: Seq) -> Event {
+    Event {
+        seq,
+        at_ms: seq * 1_250,
+        kind: EventKind::Finish,
+    }
+}
+
 /// Events drawn from property-test input, one `(choice, arg, gap)` each: any kind, in any
 /// order (unclosed and nested interruptions, undos of anything before, pauses, resumes and
 /// reopenings out of place), with markup, quotes and line breaks in their text. Each event

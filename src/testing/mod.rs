@@ -16,7 +16,7 @@ use crate::model::{Event, EventKind, SESSION_FORMAT_VERSION, Session, SessionHea
 use crate::report::stats::quantile;
 
 pub use builder::SessionBuilder;
-pub use events::{MED_REC_STEPS, drawn_events, event, random_shift};
+pub use events::{MED_REC_STEPS, drawn_events, event, finish_event, random_shift};
 pub use steps::{StepSpec, as_expected, header_for, random_session, session_of_steps, step};
 
 /// When [`header`]'s session starts.
