@@ -4,6 +4,10 @@
 //! written, the leftover temporary file removed), and a session acknowledged as started is
 //! never lost with its folder.
 
+mod support {
+    pub mod cli;
+}
+
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -14,6 +18,7 @@ use shadowmap::model::{Event, EventKind, Session};
 use shadowmap::store::sim::SimIo;
 use shadowmap::store::{DataDir, Io, IoFile, LockGuard, RealIo, SessionWriter};
 use shadowmap::testing::{event, finish_event, header_with_id};
+use support::cli::shadowmap;
 
 const SEEDS_PER_CRASH: u64 = 12;
 
@@ -207,11 +212,9 @@ fn sigkill_at_the_snapshot_rename_is_completed_by_the_next_capture_start() {
     assert!(!sessions.join("killed.ron").exists());
 
     // The next start (here without a terminal, so it stops after tidying) completes it.
-    let out = Command::new(env!("CARGO_BIN_EXE_shadowmap"))
+    let out = shadowmap()
         .args(["capture", "--data-dir"])
         .arg(tmp.path())
-        .env_remove("SHADOWMAP_DATA_DIR")
-        .stdin(Stdio::null())
         .output()
         .unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
@@ -227,7 +230,7 @@ fn sigkill_at_the_snapshot_rename_is_completed_by_the_next_capture_start() {
     let session = Session::load(&sessions.join("killed.ron")).unwrap();
     assert_eq!(session.events.len(), 5);
     assert_eq!(session.events[4].kind, EventKind::Finish);
-    let listed = Command::new(env!("CARGO_BIN_EXE_shadowmap"))
+    let listed = shadowmap()
         .args(["sessions", "--format", "json", "--data-dir"])
         .arg(tmp.path())
         .output()
