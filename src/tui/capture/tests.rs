@@ -4,7 +4,6 @@
 use std::fmt::Write as _;
 use std::time::{Duration, Instant};
 
-use chrono::DateTime;
 use crossterm::event::Event as TermEvent;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -12,22 +11,17 @@ use ratatui::backend::TestBackend;
 use super::state::{PickerKind, Standing, TextPurpose, slug};
 use super::*;
 use crate::model::pathway::{DEFAULT_PATHWAY, Pathway, builtin_pathways};
-use crate::model::session::{EventKind, SESSION_FORMAT_VERSION, SessionHeader};
+use crate::model::session::{EventKind, SessionHeader};
 use crate::model::timeline::InterruptionEnding;
 use crate::model::vocab::{InterruptionSource, ProblemKind, WorkaroundKind};
 use crate::tui::keymap::key_named as key_event;
 
+/// The kit's example header on `pathway`.
 fn header(pathway: &Pathway) -> SessionHeader {
     SessionHeader {
-        format_version: SESSION_FORMAT_VERSION,
-        id: "20261125-0918-north-RN-07".into(),
-        started_at: DateTime::parse_from_rfc3339("2026-11-25T09:18:00+01:00").unwrap(),
-        site: "north".into(),
-        role: "RN".into(),
-        clinician: "RN-07".into(),
-        auditor: "ak".into(),
         pathway_id: pathway.id.clone(),
         pathway_version: pathway.version,
+        ..crate::testing::header()
     }
 }
 
