@@ -241,8 +241,8 @@ fn csv_table_option_needs_csv_format() {
         .stderr(predicates::str::contains("applies only to --format csv"));
 }
 
-/// Every sample session: the XES export's complete events (read as domain.md section 6
-/// reads XES) are its observed steps, each step a start/complete pair; the CSV tables have
+/// Every sample session: the XES export's complete events (read as `docs/exports.md`
+/// says a reader takes XES) are its observed steps, each step a start/complete pair; the CSV tables have
 /// a row per event and per step; the planted record number and phone number of the samples'
 /// notes leave no trace with --redact.
 #[test]

@@ -1,4 +1,4 @@
-//! Inter-observer agreement of two auditors who shadowed the same clinician (issue 7): the
+//! Inter-observer agreement of two auditors who shadowed the same clinician (`docs/agreement.md`): the
 //! composite reliability figures of time-motion research, computed on the model's timelines.
 //!
 //! The two sessions are put on one clock, A's: B's events sit at

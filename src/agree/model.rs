@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-/// good / acceptable / poor (issue 7's thresholds).
+/// good / acceptable / poor (the thresholds of `docs/agreement.md`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Verdict {
@@ -184,7 +184,7 @@ pub struct StepIssue {
     pub text: String,
 }
 
-/// Everything `shadowmap agree` reports. The figure names are a file format (issue 7).
+/// Everything `shadowmap agree` reports. The figure names are a file format (`docs/agreement.md`).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Agreement {
     pub a: SessionInfo,

@@ -1,5 +1,5 @@
-//! Findings across sessions, their causes and evidence, and the report formats (domain.md
-//! sections 5, 7 and 8).
+//! Findings across sessions, their causes and evidence, and the report formats (`docs/report.md`,
+//! `docs/findings.md`, `docs/privacy.md`).
 //!
 //! The pipeline streams: each session is read, compared against its pathway, digested
 //! ([`digest`]) and folded into per-step summaries ([`aggregate::ReportBuilder`]); then it is

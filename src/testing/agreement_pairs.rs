@@ -1,5 +1,5 @@
 //! The sessions of `sample-sessions/agreement/`: pairs of sessions by two auditors who shadowed the
-//! same clinician at the same time (issue 7). Deterministic: the same files on every run.
+//! same clinician at the same time (`docs/agreement.md`). Deterministic: the same files on every run.
 //!
 //! `cargo run --example make_agreement_pairs [-- OUT_DIR]` writes them.
 //!

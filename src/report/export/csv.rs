@@ -1,6 +1,6 @@
 //! CSV exports of one session: its events (one row per journal event, undone ones marked)
 //! and its observed steps (one row per step occurrence with its clocks and counts). The
-//! columns are named in the README (section "Exports"); `CsvWriter` is the one CSV writer
+//! columns are named in `docs/exports.md`; `CsvWriter` is the one CSV writer
 //! the exports and the report share.
 //!
 //! Form (RFC 4180, written by the `csv` crate): a header row, comma-separated fields, a field

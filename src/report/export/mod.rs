@@ -1,6 +1,6 @@
 //! Exports of one session: XES (IEEE 1849) for process-mining tools, CSV of its events and
 //! of its observed steps, and the redaction every export (and the report) applies on
-//! `--redact` (domain.md sections 6 and 8).
+//! `--redact` (`docs/exports.md`, `docs/privacy.md`).
 
 pub mod csv;
 pub mod redact;

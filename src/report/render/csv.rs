@@ -1,5 +1,5 @@
 //! The findings as CSV: one row per finding, in rank order (columns in [`CSV_COLUMNS`] and
-//! the README).
+//! `docs/report.md`).
 
 use super::cells;
 use crate::report::aggregate::{Finding, Report};

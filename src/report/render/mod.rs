@@ -33,7 +33,7 @@ pub fn render(report: &Report, format: Format) -> String {
     }
 }
 
-/// The whole report as JSON (keys documented in the README).
+/// The whole report as JSON (keys documented in `docs/report.md`).
 pub fn json(report: &Report) -> String {
     let mut s = serde_json::to_string_pretty(report).expect("a report always serializes");
     s.push('\n');
@@ -44,7 +44,7 @@ impl Report {
     /// Removes note text and masks identifier-like strings in every free-text field with
     /// `mask` (the export redactor's masking of record numbers, phones, dates, e-mails).
     /// Structured codes (session ids, sites, roles, clinician codes, finding ids) are kept:
-    /// they are chosen by the auditor and never name a person (domain.md section 8).
+    /// they are chosen by the auditor and never name a person (`docs/privacy.md`).
     pub fn redact(&mut self, mask: &dyn Fn(&str) -> String) {
         self.redacted = true;
         for skipped in &mut self.skipped {

@@ -1,4 +1,4 @@
-//! XES export (IEEE 1849; domain.md section 6): one trace per session, the concept, time,
+//! XES export (IEEE 1849; `docs/exports.md`): one trace per session, the concept, time,
 //! lifecycle and org extensions declared.
 //!
 //! - A step occurrence becomes a `start` and a `complete` event: `concept:name` = the step
@@ -9,7 +9,7 @@
 //!   events the same way; workarounds, problems and notes become `workaround:<kind>`,
 //!   `problem:<kind>` and `note` events with the transition `unknown`.
 //! - Only step events have the transition `complete`, so a reader that takes the `complete`
-//!   events (as domain.md section 6 reads XES, and as pm4py users filter) sees exactly the
+//!   events (as `compare` reads XES, and as pm4py users filter) sees exactly the
 //!   observed steps, in order: what `compare` scores.
 //!
 //! Undone events never appear: everything comes from the derived timeline.

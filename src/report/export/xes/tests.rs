@@ -149,7 +149,7 @@ fn the_export_is_a_valid_xes_log_with_paired_step_events() {
         }
     }
 
-    // The domain.md reading (complete events, stable by time) gives the observed steps.
+    // The reading `compare` makes (complete events, stable by time) gives the observed steps.
     let read: Vec<&str> = events
         .iter()
         .filter(|e| get(e, "lifecycle:transition") == Some("complete"))
