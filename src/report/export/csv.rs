@@ -98,9 +98,12 @@ impl<W: Write> CsvWriter<W> {
             self.columns,
             "a CSV row has as many fields as the header"
         );
-        let cells = fields.iter().map(|value| spreadsheet_safe(value.as_ref()));
+        let cells: Vec<Cow<'_, str>> = fields
+            .iter()
+            .map(|value| spreadsheet_safe(value.as_ref()))
+            .collect();
         self.out
-            .write_record(cells.map(std::borrow::Cow::into_owned))?;
+            .write_record(cells.iter().map(|cell| cell.as_bytes()))?;
         Ok(())
     }
 

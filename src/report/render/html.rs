@@ -8,7 +8,7 @@
 
 use maud::{DOCTYPE, Markup, PreEscaped, html};
 
-use super::{STEP_COLUMNS, cells, nonzero_counts, pct, secs, step_values};
+use super::{STEP_COLUMNS, cells, coverage, nonzero_counts, pct, secs, step_values};
 use crate::model::Cause;
 use crate::report::aggregate::{Finding, GroupReport, PathwayReport, Report};
 
@@ -104,9 +104,7 @@ pub fn html(report: &Report) -> String {
 fn summary(report: &Report) -> Markup {
     html! {
         p.muted {
-            (report.sessions) " sessions, " (report.pathways.len()) " pathway(s)"
-            @if !report.by.is_empty() { ", grouped by " (report.by.join(", ")) }
-            ". " (report.generated_by)
+            (coverage(report)) ". " (report.generated_by)
             @if report.redacted { ". Redacted: note text removed, identifiers masked." }
         } "\n"
         @for s in &report.skipped {

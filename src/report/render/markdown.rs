@@ -2,7 +2,9 @@
 
 use std::fmt::Write;
 
-use super::{STEP_COLUMNS, cause_line, cells, nonzero_counts, pct, step_evidence, step_values};
+use super::{
+    STEP_COLUMNS, cause_line, cells, coverage, nonzero_counts, pct, step_evidence, step_values,
+};
 use crate::report::aggregate::{Finding, GroupReport, Report};
 
 /// Escapes what would break a table cell or start markup.
@@ -18,14 +20,8 @@ pub fn markdown(report: &Report) -> String {
     let _ = writeln!(o, "# shadowmap report\n");
     let _ = writeln!(
         o,
-        "{} sessions, {} pathway(s){}.{}\n",
-        report.sessions,
-        report.pathways.len(),
-        if report.by.is_empty() {
-            String::new()
-        } else {
-            format!(", grouped by {}", report.by.join(", "))
-        },
+        "{}.{}\n",
+        coverage(report),
         if report.redacted {
             " Redacted: note text removed, identifiers masked."
         } else {

@@ -118,6 +118,21 @@ pub(crate) fn nonzero_counts(map: &std::collections::BTreeMap<String, u32>) -> S
         .join(", ")
 }
 
+/// What a report covers, as every format opens with it: `12 sessions, 3 pathway(s), grouped
+/// by site, role`.
+pub(crate) fn coverage(report: &Report) -> String {
+    let grouped = if report.by.is_empty() {
+        String::new()
+    } else {
+        format!(", grouped by {}", report.by.join(", "))
+    };
+    format!(
+        "{} sessions, {} pathway(s){grouped}",
+        report.sessions,
+        report.pathways.len()
+    )
+}
+
 /// A finding's step figures as every format shows them: median, p90 and expected active
 /// time, median and expected clicks (`-` where there is none).
 pub(crate) fn step_evidence(e: &crate::report::aggregate::Evidence) -> [String; 5] {

@@ -2,21 +2,15 @@
 
 use std::fmt::Write;
 
-use super::{cause_line, cells, nonzero_counts, pct, secs, step_evidence};
+use super::{cause_line, cells, coverage, nonzero_counts, pct, secs, step_evidence};
 use crate::report::aggregate::{GroupReport, Report};
 
 pub fn text(report: &Report) -> String {
     let mut o = String::new();
     let _ = writeln!(
         o,
-        "shadowmap report: {} sessions, {} pathway(s){}{}",
-        report.sessions,
-        report.pathways.len(),
-        if report.by.is_empty() {
-            String::new()
-        } else {
-            format!(", grouped by {}", report.by.join(", "))
-        },
+        "shadowmap report: {}{}",
+        coverage(report),
         if report.redacted { " (redacted)" } else { "" }
     );
     for s in &report.skipped {
