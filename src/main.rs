@@ -6,6 +6,7 @@ mod commands;
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use shadowmap::text::Escaped;
 
 #[derive(Parser, Debug)]
 #[command(
@@ -32,7 +33,7 @@ pub enum Command {
     Pathways(PathwaysCommand),
     /// List the sessions in the data folder.
     Sessions(SessionsArgs),
-    /// Write a session's full content as JSON, RON, XES or CSV.
+    /// Write a session as JSON, RON, XES or CSV; many sessions as Parquet tables or OCEL 2.0.
     Export(ExportArgs),
     /// Score a session or an XES log against a pathway by optimal alignment.
     Compare(CompareArgs),
@@ -44,6 +45,34 @@ pub enum Command {
     Report(ReportArgs),
     /// Agreement of two auditors who shadowed the same clinician.
     Agree(AgreeArgs),
+    /// The shadow map: how the work really flows, beside the configured pathway.
+    Map(MapArgs),
+    /// Pack sessions (and the overrides) into one file for another laptop.
+    Bundle(BundleArgs),
+    /// Add the sessions of bundles to the data folder: verified, all or nothing.
+    Import(ImportArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct BundleArgs {
+    /// Session ids of the data folder (default: every finished session).
+    pub ids: Vec<String>,
+    /// The bundle file to write (created 0600).
+    #[arg(long, value_name = "FILE")]
+    pub out: PathBuf,
+    /// Also pack unfinished sessions (their journals).
+    #[arg(long)]
+    pub unfinished: bool,
+    /// Who makes the bundle, for the manifest (default: your login name).
+    #[arg(long, value_name = "NAME")]
+    pub who: Option<String>,
+}
+
+#[derive(Args, Debug)]
+pub struct ImportArgs {
+    /// Bundle files made by `shadowmap bundle`.
+    #[arg(required = true, value_name = "FILE")]
+    pub bundles: Vec<PathBuf>,
 }
 
 #[derive(Args, Debug, Default)]
@@ -101,19 +130,26 @@ pub enum ExportFormat {
     Ron,
     Xes,
     Csv,
+    /// sessions.parquet, steps.parquet and events.parquet in the --out folder.
+    Parquet,
+    /// An OCEL 2.0 JSON object-centric event log.
+    Ocel,
 }
 
 #[derive(Args, Debug)]
 pub struct ExportArgs {
-    /// A session id in the data folder, or a session file.
-    pub session: String,
-    /// json/ron: the whole session; xes: an event log for pm4py, ProM, Disco; csv: a table.
+    /// A session id in the data folder, or a session file; parquet and ocel take many, and
+    /// folders (none: the data folder's finished sessions).
+    #[arg(value_name = "SESSION")]
+    pub sessions: Vec<String>,
+    /// json/ron: the whole session; xes: an event log for pm4py, ProM, Disco; csv: a table;
+    /// parquet: three tables for DuckDB and Spark (--out names a folder); ocel: OCEL 2.0 JSON.
     #[arg(long, value_enum)]
     pub format: ExportFormat,
     /// Remove note text and mask identifier-like strings.
     #[arg(long)]
     pub redact: bool,
-    /// Write here instead of standard output.
+    /// Write here instead of standard output (with --format parquet: the folder to write to).
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
     /// With --format csv: a row per event, or a row per observed step.
@@ -204,6 +240,39 @@ pub struct AgreeArgs {
     pub format: ListFormat,
 }
 
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MapFormat {
+    Text,
+    Json,
+    Dot,
+    Svg,
+    Html,
+}
+
+#[derive(Args, Debug)]
+pub struct MapArgs {
+    /// Session files or folders (default: the data folder).
+    pub paths: Vec<PathBuf>,
+    /// Map only the sessions of this pathway (built-in id or file; default: every pathway).
+    #[arg(long, value_name = "ID|FILE")]
+    pub pathway: Option<String>,
+    /// Keep sessions by site, role, clinician, auditor or version (repeat a key for either).
+    #[arg(long = "where", value_delimiter = ',', value_name = "KEY=VALUE,...")]
+    pub r#where: Vec<String>,
+    /// Hide steps and flows taken by fewer than this share (0-1) of sessions from the drawing.
+    #[arg(long, default_value_t = 0.0, value_name = "F")]
+    pub min_share: f64,
+    /// text: steps, flows, variants; json: everything; dot: Graphviz; svg, html: the drawing.
+    #[arg(long, value_enum, default_value_t = MapFormat::Text)]
+    pub format: MapFormat,
+    /// Write here instead of standard output.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// Walk the map in the terminal: each step's flows, the sessions of a deviating flow, replay.
+    #[arg(long, conflicts_with_all = ["format", "out"])]
+    pub tui: bool,
+}
+
 fn main() -> std::process::ExitCode {
     // The panic report restores nothing itself; the TUI installs its own terminal-restoring
     // hook on top of this one.
@@ -226,9 +295,10 @@ fn main() -> std::process::ExitCode {
         }
         Err(error) => {
             // A user's mistake is told plainly, with its causes, and no backtrace.
-            eprintln!("error: {error}");
+            // Messages quote file content (ids, names, paths): escape its control characters.
+            eprintln!("error: {}", Escaped(&error));
             for cause in error.chain().skip(1) {
-                eprintln!("  caused by: {cause}");
+                eprintln!("  caused by: {}", Escaped(cause));
             }
             std::process::ExitCode::FAILURE
         }
@@ -248,5 +318,8 @@ fn dispatch(cli: Cli) -> color_eyre::Result<()> {
         Some(Command::Browse) => commands::browse::run(data_dir),
         Some(Command::Report(args)) => commands::report::run(data_dir, args),
         Some(Command::Agree(args)) => commands::agree::run(data_dir, args),
+        Some(Command::Map(args)) => commands::map::run(data_dir, args),
+        Some(Command::Bundle(args)) => commands::bundle::run(data_dir, args),
+        Some(Command::Import(args)) => commands::bundle::import(data_dir, args),
     }
 }

@@ -14,6 +14,7 @@ use serde::Serialize;
 use shadowmap::model::{Event, Session, SessionHeader, resolve_pathway};
 use shadowmap::report::export::{csv, redact_session, xes};
 use shadowmap::store::snapshot_text;
+use shadowmap::text::{escape_controls, escape_json_controls};
 
 use super::output::{Protected, write_output};
 
@@ -23,7 +24,17 @@ pub fn run(data_dir: Option<PathBuf>, args: ExportArgs) -> color_eyre::Result<()
     if args.csv != CsvTable::Events && args.format != ExportFormat::Csv {
         bail!("--csv steps applies only to --format csv");
     }
-    let loaded = super::load::load_session(data_dir.as_deref(), &args.session)?;
+    if matches!(args.format, ExportFormat::Parquet | ExportFormat::Ocel) {
+        return super::tables::run(data_dir, args);
+    }
+    let [session] = args.sessions.as_slice() else {
+        bail!(
+            "--format {} takes one session ({} given)\n  hint: export them one at a time, or use --format parquet or ocel for many",
+            format!("{:?}", args.format).to_lowercase(),
+            args.sessions.len()
+        );
+    };
+    let loaded = super::load::load_session(data_dir.as_deref(), session)?;
     let session = if args.redact {
         redact_session(&loaded.session)
     } else {
@@ -41,10 +52,16 @@ pub fn render(
     format: ExportFormat,
     table: CsvTable,
 ) -> color_eyre::Result<String> {
+    // Control characters from the session's text are escaped (JSON and RON escape them as
+    // their own syntax does), so a hostile session cannot drive the terminal the export is
+    // printed or `cat` in; in XES they would also make the XML invalid.
     Ok(match format {
-        ExportFormat::Json => session_json(session),
+        ExportFormat::Json => escape_json_controls(&session_json(session)).into_owned(),
         ExportFormat::Ron => session_ron(session)?,
-        ExportFormat::Xes => xes::to_xes_string([session]),
+        ExportFormat::Xes => escape_controls(&xes::to_xes_string([session])).into_owned(),
+        ExportFormat::Parquet | ExportFormat::Ocel => {
+            bail!("--format parquet and ocel write many sessions (commands::tables)")
+        }
         ExportFormat::Csv => {
             let bytes = match table {
                 CsvTable::Events => csv::write_events_csv(Vec::new(), session)?,
@@ -56,7 +73,8 @@ pub fn render(
                     csv::write_steps_csv(Vec::new(), session, pathway.as_ref())?
                 }
             };
-            String::from_utf8(bytes).expect("the CSV writer writes UTF-8")
+            let csv = String::from_utf8(bytes).expect("the CSV writer writes UTF-8");
+            escape_controls(&csv).into_owned()
         }
     })
 }

@@ -11,17 +11,16 @@
 pub mod aggregate;
 pub mod digest;
 pub mod export;
-// Until the cause rules are rewritten (the `causes` work), `fire` is long and builds its
-// sentence with `push_str(&format!(..))`.
-#[allow(clippy::too_many_lines, clippy::format_push_string)]
 pub mod findings;
 pub mod overrides;
 pub mod render;
 pub mod stats;
 pub mod stream;
 
-pub use aggregate::{Finding, Report, ReportBuilder};
-pub use findings::{FindingKind, Rule};
+pub use aggregate::{Report, ReportBuilder};
+pub use findings::{Finding, FindingKind, Rule};
 pub use overrides::{OVERRIDES_FILE, Override, Overrides};
 pub use render::{Format, render};
-pub use stream::{ReportOptions, build_report, collect_session_files};
+pub use stream::{
+    Digested, Outcome, ReportOptions, build_report, collect_session_files, for_each_digested,
+};

@@ -3,16 +3,21 @@
 
 /// The `q` quantile (0..=1) of `samples` by linear interpolation between closest ranks
 /// (numpy's and pandas' default, R's type 7: rank = q (n - 1)). `None` when there are no
-/// samples. Sorts `samples` in place; `f32` samples (the report keeps many) and `f64` alike.
+/// samples. Sorts `samples` in place; `f32` samples and `f64` alike.
 pub fn quantile<T: Copy + Into<f64>>(samples: &mut [T], q: f64) -> Option<f64> {
     if samples.is_empty() {
         return None;
     }
     samples.sort_by(|a, b| (*a).into().total_cmp(&(*b).into()));
-    let position = q.clamp(0.0, 1.0) * (samples.len() - 1) as f64;
-    let low: f64 = samples[position.floor() as usize].into();
-    let high: f64 = samples[position.ceil() as usize].into();
-    Some(low + (high - low) * position.fract())
+    Some(quantile_sorted(samples, q))
+}
+
+/// As [`quantile`], on samples already sorted ascending (and not empty).
+pub fn quantile_sorted<T: Copy + Into<f64>>(sorted: &[T], q: f64) -> f64 {
+    let position = q.clamp(0.0, 1.0) * (sorted.len() - 1) as f64;
+    let low: f64 = sorted[position.floor() as usize].into();
+    let high: f64 = sorted[position.ceil() as usize].into();
+    low + (high - low) * position.fract()
 }
 
 /// 64-bit FNV-1a: the same value on every run, machine and Rust version (unlike

@@ -9,6 +9,8 @@
 use maud::{DOCTYPE, Markup, PreEscaped, html};
 
 use super::{STEP_COLUMNS, cells, coverage, nonzero_counts, pct, secs, step_values};
+use crate::map::ShadowMap;
+use crate::map::draw::svg;
 use crate::model::Cause;
 use crate::report::aggregate::{Finding, GroupReport, PathwayReport, Report};
 
@@ -69,6 +71,13 @@ const DEV_COLORS: [(&str, &str); 6] = [
 ];
 
 pub fn html(report: &Report) -> String {
+    html_with_maps(report, &[])
+}
+
+/// The report with each pathway's shadow map above its step table, and each finding linked to
+/// its step on the map (`maps`: from `crate::map`, one per pathway; none drawn when empty).
+pub fn html_with_maps(report: &Report, maps: &[ShadowMap]) -> String {
+    let map_of = |pathway: &str| maps.iter().position(|m| m.pathway == pathway);
     let page = html! {
         (DOCTYPE) "\n"
         html lang="en" {
@@ -77,7 +86,10 @@ pub fn html(report: &Report) -> String {
                 meta http-equiv="Content-Security-Policy" content=(CSP); "\n"
                 meta name="viewport" content="width=device-width, initial-scale=1"; "\n"
                 title { "shadowmap report" } "\n"
-                style { (PreEscaped(STYLE)) }
+                style {
+                    (PreEscaped(STYLE))
+                    @if !maps.is_empty() { (PreEscaped(svg::MAP_CSS)) }
+                }
             }
             body {
                 "\n"
@@ -88,10 +100,10 @@ pub fn html(report: &Report) -> String {
                 @if report.findings.is_empty() {
                     p { "None: every step is within its tolerance." } "\n"
                 } @else {
-                    (findings_table(&report.findings))
+                    (findings_table(&report.findings, |pathway| map_of(pathway).map(|i| &maps[i])))
                 }
                 @for p in &report.pathways {
-                    (pathway(report, p))
+                    (pathway(report, p, map_of(&p.id).map(|i| (i, &maps[i]))))
                 }
             }
         }
@@ -113,25 +125,30 @@ fn summary(report: &Report) -> Markup {
     }
 }
 
-fn findings_table(findings: &[Finding]) -> Markup {
+fn findings_table<'m>(
+    findings: &[Finding],
+    map_of: impl Fn(&str) -> Option<&'m ShadowMap>,
+) -> Markup {
     html! {
         table {
             tr {
                 th { "#" } th { "finding" } th { "time cost" } th { "occurrences" }
                 th { "cause" } th { "rule" } th { "confidence" } th { "id" }
             } "\n"
-            @for f in findings { (finding_row(f)) "\n" }
+            @for f in findings { (finding_row(f, map_of(&f.pathway))) "\n" }
         } "\n"
     }
 }
 
-fn finding_row(f: &Finding) -> Markup {
+/// One finding; its title links to its step on `map` when the map shows that step.
+fn finding_row(f: &Finding, map: Option<&ShadowMap>) -> Markup {
     let e = &f.evidence;
+    let title = svg::link_to_step(map, &f.step, &title(&f.title).into_string());
     html! {
         tr {
             td.n { (f.rank) }
             td {
-                (title(&f.title)) br; span.muted { (f.step_label) }
+                (PreEscaped(title)) br; span.muted { (f.step_label) }
                 details {
                     summary { "evidence" }
                     (f.because) br;
@@ -174,13 +191,14 @@ fn cause(f: &Finding) -> Markup {
     }
 }
 
-fn pathway(report: &Report, p: &PathwayReport) -> Markup {
+fn pathway(report: &Report, p: &PathwayReport, map: Option<(usize, &ShadowMap)>) -> Markup {
     html! {
         h2 { "Pathway " code { (p.id) } ": " (p.name) } "\n"
         p.muted {
             (p.sessions) " sessions; version(s) " (super::versions(p)) "; sites "
             (p.sites.join(", ")) "; roles " (p.roles.join(", ")) "; " (p.clinicians) " clinicians."
         } "\n"
+        @if let Some((index, map)) = map { (svg::map_section(map, 0.0, index)) }
         div.charts { "\n" (time_chart(&p.overall)) (deviation_chart(&p.overall)) } "\n"
         @for g in super::shown_groups(report, p) {
             (group(g))

@@ -46,6 +46,12 @@ pub const KEY_TABLE: &[Binding<Action>] = &[
         codes: &[(ch('x'), Action::RemoveOverride)],
     },
     Binding {
+        keys: "m",
+        help: "the shadow map of the finding's pathway, at its step",
+        footer: Some("m map"),
+        codes: &[(ch('m'), Action::OpenMap)],
+    },
+    Binding {
         keys: "q / Esc",
         help: "quit",
         footer: Some("q quit"),
