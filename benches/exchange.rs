@@ -15,17 +15,7 @@ use std::time::Instant;
 
 use shadowmap::exchange::parquet::Tables;
 use shadowmap::report::{ReportOptions, for_each_digested};
-
-fn vm_hwm_kb() -> Option<u64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    status
-        .lines()
-        .find(|l| l.starts_with("VmHWM:"))?
-        .split_whitespace()
-        .nth(1)?
-        .parse()
-        .ok()
-}
+use shadowmap::testing::vm_hwm_kb;
 
 fn main() {
     let n: usize = std::env::var("EXCHANGE_BENCH_SESSIONS")

@@ -12,26 +12,7 @@ use shadowmap::map::draw::{layout_of, shown, svg, text::text};
 use shadowmap::map::load::{MapOptions, build_maps};
 use shadowmap::map::{Trace, build_map};
 use shadowmap::model::Pathway;
-
-fn vm_hwm_kb() -> Option<u64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    status
-        .lines()
-        .find(|l| l.starts_with("VmHWM:"))?
-        .split_whitespace()
-        .nth(1)?
-        .parse()
-        .ok()
-}
-
-fn cpu_secs() -> Option<f64> {
-    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
-    let after = &stat[stat.rfind(')')? + 2..];
-    let fields: Vec<&str> = after.split_whitespace().collect();
-    let utime: f64 = fields.get(11)?.parse().ok()?;
-    let stime: f64 = fields.get(12)?.parse().ok()?;
-    Some((utime + stime) / 100.0)
-}
+use shadowmap::testing::{cpu_secs, vm_hwm_kb};
 
 /// A map with 60 nodes: a 44-step pathway (two any-order groups, optional and repeat steps)
 /// and 14 unplanned steps, over 400 random sessions.

@@ -9,28 +9,7 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 use shadowmap::report::{Format, Overrides, ReportOptions, build_report, render};
-
-/// Peak resident memory of this process, from /proc/self/status (kB).
-fn vm_hwm_kb() -> Option<u64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    status
-        .lines()
-        .find(|l| l.starts_with("VmHWM:"))?
-        .split_whitespace()
-        .nth(1)?
-        .parse()
-        .ok()
-}
-
-/// CPU seconds (user + system) this process has used, from /proc/self/stat.
-fn cpu_secs() -> Option<f64> {
-    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
-    let after = &stat[stat.rfind(')')? + 2..];
-    let fields: Vec<&str> = after.split_whitespace().collect();
-    let utime: f64 = fields.get(11)?.parse().ok()?;
-    let stime: f64 = fields.get(12)?.parse().ok()?;
-    Some((utime + stime) / 100.0)
-}
+use shadowmap::testing::{cpu_secs, vm_hwm_kb};
 
 /// Where one session's time goes, single-threaded, over the first `k` files.
 fn breakdown(files: &[PathBuf], k: usize) {

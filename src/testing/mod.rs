@@ -7,16 +7,17 @@ pub mod agreement_pairs;
 mod builder;
 mod events;
 pub mod kinds;
+mod measure;
 pub mod samples;
 mod steps;
 
 use chrono::DateTime;
 
 use crate::model::{Event, EventKind, SESSION_FORMAT_VERSION, Session, SessionHeader};
-use crate::report::stats::quantile;
 
 pub use builder::SessionBuilder;
 pub use events::{MED_REC_STEPS, drawn_events, event, finish_event, random_shift};
+pub use measure::{cpu_secs, percentile, vm_hwm_kb};
 pub use steps::{StepSpec, as_expected, header_for, random_session, session_of_steps, step};
 
 /// When [`header`]'s session starts.
@@ -58,10 +59,4 @@ pub fn session_of(
         session.events.push(Event { seq, at_ms, kind });
     }
     session
-}
-
-/// The `q` quantile of measured times, for benchmarks: [`quantile`] over seconds.
-pub fn percentile(times: &[std::time::Duration], q: f64) -> std::time::Duration {
-    let mut secs: Vec<f64> = times.iter().map(std::time::Duration::as_secs_f64).collect();
-    std::time::Duration::from_secs_f64(quantile(&mut secs, q).unwrap_or(0.0))
 }
