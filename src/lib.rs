@@ -10,3 +10,4 @@ pub mod model;
 pub mod report;
 pub mod store;
 pub mod tui;
+pub mod rounds;

@@ -1,0 +1,2 @@
+//! Audit rounds (docs/rounds.md): did the change work?
+pub mod stats;
