@@ -7,8 +7,10 @@ pub mod capture;
 pub mod compare;
 pub mod export;
 pub mod pathways;
+pub mod plan;
 pub mod replay;
 pub mod report;
+pub mod rounds;
 pub mod sessions;
 
 /// `shadowmap sessions | head` closes standard output early: `print!` then panics with

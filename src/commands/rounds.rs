@@ -1,0 +1,44 @@
+//! `shadowmap rounds PATHS... --split folder|version|date:YYYY-MM-DD[,...] [--pathway ID|FILE]
+//! [--by site,role] [--format ...] [--out FILE]`: did the change work? Rounds of sessions
+//! compared step by step, with honest statistics (docs/rounds.md).
+
+use color_eyre::eyre::eyre;
+
+use shadowmap::rounds::render::{Format, render};
+use shadowmap::rounds::{RoundsOptions, Split, build_rounds};
+
+use crate::{ReportFormat, RoundsArgs};
+
+pub fn run(args: RoundsArgs) -> color_eyre::Result<()> {
+    let split: Split = args.split.parse().map_err(|e: String| eyre!("--split: {e}"))?;
+    if split == Split::Folder && args.paths.len() < 2 {
+        eprintln!(
+            "note: --split folder makes each PATH a round; with one PATH there is nothing to compare"
+        );
+    }
+    let options = RoundsOptions {
+        split,
+        pathway: args.pathway.clone(),
+        by: args.by.clone(),
+        threads: 0,
+    };
+    let rounds = build_rounds(&args.paths, &options).map_err(|e| eyre!("{e}"))?;
+    for skipped in &rounds.skipped {
+        eprintln!(
+            "warning: skipped {}: {}",
+            skipped.path.display(),
+            skipped.error
+        );
+    }
+    if rounds.rounds.iter().all(|r| r.sessions == 0) {
+        return Err(eyre!("none of the files given could be read as a session"));
+    }
+    let format = match args.format {
+        ReportFormat::Text => Format::Text,
+        ReportFormat::Md => Format::Markdown,
+        ReportFormat::Html => Format::Html,
+        ReportFormat::Csv => Format::Csv,
+        ReportFormat::Json => Format::Json,
+    };
+    super::export::write_output(args.out.as_deref(), "", &render(&rounds, format))
+}
