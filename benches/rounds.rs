@@ -53,7 +53,10 @@ fn main() {
     let rendered = t2.elapsed().as_secs_f64();
     let total = t.elapsed().as_secs_f64();
     assert!(rounds.skipped.is_empty(), "{:?}", rounds.skipped.first());
-    assert_eq!(rounds.rounds.iter().map(|r| r.sessions).sum::<u64>(), 2 * n as u64);
+    assert_eq!(
+        rounds.rounds.iter().map(|r| r.sessions).sum::<u64>(),
+        2 * n as u64
+    );
     let comparisons = &rounds.pathways[0].comparisons;
     let tests: usize = comparisons.iter().map(|c| c.tests.len()).sum();
     let threads = std::thread::available_parallelism().map_or(1, |p| p.get());

@@ -8,6 +8,6 @@ pub mod agree;
 pub mod compare;
 pub mod model;
 pub mod report;
+pub mod rounds;
 pub mod store;
 pub mod tui;
-pub mod rounds;

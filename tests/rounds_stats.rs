@@ -40,7 +40,12 @@ fn mann_whitney_medians_and_hodges_lehmann_match_the_reference() {
     for (i, case) in cases.iter().enumerate() {
         let after = numbers(&case["after"]);
         let before = numbers(&case["before"]);
-        let what = format!("case {i} ({}, {}x{})", case["kind"], after.len(), before.len());
+        let what = format!(
+            "case {i} ({}, {}x{})",
+            case["kind"],
+            after.len(),
+            before.len()
+        );
         let p = stats::mann_whitney_p(&after, &before).unwrap();
         close(&format!("{what} p"), p, case["p_value"].as_f64().unwrap());
         close(
@@ -62,8 +67,16 @@ fn mann_whitney_medians_and_hodges_lehmann_match_the_reference() {
         match (&shift.interval, case["hl_interval"].as_array()) {
             (None, None) => unbounded += 1,
             (Some((low, high)), Some(reference)) => {
-                close(&format!("{what} HL low"), *low, reference[0].as_f64().unwrap());
-                close(&format!("{what} HL high"), *high, reference[1].as_f64().unwrap());
+                close(
+                    &format!("{what} HL low"),
+                    *low,
+                    reference[0].as_f64().unwrap(),
+                );
+                close(
+                    &format!("{what} HL high"),
+                    *high,
+                    reference[1].as_f64().unwrap(),
+                );
             }
             (ours, theirs) => panic!("{what}: interval {ours:?} against {theirs:?}"),
         }
@@ -77,14 +90,35 @@ fn newcombe_and_fisher_match_the_reference() {
     let fixture = fixture();
     for (i, case) in fixture["rates"].as_array().unwrap().iter().enumerate() {
         let get = |k: &str| case[k].as_u64().unwrap();
-        let (k1, n1, k2, n2) = (get("k_after"), get("n_after"), get("k_before"), get("n_before"));
+        let (k1, n1, k2, n2) = (
+            get("k_after"),
+            get("n_after"),
+            get("k_before"),
+            get("n_before"),
+        );
         let what = format!("case {i} ({k1}/{n1} vs {k2}/{n2})");
         let (difference, low, high) = stats::newcombe_difference(k1, n1, k2, n2).unwrap();
-        close(&format!("{what} diff"), difference, case["difference"].as_f64().unwrap());
-        close(&format!("{what} low"), low, case["ci_low"].as_f64().unwrap());
-        close(&format!("{what} high"), high, case["ci_high"].as_f64().unwrap());
+        close(
+            &format!("{what} diff"),
+            difference,
+            case["difference"].as_f64().unwrap(),
+        );
+        close(
+            &format!("{what} low"),
+            low,
+            case["ci_low"].as_f64().unwrap(),
+        );
+        close(
+            &format!("{what} high"),
+            high,
+            case["ci_high"].as_f64().unwrap(),
+        );
         let p = stats::fisher_exact_p(k1, n1 - k1, k2, n2 - k2);
-        close(&format!("{what} fisher"), p, case["p_value"].as_f64().unwrap());
+        close(
+            &format!("{what} fisher"),
+            p,
+            case["p_value"].as_f64().unwrap(),
+        );
     }
 }
 

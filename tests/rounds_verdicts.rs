@@ -23,9 +23,15 @@ fn session(rng: &mut fastrand::Rng, pathway: &Pathway, i: usize, factor: f64) ->
     let steps: Vec<StepDigest> = pathway
         .all_steps()
         .map(|s| {
-            let scale = if PLANTED.contains(&s.id.as_str()) { factor } else { 1.0 };
-            let active = f64::from(s.expected_secs.max(10)) * (0.5 * standard_normal(rng)).exp() * scale;
-            let clicks = (f64::from(s.expected_clicks) * (0.3 * standard_normal(rng)).exp()).round() as u32;
+            let scale = if PLANTED.contains(&s.id.as_str()) {
+                factor
+            } else {
+                1.0
+            };
+            let active =
+                f64::from(s.expected_secs.max(10)) * (0.5 * standard_normal(rng)).exp() * scale;
+            let clicks =
+                (f64::from(s.expected_clicks) * (0.3 * standard_normal(rng)).exp()).round() as u32;
             StepDigest {
                 step: s.id.clone(),
                 synced: true,
@@ -87,7 +93,13 @@ fn run(pathway: &Pathway, sessions: usize, seeds: u64) -> (f64, f64, f64, usize,
         let rounds = builder.finish();
         let comparison = &rounds.pathways[0].comparisons[0];
         assert!(comparison.group.is_empty());
-        adjusted_together = adjusted_together.max(comparison.tests.iter().filter(|t| t.p_value.is_some()).count());
+        adjusted_together = adjusted_together.max(
+            comparison
+                .tests
+                .iter()
+                .filter(|t| t.p_value.is_some())
+                .count(),
+        );
         for test in &comparison.tests {
             let planted = test.metric == "active_secs"
                 && test.step.as_deref().is_some_and(|s| PLANTED.contains(&s));
@@ -139,17 +151,30 @@ fn planted_changes_are_found_at_the_planned_size_and_no_change_stays_quiet() {
     let sessions = sessions_for(0.05);
     assert!((15..=80).contains(&sessions), "plan says {sessions}");
     let (_, unadjusted, false_rate, quiet, m) = run(&pathway, sessions, 120);
-    println!("{sessions} sessions a round: unadjusted test finds {unadjusted:.3}, false calls {false_rate:.4} of {quiet}, {m} p-values adjusted together");
+    println!(
+        "{sessions} sessions a round: unadjusted test finds {unadjusted:.3}, false calls {false_rate:.4} of {quiet}, {m} p-values adjusted together"
+    );
     // 360 planted tests: 0.72 is about 3.5 standard errors below 0.8.
     assert!(unadjusted >= 0.72, "found {unadjusted:.3}");
-    assert!(false_rate <= 0.05, "no-change figures called clear in {false_rate:.4}");
+    assert!(
+        false_rate <= 0.05,
+        "no-change figures called clear in {false_rate:.4}"
+    );
     assert!(quiet >= 1000);
 
     // The verdict adjusts across the comparison's m p-values: planned with alpha / m (what
     // docs/rounds.md advises), the verdicts find the reduction as often as planned.
     let adjusted_sessions = sessions_for(0.05 / m as f64);
     let (found, _, false_rate, quiet, _) = run(&pathway, adjusted_sessions, 120);
-    println!("{adjusted_sessions} sessions a round (alpha 0.05/{m}): verdicts find {found:.3}, false calls {false_rate:.4} of {quiet}");
-    assert!(found >= 0.75, "planted 30 % reductions called improved in {found:.3}");
-    assert!(false_rate <= 0.05, "no-change figures called clear in {false_rate:.4}");
+    println!(
+        "{adjusted_sessions} sessions a round (alpha 0.05/{m}): verdicts find {found:.3}, false calls {false_rate:.4} of {quiet}"
+    );
+    assert!(
+        found >= 0.75,
+        "planted 30 % reductions called improved in {found:.3}"
+    );
+    assert!(
+        false_rate <= 0.05,
+        "no-change figures called clear in {false_rate:.4}"
+    );
 }

@@ -83,5 +83,10 @@ fn text(p: &Plan) -> String {
             p.pilot_sessions
         ),
     };
+    let _ = writeln!(
+        o,
+        "A rounds verdict adjusts the p-values of all the figures it compares together (Benjamini-Hochberg): to keep this power for the verdict when about m figures are compared, plan with --alpha {}/m.",
+        p.alpha
+    );
     o
 }

@@ -10,7 +10,10 @@ use shadowmap::rounds::{RoundsOptions, Split, build_rounds};
 use crate::{ReportFormat, RoundsArgs};
 
 pub fn run(args: RoundsArgs) -> color_eyre::Result<()> {
-    let split: Split = args.split.parse().map_err(|e: String| eyre!("--split: {e}"))?;
+    let split: Split = args
+        .split
+        .parse()
+        .map_err(|e: String| eyre!("--split: {e}"))?;
     if split == Split::Folder && args.paths.len() < 2 {
         eprintln!(
             "note: --split folder makes each PATH a round; with one PATH there is nothing to compare"

@@ -221,14 +221,11 @@ impl RoundsBuilder {
                 pathway: pathway.clone(),
                 rounds: BTreeMap::new(),
             });
-        let round = samples
-            .rounds
-            .entry(order)
-            .or_insert_with(|| RoundSamples {
-                name: name.to_string(),
-                all: Sample::new(),
-                groups: BTreeMap::new(),
-            });
+        let round = samples.rounds.entry(order).or_insert_with(|| RoundSamples {
+            name: name.to_string(),
+            all: Sample::new(),
+            groups: BTreeMap::new(),
+        });
         round.all.add(pathway, d);
         if !self.by.is_empty() {
             round

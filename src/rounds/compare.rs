@@ -23,11 +23,8 @@ const SESSION_DEVIATIONS: [DevKind; 4] = [
 
 pub(crate) fn pathway_rounds(by: &[String], samples: PathwaySamples) -> PathwayRounds {
     let pathway = samples.pathway;
-    let mut rounds: Vec<(String, Finished, BTreeMap<Vec<String>, Finished>)> = samples
-        .rounds
-        .into_values()
-        .map(|r| r.finish())
-        .collect();
+    let mut rounds: Vec<(String, Finished, BTreeMap<Vec<String>, Finished>)> =
+        samples.rounds.into_values().map(|r| r.finish()).collect();
     // Planned steps in the pathway's order, then unplanned ones by id.
     let mut steps: Vec<(String, String)> = pathway
         .all_steps()
@@ -66,11 +63,8 @@ pub(crate) fn pathway_rounds(by: &[String], samples: PathwaySamples) -> PathwayR
             (whole[from], whole[to]),
             &whole,
         ));
-        let keys: BTreeSet<&Vec<String>> = rounds[from]
-            .2
-            .keys()
-            .chain(rounds[to].2.keys())
-            .collect();
+        let keys: BTreeSet<&Vec<String>> =
+            rounds[from].2.keys().chain(rounds[to].2.keys()).collect();
         for key in keys {
             let per_round: Vec<&Finished> = rounds
                 .iter()
@@ -232,8 +226,18 @@ fn deviation_test(
     after: &Finished,
 ) {
     let key = (step.clone(), kind);
-    let kb = before.sample.deviation_sessions.get(&key).copied().unwrap_or(0);
-    let ka = after.sample.deviation_sessions.get(&key).copied().unwrap_or(0);
+    let kb = before
+        .sample
+        .deviation_sessions
+        .get(&key)
+        .copied()
+        .unwrap_or(0);
+    let ka = after
+        .sample
+        .deviation_sessions
+        .get(&key)
+        .copied()
+        .unwrap_or(0);
     if kb + ka > 0 {
         tests.push(rate_test(
             step,
@@ -338,7 +342,11 @@ fn finding_changes(
     after: &Finished,
     every_round: &[&Finished],
 ) -> Vec<FindingChange> {
-    let ids: BTreeSet<&String> = before.findings.keys().chain(after.findings.keys()).collect();
+    let ids: BTreeSet<&String> = before
+        .findings
+        .keys()
+        .chain(after.findings.keys())
+        .collect();
     let mut changes: Vec<(f64, FindingChange)> = ids
         .into_iter()
         .map(|id| {

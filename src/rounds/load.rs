@@ -44,7 +44,8 @@ pub fn build_rounds(paths: &[PathBuf], options: &RoundsOptions) -> Result<Rounds
     if options.split == Split::Folder {
         folder_names = folder_round_names(paths);
         for (i, path) in paths.iter().enumerate() {
-            let found = collect_session_files(std::slice::from_ref(path)).map_err(|e| e.to_string())?;
+            let found =
+                collect_session_files(std::slice::from_ref(path)).map_err(|e| e.to_string())?;
             if found.is_empty() {
                 return Err(format!(
                     "{}: no session files (.ron) in this round's folder; give one folder (or file) per round",

@@ -47,7 +47,8 @@ pub fn plan(
             "--reduction {reduction}: give a share between 0 and 1, e.g. 0.3 for 30 %"
         ));
     }
-    if !(power > 0.0 && power < 1.0) || !(alpha > 0.0 && alpha < 1.0) {
+    let share = |v: f64| v > 0.0 && v < 1.0;
+    if !(share(power) && share(alpha)) {
         return Err("--power and --alpha are shares between 0 and 1 (e.g. 0.8, 0.05)".into());
     }
     if pilot.is_empty() || pilot_sessions == 0 {
@@ -93,7 +94,11 @@ fn detectable_reduction(pilot: &[f64], alpha: f64, power: f64) -> Option<f64> {
     let (mut low, mut high) = (0u32, 990u32);
     while high - low > 1 {
         let middle = (low + high) / 2;
-        if fits(middle) { high = middle } else { low = middle }
+        if fits(middle) {
+            high = middle
+        } else {
+            low = middle
+        }
     }
     Some(f64::from(high) / 1000.0)
 }
@@ -163,7 +168,15 @@ mod tests {
 
     #[test]
     fn bad_plans_say_what_to_give() {
-        assert!(plan("s", "S", &[1.0], 1, 1.5, 0.8, 0.05).unwrap_err().contains("--reduction"));
-        assert!(plan("s", "S", &[], 3, 0.3, 0.8, 0.05).unwrap_err().contains("`s`"));
+        assert!(
+            plan("s", "S", &[1.0], 1, 1.5, 0.8, 0.05)
+                .unwrap_err()
+                .contains("--reduction")
+        );
+        assert!(
+            plan("s", "S", &[], 3, 0.3, 0.8, 0.05)
+                .unwrap_err()
+                .contains("`s`")
+        );
     }
 }

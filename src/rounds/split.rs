@@ -29,9 +29,8 @@ impl std::str::FromStr for Split {
                 };
                 let mut cuts = Vec::new();
                 for part in dates.split(',').map(str::trim).filter(|p| !p.is_empty()) {
-                    let date = NaiveDate::parse_from_str(part, "%Y-%m-%d").map_err(|e| {
-                        format!("cut date `{part}` is not a date YYYY-MM-DD ({e})")
-                    })?;
+                    let date = NaiveDate::parse_from_str(part, "%Y-%m-%d")
+                        .map_err(|e| format!("cut date `{part}` is not a date YYYY-MM-DD ({e})"))?;
                     cuts.push(date);
                 }
                 if cuts.is_empty() {
@@ -103,8 +102,18 @@ mod tests {
 
     #[test]
     fn bad_splits_say_what_to_write() {
-        assert!("weekly".parse::<Split>().unwrap_err().contains("folder, version"));
-        assert!("date:2026-13-01".parse::<Split>().unwrap_err().contains("2026-13-01"));
+        assert!(
+            "weekly"
+                .parse::<Split>()
+                .unwrap_err()
+                .contains("folder, version")
+        );
+        assert!(
+            "date:2026-13-01"
+                .parse::<Split>()
+                .unwrap_err()
+                .contains("2026-13-01")
+        );
         assert!("date:".parse::<Split>().is_err());
     }
 }

@@ -397,9 +397,8 @@ mod tests {
             .collect();
         d.sort_by(f64::total_cmp);
         let nm = d.len() as f64;
-        let k = (nm / 2.0
-            - HL_Z * (nm * (after.len() + before.len() + 1) as f64 / 12.0).sqrt())
-        .floor();
+        let k = (nm / 2.0 - HL_Z * (nm * (after.len() + before.len() + 1) as f64 / 12.0).sqrt())
+            .floor();
         Shift {
             estimate: median_sorted(&d),
             interval: (k >= 1.0).then(|| (d[k as usize - 1], d[d.len() - k as usize])),

@@ -175,8 +175,9 @@ fn fitness_chart(p: &PathwayRounds) -> Markup {
     let mut sites: BTreeMap<&str, Vec<Option<f64>>> = BTreeMap::new();
     for (i, r) in p.rounds.iter().enumerate() {
         for s in &r.by_site {
-            sites.entry(&s.site).or_insert_with(|| vec![None; p.rounds.len()])[i] =
-                Some(s.mean_fitness);
+            sites
+                .entry(&s.site)
+                .or_insert_with(|| vec![None; p.rounds.len()])[i] = Some(s.mean_fitness);
         }
     }
     let (left, top, width, height) = (40.0, 10.0, 420.0, 160.0);

@@ -68,11 +68,7 @@ pub fn test_cells(test: &Test) -> [String; 4] {
         )
     };
     let interval = match (test.ci_low, test.ci_high) {
-        (Some(l), Some(h)) => format!(
-            "[{:.digits$}, {:.digits$}]",
-            l * scale,
-            h * scale
-        ),
+        (Some(l), Some(h)) => format!("[{:.digits$}, {:.digits$}]", l * scale, h * scale),
         _ => "unbounded".to_string(),
     };
     [
@@ -86,9 +82,9 @@ pub fn test_cells(test: &Test) -> [String; 4] {
 /// Tests worth a line: every test of the whole pathway; in a group, the clear changes.
 fn shown_tests(c: &Comparison) -> impl Iterator<Item = &Test> {
     let whole = c.group.is_empty();
-    c.tests.iter().filter(move |t| {
-        whole || t.verdict.is_clear()
-    })
+    c.tests
+        .iter()
+        .filter(move |t| whole || t.verdict.is_clear())
 }
 
 fn verdict_counts(c: &Comparison) -> String {
