@@ -97,14 +97,18 @@ pub fn run(data_dir: Option<PathBuf>, args: ReportArgs) -> color_eyre::Result<()
     if args.redact {
         report.redact(&shadowmap::report::render::mask);
     }
-    let format = match args.format {
+    let out = render(&report, format_of(args.format));
+    // Owner-only (0600) and atomic, like every export: a report quotes notes and codes.
+    super::export::write_output(args.out.as_deref(), "", &out)
+}
+
+/// The command line's format as the renderers name it (the report's and the rounds').
+pub fn format_of(format: ReportFormat) -> Format {
+    match format {
         ReportFormat::Text => Format::Text,
         ReportFormat::Md => Format::Markdown,
         ReportFormat::Html => Format::Html,
         ReportFormat::Csv => Format::Csv,
         ReportFormat::Json => Format::Json,
-    };
-    let out = render(&report, format);
-    // Owner-only (0600) and atomic, like every export: a report quotes notes and codes.
-    super::export::write_output(args.out.as_deref(), "", &out)
+    }
 }

@@ -4,10 +4,10 @@
 
 use color_eyre::eyre::eyre;
 
-use shadowmap::rounds::render::{Format, render};
+use shadowmap::rounds::render::render;
 use shadowmap::rounds::{RoundsOptions, Split, build_rounds};
 
-use crate::{ReportFormat, RoundsArgs};
+use crate::RoundsArgs;
 
 pub fn run(args: RoundsArgs) -> color_eyre::Result<()> {
     let split: Split = args
@@ -36,12 +36,9 @@ pub fn run(args: RoundsArgs) -> color_eyre::Result<()> {
     if rounds.rounds.iter().all(|r| r.sessions == 0) {
         return Err(eyre!("none of the files given could be read as a session"));
     }
-    let format = match args.format {
-        ReportFormat::Text => Format::Text,
-        ReportFormat::Md => Format::Markdown,
-        ReportFormat::Html => Format::Html,
-        ReportFormat::Csv => Format::Csv,
-        ReportFormat::Json => Format::Json,
-    };
-    super::export::write_output(args.out.as_deref(), "", &render(&rounds, format))
+    super::export::write_output(
+        args.out.as_deref(),
+        "",
+        &render(&rounds, super::report::format_of(args.format)),
+    )
 }

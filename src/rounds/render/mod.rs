@@ -6,17 +6,10 @@ mod html;
 use std::fmt::Write;
 
 use super::{Comparison, PathwayRounds, Rounds, Test, Verdict};
+/// The same forms as the report's.
+pub use crate::report::Format;
 
 pub use html::html;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Format {
-    Text,
-    Markdown,
-    Html,
-    Csv,
-    Json,
-}
 
 pub fn render(rounds: &Rounds, format: Format) -> String {
     match format {
