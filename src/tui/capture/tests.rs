@@ -1250,11 +1250,11 @@ fn every_mode_draws_at_any_size_without_panicking() {
 }
 
 #[test]
-fn the_readme_key_table_is_the_help_table() {
-    let readme = include_str!("../../../README.md");
+fn the_capture_docs_key_table_is_the_help_table() {
+    let readme = include_str!("../../../docs/capture.md");
     for (key, what) in keys::KEY_TABLE {
         let row = format!("| `{key}` | {what} |");
-        assert!(readme.contains(&row), "README lacks the row {row}");
+        assert!(readme.contains(&row), "docs/capture.md lacks the row {row}");
     }
 }
 
