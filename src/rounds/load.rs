@@ -1,6 +1,6 @@
 //! Reading the sessions of every round: files are read, compared and digested on worker
-//! threads (each takes a contiguous share, so the results come back in file order), then
-//! folded into the rounds on the calling thread.
+//! threads, a batch at a time (each thread takes a contiguous share, so results come back in
+//! file order), then folded into the rounds on the calling thread.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -14,6 +14,9 @@ use crate::report::collect_session_files;
 use crate::report::digest::{SessionDigest, digest_with_model};
 
 use super::{Rounds, RoundsBuilder, Split};
+
+/// Sessions digested between two folds.
+const BATCH: usize = 512;
 
 #[derive(Debug, Clone)]
 pub struct RoundsOptions {
@@ -65,21 +68,24 @@ pub fn build_rounds(paths: &[PathBuf], options: &RoundsOptions) -> Result<Rounds
     if files.is_empty() {
         return Err("no session files (.ron) given: give session files or folders".into());
     }
-    let outcomes = digest_files(&files, options.pathway.as_deref(), options.threads)?;
-    for ((path, folder), outcome) in files.iter().zip(outcomes) {
-        match outcome {
-            Ok(loaded) => {
-                let (order, name) = match (&options.split, folder) {
-                    (_, Some(i)) => (*i as u64, folder_names[*i].clone()),
-                    (Split::Dates(cuts), None) => Split::date_round(cuts, loaded.started),
-                    _ => (
-                        u64::from(loaded.digest.pathway_version),
-                        format!("v{}", loaded.digest.pathway_version),
-                    ),
-                };
-                builder.add(order, &name, &loaded.pathway, &loaded.digest);
+    // Batches bound the digests held at once; the samples kept grow only with occurrences.
+    for batch in files.chunks(BATCH) {
+        let outcomes = digest_files(batch, options.pathway.as_deref(), options.threads)?;
+        for ((path, folder), outcome) in batch.iter().zip(outcomes) {
+            match outcome {
+                Ok(loaded) => {
+                    let (order, name) = match (&options.split, folder) {
+                        (_, Some(i)) => (*i as u64, folder_names[*i].clone()),
+                        (Split::Dates(cuts), None) => Split::date_round(cuts, loaded.started),
+                        _ => (
+                            u64::from(loaded.digest.pathway_version),
+                            format!("v{}", loaded.digest.pathway_version),
+                        ),
+                    };
+                    builder.add(order, &name, &loaded.pathway, &loaded.digest);
+                }
+                Err((_, error)) => builder.skip(path.clone(), error),
             }
-            Err((_, error)) => builder.skip(path.clone(), error),
         }
     }
     Ok(builder.finish())
