@@ -140,7 +140,7 @@ pub fn text(rounds: &Rounds) -> String {
                 let [before, after, change, interval] = test_cells(t);
                 let _ = writeln!(
                     o,
-                    "  {:<38} {:>18} {:>18} {:>9} {:>20} p {:>6} adj {:>6}  {}",
+                    "  {:<44} {:>16} {:>16} {:>9} {:>18} p {:>6} adj {:>6}  {}",
                     test_name(t),
                     before,
                     after,
