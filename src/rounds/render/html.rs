@@ -80,8 +80,10 @@ fn pathway(p: &PathwayRounds) -> Markup {
         h3 { "Median active time per step and round (95 % interval)" }
         (legend(&names))
         (step_chart(p))
-        h3 { "Mean fitness per round and site" }
-        (fitness_chart(p))
+        @if p.rounds.len() > 1 {
+            h3 { "Mean fitness per round and site" }
+            (fitness_chart(p))
+        }
         (findings_multiples(p))
         @for c in &p.comparisons {
             h3 { (c.from) " → " (c.to) " " span.muted { "(" (c.group_label()) ")" } }
@@ -204,7 +206,8 @@ fn fitness_chart(p: &PathwayRounds) -> Markup {
                         circle cx=(x(i)) cy=(y(*v)) r="3" fill=(color) { title { (site) ": " (format!("{v:.3}")) } }
                     }
                 }
-                text x=(left + width + 10.0) y=(top + 14.0 * n as f64 + 10.0) fill=(color) { (site) }
+                rect x=(left + width + 10.0) y=(top + 14.0 * n as f64 + 1.0) width="10" height="10" fill=(color) {}
+                text x=(left + width + 24.0) y=(top + 14.0 * n as f64 + 10.0) { (site) }
             }
         }
     }
