@@ -5,20 +5,22 @@
 //! `cargo bench --bench capture`. Files go under the target folder (a real disk, not tmpfs).
 
 use std::fs::OpenOptions;
-use std::io::{Read, Write};
+use std::io::Write;
 use std::path::Path;
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use chrono::DateTime;
 use crossterm::event::{Event as TermEvent, KeyCode, KeyEvent, KeyModifiers};
-use portable_pty::{CommandBuilder, PtySize, native_pty_system};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use shadowmap::model::pathway::{DEFAULT_PATHWAY, resolve_pathway};
 use shadowmap::model::session::{Event, SESSION_FORMAT_VERSION, SessionHeader};
 use shadowmap::store::{DataDir, SessionWriter};
 use shadowmap::tui::capture::{Capture, CaptureState, draw};
+
+/// The pseudo-terminal harness the end-to-end tests use.
+#[path = "../tests/support/pty.rs"]
+mod pty;
 
 fn percentile(sorted: &[Duration], p: f64) -> Duration {
     let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
@@ -117,7 +119,7 @@ fn key_to_saved(dir: &Path, n: usize) -> (Vec<Duration>, Vec<Duration>, Vec<Dura
         let at = Instant::now();
         cap.handle(at, &key(KEYS[i % KEYS.len()]));
         let t_saved = at.elapsed();
-        terminal.draw(|f| draw(&cap.state, f)).unwrap();
+        terminal.draw(|f| draw(&cap.state, f, f.area())).unwrap();
         let t_drawn = at.elapsed();
         if cap.state.saved > before {
             saved.push(t_saved);
@@ -168,71 +170,31 @@ fn draw_times(state: &CaptureState, width: u16, height: u16, n: usize) -> Vec<Du
     let mut samples = Vec::with_capacity(n);
     for _ in 0..n {
         let t = Instant::now();
-        terminal.draw(|f| draw(state, f)).unwrap();
+        terminal.draw(|f| draw(state, f, f.area())).unwrap();
         samples.push(t.elapsed());
     }
     samples
 }
 
-/// Spawns the real binary in an 80x24 pseudo-terminal and times until its first frame (the
-/// start form's title) is on the screen.
+/// Spawns the real binary in an 80x24 pseudo-terminal (the tests' harness) and times until its
+/// first frame (the start form's title) is on the screen.
 fn start_to_first_frame(dir: &Path, runs: usize) -> Vec<Duration> {
-    let bin = env!("CARGO_BIN_EXE_shadowmap");
     let mut samples = Vec::new();
     for run in 0..runs {
         let data = dir.join(format!("first-frame-{run}"));
-        let pty = native_pty_system();
-        let pair = pty
-            .openpty(PtySize {
-                rows: 24,
-                cols: 80,
-                pixel_width: 0,
-                pixel_height: 0,
-            })
-            .unwrap();
-        let mut cmd = CommandBuilder::new(bin);
-        cmd.arg("--data-dir");
-        cmd.arg(&data);
-        cmd.env("TERM", "xterm-256color");
-        let mut reader = pair.master.try_clone_reader().unwrap();
-        let mut writer = pair.master.take_writer().unwrap();
-        let parser = Arc::new(Mutex::new(vt100::Parser::new(
-            24.try_into().unwrap(),
-            80.try_into().unwrap(),
-            0,
-        )));
-        let sink = Arc::clone(&parser);
-        let seen = Arc::new(Mutex::new(None::<Instant>));
-        let seen_by_reader = Arc::clone(&seen);
         let t0 = Instant::now();
-        let mut child = pair.slave.spawn_command(cmd).unwrap();
-        drop(pair.slave);
-        std::thread::spawn(move || {
-            let mut buf = [0u8; 8192];
-            while let Ok(n) = reader.read(&mut buf) {
-                if n == 0 {
-                    break;
-                }
-                let mut parser = sink.lock().unwrap();
-                parser.process(&buf[..n]);
-                let mut seen = seen_by_reader.lock().unwrap();
-                if seen.is_none() && parser.screen().contents().contains("new capture session") {
-                    *seen = Some(Instant::now());
-                }
-            }
-        });
+        let mut screen = pty::Pty::in_data_dir(&data, &[]);
         let deadline = t0 + Duration::from_secs(10);
         let at = loop {
-            if let Some(at) = *seen.lock().unwrap() {
-                break at;
+            if screen.contents().contains("new capture session") {
+                break Instant::now();
             }
             assert!(Instant::now() < deadline, "no first frame in 10 s");
             std::thread::sleep(Duration::from_micros(200));
         };
         samples.push(at - t0);
-        writer.write_all(b"\x1b").unwrap();
-        writer.flush().unwrap();
-        let _ = child.wait();
+        screen.keys("<esc>");
+        screen.wait_exit();
     }
     samples
 }

@@ -143,7 +143,9 @@ fn main() {
             let parsed = started.elapsed();
             let mut state = ReplayState::new(ReplayData::new(&loaded, Some(&pathway)));
             let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
-            terminal.draw(|frame| draw(&state, frame)).unwrap();
+            terminal
+                .draw(|frame| draw(&state, frame, frame.area()))
+                .unwrap();
             let first = started.elapsed();
             if let (Some(a), Some(b), 80) = (cpu_started, cpu_ns(), width) {
                 first_frame_cpu.push(Duration::from_nanos(b - a));
@@ -151,7 +153,9 @@ fn main() {
             state
                 .data
                 .set_comparison(&compare_session(&loaded, &pathway));
-            terminal.draw(|frame| draw(&state, frame)).unwrap();
+            terminal
+                .draw(|frame| draw(&state, frame, frame.area()))
+                .unwrap();
             let compared = started.elapsed();
             if width == 80 {
                 first_frame.push(first);
@@ -181,11 +185,15 @@ fn main() {
         let target = rng.u64(0..=end);
         let started = Instant::now();
         update(&mut state, Action::SeekTo(target), 0);
-        terminal.draw(|frame| draw(&state, frame)).unwrap();
+        terminal
+            .draw(|frame| draw(&state, frame, frame.area()))
+            .unwrap();
         seeks.push(started.elapsed());
         let started = Instant::now();
         update(&mut state, Action::NextEvent, 0);
-        terminal.draw(|frame| draw(&state, frame)).unwrap();
+        terminal
+            .draw(|frame| draw(&state, frame, frame.area()))
+            .unwrap();
         jumps.push(started.elapsed());
     }
     seeks.sort();

@@ -1,6 +1,6 @@
 //! Store benchmark (`cargo bench --bench store`): durable append p50/p99 next to a raw
 //! write + fdatasync of the same record size on the same disk; recovery of a 100,000-event
-//! journal; loading a 10,000-event session snapshot.
+//! journal; loading a 10,000-event session snapshot; the snapshot's read-back check.
 
 use std::fs::OpenOptions;
 use std::io::Write;
@@ -224,6 +224,23 @@ fn load_bench(base: &Path) {
     );
 }
 
+/// What finishing adds for the read-back check: the snapshot's text alone, then the text
+/// parsed again and compared (what `SessionWriter::finish` and `export --format ron` do before
+/// writing).
+fn finish_bench() {
+    const N: u64 = 10_000;
+    let mut session = Session::new(header("bench-finish"));
+    session.events = (1..=N).map(event).collect();
+    let (plain, _) = timed(9, || session.to_ron());
+    let path = Path::new("bench-finish.ron");
+    let (checked, _) = timed(9, || {
+        shadowmap::store::snapshot_text(&session, path).unwrap()
+    });
+    println!(
+        "snapshot text of a {N}-event session\n  serialize only: {plain}\n  serialize + read-back check: {checked}"
+    );
+}
+
 fn main() {
     // On the project's disk (target/), not a RAM-backed /tmp.
     let target = Path::new(env!("CARGO_MANIFEST_DIR")).join("target");
@@ -239,5 +256,8 @@ fn main() {
     }
     if run("load") {
         load_bench(base.path());
+    }
+    if run("finish") {
+        finish_bench();
     }
 }

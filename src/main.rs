@@ -300,7 +300,7 @@ fn dispatch(cli: Cli) -> color_eyre::Result<()> {
         Some(Command::Browse) => commands::browse::run(data_dir),
         Some(Command::Report(args)) => commands::report::run(data_dir, args),
         Some(Command::Agree(args)) => commands::agree::run(data_dir, args),
-        Some(Command::Rounds(args)) => commands::rounds::run(args),
+        Some(Command::Rounds(args)) => commands::rounds::run(data_dir, args),
         Some(Command::Plan(args)) => commands::plan::run(args),
     }
 }

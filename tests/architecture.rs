@@ -102,3 +102,84 @@ fn the_library_root_keeps_the_terminal_out_of_the_core() {
         );
     }
 }
+
+/// The screens: every folder under `src/tui` except shared helpers.
+fn screen_modules() -> Vec<PathBuf> {
+    let tui = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/tui");
+    let mut screens: Vec<PathBuf> = std::fs::read_dir(&tui)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_dir() && p.file_name().is_some_and(|n| n != "snapshots"))
+        .collect();
+    screens.sort();
+    screens
+}
+
+/// The lines of an `update.rs` that reach for the store, the file system or the clock.
+fn impure_mentions(file: &Path) -> Vec<String> {
+    const FORBIDDEN: &[&str] = &[
+        "crate::store",
+        "shadowmap::store",
+        "std::fs",
+        "std::io",
+        "std::net",
+        "std::process",
+        "std::env",
+        "Instant",
+        "SystemTime",
+        "Local::now",
+        "Utc::now",
+        "File::",
+        "OpenOptions",
+    ];
+    let text = std::fs::read_to_string(file).unwrap();
+    text.lines()
+        .enumerate()
+        .filter(|(_, line)| FORBIDDEN.iter().any(|f| line.contains(f)))
+        .map(|(i, line)| format!("{}:{}: {}", file.display(), i + 1, line.trim()))
+        .collect()
+}
+
+#[test]
+fn every_screen_has_keys_update_and_draw_and_its_update_is_pure() {
+    let screens = screen_modules();
+    let names: Vec<String> = screens
+        .iter()
+        .map(|p| p.file_name().unwrap().to_string_lossy().into_owned())
+        .collect();
+    for expected in ["browse", "capture", "replay", "report", "resume", "start"] {
+        assert!(
+            names.contains(&expected.to_string()),
+            "no src/tui/{expected}: {names:?}"
+        );
+    }
+    for screen in &screens {
+        for part in ["keys.rs", "update.rs", "draw.rs"] {
+            assert!(
+                screen.join(part).is_file(),
+                "{} lacks {part}: every screen has keys.rs, update.rs and draw.rs",
+                screen.display()
+            );
+        }
+        let found = impure_mentions(&screen.join("update.rs"));
+        assert!(
+            found.is_empty(),
+            "update.rs does no I/O and reads no clock (effects and `now` come from the loop):\n{}",
+            found.join("\n")
+        );
+    }
+}
+
+#[test]
+fn the_purity_scan_finds_a_clock_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("update.rs");
+    std::fs::write(
+        &file,
+        "use super::State;\nlet now = std::time::Instant::now();\n",
+    )
+    .unwrap();
+    let found = impure_mentions(&file);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(found[0].contains(":2:"), "{found:?}");
+}

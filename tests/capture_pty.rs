@@ -2,135 +2,25 @@
 //! typed as a person would, the screen read back with vt100, and the session read back with
 //! `shadowmap export --format json`.
 
-use std::io::{Read, Write};
+mod support;
+
 use std::path::Path;
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use portable_pty::{Child, CommandBuilder, MasterPty, PtySize, native_pty_system};
+mod store_support;
+
 use shadowmap::model::session::{Event, EventKind};
+use support::pty::{BIN, Pty};
 
-const BIN: &str = env!("CARGO_BIN_EXE_shadowmap");
-
-struct Screen {
-    child: Box<dyn Child + Send + Sync>,
-    writer: Box<dyn Write + Send>,
-    parser: Arc<Mutex<vt100::Parser>>,
-    master: Box<dyn MasterPty + Send>,
-}
-
-impl Screen {
-    fn spawn(data_dir: &Path, args: &[&str]) -> Screen {
-        let pty = native_pty_system();
-        let pair = pty
-            .openpty(PtySize {
-                rows: 24,
-                cols: 80,
-                pixel_width: 0,
-                pixel_height: 0,
-            })
-            .unwrap();
-        let mut cmd = CommandBuilder::new(BIN);
-        cmd.args(args);
-        cmd.arg("--data-dir");
-        cmd.arg(data_dir);
-        cmd.env("TERM", "xterm-256color");
-        cmd.env("USER", "tester");
-        cmd.env_remove("SHADOWMAP_DATA_DIR");
-        let child = pair.slave.spawn_command(cmd).unwrap();
-        drop(pair.slave);
-        let mut reader = pair.master.try_clone_reader().unwrap();
-        let writer = pair.master.take_writer().unwrap();
-        let parser = Arc::new(Mutex::new(vt100::Parser::new(
-            24.try_into().unwrap(),
-            80.try_into().unwrap(),
-            0,
-        )));
-        let sink = Arc::clone(&parser);
-        std::thread::spawn(move || {
-            let mut buf = [0u8; 8192];
-            while let Ok(n) = reader.read(&mut buf) {
-                if n == 0 {
-                    break;
-                }
-                sink.lock().unwrap().process(&buf[..n]);
-            }
-        });
-        Screen {
-            child,
-            writer,
-            parser,
-            master: pair.master,
-        }
-    }
-
-    fn contents(&self) -> String {
-        self.parser.lock().unwrap().screen().contents()
-    }
-
-    fn wait_for(&self, text: &str) -> String {
-        let deadline = Instant::now() + Duration::from_secs(20);
-        loop {
-            let screen = self.contents();
-            if screen.contains(text) {
-                return screen;
-            }
-            assert!(
-                Instant::now() < deadline,
-                "waited 20 s for {text:?}; the screen shows:\n{screen}"
-            );
-            std::thread::sleep(Duration::from_millis(5));
-        }
-    }
-
-    fn resize(&self, rows: u16, cols: u16) {
-        self.parser
-            .lock()
-            .unwrap()
-            .set_size(rows.try_into().unwrap(), cols.try_into().unwrap());
-        self.master
-            .resize(PtySize {
-                rows,
-                cols,
-                pixel_width: 0,
-                pixel_height: 0,
-            })
-            .unwrap();
-    }
-
-    fn send(&mut self, bytes: &str) {
-        self.writer.write_all(bytes.as_bytes()).unwrap();
-        self.writer.flush().unwrap();
-    }
-
-    fn wait_exit(&mut self) {
-        let deadline = Instant::now() + Duration::from_secs(20);
-        while self.child.try_wait().unwrap().is_none() {
-            assert!(Instant::now() < deadline, "the program did not exit");
-            std::thread::sleep(Duration::from_millis(10));
-        }
-    }
-
-    fn sigkill(&mut self) {
-        let pid = self.child.process_id().unwrap();
-        let status = std::process::Command::new("kill")
-            .args(["-KILL", &pid.to_string()])
-            .status()
-            .unwrap();
-        assert!(status.success());
-        self.wait_exit();
-    }
-
-    /// The session id in the title bar.
-    fn session_id(&self) -> String {
-        let screen = self.contents();
-        let title = screen.lines().next().unwrap_or_default();
-        title
-            .split_whitespace()
-            .nth(1)
-            .unwrap_or_else(|| panic!("no session id in the title: {title}"))
-            .to_string()
-    }
+/// The session id in the title bar.
+fn session_id(s: &Pty) -> String {
+    let screen = s.contents();
+    let title = screen.lines().next().unwrap_or_default();
+    title
+        .split_whitespace()
+        .nth(1)
+        .unwrap_or_else(|| panic!("no session id in the title: {title}"))
+        .to_string()
 }
 
 fn export(data_dir: &Path, id: &str) -> Vec<Event> {
@@ -169,11 +59,14 @@ fn saved_rows(screen: &str) -> Vec<(u64, u64)> {
     rows
 }
 
-/// `h:mm:ss.t` -> tenths of a second.
+/// `m:ss.t` or `h:mm:ss.t` (a session time with tenths) -> tenths of a second.
 fn tenths(time: &str) -> u64 {
     let (hms, t) = time.split_once('.').unwrap();
-    let parts: Vec<u64> = hms.split(':').map(|p| p.parse().unwrap()).collect();
-    ((parts[0] * 60 + parts[1]) * 60 + parts[2]) * 10 + t.parse::<u64>().unwrap()
+    let secs = hms
+        .split(':')
+        .map(|p| p.parse::<u64>().unwrap())
+        .fold(0, |secs, part| secs * 60 + part);
+    secs * 10 + t.parse::<u64>().unwrap()
 }
 
 fn step(id: &str) -> EventKind {
@@ -183,13 +76,13 @@ fn step(id: &str) -> EventKind {
 #[test]
 fn a_typed_session_exports_exactly_its_events() {
     let dir = tempfile::tempdir().unwrap();
-    let mut s = Screen::spawn(
+    let mut s = Pty::in_data_dir(
         dir.path(),
         &["capture", "--site", "north", "--clinician", "RN-07"],
     );
     s.wait_for("saved");
     s.wait_for("nothing logged yet");
-    let id = s.session_id();
+    let id = session_id(&s);
     assert!(id.ends_with("-north-RN-07"), "{id}");
     use shadowmap::model::vocab::{InterruptionSource as Src, ProblemKind, WorkaroundKind};
     // (keys, the event they log, if any)
@@ -225,7 +118,7 @@ fn a_typed_session_exports_exactly_its_events() {
         ("1", None),
         ("glove", None),
         (
-            "\r",
+            "<ret>",
             Some(EventKind::Workaround {
                 kind: WorkaroundKind::PaperNote,
                 note: "glove".into(),
@@ -234,7 +127,7 @@ fn a_typed_session_exports_exactly_its_events() {
         ("x", None),
         ("2", None),
         (
-            "\r",
+            "<ret>",
             Some(EventKind::SystemProblem {
                 kind: ProblemKind::ErrorMessage,
                 note: String::new(),
@@ -244,7 +137,7 @@ fn a_typed_session_exports_exactly_its_events() {
         ("/", None),
         ("fax", None),
         (
-            "\r",
+            "<ret>",
             Some(EventKind::UnplannedStep {
                 step: "fax".into(),
                 label: "fax".into(),
@@ -257,13 +150,13 @@ fn a_typed_session_exports_exactly_its_events() {
         ("p", Some(EventKind::Resume)),
         ("n", None),
         ("ok", None),
-        ("\r", Some(EventKind::Note { text: "ok".into() })),
+        ("<ret>", Some(EventKind::Note { text: "ok".into() })),
         ("e", Some(EventKind::StepEnd)),
         ("e", None),
         ("?", None),
         ("x", None), // closes help
         ("i", None),
-        ("\x1b", None), // cancels the picker
+        ("<esc>", None), // cancels the picker
         ("5", Some(step("enter-home-meds"))),
         ("c", Some(EventKind::Clicks { delta: 1 })),
         ("i", None),
@@ -282,7 +175,7 @@ fn a_typed_session_exports_exactly_its_events() {
     ];
     let mut expected = Vec::new();
     for (keys, event) in &script {
-        s.send(keys);
+        s.keys(keys);
         if let Some(mut kind) = event.clone() {
             if let EventKind::Undo { target } = &mut kind {
                 *target = expected.len() as u64; // the event before the undo
@@ -318,15 +211,15 @@ fn sigkill_loses_nothing_shown_as_saved_and_the_session_continues() {
     eprintln!("seed {seed} (SHADOWMAP_TEST_SEED={seed} repeats this run)");
     let mut rng = fastrand::Rng::with_seed(seed);
     let dir = tempfile::tempdir().unwrap();
-    let mut s = Screen::spawn(dir.path(), &["capture", "--clinician", "RN-09"]);
+    let mut s = Pty::in_data_dir(dir.path(), &["capture", "--clinician", "RN-09"]);
     s.wait_for("nothing logged yet");
-    let id = s.session_id();
+    let id = session_id(&s);
     // Keys that log one event each, in any order.
     let keys = [" ", "c", "c", "s", "r", "1", "3", "5", "u", "I", "e"];
     let kill_after = rng.usize(5..40);
     let mut shown: Vec<(u64, u64)> = Vec::new();
     for _ in 0..kill_after {
-        s.send(keys[rng.usize(..keys.len())]);
+        s.keys(keys[rng.usize(..keys.len())]);
         std::thread::sleep(Duration::from_millis(rng.u64(1..25)));
         for row in saved_rows(&s.contents()) {
             if !shown.contains(&row) {
@@ -335,7 +228,7 @@ fn sigkill_loses_nothing_shown_as_saved_and_the_session_continues() {
         }
     }
     // One more key, and the kill right behind it: it may or may not be saved.
-    s.send("c");
+    s.keys("c");
     s.sigkill();
     for row in saved_rows(&s.contents()) {
         if !shown.contains(&row) {
@@ -346,14 +239,14 @@ fn sigkill_loses_nothing_shown_as_saved_and_the_session_continues() {
     assert!(!shown.is_empty(), "nothing was shown as saved");
 
     // Restart: the unfinished session is offered; continue it.
-    let mut s = Screen::spawn(dir.path(), &[]);
+    let mut s = Pty::in_data_dir(dir.path(), &[]);
     s.wait_for("unfinished sessions");
     s.wait_for(&id);
-    s.send("c");
+    s.keys("c");
     s.wait_for("reopened: gap of");
-    s.send("c");
-    s.send("q");
-    s.send("y");
+    s.keys("c");
+    s.keys("q");
+    s.keys("y");
     s.wait_exit();
 
     let events = export(dir.path(), &id);
@@ -381,13 +274,13 @@ fn sigkill_loses_nothing_shown_as_saved_and_the_session_continues() {
 #[test]
 fn no_arguments_opens_the_start_form_and_enter_starts() {
     let dir = tempfile::tempdir().unwrap();
-    let mut s = Screen::spawn(dir.path(), &[]);
+    let mut s = Pty::in_data_dir(dir.path(), &[]);
     s.wait_for("new capture session");
-    s.send("\r");
+    s.keys("<ret>");
     s.wait_for("nothing logged yet");
-    let id = s.session_id();
+    let id = session_id(&s);
     assert!(id.ends_with("-site-1-C-01"), "{id}");
-    s.send(" ");
+    s.keys(" ");
     s.wait_for("saved #1");
     // A resize redraws at the new size: the title's right end moves to column 120.
     s.resize(30, 120);
@@ -402,28 +295,28 @@ fn no_arguments_opens_the_start_form_and_enter_starts() {
         std::thread::sleep(Duration::from_millis(10));
     }
     // Ctrl-C leaves with everything saved; the session stays unfinished.
-    s.send("\x03");
+    s.keys("<C-c>");
     s.wait_exit();
     let events = export(dir.path(), &id);
     assert_eq!(events.len(), 1);
     // Next start: offered; `f` finishes it as it is, then the start form comes.
-    let mut s = Screen::spawn(dir.path(), &[]);
+    let mut s = Pty::in_data_dir(dir.path(), &[]);
     s.wait_for("unfinished sessions");
     s.wait_for(&id);
-    s.send("f");
+    s.keys("f");
     s.wait_for("new capture session");
     // The form says which session was finished, so the auditor knows `f` did something.
     s.wait_for(&format!("finished {id} as it was (2 events)"));
-    s.send("\x1b");
+    s.keys("<esc>");
     s.wait_exit();
     let finished = export(dir.path(), &id);
     assert_eq!(finished.len(), 2);
     assert_eq!(finished[1].kind, EventKind::Finish);
     assert_eq!(finished[1].at_ms, finished[0].at_ms, "finished as it was");
     // Nothing is offered any more.
-    let mut s = Screen::spawn(dir.path(), &[]);
+    let mut s = Pty::in_data_dir(dir.path(), &[]);
     s.wait_for("new capture session");
-    s.send("\x1b");
+    s.keys("<esc>");
     s.wait_exit();
 }
 
@@ -449,29 +342,29 @@ fn a_bad_pathway_is_told_before_the_screen_opens() {
 #[test]
 fn a_session_another_shadowmap_is_capturing_is_not_taken_over() {
     let dir = tempfile::tempdir().unwrap();
-    let mut first = Screen::spawn(dir.path(), &["capture", "--site", "north"]);
+    let mut first = Pty::in_data_dir(dir.path(), &["capture", "--site", "north"]);
     first.wait_for("nothing logged yet");
-    let id = first.session_id();
-    first.send(" ");
+    let id = session_id(&first);
+    first.keys(" ");
     first.wait_for("saved #1");
     // A second shadowmap on the same folder: the session is unfinished but in use.
-    let mut second = Screen::spawn(dir.path(), &[]);
+    let mut second = Pty::in_data_dir(dir.path(), &[]);
     second.wait_for("unfinished sessions");
     second.wait_for(&id);
     second.wait_for("IN USE: another shadowmap is capturing it now");
-    second.send("c");
+    second.keys("c");
     second.wait_for(&format!("another shadowmap is capturing session {id}"));
-    second.send("f");
+    second.keys("f");
     second.wait_for(&format!("another shadowmap is capturing session {id}"));
     // The first one goes on saving, untouched.
-    first.send("c");
+    first.keys("c");
     first.wait_for("saved #2");
     // `n` starts a new session instead.
-    second.send("n");
+    second.keys("n");
     second.wait_for("new capture session");
-    second.send("\x1b");
+    second.keys("<esc>");
     second.wait_exit();
-    first.send("\x03");
+    first.keys("<C-c>");
     first.wait_exit();
     let events = export(dir.path(), &id);
     assert_eq!(events.len(), 2);
@@ -482,28 +375,28 @@ fn a_session_another_shadowmap_is_capturing_is_not_taken_over() {
 fn f2_on_the_start_form_opens_the_browser_and_leaving_it_comes_back() {
     let dir = tempfile::tempdir().unwrap();
     // One finished session to list.
-    let mut s = Screen::spawn(dir.path(), &["capture", "--site", "east"]);
+    let mut s = Pty::in_data_dir(dir.path(), &["capture", "--site", "east"]);
     s.wait_for("nothing logged yet");
-    let id = s.session_id();
-    s.send(" ");
+    let id = session_id(&s);
+    s.keys(" ");
     s.wait_for("saved #1");
-    s.send("q");
+    s.keys("q");
     s.wait_for("Finish the session?");
-    s.send("y");
+    s.keys("y");
     s.wait_exit();
     // The form: F2 (xterm's escape sequence) opens the browser over the same terminal.
-    let mut s = Screen::spawn(dir.path(), &[]);
+    let mut s = Pty::in_data_dir(dir.path(), &[]);
     let form = s.wait_for("new capture session");
     assert!(form.contains("F2 sessions"), "{form}");
-    s.send("\x1bOQ");
+    s.keys("<F2>");
     let browser = s.wait_for(&id);
     assert!(!browser.contains("new capture session"), "{browser}");
     // `q` leaves the browser: the form again, as it was; Enter still starts a session.
-    s.send("q");
+    s.keys("q");
     s.wait_for("new capture session");
-    s.send("\r");
+    s.keys("<ret>");
     s.wait_for("nothing logged yet");
-    s.send("\x03");
+    s.keys("<C-c>");
     s.wait_exit();
 }
 
@@ -528,15 +421,15 @@ fn a_user_pathway_file_works_as_a_template_id_does() {
     )
     .unwrap();
     let data = dir.path().join("data");
-    let mut s = Screen::spawn(&data, &["capture", "--pathway", file.to_str().unwrap()]);
+    let mut s = Pty::in_data_dir(&data, &["capture", "--pathway", file.to_str().unwrap()]);
     s.wait_for("Second own step");
-    let id = s.session_id();
-    s.send(" ");
+    let id = session_id(&s);
+    s.keys(" ");
     s.wait_for("saved #1");
-    s.send(" ");
+    s.keys(" ");
     s.wait_for("saved #2");
-    s.send("q");
-    s.send("y");
+    s.keys("q");
+    s.keys("y");
     s.wait_exit();
     let events = export(&data, &id);
     let kinds: Vec<EventKind> = events.into_iter().map(|e| e.kind).collect();
@@ -556,4 +449,180 @@ fn a_user_pathway_file_works_as_a_template_id_does() {
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(json["pathway_id"], "my-pathway", "{json}");
     assert_eq!(json["pathway_version"], 2, "{json}");
+}
+
+#[test]
+fn a_multi_line_paste_into_a_note_is_text_all_of_it_never_keys() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = Pty::in_data_dir(dir.path(), &["capture", "--site", "north"]);
+    s.wait_for("nothing logged yet");
+    let id = session_id(&s);
+    assert!(
+        s.with_screen(|screen| screen.bracketed_paste()),
+        "the capture turns bracketed paste on"
+    );
+    s.keys(" ");
+    s.wait_for("saved #1");
+    s.keys("n");
+    // The lines after the first are capture keys if read as typing: i (interruption),
+    // c (click), q (finish)...
+    s.paste("first line\r\nic then q\r\nend");
+    s.keys("<ret>");
+    s.wait_for("saved #2");
+    s.keys("<C-c>");
+    s.wait_exit();
+    let kinds: Vec<EventKind> = export(dir.path(), &id)
+        .into_iter()
+        .map(|e| e.kind)
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            step("open-chart"),
+            EventKind::Note {
+                text: "first line ic then q end".into()
+            }
+        ]
+    );
+}
+
+/// The capture in a shell that ignores SIGHUP (as a wrapper may), with its standard error in
+/// `err`: closing the terminal reaches it only as the end of its input.
+fn capture_ignoring_hangups(data_dir: &Path, err: &Path) -> Pty {
+    let mut cmd = portable_pty::CommandBuilder::new("sh");
+    cmd.arg("-c");
+    cmd.arg(format!(
+        "trap '' HUP; exec '{BIN}' capture --site north --data-dir '{}' 2>'{}'",
+        data_dir.display(),
+        err.display()
+    ));
+    cmd.env("TERM", "xterm-256color");
+    cmd.env("USER", "tester");
+    cmd.env_remove("SHADOWMAP_DATA_DIR");
+    Pty::run(cmd)
+}
+
+#[test]
+fn the_end_of_input_ends_the_capture_as_ctrl_c_does_with_a_line_on_stderr() {
+    let dir = tempfile::tempdir().unwrap();
+    let err = dir.path().join("stderr.txt");
+    let mut s = capture_ignoring_hangups(&dir.path().join("data"), &err);
+    s.wait_for("nothing logged yet");
+    let id = session_id(&s);
+    s.keys(" c");
+    s.wait_for("saved #2");
+    s.hang_up();
+    // It ends (it used to spin on the dead terminal for as long as nobody killed it).
+    s.wait_exit();
+    let stderr = std::fs::read_to_string(&err).unwrap();
+    assert!(
+        stderr.contains("the terminal's input ended (the terminal hung up)"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("every event shown as saved is on disk"),
+        "{stderr}"
+    );
+    let events = export(&dir.path().join("data"), &id);
+    assert_eq!(
+        events.len(),
+        2,
+        "both events kept, the session left unfinished"
+    );
+}
+
+#[test]
+fn sigterm_and_sighup_restore_the_terminal() {
+    for signal in ["TERM", "HUP"] {
+        let dir = tempfile::tempdir().unwrap();
+        let mut s = Pty::in_data_dir(dir.path(), &["capture", "--site", "north"]);
+        s.wait_for("nothing logged yet");
+        let id = session_id(&s);
+        s.keys(" ");
+        s.wait_for("saved #1");
+        assert!(s.with_screen(|screen| screen.alternate_screen()));
+        assert_eq!(
+            s.local_modes() & libc::ICANON,
+            0,
+            "raw mode while capturing"
+        );
+        s.signal(signal);
+        s.wait_exit();
+        s.wait_until("the terminal restored", |_| {
+            !s.with_screen(|screen| screen.alternate_screen() || screen.hide_cursor())
+        });
+        assert_ne!(
+            s.local_modes() & libc::ICANON,
+            0,
+            "SIG{signal}: raw mode is off again"
+        );
+        assert!(
+            !s.with_screen(|screen| screen.bracketed_paste()),
+            "SIG{signal}: bracketed paste is off again"
+        );
+        assert_eq!(
+            export(dir.path(), &id).len(),
+            1,
+            "SIG{signal}: the event is kept"
+        );
+    }
+}
+
+/// A journal that ends in `Finish` with no snapshot (and a 0-byte temporary one beside it):
+/// what a kill or a power cut during the finish leaves.
+fn finish_cut_short(data_dir: &Path, id: &str) {
+    use shadowmap::store::{DataDir, SessionWriter};
+    let dir = DataDir::open(data_dir).unwrap();
+    let header = store_support::header(id);
+    let mut writer = SessionWriter::create(&dir, &header).unwrap();
+    writer
+        .append(&Event {
+            seq: 1,
+            at_ms: 1_000,
+            kind: step("open-chart"),
+        })
+        .unwrap();
+    writer
+        .append(&Event {
+            seq: 2,
+            at_ms: 4_000,
+            kind: EventKind::Finish,
+        })
+        .unwrap();
+    drop(writer);
+    std::fs::write(dir.sessions_dir().join(format!("{id}.ron.tmp")), b"").unwrap();
+}
+
+#[test]
+fn a_finish_cut_short_is_completed_at_start_not_offered_for_continuing() {
+    let dir = tempfile::tempdir().unwrap();
+    finish_cut_short(dir.path(), "cut");
+    let mut s = Pty::in_data_dir(dir.path(), &[]);
+    let form = s.wait_for("new capture session");
+    assert!(!form.contains("unfinished sessions"), "{form}");
+    s.wait_for("completed the cut-short finish of cut (2 events)");
+    s.keys("<esc>");
+    s.wait_exit();
+    let sessions = dir.path().join("sessions");
+    assert!(sessions.join("cut.ron").exists());
+    assert!(!sessions.join("cut.ron.tmp").exists());
+    let events = export(dir.path(), "cut");
+    assert_eq!(events.len(), 2);
+    assert_eq!(events[1].kind, EventKind::Finish);
+}
+
+#[test]
+fn a_fifo_in_the_sessions_folder_does_not_hang_the_start_screen() {
+    let dir = tempfile::tempdir().unwrap();
+    let sessions = dir.path().join("sessions");
+    std::fs::create_dir_all(&sessions).unwrap();
+    let made = std::process::Command::new("mkfifo")
+        .arg(sessions.join("x.ron"))
+        .status()
+        .unwrap();
+    assert!(made.success());
+    let mut s = Pty::in_data_dir(dir.path(), &[]);
+    s.wait_for("new capture session");
+    s.keys("<esc>");
+    s.wait_exit();
 }

@@ -104,7 +104,7 @@ fn a_session_file_uses_its_own_pathway_and_explains_in_text() {
             "s-cli-1: fitness 0.800 (cost 2 of at most 10)",
         ))
         .stdout(predicate::str::contains(
-            "`x-phone` was done at 03:20 (event 3); it is not in the pathway.",
+            "`x-phone` was done at 3:20 (event 3); it is not in the pathway.",
         ))
         .stdout(predicate::str::contains(
             "`sign` (Sign reconciliation) was not done (expected after `enter-home-meds`).",

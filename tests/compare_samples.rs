@@ -143,7 +143,7 @@ fn river_rn_12_med_rec_read_off_the_file() {
     assert_eq!(unplanned.len(), 1);
     assert_eq!(
         unplanned[0].text,
-        "`call-pharmacy` (\"Phone the outpatient pharmacy for fill history\") was done at 02:25 (event 24); it is not in the pathway."
+        "`call-pharmacy` (\"Phone the outpatient pharmacy for fill history\") was done at 2:25 (event 24); it is not in the pathway."
     );
     // pharmacy-record: events 7..23, 23.000 s to 145.082 s, 12 clicks, 2 screens, one
     // missing_data problem and one second_system workaround.

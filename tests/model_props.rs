@@ -43,8 +43,9 @@ fn started_at() -> impl Strategy<Value = DateTime<FixedOffset>> {
 
 fn header() -> impl Strategy<Value = SessionHeader> {
     (
-        0..=SESSION_FORMAT_VERSION,
-        text(),
+        // Readers refuse any other format and ids that are not file names.
+        1..=SESSION_FORMAT_VERSION,
+        "[A-Za-z0-9_-][A-Za-z0-9._-]{0,40}",
         started_at(),
         (text(), text(), text(), text()),
         text(),
@@ -94,7 +95,8 @@ fn kind(step_ids: &'static [&'static str], max_target: u64) -> BoxedStrategy<Eve
         1 => (workaround(), text()).prop_map(|(kind, note)| EventKind::Workaround { kind, note }),
         1 => (problem(), text()).prop_map(|(kind, note)| EventKind::SystemProblem { kind, note }),
         1 => text().prop_map(|text| EventKind::Note { text }),
-        1 => (1..=max_target.max(1)).prop_map(|target| EventKind::Undo { target }),
+        // An undo takes back an earlier event (0 when there is none: undoes nothing).
+        1 => (max_target.min(1)..=max_target).prop_map(|target| EventKind::Undo { target }),
         1 => Just(EventKind::Pause),
         1 => Just(EventKind::Resume),
         1 => Just(EventKind::Reopened),
@@ -323,14 +325,24 @@ fn check_invariants(events: &[Event], t: &Timeline) -> Result<(), TestCaseError>
     let paused: u64 = t.pauses.iter().map(|p| p.end_ms - p.start_ms).sum();
     prop_assert_eq!(t.observed_ms(), t.end_ms - paused);
 
-    // What counts: the effective events up to the finish.
+    // What counts: the effective events up to the finish (a finish followed by `Reopened`
+    // was cancelled by the reopening).
     let effective: Vec<&Event> = {
+        let all: Vec<&Event> = t.effective(events).collect();
         let mut v = Vec::new();
-        for e in t.effective(events) {
-            v.push(e);
+        for (i, e) in all.iter().enumerate() {
             if matches!(e.kind, EventKind::Finish) {
+                if all
+                    .get(i + 1)
+                    .is_some_and(|n| matches!(n.kind, EventKind::Reopened))
+                {
+                    continue;
+                }
+                v.push(*e);
+                prop_assert_eq!(t.ignored_after_finish, all.len() - i - 1);
                 break;
             }
+            v.push(*e);
         }
         v
     };

@@ -2,113 +2,13 @@
 //! jumps to a deviation) and the browser opens one; the screen is read with vt100. The
 //! session file is never changed.
 
-use std::io::{Read, Write};
-use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+mod support;
 
-use portable_pty::{Child, CommandBuilder, PtySize, native_pty_system};
+use std::path::{Path, PathBuf};
+
 use shadowmap::model::{Session, resolve_pathway};
 use shadowmap::tui::replay::ReplayData;
-
-const ROWS: u16 = 24;
-const COLS: u16 = 80;
-const WAIT: Duration = Duration::from_secs(20);
-
-struct Screen {
-    parser: Arc<Mutex<vt100::Parser>>,
-    writer: Box<dyn Write + Send>,
-    child: Box<dyn Child + Send + Sync>,
-}
-
-impl Screen {
-    fn spawn(args: &[&str], cwd: &Path) -> Screen {
-        let pair = native_pty_system()
-            .openpty(PtySize {
-                rows: ROWS,
-                cols: COLS,
-                pixel_width: 0,
-                pixel_height: 0,
-            })
-            .unwrap();
-        let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_shadowmap"));
-        cmd.args(args);
-        cmd.cwd(cwd);
-        cmd.env("TERM", "xterm-256color");
-        cmd.env_remove("SHADOWMAP_DATA_DIR");
-        let child = pair.slave.spawn_command(cmd).unwrap();
-        drop(pair.slave);
-        let parser = Arc::new(Mutex::new(vt100::Parser::new(
-            ROWS.try_into().unwrap(),
-            COLS.try_into().unwrap(),
-            0,
-        )));
-        let mut reader = pair.master.try_clone_reader().unwrap();
-        let sink = Arc::clone(&parser);
-        std::thread::spawn(move || {
-            let mut buf = [0u8; 8192];
-            while let Ok(n) = reader.read(&mut buf) {
-                if n == 0 {
-                    break;
-                }
-                sink.lock().unwrap().process(&buf[..n]);
-            }
-        });
-        let writer = pair.master.take_writer().unwrap();
-        // The master must live as long as the child: leak it into the writer's lifetime.
-        std::mem::forget(pair.master);
-        Screen {
-            parser,
-            writer,
-            child,
-        }
-    }
-
-    fn text(&self) -> String {
-        self.parser.lock().unwrap().screen().contents()
-    }
-
-    /// Waits until the screen satisfies `check`; fails with the screen when it does not.
-    fn wait_for(&self, what: &str, check: impl Fn(&str) -> bool) -> String {
-        let started = Instant::now();
-        loop {
-            let text = self.text();
-            if check(&text) {
-                return text;
-            }
-            if started.elapsed() > WAIT {
-                panic!("waited {WAIT:?} for {what}; the screen shows:\n{text}");
-            }
-            std::thread::sleep(Duration::from_millis(30));
-        }
-    }
-
-    fn wait_text(&self, needle: &str) -> String {
-        self.wait_for(&format!("`{needle}`"), |t| t.contains(needle))
-    }
-
-    fn keys(&mut self, bytes: &str) {
-        self.writer.write_all(bytes.as_bytes()).unwrap();
-        self.writer.flush().unwrap();
-    }
-
-    fn wait_exit(&mut self) -> bool {
-        let started = Instant::now();
-        loop {
-            if let Some(status) = self.child.try_wait().unwrap() {
-                return status.success();
-            }
-            if started.elapsed() > WAIT {
-                let _ = self.child.kill();
-                panic!(
-                    "the program did not exit; the screen shows:\n{}",
-                    self.text()
-                );
-            }
-            std::thread::sleep(Duration::from_millis(30));
-        }
-    }
-}
+use support::pty::Pty;
 
 fn sample_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-sessions")
@@ -136,12 +36,12 @@ fn sample_with_a_deviation() -> (PathBuf, u64, String) {
     panic!("no sample session has a deviation placed in time");
 }
 
+/// A session time as every screen shows it: `m:ss`, `h:mm:ss` from an hour on.
 fn clock(ms: u64) -> String {
-    let s = ms / 1000;
-    format!("{}:{:02}:{:02}", s / 3600, s / 60 % 60, s % 60)
+    shadowmap::model::session_time::format(ms)
 }
 
-/// The time shown on the status line: `H:MM:SS / H:MM:SS`.
+/// The time shown on the status line: `M:SS / M:SS`.
 fn position(text: &str) -> String {
     let line = text.lines().nth(1).unwrap_or_default();
     let at = line.find(" / ").expect("a status line with the position");
@@ -158,47 +58,47 @@ fn replay_plays_seeks_and_jumps_to_a_deviation_without_touching_the_file() {
     let before_bytes = std::fs::read(&file).unwrap();
     let before_mtime = std::fs::metadata(&file).unwrap().modified().unwrap();
 
-    let mut screen = Screen::spawn(
+    let mut screen = Pty::spawn(
         &[
             "--data-dir",
             data_dir.to_str().unwrap(),
             "replay",
             file.to_str().unwrap(),
         ],
-        temp.path(),
+        Some(temp.path()),
     );
-    let text = screen.wait_text("|| PAUSE");
-    assert!(text.contains("0:00:00 / "), "{text}");
+    let text = screen.wait_for("|| PAUSE");
+    assert!(text.contains(" 0:00 / "), "{text}");
     assert!(text.contains("Timeline"), "{text}");
 
     // Play at 60x: the playhead moves.
     screen.keys("]]]]]");
-    screen.wait_text("60x");
+    screen.wait_for("60x");
     screen.keys(" ");
-    screen.wait_text("> PLAY");
-    screen.wait_for("the playhead to move", |t| position(t) != "0:00:00");
+    screen.wait_for("> PLAY");
+    screen.wait_until("the playhead to move", |t| position(t) != "0:00");
     screen.keys(" ");
-    screen.wait_text("|| PAUSE");
+    screen.wait_for("|| PAUSE");
 
     // Seek by typing a time, then by ten seconds.
-    screen.keys("g1:00\r");
-    screen.wait_text("0:01:00 / ");
-    screen.keys("\x1b[C");
-    screen.wait_text("0:01:10 / ");
+    screen.keys("g1:00<ret>");
+    screen.wait_for(" 1:00 / ");
+    screen.keys("<right>");
+    screen.wait_for(" 1:10 / ");
 
     // Back to the start, then to the first deviation: the playhead and the panel show it.
-    screen.keys("\x1b[H");
-    screen.wait_text("0:00:00 / ");
+    screen.keys("<home>");
+    screen.wait_for(" 0:00 / ");
     screen.keys("d");
-    let want = format!("{} / ", clock(deviation_ms));
-    let text = screen.wait_text(&want);
+    let want = format!(" {} / ", clock(deviation_ms));
+    let text = screen.wait_for(&want);
     assert!(
         text.contains(&format!(" {kind}")),
         "the panel names the {kind} deviation:\n{text}"
     );
 
     screen.keys("q");
-    assert!(screen.wait_exit(), "replay exits cleanly");
+    assert!(screen.wait_exit().success(), "replay exits cleanly");
     assert_eq!(std::fs::read(&file).unwrap(), before_bytes);
     assert_eq!(
         std::fs::metadata(&file).unwrap().modified().unwrap(),
@@ -224,14 +124,14 @@ fn browse_filters_and_opens_a_replay() {
     let total = copied.len();
     // A damaged file is not listed; the status line says so.
     std::fs::write(sessions.join("broken.ron"), "Session(header: oops").unwrap();
-    let mut screen = Screen::spawn(
+    let mut screen = Pty::spawn(
         &["--data-dir", data_dir.to_str().unwrap(), "browse"],
-        temp.path(),
+        Some(temp.path()),
     );
-    screen.wait_text(&format!("({total} of {total} shown)"));
-    screen.wait_text("1 file(s) could not be read; first:");
-    screen.keys("/site:lake role:MD\r");
-    let text = screen.wait_for("the filter to apply", |t| {
+    screen.wait_for(&format!("({total} of {total} shown)"));
+    screen.wait_for("1 file(s) could not be read; first:");
+    screen.keys("/site:lake role:MD<ret>");
+    let text = screen.wait_until("the filter to apply", |t| {
         t.contains("Filter: site:lake role:MD") && !t.contains(&format!("({total} of"))
     });
     let rows: Vec<&str> = text
@@ -245,10 +145,10 @@ fn browse_filters_and_opens_a_replay() {
         assert!(row.contains("lake") && row.contains("MD"), "{row}\n{text}");
     }
     // Open the selected one: the replay screen, then back to the list.
-    screen.keys("\r");
-    screen.wait_text("|| PAUSE");
+    screen.keys("<ret>");
+    screen.wait_for("|| PAUSE");
     screen.keys("q");
-    screen.wait_text("Filter: site:lake role:MD");
+    screen.wait_for("Filter: site:lake role:MD");
     let selected = text
         .lines()
         .find(|l| l.starts_with('>'))
@@ -258,14 +158,14 @@ fn browse_filters_and_opens_a_replay() {
 
     // The comparator's text in a panel, then closed.
     screen.keys("c");
-    screen.wait_text(&format!("Compare {selected}"));
-    screen.wait_text("fitness");
+    screen.wait_for(&format!("Compare {selected}"));
+    screen.wait_for("fitness");
     screen.keys("x");
-    screen.wait_text("Enter replay");
+    screen.wait_for("Enter replay");
 
     // Export as JSON: written in the current folder, said on the status line.
     screen.keys("ej");
-    screen.wait_text(&format!("wrote {selected}.json"));
+    screen.wait_for(&format!("wrote {selected}.json"));
     let exported = std::fs::read_to_string(temp.path().join(format!("{selected}.json"))).unwrap();
     assert!(
         exported.contains(&format!("\"id\": \"{selected}\"")),
@@ -273,7 +173,7 @@ fn browse_filters_and_opens_a_replay() {
     );
     // The capital letter exports redacted, beside it: no note text survives.
     screen.keys("eJ");
-    screen.wait_text(&format!("wrote {selected}-redacted.json"));
+    screen.wait_for(&format!("wrote {selected}-redacted.json"));
     let redacted =
         std::fs::read_to_string(temp.path().join(format!("{selected}-redacted.json"))).unwrap();
     assert!(redacted.contains(&format!("\"id\": \"{selected}\"")));
@@ -287,7 +187,7 @@ fn browse_filters_and_opens_a_replay() {
         assert!(!redacted.contains(note), "{note} in {redacted}");
     }
     screen.keys("q");
-    assert!(screen.wait_exit());
+    assert!(screen.wait_exit().success());
     for (path, bytes) in copied {
         assert_eq!(std::fs::read(&path).unwrap(), bytes, "{}", path.display());
     }
@@ -304,16 +204,16 @@ fn replay_of_a_torn_journal_shows_what_recovery_kept_and_leaves_the_journal_alon
     .unwrap();
     let before_bytes = std::fs::read(&journal).unwrap();
     let before_mtime = std::fs::metadata(&journal).unwrap().modified().unwrap();
-    let mut screen = Screen::spawn(
+    let mut screen = Pty::spawn(
         &[
             "--data-dir",
             temp.path().join("data").to_str().unwrap(),
             "replay",
             journal.to_str().unwrap(),
         ],
-        temp.path(),
+        Some(temp.path()),
     );
-    let text = screen.wait_text("|| PAUSE");
+    let text = screen.wait_for("|| PAUSE");
     assert!(text.contains("20261125-1402-east-RN-12"), "{text}");
     // To the end: the last whole event recovery kept is under the playhead.
     let recovered = shadowmap::store::DataDir::load_path(&journal)
@@ -322,11 +222,11 @@ fn replay_of_a_torn_journal_shows_what_recovery_kept_and_leaves_the_journal_alon
     let timeline = recovered.timeline();
     let end = timeline.end_ms;
     let last = timeline.effective(&recovered.events).last().unwrap();
-    screen.keys("\x1b[F");
-    screen.wait_text(&format!("{} / {}", clock(end), clock(end)));
-    screen.wait_text(&format!("#{} at {}", last.seq, clock(last.at_ms)));
+    screen.keys("<end>");
+    screen.wait_for(&format!("{} / {}", clock(end), clock(end)));
+    screen.wait_for(&format!("#{} at {}", last.seq, clock(last.at_ms)));
     screen.keys("q");
-    assert!(screen.wait_exit());
+    assert!(screen.wait_exit().success());
     assert_eq!(std::fs::read(&journal).unwrap(), before_bytes);
     assert_eq!(
         std::fs::metadata(&journal).unwrap().modified().unwrap(),

@@ -13,7 +13,7 @@ use std::sync::Arc;
 use shadowmap::model::{Event, EventKind, Session};
 use shadowmap::store::sim::{Fault, SimIo};
 use shadowmap::store::{DamageKind, DataDir, SessionWriter, StoreError};
-use store_support::{event, header};
+use store_support::{event, finish_event, header};
 
 const ROOT: &str = "/data";
 const SEEDS_PER_CRASH: u64 = 24;
@@ -37,14 +37,6 @@ impl Track {
 }
 
 type Script = fn(&DataDir, &SimIo, &mut Track) -> Result<(), StoreError>;
-
-fn finish_event(seq: u64) -> Event {
-    Event {
-        seq,
-        at_ms: seq * 1_250,
-        kind: EventKind::Finish,
-    }
-}
 
 /// Create, twenty events (the last a Finish), finish.
 fn plain(dir: &DataDir, _: &SimIo, t: &mut Track) -> Result<(), StoreError> {

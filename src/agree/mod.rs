@@ -190,7 +190,7 @@ pub struct TimingGap {
 pub struct StepPair {
     pub a_step: String,
     pub b_step: String,
-    /// Wall clock (A's clock) of each start.
+    /// A's session time of each start.
     pub a_start: String,
     pub b_start: String,
     /// B's start minus A's start.
@@ -205,7 +205,7 @@ pub struct StepPair {
 pub struct LoggedEvent {
     /// The source (interruptions) or kind (workarounds, problems), by its stable name.
     pub kind: String,
-    /// Wall clock on A's clock.
+    /// A's session time.
     pub at: String,
     /// Seconds from the window's start.
     pub offset_secs: f64,
@@ -677,8 +677,9 @@ impl<'s> Pair<'s> {
         wall(&self.a, t)
     }
 
+    /// A moment on A's clock as A's session time (`12:07`), the form replay's "go to" takes.
     fn clock(&self, t: i64) -> String {
-        self.wall(t).format("%H:%M:%S").to_string()
+        crate::model::session_time::format(u64::try_from(t).unwrap_or(0))
     }
 
     fn offset_secs(&self, t: i64) -> f64 {

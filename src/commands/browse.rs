@@ -5,31 +5,36 @@ use std::path::PathBuf;
 
 use color_eyre::Result;
 use color_eyre::eyre::WrapErr;
-use crossterm::event::{Event, KeyCode, KeyModifiers};
+use std::time::Instant;
+
+use crossterm::event::KeyEvent;
+use ratatui::Frame;
+use ratatui::layout::Size;
 use shadowmap::compare::{Comparison, compare_session};
 use shadowmap::model::{Pathway, Session};
 use shadowmap::store::{DataDir, SessionEntry};
 use shadowmap::tui::browse::{
     Action, BrowseRow, BrowseState, Effect, ExportFormat, draw, key_to_action, update,
 };
-use shadowmap::tui::terminal::{self, Input, Tui};
+use shadowmap::tui::screen::{Console, Ended, Screen, run as run_screen};
 
 use super::replay::{pathway_for, show};
 
 pub fn run(data_dir: Option<PathBuf>) -> Result<()> {
     let dir = DataDir::resolve(data_dir)?;
-    let tui = terminal::enter().wrap_err("opening the terminal")?;
-    let input = Input::spawn();
-    browse_screen(tui, &input, &dir)?;
+    let mut console = Console::open().wrap_err("opening the terminal")?;
+    browse_screen(&mut console, &dir)?;
     Ok(())
 }
 
-/// The browser on a terminal already open (the capture start form opens it this way). Returns
-/// the terminal when the user leaves the browser: the same one, or a fresh one when an export
-/// had to step out of the screen.
-pub fn browse_screen(tui: Tui, input: &Input, dir: &DataDir) -> Result<Tui> {
-    let mut state = browse_state(dir)?;
-    browse_loop(tui, input, dir, &mut state)
+/// The browser on a console already open (the capture start form opens it this way); ends
+/// when the user leaves it, or interrupted (Ctrl-C in it or in a replay it opened).
+pub fn browse_screen(console: &mut Console, dir: &DataDir) -> Result<Ended<()>> {
+    let mut screen = BrowseScreen {
+        state: browse_state(dir)?,
+        dir,
+    };
+    Ok(run_screen(&mut screen, console)?)
 }
 
 pub fn row(entry: SessionEntry) -> BrowseRow {
@@ -59,64 +64,75 @@ pub fn browse_state(dir: &DataDir) -> Result<BrowseState> {
     Ok(state)
 }
 
-fn browse_loop(tui: Tui, input: &Input, dir: &DataDir, state: &mut BrowseState) -> Result<Tui> {
-    let mut slot = Some(tui);
-    loop {
-        let tui = match &mut slot {
-            Some(tui) => tui,
-            None => slot.insert(terminal::enter().wrap_err("opening the terminal again")?),
-        };
-        let mut export_now = None;
-        let size = tui.size()?;
-        state.page = (size.height as usize).saturating_sub(8).max(1);
-        tui.draw(|frame| draw(state, frame))?;
-        let Ok(first) = input.recv() else {
-            return Ok(slot.take().expect("the terminal is open"));
-        };
-        let batch: Vec<_> = std::iter::once(first).chain(input.drain()).collect();
-        for (_, event) in batch {
-            let Event::Key(key) = event else { continue };
-            let action = if key.code == KeyCode::Char('c')
-                && key.modifiers.contains(KeyModifiers::CONTROL)
-            {
-                Some(Action::Quit)
-            } else {
-                key_to_action(state, key)
-            };
-            let Some(action) = action else { continue };
-            for effect in update(state, action) {
-                match effect {
-                    Effect::Quit => return Ok(slot.take().expect("the terminal is open")),
-                    Effect::Replay(index) => {
-                        let path = state.rows[index].path.clone();
-                        match load(&path).and_then(|session| {
-                            let pathway = pathway_for(&session, None)?;
-                            Ok((session, pathway))
-                        }) {
-                            Ok((session, pathway)) => show(tui, input, &session, pathway)?,
-                            Err(error) => state.show_panel("Cannot replay", &plain(&error)),
+/// The browser on the shared loop. Its effects (loading and replaying a session, comparing,
+/// exporting) run here, and nowhere else.
+struct BrowseScreen<'d> {
+    state: BrowseState,
+    dir: &'d DataDir,
+}
+
+impl Screen for BrowseScreen<'_> {
+    type Action = Action;
+    type Effect = Effect;
+    type Exit = ();
+
+    fn action(&self, key: KeyEvent) -> Option<Action> {
+        key_to_action(&self.state, key)
+    }
+
+    fn update(&mut self, action: Action, _at: Instant) -> Vec<Effect> {
+        update(&mut self.state, action)
+    }
+
+    fn run_effects(
+        &mut self,
+        effects: Vec<Effect>,
+        console: &mut Console,
+    ) -> std::io::Result<Option<Ended<()>>> {
+        let state = &mut self.state;
+        for effect in effects {
+            match effect {
+                Effect::Quit => return Ok(Some(Ended::Done(()))),
+                Effect::Replay(index) => {
+                    let path = state.rows[index].path.clone();
+                    match load(&path).and_then(|session| {
+                        let pathway = pathway_for(&session, None)?;
+                        Ok((session, pathway))
+                    }) {
+                        Ok((session, pathway)) => {
+                            if let Ended::Interrupted(why) = show(console, &session, pathway)? {
+                                return Ok(Some(Ended::Interrupted(why)));
+                            }
                         }
+                        Err(error) => state.show_panel("Cannot replay", &plain(&error)),
                     }
-                    Effect::Compare(index) => {
-                        let row = &state.rows[index];
-                        let text = match compare_text(&row.path) {
-                            Ok(text) => text,
-                            Err(error) => plain(&error),
-                        };
-                        state.show_panel(format!("Compare {}", row.id), &text);
-                    }
-                    Effect::Export(index, format, redact) => {
-                        export_now = Some((index, format, redact));
-                    }
+                }
+                Effect::Compare(index) => {
+                    let row = &state.rows[index];
+                    let text = match compare_text(&row.path) {
+                        Ok(text) => text,
+                        Err(error) => plain(&error),
+                    };
+                    state.show_panel(format!("Compare {}", row.id), &text);
+                }
+                Effect::Export(index, format, redact) => {
+                    // The export may write a note to the terminal: step out of the screen
+                    // while it runs, and come back to a fresh one.
+                    let row = &state.rows[index];
+                    state.status = console.step_out(|| export(self.dir, row, format, redact));
                 }
             }
         }
-        if let Some((index, format, redact)) = export_now {
-            // The export may write a note to the terminal: step out of the screen while it
-            // runs, and come back to a fresh one.
-            drop(slot.take());
-            state.status = export(dir, &state.rows[index], format, redact);
-        }
+        Ok(None)
+    }
+
+    fn draw(&self, frame: &mut Frame) {
+        draw(&self.state, frame, frame.area());
+    }
+
+    /// A page of the list is as many rows as the terminal shows.
+    fn resized(&mut self, size: Size) {
+        self.state.page = (size.height as usize).saturating_sub(8).max(1);
     }
 }
 
@@ -130,10 +146,9 @@ fn plain(error: &color_eyre::Report) -> String {
     text
 }
 
+/// The selected session, read as every command reads one.
 fn load(path: &std::path::Path) -> Result<Session> {
-    Ok(DataDir::load_path(path)
-        .wrap_err_with(|| format!("loading session {}", path.display()))?
-        .session)
+    Ok(super::load::load_quietly(None, &path.display().to_string())?.session)
 }
 
 /// The comparator's view of one session, as text for the panel.

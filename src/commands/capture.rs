@@ -19,21 +19,25 @@ use std::time::Instant;
 use chrono::Local;
 use color_eyre::Result;
 use color_eyre::eyre::{WrapErr, eyre};
-use crossterm::event::Event as TermEvent;
+use crossterm::event::KeyEvent;
+use ratatui::Frame;
 
 use shadowmap::model::pathway::{DEFAULT_PATHWAY, Pathway, builtin_pathways, resolve_pathway};
 use shadowmap::model::session::{Event, EventKind, SESSION_FORMAT_VERSION, Session, SessionHeader};
 use shadowmap::store::{DataDir, SessionWriter, StoreError};
-use shadowmap::tui::capture::start::{
-    FormOutcome, ResumeMenu, ResumeOutcome, StartForm, Unfinished, in_use_message, session_id,
-};
 use shadowmap::tui::capture::{Capture, CaptureState, Flow};
-use shadowmap::tui::terminal::{self, Input, Tui};
+use shadowmap::tui::resume::{
+    self, ResumeAction, ResumeMenu, ResumeOutcome, Unfinished, in_use_message,
+};
+use shadowmap::tui::screen::{Console, Ended, Screen, run as run_screen};
+use shadowmap::tui::start::{self, FormAction, FormOutcome, StartForm, session_id};
 
 use crate::CaptureArgs;
 
 pub fn run(data_dir: Option<PathBuf>, args: CaptureArgs) -> Result<()> {
     let dir = DataDir::resolve(data_dir).wrap_err("opening the data folder")?;
+    // Before the screen opens, so these lines stay on the terminal afterwards.
+    let tidied = tidy(&dir)?;
     // A bad --pathway is told before the screen opens.
     let given = match &args.pathway {
         Some(id_or_file) => Some(resolve_pathway(id_or_file)?.0),
@@ -45,27 +49,24 @@ pub fn run(data_dir: Option<PathBuf>, args: CaptureArgs) -> Result<()> {
         || args.clinician.is_some()
         || args.auditor.is_some();
 
-    let mut tui = terminal::enter().wrap_err("setting up the terminal")?;
-    let input = Input::spawn();
+    let mut console = Console::open().wrap_err("setting up the terminal")?;
 
-    let ended = match offer_unfinished(&dir, &mut tui, &input, given.as_ref())? {
+    let ended = match offer_unfinished(&dir, &mut console, given.as_ref(), tidied)? {
         Offer::Continued(ended) => ended,
         Offer::Quit => return Ok(()),
         Offer::New(notice) => {
-            // The form may open the browser, which may hand back a fresh terminal.
-            let (back, chosen) = new_header(&dir, &args, given, straight, tui, &input, notice)?;
-            tui = back;
+            let chosen = new_header(&dir, &args, given, straight, &mut console, notice)?;
             let Some((header, pathway, start)) = chosen else {
                 return Ok(());
             };
             let writer = SessionWriter::create(&dir, &header)
                 .wrap_err_with(|| format!("creating session {}", header.id))?;
             let state = CaptureState::new(header, pathway, Vec::new());
-            capture(Capture::new(state, writer, start), &mut tui, &input)?
+            capture(Capture::new(state, writer, start), &mut console)?
         }
     };
-    drop(input);
-    drop(tui);
+    // The terminal is restored (and an interruption told on stderr) before the last line.
+    drop(console);
     println!("{ended}");
     Ok(())
 }
@@ -78,14 +79,41 @@ enum Offer {
     Quit,
 }
 
+/// Completes finishes cut short and removes leftover temporary snapshots (see
+/// [`DataDir::tidy`]), telling on standard error. Returns the line for the first screen.
+fn tidy(dir: &DataDir) -> Result<Option<String>> {
+    let tidied = dir.tidy().wrap_err("completing sessions cut short")?;
+    for path in &tidied.removed {
+        eprintln!(
+            "note: removed {}, a snapshot left half-written by a kill or power cut",
+            path.display()
+        );
+    }
+    for problem in &tidied.problems {
+        eprintln!("warning: {problem}");
+    }
+    let mut notices = Vec::new();
+    for (id, events) in &tidied.completed {
+        eprintln!(
+            "note: session {id} was finished but writing its snapshot was cut short (a kill, \
+             a power cut or a full disk); completed now: {events} events saved to {}",
+            dir.snapshot_path(id).display()
+        );
+        notices.push(format!(
+            "completed the cut-short finish of {id} ({events} events)"
+        ));
+    }
+    Ok((!notices.is_empty()).then(|| notices.join("; ")))
+}
+
 /// Offers the unfinished sessions, if any: continue one, finish one as it is, or start anew.
+/// `notice` shows on the first screen.
 fn offer_unfinished(
     dir: &DataDir,
-    tui: &mut Tui,
-    input: &Input,
+    console: &mut Console,
     given: Option<&Pathway>,
+    mut notice: Option<String>,
 ) -> Result<Offer> {
-    let mut notice: Option<String> = None;
     loop {
         let entries = dir.unfinished().wrap_err("listing unfinished sessions")?;
         if entries.is_empty() {
@@ -106,23 +134,16 @@ fn offer_unfinished(
                 .collect(),
         );
         menu.message = notice.take();
-        let outcome = loop {
-            tui.draw(|frame| menu.draw(frame))?;
-            let Ok((_, event)) = input.recv() else {
-                return Ok(Offer::Quit);
-            };
-            if let TermEvent::Key(key) = event {
-                let outcome = menu.update(key);
-                if outcome != ResumeOutcome::Choosing {
-                    break outcome;
-                }
-            }
+        let outcome = match run_screen(&mut ResumeScreen { menu }, console)? {
+            Ended::Done(outcome) => outcome,
+            Ended::Interrupted(_) => return Ok(Offer::Quit),
         };
+        // The menu's effects: continue, finish as it is, or a new session.
         match outcome {
             ResumeOutcome::Continue(id) => match reopen(dir, &id, "continuing")? {
                 Some(reopened) => {
                     return Ok(Offer::Continued(continue_session(
-                        reopened, tui, input, given,
+                        reopened, console, given,
                     )?));
                 }
                 None => notice = Some(in_use_message(&id)),
@@ -176,8 +197,7 @@ fn session_pathway(header: &SessionHeader, given: Option<&Pathway>) -> Result<Pa
 /// the start (never before the last event), so the time away shows as a gap.
 fn continue_session(
     (mut writer, session): (SessionWriter, Session),
-    tui: &mut Tui,
-    input: &Input,
+    console: &mut Console,
     given: Option<&Pathway>,
 ) -> Result<String> {
     let id = session.header.id.clone();
@@ -199,7 +219,7 @@ fn continue_session(
     events.push(reopened.clone());
     let state = CaptureState::new(session.header, pathway, events);
     let cap = Capture::resumed(state, writer, now, reopened.at_ms);
-    capture(cap, tui, input)
+    capture(cap, console)
 }
 
 /// Finishes an unfinished session as it stands: a finish event at its last event's time,
@@ -231,10 +251,9 @@ fn new_header(
     args: &CaptureArgs,
     given: Option<Pathway>,
     straight: bool,
-    mut tui: Tui,
-    input: &Input,
+    console: &mut Console,
     notice: Option<String>,
-) -> Result<(Tui, Option<NewSession>)> {
+) -> Result<Option<NewSession>> {
     let mut pathways = builtin_pathways();
     if let Some(p) = &given
         && !pathways
@@ -271,27 +290,20 @@ fn new_header(
     );
     form.error = notice;
     if !straight {
+        let mut screen = FormScreen { form };
+        // The form's effects: start, quit, or the browser (the form comes back as it was).
         loop {
-            tui.draw(|frame| form.draw(frame))?;
-            let Ok((_, event)) = input.recv() else {
-                return Ok((tui, None));
-            };
-            let TermEvent::Key(key) = event else { continue };
-            let Some(action) = StartForm::key(key) else {
-                continue;
-            };
-            match form.update(action) {
-                FormOutcome::Editing => {}
-                FormOutcome::Start => break,
-                FormOutcome::Cancel => return Ok((tui, None)),
-                FormOutcome::Browse => {
-                    // The next draw diffs against the browser's last frame: a full redraw.
-                    // (No `clear()`: it reads the cursor position, which the input thread
-                    // would swallow.)
-                    tui = super::browse::browse_screen(tui, input, dir)?;
+            match run_screen(&mut screen, console)? {
+                Ended::Done(FormOutcome::Start) => break,
+                Ended::Done(FormOutcome::Browse) => {
+                    if let Ended::Interrupted(_) = super::browse::browse_screen(console, dir)? {
+                        return Ok(None);
+                    }
                 }
+                Ended::Done(_) | Ended::Interrupted(_) => return Ok(None),
             }
         }
+        form = screen.form;
     }
     let pathway = pathways[form.pathway].clone();
     let start = Instant::now();
@@ -320,14 +332,16 @@ fn new_header(
         pathway_id: pathway.id.clone(),
         pathway_version: pathway.version,
     };
-    Ok((tui, Some((header, pathway, start))))
+    Ok(Some((header, pathway, start)))
 }
 
 /// Runs the capture loop; on the finish, writes the snapshot. Returns the line to print.
-fn capture(mut cap: Capture<SessionWriter>, tui: &mut Tui, input: &Input) -> Result<String> {
-    let flow = cap
-        .run_loop(tui, input)
-        .wrap_err("drawing the capture screen")?;
+fn capture(mut cap: Capture<SessionWriter>, console: &mut Console) -> Result<String> {
+    let flow = match run_screen(&mut cap, console).wrap_err("drawing the capture screen")? {
+        Ended::Done(flow) => flow,
+        // Ctrl-C, the end of input or a signal: leave, everything shown as saved is on disk.
+        Ended::Interrupted(_) => Flow::Leave,
+    };
     let id = cap.state.header.id.clone();
     let (state, writer) = cap.into_parts();
     let saved = state.saved;
@@ -359,5 +373,79 @@ fn capture(mut cap: Capture<SessionWriter>, tui: &mut Tui, input: &Input) -> Res
              run shadowmap again to continue or finish it",
             state.events.len()
         )),
+    }
+}
+
+/// The resume menu on the shared loop: every choice but moving ends it, and the capture
+/// command acts on it ([`offer_unfinished`]).
+struct ResumeScreen {
+    menu: ResumeMenu,
+}
+
+impl Screen for ResumeScreen {
+    type Action = ResumeAction;
+    type Effect = ResumeOutcome;
+    type Exit = ResumeOutcome;
+
+    fn action(&self, key: KeyEvent) -> Option<ResumeAction> {
+        resume::key_to_action(key)
+    }
+
+    fn update(&mut self, action: ResumeAction, _at: Instant) -> Vec<ResumeOutcome> {
+        vec![resume::update(&mut self.menu, action)]
+    }
+
+    fn run_effects(
+        &mut self,
+        effects: Vec<ResumeOutcome>,
+        _console: &mut Console,
+    ) -> std::io::Result<Option<Ended<ResumeOutcome>>> {
+        Ok(effects
+            .into_iter()
+            .find(|o| *o != ResumeOutcome::Choosing)
+            .map(Ended::Done))
+    }
+
+    fn draw(&self, frame: &mut Frame) {
+        resume::draw(&self.menu, frame, frame.area());
+    }
+}
+
+/// The start form on the shared loop: start, quit and the browser end it, and the capture
+/// command acts on them ([`new_header`]).
+struct FormScreen {
+    form: StartForm,
+}
+
+impl Screen for FormScreen {
+    type Action = FormAction;
+    type Effect = FormOutcome;
+    type Exit = FormOutcome;
+
+    fn action(&self, key: KeyEvent) -> Option<FormAction> {
+        start::key_to_action(key)
+    }
+
+    fn paste(&self, text: &str) -> Option<FormAction> {
+        Some(FormAction::Paste(text.to_string()))
+    }
+
+    fn update(&mut self, action: FormAction, _at: Instant) -> Vec<FormOutcome> {
+        vec![start::update(&mut self.form, action)]
+    }
+
+    fn run_effects(
+        &mut self,
+        effects: Vec<FormOutcome>,
+        _console: &mut Console,
+    ) -> std::io::Result<Option<Ended<FormOutcome>>> {
+        Ok(effects
+            .into_iter()
+            .find(|o| *o != FormOutcome::Editing)
+            .map(Ended::Done))
+    }
+
+    fn draw(&self, frame: &mut Frame) {
+        start::draw(&self.form, frame, frame.area());
     }
 }

@@ -9,8 +9,7 @@ use color_eyre::eyre::{WrapErr, eyre};
 use shadowmap::compare::output::comparisons_json;
 use shadowmap::compare::text::render_text;
 use shadowmap::compare::{self, Comparison, Model, compare_session, compare_with_model, xes};
-use shadowmap::model::{Pathway, Session, derive_timeline};
-use shadowmap::store::DataDir;
+use shadowmap::model::{Pathway, derive_timeline};
 
 use crate::commands::pathways::user_error;
 use crate::{CompareArgs, ListFormat};
@@ -74,34 +73,17 @@ fn compare_log(args: &CompareArgs) -> Result<(Pathway, Vec<Comparison>)> {
     Ok((pathway, comparisons))
 }
 
-/// A session file (.ron) or journal anywhere, or a session id in the data folder. Never
-/// changes the file; a damaged journal tail is told on stderr.
-fn load_session(data_dir: Option<PathBuf>, input: &str) -> Result<Session> {
-    let path = Path::new(input);
-    if path.is_dir() {
-        return Err(eyre!(
-            "{input} is a folder: compare takes one session (id or file) or one XES log\n  hint: `shadowmap report {input}` compares every session of a folder and ranks the findings"
-        ));
-    }
-    let loaded = if path.is_file() {
-        DataDir::load_path(path)
-    } else {
-        DataDir::resolve(data_dir)
-            .map_err(|e| eyre!("{e}"))?
-            .load(input)
-    }
-    .map_err(|e| eyre!("{e}"))?;
-    if let Some(report) = loaded.recovery.as_ref().filter(|r| !r.is_clean()) {
-        eprintln!("note: {report}");
-    }
-    Ok(loaded.session)
-}
-
 fn compare_one_session(
     data_dir: Option<PathBuf>,
     args: &CompareArgs,
 ) -> Result<(Pathway, Vec<Comparison>)> {
-    let session = load_session(data_dir, &args.input)?;
+    let input = &args.input;
+    if Path::new(input).is_dir() {
+        return Err(eyre!(
+            "{input} is a folder: compare takes one session (id or file) or one XES log\n  hint: `shadowmap report {input}` compares every session of a folder and ranks the findings"
+        ));
+    }
+    let session = super::load::load_session(data_dir.as_deref(), input)?.session;
     let pathway = match &args.pathway {
         Some(arg) => load_pathway(arg)?,
         // A session captured against a pathway file names an id that is not built in.

@@ -3,19 +3,19 @@
 //! format; a file written with `--out` is created readable by the owner only (0600),
 //! atomically, and never over the session it was made from.
 //!
-//! The small functions here (`load`, `session_json`, `session_ron`, `write_output`) are the
-//! pieces other export formats build on.
+//! The small functions here (`session_json`, `session_ron`) are the pieces other export
+//! formats build on; the session is read by [`super::load`], the file written by
+//! [`super::output`].
 
-use std::fs::{self, OpenOptions};
-use std::io::Write;
-use std::os::unix::fs::OpenOptionsExt;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
-use color_eyre::eyre::{WrapErr, bail, eyre};
+use color_eyre::eyre::bail;
 use serde::Serialize;
 use shadowmap::model::{Event, Session, SessionHeader, resolve_pathway};
 use shadowmap::report::export::{csv, redact_session, xes};
-use shadowmap::store::{DataDir, LoadedSession};
+use shadowmap::store::snapshot_text;
+
+use super::output::{Protected, write_output};
 
 use crate::{CsvTable, ExportArgs, ExportFormat};
 
@@ -23,14 +23,16 @@ pub fn run(data_dir: Option<PathBuf>, args: ExportArgs) -> color_eyre::Result<()
     if args.csv != CsvTable::Events && args.format != ExportFormat::Csv {
         bail!("--csv steps applies only to --format csv");
     }
-    let loaded = load(data_dir, &args.session)?;
+    let loaded = super::load::load_session(data_dir.as_deref(), &args.session)?;
     let session = if args.redact {
         redact_session(&loaded.session)
     } else {
         loaded.session
     };
     let text = render(&session, args.format, args.csv)?;
-    write_output(args.out.as_deref(), &loaded.path.to_string_lossy(), &text)
+    let mut protected = Protected::new(data_dir.as_deref());
+    protected.file(&loaded.path, "the session being exported");
+    write_output(args.out.as_deref(), &protected, &text)
 }
 
 /// The export's text in the chosen format.
@@ -41,7 +43,7 @@ pub fn render(
 ) -> color_eyre::Result<String> {
     Ok(match format {
         ExportFormat::Json => session_json(session),
-        ExportFormat::Ron => session_ron(session),
+        ExportFormat::Ron => session_ron(session)?,
         ExportFormat::Xes => xes::to_xes_string([session]),
         ExportFormat::Csv => {
             let bytes = match table {
@@ -57,22 +59,6 @@ pub fn render(
             String::from_utf8(bytes).expect("the CSV writer writes UTF-8")
         }
     })
-}
-
-/// SESSION: an id in the data folder, or a session file or journal anywhere. Tells on
-/// standard error when the session came from a journal with a damaged tail.
-pub fn load(data_dir: Option<PathBuf>, session: &str) -> color_eyre::Result<LoadedSession> {
-    let path = Path::new(session);
-    let loaded = if path.is_file() {
-        DataDir::load_path(path)
-    } else {
-        DataDir::resolve(data_dir)?.load(session)
-    }
-    .wrap_err_with(|| format!("loading session `{session}`"))?;
-    if let Some(report) = loaded.recovery.as_ref().filter(|r| !r.is_clean()) {
-        eprintln!("note: {report}");
-    }
-    Ok(loaded)
 }
 
 /// The JSON form: an object with the header fields and `events`, every event in order (each
@@ -93,63 +79,12 @@ pub fn session_json(session: &Session) -> String {
     text
 }
 
-/// The RON form: exactly the session file.
-pub fn session_ron(session: &Session) -> String {
-    let mut text = session.to_ron();
+/// The RON form: exactly the session file, checked to read back as the same session.
+pub fn session_ron(session: &Session) -> color_eyre::Result<String> {
+    let path = PathBuf::from(format!("{}.ron", session.header.id));
+    let mut text = snapshot_text(session, &path)?;
     if !text.ends_with('\n') {
         text.push('\n');
     }
-    text
-}
-
-/// Standard output, or `out`: written to a temporary file beside it (0600, as it may hold
-/// notes about patients), synced, then renamed over it, so a reader never sees half an
-/// export and a file that was readable by others before is owner-only after. Refuses to
-/// write over the session it reads.
-pub fn write_output(out: Option<&Path>, source: &str, text: &str) -> color_eyre::Result<()> {
-    let Some(out) = out else {
-        let mut stdout = std::io::stdout().lock();
-        stdout.write_all(text.as_bytes())?;
-        return Ok(stdout.flush()?);
-    };
-    let source = Path::new(source);
-    if source.exists()
-        && let (Ok(a), Ok(b)) = (source.canonicalize(), out.canonicalize())
-        && a == b
-    {
-        return Err(eyre!(
-            "{}: --out names the session being exported; choose another file",
-            out.display()
-        ));
-    }
-    let parent = match out.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    let name = out
-        .file_name()
-        .ok_or_else(|| eyre!("{}: --out does not name a file", out.display()))?;
-    let tmp = parent.join(format!(
-        ".{}.{}.tmp",
-        name.to_string_lossy(),
-        std::process::id()
-    ));
-    let written = (|| {
-        let mut file = OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .mode(0o600)
-            .open(&tmp)?;
-        file.write_all(text.as_bytes())?;
-        file.sync_data()?;
-        fs::rename(&tmp, out)
-    })();
-    if let Err(error) = written {
-        let _ = fs::remove_file(&tmp);
-        return Err(eyre!(error)).wrap_err(format!(
-            "cannot write {} (check that its folder exists and is writable)",
-            out.display()
-        ));
-    }
-    Ok(())
+    Ok(text)
 }

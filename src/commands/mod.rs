@@ -6,6 +6,8 @@ pub mod browse;
 pub mod capture;
 pub mod compare;
 pub mod export;
+pub mod load;
+pub mod output;
 pub mod pathways;
 pub mod plan;
 pub mod replay;

@@ -8,6 +8,7 @@ use color_eyre::eyre::eyre;
 
 use shadowmap::rounds::plan::{Plan, plan_from_files};
 
+use super::output::{Protected, write_output};
 use crate::{ListFormat, PlanArgs};
 
 pub fn run(args: PlanArgs) -> color_eyre::Result<()> {
@@ -31,7 +32,7 @@ pub fn run(args: PlanArgs) -> color_eyre::Result<()> {
         }
         ListFormat::Text => text(&plan),
     };
-    super::export::write_output(None, "", &out)
+    write_output(None, &Protected::default(), &out)
 }
 
 fn pct(v: f64) -> String {

@@ -1,49 +1,48 @@
 //! `shadowmap replay SESSION [--pathway ID|FILE]`: a saved session on a timeline, with the
 //! comparator's view beside it. Reads the session and never writes it.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use color_eyre::Result;
 use color_eyre::eyre::{WrapErr, eyre};
 use shadowmap::compare::{compare_session, load_pathway};
 use shadowmap::model::{Pathway, Session, resolve_pathway};
-use shadowmap::store::DataDir;
-use shadowmap::tui::replay::{ReplayData, ReplayState, draw};
-use shadowmap::tui::terminal::{self, Input, Tui};
+use shadowmap::tui::replay::{ReplayData, ReplayScreen, ReplayState};
+use shadowmap::tui::screen::{Console, Ended, Screen, run as run_screen};
 
 use crate::ReplayArgs;
 
 pub fn run(data_dir: Option<PathBuf>, args: ReplayArgs) -> Result<()> {
     // Everything that can fail on the user's input fails here, before the screen opens.
-    let session = load_session(data_dir, &args.session)?;
+    let session = super::load::load_session(data_dir.as_deref(), &args.session)?.session;
     let pathway = pathway_for(&session, args.pathway.as_deref())?;
-    let mut tui = terminal::enter().wrap_err("opening the terminal")?;
-    let input = Input::spawn();
-    show(&mut tui, &input, &session, pathway).wrap_err("running the replay")?;
+    let mut console = Console::open().wrap_err("opening the terminal")?;
+    show(&mut console, &session, pathway).wrap_err("running the replay")?;
     Ok(())
 }
 
 /// Runs the replay screen on an open terminal. The first frame is drawn from the timeline
 /// alone; the comparison follows at once (keys pressed meanwhile wait in the input queue).
 pub fn show(
-    tui: &mut Tui,
-    input: &Input,
+    console: &mut Console,
     session: &Session,
     pathway: Result<Pathway, String>,
-) -> std::io::Result<()> {
+) -> std::io::Result<Ended<()>> {
     let mut state = ReplayState::new(ReplayData::new(session, pathway.as_ref().ok()));
     state.data.comparison_note = Some(match &pathway {
         Ok(_) => "comparing with the pathway...".to_string(),
         Err(note) => note.clone(),
     });
-    tui.draw(|frame| draw(&state, frame))?;
+    let mut screen = ReplayScreen::new(state);
+    console.draw(|frame| screen.draw(frame))?;
+    let state = &mut screen.state;
     if let Ok(pathway) = &pathway {
         state
             .data
             .set_comparison(&compare_session(session, pathway));
         state.data.comparison_note = version_note(session, pathway);
     }
-    shadowmap::tui::replay::run(tui, input, &mut state)
+    run_screen(&mut screen, console)
 }
 
 fn version_note(session: &Session, pathway: &Pathway) -> Option<String> {
@@ -53,18 +52,6 @@ fn version_note(session: &Session, pathway: &Pathway) -> Option<String> {
             pathway.id, pathway.version, session.header.pathway_version
         )
     })
-}
-
-/// SESSION: a session file or journal anywhere, or an id in the data folder. Read only.
-pub fn load_session(data_dir: Option<PathBuf>, session: &str) -> Result<Session> {
-    let path = Path::new(session);
-    let loaded = if path.is_file() {
-        DataDir::load_path(path)
-    } else {
-        DataDir::resolve(data_dir)?.load(session)
-    }
-    .wrap_err_with(|| format!("loading session `{session}`"))?;
-    Ok(loaded.session)
 }
 
 /// The pathway to compare against: `--pathway` when given (an error if it cannot be read),

@@ -9,6 +9,9 @@ use shadowmap::report::{
     Format, OVERRIDES_FILE, Overrides, ReportOptions, build_report, collect_session_files, render,
 };
 
+use shadowmap::store::SESSIONS_FOLDER;
+
+use super::output::{Protected, write_output};
 use crate::{ReportArgs, ReportFormat};
 
 /// Where the overrides live: beside the sessions (the first folder given, the folder of the
@@ -26,13 +29,18 @@ pub fn overrides_path(paths: &[PathBuf], data_root: Option<&Path>) -> PathBuf {
 }
 
 pub fn run(data_dir: Option<PathBuf>, args: ReportArgs) -> color_eyre::Result<()> {
+    let mut protected = Protected::new(data_dir.as_deref());
     let (files, overrides_file) = if args.paths.is_empty() {
         // The data folder: its finished sessions (an unfinished one is still being captured,
         // or waits for recovery in capture).
         let dir = shadowmap::store::DataDir::resolve(data_dir)
             .map_err(|e| eyre!("{e}"))
             .wrap_err("opening the data folder")?;
-        let entries = dir.list().map_err(|e| eyre!("{e}"))?;
+        let listing = dir.scan().map_err(|e| eyre!("{e}"))?;
+        for problem in &listing.problems {
+            eprintln!("warning: skipped: {problem}");
+        }
+        let entries = listing.entries;
         let unfinished = entries.iter().filter(|e| !e.finished).count();
         if unfinished > 0 {
             eprintln!(
@@ -54,7 +62,8 @@ pub fn run(data_dir: Option<PathBuf>, args: ReportArgs) -> color_eyre::Result<()
         let overrides_file = overrides_path(&[], Some(dir.root()));
         (files, overrides_file)
     } else {
-        let files = collect_session_files(&args.paths).map_err(|e| eyre!("{e}"))?;
+        let folders = session_folders(&args.paths);
+        let files = collect_session_files(&folders).map_err(|e| eyre!("{e}"))?;
         if files.is_empty() {
             return Err(eyre!(
                 "no session files (.ron) in {}\n  hint: give session files or folders that hold them (not recursive), or no PATHS for the data folder",
@@ -65,8 +74,19 @@ pub fn run(data_dir: Option<PathBuf>, args: ReportArgs) -> color_eyre::Result<()
                     .join(", ")
             ));
         }
+        for folder in folders.iter().filter(|p| p.is_dir()) {
+            protected.folder(folder);
+        }
         (files, overrides_path(&args.paths, None))
     };
+    for file in &files {
+        protected.file(file, "a session this report reads");
+    }
+    protected.file(&overrides_file, "the overrides file this report reads");
+    if let Some(out) = &args.out {
+        // Refused before the work, not after it.
+        protected.check(out)?;
+    }
     let overrides = Overrides::load(&overrides_file).map_err(|e| eyre!("{e}"))?;
     let options = ReportOptions {
         pathway: args.pathway.clone(),
@@ -99,7 +119,7 @@ pub fn run(data_dir: Option<PathBuf>, args: ReportArgs) -> color_eyre::Result<()
     }
     let out = render(&report, format_of(args.format));
     // Owner-only (0600) and atomic, like every export: a report quotes notes and codes.
-    super::export::write_output(args.out.as_deref(), "", &out)
+    write_output(args.out.as_deref(), &protected, &out)
 }
 
 /// The command line's format as the renderers name it (the report's and the rounds').
@@ -111,4 +131,31 @@ pub fn format_of(format: ReportFormat) -> Format {
         ReportFormat::Csv => Format::Csv,
         ReportFormat::Json => Format::Json,
     }
+}
+
+/// The folders to read sessions from: a data folder given as a path (it holds `sessions/`
+/// and no session files of its own) stands for its `sessions/`.
+fn session_folders(paths: &[PathBuf]) -> Vec<PathBuf> {
+    paths
+        .iter()
+        .map(|path| {
+            let sessions = path.join(SESSIONS_FOLDER);
+            let holds_sessions = || {
+                std::fs::read_dir(path).is_ok_and(|mut entries| {
+                    entries.any(|e| {
+                        e.is_ok_and(|e| {
+                            let name = e.file_name();
+                            let name = name.to_string_lossy();
+                            name.ends_with(".ron") && name != OVERRIDES_FILE
+                        })
+                    })
+                })
+            };
+            if path.is_dir() && sessions.is_dir() && !holds_sessions() {
+                sessions
+            } else {
+                path.clone()
+            }
+        })
+        .collect()
 }

@@ -2,18 +2,34 @@
 //! [--by site,role] [--format ...] [--out FILE]`: did the change work? Rounds of sessions
 //! compared step by step, with honest statistics (docs/rounds.md).
 
+use std::path::PathBuf;
+
 use color_eyre::eyre::eyre;
 
 use shadowmap::rounds::render::render;
 use shadowmap::rounds::{RoundsOptions, Split, build_rounds};
 
+use super::output::{Protected, write_output};
 use crate::RoundsArgs;
 
-pub fn run(args: RoundsArgs) -> color_eyre::Result<()> {
+pub fn run(data_dir: Option<PathBuf>, args: RoundsArgs) -> color_eyre::Result<()> {
     let split: Split = args
         .split
         .parse()
         .map_err(|e: String| eyre!("--split: {e}"))?;
+    // --out never replaces a session or anything else the data folder or these rounds hold;
+    // refused before the work, not after it.
+    let mut protected = Protected::new(data_dir.as_deref());
+    for path in &args.paths {
+        if path.is_dir() {
+            protected.folder(path);
+        } else {
+            protected.file(path, "a session these rounds read");
+        }
+    }
+    if let Some(out) = &args.out {
+        protected.check(out)?;
+    }
     if split == Split::Folder && args.paths.len() < 2 {
         eprintln!(
             "note: --split folder makes each PATH a round; with one PATH there is nothing to compare"
@@ -36,9 +52,9 @@ pub fn run(args: RoundsArgs) -> color_eyre::Result<()> {
     if rounds.rounds.iter().all(|r| r.sessions == 0) {
         return Err(eyre!("none of the files given could be read as a session"));
     }
-    super::export::write_output(
+    write_output(
         args.out.as_deref(),
-        "",
+        &protected,
         &render(&rounds, super::report::format_of(args.format)),
     )
 }

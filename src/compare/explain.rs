@@ -9,18 +9,7 @@ use super::{
     Comparison, Deviation, DeviationKind, Move, MoveKind, ObservedStep, SessionFigures,
     StepFriction, fitness,
 };
-use crate::model::{Pathway, ProblemKind, Timeline, WorkaroundKind};
-
-/// `mm:ss` from the start, or `h:mm:ss` from an hour on.
-pub fn clock(ms: u64) -> String {
-    let secs = ms / 1000;
-    let (h, m, s) = (secs / 3600, (secs / 60) % 60, secs % 60);
-    if h > 0 {
-        format!("{h}:{m:02}:{s:02}")
-    } else {
-        format!("{m:02}:{s:02}")
-    }
-}
+use crate::model::{Pathway, ProblemKind, Timeline, WorkaroundKind, session_time};
 
 /// A duration in seconds as `m:ss`.
 fn duration(secs: f64) -> String {
@@ -42,8 +31,8 @@ fn named(pathway: &Pathway, id: &str) -> String {
 fn when(observed: &[ObservedStep], j: usize) -> String {
     let o = &observed[j];
     match (o.at_ms, o.event) {
-        (Some(at), Some(event)) => format!("at {} (event {event})", clock(at)),
-        (Some(at), None) => format!("at {}", clock(at)),
+        (Some(at), Some(event)) => format!("at {} (event {event})", session_time::format(at)),
+        (Some(at), None) => format!("at {}", session_time::format(at)),
         (None, Some(event)) => format!("as event {event}"),
         (None, None) => format!("as observed step {}", j + 1),
     }
@@ -490,7 +479,11 @@ pub(crate) fn add_friction(comparison: &mut Comparison, timeline: &Timeline, pat
                     tolerance.clicks_pct,
                 ),
         };
-        let at = format!("at {} (event {})", clock(span.start_ms), span.start_seq);
+        let at = format!(
+            "at {} (event {})",
+            session_time::format(span.start_ms),
+            span.start_seq
+        );
         if friction.over_time {
             extra.push(Deviation {
                 kind: DeviationKind::OverTime,

@@ -111,7 +111,7 @@ fn unplanned_gives_time_event_and_label() {
     let d = &c.deviations[0];
     assert_eq!(
         d.text,
-        "`call-pharmacy` (\"Called the pharmacy\") was done at 01:05 (event 11); it is not in the pathway."
+        "`call-pharmacy` (\"Called the pharmacy\") was done at 1:05 (event 11); it is not in the pathway."
     );
     assert_eq!((d.observed, d.at_ms), (Some(1), Some(65_000)));
 }
@@ -409,11 +409,11 @@ fn friction_of_synced_steps_from_the_timeline() {
         [
             (
                 DeviationKind::OverTime,
-                "`open-chart` (Open the patient's chart) at 00:00 (event 1) took 0:40 of active time against 0:20 expected (+100 %; the tolerance is 50 %)."
+                "`open-chart` (Open the patient's chart) at 0:00 (event 1) took 0:40 of active time against 0:20 expected (+100 %; the tolerance is 50 %)."
             ),
             (
                 DeviationKind::OverClicks,
-                "`open-chart` (Open the patient's chart) at 00:00 (event 1) took 6 clicks against 4 expected (+50 %; the tolerance is 30 %)."
+                "`open-chart` (Open the patient's chart) at 0:00 (event 1) took 6 clicks against 4 expected (+50 %; the tolerance is 30 %)."
             ),
         ]
     );
@@ -574,7 +574,7 @@ fn deviations_come_in_the_order_of_the_session() {
             .text
             .contains("took 1:40 of active time against 0:20 expected (+400 %")
     );
-    assert!(c.deviations[1].text.contains("at 01:40 (event 2)"));
+    assert!(c.deviations[1].text.contains("at 1:40 (event 2)"));
 }
 
 #[test]

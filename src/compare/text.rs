@@ -4,9 +4,9 @@
 
 use std::fmt::Write as _;
 
-use super::explain::clock;
 use super::{Comparison, MoveKind, SessionFigures, StepFriction};
 use crate::model::Pathway;
+use crate::model::session_time;
 
 fn pct(x: f64) -> String {
     format!("{:.0} %", x * 100.0)
@@ -120,7 +120,7 @@ fn render_comparison(out: &mut String, pathway: &Pathway, c: &Comparison) {
         let at = m
             .observed
             .and_then(|j| c.observed.get(j).and_then(|o| o.at_ms))
-            .map(clock)
+            .map(session_time::format)
             .unwrap_or_default();
         let mut notes = Vec::new();
         if let Some(f) = friction {

@@ -8,10 +8,7 @@
 //! it does not know, a field it does not know, numbers out of order) falls back to the full
 //! `Session::load`, which is the reference and gives the error messages with line and column.
 
-use super::{
-    Event, EventKind, InterruptionSource, ProblemKind, SESSION_FORMAT_VERSION, Session,
-    WorkaroundKind,
-};
+use super::{Event, EventKind, InterruptionSource, ProblemKind, Session, WorkaroundKind};
 
 /// The fast reading of a session's text, or `None` when it is not in the expected form (or
 /// fails a check the full reader makes): the caller then uses the full reader.
@@ -20,25 +17,42 @@ pub fn parse_fast(text: &str) -> Option<Session> {
     let at = text.find(EVENTS)?;
     let header_text = format!("{}\n    events: [],\n)", &text[..at]);
     let mut session: Session = ron::from_str(&header_text).ok()?;
-    if session.header.format_version > SESSION_FORMAT_VERSION {
+    if session.header.problem().is_some() {
         return None;
     }
     let rest = &text[at + EVENTS.len()..];
+    // The events' `]`, then the session's `)`: a file missing either is the full reader's
+    // to refuse, so both readers give one verdict.
     let mut closed = false;
+    let mut ended = false;
     for line in rest.lines() {
         let line = line.trim();
-        if closed {
-            if line.is_empty() || line == ")" {
+        if ended {
+            if line.is_empty() {
                 continue;
             }
             return None;
+        }
+        if closed {
+            match line {
+                "" => continue,
+                ")" => {
+                    ended = true;
+                    continue;
+                }
+                _ => return None,
+            }
         }
         if line == "]," || line == "]" {
             closed = true;
             continue;
         }
         let event = parse_event(line.strip_suffix(',').unwrap_or(line))?;
-        if event.at_ms > super::session::MAX_EVENT_MS {
+        if event.at_ms > super::session::MAX_EVENT_MS
+            || event.seq == 0
+            || event.seq > super::session::MAX_SEQ
+            || matches!(event.kind, EventKind::Undo { target } if target >= event.seq)
+        {
             return None;
         }
         if let Some(last) = session.events.last()
@@ -48,7 +62,7 @@ pub fn parse_fast(text: &str) -> Option<Session> {
         }
         session.events.push(event);
     }
-    closed.then_some(session)
+    ended.then_some(session)
 }
 
 struct Cursor<'a> {
@@ -289,7 +303,7 @@ mod tests {
     use std::path::Path;
 
     use super::*;
-    use crate::model::SessionHeader;
+    use crate::model::{SESSION_FORMAT_VERSION, SessionHeader};
 
     fn header() -> SessionHeader {
         SessionHeader {
@@ -421,5 +435,20 @@ mod tests {
         std::fs::write(&path, &swapped).unwrap();
         let e = Session::load(&path).unwrap_err();
         assert!(e.to_string().contains("numbered or timed before"), "{e}");
+    }
+
+    #[test]
+    fn both_readers_give_one_verdict_on_what_the_full_one_refuses() {
+        let text = every_kind().to_ron();
+        let path = Path::new("s.ron");
+        let without_paren = text.trim_end().strip_suffix(')').unwrap();
+        let later_undo = text.replacen("Undo(target: 3)", "Undo(target: 99)", 1);
+        assert_ne!(later_undo, text, "the sample holds an undo");
+        for bad in [without_paren, &later_undo] {
+            assert_eq!(parse_fast(bad), None);
+            assert!(Session::from_ron_str(bad, path).is_err());
+        }
+        // Blank lines after the closing `)` are still the fast reader's.
+        assert!(parse_fast(&format!("{text}\n\n")).is_some());
     }
 }

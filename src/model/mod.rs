@@ -6,6 +6,7 @@ pub mod error;
 mod fast_session;
 pub mod pathway;
 pub mod session;
+pub mod session_time;
 pub mod timeline;
 pub mod vocab;
 

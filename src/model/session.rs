@@ -19,6 +19,50 @@ pub const SESSION_FORMAT_VERSION: u32 = 1;
 /// timestamp (start + offset) and duration within what the clock types hold.
 pub const MAX_EVENT_MS: u64 = 10 * 365 * 24 * 3_600_000;
 
+/// The largest event number a session may hold: the largest integer every JSON reader holds
+/// exactly (2^53 - 1). Capture never comes near it; a larger number is a damaged or
+/// hand-edited file, and refusing it means `seq + 1` can never wrap.
+pub const MAX_SEQ: Seq = (1 << 53) - 1;
+
+/// Session ids are file-name safe: `[A-Za-z0-9._-]+`, not starting with a dot, at most 200
+/// bytes. The id names the session's files, so `../x` or `a/b` is never one.
+pub fn is_valid_id(id: &str) -> bool {
+    !id.is_empty()
+        && id.len() <= 200
+        && !id.starts_with('.')
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'))
+}
+
+impl SessionHeader {
+    /// What no reader should accept in a header: a format this build does not know, or an id
+    /// that is not a file name. `None` when the header is fine.
+    pub fn problem(&self) -> Option<(&'static str, String, &'static str)> {
+        if self.format_version == 0 || self.format_version > SESSION_FORMAT_VERSION {
+            return Some((
+                "format_version",
+                format!(
+                    "session format {} is not one this shadowmap understands (it reads format {})",
+                    self.format_version, SESSION_FORMAT_VERSION
+                ),
+                "a newer shadowmap may read it: update shadowmap; if the file was edited by hand, set format_version: 1",
+            ));
+        }
+        if !is_valid_id(&self.id) {
+            return Some((
+                "id:",
+                format!(
+                    "session id {:?} is not file-name safe",
+                    self.id.chars().take(80).collect::<String>()
+                ),
+                "session ids use letters, digits, '.', '_' and '-' only, not starting with '.'; fix the id in the file",
+            ));
+        }
+        None
+    }
+}
+
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct SessionHeader {
@@ -169,7 +213,16 @@ impl Session {
         self.events.last().map_or(1, |e| e.seq + 1)
     }
 
+    /// Reads a session file's bytes: UTF-8, with or without a byte-order mark. UTF-16 and
+    /// other encodings are refused with what to do.
+    pub fn from_ron_bytes(bytes: &[u8], path: &Path) -> Result<Session, FileError> {
+        let text = session_text(bytes, path)?;
+        Session::from_ron_str(text, path)
+    }
+
     pub fn from_ron_str(text: &str, path: &Path) -> Result<Session, FileError> {
+        // A UTF-8 byte-order mark (Windows editors add one) is not part of the text.
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         // Files shadowmap wrote (one event a line) take the fast reader; anything else, and
         // every error message, comes from serde + ron.
         if let Some(session) = super::fast_session::parse_fast(text) {
@@ -190,12 +243,14 @@ impl Session {
         Ok(session)
     }
 
+    /// Reads a session file: a regular file (a FIFO or a device is refused, never waited on)
+    /// of at most [`MAX_SESSION_FILE_BYTES`].
     pub fn load(path: &Path) -> Result<Session, FileError> {
-        let text = std::fs::read_to_string(path).map_err(|e| {
+        let bytes = read_regular_file(path, MAX_SESSION_FILE_BYTES).map_err(|e| {
             FileError::new(path, None, format!("cannot read the session file: {e}"))
-                .with_hint("check the path and that the file is readable")
+                .with_hint(read_hint(&e))
         })?;
-        Session::from_ron_str(&text, path)
+        Session::from_ron_bytes(&bytes, path)
     }
 
     pub fn to_ron(&self) -> String {
@@ -206,18 +261,35 @@ impl Session {
         ron::ser::to_string_pretty(self, config).expect("a session always serializes")
     }
 
-    /// Checks what the type system cannot: a known format, increasing numbers and times.
+    /// Checks what the type system cannot: a known format, a file-name-safe id, increasing
+    /// numbers and times, and undos that take back an earlier event.
     fn validate(&self, text: &str, path: &Path) -> Result<(), FileError> {
-        if self.header.format_version > SESSION_FORMAT_VERSION {
+        if let Some((field, message, hint)) = self.header.problem() {
+            return Err(FileError::new(path, locate(text, field, 0), message).with_hint(hint));
+        }
+        if let Some(big) = self.events.iter().find(|e| e.seq == 0 || e.seq > MAX_SEQ) {
             return Err(FileError::new(
                 path,
-                locate(text, "format_version", 0),
+                locate_event(text, big.seq),
                 format!(
-                    "session format {} is newer than this shadowmap understands ({})",
-                    self.header.format_version, SESSION_FORMAT_VERSION
+                    "event number {} is out of range (events are numbered from 1 to {MAX_SEQ})",
+                    big.seq
                 ),
             )
-            .with_hint("update shadowmap to read this session"));
+            .with_hint("restore the file from its journal or a backup"));
+        }
+        if let Some((undo, target)) = self.events.iter().find_map(|e| match e.kind {
+            EventKind::Undo { target } if target >= e.seq => Some((e.seq, target)),
+            _ => None,
+        }) {
+            return Err(FileError::new(
+                path,
+                locate_event(text, undo),
+                format!(
+                    "event {undo} undoes event {target}, which is not before it (an undo takes back an earlier event)"
+                ),
+            )
+            .with_hint("fix the undo's target, or restore the file from its journal or a backup"));
         }
         if let Some(late) = self.events.iter().find(|e| e.at_ms > MAX_EVENT_MS) {
             return Err(FileError::new(
@@ -244,6 +316,129 @@ impl Session {
             }
         }
         Ok(())
+    }
+}
+
+/// The most one session file (or journal segment) may hold: 128 MiB, over a million events,
+/// far beyond any shift. A larger file is refused rather than read into memory.
+pub const MAX_SESSION_FILE_BYTES: u64 = 128 << 20;
+
+/// Reads a regular file of at most `limit` bytes. A FIFO, a device or a socket is refused
+/// without being opened for a blocking read (a FIFO would wait for a writer forever, a
+/// symlink to `/dev/zero` would never end).
+pub fn read_regular_file(path: &Path, limit: u64) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    use std::os::unix::fs::{FileTypeExt, OpenOptionsExt};
+    let not_regular = |kind: std::fs::FileType| {
+        let what = if kind.is_fifo() {
+            "a FIFO (named pipe)"
+        } else if kind.is_char_device() || kind.is_block_device() {
+            "a device"
+        } else if kind.is_socket() {
+            "a socket"
+        } else {
+            "not a regular file"
+        };
+        std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            format!("it is {what}, not a regular file"),
+        )
+    };
+    let kind = std::fs::metadata(path)?.file_type();
+    if kind.is_dir() {
+        return Err(std::io::Error::from(std::io::ErrorKind::IsADirectory));
+    }
+    if !kind.is_file() {
+        return Err(not_regular(kind));
+    }
+    // Non-blocking, in case a FIFO took the file's place since the check above.
+    let mut file = std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NONBLOCK)
+        .open(path)?;
+    let meta = file.metadata()?;
+    if !meta.file_type().is_file() {
+        return Err(not_regular(meta.file_type()));
+    }
+    if meta.len() > limit {
+        return Err(too_large(meta.len(), limit));
+    }
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    (&mut file).take(limit + 1).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > limit {
+        return Err(too_large(bytes.len() as u64, limit));
+    }
+    Ok(bytes)
+}
+
+fn too_large(len: u64, limit: u64) -> std::io::Error {
+    std::io::Error::new(
+        std::io::ErrorKind::FileTooLarge,
+        format!(
+            "it holds {len} bytes or more, over the {} MiB a session file may hold",
+            limit >> 20
+        ),
+    )
+}
+
+/// What to do when a session file cannot be read.
+pub fn read_hint(error: &std::io::Error) -> &'static str {
+    match error.kind() {
+        std::io::ErrorKind::InvalidInput => {
+            "give a session file (.ron) or a journal; shadowmap reads regular files only"
+        }
+        std::io::ErrorKind::IsADirectory => {
+            "that is a folder; give a session file (.ron) or a journal (.journal) inside it"
+        }
+        std::io::ErrorKind::FileTooLarge => {
+            "this is not a session shadowmap wrote; move it out of the sessions folder"
+        }
+        _ => "check the path and that the file is readable",
+    }
+}
+
+/// A session file's bytes as text: UTF-8 with its byte-order mark removed. UTF-16 (what some
+/// Windows editors save) is named, with how to convert it.
+pub fn session_text<'a>(bytes: &'a [u8], path: &Path) -> Result<&'a str, FileError> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let utf16 = if bytes.starts_with(b"\xFF\xFE") || bytes.get(1) == Some(&0) {
+        Some("UTF-16LE")
+    } else if bytes.starts_with(b"\xFE\xFF") || bytes.first() == Some(&0) {
+        Some("UTF-16BE")
+    } else {
+        None
+    };
+    if let Some(encoding) = utf16 {
+        return Err(FileError::new(
+            path,
+            None,
+            format!("the file is {encoding} text; shadowmap reads session files as UTF-8"),
+        )
+        .with_hint(format!(
+            "save it as UTF-8 (in the editor's encoding menu, or `iconv -f {encoding} -t UTF-8 FILE > FILE-utf8.ron`)"
+        )));
+    }
+    std::str::from_utf8(bytes).map_err(|e| {
+        let location = locate_byte(bytes, e.valid_up_to());
+        FileError::new(
+            path,
+            Some(location),
+            format!("not a session file: not UTF-8 text ({e})"),
+        )
+        .with_hint(
+            "give a session file (.ron) or a journal (.journal); save hand-edited files as UTF-8",
+        )
+    })
+}
+
+/// The line and column of a byte offset in text that is valid UTF-8 up to there.
+fn locate_byte(bytes: &[u8], offset: usize) -> Location {
+    let before = String::from_utf8_lossy(&bytes[..offset]);
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    Location {
+        line,
+        column: before[line_start..].chars().count() + 1,
     }
 }
 

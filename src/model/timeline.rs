@@ -123,6 +123,8 @@ pub struct Timeline {
     pub finished: bool,
     /// Event numbers taken back by an undo.
     pub undone: HashSet<Seq>,
+    /// Events after the finish (not cancelled by a `Reopened`), which the timeline ignores.
+    pub ignored_after_finish: usize,
 }
 
 impl Timeline {
@@ -161,17 +163,30 @@ pub fn derive_timeline(events: &[Event]) -> Timeline {
             _ => None,
         })
         .collect();
-    for event in events {
-        if matches!(event.kind, EventKind::Undo { .. })
-            || builder.timeline.undone.contains(&event.seq)
-        {
-            continue;
-        }
-        builder.apply(event);
+    let effective: Vec<&Event> = events
+        .iter()
+        .filter(|e| {
+            !matches!(e.kind, EventKind::Undo { .. }) && !builder.timeline.undone.contains(&e.seq)
+        })
+        .collect();
+    for (i, event) in effective.iter().enumerate() {
         if matches!(event.kind, EventKind::Finish) {
+            // A finish followed by `Reopened` was cut short and the session continued (an
+            // older shadowmap offered that): the reopening cancels it, so nothing after it
+            // is dropped. Any other event after a finish is ignored, and counted so readers
+            // can say so.
+            if effective
+                .get(i + 1)
+                .is_some_and(|next| matches!(next.kind, EventKind::Reopened))
+            {
+                continue;
+            }
+            builder.apply(event);
             builder.timeline.finished = true;
+            builder.timeline.ignored_after_finish = effective.len() - i - 1;
             break;
         }
+        builder.apply(event);
     }
     builder.finish()
 }

@@ -84,10 +84,12 @@ impl Overrides {
         Ok(overrides)
     }
 
-    /// Reads the file; a file that does not exist is no overrides.
+    /// Reads the file; a file that does not exist is no overrides. Like a session file: a
+    /// regular file only (a FIFO is refused, never waited on), UTF-8 with or without a BOM.
     pub fn load(path: &Path) -> Result<Overrides, FileError> {
-        match std::fs::read_to_string(path) {
-            Ok(text) => Overrides::from_ron_str(&text, path),
+        use crate::model::session::{MAX_SESSION_FILE_BYTES, read_regular_file, session_text};
+        match read_regular_file(path, MAX_SESSION_FILE_BYTES) {
+            Ok(bytes) => Overrides::from_ron_str(session_text(&bytes, path)?, path),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Overrides::default()),
             Err(e) => {
                 Err(

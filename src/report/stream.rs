@@ -28,7 +28,8 @@ pub struct ReportOptions {
 }
 
 /// The session files among `paths`: files as given, and the `.ron` files directly inside
-/// folders (sorted by name; the overrides file left out).
+/// folders (sorted by name; the overrides file left out). A `.ron` that is not a regular file
+/// (a FIFO, a link to a device) is listed too, so reading it skips it with a warning.
 pub fn collect_session_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, FileError> {
     let mut files = Vec::new();
     for path in paths {
@@ -40,7 +41,7 @@ pub fn collect_session_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, FileErro
             let mut found: Vec<PathBuf> = entries
                 .filter_map(|e| e.ok().map(|e| e.path()))
                 .filter(|p| {
-                    p.is_file()
+                    !p.is_dir()
                         && p.extension().is_some_and(|x| x == "ron")
                         && p.file_name().is_some_and(|n| n != OVERRIDES_FILE)
                 })

@@ -82,6 +82,13 @@ fn io_hint(error: &io::Error) -> &'static str {
         io::ErrorKind::IsADirectory => {
             "\n  hint: that is a folder; give a session file (.ron) or a journal (.journal) inside it"
         }
+        // What `read_regular_file` refuses: a FIFO, a device, a file over the cap.
+        io::ErrorKind::InvalidInput => {
+            "\n  hint: shadowmap reads regular files only; this one is skipped (move it out of the sessions folder)"
+        }
+        io::ErrorKind::FileTooLarge => {
+            "\n  hint: this is not a session shadowmap wrote; move it out of the sessions folder"
+        }
         _ => "",
     }
 }

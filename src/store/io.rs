@@ -17,13 +17,18 @@ pub const DIR_MODE: u32 = 0o700;
 
 /// The file operations the store needs, and nothing more.
 pub trait Io: Send + Sync + fmt::Debug {
-    /// Creates a folder and its missing parents, each 0700.
-    fn create_dir_all(&self, path: &Path) -> io::Result<()>;
+    /// Creates one folder, 0700 (its parent must exist). Not durable until its parent is
+    /// synced with [`Io::sync_dir`].
+    fn create_dir(&self, path: &Path) -> io::Result<()>;
+    /// Whether a folder exists at this path.
+    fn is_dir(&self, path: &Path) -> io::Result<bool>;
     /// Creates a new file for appending (an error if it exists), 0600.
     fn create_new(&self, path: &Path) -> io::Result<Box<dyn IoFile>>;
     /// Creates a file or empties an existing one, 0600 (temporary snapshot files).
     fn create_truncate(&self, path: &Path) -> io::Result<Box<dyn IoFile>>;
-    /// The whole content of a file.
+    /// The whole content of a regular file of at most
+    /// [`MAX_SESSION_FILE_BYTES`](crate::model::session::MAX_SESSION_FILE_BYTES); anything
+    /// else (a FIFO, a device, a larger file) is an error, never a wait.
     fn read(&self, path: &Path) -> io::Result<Vec<u8>>;
     /// Whether something exists at this path.
     fn exists(&self, path: &Path) -> io::Result<bool>;
@@ -37,6 +42,25 @@ pub trait Io: Send + Sync + fmt::Debug {
     /// Takes the exclusive lock of a lock file, creating it (0600). `Ok(None)` when another
     /// holder has it. Dropping the guard removes the lock file and releases the lock.
     fn try_lock(&self, path: &Path) -> io::Result<Option<Box<dyn LockGuard>>>;
+}
+
+/// Creates `path` and its missing parents (0700 each), syncing each new folder's parent so
+/// the new entry survives a power cut (`create_dir_all` alone leaves them in the page cache).
+pub fn create_dirs_durably(io: &dyn Io, path: &Path) -> io::Result<()> {
+    if io.is_dir(path)? {
+        return Ok(());
+    }
+    let parent = path.parent().filter(|p| !p.as_os_str().is_empty());
+    if let Some(parent) = parent {
+        create_dirs_durably(io, parent)?;
+    }
+    match io.create_dir(path) {
+        Ok(()) => {}
+        // Made meanwhile by someone else: theirs to sync.
+        Err(e) if e.kind() == io::ErrorKind::AlreadyExists && io.is_dir(path)? => return Ok(()),
+        Err(e) => return Err(e),
+    }
+    io.sync_dir(parent.unwrap_or(Path::new(".")))
 }
 
 /// A file open for appending.
@@ -90,18 +114,15 @@ fn owner_only(file: File) -> io::Result<File> {
 }
 
 impl Io for RealIo {
-    fn create_dir_all(&self, path: &Path) -> io::Result<()> {
-        if path.is_dir() {
-            return Ok(());
-        }
-        if let Some(parent) = path.parent()
-            && !parent.as_os_str().is_empty()
-        {
-            self.create_dir_all(parent)?;
-        }
-        match DirBuilder::new().mode(DIR_MODE).create(path) {
-            Ok(()) => fs::set_permissions(path, Permissions::from_mode(DIR_MODE)),
-            Err(e) if e.kind() == io::ErrorKind::AlreadyExists && path.is_dir() => Ok(()),
+    fn create_dir(&self, path: &Path) -> io::Result<()> {
+        DirBuilder::new().mode(DIR_MODE).create(path)?;
+        fs::set_permissions(path, Permissions::from_mode(DIR_MODE))
+    }
+
+    fn is_dir(&self, path: &Path) -> io::Result<bool> {
+        match fs::metadata(path) {
+            Ok(meta) => Ok(meta.is_dir()),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(false),
             Err(e) => Err(e),
         }
     }
@@ -126,7 +147,10 @@ impl Io for RealIo {
     }
 
     fn read(&self, path: &Path) -> io::Result<Vec<u8>> {
-        fs::read(path)
+        crate::model::session::read_regular_file(
+            path,
+            crate::model::session::MAX_SESSION_FILE_BYTES,
+        )
     }
 
     fn exists(&self, path: &Path) -> io::Result<bool> {

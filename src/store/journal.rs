@@ -13,7 +13,7 @@
 
 use std::fmt;
 
-use crate::model::{Event, Seq, SessionHeader};
+use crate::model::{Event, EventKind, Seq, SessionHeader};
 
 pub const MAGIC: &[u8; 8] = b"SHMJRNL1";
 /// Length, checksum and sequence number.
@@ -79,6 +79,14 @@ pub enum DamageKind {
     OtherSession(String),
     /// Events are missing between two segments.
     Gap { after: Seq, next: Seq },
+    /// A later segment's event is timed before the events already kept: it and the rest of
+    /// its segment are dropped.
+    BackInTime {
+        seq: Seq,
+        at_ms: u64,
+        after_ms: u64,
+        dropped: usize,
+    },
 }
 
 impl fmt::Display for DamageKind {
@@ -100,6 +108,17 @@ impl fmt::Display for DamageKind {
             DamageKind::Gap { after, next } => {
                 write!(f, "events {}..={} are missing", after + 1, next - 1)
             }
+            DamageKind::BackInTime {
+                seq,
+                at_ms,
+                after_ms,
+                dropped,
+            } => write!(
+                f,
+                "event {seq} at {at_ms} ms comes before the {after_ms} ms already recovered: \
+                 it and the {} event(s) after it in this segment are dropped",
+                dropped - 1
+            ),
         }
     }
 }
@@ -241,6 +260,29 @@ pub fn scan_segment(bytes: &[u8]) -> SegmentScan {
                     );
                     break;
                 }
+                Ok(event) if event.seq > crate::model::session::MAX_SEQ => {
+                    scan.damage = damage(
+                        pos,
+                        DamageKind::BadPayload(format!(
+                            "event number {} is beyond the largest a session may hold",
+                            event.seq
+                        )),
+                    );
+                    break;
+                }
+                Ok(Event {
+                    seq,
+                    kind: EventKind::Undo { target },
+                    ..
+                }) if target >= seq => {
+                    scan.damage = damage(
+                        pos,
+                        DamageKind::BadPayload(format!(
+                            "event {seq} undoes event {target}, which is not before it"
+                        )),
+                    );
+                    break;
+                }
                 Ok(event) if event.seq == seq => {
                     scan.events.push(event);
                     last = Some(seq);
@@ -275,7 +317,6 @@ pub fn scan_segment(bytes: &[u8]) -> SegmentScan {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::EventKind;
 
     fn header() -> SessionHeader {
         SessionHeader {

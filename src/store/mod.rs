@@ -21,8 +21,9 @@ use std::sync::Arc;
 pub use error::StoreError;
 pub use io::{Io, IoFile, LockGuard, RealIo};
 pub use journal::{DamageKind, SegmentScan, scan_segment};
-pub use writer::SessionWriter;
+pub use writer::{SessionWriter, snapshot_text};
 
+pub use crate::model::session::is_valid_id;
 use crate::model::{EventKind, FileError, Session, SessionHeader};
 
 /// The name of the folder inside the data folder that holds the sessions.
@@ -31,16 +32,6 @@ const JOURNAL_EXT: &str = ".journal";
 const SNAPSHOT_EXT: &str = ".ron";
 const LOCK_EXT: &str = ".lock";
 const TEMP_EXT: &str = ".tmp";
-
-/// Session ids are file-name safe: `[A-Za-z0-9._-]+`, not starting with a dot.
-pub fn is_valid_id(id: &str) -> bool {
-    !id.is_empty()
-        && id.len() <= 200
-        && !id.starts_with('.')
-        && id
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'))
-}
 
 /// The data folder: where sessions (and later, other files) live.
 #[derive(Debug, Clone)]
@@ -71,6 +62,17 @@ pub struct SessionEntry {
 #[derive(Debug, Default)]
 pub struct Listing {
     pub entries: Vec<SessionEntry>,
+    pub problems: Vec<StoreError>,
+}
+
+/// What [`DataDir::tidy`] did.
+#[derive(Debug, Default)]
+pub struct Tidied {
+    /// Sessions whose journal ended in `Finish` without a snapshot: the id and its events.
+    pub completed: Vec<(String, usize)>,
+    /// Leftover temporary snapshots removed.
+    pub removed: Vec<PathBuf>,
+    /// What could not be completed or removed (the files stay as they are).
     pub problems: Vec<StoreError>,
 }
 
@@ -163,6 +165,14 @@ fn classify(name: &str) -> Option<SessionFile> {
     (n > 0 && is_valid_id(id)).then(|| SessionFile::Segment(id.to_string(), n))
 }
 
+/// Whether a file name is one the store manages: a journal segment, a lock or a temporary
+/// snapshot (a session file, `<id>.ron`, is told by its content or its folder).
+pub fn is_store_file_name(name: &str) -> bool {
+    matches!(classify(name), Some(SessionFile::Segment(..)))
+        || name.ends_with(LOCK_EXT)
+        || name.ends_with(TEMP_EXT) && name.contains(SNAPSHOT_EXT)
+}
+
 /// The path of segment `n` of the journal whose first segment is `first`.
 fn segment_path(first: &Path, n: u32) -> PathBuf {
     if n == 0 {
@@ -178,7 +188,12 @@ impl DataDir {
     /// `explicit` (from `--data-dir`), else `SHADOWMAP_DATA_DIR`, else the platform's data
     /// folder (`~/.local/share/shadowmap` on Linux); created 0700 if missing.
     pub fn resolve(explicit: Option<PathBuf>) -> Result<DataDir, StoreError> {
-        let root = match explicit {
+        DataDir::open(DataDir::locate(explicit)?)
+    }
+
+    /// Where [`DataDir::resolve`] would open the data folder, without creating it.
+    pub fn locate(explicit: Option<PathBuf>) -> Result<PathBuf, StoreError> {
+        Ok(match explicit {
             Some(dir) => dir,
             None => match std::env::var_os("SHADOWMAP_DATA_DIR").filter(|v| !v.is_empty()) {
                 Some(dir) => PathBuf::from(dir),
@@ -186,8 +201,7 @@ impl DataDir {
                     .map(|dirs| dirs.data_dir().to_path_buf())
                     .ok_or(StoreError::NoDataDir)?,
             },
-        };
-        DataDir::open(root)
+        })
     }
 
     /// Opens (creating it 0700 if missing) the data folder at `root`.
@@ -199,8 +213,8 @@ impl DataDir {
     pub fn open_with(root: impl Into<PathBuf>, io: Arc<dyn Io>) -> Result<DataDir, StoreError> {
         let root = root.into();
         let sessions = root.join(SESSIONS_FOLDER);
-        io.create_dir_all(&sessions).map_err(|e| {
-            // create_dir_all says "File exists" when a file stands where a folder should be.
+        io::create_dirs_durably(&*io, &sessions).map_err(|e| {
+            // Making a folder says "File exists" when a file stands where a folder should be.
             if matches!(
                 e.kind(),
                 std::io::ErrorKind::AlreadyExists | std::io::ErrorKind::NotADirectory
@@ -330,6 +344,95 @@ impl DataDir {
         Ok(self.list()?.into_iter().filter(|e| !e.finished).collect())
     }
 
+    /// Completes what a kill, a power cut or a full disk cut short, for every session no
+    /// running shadowmap holds: a journal that ends in `Finish` but has no snapshot gets its
+    /// snapshot (it is finished, not offered for continuing), and a leftover temporary
+    /// snapshot (`<id>.ron.tmp`) is removed. Capture runs this at its start.
+    pub fn tidy(&self) -> Result<Tidied, StoreError> {
+        let mut tidied = Tidied::default();
+        let names = self.names()?;
+        for name in &names {
+            let Some(id) = name
+                .strip_suffix(TEMP_EXT)
+                .and_then(|n| n.strip_suffix(SNAPSHOT_EXT))
+                .filter(|id| is_valid_id(id))
+            else {
+                continue;
+            };
+            let Ok(_guard) = writer::lock(self, id) else {
+                continue; // a writer is finishing it right now
+            };
+            let temp = self.temp_path(id);
+            match self.io.remove(&temp) {
+                Ok(()) => tidied.removed.push(temp),
+                Err(e) => tidied
+                    .problems
+                    .push(StoreError::io("remove the leftover", &temp, e)),
+            }
+        }
+        if !tidied.removed.is_empty() {
+            self.io
+                .sync_dir(&self.sessions)
+                .map_err(|e| StoreError::io("sync the folder", &self.sessions, e))?;
+        }
+        // Sessions with a journal and no snapshot, from the names alone (no session is read
+        // that does not need to be).
+        let mut snapshots = std::collections::BTreeSet::new();
+        let mut journals = std::collections::BTreeSet::new();
+        for name in &names {
+            match classify(name) {
+                Some(SessionFile::Snapshot(id)) => {
+                    snapshots.insert(id);
+                }
+                Some(SessionFile::Segment(id, _)) => {
+                    journals.insert(id);
+                }
+                None => {}
+            }
+        }
+        for id in journals.difference(&snapshots) {
+            let ends_in_finish = |loaded: &LoadedSession| {
+                loaded.session.header.id == *id
+                    && loaded
+                        .session
+                        .events
+                        .last()
+                        .is_some_and(|e| matches!(e.kind, EventKind::Finish))
+            };
+            if !self
+                .recover(&self.segments(id)?)
+                .is_ok_and(|l| ends_in_finish(&l))
+            {
+                continue;
+            }
+            let Ok(_guard) = writer::lock(self, id) else {
+                continue; // in use: its writer finishes it
+            };
+            // Read again under the lock: what is on disk now is what the snapshot holds.
+            let done = self.recover(&self.segments(id)?).and_then(|loaded| {
+                let snapshot = self.snapshot_path(id);
+                if !ends_in_finish(&loaded) || self.exists(&snapshot)? {
+                    return Ok(None);
+                }
+                let text = snapshot_text(&loaded.session, &snapshot)?;
+                writer::write_atomically(
+                    &*self.io,
+                    &self.sessions,
+                    &self.temp_path(id),
+                    &snapshot,
+                    text.as_bytes(),
+                )?;
+                Ok(Some(loaded.session.events.len()))
+            });
+            match done {
+                Ok(Some(events)) => tidied.completed.push((id.clone(), events)),
+                Ok(None) => {}
+                Err(problem) => tidied.problems.push(problem),
+            }
+        }
+        Ok(tidied)
+    }
+
     /// An id in this folder, or a path to a session file (.ron) or a journal. Never changes
     /// the file.
     pub fn load(&self, id_or_path: &str) -> Result<LoadedSession, StoreError> {
@@ -443,15 +546,7 @@ impl DataDir {
     }
 
     fn snapshot_from_bytes(&self, path: &Path, bytes: &[u8]) -> Result<LoadedSession, StoreError> {
-        let text = std::str::from_utf8(bytes).map_err(|e| {
-            FileError::new(
-                path,
-                None,
-                format!("not a session file: not UTF-8 text ({e})"),
-            )
-            .with_hint("give a session file (.ron) or a journal (.journal)")
-        })?;
-        let session = Session::from_ron_str(text, path)?;
+        let session = Session::from_ron_bytes(bytes, path)?;
         Ok(LoadedSession {
             session,
             path: path.to_path_buf(),
@@ -483,6 +578,14 @@ impl DataDir {
                 });
             }
             let Some(header) = scan.header else { continue };
+            if let Some((_, message, hint)) = header.problem() {
+                // A header no reader accepts: the whole session is refused, never guessed at.
+                return Err(
+                    FileError::new(path, None, format!("journal header: {message}"))
+                        .with_hint(hint)
+                        .into(),
+                );
+            }
             let session = session.get_or_insert_with(|| Session::new(header.clone()));
             if header.id != session.header.id {
                 let dropped = scan.valid_len as u64;
@@ -496,17 +599,40 @@ impl DataDir {
                 continue;
             }
             report.records_kept += scan.records;
-            let contiguous = session.events.last().map_or(0, |e| e.seq) + 1;
-            if scan.events.first().is_some_and(|e| e.seq == contiguous) {
-                // The usual case: this segment simply continues (its numbers are checked
-                // to follow each other by the scan).
+            let (last_seq, last_ms) = session.events.last().map_or((0, 0), |e| (e.seq, e.at_ms));
+            if scan
+                .events
+                .first()
+                .is_some_and(|e| e.seq == last_seq + 1 && e.at_ms >= last_ms)
+            {
+                // The usual case: this segment simply continues (its numbers and times are
+                // checked to follow each other by the scan).
                 session.events.extend(scan.events);
                 continue;
             }
-            for event in scan.events {
-                let last = session.events.last().map_or(0, |e| e.seq);
+            for (index, event) in scan.events.iter().enumerate() {
+                let (last, last_ms) = session.events.last().map_or((0, 0), |e| (e.seq, e.at_ms));
                 if event.seq <= last {
                     continue; // written again into a new segment after a failed append
+                }
+                if event.at_ms < last_ms {
+                    // Each segment is in time order by itself; across segments the times
+                    // must go on too, or the snapshot would not read back. Keep what is
+                    // consistent, report the rest of this segment as damage.
+                    let dropped = scan.events.len() - index;
+                    report.damage.push(SegmentDamage {
+                        path: path.clone(),
+                        offset: 0,
+                        bytes: 0,
+                        kind: DamageKind::BackInTime {
+                            seq: event.seq,
+                            at_ms: event.at_ms,
+                            after_ms: last_ms,
+                            dropped,
+                        },
+                    });
+                    report.records_kept -= dropped;
+                    break;
                 }
                 if event.seq > last + 1 {
                     report.damage.push(SegmentDamage {
@@ -519,7 +645,7 @@ impl DataDir {
                         },
                     });
                 }
-                session.events.push(event);
+                session.events.push(event.clone());
             }
         }
         let first = segments.first().map(|(_, p)| p.clone()).unwrap_or_default();

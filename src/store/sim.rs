@@ -59,21 +59,38 @@ struct Inode {
 
 #[derive(Debug, Clone)]
 enum NsOp {
-    Link { path: PathBuf, ino: usize },
-    Unlink { path: PathBuf },
-    Rename { from: PathBuf, to: PathBuf },
+    /// A new folder: like a file's entry, it is lost unless its parent is synced.
+    MkDir {
+        path: PathBuf,
+    },
+    Link {
+        path: PathBuf,
+        ino: usize,
+    },
+    Unlink {
+        path: PathBuf,
+    },
+    Rename {
+        from: PathBuf,
+        to: PathBuf,
+    },
 }
 
 impl NsOp {
     fn touches(&self, dir: &Path) -> bool {
         match self {
-            NsOp::Link { path, .. } | NsOp::Unlink { path } => path.parent() == Some(dir),
+            NsOp::MkDir { path } | NsOp::Link { path, .. } | NsOp::Unlink { path } => {
+                path.parent() == Some(dir)
+            }
             NsOp::Rename { from, to } => from.parent() == Some(dir) || to.parent() == Some(dir),
         }
     }
 
-    fn apply(&self, ns: &mut BTreeMap<PathBuf, usize>) {
+    fn apply(&self, ns: &mut BTreeMap<PathBuf, usize>, dirs: &mut BTreeSet<PathBuf>) {
         match self {
+            NsOp::MkDir { path } => {
+                dirs.insert(path.clone());
+            }
             NsOp::Link { path, ino } => {
                 ns.insert(path.clone(), *ino);
             }
@@ -107,6 +124,7 @@ struct State {
     durable: BTreeMap<PathBuf, usize>,
     pending_ns: Vec<NsOp>,
     dirs: BTreeSet<PathBuf>,
+    durable_dirs: BTreeSet<PathBuf>,
     locks: BTreeSet<PathBuf>,
     ops: u64,
     crash_at: Option<u64>,
@@ -165,9 +183,14 @@ impl State {
         });
     }
 
+    /// The root folder always exists.
+    fn is_dir(&self, path: &Path) -> bool {
+        path.parent().is_none() || self.dirs.contains(path)
+    }
+
     fn check_parent(&self, path: &Path) -> io::Result<()> {
         match path.parent() {
-            Some(parent) if self.dirs.contains(parent) => Ok(()),
+            Some(parent) if self.is_dir(parent) => Ok(()),
             _ => Err(not_found(path)),
         }
     }
@@ -238,6 +261,7 @@ impl SimIo {
         if let Some(parent) = path.parent() {
             for dir in parent.ancestors() {
                 st.dirs.insert(dir.to_path_buf());
+                st.durable_dirs.insert(dir.to_path_buf());
             }
         }
         let ino = st.new_inode();
@@ -259,9 +283,24 @@ impl SimIo {
         } else {
             rng.below(st.pending_ns.len() + 1)
         };
+        let mut dirs = st.durable_dirs.clone();
         for op in &st.pending_ns[..keep] {
-            op.apply(&mut ns);
+            op.apply(&mut ns, &mut dirs);
         }
+        // An entry whose folder did not reach the disk is gone with it (parents sort first).
+        let listed: Vec<PathBuf> = dirs.iter().cloned().collect();
+        for dir in listed {
+            if dir
+                .parent()
+                .is_some_and(|p| p.parent().is_some() && !dirs.contains(p))
+            {
+                dirs.remove(&dir);
+            }
+        }
+        ns.retain(|path, _| {
+            path.parent()
+                .is_some_and(|p| p.parent().is_none() || dirs.contains(p))
+        });
         let mut inodes = Vec::with_capacity(st.inodes.len());
         for inode in &st.inodes {
             let mut bytes = inode.durable.clone();
@@ -294,7 +333,8 @@ impl SimIo {
                 inodes,
                 current: ns.clone(),
                 durable: ns,
-                dirs: st.dirs.clone(),
+                dirs: dirs.clone(),
+                durable_dirs: dirs,
                 ..State::default()
             })),
         }
@@ -410,13 +450,27 @@ impl fmt::Display for SimIo {
 }
 
 impl Io for SimIo {
-    fn create_dir_all(&self, path: &Path) -> io::Result<()> {
+    fn create_dir(&self, path: &Path) -> io::Result<()> {
         let mut st = self.lock();
         st.begin()?;
-        for dir in path.ancestors() {
-            st.dirs.insert(dir.to_path_buf());
+        st.check_parent(path)?;
+        if st.is_dir(path) || st.current.contains_key(path) {
+            return Err(io::Error::new(
+                io::ErrorKind::AlreadyExists,
+                format!("{}: exists", path.display()),
+            ));
         }
+        st.dirs.insert(path.to_path_buf());
+        st.pending_ns.push(NsOp::MkDir {
+            path: path.to_path_buf(),
+        });
         Ok(())
+    }
+
+    fn is_dir(&self, path: &Path) -> io::Result<bool> {
+        let mut st = self.lock();
+        st.begin()?;
+        Ok(st.is_dir(path))
     }
 
     fn create_new(&self, path: &Path) -> io::Result<Box<dyn IoFile>> {
@@ -439,13 +493,13 @@ impl Io for SimIo {
     fn exists(&self, path: &Path) -> io::Result<bool> {
         let mut st = self.lock();
         st.begin()?;
-        Ok(st.current.contains_key(path) || st.dirs.contains(path))
+        Ok(st.current.contains_key(path) || st.is_dir(path))
     }
 
     fn read_dir(&self, path: &Path) -> io::Result<Vec<String>> {
         let mut st = self.lock();
         st.begin()?;
-        if !st.dirs.contains(path) {
+        if !st.is_dir(path) {
             return Err(not_found(path));
         }
         let names = st
@@ -488,14 +542,19 @@ impl Io for SimIo {
     fn sync_dir(&self, path: &Path) -> io::Result<()> {
         let mut st = self.lock();
         st.begin()?;
-        if !st.dirs.contains(path) {
+        if !st.is_dir(path) {
             return Err(not_found(path));
         }
         let pending = std::mem::take(&mut st.pending_ns);
         let (now, later): (Vec<NsOp>, Vec<NsOp>) =
             pending.into_iter().partition(|op| op.touches(path));
+        let State {
+            durable,
+            durable_dirs,
+            ..
+        } = &mut *st;
         for op in &now {
-            op.apply(&mut st.durable);
+            op.apply(durable, durable_dirs);
         }
         st.pending_ns = later;
         Ok(())
@@ -528,7 +587,7 @@ mod tests {
     fn unsynced_data_and_creates_can_vanish_synced_ones_stay() {
         let sim = SimIo::new();
         let dir = Path::new("/d");
-        sim.create_dir_all(dir).unwrap();
+        crate::store::io::create_dirs_durably(&sim, dir).unwrap();
         let mut f = sim.create_new(&dir.join("a")).unwrap();
         f.write_all(b"hello").unwrap();
         f.sync_data().unwrap();
@@ -544,7 +603,7 @@ mod tests {
         assert!(lost_tail, "some power loss must lose the unsynced write");
 
         let sim = SimIo::new();
-        sim.create_dir_all(dir).unwrap();
+        crate::store::io::create_dirs_durably(&sim, dir).unwrap();
         let mut f = sim.create_new(&dir.join("b")).unwrap();
         f.write_all(b"x").unwrap();
         f.sync_data().unwrap();
@@ -556,7 +615,7 @@ mod tests {
     fn crash_point_fails_that_operation_and_every_later_one() {
         let sim = SimIo::new();
         sim.crash_at(1);
-        assert!(sim.create_dir_all(Path::new("/d")).is_ok());
+        assert!(sim.create_dir(Path::new("/d")).is_ok());
         assert!(sim.exists(Path::new("/d")).is_err());
         assert!(sim.exists(Path::new("/d")).is_err());
         assert!(sim.has_crashed());

@@ -29,7 +29,7 @@ pub struct SessionWriter {
     _lock: Box<dyn LockGuard>,
 }
 
-fn lock(dir: &DataDir, id: &str) -> Result<Box<dyn LockGuard>, StoreError> {
+pub(crate) fn lock(dir: &DataDir, id: &str) -> Result<Box<dyn LockGuard>, StoreError> {
     if !is_valid_id(id) {
         return Err(StoreError::BadId { id: id.to_string() });
     }
@@ -279,14 +279,37 @@ impl SessionWriter {
                 self.last_seq
             )));
         }
+        let text = snapshot_text(session, &self.snapshot)?;
         write_atomically(
             &*self.io,
             &self.dir,
             &self.temp,
             &self.snapshot,
-            session.to_ron().as_bytes(),
+            text.as_bytes(),
         )?;
         Ok(self.snapshot.clone())
+    }
+}
+
+/// The session file's text, checked to read back as the same session before anything is
+/// written: a snapshot shadowmap could not read would make the session vanish from every
+/// listing. `path` names the file in the error.
+pub fn snapshot_text(session: &Session, path: &Path) -> Result<String, StoreError> {
+    let text = session.to_ron();
+    match Session::from_ron_str(&text, path) {
+        Ok(back) if back == *session => Ok(text),
+        Ok(_) => Err(StoreError::Invalid(format!(
+            "{}: not written: the session file would not read back as the same session \
+             (a bug; the journal is kept as it is)",
+            path.display()
+        ))),
+        Err(error) => Err(StoreError::Invalid(format!(
+            "{}: not written: the session file would not read back ({}); the journal is \
+             kept as it is\n  hint: the events are inconsistent; `shadowmap sessions` and \
+             `shadowmap export ID --format json` still read the journal",
+            path.display(),
+            error.message
+        ))),
     }
 }
 

@@ -3,6 +3,10 @@
 
 pub mod browse;
 pub mod capture;
+pub mod keymap;
 pub mod replay;
 pub mod report;
+pub mod resume;
+pub mod screen;
+pub mod start;
 pub mod terminal;

@@ -50,3 +50,12 @@ pub fn event(seq: Seq) -> Event {
         kind,
     }
 }
+
+/// A `Finish` as event number `seq`, timed like [`event`].
+pub fn finish_event(seq: Seq) -> Event {
+    Event {
+        seq,
+        at_ms: seq * 1_250,
+        kind: EventKind::Finish,
+    }
+}

@@ -6,10 +6,11 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 
+use super::keys::KEY_TABLE;
 use super::{BrowseRow, BrowseState, ExportFormat, Mode};
+use crate::tui::keymap;
 
-pub fn draw(state: &BrowseState, frame: &mut Frame) {
-    let area = frame.area();
+pub fn draw(state: &BrowseState, frame: &mut Frame, area: Rect) {
     let [title, filter, list, details, footer] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Length(1),
@@ -64,7 +65,7 @@ pub fn draw(state: &BrowseState, frame: &mut Frame) {
             )
         }
         Mode::Panel(_) => "up/down scroll  any other key closes".into(),
-        Mode::List => "Enter replay  c compare  e export  / filter  Esc clear  q quit".into(),
+        Mode::List => keymap::footer(KEY_TABLE, "  "),
     };
     frame.render_widget(
         Paragraph::new(Span::styled(

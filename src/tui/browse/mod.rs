@@ -1,20 +1,23 @@
 //! The session browser: the sessions in the data folder, a filter line (site, role, pathway,
 //! date), and for the one selected: replay, compare or export.
 //!
-//! Key -> [`Action`] -> [`update`] (pure; returns what the runner must do as [`Effect`]s:
-//! loading, comparing and exporting are I/O) -> [`draw`] (reads only).
+//! Key -> [`Action`] (`keys.rs`) -> [`update`] (`update.rs`, pure; returns what the runner must
+//! do as [`Effect`]s: loading, comparing and exporting are I/O, run by the browse command) ->
+//! [`draw`] (`draw.rs`, reads only).
 
 mod draw;
 pub mod filter;
+pub mod keys;
+mod update;
 
 use std::path::PathBuf;
-
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use crate::model::SessionHeader;
 
 pub use draw::draw;
 pub use filter::Filter;
+pub use keys::key_to_action;
+pub use update::update;
 
 /// One session in the list (the store's `SessionEntry`, as the browser needs it).
 #[derive(Debug, Clone, PartialEq)]
@@ -218,7 +221,7 @@ impl BrowseState {
         });
     }
 
-    fn refilter(&mut self) {
+    pub(crate) fn refilter(&mut self) {
         let keep = self.selected_row();
         let (filter, error) = Filter::parse(&self.filter_text);
         self.filter = filter;
@@ -231,7 +234,7 @@ impl BrowseState {
             .unwrap_or(0);
     }
 
-    fn move_by(&mut self, delta: isize) {
+    pub(crate) fn move_by(&mut self, delta: isize) {
         if self.visible.is_empty() {
             self.selected = 0;
             return;
@@ -239,108 +242,6 @@ impl BrowseState {
         let last = self.visible.len() as isize - 1;
         self.selected = (self.selected as isize + delta).clamp(0, last) as usize;
     }
-}
-
-pub fn key_to_action(state: &BrowseState, key: KeyEvent) -> Option<Action> {
-    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
-    match &state.mode {
-        Mode::Filter => match key.code {
-            KeyCode::Enter | KeyCode::Down | KeyCode::Tab => Some(Action::FilterDone),
-            KeyCode::Esc => Some(Action::ClearFilter),
-            KeyCode::Backspace => Some(Action::Backspace),
-            KeyCode::Char('u') if ctrl => Some(Action::ClearFilter),
-            KeyCode::Char(c) if !ctrl => Some(Action::Type(c)),
-            _ => None,
-        },
-        Mode::Export => match key.code {
-            KeyCode::Char(c) => ExportFormat::ALL
-                .into_iter()
-                .find(|f| f.key() == c.to_ascii_lowercase())
-                .map(|f| Action::ExportAs(f, c.is_ascii_uppercase()))
-                .or(Some(Action::Close)),
-            _ => Some(Action::Close),
-        },
-        Mode::Panel(_) => match key.code {
-            KeyCode::Up | KeyCode::Char('k') => Some(Action::Up),
-            KeyCode::Down | KeyCode::Char('j') => Some(Action::Down),
-            KeyCode::PageUp => Some(Action::PageUp),
-            KeyCode::PageDown | KeyCode::Char(' ') => Some(Action::PageDown),
-            _ => Some(Action::Close),
-        },
-        Mode::List => Some(match key.code {
-            KeyCode::Up | KeyCode::Char('k') => Action::Up,
-            KeyCode::Down | KeyCode::Char('j') => Action::Down,
-            KeyCode::PageUp => Action::PageUp,
-            KeyCode::PageDown => Action::PageDown,
-            KeyCode::Home | KeyCode::Char('g') => Action::First,
-            KeyCode::End | KeyCode::Char('G') => Action::Last,
-            KeyCode::Char('/') | KeyCode::Char('f') => Action::EditFilter,
-            KeyCode::Enter | KeyCode::Char('r') => Action::Open,
-            KeyCode::Char('c') => Action::Compare,
-            KeyCode::Char('e') => Action::Export,
-            KeyCode::Esc if !state.filter_text.is_empty() => Action::ClearFilter,
-            KeyCode::Char('q') | KeyCode::Esc => Action::Quit,
-            _ => return None,
-        }),
-    }
-}
-
-pub fn update(state: &mut BrowseState, action: Action) -> Vec<Effect> {
-    if let Mode::Panel(panel) = &mut state.mode {
-        match action {
-            Action::Up => panel.scroll = panel.scroll.saturating_sub(1),
-            Action::Down => {
-                panel.scroll = (panel.scroll + 1).min(panel.lines.len().saturating_sub(1))
-            }
-            Action::PageUp => panel.scroll = panel.scroll.saturating_sub(state.page),
-            Action::PageDown => {
-                panel.scroll = (panel.scroll + state.page).min(panel.lines.len().saturating_sub(1))
-            }
-            _ => state.mode = Mode::List,
-        }
-        return Vec::new();
-    }
-    let selected = state.selected_row();
-    match action {
-        Action::Up => state.move_by(-1),
-        Action::Down => state.move_by(1),
-        Action::PageUp => state.move_by(-(state.page as isize)),
-        Action::PageDown => state.move_by(state.page as isize),
-        Action::First => state.selected = 0,
-        Action::Last => state.move_by(isize::MAX / 2),
-        Action::EditFilter => state.mode = Mode::Filter,
-        Action::Type(c) => {
-            state.filter_text.push(c);
-            state.refilter();
-        }
-        Action::Backspace => {
-            state.filter_text.pop();
-            state.refilter();
-        }
-        Action::FilterDone => state.mode = Mode::List,
-        Action::ClearFilter => {
-            state.filter_text.clear();
-            state.refilter();
-            state.mode = Mode::List;
-        }
-        Action::Open | Action::Compare | Action::Export => match selected {
-            None => state.status = "no session selected: clear the filter (Esc)".into(),
-            Some(row) => match action {
-                Action::Open => return vec![Effect::Replay(row)],
-                Action::Compare => return vec![Effect::Compare(row)],
-                _ => state.mode = Mode::Export,
-            },
-        },
-        Action::ExportAs(format, redact) => {
-            state.mode = Mode::List;
-            if let Some(row) = selected {
-                return vec![Effect::Export(row, format, redact)];
-            }
-        }
-        Action::Close => state.mode = Mode::List,
-        Action::Quit => return vec![Effect::Quit],
-    }
-    Vec::new()
 }
 
 #[cfg(test)]

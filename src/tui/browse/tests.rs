@@ -213,7 +213,9 @@ fn keys_depend_on_the_mode() {
 
 fn screen(state: &BrowseState) -> String {
     let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
-    terminal.draw(|frame| draw(state, frame)).unwrap();
+    terminal
+        .draw(|frame| draw(state, frame, frame.area()))
+        .unwrap();
     terminal.backend().to_string()
 }
 
@@ -302,13 +304,17 @@ fn the_browser_draws_at_any_size_without_panicking() {
         };
         for (w, h) in [(1, 1), (10, 3), (40, 8), (80, 24), (200, 60)] {
             let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
-            terminal.draw(|frame| draw(&s, frame)).unwrap();
+            terminal
+                .draw(|frame| draw(&s, frame, frame.area()))
+                .unwrap();
             assert_eq!(terminal.backend().to_string().lines().count(), h as usize);
         }
     }
     let empty = BrowseState::new("/data", Vec::new());
     let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
-    terminal.draw(|frame| draw(&empty, frame)).unwrap();
+    terminal
+        .draw(|frame| draw(&empty, frame, frame.area()))
+        .unwrap();
     assert!(
         terminal
             .backend()

@@ -9,28 +9,7 @@ use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 
 use super::keys::KEY_TABLE;
 use super::state::{CaptureState, Mode, SearchHit, Standing};
-
-/// `m:ss`, or `h:mm:ss` from an hour on.
-pub fn clock(ms: u64) -> String {
-    let s = ms / 1000;
-    if s >= 3600 {
-        format!("{}:{:02}:{:02}", s / 3600, s / 60 % 60, s % 60)
-    } else {
-        format!("{}:{:02}", s / 60, s % 60)
-    }
-}
-
-/// An event's offset as the list of last events shows it: `h:mm:ss.t` (tenths).
-pub fn event_time(ms: u64) -> String {
-    let s = ms / 1000;
-    format!(
-        "{}:{:02}:{:02}.{}",
-        s / 3600,
-        s / 60 % 60,
-        s % 60,
-        ms % 1000 / 100
-    )
-}
+use crate::model::session_time;
 
 fn bold() -> Style {
     Style::new().add_modifier(Modifier::BOLD)
@@ -158,8 +137,7 @@ pub fn wrap_words(text: &str, width: usize) -> Vec<String> {
     lines
 }
 
-pub fn draw(state: &CaptureState, frame: &mut Frame) {
-    let area = frame.area();
+pub fn draw(state: &CaptureState, frame: &mut Frame, area: Rect) {
     let mut failure = failure_lines(state, area.width);
     // At most 7 rows: the first and the last (what to do) always show.
     if failure.len() > 7 {
@@ -237,7 +215,7 @@ pub fn draw(state: &CaptureState, frame: &mut Frame) {
 fn draw_title(state: &CaptureState, frame: &mut Frame, area: Rect) {
     let mut right = vec![
         Span::raw("  session "),
-        Span::styled(clock(state.now_ms), bold()),
+        Span::styled(session_time::format(state.now_ms), bold()),
         Span::raw("  "),
     ];
     if state.paused() {
@@ -276,14 +254,20 @@ fn draw_now(state: &CaptureState, frame: &mut Frame, area: Rect) {
             }
             lines.push(Line::from(first));
             let active = state.step_active_ms().unwrap_or(0);
-            let mut clock_line = vec![Span::raw("active "), Span::styled(clock(active), bold())];
+            let mut clock_line = vec![
+                Span::raw("active "),
+                Span::styled(session_time::format(active), bold()),
+            ];
             if let Some(step) = state.step(&span.step) {
                 let expected = u64::from(step.expected_secs) * 1000;
-                clock_line.push(Span::raw(format!(" / {} expected", clock(expected))));
+                clock_line.push(Span::raw(format!(
+                    " / {} expected",
+                    session_time::format(expected)
+                )));
                 if active > expected {
                     clock_line.push(Span::raw("  "));
                     clock_line.push(Span::styled(
-                        format!("+{} OVER", clock(active - expected)),
+                        format!("+{} OVER", session_time::format(active - expected)),
                         Style::new()
                             .fg(Color::Red)
                             .add_modifier(Modifier::BOLD | Modifier::REVERSED),
@@ -350,7 +334,7 @@ fn draw_stack(state: &CaptureState, frame: &mut Frame, area: Rect) {
                 Span::raw(format!("{}{} ", "  ".repeat(i.min(4)), i + 1)),
                 Span::styled(text, if innermost { bold() } else { Style::new() }),
                 Span::raw("  "),
-                Span::styled(clock(*ms), bold()),
+                Span::styled(session_time::format(*ms), bold()),
                 Span::raw(if innermost {
                     "  (running, I resumes)"
                 } else {
@@ -382,7 +366,11 @@ fn draw_events(state: &CaptureState, frame: &mut Frame, area: Rect) {
                 ),
             };
             let mut spans = vec![
-                Span::raw(format!("#{:<3} {} ", e.seq, event_time(e.at_ms))),
+                Span::raw(format!(
+                    "#{:<3} {} ",
+                    e.seq,
+                    session_time::format_tenths(e.at_ms)
+                )),
                 mark,
             ];
             let text = state.describe_event(e);
@@ -463,32 +451,21 @@ fn draw_status(state: &CaptureState, frame: &mut Frame, area: Rect) {
 }
 
 /// The key hint of the mode: (key, what) pairs.
-pub fn hint_pairs(state: &CaptureState) -> &'static [(&'static str, &'static str)] {
-    match &state.mode {
+pub fn hint_pairs(state: &CaptureState) -> Vec<(&'static str, &'static str)> {
+    let pairs: &[(&str, &str)] = match &state.mode {
         Mode::Normal if state.failed.is_some() => &[
             ("R", "NEW JOURNAL SEGMENT (save)"),
             ("q", "leave"),
             ("?", "help"),
             ("Spc 1-0 / e c s r i I w x n u p", "still logged, in memory"),
         ],
-        Mode::Normal => &[
-            ("Spc", "next"),
-            ("1-0", "step"),
-            ("/", "find"),
-            ("e", "end"),
-            ("c/C", "click"),
-            ("s", "screen"),
-            ("r", "re-entry"),
-            ("i", "interrupt"),
-            ("I", "resume"),
-            ("w", "workaround"),
-            ("x", "problem"),
-            ("n", "note"),
-            ("u", "undo"),
-            ("p", "pause"),
-            ("q", "finish"),
-            ("?", "help"),
-        ],
+        Mode::Normal => {
+            return KEY_TABLE
+                .iter()
+                .filter_map(|row| row.footer)
+                .filter_map(|footer| footer.split_once(' '))
+                .collect();
+        }
         Mode::Picker { .. } => &[("1-9", "choose"), ("Esc", "cancel")],
         Mode::Text { .. } => &[("Enter", "save"), ("Esc", "cancel")],
         Mode::Search { .. } => &[
@@ -500,7 +477,8 @@ pub fn hint_pairs(state: &CaptureState) -> &'static [(&'static str, &'static str
         Mode::ConfirmFinish => &[("y/Enter", "finish"), ("other", "go back")],
         Mode::Help => &[("any key", "close help")],
         Mode::Closed => &[],
-    }
+    };
+    pairs.to_vec()
 }
 
 /// The key hint wrapped into lines of `width`.
@@ -532,19 +510,11 @@ fn draw_hint(state: &CaptureState, frame: &mut Frame, area: Rect) {
     frame.render_widget(Paragraph::new(hint_lines(state, area.width)), area);
 }
 
-fn centered(area: Rect, width: u16, height: u16) -> Rect {
-    let width = width.min(area.width);
-    let height = height.min(area.height);
-    Rect {
-        x: area.x + (area.width - width) / 2,
-        y: area.y + (area.height - height) / 2,
-        width,
-        height,
-    }
-}
-
 fn popup(frame: &mut Frame, area: Rect, title: &str, lines: Vec<Line>, width: u16) {
-    let rect = centered(area, width, lines.len() as u16 + 2);
+    let rect = area.centered(
+        Constraint::Length(width),
+        Constraint::Length(lines.len() as u16 + 2),
+    );
     frame.render_widget(Clear, rect);
     frame.render_widget(
         Paragraph::new(lines)
@@ -587,6 +557,7 @@ fn draw_confirm_leave(state: &CaptureState, frame: &mut Frame, area: Rect) {
 fn draw_help(frame: &mut Frame, area: Rect) {
     let mut lines: Vec<Line> = KEY_TABLE
         .iter()
+        .map(|row| (row.keys, row.help))
         .map(|(key, what)| {
             Line::from(vec![
                 Span::styled(format!("{key:>7} "), bold()),
@@ -598,7 +569,7 @@ fn draw_help(frame: &mut Frame, area: Rect) {
         "Every event is saved (✓) before it shows. Any key closes.",
         dim(),
     ));
-    let rect = centered(area, area.width, lines.len() as u16 + 2);
+    let rect = area.centered_vertically(Constraint::Length(lines.len() as u16 + 2));
     frame.render_widget(Clear, rect);
     frame.render_widget(
         Paragraph::new(lines).block(block(" Help: capture keys ").border_style(bold())),

@@ -1,8 +1,9 @@
 //! The capture screen: one-key shadowing that never loses an event.
 //!
-//! key -> [`key_to_action`] -> [`CaptureState::update`] (pure, offset of the key press passed in)
-//! -> effects run by [`Capture`] (journal append, durable on return, then `mark_saved`) ->
-//! [`draw`] reads the state. The loop drains every queued event, then draws once.
+//! key -> [`key_to_action`] (`keys.rs`) -> [`update`] (`update.rs`, pure, the offset of the key
+//! press passed in) -> effects run by [`Capture`] (journal append, durable on return, then
+//! `mark_saved`) -> [`draw`] (`draw.rs`) reads the state. The shared loop
+//! ([`crate::tui::screen::run`]) drains every queued event, then draws once.
 //!
 //! A refused append (a full disk, a failed sync) is never retried on the same journal segment:
 //! the state keeps the unsaved events in memory and says so loudly; `R` asks the loop to
@@ -10,23 +11,23 @@
 
 pub mod draw;
 pub mod keys;
-pub mod start;
 pub mod state;
+mod update;
 
 use std::io;
 use std::time::{Duration, Instant};
 
-use crossterm::event::Event as TermEvent;
-use ratatui::Terminal;
-use ratatui::backend::Backend;
+use crossterm::event::{Event as TermEvent, KeyEvent};
+use ratatui::Frame;
 
 use crate::model::session::Event;
 
 pub use draw::draw;
 pub use keys::key_to_action;
 pub use state::{Action, CaptureState, Effect, Mode};
+pub use update::update;
 
-use super::terminal::{Input, Stamped};
+use super::screen::{Console, Ended, Meaning, Screen, meaning};
 
 /// Where events go to be durable: the store's `SessionWriter` in the program, a vector in tests.
 pub trait Journal {
@@ -115,17 +116,17 @@ impl<J: Journal> Capture<J> {
         self.base_ms + at.saturating_duration_since(self.start).as_millis() as u64
     }
 
-    /// One input event, stamped at receipt: key -> action -> update -> effects.
+    /// One input event, stamped at receipt, as the shared loop takes it: Ctrl-C leaves; a
+    /// key -> action -> update -> effects; a paste is text.
     pub fn handle(&mut self, at: Instant, event: &TermEvent) -> Flow {
-        let TermEvent::Key(key) = event else {
-            // A resize needs only the redraw that follows every batch.
-            return Flow::Continue;
-        };
-        let Some(action) = key_to_action(&self.state, *key) else {
-            return Flow::Continue;
-        };
-        let effects = self.state.update(action, self.offset(at));
-        self.run(effects)
+        match meaning(self, event) {
+            Meaning::Interrupt => Flow::Leave,
+            Meaning::Nothing => Flow::Continue,
+            Meaning::Act(action) => {
+                let effects = Screen::update(self, action, at);
+                self.run(effects)
+            }
+        }
     }
 
     /// Runs effects in order: an event is marked saved only after the journal made it durable;
@@ -173,50 +174,43 @@ impl<J: Journal> Capture<J> {
         let ms = self.offset(now);
         Duration::from_millis(1000 - ms % 1000)
     }
+}
 
-    /// Handles a batch of events (all those queued), then ticks; stops at the first that ends
-    /// the capture.
-    pub fn handle_batch(&mut self, batch: impl IntoIterator<Item = Stamped>) -> Flow {
-        for (at, event) in batch {
-            let flow = self.handle(at, &event);
-            if flow != Flow::Continue {
-                return flow;
-            }
-        }
-        Flow::Continue
+impl<J: Journal> Screen for Capture<J> {
+    type Action = Action;
+    type Effect = Effect;
+    type Exit = Flow;
+
+    fn action(&self, key: KeyEvent) -> Option<Action> {
+        key_to_action(&self.state, key)
     }
 
-    /// The event loop: waits for input (or the next second of the clock), drains every queued
-    /// event, applies them, then draws once. Returns how the capture ended.
-    pub fn run_loop<B: Backend>(
+    fn paste(&self, text: &str) -> Option<Action> {
+        keys::paste_to_action(&self.state, text)
+    }
+
+    fn update(&mut self, action: Action, at: Instant) -> Vec<Effect> {
+        let at_ms = self.offset(at);
+        update(&mut self.state, action, at_ms)
+    }
+
+    fn run_effects(
         &mut self,
-        terminal: &mut Terminal<B>,
-        input: &Input,
-    ) -> io::Result<Flow> {
-        self.tick(Instant::now());
-        terminal
-            .draw(|frame| draw(&self.state, frame))
-            .map_err(|e| io::Error::other(e.to_string()))?;
-        loop {
-            let wait = self.until_next_second(Instant::now());
-            let mut batch = Vec::new();
-            match input.recv_timeout(wait) {
-                Ok(first) => {
-                    batch.push(first);
-                    batch.extend(input.drain());
-                }
-                Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {}
-                Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => return Ok(Flow::Leave),
-            }
-            let flow = self.handle_batch(batch);
-            self.tick(Instant::now());
-            terminal
-                .draw(|frame| draw(&self.state, frame))
-                .map_err(|e| io::Error::other(e.to_string()))?;
-            if flow != Flow::Continue {
-                return Ok(flow);
-            }
-        }
+        effects: Vec<Effect>,
+        _console: &mut Console,
+    ) -> io::Result<Option<Ended<Flow>>> {
+        let flow = self.run(effects);
+        Ok((flow != Flow::Continue).then_some(Ended::Done(flow)))
+    }
+
+    fn draw(&self, frame: &mut Frame) {
+        draw(&self.state, frame, frame.area());
+    }
+
+    /// The clocks on screen move every second of the session's clock.
+    fn tick(&mut self, now: Instant) -> Option<Duration> {
+        Capture::tick(self, now);
+        Some(self.until_next_second(now))
     }
 }
 

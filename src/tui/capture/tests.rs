@@ -4,17 +4,17 @@
 use std::time::{Duration, Instant};
 
 use chrono::DateTime;
-use crossterm::event::{Event as TermEvent, KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::Event as TermEvent;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
-use super::start::{FormOutcome, ResumeMenu, ResumeOutcome, StartForm, Unfinished, session_id};
 use super::state::{PickerKind, Standing, TextPurpose, slug};
 use super::*;
 use crate::model::pathway::{DEFAULT_PATHWAY, Pathway, builtin_pathways};
 use crate::model::session::{EventKind, SESSION_FORMAT_VERSION, SessionHeader};
 use crate::model::timeline::InterruptionEnding;
 use crate::model::vocab::{InterruptionSource, ProblemKind, WorkaroundKind};
+use crate::tui::keymap::key_named as key_event;
 
 fn header(pathway: &Pathway) -> SessionHeader {
     SessionHeader {
@@ -44,31 +44,6 @@ fn capture_on(pathway: Pathway) -> Capture<Vec<Event>> {
 
 fn capture() -> Capture<Vec<Event>> {
     capture_on(default_pathway())
-}
-
-/// A key as the terminal would send it: a name (`Space`, `Enter`, `Esc`, `Tab`, `Up`, `Down`,
-/// `Bs`, `C-c`) or one character.
-fn key_event(name: &str) -> KeyEvent {
-    let (code, modifiers) = match name {
-        "Space" => (KeyCode::Char(' '), KeyModifiers::NONE),
-        "Enter" => (KeyCode::Enter, KeyModifiers::NONE),
-        "Esc" => (KeyCode::Esc, KeyModifiers::NONE),
-        "Tab" => (KeyCode::Tab, KeyModifiers::NONE),
-        "Up" => (KeyCode::Up, KeyModifiers::NONE),
-        "Down" => (KeyCode::Down, KeyModifiers::NONE),
-        "Bs" => (KeyCode::Backspace, KeyModifiers::NONE),
-        "C-c" => (KeyCode::Char('c'), KeyModifiers::CONTROL),
-        one => {
-            let c = one.chars().next().unwrap();
-            let m = if c.is_ascii_uppercase() {
-                KeyModifiers::SHIFT
-            } else {
-                KeyModifiers::NONE
-            };
-            (KeyCode::Char(c), m)
-        }
-    };
-    KeyEvent::new(code, modifiers)
 }
 
 /// Presses a key at `at_ms` after the session start.
@@ -834,7 +809,7 @@ fn leaving_with_unsaved_events_asks_first() {
     // What the program prints on leaving: the unsaved events, not lost silently.
     assert_eq!(
         cap.state.unsaved_lines(),
-        vec!["NOT SAVED #2 at 0:00:00.2: click +1".to_string()]
+        vec!["NOT SAVED #2 at 0:00.2: click +1".to_string()]
     );
 }
 
@@ -884,167 +859,11 @@ fn slugs_are_file_and_export_safe() {
     assert_eq!(slug("¿?"), "unplanned");
 }
 
-#[test]
-fn session_ids_are_file_name_safe() {
-    let at = DateTime::parse_from_rfc3339("2026-11-25T09:18:40+01:00").unwrap();
-    assert_eq!(
-        session_id(at, "north", "RN-07"),
-        "20261125-0918-north-RN-07"
-    );
-    assert_eq!(
-        session_id(at, "St Mary's / ward 3", " rn 7 "),
-        "20261125-0918-St-Mary-s---ward-3-rn-7"
-    );
-    assert_eq!(session_id(at, "", "../x"), "20261125-0918-x-x");
-}
-
-fn form() -> StartForm {
-    let mut f = StartForm::new(
-        [
-            "site-1".into(),
-            "RN".into(),
-            "C-01".into(),
-            "auditor".into(),
-        ],
-        // The default pathway and one more, so the snapshot does not change as templates
-        // are added.
-        builtin_pathways()
-            .into_iter()
-            .filter(|p| p.id == DEFAULT_PATHWAY || p.id == "ed-triage")
-            .map(|p| (p.id, p.name))
-            .collect(),
-        0,
-    );
-    f.pathway = f
-        .pathways
-        .iter()
-        .position(|(id, _)| id == DEFAULT_PATHWAY)
-        .unwrap();
-    f
-}
-
-#[test]
-fn the_start_form_edits_fields_and_starts_on_enter() {
-    let mut f = form();
-    for _ in 0..6 {
-        f.update(super::start::FormAction::Backspace);
-    }
-    for c in "north".chars() {
-        f.update(super::start::FormAction::Type(c));
-    }
-    f.update(super::start::FormAction::Next);
-    f.update(super::start::FormAction::Next);
-    f.update(super::start::FormAction::Backspace);
-    f.update(super::start::FormAction::Type('7'));
-    assert_eq!(
-        f.update(super::start::FormAction::Submit),
-        FormOutcome::Start
-    );
-    assert_eq!((f.site(), f.role(), f.clinician()), ("north", "RN", "C-07"));
-    assert_eq!(f.pathway_id(), DEFAULT_PATHWAY);
-    // An emptied field is named and focused.
-    f.focus = 1;
-    f.update(super::start::FormAction::Backspace);
-    f.update(super::start::FormAction::Backspace);
-    assert_eq!(
-        f.update(super::start::FormAction::Submit),
-        FormOutcome::Editing
-    );
-    assert_eq!(f.error.as_deref(), Some("Role is empty: type one"));
-    assert_eq!(
-        f.update(super::start::FormAction::Cancel),
-        FormOutcome::Cancel
-    );
-}
-
-#[test]
-fn f2_or_ctrl_b_on_the_start_form_asks_for_the_browser_and_keeps_the_fields() {
-    let mut f = form();
-    f.update(super::start::FormAction::Type('x'));
-    let before = f.clone();
-    for key in [
-        KeyEvent::new(KeyCode::F(2), KeyModifiers::NONE),
-        KeyEvent::new(KeyCode::Char('b'), KeyModifiers::CONTROL),
-    ] {
-        let action = StartForm::key(key).unwrap();
-        assert_eq!(f.update(action), FormOutcome::Browse);
-        assert_eq!(f, before);
-    }
-    // A plain `b` is typed into the field.
-    f.update(StartForm::key(key_event("b")).unwrap());
-    assert!(f.values[0].ends_with("xb"), "{:?}", f.values);
-}
-
-#[test]
-fn the_resume_menu_continues_finishes_or_starts_anew() {
-    let started_at = DateTime::parse_from_rfc3339("2026-11-25T09:18:00+01:00").unwrap();
-    let one = |id: &str| Unfinished {
-        id: id.into(),
-        started_at,
-        clinician: "RN-07".into(),
-        pathway_id: DEFAULT_PATHWAY.into(),
-        events: 12,
-        recovered: false,
-        in_use: false,
-    };
-    let mut m = ResumeMenu::new(vec![one("a"), one("b")]);
-    assert_eq!(m.update(key_event("Down")), ResumeOutcome::Choosing);
-    assert_eq!(
-        m.update(key_event("Enter")),
-        ResumeOutcome::Continue("b".into())
-    );
-    assert_eq!(m.update(key_event("1")), ResumeOutcome::Choosing);
-    assert_eq!(
-        m.update(key_event("f")),
-        ResumeOutcome::FinishAsIs("a".into())
-    );
-    assert_eq!(m.update(key_event("n")), ResumeOutcome::New);
-    assert_eq!(m.update(key_event("C-c")), ResumeOutcome::Quit);
-}
-
-#[test]
-fn a_session_another_shadowmap_is_capturing_is_shown_in_use_and_not_taken() {
-    let started_at = DateTime::parse_from_rfc3339("2026-11-25T09:18:00+01:00").unwrap();
-    let one = |id: &str, in_use| Unfinished {
-        id: id.into(),
-        started_at,
-        clinician: "RN-07".into(),
-        pathway_id: DEFAULT_PATHWAY.into(),
-        events: 12,
-        recovered: false,
-        in_use,
-    };
-    let mut m = ResumeMenu::new(vec![one("busy", true), one("free", false)]);
-    for key in ["Enter", "c", "f"] {
-        assert_eq!(m.update(key_event(key)), ResumeOutcome::Choosing);
-        assert_eq!(m.message, Some(start::in_use_message("busy")));
-    }
-    let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
-    terminal.draw(|frame| m.draw(frame)).unwrap();
-    let screen = format!("{:?}", terminal.backend());
-    assert!(
-        screen.contains("IN USE: another shadowmap is capturing it now"),
-        "{screen}"
-    );
-    assert!(
-        screen.contains("another shadowmap is capturing session"),
-        "{screen}"
-    );
-    // The message goes with the next key; the free one is taken as ever.
-    assert_eq!(m.update(key_event("Down")), ResumeOutcome::Choosing);
-    assert_eq!(m.message, None);
-    assert_eq!(
-        m.update(key_event("Enter")),
-        ResumeOutcome::Continue("free".into())
-    );
-    assert_eq!(m.update(key_event("n")), ResumeOutcome::New);
-}
-
 // ----- snapshots: TestBackend 80x24, fixed clock --------------------------------------------
 
 fn render(state: &CaptureState, width: u16, height: u16) -> Terminal<TestBackend> {
     let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
-    terminal.draw(|f| draw(state, f)).unwrap();
+    terminal.draw(|f| draw(state, f, f.area())).unwrap();
     terminal
 }
 
@@ -1179,31 +998,6 @@ fn snapshot_wide_200x60() {
 }
 
 #[test]
-fn snapshot_start_form() {
-    let f = form();
-    let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
-    terminal.draw(|frame| f.draw(frame)).unwrap();
-    insta::assert_snapshot!(terminal.backend());
-}
-
-#[test]
-fn snapshot_resume_menu() {
-    let started_at = DateTime::parse_from_rfc3339("2026-11-25T09:18:00+01:00").unwrap();
-    let m = ResumeMenu::new(vec![Unfinished {
-        id: "20261125-0918-north-RN-07".into(),
-        started_at,
-        clinician: "RN-07".into(),
-        pathway_id: DEFAULT_PATHWAY.into(),
-        events: 41,
-        recovered: true,
-        in_use: false,
-    }]);
-    let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
-    terminal.draw(|frame| m.draw(frame)).unwrap();
-    insta::assert_snapshot!(terminal.backend());
-}
-
-#[test]
 fn the_key_hint_fits_two_lines_at_80_columns() {
     let state = script(&[], 0);
     let lines = draw::hint_lines(&state, 80);
@@ -1240,21 +1034,13 @@ fn every_mode_draws_at_any_size_without_panicking() {
         }
     }
     assert!(!base.events.is_empty());
-    let f = form();
-    let m = ResumeMenu::new(Vec::new());
-    for (w, h) in [(1, 1), (10, 4), (40, 12)] {
-        let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
-        terminal.draw(|frame| f.draw(frame)).unwrap();
-        terminal.draw(|frame| m.draw(frame)).unwrap();
-    }
 }
 
 #[test]
 fn the_capture_docs_key_table_is_the_help_table() {
-    let readme = include_str!("../../../docs/capture.md");
-    for (key, what) in keys::KEY_TABLE {
-        let row = format!("| `{key}` | {what} |");
-        assert!(readme.contains(&row), "docs/capture.md lacks the row {row}");
+    let page = include_str!("../../../docs/capture.md");
+    for row in crate::tui::keymap::doc_rows(keys::KEY_TABLE) {
+        assert!(page.contains(&row), "docs/capture.md lacks the row {row}");
     }
 }
 
@@ -1313,4 +1099,36 @@ fn words_wrap_at_the_width_and_long_words_are_cut() {
         vec!["abcd", "efgh", "ij"]
     );
     assert_eq!(draw::wrap_words("", 4), vec![""]);
+}
+
+#[test]
+fn a_paste_is_text_for_a_field_and_never_keys() {
+    let mut cap = capture();
+    press(&mut cap, "Space", 100);
+    // In the normal mode a paste logs nothing (its letters are not capture keys).
+    let at = cap.start() + Duration::from_millis(200);
+    assert_eq!(
+        cap.handle(at, &TermEvent::Paste("ic q".into())),
+        Flow::Continue
+    );
+    assert_eq!(cap.journal.len(), 1);
+    assert!(
+        cap.state.status.contains("open a note"),
+        "{}",
+        cap.state.status
+    );
+    // In a note, all of it is the note's text, line breaks as spaces.
+    press(&mut cap, "n", 300);
+    let at = cap.start() + Duration::from_millis(400);
+    cap.handle(at, &TermEvent::Paste("first\r\nsecond\nq".into()));
+    press(&mut cap, "Enter", 500);
+    assert_eq!(
+        kinds(&cap),
+        vec![
+            start("open-chart"),
+            EventKind::Note {
+                text: "first second q".into()
+            }
+        ]
+    );
 }

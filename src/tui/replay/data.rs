@@ -4,7 +4,9 @@
 
 use crate::compare::{Comparison, compare_session};
 use crate::model::timeline::{InterruptionSpan, StepSpan};
-use crate::model::{Event, EventKind, Pathway, Session, SessionHeader, Timeline, derive_timeline};
+use crate::model::{
+    Event, EventKind, Pathway, Session, SessionHeader, Timeline, derive_timeline, session_time,
+};
 
 /// What the pathway expects of one observed step.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -280,20 +282,10 @@ pub fn describe(event: &Event, data: &ReplayData) -> String {
     }
 }
 
-/// `H:MM:SS` for a session offset.
-pub fn clock(ms: u64) -> String {
-    let secs = ms / 1000;
-    format!("{}:{:02}:{:02}", secs / 3600, secs / 60 % 60, secs % 60)
-}
-
-/// `M:SS` (or `H:MM:SS` from an hour) for a duration.
+/// A duration as a session time is written (`m:ss`, `h:mm:ss` from an hour), to the nearest
+/// second.
 pub fn duration(ms: u64) -> String {
-    let secs = (ms + 500) / 1000;
-    if secs >= 3600 {
-        clock(secs * 1000)
-    } else {
-        format!("{}:{:02}", secs / 60, secs % 60)
-    }
+    session_time::format((ms + 500) / 1000 * 1000)
 }
 
 /// Parses a time typed by the user: `4:12`, `1:02:03`, `90` (seconds), or relative to

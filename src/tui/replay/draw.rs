@@ -7,16 +7,18 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 
-use super::data::{ReplayData, clock, describe, duration};
+use super::data::{ReplayData, describe, duration};
+use super::keys::KEY_TABLE;
 use super::{Mode, ReplayState};
+use crate::model::session_time;
+use crate::tui::keymap;
 
 const LABEL_WIDTH: usize = 6;
 const PANEL_WIDTH: u16 = 28;
 /// Interruptions deeper than this share the last lane.
 const MAX_INTERRUPTION_LANES: usize = 3;
 
-pub fn draw(state: &ReplayState, frame: &mut Frame) {
-    let area = frame.area();
+pub fn draw(state: &ReplayState, frame: &mut Frame, area: Rect) {
     let [title, status, body, footer] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Length(1),
@@ -74,12 +76,16 @@ fn status_line(state: &ReplayState) -> Line<'static> {
     let mut text = format!(
         "{play} {:>2}x  {} / {}  at {wall}  zoom {}x",
         p.speed(),
-        clock(p.position_ms),
-        clock(p.end_ms),
+        session_time::format(p.position_ms),
+        session_time::format(p.end_ms),
         p.zoom_factor()
     );
     if p.zoom > 0 {
-        text.push_str(&format!(" {}-{}", clock(w0), clock(w1)));
+        text.push_str(&format!(
+            " {}-{}",
+            session_time::format(w0),
+            session_time::format(w1)
+        ));
     }
     Line::from(text)
 }
@@ -100,9 +106,7 @@ fn footer_line(state: &ReplayState) -> Line<'static> {
             state.status.clone(),
             Style::new().add_modifier(Modifier::BOLD),
         )),
-        _ => Line::from(
-            "Spc play  [ ] speed  <- -> 10s  up/dn 1m  , . event  d/D dev  +/- zoom  g time  ? help  q quit",
-        ),
+        _ => Line::from(keymap::footer(KEY_TABLE, "  ")),
     }
 }
 
@@ -439,7 +443,7 @@ fn draw_panel(state: &ReplayState, frame: &mut Frame, area: Rect) {
             lines.push(Line::from(format!(
                 "#{} at {}",
                 event.seq,
-                clock(event.at_ms)
+                session_time::format(event.at_ms)
             )));
             lines.push(Line::from(describe(event, data)));
         }
@@ -491,7 +495,7 @@ fn draw_panel(state: &ReplayState, frame: &mut Frame, area: Rect) {
                 "{indent}{} {} {}",
                 span.depth + 1,
                 span.source.name(),
-                clock(span.start_ms)
+                session_time::format(span.start_ms)
             )));
             if !span.note.is_empty() {
                 lines.push(Line::from(format!("{indent}  \"{}\"", span.note)));
@@ -542,33 +546,19 @@ fn draw_panel(state: &ReplayState, frame: &mut Frame, area: Rect) {
 }
 
 fn draw_help(frame: &mut Frame, area: Rect) {
-    const KEYS: [(&str, &str); 15] = [
-        ("Space", "play / pause"),
-        ("] [  > <", "faster / slower (1x-60x)"),
-        ("-> <-  l h", "+/- 10 seconds"),
-        ("Up Down", "+/- 1 minute (also S-Right/Left)"),
-        ("Home End", "start / end"),
-        (". ,", "next / previous event"),
-        ("d D  Tab", "next / previous deviation"),
-        ("+ -  z Z", "zoom in / out"),
-        ("0", "whole session"),
-        ("g t", "go to: 4:12 +30 -1:00, @09:22 wall clock"),
-        ("?", "this help"),
-        ("q Esc", "quit replay"),
+    const LEGEND: [(&str, &str); 3] = [
         ("", ""),
         ("Lanes", "[id===] step  [src~~] interruption"),
         ("", "N note W workaround X problem _ pause"),
     ];
-    let width = 60.min(area.width);
-    let height = (KEYS.len() as u16 + 3).min(area.height);
-    let rect = Rect {
-        x: area.x + (area.width - width) / 2,
-        y: area.y + (area.height - height) / 2,
-        width,
-        height,
-    };
-    let mut lines: Vec<Line> = KEYS
+    let rows = KEY_TABLE
         .iter()
+        .map(|row| (row.keys, row.help))
+        .chain(LEGEND);
+    let width = 60.min(area.width);
+    let height = ((KEY_TABLE.len() + LEGEND.len()) as u16 + 3).min(area.height);
+    let rect = area.centered(Constraint::Length(width), Constraint::Length(height));
+    let mut lines: Vec<Line> = rows
         .map(|(key, does)| Line::from(format!("{key:<11} {does}")))
         .collect();
     lines.push(Line::from(

@@ -1,22 +1,32 @@
 //! The replay screen: a saved session on a timeline, with the comparator's view beside it.
 //!
-//! Key -> [`Action`] ([`key_to_action`], reads the state only) -> [`update`] (pure: the clock
-//! reading comes in as `now_ms`) -> [`draw`] (reads only). The session is never written:
-//! the screen holds a copy of its events and nothing here opens a file.
+//! Key -> [`Action`] (`keys.rs`, reads the state only) -> [`update`] (`update.rs`, pure: the
+//! clock reading comes in as `now_ms`) -> [`draw`] (`draw.rs`, reads only), run by the shared
+//! loop ([`crate::tui::screen::run`]). The session is never written: the screen holds a copy
+//! of its events and nothing here opens a file.
 
 pub mod data;
 mod draw;
+pub mod keys;
 pub mod playback;
-mod run;
+mod update;
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use std::io;
+use std::time::{Duration, Instant};
+
+use crossterm::event::KeyEvent;
+use ratatui::Frame;
 
 pub use data::{Expected, ReplayData, ReplayDeviation};
 pub use draw::draw;
+pub use keys::key_to_action;
 pub use playback::{Playback, SPEEDS};
-pub use run::{FRAME, run};
+pub use update::update;
 
-use data::{clock, parse_time, parse_wall_time};
+use super::screen::{Console, Ended, Screen};
+
+/// How often the screen is redrawn while playing.
+pub const FRAME: Duration = Duration::from_millis(50);
 
 /// Seek steps of the arrow keys.
 pub const SHORT_SEEK_MS: i64 = 10_000;
@@ -98,145 +108,56 @@ impl ReplayState {
     }
 }
 
-pub fn key_to_action(state: &ReplayState, key: KeyEvent) -> Option<Action> {
-    match &state.mode {
-        Mode::GoTo(_) => match key.code {
-            KeyCode::Enter => Some(Action::Submit),
-            KeyCode::Esc => Some(Action::Cancel),
-            KeyCode::Backspace => Some(Action::Backspace),
-            KeyCode::Char(c) if c.is_ascii_digit() || matches!(c, ':' | '+' | '-' | '@') => {
-                Some(Action::Type(c))
-            }
-            _ => None,
-        },
-        Mode::Help => Some(match key.code {
-            KeyCode::Char('q') => Action::Quit,
-            _ => Action::Cancel,
-        }),
-        Mode::Normal => {
-            let shift = key.modifiers.contains(KeyModifiers::SHIFT);
-            Some(match key.code {
-                KeyCode::Char(' ') | KeyCode::Char('k') => Action::TogglePlay,
-                KeyCode::Char(']') | KeyCode::Char('>') => Action::Faster,
-                KeyCode::Char('[') | KeyCode::Char('<') => Action::Slower,
-                KeyCode::Left if shift => Action::SeekBy(-LONG_SEEK_MS),
-                KeyCode::Right if shift => Action::SeekBy(LONG_SEEK_MS),
-                KeyCode::Left | KeyCode::Char('h') => Action::SeekBy(-SHORT_SEEK_MS),
-                KeyCode::Right | KeyCode::Char('l') => Action::SeekBy(SHORT_SEEK_MS),
-                KeyCode::Down => Action::SeekBy(-LONG_SEEK_MS),
-                KeyCode::Up => Action::SeekBy(LONG_SEEK_MS),
-                KeyCode::Home => Action::Start,
-                KeyCode::End => Action::End,
-                KeyCode::Char('.') => Action::NextEvent,
-                KeyCode::Char(',') => Action::PreviousEvent,
-                KeyCode::Char('d') | KeyCode::Tab => Action::NextDeviation,
-                KeyCode::Char('D') | KeyCode::BackTab => Action::PreviousDeviation,
-                KeyCode::Char('+') | KeyCode::Char('=') | KeyCode::Char('z') => Action::ZoomIn,
-                KeyCode::Char('-') | KeyCode::Char('Z') => Action::ZoomOut,
-                KeyCode::Char('0') => Action::ZoomReset,
-                KeyCode::Char('g') | KeyCode::Char('t') => Action::GoTo,
-                KeyCode::Char('?') => Action::Help,
-                KeyCode::Char('q') | KeyCode::Esc => Action::Quit,
-                _ => return None,
-            })
+/// The replay on the shared loop: its clock starts when the screen opens; while playing it
+/// wakes every [`FRAME`] to move the playhead.
+pub struct ReplayScreen {
+    pub state: ReplayState,
+    origin: Instant,
+}
+
+impl ReplayScreen {
+    pub fn new(state: ReplayState) -> ReplayScreen {
+        ReplayScreen {
+            state,
+            origin: Instant::now(),
         }
+    }
+
+    fn since(&self, at: Instant) -> u64 {
+        at.saturating_duration_since(self.origin).as_millis() as u64
     }
 }
 
-/// Applies an action at clock reading `now_ms`. No I/O, no clock read.
-pub fn update(state: &mut ReplayState, action: Action, now_ms: u64) -> Vec<Effect> {
-    state.playback.advance(now_ms);
-    if action != Action::Tick {
-        state.status.clear();
-    }
-    let position = state.position_ms();
-    match action {
-        Action::Tick => {}
-        Action::TogglePlay => state.playback.toggle(now_ms),
-        Action::Faster => state.playback.faster(now_ms),
-        Action::Slower => state.playback.slower(now_ms),
-        Action::SeekBy(delta) => state.playback.seek_by(delta, now_ms),
-        Action::SeekTo(at) => state.playback.seek_to(at, now_ms),
-        Action::Start => state.playback.seek_to(0, now_ms),
-        Action::End => state.playback.seek_to(u64::MAX, now_ms),
-        Action::NextEvent => match state.data.next_event_ms(position) {
-            Some(at) => state.playback.seek_to(at, now_ms),
-            None => state.status = "no event after this one".into(),
-        },
-        Action::PreviousEvent => match state.data.previous_event_ms(position) {
-            Some(at) => state.playback.seek_to(at, now_ms),
-            None => state.status = "no event before this one".into(),
-        },
-        Action::NextDeviation => match state.data.next_deviation_ms(position) {
-            Some(at) => {
-                state.playback.seek_to(at, now_ms);
-                state.playback.playing = false;
-            }
-            None => state.status = no_deviation(state, "after"),
-        },
-        Action::PreviousDeviation => match state.data.previous_deviation_ms(position) {
-            Some(at) => {
-                state.playback.seek_to(at, now_ms);
-                state.playback.playing = false;
-            }
-            None => state.status = no_deviation(state, "before"),
-        },
-        Action::ZoomIn => {
-            state.playback.zoom_in();
-            if state.playback.zoom == state.playback.max_zoom() {
-                state.status = format!("zoom {}x is the closest", state.playback.zoom_factor());
-            }
-        }
-        Action::ZoomOut => state.playback.zoom_out(),
-        Action::ZoomReset => state.playback.zoom_reset(),
-        Action::GoTo => state.mode = Mode::GoTo(String::new()),
-        Action::Type(c) => {
-            if let Mode::GoTo(text) = &mut state.mode
-                && text.len() < 12
-            {
-                text.push(c);
-            }
-        }
-        Action::Backspace => {
-            if let Mode::GoTo(text) = &mut state.mode {
-                text.pop();
-            }
-        }
-        Action::Submit => {
-            if let Mode::GoTo(text) = &state.mode {
-                let at = if text.starts_with('@') {
-                    parse_wall_time(text, state.data.header.started_at)
-                } else {
-                    parse_time(text, position)
-                };
-                match at {
-                    Some(at) => {
-                        state.playback.seek_to(at, now_ms);
-                        state.mode = Mode::Normal;
-                    }
-                    None => {
-                        state.status = format!(
-                            "`{text}` is not a time: type 4:12, 1:02:03, 90, +30, -1:00 or @09:22"
-                        )
-                    }
-                }
-            }
-        }
-        Action::Cancel => state.mode = Mode::Normal,
-        Action::Help => state.mode = Mode::Help,
-        Action::Quit => return vec![Effect::Quit],
-    }
-    Vec::new()
-}
+impl Screen for ReplayScreen {
+    type Action = Action;
+    type Effect = Effect;
+    type Exit = ();
 
-fn no_deviation(state: &ReplayState, direction: &str) -> String {
-    if state.data.deviations.is_empty() {
-        match &state.data.comparison_note {
-            Some(note) => note.clone(),
-            None => "no deviation in this session".into(),
-        }
-    } else {
-        format!("no deviation {direction} {}", clock(state.position_ms()))
+    fn action(&self, key: KeyEvent) -> Option<Action> {
+        key_to_action(&self.state, key)
+    }
+
+    fn update(&mut self, action: Action, at: Instant) -> Vec<Effect> {
+        let now_ms = self.since(at);
+        update(&mut self.state, action, now_ms)
+    }
+
+    fn run_effects(
+        &mut self,
+        effects: Vec<Effect>,
+        _console: &mut Console,
+    ) -> io::Result<Option<Ended<()>>> {
+        Ok(effects.contains(&Effect::Quit).then_some(Ended::Done(())))
+    }
+
+    fn draw(&self, frame: &mut Frame) {
+        draw(&self.state, frame, frame.area());
+    }
+
+    fn tick(&mut self, now: Instant) -> Option<Duration> {
+        let now_ms = self.since(now);
+        update(&mut self.state, Action::Tick, now_ms);
+        self.state.playback.playing.then_some(FRAME)
     }
 }
 

@@ -1,0 +1,61 @@
+//! "A session id or a file": the one way every command (compare, replay, export, agree,
+//! browse) reads the session the user names, with the same notes on standard error.
+//!
+//! A path that exists is read as a file (a session file or a journal, anywhere); anything
+//! else is an id in the data folder. Only regular files are read, up to
+//! [`MAX_SESSION_FILE_BYTES`](shadowmap::model::session::MAX_SESSION_FILE_BYTES): a FIFO or a
+//! device is refused, never waited on. Never changes the file.
+
+use std::path::{Path, PathBuf};
+
+use color_eyre::Result;
+use color_eyre::eyre::{WrapErr, eyre};
+use shadowmap::store::{DataDir, LoadedSession};
+
+/// Loads SESSION (an id in the data folder, or a session file or journal anywhere) and tells
+/// on standard error what the user should know: damage recovery dropped, and events after a
+/// finish that every analysis ignores.
+pub fn load_session(data_dir: Option<&Path>, session: &str) -> Result<LoadedSession> {
+    let loaded = load_quietly(data_dir, session)?;
+    for note in notes(&loaded) {
+        eprintln!("{note}");
+    }
+    Ok(loaded)
+}
+
+/// [`load_session`] without the notes (a screen shows them its own way).
+pub fn load_quietly(data_dir: Option<&Path>, session: &str) -> Result<LoadedSession> {
+    let path = Path::new(session);
+    if path.is_dir() {
+        return Err(eyre!(
+            "{session} is a folder: give one session (an id, or a .ron or .journal file)\n  hint: `shadowmap report {session}` reads every session of a folder"
+        ));
+    }
+    // `symlink_metadata`: a dangling link or a special file is still the user's file, to be
+    // refused with its reason, not looked up as an id.
+    let loaded = if path.symlink_metadata().is_ok() {
+        DataDir::load_path(path)
+    } else {
+        DataDir::resolve(data_dir.map(PathBuf::from))
+            .wrap_err("opening the data folder")?
+            .load(session)
+    };
+    loaded.wrap_err_with(|| format!("loading session `{session}`"))
+}
+
+/// The lines to tell about a loaded session (`note:` or `warning:` first).
+pub fn notes(loaded: &LoadedSession) -> Vec<String> {
+    let mut notes = Vec::new();
+    if let Some(report) = loaded.recovery.as_ref().filter(|r| !r.is_clean()) {
+        notes.push(format!("note: {report}"));
+    }
+    let ignored = loaded.session.timeline().ignored_after_finish;
+    if ignored > 0 {
+        notes.push(format!(
+            "warning: {}: {ignored} event(s) after the session's Finish are ignored by every \
+             analysis (capture never writes them; the file was edited or joined by hand)",
+            loaded.path.display()
+        ));
+    }
+    notes
+}

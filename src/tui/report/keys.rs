@@ -1,0 +1,79 @@
+//! The report screen's keys: one table for the list (matching, footer, docs); the cause menu
+//! and the text fields read their keys directly. Reads the state only.
+
+use crossterm::event::{KeyCode, KeyEvent};
+
+use super::{Action, CAUSE_KEYS, Mode, State};
+use crate::tui::keymap::{Binding, ch, key, lookup};
+
+/// The keys of the findings list.
+pub const KEY_TABLE: &[Binding<Action>] = &[
+    Binding {
+        keys: "Up Down  k j",
+        help: "select the finding above / below",
+        footer: Some("j/k move"),
+        codes: &[
+            (key(KeyCode::Up), Action::Up),
+            (ch('k'), Action::Up),
+            (key(KeyCode::Down), Action::Down),
+            (ch('j'), Action::Down),
+        ],
+    },
+    Binding {
+        keys: "Home End  g G",
+        help: "the first / last finding",
+        footer: None,
+        codes: &[
+            (key(KeyCode::Home), Action::Top),
+            (ch('g'), Action::Top),
+            (key(KeyCode::End), Action::Bottom),
+            (ch('G'), Action::Bottom),
+        ],
+    },
+    Binding {
+        keys: "c / Enter",
+        help: "pick a cause (t d i f p or 1-5), then who and why: saved to the overrides file",
+        footer: Some("c cause"),
+        codes: &[
+            (ch('c'), Action::OpenCauseMenu),
+            (key(KeyCode::Enter), Action::OpenCauseMenu),
+        ],
+    },
+    Binding {
+        keys: "x",
+        help: "remove the selected finding's override (back to the suggested cause)",
+        footer: Some("x remove override"),
+        codes: &[(ch('x'), Action::RemoveOverride)],
+    },
+    Binding {
+        keys: "q / Esc",
+        help: "quit",
+        footer: Some("q quit"),
+        codes: &[(ch('q'), Action::Quit), (key(KeyCode::Esc), Action::Quit)],
+    },
+];
+
+pub fn key_to_action(state: &State, key: KeyEvent) -> Option<Action> {
+    match &state.mode {
+        Mode::List => lookup(KEY_TABLE, &key),
+        Mode::PickCause => match key.code {
+            KeyCode::Esc => Some(Action::Cancel),
+            KeyCode::Char(c) => {
+                let by_letter = CAUSE_KEYS.iter().find(|(k, _)| *k == c).map(|(_, v)| *v);
+                let by_digit = c
+                    .to_digit(10)
+                    .and_then(|d| CAUSE_KEYS.get((d as usize).wrapping_sub(1)))
+                    .map(|(_, v)| *v);
+                by_letter.or(by_digit).map(Action::PickCause)
+            }
+            _ => None,
+        },
+        Mode::Who { .. } | Mode::Why { .. } => match key.code {
+            KeyCode::Esc => Some(Action::Cancel),
+            KeyCode::Enter => Some(Action::Submit),
+            KeyCode::Backspace => Some(Action::Backspace),
+            KeyCode::Char(c) => Some(Action::Char(c)),
+            _ => None,
+        },
+    }
+}

@@ -1,0 +1,189 @@
+//! The report screen: the ranked findings; select one, press `c` to pick a cause from a
+//! one-key menu, type who and why, and the override is saved (atomically) to the overrides
+//! file beside the sessions. Key -> action (`keys.rs`) -> [`update`] (`update.rs`, pure, the
+//! clock passed in) -> effects (the overrides file, written here by [`ReportScreen`]) ->
+//! [`draw`] (`draw.rs`, reads only).
+
+mod draw;
+pub mod keys;
+mod update;
+
+use std::io;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use crossterm::event::KeyEvent;
+use ratatui::Frame;
+
+use crate::model::Cause;
+use crate::report::{Finding, Overrides};
+
+pub use draw::draw;
+pub use keys::key_to_action;
+pub use update::update;
+
+use super::screen::{Console, Ended, Screen};
+
+/// The one-key cause menu: key, cause.
+pub const CAUSE_KEYS: [(char, Cause); 5] = [
+    ('t', Cause::Training),
+    ('d', Cause::Design),
+    ('i', Cause::Integration),
+    ('f', Cause::Infrastructure),
+    ('p', Cause::Policy),
+];
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Mode {
+    List,
+    PickCause,
+    Who { cause: Cause },
+    Why { cause: Cause, who: String },
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct State {
+    pub findings: Vec<Finding>,
+    pub overrides: Overrides,
+    pub overrides_path: PathBuf,
+    pub selected: usize,
+    pub mode: Mode,
+    /// The text being typed (who, then why).
+    pub input: String,
+    /// The last name typed, offered again.
+    pub last_who: String,
+    pub status: String,
+    pub quit: bool,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Action {
+    Up,
+    Down,
+    Top,
+    Bottom,
+    OpenCauseMenu,
+    PickCause(Cause),
+    /// Remove the selected finding's override (back to the suggested cause).
+    RemoveOverride,
+    Char(char),
+    /// A paste: text for the open field, never keys.
+    Paste(String),
+    Backspace,
+    Submit,
+    Cancel,
+    Quit,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Effect {
+    /// Write the overrides file (atomically), then call [`State::saved`].
+    SaveOverrides(Overrides),
+}
+
+impl State {
+    pub fn new(findings: Vec<Finding>, overrides: Overrides, overrides_path: &Path) -> State {
+        State {
+            findings,
+            overrides,
+            overrides_path: overrides_path.to_path_buf(),
+            selected: 0,
+            mode: Mode::List,
+            input: String::new(),
+            last_who: String::new(),
+            status: String::new(),
+            quit: false,
+        }
+    }
+
+    pub fn current(&self) -> Option<&Finding> {
+        self.findings.get(self.selected)
+    }
+
+    /// What the effect runner reports after writing the file.
+    pub fn saved(&mut self, result: Result<(), String>) {
+        self.status = match result {
+            Ok(()) => format!("saved {}", self.overrides_path.display()),
+            Err(e) => format!(
+                "could not save {}: {e} (the override is kept on screen; try again)",
+                self.overrides_path.display()
+            ),
+        };
+    }
+
+    /// Applies the overrides to the findings on screen.
+    pub(crate) fn apply_overrides(&mut self) {
+        for f in &mut self.findings {
+            match self.overrides.get(&f.id) {
+                Some(o) => {
+                    f.cause = o.cause;
+                    f.overridden = Some(o.clone());
+                }
+                None => {
+                    f.cause = f.suggested_cause;
+                    f.overridden = None;
+                }
+            }
+        }
+    }
+}
+
+/// The report screen on the shared loop; it writes the overrides file, and nothing else does.
+pub struct ReportScreen {
+    pub state: State,
+}
+
+impl Screen for ReportScreen {
+    type Action = Action;
+    type Effect = Effect;
+    type Exit = ();
+
+    fn action(&self, key: KeyEvent) -> Option<Action> {
+        key_to_action(&self.state, key)
+    }
+
+    fn paste(&self, text: &str) -> Option<Action> {
+        matches!(self.state.mode, Mode::Who { .. } | Mode::Why { .. })
+            .then(|| Action::Paste(text.to_string()))
+    }
+
+    /// An override is stamped with the wall clock of the moment it is saved.
+    fn update(&mut self, action: Action, _at: Instant) -> Vec<Effect> {
+        update(&mut self.state, action, chrono::Local::now().fixed_offset())
+    }
+
+    fn run_effects(
+        &mut self,
+        effects: Vec<Effect>,
+        _console: &mut Console,
+    ) -> io::Result<Option<Ended<()>>> {
+        for effect in effects {
+            match effect {
+                Effect::SaveOverrides(overrides) => {
+                    let result = overrides
+                        .save(&self.state.overrides_path)
+                        .map_err(|e| e.to_string());
+                    self.state.saved(result);
+                }
+            }
+        }
+        Ok(self.state.quit.then_some(Ended::Done(())))
+    }
+
+    fn draw(&self, frame: &mut Frame) {
+        draw(&self.state, frame, frame.area());
+    }
+}
+
+/// Runs the screen until the auditor quits. Saves the overrides file on each change.
+pub fn run(findings: Vec<Finding>, overrides: Overrides, path: &Path) -> io::Result<()> {
+    let mut console = Console::open()?;
+    let mut screen = ReportScreen {
+        state: State::new(findings, overrides, path),
+    };
+    super::screen::run(&mut screen, &mut console)?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests;
