@@ -184,6 +184,10 @@ pub struct ReportArgs {
     /// Browse the findings in the terminal and override their causes.
     #[arg(long)]
     pub tui: bool,
+    /// With --tui: also the audit rounds view (folder, version or date:YYYY-MM-DD[,...], as
+    /// `shadowmap rounds --split`).
+    #[arg(long, value_name = "HOW", requires = "tui")]
+    pub split: Option<String>,
 }
 
 #[derive(Args, Debug)]

@@ -9,6 +9,7 @@ use shadowmap::report::{
     Format, OVERRIDES_FILE, Overrides, ReportOptions, build_report, collect_session_files, render,
 };
 
+use shadowmap::rounds::{RoundsOptions, build_rounds};
 use shadowmap::store::SESSIONS_FOLDER;
 
 use super::output::{Protected, write_output};
@@ -111,7 +112,25 @@ pub fn run(data_dir: Option<PathBuf>, args: ReportArgs) -> color_eyre::Result<()
         if args.redact {
             report.redact(&shadowmap::report::render::mask);
         }
-        return shadowmap::tui::report::run(report.findings, overrides, &overrides_file)
+        let rounds = match &args.split {
+            None => None,
+            Some(split) => {
+                // Rounds of the same sessions: the folders given (or the data folder's files).
+                let paths = if args.paths.is_empty() {
+                    files.clone()
+                } else {
+                    session_folders(&args.paths)
+                };
+                let options = RoundsOptions {
+                    split: split.parse().map_err(|e: String| eyre!("--split: {e}"))?,
+                    pathway: args.pathway.clone(),
+                    by: args.by.clone(),
+                    threads: 0,
+                };
+                Some(build_rounds(&paths, &options).map_err(|e| eyre!("{e}"))?)
+            }
+        };
+        return shadowmap::tui::report::run(report.findings, overrides, &overrides_file, rounds)
             .wrap_err("running the report screen");
     }
     if args.redact {

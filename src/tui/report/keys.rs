@@ -3,7 +3,7 @@
 
 use crossterm::event::{KeyCode, KeyEvent};
 
-use super::{Action, CAUSE_KEYS, Mode, State};
+use super::{Action, CAUSE_KEYS, Mode, State, View};
 use crate::tui::keymap::{Binding, ch, key, lookup};
 
 /// The keys of the findings list.
@@ -46,6 +46,56 @@ pub const KEY_TABLE: &[Binding<Action>] = &[
         codes: &[(ch('x'), Action::RemoveOverride)],
     },
     Binding {
+        keys: "r / Tab",
+        help: "the rounds view (when started with --split)",
+        footer: Some("r rounds"),
+        codes: &[
+            (ch('r'), Action::ToggleRounds),
+            (key(KeyCode::Tab), Action::ToggleRounds),
+        ],
+    },
+    Binding {
+        keys: "q / Esc",
+        help: "quit",
+        footer: Some("q quit"),
+        codes: &[(ch('q'), Action::Quit), (key(KeyCode::Esc), Action::Quit)],
+    },
+];
+
+/// The keys of the rounds view.
+pub const ROUNDS_KEY_TABLE: &[Binding<Action>] = &[
+    Binding {
+        keys: "Left Right  h l",
+        help: "the previous / next comparison (pairs of rounds, the whole pathway and each group)",
+        footer: Some("h/l comparison"),
+        codes: &[
+            (key(KeyCode::Left), Action::PreviousComparison),
+            (ch('h'), Action::PreviousComparison),
+            (key(KeyCode::Right), Action::NextComparison),
+            (ch('l'), Action::NextComparison),
+        ],
+    },
+    Binding {
+        keys: "Up Down  k j",
+        help: "scroll the figures",
+        footer: Some("j/k scroll"),
+        codes: &[
+            (key(KeyCode::Up), Action::Up),
+            (ch('k'), Action::Up),
+            (key(KeyCode::Down), Action::Down),
+            (ch('j'), Action::Down),
+        ],
+    },
+    Binding {
+        keys: "r / Tab",
+        help: "back to the findings",
+        footer: Some("r findings"),
+        codes: &[
+            (ch('r'), Action::ToggleRounds),
+            (key(KeyCode::Tab), Action::ToggleRounds),
+        ],
+    },
+    Binding {
         keys: "q / Esc",
         help: "quit",
         footer: Some("q quit"),
@@ -55,6 +105,7 @@ pub const KEY_TABLE: &[Binding<Action>] = &[
 
 pub fn key_to_action(state: &State, key: KeyEvent) -> Option<Action> {
     match &state.mode {
+        Mode::List if state.view == View::Rounds => lookup(ROUNDS_KEY_TABLE, &key),
         Mode::List => lookup(KEY_TABLE, &key),
         Mode::PickCause => match key.code {
             KeyCode::Esc => Some(Action::Cancel),
