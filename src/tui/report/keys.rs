@@ -4,7 +4,27 @@
 use crossterm::event::{KeyCode, KeyEvent};
 
 use super::{Action, CAUSE_KEYS, Mode, State, View};
-use crate::tui::keymap::{Binding, ch, key, lookup};
+use crate::tui::keymap::{Binding, Key, ch, key, lookup};
+
+/// Quitting, the same in both views.
+const QUIT: Binding<Action> = Binding {
+    keys: "q / Esc",
+    help: "quit",
+    footer: Some("q quit"),
+    codes: &[(ch('q'), Action::Quit), (key(KeyCode::Esc), Action::Quit)],
+};
+
+const UP_DOWN: &[(Key, Action)] = &[
+    (key(KeyCode::Up), Action::Up),
+    (ch('k'), Action::Up),
+    (key(KeyCode::Down), Action::Down),
+    (ch('j'), Action::Down),
+];
+
+const TOGGLE_ROUNDS: &[(Key, Action)] = &[
+    (ch('r'), Action::ToggleRounds),
+    (key(KeyCode::Tab), Action::ToggleRounds),
+];
 
 /// The keys of the findings list.
 pub const KEY_TABLE: &[Binding<Action>] = &[
@@ -12,12 +32,7 @@ pub const KEY_TABLE: &[Binding<Action>] = &[
         keys: "Up Down  k j",
         help: "select the finding above / below",
         footer: Some("j/k move"),
-        codes: &[
-            (key(KeyCode::Up), Action::Up),
-            (ch('k'), Action::Up),
-            (key(KeyCode::Down), Action::Down),
-            (ch('j'), Action::Down),
-        ],
+        codes: UP_DOWN,
     },
     Binding {
         keys: "Home End  g G",
@@ -49,17 +64,9 @@ pub const KEY_TABLE: &[Binding<Action>] = &[
         keys: "r / Tab",
         help: "the rounds view (when started with --split)",
         footer: Some("r rounds"),
-        codes: &[
-            (ch('r'), Action::ToggleRounds),
-            (key(KeyCode::Tab), Action::ToggleRounds),
-        ],
+        codes: TOGGLE_ROUNDS,
     },
-    Binding {
-        keys: "q / Esc",
-        help: "quit",
-        footer: Some("q quit"),
-        codes: &[(ch('q'), Action::Quit), (key(KeyCode::Esc), Action::Quit)],
-    },
+    QUIT,
 ];
 
 /// The keys of the rounds view.
@@ -79,28 +86,15 @@ pub const ROUNDS_KEY_TABLE: &[Binding<Action>] = &[
         keys: "Up Down  k j",
         help: "scroll the figures",
         footer: Some("j/k scroll"),
-        codes: &[
-            (key(KeyCode::Up), Action::Up),
-            (ch('k'), Action::Up),
-            (key(KeyCode::Down), Action::Down),
-            (ch('j'), Action::Down),
-        ],
+        codes: UP_DOWN,
     },
     Binding {
         keys: "r / Tab",
         help: "back to the findings",
         footer: Some("r findings"),
-        codes: &[
-            (ch('r'), Action::ToggleRounds),
-            (key(KeyCode::Tab), Action::ToggleRounds),
-        ],
+        codes: TOGGLE_ROUNDS,
     },
-    Binding {
-        keys: "q / Esc",
-        help: "quit",
-        footer: Some("q quit"),
-        codes: &[(ch('q'), Action::Quit), (key(KeyCode::Esc), Action::Quit)],
-    },
+    QUIT,
 ];
 
 pub fn key_to_action(state: &State, key: KeyEvent) -> Option<Action> {
