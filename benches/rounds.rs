@@ -59,7 +59,7 @@ fn main() {
     );
     let comparisons = &rounds.pathways[0].comparisons;
     let tests: usize = comparisons.iter().map(|c| c.tests.len()).sum();
-    let threads = std::thread::available_parallelism().map_or(1, |p| p.get());
+    let threads = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
     println!(
         "rounds: 2 x {n} sessions in {total:.2} s ({built:.2} s read+compare+fold+test, {rendered:.3} s rendering text {} kB, html {} kB, json {} kB) on {threads} threads; {} comparisons, {tests} tests",
         text.len() / 1000,

@@ -46,7 +46,7 @@ fn rounds(args: &[&str]) -> assert_cmd::assert::Assert {
 }
 
 #[test]
-fn two_folders_tell_what_changed_in_every_format() {
+fn two_folders_tell_what_changed_in_json() {
     let dir = tempfile::tempdir().unwrap();
     let before = write_round(dir.path(), "baseline", 600, true);
     let after = write_round(dir.path(), "after", 250, false);
@@ -120,7 +120,14 @@ fn two_folders_tell_what_changed_in_every_format() {
     let costs = finding["time_cost_min"].as_array().unwrap();
     assert_eq!(costs.len(), 2);
     assert_eq!(costs[1], 0.0);
+}
 
+#[test]
+fn the_same_rounds_in_text_markdown_html_and_csv() {
+    let dir = tempfile::tempdir().unwrap();
+    let before = write_round(dir.path(), "baseline", 600, true);
+    let after = write_round(dir.path(), "after", 250, false);
+    let (b, a) = (before.to_str().unwrap(), after.to_str().unwrap());
     let text = rounds(&["rounds", b, a, "--split", "folder"]).success();
     let text = String::from_utf8(text.get_output().stdout.clone()).unwrap();
     assert!(text.contains("baseline -> after [all]"), "{text}");

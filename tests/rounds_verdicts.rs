@@ -81,8 +81,8 @@ fn session(rng: &mut fastrand::Rng, pathway: &Pathway, i: usize, factor: f64) ->
 /// interval below 0), the share of unchanged figures called improved or worse, how many
 /// unchanged figures were judged, and how many p-values one comparison adjusts together.
 fn run(pathway: &Pathway, sessions: usize, seeds: u64) -> (f64, f64, f64, usize, usize) {
-    let (mut found, mut found_unadjusted, mut planted_tests) = (0, 0, 0);
-    let (mut false_calls, mut quiet_tests, mut adjusted_together) = (0, 0, 0);
+    let (mut found, mut found_unadjusted, mut planted_tests) = (0usize, 0usize, 0usize);
+    let (mut false_calls, mut quiet_tests, mut adjusted_together) = (0usize, 0usize, 0usize);
     for seed in 0..seeds {
         let mut rng = fastrand::Rng::with_seed(1000 + seed);
         let mut builder = RoundsBuilder::new("folder", &[]).unwrap();

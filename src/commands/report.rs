@@ -112,24 +112,7 @@ pub fn run(data_dir: Option<PathBuf>, args: ReportArgs) -> color_eyre::Result<()
         if args.redact {
             report.redact(&shadowmap::report::render::mask);
         }
-        let rounds = match &args.split {
-            None => None,
-            Some(split) => {
-                // Rounds of the same sessions: the folders given (or the data folder's files).
-                let paths = if args.paths.is_empty() {
-                    files.clone()
-                } else {
-                    session_folders(&args.paths)
-                };
-                let options = RoundsOptions {
-                    split: split.parse().map_err(|e: String| eyre!("--split: {e}"))?,
-                    pathway: args.pathway.clone(),
-                    by: args.by.clone(),
-                    threads: 0,
-                };
-                Some(build_rounds(&paths, &options).map_err(|e| eyre!("{e}"))?)
-            }
-        };
+        let rounds = screen_rounds(&args, &files)?;
         return shadowmap::tui::report::run(report.findings, overrides, &overrides_file, rounds)
             .wrap_err("running the report screen");
     }
@@ -139,6 +122,31 @@ pub fn run(data_dir: Option<PathBuf>, args: ReportArgs) -> color_eyre::Result<()
     let out = render(&report, format_of(args.format));
     // Owner-only (0600) and atomic, like every export: a report quotes notes and codes.
     write_output(args.out.as_deref(), &protected, &out)
+}
+
+/// With `--split`, the rounds of the same sessions for the report screen: the folders given
+/// (or, for the data folder, its session files).
+fn screen_rounds(
+    args: &ReportArgs,
+    files: &[PathBuf],
+) -> color_eyre::Result<Option<shadowmap::rounds::Rounds>> {
+    let Some(split) = &args.split else {
+        return Ok(None);
+    };
+    let paths = if args.paths.is_empty() {
+        files.to_vec()
+    } else {
+        session_folders(&args.paths)
+    };
+    let options = RoundsOptions {
+        split: split.parse().map_err(|e: String| eyre!("--split: {e}"))?,
+        pathway: args.pathway.clone(),
+        by: args.by.clone(),
+        threads: 0,
+    };
+    Ok(Some(
+        build_rounds(&paths, &options).map_err(|e| eyre!("{e}"))?,
+    ))
 }
 
 /// The command line's format as the renderers name it (the report's and the rounds').

@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use crate::model::{ProblemKind, WorkaroundKind};
 use crate::report::digest::{DevKind, problem_index, workaround_index};
 
-use super::build::{Finished, PathwaySamples, StepSample};
+use super::build::{Finished, PathwaySamples, RoundSamples, StepSample};
 use super::stats;
 use super::{
     ALPHA, Comparison, FindingChange, FindingStatus, MIN_UNITS, PathwayRound, PathwayRounds, Side,
@@ -23,8 +23,11 @@ const SESSION_DEVIATIONS: [DevKind; 4] = [
 
 pub(crate) fn pathway_rounds(by: &[String], samples: PathwaySamples) -> PathwayRounds {
     let pathway = samples.pathway;
-    let mut rounds: Vec<(String, Finished, BTreeMap<Vec<String>, Finished>)> =
-        samples.rounds.into_values().map(|r| r.finish()).collect();
+    let mut rounds: Vec<(String, Finished, BTreeMap<Vec<String>, Finished>)> = samples
+        .rounds
+        .into_values()
+        .map(RoundSamples::finish)
+        .collect();
     // Planned steps in the pathway's order, then unplanned ones by id.
     let mut steps: Vec<(String, String)> = pathway
         .all_steps()

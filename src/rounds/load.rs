@@ -105,7 +105,7 @@ pub(crate) fn digest_files<T: Sync>(
         None => None,
     };
     let threads = if threads == 0 {
-        std::thread::available_parallelism().map_or(1, |n| n.get())
+        std::thread::available_parallelism().map_or(1, std::num::NonZero::get)
     } else {
         threads
     }

@@ -95,9 +95,9 @@ fn detectable_reduction(pilot: &[f64], alpha: f64, power: f64) -> Option<f64> {
     while high - low > 1 {
         let middle = (low + high) / 2;
         if fits(middle) {
-            high = middle
+            high = middle;
         } else {
-            low = middle
+            low = middle;
         }
     }
     Some(f64::from(high) / 1000.0)

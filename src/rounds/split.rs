@@ -53,7 +53,7 @@ impl Split {
             Split::Dates(cuts) => format!(
                 "date:{}",
                 cuts.iter()
-                    .map(|d| d.to_string())
+                    .map(NaiveDate::to_string)
                     .collect::<Vec<_>>()
                     .join(",")
             ),

@@ -23,16 +23,22 @@ fn cause_style(cause: Cause) -> Style {
     Style::default().fg(color)
 }
 
+/// The findings, or the rounds view when it is on.
 pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
-    if let (View::Rounds, Some(view)) = (state.view, &state.rounds) {
-        let footer = Line::from(format!(
-            "{}  {}",
-            keymap::footer(ROUNDS_KEY_TABLE, "  "),
-            state.status
-        ));
-        draw_rounds(view, frame, area, footer);
-        return;
+    match (state.view, &state.rounds) {
+        (View::Rounds, Some(view)) => {
+            let footer = Line::from(format!(
+                "{}  {}",
+                keymap::footer(ROUNDS_KEY_TABLE, "  "),
+                state.status
+            ));
+            draw_rounds(view, frame, area, footer);
+        }
+        _ => draw_findings(state, frame, area),
     }
+}
+
+fn draw_findings(state: &State, frame: &mut Frame, area: Rect) {
     let [head, list, detail, foot] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Min(5),

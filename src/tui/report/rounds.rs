@@ -152,6 +152,14 @@ pub fn draw_rounds(view: &RoundsView, frame: &mut Frame, area: Rect, footer: Lin
         head,
     );
 
+    round_table(pathway, frame, rounds_area);
+    figures(view, comparison, frame, tests_area);
+    finding_costs(comparison, frame, findings_area);
+    frame.render_widget(Paragraph::new(footer), foot);
+}
+
+/// The pathway's rounds, one row each.
+fn round_table(pathway: &PathwayRounds, frame: &mut Frame, area: Rect) {
     let round_rows = pathway.rounds.iter().map(|r| {
         Row::new(vec![
             r.name.clone(),
@@ -174,11 +182,14 @@ pub fn draw_rounds(view: &RoundsView, frame: &mut Frame, area: Rect, footer: Lin
         )
         .header(Row::new(["round", "sessions", "hours", "fitness", "sites"]))
         .block(Block::default().borders(Borders::TOP).title(" rounds ")),
-        rounds_area,
+        area,
     );
+}
 
+/// The comparison's figures, clear changes first, from the scrolled-to row.
+fn figures(view: &RoundsView, comparison: &Comparison, frame: &mut Frame, area: Rect) {
     // The interval and adjusted p need a wide terminal; the verdict always shows.
-    let wide = tests_area.width >= WIDE;
+    let wide = area.width >= WIDE;
     let test_rows = ordered_tests(comparison)
         .into_iter()
         .skip(view.scroll)
@@ -241,9 +252,12 @@ pub fn draw_rounds(view: &RoundsView, frame: &mut Frame, area: Rect, footer: Lin
                     .borders(Borders::TOP)
                     .title(" figures (clear changes first) "),
             ),
-        tests_area,
+        area,
     );
+}
 
+/// The comparison's findings with their status and time cost per round.
+fn finding_costs(comparison: &Comparison, frame: &mut Frame, area: Rect) {
     let finding_lines: Vec<Line> = comparison
         .findings
         .iter()
@@ -268,7 +282,6 @@ pub fn draw_rounds(view: &RoundsView, frame: &mut Frame, area: Rect, footer: Lin
                 .borders(Borders::TOP)
                 .title(" findings: time cost per round "),
         ),
-        findings_area,
+        area,
     );
-    frame.render_widget(Paragraph::new(footer), foot);
 }
