@@ -102,6 +102,7 @@ fn main() {
         pathway: None,
         by: vec!["site".into(), "role".into()],
         threads: 0,
+        ..Default::default()
     };
     let report = build_report(&files, &options, &Overrides::default()).expect("a report");
     let built = t.elapsed().as_secs_f64();

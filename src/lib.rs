@@ -6,6 +6,7 @@
 
 pub mod agree;
 pub mod compare;
+pub mod exchange;
 pub mod model;
 pub mod report;
 pub mod rounds;

@@ -32,7 +32,7 @@ pub enum Command {
     Pathways(PathwaysCommand),
     /// List the sessions in the data folder.
     Sessions(SessionsArgs),
-    /// Write a session's full content as JSON, RON, XES or CSV.
+    /// Write a session as JSON, RON, XES or CSV; many sessions as Parquet tables or OCEL 2.0.
     Export(ExportArgs),
     /// Score a session or an XES log against a pathway by optimal alignment.
     Compare(CompareArgs),
@@ -48,6 +48,32 @@ pub enum Command {
     Rounds(RoundsArgs),
     /// Sessions a round needs to detect a reduction of a step's time, from pilot sessions.
     Plan(PlanArgs),
+    /// Pack sessions (and the overrides) into one file for another laptop.
+    Bundle(BundleArgs),
+    /// Add the sessions of bundles to the data folder: verified, all or nothing.
+    Import(ImportArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct BundleArgs {
+    /// Session ids of the data folder (default: every finished session).
+    pub ids: Vec<String>,
+    /// The bundle file to write (created 0600).
+    #[arg(long, value_name = "FILE")]
+    pub out: PathBuf,
+    /// Also pack unfinished sessions (their journals).
+    #[arg(long)]
+    pub unfinished: bool,
+    /// Who makes the bundle, for the manifest (default: your login name).
+    #[arg(long, value_name = "NAME")]
+    pub who: Option<String>,
+}
+
+#[derive(Args, Debug)]
+pub struct ImportArgs {
+    /// Bundle files made by `shadowmap bundle`.
+    #[arg(required = true, value_name = "FILE")]
+    pub bundles: Vec<PathBuf>,
 }
 
 #[derive(Args, Debug, Default)]
@@ -105,19 +131,26 @@ pub enum ExportFormat {
     Ron,
     Xes,
     Csv,
+    /// sessions.parquet, steps.parquet and events.parquet in the --out folder.
+    Parquet,
+    /// An OCEL 2.0 JSON object-centric event log.
+    Ocel,
 }
 
 #[derive(Args, Debug)]
 pub struct ExportArgs {
-    /// A session id in the data folder, or a session file.
-    pub session: String,
-    /// json/ron: the whole session; xes: an event log for pm4py, ProM, Disco; csv: a table.
+    /// A session id in the data folder, or a session file; parquet and ocel take many, and
+    /// folders (none: the data folder's finished sessions).
+    #[arg(value_name = "SESSION")]
+    pub sessions: Vec<String>,
+    /// json/ron: the whole session; xes: an event log for pm4py, ProM, Disco; csv: a table;
+    /// parquet: three tables for DuckDB and Spark (--out names a folder); ocel: OCEL 2.0 JSON.
     #[arg(long, value_enum)]
     pub format: ExportFormat,
     /// Remove note text and mask identifier-like strings.
     #[arg(long)]
     pub redact: bool,
-    /// Write here instead of standard output.
+    /// Write here instead of standard output (with --format parquet: the folder to write to).
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
     /// With --format csv: a row per event, or a row per observed step.
@@ -306,5 +339,7 @@ fn dispatch(cli: Cli) -> color_eyre::Result<()> {
         Some(Command::Agree(args)) => commands::agree::run(data_dir, args),
         Some(Command::Rounds(args)) => commands::rounds::run(data_dir, args),
         Some(Command::Plan(args)) => commands::plan::run(args),
+        Some(Command::Bundle(args)) => commands::bundle::run(data_dir, args),
+        Some(Command::Import(args)) => commands::bundle::import(data_dir, args),
     }
 }

@@ -177,7 +177,7 @@ fn export(dir: &DataDir, row: &BrowseRow, format: ExportFormat, redact: bool) ->
         );
     }
     let args = crate::ExportArgs {
-        session: row.path.display().to_string(),
+        sessions: vec![row.path.display().to_string()],
         format: match format {
             ExportFormat::Json => crate::ExportFormat::Json,
             ExportFormat::Csv => crate::ExportFormat::Csv,

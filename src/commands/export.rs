@@ -23,7 +23,17 @@ pub fn run(data_dir: Option<PathBuf>, args: ExportArgs) -> color_eyre::Result<()
     if args.csv != CsvTable::Events && args.format != ExportFormat::Csv {
         bail!("--csv steps applies only to --format csv");
     }
-    let loaded = super::load::load_session(data_dir.as_deref(), &args.session)?;
+    if matches!(args.format, ExportFormat::Parquet | ExportFormat::Ocel) {
+        return super::tables::run(data_dir, args);
+    }
+    let [session] = args.sessions.as_slice() else {
+        bail!(
+            "--format {} takes one session ({} given)\n  hint: export them one at a time, or use --format parquet or ocel for many",
+            format!("{:?}", args.format).to_lowercase(),
+            args.sessions.len()
+        );
+    };
+    let loaded = super::load::load_session(data_dir.as_deref(), session)?;
     let session = if args.redact {
         redact_session(&loaded.session)
     } else {
@@ -45,6 +55,9 @@ pub fn render(
         ExportFormat::Json => session_json(session),
         ExportFormat::Ron => session_ron(session)?,
         ExportFormat::Xes => xes::to_xes_string([session]),
+        ExportFormat::Parquet | ExportFormat::Ocel => {
+            bail!("--format parquet and ocel write many sessions (commands::tables)")
+        }
         ExportFormat::Csv => {
             let bytes = match table {
                 CsvTable::Events => csv::write_events_csv(Vec::new(), session)?,

@@ -155,11 +155,12 @@ fn is_session_file(path: &Path) -> bool {
 pub fn write_output(
     out: Option<&Path>,
     protected: &Protected,
-    text: &str,
+    text: impl AsRef<[u8]>,
 ) -> color_eyre::Result<()> {
+    let text = text.as_ref();
     let Some(out) = out else {
         let mut stdout = std::io::stdout().lock();
-        stdout.write_all(text.as_bytes())?;
+        stdout.write_all(text)?;
         return Ok(stdout.flush()?);
     };
     protected.check(out)?;
@@ -178,7 +179,7 @@ pub fn write_output(
             .create_new(true)
             .mode(0o600)
             .open(&tmp)?;
-        file.write_all(text.as_bytes())?;
+        file.write_all(text)?;
         file.sync_data()?;
         fs::rename(&tmp, out)
     })();

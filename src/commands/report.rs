@@ -31,55 +31,11 @@ pub fn overrides_path(paths: &[PathBuf], data_root: Option<&Path>) -> PathBuf {
 
 pub fn run(data_dir: Option<PathBuf>, args: ReportArgs) -> color_eyre::Result<()> {
     let mut protected = Protected::new(data_dir.as_deref());
-    let (files, overrides_file) = if args.paths.is_empty() {
-        // The data folder: its finished sessions (an unfinished one is still being captured,
-        // or waits for recovery in capture).
-        let dir = shadowmap::store::DataDir::resolve(data_dir)
-            .map_err(|e| eyre!("{e}"))
-            .wrap_err("opening the data folder")?;
-        let listing = dir.scan().map_err(|e| eyre!("{e}"))?;
-        for problem in &listing.problems {
-            eprintln!("warning: skipped: {problem}");
-        }
-        let entries = listing.entries;
-        let unfinished = entries.iter().filter(|e| !e.finished).count();
-        if unfinished > 0 {
-            eprintln!(
-                "note: {unfinished} unfinished session(s) left out; finish or recover them with `shadowmap capture`"
-            );
-        }
-        let mut files: Vec<PathBuf> = entries
-            .into_iter()
-            .filter(|e| e.finished)
-            .map(|e| e.path)
-            .collect();
-        files.sort();
-        if files.is_empty() {
-            return Err(eyre!(
-                "no finished sessions in the data folder {}; give session files or folders",
-                dir.root().display()
-            ));
-        }
-        let overrides_file = overrides_path(&[], Some(dir.root()));
-        (files, overrides_file)
-    } else {
-        let folders = session_folders(&args.paths);
-        let files = collect_session_files(&folders).map_err(|e| eyre!("{e}"))?;
-        if files.is_empty() {
-            return Err(eyre!(
-                "no session files (.ron) in {}\n  hint: give session files or folders that hold them (not recursive), or no PATHS for the data folder",
-                args.paths
-                    .iter()
-                    .map(|p| p.display().to_string())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ));
-        }
-        for folder in folders.iter().filter(|p| p.is_dir()) {
-            protected.folder(folder);
-        }
-        (files, overrides_path(&args.paths, None))
-    };
+    let found = session_files(data_dir, &args.paths)?;
+    for folder in &found.folders {
+        protected.folder(folder);
+    }
+    let (files, overrides_file) = (found.files, found.overrides);
     for file in &files {
         protected.file(file, "a session this report reads");
     }
@@ -93,6 +49,7 @@ pub fn run(data_dir: Option<PathBuf>, args: ReportArgs) -> color_eyre::Result<()
         pathway: args.pathway.clone(),
         by: args.by.clone(),
         threads: 0,
+        redact: false,
     };
     let mut report = build_report(&files, &options, &overrides).map_err(|e| eyre!("{e}"))?;
     for skipped in &report.skipped {
@@ -185,4 +142,76 @@ fn session_folders(paths: &[PathBuf]) -> Vec<PathBuf> {
             }
         })
         .collect()
+}
+
+/// The session files a report-like command reads, where the overrides live, and the folders
+/// read (which an output must not be written into).
+pub struct SessionFiles {
+    pub files: Vec<PathBuf>,
+    pub overrides: PathBuf,
+    pub folders: Vec<PathBuf>,
+}
+
+/// The finished sessions of the data folder when no PATHS are given, else the files given and
+/// the `.ron` files inside the folders given (a data folder given as a path stands for its
+/// `sessions/`).
+pub fn session_files(
+    data_dir: Option<PathBuf>,
+    paths: &[PathBuf],
+) -> color_eyre::Result<SessionFiles> {
+    Ok(if paths.is_empty() {
+        // The data folder: its finished sessions (an unfinished one is still being captured,
+        // or waits for recovery in capture).
+        let dir = shadowmap::store::DataDir::resolve(data_dir)
+            .map_err(|e| eyre!("{e}"))
+            .wrap_err("opening the data folder")?;
+        let listing = dir.scan().map_err(|e| eyre!("{e}"))?;
+        for problem in &listing.problems {
+            eprintln!("warning: skipped: {problem}");
+        }
+        let entries = listing.entries;
+        let unfinished = entries.iter().filter(|e| !e.finished).count();
+        if unfinished > 0 {
+            eprintln!(
+                "note: {unfinished} unfinished session(s) left out; finish or recover them with `shadowmap capture`"
+            );
+        }
+        let mut files: Vec<PathBuf> = entries
+            .into_iter()
+            .filter(|e| e.finished)
+            .map(|e| e.path)
+            .collect();
+        files.sort();
+        if files.is_empty() {
+            return Err(eyre!(
+                "no finished sessions in the data folder {}; give session files or folders",
+                dir.root().display()
+            ));
+        }
+        SessionFiles {
+            files,
+            overrides: overrides_path(&[], Some(dir.root())),
+            folders: Vec::new(),
+        }
+    } else {
+        let folders = session_folders(paths);
+        let files = collect_session_files(&folders).map_err(|e| eyre!("{e}"))?;
+        if files.is_empty() {
+            return Err(eyre!(
+                "no session files (.ron) in {}\n  hint: give session files or folders that hold them (not recursive), or no PATHS for the data folder",
+                paths
+                    .iter()
+                    .map(|p| p.display().to_string())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
+        }
+        let overrides = overrides_path(paths, None);
+        let folders = folders.into_iter().filter(|p| p.is_dir()).collect();
+        SessionFiles {
+            files,
+            overrides,
+            folders,
+        }
+    })
 }

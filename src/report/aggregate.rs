@@ -1,7 +1,7 @@
 //! Folding session digests into a report, one session at a time.
 //!
 //! The builder keeps, per pathway, group and step, counters and the samples the medians and
-//! p90s need (one `f32` per step occurrence), and per candidate finding its counters and a
+//! p90s need (one `f64` per step occurrence), and per candidate finding its counters and a
 //! capped sample of session ids. A session's events are never kept.
 
 use std::collections::{BTreeMap, BTreeSet, HashSet};
@@ -51,8 +51,8 @@ struct StepAgg {
     occurrences: u32,
     sessions: u32,
     synced: u32,
-    active: Vec<f32>,
-    clicks: Vec<f32>,
+    active: Vec<f64>,
+    clicks: Vec<f64>,
     over_time: u32,
     over_clicks: u32,
     deviations: [u32; 6],
@@ -110,8 +110,8 @@ impl GroupAgg {
             if s.synced {
                 agg.synced += 1;
             }
-            agg.active.push(s.active_secs as f32);
-            agg.clicks.push(s.clicks as f32);
+            agg.active.push(s.active_secs);
+            agg.clicks.push(f64::from(s.clicks));
             agg.over_time += u32::from(s.over_time);
             agg.over_clicks += u32::from(s.over_clicks);
             if s.over_time {

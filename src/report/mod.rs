@@ -21,4 +21,6 @@ pub use aggregate::{Finding, Report, ReportBuilder};
 pub use findings::{FindingKind, Rule};
 pub use overrides::{OVERRIDES_FILE, Override, Overrides};
 pub use render::{Format, render};
-pub use stream::{ReportOptions, build_report, collect_session_files};
+pub use stream::{
+    Digested, Outcome, ReportOptions, build_report, collect_session_files, for_each_digested,
+};

@@ -3,7 +3,7 @@
 /// The `q` quantile (0..=1) of `samples` by linear interpolation between closest ranks
 /// (the method numpy and pandas use by default). `None` when there are no samples.
 /// Sorts `samples` in place.
-pub fn quantile(samples: &mut [f32], q: f64) -> Option<f64> {
+pub fn quantile(samples: &mut [f64], q: f64) -> Option<f64> {
     if samples.is_empty() {
         return None;
     }
@@ -12,14 +12,14 @@ pub fn quantile(samples: &mut [f32], q: f64) -> Option<f64> {
 }
 
 /// As [`quantile`], on samples already sorted ascending (and not empty).
-pub fn quantile_sorted(sorted: &[f32], q: f64) -> f64 {
+pub fn quantile_sorted(sorted: &[f64], q: f64) -> f64 {
     let q = q.clamp(0.0, 1.0);
     let position = q * (sorted.len() - 1) as f64;
     let low = position.floor() as usize;
     let high = position.ceil() as usize;
     let fraction = position - low as f64;
-    let a = f64::from(sorted[low]);
-    let b = f64::from(sorted[high]);
+    let a = sorted[low];
+    let b = sorted[high];
     a + (b - a) * fraction
 }
 

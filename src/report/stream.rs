@@ -25,6 +25,9 @@ pub struct ReportOptions {
     pub by: Vec<String>,
     /// Worker threads; 0 means one per available core.
     pub threads: usize,
+    /// Redact each session as it is loaded, before it is compared (the exports' `--redact`:
+    /// notes removed, identifiers masked, masked unplanned steps compared as masked).
+    pub redact: bool,
 }
 
 /// The session files among `paths`: files as given, and the `.ron` files directly inside
@@ -58,7 +61,17 @@ pub fn collect_session_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, FileErro
     Ok(files)
 }
 
-type Outcome = Result<(Arc<Pathway>, SessionDigest), (PathBuf, String)>;
+/// One session as the report reads it: the session, the pathway it was compared with, and
+/// its digest.
+#[derive(Debug, Clone)]
+pub struct Digested {
+    pub session: Session,
+    pub pathway: Arc<Pathway>,
+    pub digest: SessionDigest,
+}
+
+/// A session file digested, or why it could not be (its path and the reason).
+pub type Outcome = Result<Digested, (PathBuf, String)>;
 
 /// A pathway and its compiled model (`None` when the comparator cannot compile it: such
 /// sessions get the comparator's explained no-sync comparison).
@@ -73,8 +86,12 @@ fn load_one(
     path: &Path,
     fixed: Option<&Compiled>,
     cache: &mut HashMap<String, Result<Compiled, String>>,
+    redact: bool,
 ) -> Outcome {
-    let session = Session::load(path).map_err(|e| (path.to_path_buf(), e.to_string()))?;
+    let mut session = Session::load(path).map_err(|e| (path.to_path_buf(), e.to_string()))?;
+    if redact {
+        session = super::export::redact_session(&session);
+    }
     let (pathway, model) = match fixed {
         Some(compiled) => compiled,
         None => cache
@@ -93,7 +110,11 @@ fn load_one(
             .map_err(|e| (path.to_path_buf(), e.clone()))?,
     };
     let digest = digest_with_model(&session, pathway, model.as_ref());
-    Ok((pathway.clone(), digest))
+    Ok(Digested {
+        session,
+        pathway: pathway.clone(),
+        digest,
+    })
 }
 
 /// Builds the report of `files`, streaming. Files that cannot be read as sessions are listed
@@ -104,6 +125,21 @@ pub fn build_report(
     overrides: &Overrides,
 ) -> Result<Report, String> {
     let mut builder = ReportBuilder::new(&options.by)?;
+    for_each_digested(files, options, |outcome| match outcome {
+        Ok(d) => builder.add(&d.pathway, &d.digest),
+        Err((path, error)) => builder.skip(path, error),
+    })?;
+    Ok(builder.finish(overrides))
+}
+
+/// Loads, compares and digests `files` on worker threads and hands each outcome to `fold` in
+/// file order (the same order on every run), holding at most [`WINDOW`] sessions at once.
+/// The one engine behind the report and the table exports. A bad `--pathway` is an error.
+pub fn for_each_digested(
+    files: &[PathBuf],
+    options: &ReportOptions,
+    mut fold: impl FnMut(Outcome),
+) -> Result<(), String> {
     let fixed = match &options.pathway {
         Some(p) => Some(Arc::new(resolve_pathway(p).map_err(|e| e.to_string())?.0)),
         None => None,
@@ -133,7 +169,7 @@ pub fn build_report(
                     while i >= folded.load(Ordering::Acquire) + WINDOW {
                         std::thread::sleep(std::time::Duration::from_micros(200));
                     }
-                    let outcome = load_one(&files[i], fixed.as_ref(), &mut cache);
+                    let outcome = load_one(&files[i], fixed.as_ref(), &mut cache, options.redact);
                     if tx.send((i, outcome)).is_err() {
                         break;
                     }
@@ -146,14 +182,11 @@ pub fn build_report(
         for (i, outcome) in rx {
             pending.insert(i, outcome);
             while let Some(outcome) = pending.remove(&want) {
-                match outcome {
-                    Ok((pathway, digest)) => builder.add(&pathway, &digest),
-                    Err((path, error)) => builder.skip(path, error),
-                }
+                fold(outcome);
                 want += 1;
                 folded.store(want, Ordering::Release);
             }
         }
     });
-    Ok(builder.finish(overrides))
+    Ok(())
 }

@@ -7,6 +7,7 @@
 //! Files are 0600, folders 0700. All file I/O goes through [`Io`], so the crash tests can run
 //! the store on a simulated disk ([`sim::SimIo`]).
 
+pub mod batch;
 mod error;
 pub mod io;
 pub mod journal;
@@ -144,12 +145,12 @@ impl fmt::Display for RecoveryReport {
 }
 
 /// Which session and segment a file name in the sessions folder belongs to.
-enum SessionFile {
+pub(crate) enum SessionFile {
     Snapshot(String),
     Segment(String, u32),
 }
 
-fn classify(name: &str) -> Option<SessionFile> {
+pub(crate) fn classify(name: &str) -> Option<SessionFile> {
     if let Some(id) = name.strip_suffix(SNAPSHOT_EXT) {
         return is_valid_id(id).then(|| SessionFile::Snapshot(id.to_string()));
     }
@@ -235,6 +236,10 @@ impl DataDir {
             }
             StoreError::io("create the data folder", &sessions, e)
         })?;
+        // An import cut short by a crash is finished (or its staged files removed) before
+        // anything reads the folder.
+        batch::recover(io.as_ref(), &root, &[&sessions])
+            .map_err(|e| StoreError::io("finish an interrupted import", &root, e))?;
         Ok(DataDir { root, sessions, io })
     }
 

@@ -14,7 +14,7 @@ use std::io::{self, Write};
 use chrono::SecondsFormat;
 
 use crate::model::timeline::StepEnding;
-use crate::model::{EventKind, Pathway, Session, derive_timeline};
+use crate::model::{Pathway, Session, derive_timeline};
 
 /// The columns of `--format csv --csv events`, in order.
 pub const EVENT_COLUMNS: [&str; 10] = [
@@ -120,40 +120,18 @@ fn time(session: &Session, at_ms: u64) -> String {
 /// `detail` is the interruption source, the workaround or problem kind, or the number of
 /// the event an undo takes back; `undone` is true for an event an undo took back.
 pub fn write_events_rows<W: Write>(csv: &mut CsvWriter<W>, session: &Session) -> io::Result<()> {
-    let timeline = derive_timeline(&session.events);
-    let mut open: Option<String> = None;
-    for event in &session.events {
-        let undone = timeline.undone.contains(&event.seq);
-        let effective = !undone && !matches!(event.kind, EventKind::Undo { .. });
-        let mut step = open.clone().unwrap_or_default();
-        let mut detail = String::new();
-        let mut delta = String::new();
-        match &event.kind {
-            EventKind::StepStart { step: id } | EventKind::UnplannedStep { step: id, .. } => {
-                step = id.clone();
-                if effective {
-                    open = Some(id.clone());
-                }
-            }
-            EventKind::StepEnd if effective => open = None,
-            EventKind::InterruptionStart { source, .. } => detail = source.name().to_string(),
-            EventKind::Workaround { kind, .. } => detail = kind.name().to_string(),
-            EventKind::SystemProblem { kind, .. } => detail = kind.name().to_string(),
-            EventKind::Undo { target } => detail = target.to_string(),
-            EventKind::Clicks { delta: d } => delta = d.to_string(),
-            _ => {}
-        }
+    for row in super::rows::event_rows(session) {
         csv.row(&[
             session.header.id.as_str(),
-            &event.seq.to_string(),
-            &event.at_ms.to_string(),
-            &time(session, event.at_ms),
-            event.kind.name(),
-            &step,
-            &detail,
-            &delta,
-            event.kind.text().unwrap_or(""),
-            if undone { "true" } else { "false" },
+            &row.seq.to_string(),
+            &row.at_ms.to_string(),
+            &time(session, row.at_ms),
+            row.kind,
+            &row.step,
+            &row.detail,
+            &row.delta.map(|d| d.to_string()).unwrap_or_default(),
+            row.text.unwrap_or(""),
+            if row.undone { "true" } else { "false" },
         ])?;
     }
     Ok(())

@@ -4,6 +4,7 @@
 
 pub mod csv;
 pub mod redact;
+pub mod rows;
 pub mod xes;
 
 pub use redact::{Redactor, redact_session};
