@@ -9,14 +9,15 @@ use std::path::PathBuf;
 
 use serde::Serialize;
 
-use crate::model::{Cause, Pathway, ProblemKind, WorkaroundKind};
+use crate::model::{Pathway, ProblemKind, WorkaroundKind};
 
 use super::digest::{DevKind, SessionDigest, problem_index, workaround_index};
 use super::findings::{
-    CLICK_SECS, CellShare, FindingKind, INFRASTRUCTURE_PROBLEMS, INTEGRATION_PROBLEMS,
-    INTEGRATION_WORKAROUNDS, MIN_AFFECTED, MIN_FRICTION_RATE, MIN_MISSING_RATE, Rule, Spread,
-    confidence_label, finding_id, suggest_cause,
+    CLICK_SECS, CauseDecision, CellShare, FindingKind, INFRASTRUCTURE_PROBLEMS,
+    INTEGRATION_PROBLEMS, INTEGRATION_WORKAROUNDS, Spread, agree_on_friction, confidence_label,
+    finding_id, reported, suggest_cause,
 };
+pub use super::findings::{Evidence, Finding};
 use super::overrides::{Override, Overrides};
 use super::stats::{quantile, round};
 
@@ -32,15 +33,17 @@ pub const GROUP_KEYS: [&str; 4] = ["site", "role", "clinician", "auditor"];
 enum Dim {
     Site,
     Role,
+    Auditor,
     Clinician,
 }
 
 type Cell = (Dim, String);
 
-fn cells_of(d: &SessionDigest) -> [Cell; 3] {
+fn cells_of(d: &SessionDigest) -> [Cell; 4] {
     [
         (Dim::Site, d.site.clone()),
         (Dim::Role, d.role.clone()),
+        (Dim::Auditor, d.auditor.clone()),
         (Dim::Clinician, d.clinician.clone()),
     ]
 }
@@ -354,12 +357,13 @@ impl ReportBuilder {
             findings.extend(pathway_findings(&agg));
             pathways.push(pathway_report(&self.by, agg));
         }
-        findings.sort_by(|a: &Finding, b: &Finding| {
+        findings.sort_by(|(a_order, a), (b_order, b)| {
             b.time_cost_min
                 .total_cmp(&a.time_cost_min)
                 .then(b.occurrences.cmp(&a.occurrences))
-                .then(a.id.cmp(&b.id))
+                .then_with(|| a_order.cmp(b_order))
         });
+        let mut findings: Vec<Finding> = findings.into_iter().map(|(_, f)| f).collect();
         let mut used = HashSet::new();
         for (i, f) in findings.iter_mut().enumerate() {
             f.rank = i + 1;
@@ -485,54 +489,6 @@ pub struct StepReport {
     pub problem_rate: BTreeMap<String, f64>,
     /// Interruptions per hour of the step's time (active + interrupted).
     pub interruptions_per_hour: f64,
-}
-
-/// A finding (domain.md section 7).
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Finding {
-    pub id: String,
-    pub rank: usize,
-    pub pathway: String,
-    pub step: String,
-    pub step_label: String,
-    pub kind: String,
-    pub title: String,
-    /// Excess minutes per occurrence times occurrences.
-    pub time_cost_min: f64,
-    pub excess_min_per_occurrence: f64,
-    /// Units that show it: step occurrences, or sessions for session-level kinds.
-    pub occurrences: u32,
-    pub unit: &'static str,
-    /// Units of the step in all (occurrences of the step, or sessions of the pathway).
-    pub base: u32,
-    pub rate: f64,
-    pub suggested_cause: Cause,
-    pub rule: Rule,
-    pub because: String,
-    pub confidence: f64,
-    pub confidence_label: &'static str,
-    /// The cause in force: the override's if there is one, else the suggested one.
-    pub cause: Cause,
-    pub overridden: Option<Override>,
-    pub evidence: Evidence,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Evidence {
-    /// Sessions that show it (exact), and the first few ids.
-    pub sessions: u32,
-    pub session_ids: Vec<String>,
-    pub sites: Vec<CellShare>,
-    pub roles: Vec<CellShare>,
-    pub clinicians: Vec<CellShare>,
-    pub pathway_versions: Vec<u32>,
-    pub expected_secs: Option<u32>,
-    pub median_active_secs: Option<f64>,
-    pub p90_active_secs: Option<f64>,
-    pub expected_clicks: Option<u32>,
-    pub median_clicks: Option<f64>,
-    /// Example notes logged with it (empty when redacted).
-    pub notes: Vec<String>,
 }
 
 fn label_of(pathway: &Pathway, step: &str, agg: Option<&StepAgg>) -> String {
@@ -689,9 +645,16 @@ fn pathway_report(by: &[String], agg: PathwayAgg) -> PathwayReport {
     }
 }
 
-fn pathway_findings(agg: &PathwayAgg) -> Vec<Finding> {
+/// Where a finding goes among findings of equal time cost and occurrences: by pathway, the
+/// step's place in the pathway (unplanned steps last, by id), then the kind's order.
+type TieOrder = (String, usize, String, FindingKind);
+
+fn pathway_findings(agg: &PathwayAgg) -> Vec<(TieOrder, Finding)> {
     let pathway = &agg.pathway;
-    let mut out = Vec::new();
+    // Every candidate's spread and decision first, so a step's slow_step and click_burden
+    // can be made to agree before the findings are written.
+    let mut decided: Vec<(&String, FindingKind, &Candidate, u32, Spread, CauseDecision)> =
+        Vec::new();
     for ((step, kind), c) in &agg.candidates {
         let step_agg = agg.all.steps.get(step);
         let (base, base_cells): (u32, Option<&BTreeMap<Cell, u32>>) = if kind.per_session() {
@@ -702,19 +665,6 @@ fn pathway_findings(agg: &PathwayAgg) -> Vec<Finding> {
                 agg.occurrences_by_cell.get(step),
             )
         };
-        let rate = if base == 0 {
-            0.0
-        } else {
-            f64::from(c.affected) / f64::from(base)
-        };
-        let min_rate = match kind {
-            FindingKind::SlowStep | FindingKind::ClickBurden => MIN_FRICTION_RATE,
-            FindingKind::Missing => MIN_MISSING_RATE,
-            _ => 0.0,
-        };
-        if c.affected < MIN_AFFECTED || rate < min_rate {
-            continue;
-        }
         let shares = |dim: Dim| -> Vec<CellShare> {
             base_cells
                 .into_iter()
@@ -730,14 +680,44 @@ fn pathway_findings(agg: &PathwayAgg) -> Vec<Finding> {
             policy: pathway.step(step).and_then(|s| s.policy.clone()),
             sites: shares(Dim::Site),
             roles: shares(Dim::Role),
+            auditors: shares(Dim::Auditor),
             clinicians: shares(Dim::Clinician),
             affected: c.affected,
+            base,
             co_infrastructure: c.co_infrastructure,
             co_integration: c.co_integration,
             versions: agg.versions.len(),
-            sessions: c.sessions,
         };
-        let suggestion = suggest_cause(&spread);
+        let decision = suggest_cause(&spread);
+        if reported(&spread, &decision) {
+            decided.push((step, *kind, c, base, spread, decision));
+        }
+    }
+    let friction =
+        |decided: &[(&String, FindingKind, &Candidate, u32, Spread, CauseDecision)],
+         step: &String,
+         kind: FindingKind| {
+            decided
+                .iter()
+                .position(|(s, k, ..)| *s == step && *k == kind)
+        };
+    for i in 0..decided.len() {
+        if decided[i].1 != FindingKind::SlowStep {
+            continue;
+        }
+        if let Some(j) = friction(&decided, decided[i].0, FindingKind::ClickBurden) {
+            let mut slow = decided[i].5.clone();
+            let mut clicks = decided[j].5.clone();
+            agree_on_friction(&mut slow, &mut clicks);
+            decided[i].5 = slow;
+            decided[j].5 = clicks;
+        }
+    }
+    let step_order: Vec<&str> = pathway.all_steps().map(|s| s.id.as_str()).collect();
+    let mut out = Vec::new();
+    for (step, kind, c, base, spread, decision) in decided {
+        let step_agg = agg.all.steps.get(step);
+        let rate = spread.rate();
         let cost_min = c.cost_secs / 60.0;
         let (median_active, p90_active, median_clicks) = step_agg
             .map(|s| {
@@ -751,46 +731,58 @@ fn pathway_findings(agg: &PathwayAgg) -> Vec<Finding> {
             })
             .unwrap_or((None, None, None));
         let planned = pathway.step(step);
-        out.push(Finding {
-            id: finding_id(&pathway.id, step, *kind),
-            rank: 0,
-            pathway: pathway.id.clone(),
-            step: step.clone(),
-            step_label: label_of(pathway, step, step_agg),
-            kind: kind.code(),
-            title: kind.describe(step),
-            time_cost_min: round(cost_min, 2),
-            excess_min_per_occurrence: round(cost_min / f64::from(c.affected), 2),
-            occurrences: c.affected,
-            unit: if kind.per_session() {
-                "session"
-            } else {
-                "occurrence"
+        let order = (
+            pathway.id.clone(),
+            step_order
+                .iter()
+                .position(|s| *s == step.as_str())
+                .unwrap_or(usize::MAX),
+            step.clone(),
+            kind,
+        );
+        out.push((
+            order,
+            Finding {
+                id: finding_id(&pathway.id, step, kind),
+                rank: 0,
+                pathway: pathway.id.clone(),
+                step: step.clone(),
+                step_label: label_of(pathway, step, step_agg),
+                kind: kind.code(),
+                title: kind.describe(step),
+                time_cost_min: round(cost_min, 2),
+                excess_min_per_occurrence: round(cost_min / f64::from(c.affected), 2),
+                occurrences: c.affected,
+                unit: if kind.per_session() {
+                    "session"
+                } else {
+                    "occurrence"
+                },
+                base,
+                rate: round(rate, 4),
+                suggested_cause: decision.cause,
+                rule: decision.rule,
+                because: decision.because,
+                confidence: decision.confidence,
+                confidence_label: confidence_label(decision.confidence),
+                cause: decision.cause,
+                overridden: None,
+                evidence: Evidence {
+                    sessions: c.sessions,
+                    session_ids: c.session_ids.clone(),
+                    sites: spread.sites,
+                    roles: spread.roles,
+                    clinicians: spread.clinicians,
+                    pathway_versions: agg.versions.iter().copied().collect(),
+                    expected_secs: planned.map(|s| s.expected_secs),
+                    median_active_secs: median_active,
+                    p90_active_secs: p90_active,
+                    expected_clicks: planned.map(|s| s.expected_clicks),
+                    median_clicks,
+                    notes: c.notes.clone(),
+                },
             },
-            base,
-            rate: round(rate, 4),
-            suggested_cause: suggestion.cause,
-            rule: suggestion.rule,
-            because: suggestion.because,
-            confidence: suggestion.confidence,
-            confidence_label: confidence_label(suggestion.confidence),
-            cause: suggestion.cause,
-            overridden: None,
-            evidence: Evidence {
-                sessions: c.sessions,
-                session_ids: c.session_ids.clone(),
-                sites: spread.sites,
-                roles: spread.roles,
-                clinicians: spread.clinicians,
-                pathway_versions: agg.versions.iter().copied().collect(),
-                expected_secs: planned.map(|s| s.expected_secs),
-                median_active_secs: median_active,
-                p90_active_secs: p90_active,
-                expected_clicks: planned.map(|s| s.expected_clicks),
-                median_clicks,
-                notes: c.notes.clone(),
-            },
-        });
+        ));
     }
     out
 }

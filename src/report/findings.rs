@@ -3,38 +3,62 @@
 //! A finding is a pain point on one step of one pathway: a kind of trouble (the step is slow,
 //! takes too many clicks, draws a workaround or a system problem, is missed, repeated, done
 //! out of order, or is an unplanned step). Each gets a suggested cause from the first rule
-//! below that fires, in this order; the README lists the same rules with the same thresholds.
+//! below that fires, in this order, with a confidence that is a posterior probability of the
+//! pattern the rule reads; docs/findings.md lists the same rules with the same thresholds.
 
 use serde::Serialize;
+use statrs::distribution::{Beta, ContinuousCDF};
 
 use crate::model::{Cause, ProblemKind, WorkaroundKind};
 
 use super::digest::DevKind;
+use super::overrides::Override;
 use super::stats::fnv1a;
 
 /// A finding is only reported when at least this many units (step occurrences, or sessions
 /// for session-level kinds) show it.
 pub const MIN_AFFECTED: u32 = 2;
-/// Slow steps and click burdens: the share of the step's occurrences over tolerance needed.
+/// Slow steps and click burdens: the share of the step's occurrences over tolerance needed,
+/// unless the trouble is concentrated in a cell (a site, role, auditor or clinician) that does
+/// not weigh this much ([`Rule::TrainingSmallCell`]).
 pub const MIN_FRICTION_RATE: f64 = 0.20;
 /// Missing steps: the share of sessions that left a mandatory step out.
 pub const MIN_MISSING_RATE: f64 = 0.10;
-/// A site, role or clinician takes part in the spread rules only with this many units.
+/// A cell (site, role) counts in the "seen everywhere" check only with this many units.
 pub const MIN_CELL_BASE: u32 = 2;
-/// Design: every site and every role shows the problem in at least this share of units.
-pub const DESIGN_MIN_CELL_RATE: f64 = 0.40;
-/// Training: a site, role or clinician shows the problem in at least this share of units ...
-pub const TRAINING_HIGH_RATE: f64 = 0.40;
-/// ... while another of the same kind does the step as expected (at most this share).
-pub const TRAINING_LOW_RATE: f64 = 0.10;
-/// Slow steps and click burdens: when at least this share of the affected occurrences
-/// carry an infrastructure (or integration) mark (more than half), the cause is that.
+/// A unit shows the trouble at a *high* rate above this share ...
+pub const HIGH_RATE: f64 = 0.40;
+/// ... and does the step *as expected* below this one (the friction gate: a step where under a
+/// fifth of the occurrences are over tolerance is not a problem step).
+pub const AS_EXPECTED_RATE: f64 = 0.20;
+/// A problem or workaround kind is a recurring one above this share of the step's units.
+pub const MATERIAL_RATE: f64 = 0.10;
+/// The prior of a cell's rate: a Beta distribution centred on the rate of the whole step,
+/// worth this many units. It pulls small cells towards the step's rate, so a cell of one or
+/// two units proves nothing, and the worst of many small cells does not look like a pattern.
+pub const PRIOR_UNITS: f64 = 8.0;
+/// A split at a coarser level (site, then role, then auditor, then clinician) is preferred
+/// over a stronger one at a finer level when it is at most this much weaker: it says the same
+/// with fewer, larger cells.
+pub const SPLIT_MARGIN: f64 = 0.10;
+/// See [`concentration`].
+pub const PURITY_SHARE: f64 = 0.75;
+/// A pattern (a split, "everywhere") is stated only with at least this confidence, the lower
+/// bound of the `medium` label; so is a concentrated trouble under the step's gate.
+pub const MIN_PATTERN_CONFIDENCE: f64 = 0.45;
+/// Slow steps and click burdens: the cause is an infrastructure (or integration) one when more
+/// than this share of the affected occurrences carry such a mark.
 pub const CO_MARK_SHARE: f64 = 0.50;
 /// Click burdens cost this many seconds per click over the expected clicks (a click with
 /// its reading and pointing, as time-motion studies of EHR use measure it: 1.5 to 3 s).
 pub const CLICK_SECS: f64 = 2.0;
-/// Confidence grows with the number of sessions behind a finding up to this many.
-pub const CONFIDENT_SESSIONS: u32 = 10;
+/// An auditor effect is a difference in how a step was logged more than in how it was done:
+/// its suggested cause (training, of the auditors) is a guess, so its confidence is halved.
+pub const AUDITOR_DOUBT: f64 = 0.5;
+/// More than one pathway version: "everywhere with the same configuration" is weaker.
+pub const VERSIONS_DOUBT: f64 = 0.8;
+/// A single site and a single role: "everywhere" compares nothing.
+pub const ONE_CELL_DOUBT: f64 = 0.6;
 
 /// Integration: workarounds that move data between systems by hand, and missing data.
 pub const INTEGRATION_WORKAROUNDS: [WorkaroundKind; 3] = [
@@ -128,6 +152,27 @@ pub fn finding_id(pathway: &str, step: &str, kind: FindingKind) -> String {
     format!("F-{:010x}", hash & 0xff_ffff_ffff)
 }
 
+impl FindingKind {
+    /// Slow steps and click burdens: friction measured against the pathway's targets.
+    pub fn is_friction(self) -> bool {
+        matches!(self, FindingKind::SlowStep | FindingKind::ClickBurden)
+    }
+
+    /// What a unit that shows it did, for the evidence: "21 of 22 slow".
+    fn shown(self) -> String {
+        match self {
+            FindingKind::SlowStep => "slow".into(),
+            FindingKind::ClickBurden => "over the clicks".into(),
+            FindingKind::Workaround(k) => format!("with workaround `{}`", k.name()),
+            FindingKind::Problem(k) => format!("with problem `{}`", k.name()),
+            FindingKind::Missing => "sessions left it out".into(),
+            FindingKind::Unplanned => "sessions did it".into(),
+            FindingKind::OutOfOrder => "sessions did it out of order".into(),
+            FindingKind::Repeated => "sessions did it again".into(),
+        }
+    }
+}
+
 /// The rules, in the order they are tried.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -135,25 +180,29 @@ pub enum Rule {
     SharedLoginPolicy,
     IntegrationKind,
     InfrastructureKind,
-    PolicyStep,
     CoInfrastructure,
     CoIntegration,
-    DesignEverywhere,
+    PolicyStep,
     TrainingConcentrated,
+    TrainingSmallCell,
+    AuditorEffect,
+    DesignEverywhere,
     FallbackWidespread,
     FallbackLimited,
 }
 
 impl Rule {
-    pub const ALL: [Rule; 10] = [
+    pub const ALL: [Rule; 12] = [
         Rule::SharedLoginPolicy,
         Rule::IntegrationKind,
         Rule::InfrastructureKind,
-        Rule::PolicyStep,
         Rule::CoInfrastructure,
         Rule::CoIntegration,
-        Rule::DesignEverywhere,
+        Rule::PolicyStep,
         Rule::TrainingConcentrated,
+        Rule::TrainingSmallCell,
+        Rule::AuditorEffect,
+        Rule::DesignEverywhere,
         Rule::FallbackWidespread,
         Rule::FallbackLimited,
     ];
@@ -163,11 +212,13 @@ impl Rule {
             Rule::SharedLoginPolicy => "shared_login_policy",
             Rule::IntegrationKind => "integration_kind",
             Rule::InfrastructureKind => "infrastructure_kind",
-            Rule::PolicyStep => "policy_step",
             Rule::CoInfrastructure => "co_infrastructure",
             Rule::CoIntegration => "co_integration",
-            Rule::DesignEverywhere => "design_everywhere",
+            Rule::PolicyStep => "policy_step",
             Rule::TrainingConcentrated => "training_concentrated",
+            Rule::TrainingSmallCell => "training_small_cell",
+            Rule::AuditorEffect => "auditor_effect",
+            Rule::DesignEverywhere => "design_everywhere",
             Rule::FallbackWidespread => "fallback_widespread",
             Rule::FallbackLimited => "fallback_limited",
         }
@@ -179,18 +230,10 @@ impl Rule {
             Rule::IntegrationKind | Rule::CoIntegration => Cause::Integration,
             Rule::InfrastructureKind | Rule::CoInfrastructure => Cause::Infrastructure,
             Rule::DesignEverywhere | Rule::FallbackWidespread => Cause::Design,
-            Rule::TrainingConcentrated | Rule::FallbackLimited => Cause::Training,
-        }
-    }
-
-    /// How much the rule alone says, before the number of sessions is counted.
-    pub fn base_confidence(self) -> f64 {
-        match self {
-            Rule::SharedLoginPolicy | Rule::IntegrationKind | Rule::InfrastructureKind => 0.9,
-            Rule::DesignEverywhere => 0.85,
-            Rule::PolicyStep | Rule::TrainingConcentrated => 0.8,
-            Rule::CoInfrastructure | Rule::CoIntegration => 0.75,
-            Rule::FallbackWidespread | Rule::FallbackLimited => 0.4,
+            Rule::TrainingConcentrated
+            | Rule::TrainingSmallCell
+            | Rule::AuditorEffect
+            | Rule::FallbackLimited => Cause::Training,
         }
     }
 }
@@ -201,7 +244,7 @@ impl std::fmt::Display for Rule {
     }
 }
 
-/// How a finding spreads over one site, role or clinician.
+/// How a finding spreads over one site, role, auditor or clinician.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CellShare {
     pub name: String,
@@ -228,6 +271,37 @@ impl CellShare {
     }
 }
 
+/// The levels a trouble can be concentrated at, coarsest first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Level {
+    Site,
+    Role,
+    Auditor,
+    Clinician,
+}
+
+impl Level {
+    pub const ALL: [Level; 4] = [Level::Site, Level::Role, Level::Auditor, Level::Clinician];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Level::Site => "site",
+            Level::Role => "role",
+            Level::Auditor => "auditor",
+            Level::Clinician => "clinician",
+        }
+    }
+
+    fn plural(self) -> &'static str {
+        match self {
+            Level::Site => "sites",
+            Level::Role => "roles",
+            Level::Auditor => "auditors",
+            Level::Clinician => "clinicians",
+        }
+    }
+}
+
 /// What the rules look at: a candidate finding summarised over all sessions of a pathway.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Spread {
@@ -236,222 +310,587 @@ pub struct Spread {
     pub policy: Option<String>,
     pub sites: Vec<CellShare>,
     pub roles: Vec<CellShare>,
+    pub auditors: Vec<CellShare>,
     pub clinicians: Vec<CellShare>,
-    /// Affected occurrences that carry an infrastructure problem / an integration mark.
+    /// Units that show it, and units of the step in all.
     pub affected: u32,
+    pub base: u32,
+    /// Affected occurrences that carry an infrastructure problem / an integration mark.
     pub co_infrastructure: u32,
     pub co_integration: u32,
     /// Pathway versions among the sessions (design needs one configuration).
     pub versions: usize,
-    /// Sessions that show the finding.
-    pub sessions: u32,
 }
 
-/// A suggested cause with the rule that fired, why, and how sure it is.
+impl Spread {
+    pub fn cells(&self, level: Level) -> &[CellShare] {
+        match level {
+            Level::Site => &self.sites,
+            Level::Role => &self.roles,
+            Level::Auditor => &self.auditors,
+            Level::Clinician => &self.clinicians,
+        }
+    }
+
+    /// The share of the step's units that show it.
+    pub fn rate(&self) -> f64 {
+        if self.base == 0 {
+            0.0
+        } else {
+            f64::from(self.affected) / f64::from(self.base)
+        }
+    }
+
+    fn gate_rate(&self) -> f64 {
+        match self.kind {
+            FindingKind::SlowStep | FindingKind::ClickBurden => MIN_FRICTION_RATE,
+            FindingKind::Missing => MIN_MISSING_RATE,
+            _ => 0.0,
+        }
+    }
+}
+
+/// The cause the rules decide for a finding: the rule that fired, why (with the level and the
+/// split the pattern was found at), and how strongly the evidence supports it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Suggestion {
+pub struct CauseDecision {
     pub cause: Cause,
     pub rule: Rule,
     pub because: String,
-    /// 0 to 1.
+    /// 0 to 1: a posterior probability (see [`suggest_cause`]), never the rule alone.
     pub confidence: f64,
+}
+
+impl CauseDecision {
+    fn new(rule: Rule, because: String, confidence: f64) -> CauseDecision {
+        CauseDecision {
+            cause: rule.cause(),
+            rule,
+            because,
+            confidence: super::stats::round(confidence.clamp(0.0, 1.0), 2),
+        }
+    }
 }
 
 pub fn confidence_label(confidence: f64) -> &'static str {
     if confidence >= 0.7 {
         "high"
-    } else if confidence >= 0.45 {
+    } else if confidence >= MIN_PATTERN_CONFIDENCE {
         "medium"
     } else {
         "low"
     }
 }
 
-fn considered(cells: &[CellShare]) -> Vec<&CellShare> {
-    cells.iter().filter(|c| c.base >= MIN_CELL_BASE).collect()
+/// P(rate > `threshold`) for `affected` of `base` units under a Beta(`a`, `b`) prior.
+fn posterior_above(a: f64, b: f64, affected: u32, base: u32, threshold: f64) -> f64 {
+    let alpha = a + f64::from(affected);
+    let beta = b + f64::from(base.saturating_sub(affected));
+    match Beta::new(alpha, beta) {
+        Ok(d) => 1.0 - d.cdf(threshold),
+        Err(_) => 0.0,
+    }
 }
 
-fn names(cells: &[&CellShare]) -> String {
+/// The prior of a cell's rate: centred on `rate`, worth [`PRIOR_UNITS`] units.
+fn cell_prior(rate: f64) -> (f64, f64) {
+    let r = rate.clamp(0.02, 0.98);
+    (PRIOR_UNITS * r, PRIOR_UNITS * (1.0 - r))
+}
+
+/// P(rate > `threshold`) for the whole step, under Jeffreys' prior Beta(1/2, 1/2).
+fn step_above(affected: u32, base: u32, threshold: f64) -> f64 {
+    posterior_above(0.5, 0.5, affected, base, threshold)
+}
+
+/// The best split of one level's cells into a group that shows the trouble and the rest.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Split {
+    pub level: Level,
+    /// The cells that show it, highest rate first, and the others.
+    pub high: Vec<CellShare>,
+    pub rest: Vec<CellShare>,
+    /// P(the high group's rate > [`HIGH_RATE`]) × P(the rest's rate < [`AS_EXPECTED_RATE`]),
+    /// each under the cell prior centred on the step's rate.
+    pub strength: f64,
+}
+
+impl Split {
+    fn totals(cells: &[CellShare]) -> (u32, u32) {
+        cells
+            .iter()
+            .fold((0, 0), |(a, n), c| (a + c.affected, n + c.base))
+    }
+
+    fn high_rate(&self) -> f64 {
+        let (a, n) = Split::totals(&self.high);
+        if n == 0 {
+            0.0
+        } else {
+            f64::from(a) / f64::from(n)
+        }
+    }
+
+    /// The units of the high group, and their share of the step's units.
+    fn weight(&self) -> (u32, f64) {
+        let (_, high) = Split::totals(&self.high);
+        let (_, rest) = Split::totals(&self.rest);
+        let all = high + rest;
+        (
+            high,
+            if all == 0 {
+                0.0
+            } else {
+                f64::from(high) / f64::from(all)
+            },
+        )
+    }
+
+    /// "RN-07, RN-12, RN-31: 21 of 22 slow; the other 14 clinicians: 0 of 97".
+    pub fn describe(&self, kind: FindingKind) -> String {
+        const LISTED: usize = 6;
+        let mut names: Vec<&str> = self.high.iter().map(|c| c.name.as_str()).collect();
+        let more = names.len().saturating_sub(LISTED);
+        names.truncate(LISTED);
+        let mut who = names.join(", ");
+        if more > 0 {
+            who.push_str(&format!(" and {more} more"));
+        }
+        let (ha, hn) = Split::totals(&self.high);
+        let (ra, rn) = Split::totals(&self.rest);
+        let level = if self.rest.len() == 1 {
+            self.level.name()
+        } else {
+            self.level.plural()
+        };
+        let other = if self.rest.len() == 1 {
+            format!("the other {level} ({})", self.rest[0].name)
+        } else {
+            format!("the other {} {level}", self.rest.len())
+        };
+        format!(
+            "{who}: {ha} of {hn} {}; {other}: {ra} of {rn}",
+            kind.shown()
+        )
+    }
+}
+
+/// Tries every split of `cells` (sorted by their posterior mean rate, highest first, so that
+/// one slow occurrence of one does not rank above seven of eight) into a high group and the
+/// rest, and keeps the strongest. `None` with fewer than two cells.
+pub fn best_split(level: Level, cells: &[CellShare]) -> Option<Split> {
+    let mut sorted: Vec<CellShare> = cells.iter().filter(|c| c.base > 0).cloned().collect();
+    if sorted.len() < 2 {
+        return None;
+    }
+    let (affected, base) = Split::totals(&sorted);
+    let (a, b) = cell_prior(f64::from(affected) / f64::from(base));
+    let mean = |c: &CellShare| (a + f64::from(c.affected)) / (a + b + f64::from(c.base));
+    sorted.sort_by(|x, y| {
+        mean(y)
+            .total_cmp(&mean(x))
+            .then(y.affected.cmp(&x.affected))
+            .then(x.name.cmp(&y.name))
+    });
+    // Running totals of the high group: one pass, however many cells.
+    let mut high = (0, 0);
+    let strengths: Vec<(usize, f64)> = (1..sorted.len())
+        .filter_map(|k| {
+            high = (high.0 + sorted[k - 1].affected, high.1 + sorted[k - 1].base);
+            let (ha, hn) = high;
+            let (ra, rn) = (affected - ha, base - hn);
+            (ha >= MIN_AFFECTED).then(|| {
+                let strength = posterior_above(a, b, ha, hn, HIGH_RATE)
+                    * (1.0 - posterior_above(a, b, ra, rn, AS_EXPECTED_RATE));
+                (k, strength)
+            })
+        })
+        .collect();
+    // Ties keep the smaller high group: the fewest cells that explain it.
+    let best = strengths
+        .into_iter()
+        .fold(None, |best: Option<(usize, f64)>, (k, s)| match best {
+            Some((_, b)) if b >= s => best,
+            _ => Some((k, s)),
+        });
+    let (k, strength) = best?;
+    let rest = sorted.split_off(k);
+    Some(Split {
+        level,
+        high: sorted,
+        rest,
+        strength,
+    })
+}
+
+/// The split the rules use: among the levels whose best split is within [`SPLIT_MARGIN`] of the
+/// strongest, the coarsest whose high group is about as pure (its rate at least
+/// [`PURITY_SHARE`] of the purest): a site where most clinicians are slow is named as the site;
+/// a role where a few clinicians are slow is not.
+pub fn concentration(spread: &Spread) -> Option<Split> {
+    let splits: Vec<Split> = Level::ALL
+        .iter()
+        .filter_map(|level| best_split(*level, spread.cells(*level)))
+        .collect();
+    let strongest = splits.iter().map(|s| s.strength).fold(0.0, f64::max);
+    let close: Vec<Split> = splits
+        .into_iter()
+        .filter(|s| s.strength >= strongest - SPLIT_MARGIN)
+        .collect();
+    let purest = close.iter().map(Split::high_rate).fold(0.0, f64::max);
+    close
+        .into_iter()
+        .find(|s| s.high_rate() >= purest * PURITY_SHARE)
+}
+
+fn cell_rates(cells: &[&CellShare]) -> String {
     cells
         .iter()
-        .map(|c| format!("{} {:.0}% of {}", c.name, c.rate * 100.0, c.base))
+        .map(|c| format!("{} {} of {}", c.name, c.affected, c.base))
         .collect::<Vec<_>>()
         .join(", ")
 }
 
+/// Whether a finding with this spread and decision is reported: enough units, and either a
+/// rate over the kind's gate or a concentrated trouble in a small cell.
+pub fn reported(spread: &Spread, decision: &CauseDecision) -> bool {
+    spread.affected >= MIN_AFFECTED
+        && (spread.rate() >= spread.gate_rate()
+            || (decision.rule == Rule::TrainingSmallCell
+                && decision.confidence >= MIN_PATTERN_CONFIDENCE))
+}
+
 /// Tries the rules in order; the first that fires gives the suggested cause.
-pub fn suggest_cause(spread: &Spread) -> Suggestion {
-    let (rule, because, factor) = fire(spread);
-    let sample = (f64::from(spread.sessions.min(CONFIDENT_SESSIONS))
-        / f64::from(CONFIDENT_SESSIONS))
-    .clamp(0.0, 1.0);
-    let confidence = rule.base_confidence() * factor * (0.5 + 0.5 * sample);
-    Suggestion {
-        cause: rule.cause(),
-        rule,
-        because,
-        confidence: super::stats::round(confidence, 2),
+///
+/// Confidence is a posterior probability under Beta priors (docs/findings.md): that the trouble
+/// is a real, recurring one on the step (its rate above [`AS_EXPECTED_RATE`], or
+/// [`MATERIAL_RATE`] for a problem or workaround kind), times that the pattern the rule reads is
+/// there (the split of a level into units that show it and units that do the step as expected;
+/// more than half of the affected occurrences marked; no such split for "everywhere").
+pub fn suggest_cause(spread: &Spread) -> CauseDecision {
+    let split = concentration(spread);
+    let split_strength = split.as_ref().map_or(0.0, |s| s.strength);
+    // The trouble is real: the step's rate over `threshold`, or a clear concentration.
+    let real =
+        |threshold: f64| step_above(spread.affected, spread.base, threshold).max(split_strength);
+    if let Some(decision) = by_kind(spread, real(MATERIAL_RATE)) {
+        return decision;
+    }
+    // Marks before the policy flag: a forced step slowed by the system is a system problem.
+    if let Some(decision) = by_marks(spread, real(AS_EXPECTED_RATE)) {
+        return decision;
+    }
+    if let Some(policy) = &spread.policy {
+        return by_policy(spread, policy, split.as_ref());
+    }
+    let design = design_strength(spread, split_strength);
+    match split {
+        Some(s) if s.strength >= design => by_concentration(spread, &s),
+        _ => by_spread(spread, split.as_ref(), design),
     }
 }
 
-fn fire(spread: &Spread) -> (Rule, String, f64) {
-    match spread.kind {
-        FindingKind::Workaround(k) if POLICY_WORKAROUNDS.contains(&k) => {
-            return (
-                Rule::SharedLoginPolicy,
-                format!(
-                    "workaround `{}` is taken because a rule or practice asks for it, not because the system fails",
-                    k.name()
-                ),
-                1.0,
-            );
-        }
-        FindingKind::Workaround(k) if INTEGRATION_WORKAROUNDS.contains(&k) => {
-            return (
-                Rule::IntegrationKind,
-                format!(
-                    "workaround `{}` moves data between systems by hand",
-                    k.name()
-                ),
-                1.0,
-            );
-        }
-        FindingKind::Problem(k) if INTEGRATION_PROBLEMS.contains(&k) => {
-            return (
-                Rule::IntegrationKind,
-                format!(
-                    "problem `{}`: data that another system holds did not arrive",
-                    k.name()
-                ),
-                1.0,
-            );
-        }
-        FindingKind::Problem(k) if INFRASTRUCTURE_PROBLEMS.contains(&k) => {
-            return (
-                Rule::InfrastructureKind,
-                format!(
-                    "problem `{}` comes from the network, servers or hardware",
-                    k.name()
-                ),
-                1.0,
-            );
-        }
-        _ => {}
+/// Rules 1-3: the kind of workaround or problem names the cause.
+fn by_kind(spread: &Spread, real: f64) -> Option<CauseDecision> {
+    let counts = format!("{} of {} units", spread.affected, spread.base);
+    let (rule, because) = match spread.kind {
+        FindingKind::Workaround(k) if POLICY_WORKAROUNDS.contains(&k) => (
+            Rule::SharedLoginPolicy,
+            format!(
+                "workaround `{}` is taken because a rule or practice asks for it, not because the system fails; {counts}",
+                k.name()
+            ),
+        ),
+        FindingKind::Workaround(k) if INTEGRATION_WORKAROUNDS.contains(&k) => (
+            Rule::IntegrationKind,
+            format!(
+                "workaround `{}` moves data between systems by hand; {counts}",
+                k.name()
+            ),
+        ),
+        FindingKind::Problem(k) if INTEGRATION_PROBLEMS.contains(&k) => (
+            Rule::IntegrationKind,
+            format!(
+                "problem `{}`: data that another system holds did not arrive; {counts}",
+                k.name()
+            ),
+        ),
+        FindingKind::Problem(k) if INFRASTRUCTURE_PROBLEMS.contains(&k) => (
+            Rule::InfrastructureKind,
+            format!(
+                "problem `{}` comes from the network, servers or hardware; {counts}",
+                k.name()
+            ),
+        ),
+        _ => return None,
+    };
+    Some(CauseDecision::new(rule, because, real))
+}
+
+/// Rules 4-5: most slow (or click-heavy) occurrences carry an infrastructure or integration mark.
+fn by_marks(spread: &Spread, real: f64) -> Option<CauseDecision> {
+    if !spread.kind.is_friction() || spread.affected == 0 {
+        return None;
     }
-    if let Some(policy) = &spread.policy {
-        return (
-            Rule::PolicyStep,
-            format!("the step is forced by a rule: {policy}"),
-            1.0,
+    let marked = |n: u32| {
+        (
+            f64::from(n) / f64::from(spread.affected),
+            posterior_above(0.5, 0.5, n, spread.affected, CO_MARK_SHARE),
+        )
+    };
+    let (infra_share, infra_sure) = marked(spread.co_infrastructure);
+    let (integration_share, integration_sure) = marked(spread.co_integration);
+    let what = if spread.kind == FindingKind::SlowStep {
+        "slow"
+    } else {
+        "click-heavy"
+    };
+    let (rule, count, share, sure, mark) =
+        if infra_share > CO_MARK_SHARE && infra_share >= integration_share {
+            (
+                Rule::CoInfrastructure,
+                spread.co_infrastructure,
+                infra_share,
+                infra_sure,
+                "an infrastructure problem",
+            )
+        } else if integration_share > CO_MARK_SHARE {
+            (
+                Rule::CoIntegration,
+                spread.co_integration,
+                integration_share,
+                integration_sure,
+                "an integration workaround or missing data",
+            )
+        } else {
+            return None;
+        };
+    Some(CauseDecision::new(
+        rule,
+        format!(
+            "{count} of the {} {what} occurrences ({:.0}%) logged {mark}",
+            spread.affected,
+            share * 100.0
+        ),
+        real * sure,
+    ))
+}
+
+/// Rule 6: a step a rule forces; a clear split lowers the confidence and is named.
+fn by_policy(spread: &Spread, policy: &str, split: Option<&Split>) -> CauseDecision {
+    let trouble = step_above(spread.affected, spread.base, AS_EXPECTED_RATE);
+    let split_strength = split.map_or(0.0, |s| s.strength);
+    let mut because = format!("the step is forced by a rule: {policy}");
+    if let Some(s) = split.filter(|s| s.strength >= MIN_PATTERN_CONFIDENCE) {
+        because.push_str(&format!(
+            "; but it is concentrated by {}: {}, which points to training",
+            s.level.name(),
+            s.describe(spread.kind)
+        ));
+    }
+    CauseDecision::new(Rule::PolicyStep, because, trouble * (1.0 - split_strength))
+}
+
+/// Rule 7: concentrated at a level (an auditor effect when the level is the auditor); under
+/// [`MIN_PATTERN_CONFIDENCE`] no clear pattern.
+fn by_concentration(spread: &Spread, s: &Split) -> CauseDecision {
+    let split = format!("{}: {}", s.level.name(), s.describe(spread.kind));
+    if s.strength < MIN_PATTERN_CONFIDENCE {
+        return CauseDecision::new(
+            Rule::FallbackLimited,
+            format!("no clear pattern; the strongest split, by {split}"),
+            s.strength,
         );
     }
-    if matches!(
-        spread.kind,
-        FindingKind::SlowStep | FindingKind::ClickBurden
-    ) && spread.affected > 0
-    {
-        let share = |n: u32| f64::from(n) / f64::from(spread.affected);
-        if share(spread.co_infrastructure) > CO_MARK_SHARE {
-            return (
-                Rule::CoInfrastructure,
-                format!(
-                    "{:.0}% of the slow occurrences logged an infrastructure problem",
-                    share(spread.co_infrastructure) * 100.0
-                ),
-                1.0,
-            );
-        }
-        if share(spread.co_integration) > CO_MARK_SHARE {
-            return (
-                Rule::CoIntegration,
-                format!(
-                    "{:.0}% of the slow occurrences logged an integration workaround or missing data",
-                    share(spread.co_integration) * 100.0
-                ),
-                1.0,
-            );
-        }
+    if s.level == Level::Auditor {
+        return CauseDecision::new(
+            Rule::AuditorEffect,
+            format!(
+                "an auditor effect, concentrated by {split}; check how the step was logged before acting on the clinicians"
+            ),
+            s.strength * AUDITOR_DOUBT,
+        );
     }
+    if spread.rate() >= spread.gate_rate() {
+        return CauseDecision::new(
+            Rule::TrainingConcentrated,
+            format!("concentrated by {split}"),
+            s.strength,
+        );
+    }
+    let (units, weight) = s.weight();
+    let cell = s
+        .high
+        .iter()
+        .map(|c| c.name.as_str())
+        .collect::<Vec<_>>()
+        .join(", ");
+    let size = if weight < spread.gate_rate() {
+        "a small cell"
+    } else {
+        "a cell the step's rate hides"
+    };
+    CauseDecision::new(
+        Rule::TrainingSmallCell,
+        format!(
+            "{size}: {cell} holds {units} of the step's {} units ({:.0}%), the step as a whole shows it in {} ({:.0}%); concentrated by {split}",
+            spread.base,
+            weight * 100.0,
+            spread.affected,
+            spread.rate() * 100.0,
+        ),
+        s.strength,
+    )
+}
+
+/// Rules 8-9: seen everywhere (design), or no clear pattern.
+fn by_spread(spread: &Spread, split: Option<&Split>, design: f64) -> CauseDecision {
     let sites = considered(&spread.sites);
     let roles = considered(&spread.roles);
-    let everywhere = |cells: &[&CellShare]| {
-        !cells.is_empty() && cells.iter().all(|c| c.rate >= DESIGN_MIN_CELL_RATE)
-    };
-    if everywhere(&sites) && everywhere(&roles) {
-        let mut factor = 1.0;
-        let mut because = format!(
-            "seen at every site ({}) and every role ({}) with at least {MIN_CELL_BASE} to compare",
-            names(&sites),
-            names(&roles)
-        );
-        if sites.len() < 2 && roles.len() < 2 {
-            factor *= 0.6;
-            because.push_str("; only one site and one role had enough to compare");
-        }
-        if spread.versions > 1 {
-            factor *= 0.8;
-            because.push_str(&format!(
-                "; the sessions span {} pathway versions",
-                spread.versions
-            ));
-        } else {
-            because.push_str(", with the same configuration");
-        }
-        return (Rule::DesignEverywhere, because, factor);
+    let mut because = format!(
+        "seen at every site ({}) and every role ({}): {} of {} {} overall",
+        cell_rates(&sites),
+        cell_rates(&roles),
+        spread.affected,
+        spread.base,
+        spread.kind.shown()
+    );
+    match split {
+        Some(s) => because.push_str(&format!(
+            "; no level splits into units that show it and units that do not (the strongest, by {}: {})",
+            s.level.name(),
+            s.describe(spread.kind)
+        )),
+        None => because.push_str("; no level has two units to compare"),
     }
-    for (dimension, cells) in [
-        ("site", sites.clone()),
-        ("role", roles.clone()),
-        ("clinician", considered(&spread.clinicians)),
-    ] {
-        let high: Vec<&CellShare> = cells
-            .iter()
-            .copied()
-            .filter(|c| c.rate >= TRAINING_HIGH_RATE)
-            .collect();
-        let low: Vec<&CellShare> = cells
-            .iter()
-            .copied()
-            .filter(|c| c.rate <= TRAINING_LOW_RATE)
-            .collect();
-        if !high.is_empty() && !low.is_empty() {
-            return (
-                Rule::TrainingConcentrated,
-                format!(
-                    "concentrated by {dimension}: {} while {} do the step as expected",
-                    names(&high),
-                    names(&low)
-                ),
-                1.0,
-            );
-        }
+    if sites.len() < 2 && roles.len() < 2 {
+        because.push_str("; only one site and one role had enough to compare");
     }
-    let all: Vec<&CellShare> = sites.iter().chain(roles.iter()).copied().collect();
-    let affected = all
-        .iter()
-        .filter(|c| c.rate >= DESIGN_MIN_CELL_RATE)
-        .count();
-    if !all.is_empty() && affected * 2 >= all.len() {
-        (
-            Rule::FallbackWidespread,
-            format!(
-                "no clear pattern; {affected} of the {} sites and roles with at least {MIN_CELL_BASE} to compare show it in {:.0}% or more",
-                all.len(),
-                DESIGN_MIN_CELL_RATE * 100.0
-            ),
-            1.0,
-        )
+    if spread.versions > 1 {
+        because.push_str(&format!(
+            "; the sessions span {} pathway versions",
+            spread.versions
+        ));
     } else {
-        (
-            Rule::FallbackLimited,
-            format!(
-                "no clear pattern; {affected} of the {} sites and roles with at least {MIN_CELL_BASE} to compare show it in {:.0}% or more",
-                all.len(),
-                DESIGN_MIN_CELL_RATE * 100.0
-            ),
-            1.0,
-        )
+        because.push_str(", with the same configuration");
     }
+    if design >= MIN_PATTERN_CONFIDENCE {
+        return CauseDecision::new(Rule::DesignEverywhere, because, design);
+    }
+    let rule = if spread.rate() >= HIGH_RATE {
+        Rule::FallbackWidespread
+    } else {
+        Rule::FallbackLimited
+    };
+    CauseDecision::new(rule, format!("no clear pattern; {because}"), design)
+}
+
+fn considered(cells: &[CellShare]) -> Vec<&CellShare> {
+    cells.iter().filter(|c| c.base >= MIN_CELL_BASE).collect()
+}
+
+/// P(the step's rate > [`HIGH_RATE`]) × P(the least affected site and role still above
+/// [`AS_EXPECTED_RATE`]) × P(no level splits off units that do it as expected), with the
+/// doubts of one site and role, and of several configurations.
+fn design_strength(spread: &Spread, split_strength: f64) -> f64 {
+    let (a, b) = cell_prior(spread.rate());
+    let worst = |cells: &[CellShare]| {
+        considered(cells)
+            .iter()
+            .map(|c| posterior_above(a, b, c.affected, c.base, AS_EXPECTED_RATE))
+            .fold(1.0, f64::min)
+    };
+    let mut strength = step_above(spread.affected, spread.base, HIGH_RATE)
+        * worst(&spread.sites)
+        * worst(&spread.roles)
+        * (1.0 - split_strength);
+    if considered(&spread.sites).len() < 2 && considered(&spread.roles).len() < 2 {
+        strength *= ONE_CELL_DOUBT;
+    }
+    if spread.versions > 1 {
+        strength *= VERSIONS_DOUBT;
+    }
+    strength
+}
+
+/// `slow_step` and `click_burden` on one step get one cause: when they differ, the finding with
+/// the weaker evidence takes the other's cause and says so, unless both are confident on their
+/// own (then each says why they differ).
+pub fn agree_on_friction(slow: &mut CauseDecision, clicks: &mut CauseDecision) {
+    if slow.cause == clicks.cause {
+        return;
+    }
+    let high = |d: &CauseDecision| confidence_label(d.confidence) == "high";
+    if high(slow) && high(clicks) {
+        let (slow_cause, clicks_cause) = (slow.cause, clicks.cause);
+        slow.because.push_str(&format!(
+            "; the click burden on this step points to {clicks_cause} instead: the time and the clicks follow different patterns"
+        ));
+        clicks.because.push_str(&format!(
+            "; the time on this step points to {slow_cause} instead: the time and the clicks follow different patterns"
+        ));
+        return;
+    }
+    let (strong, weak, strong_kind) = if slow.confidence >= clicks.confidence {
+        (slow, clicks, "slow_step")
+    } else {
+        (clicks, slow, "click_burden")
+    };
+    weak.because = format!(
+        "as the `{strong_kind}` finding on this step, whose evidence is stronger: {}; on its own this one read {} ({})",
+        strong.because, weak.cause, weak.because
+    );
+    weak.cause = strong.cause;
+    weak.rule = strong.rule;
+    weak.confidence = strong.confidence;
+}
+
+/// A finding (domain.md section 7).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Finding {
+    pub id: String,
+    pub rank: usize,
+    pub pathway: String,
+    pub step: String,
+    pub step_label: String,
+    pub kind: String,
+    pub title: String,
+    /// Excess minutes per occurrence times occurrences.
+    pub time_cost_min: f64,
+    pub excess_min_per_occurrence: f64,
+    /// Units that show it: step occurrences, or sessions for session-level kinds.
+    pub occurrences: u32,
+    pub unit: &'static str,
+    /// Units of the step in all (occurrences of the step, or sessions of the pathway).
+    pub base: u32,
+    pub rate: f64,
+    pub suggested_cause: Cause,
+    pub rule: Rule,
+    pub because: String,
+    pub confidence: f64,
+    pub confidence_label: &'static str,
+    /// The cause in force: the override's if there is one, else the suggested one.
+    pub cause: Cause,
+    pub overridden: Option<Override>,
+    pub evidence: Evidence,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Evidence {
+    /// Sessions that show it (exact), and the first few ids.
+    pub sessions: u32,
+    pub session_ids: Vec<String>,
+    pub sites: Vec<CellShare>,
+    pub roles: Vec<CellShare>,
+    pub clinicians: Vec<CellShare>,
+    pub pathway_versions: Vec<u32>,
+    pub expected_secs: Option<u32>,
+    pub median_active_secs: Option<f64>,
+    pub p90_active_secs: Option<f64>,
+    pub expected_clicks: Option<u32>,
+    pub median_clicks: Option<f64>,
+    /// Example notes logged with it (empty when redacted).
+    pub notes: Vec<String>,
 }
 
 #[cfg(test)]
@@ -464,12 +903,13 @@ mod tests {
             policy: None,
             sites: vec![],
             roles: vec![],
+            auditors: vec![],
             clinicians: vec![],
             affected: 10,
+            base: 12,
             co_infrastructure: 0,
             co_integration: 0,
             versions: 1,
-            sessions: 10,
         }
     }
 
@@ -497,7 +937,17 @@ mod tests {
     }
 
     #[test]
-    fn kind_rules_come_first() {
+    fn posteriors_match_the_beta_distribution() {
+        // Beta(1, 1) + 7 of 7: P(p > 0.5) = 1 - 0.5^8.
+        assert!((posterior_above(1.0, 1.0, 7, 7, 0.5) - (1.0 - 0.5f64.powi(8))).abs() < 1e-9);
+        // Beta(1, 1) + 0 of 0 is uniform.
+        assert!((posterior_above(1.0, 1.0, 0, 0, 0.3) - 0.7).abs() < 1e-9);
+        // The cell prior is worth PRIOR_UNITS units around the step's rate.
+        assert_eq!(cell_prior(0.25), (2.0, 6.0));
+    }
+
+    #[test]
+    fn kind_rules_come_first_and_their_confidence_is_the_evidence() {
         let s = spread(FindingKind::Workaround(WorkaroundKind::SharedLogin));
         assert_eq!(suggest_cause(&s).rule, Rule::SharedLoginPolicy);
         assert_eq!(suggest_cause(&s).cause, Cause::Policy);
@@ -513,89 +963,170 @@ mod tests {
         for k in INFRASTRUCTURE_PROBLEMS {
             let s = suggest_cause(&spread(FindingKind::Problem(k)));
             assert_eq!(
-                (s.cause, s.rule),
-                (Cause::Infrastructure, Rule::InfrastructureKind)
+                (s.cause, s.rule, confidence_label(s.confidence)),
+                (Cause::Infrastructure, Rule::InfrastructureKind, "high")
             );
         }
+        // Two downtimes in 300 occurrences: the cause is the kind's, but nothing recurs.
+        let mut s = spread(FindingKind::Problem(ProblemKind::Downtime));
+        (s.affected, s.base) = (2, 300);
+        let got = suggest_cause(&s);
+        assert_eq!(got.cause, Cause::Infrastructure);
+        assert_eq!(confidence_label(got.confidence), "low", "{got:?}");
     }
 
     #[test]
-    fn policy_step_then_co_marks() {
+    fn marks_before_policy_then_policy() {
         let mut s = spread(FindingKind::SlowStep);
         s.policy = Some("two-nurse check".into());
         let got = suggest_cause(&s);
         assert_eq!((got.cause, got.rule), (Cause::Policy, Rule::PolicyStep));
         assert!(got.because.contains("two-nurse check"));
-        let mut s = spread(FindingKind::SlowStep);
-        s.co_infrastructure = 6;
-        assert_eq!(suggest_cause(&s).rule, Rule::CoInfrastructure);
+        s.co_infrastructure = 8;
+        let got = suggest_cause(&s);
+        assert_eq!(got.rule, Rule::CoInfrastructure);
+        assert_eq!(
+            got.because,
+            "8 of the 10 slow occurrences (80%) logged an infrastructure problem"
+        );
         s.co_infrastructure = 4;
         s.co_integration = 6;
         assert_eq!(suggest_cause(&s).rule, Rule::CoIntegration);
         // Half is not more than half.
         s.co_integration = 5;
-        assert_ne!(suggest_cause(&s).rule, Rule::CoIntegration);
+        assert_eq!(suggest_cause(&s).rule, Rule::PolicyStep);
+    }
+
+    fn clinicians(slow: &[(&str, u32, u32)], others: usize, each: u32) -> Vec<CellShare> {
+        let mut cells: Vec<CellShare> = slow
+            .iter()
+            .map(|(n, a, b)| CellShare::new(*n, *a, *b))
+            .collect();
+        cells.extend((0..others).map(|i| CellShare::new(format!("RN-{:02}", 50 + i), 0, each)));
+        cells
     }
 
     #[test]
-    fn design_when_everywhere_training_when_concentrated() {
+    fn a_few_slow_clinicians_win_over_seen_everywhere() {
+        // The example: three clinicians at three sites slow in 7/7, 7/8, 7/7; nobody
+        // else. Every site shows some of it, so the old rule said design.
+        let mut s = spread(FindingKind::SlowStep);
+        s.clinicians = clinicians(&[("RN-07", 7, 7), ("RN-12", 7, 8), ("RN-31", 7, 7)], 14, 7);
+        (s.affected, s.base) = (21, 22 + 98);
+        s.sites = vec![
+            CellShare::new("north", 7, 37),
+            CellShare::new("south", 7, 38),
+            CellShare::new("east", 7, 45),
+        ];
+        s.roles = vec![CellShare::new("RN", 21, 120)];
+        let got = suggest_cause(&s);
+        assert_eq!(got.rule, Rule::TrainingSmallCell, "{got:?}");
+        assert!(
+            got.because.ends_with(
+                "concentrated by clinician: RN-07, RN-31, RN-12: 21 of 22 slow; the other 14 clinicians: 0 of 98"
+            ),
+            "{}",
+            got.because
+        );
+        assert_eq!(confidence_label(got.confidence), "high");
+    }
+
+    #[test]
+    fn design_when_everywhere_and_no_level_splits() {
         let mut s = spread(FindingKind::SlowStep);
         s.sites = vec![
-            CellShare::new("north", 8, 10),
+            CellShare::new("north", 5, 10),
             CellShare::new("south", 5, 10),
         ];
-        s.roles = vec![CellShare::new("RN", 13, 20)];
+        s.roles = vec![CellShare::new("RN", 10, 20)];
+        s.clinicians = vec![
+            CellShare::new("RN-01", 3, 5),
+            CellShare::new("RN-02", 3, 5),
+            CellShare::new("RN-03", 2, 5),
+            CellShare::new("RN-04", 2, 5),
+        ];
+        (s.affected, s.base) = (10, 20);
         let got = suggest_cause(&s);
         assert_eq!(
             (got.cause, got.rule),
             (Cause::Design, Rule::DesignEverywhere)
         );
-        assert!(got.confidence >= 0.7, "{got:?}");
-
-        s.sites = vec![
-            CellShare::new("north", 9, 10),
-            CellShare::new("south", 1, 10),
-        ];
-        let got = suggest_cause(&s);
-        assert_eq!(
-            (got.cause, got.rule),
-            (Cause::Training, Rule::TrainingConcentrated)
-        );
-        assert!(got.because.contains("north 90%"), "{}", got.because);
-        assert!(got.because.contains("south 10%"), "{}", got.because);
-
-        // A site with too few occurrences takes no part.
-        s.sites = vec![
-            CellShare::new("north", 9, 10),
-            CellShare::new("south", 0, 1),
-        ];
-        assert_eq!(suggest_cause(&s).rule, Rule::DesignEverywhere);
-
-        // Neither everywhere nor a clean split.
-        s.sites = vec![
-            CellShare::new("north", 9, 10),
-            CellShare::new("south", 3, 10),
-            CellShare::new("east", 2, 10),
-        ];
-        s.roles = vec![CellShare::new("RN", 14, 30)];
-        assert_eq!(suggest_cause(&s).rule, Rule::FallbackWidespread);
-        s.roles = vec![CellShare::new("RN", 5, 30)];
-        assert_eq!(suggest_cause(&s).rule, Rule::FallbackLimited);
+        // P(rate > 40 %) for 10 of 20 under Jeffreys' prior, times P(no split) close to 1.
+        assert_eq!(got.confidence, 0.82, "{got:?}");
+        // More of the same is stronger evidence.
+        for c in s
+            .sites
+            .iter_mut()
+            .chain(&mut s.roles)
+            .chain(&mut s.clinicians)
+        {
+            *c = CellShare::new(c.name.clone(), c.affected * 4, c.base * 4);
+        }
+        (s.affected, s.base) = (40, 80);
+        let more = suggest_cause(&s);
+        assert_eq!(more.rule, Rule::DesignEverywhere);
+        assert!(more.confidence > got.confidence, "{more:?} {got:?}");
+        assert_eq!(confidence_label(more.confidence), "high");
     }
 
     #[test]
-    fn confidence_grows_with_sessions_and_drops_with_one_site() {
-        let mut s = spread(FindingKind::Problem(ProblemKind::Downtime));
-        s.sessions = 10;
-        assert_eq!(suggest_cause(&s).confidence, 0.9);
-        s.sessions = 2;
-        assert_eq!(suggest_cause(&s).confidence, 0.54);
+    fn one_of_two_reads_nothing_nine_of_ten_reads_a_pattern() {
+        // "RN-40 50% of 2" used to be training, high.
+        let mut s = spread(FindingKind::Unplanned);
+        s.clinicians = clinicians(&[("RN-40", 1, 2), ("RN-41", 1, 4)], 10, 4);
+        (s.affected, s.base) = (2, 46);
+        let weak = suggest_cause(&s);
+        assert_eq!(confidence_label(weak.confidence), "low", "{weak:?}");
+        s.clinicians = clinicians(&[("RN-40", 9, 10)], 10, 4);
+        (s.affected, s.base) = (9, 50);
+        let strong = suggest_cause(&s);
+        assert_eq!(strong.rule, Rule::TrainingConcentrated, "{strong:?}");
+        assert_eq!(confidence_label(strong.confidence), "high", "{strong:?}");
+    }
+
+    #[test]
+    fn coarser_levels_name_the_cell_when_they_say_the_same() {
         let mut s = spread(FindingKind::SlowStep);
-        s.sites = vec![CellShare::new("north", 8, 10)];
-        s.roles = vec![CellShare::new("RN", 8, 10)];
-        let got = suggest_cause(&s);
-        assert_eq!(got.rule, Rule::DesignEverywhere);
-        assert_eq!(got.confidence, 0.51);
-        assert_eq!(confidence_label(got.confidence), "medium");
+        s.sites = vec![
+            CellShare::new("north", 10, 10),
+            CellShare::new("south", 0, 10),
+            CellShare::new("east", 0, 10),
+        ];
+        s.clinicians = vec![
+            CellShare::new("RN-01", 5, 5),
+            CellShare::new("RN-02", 5, 5),
+            CellShare::new("RN-03", 0, 10),
+            CellShare::new("RN-04", 0, 10),
+        ];
+        (s.affected, s.base) = (10, 30);
+        let split = concentration(&s).unwrap();
+        assert_eq!(split.level, Level::Site);
+        assert_eq!(
+            split.describe(FindingKind::SlowStep),
+            "north: 10 of 10 slow; the other 2 sites: 0 of 20"
+        );
+    }
+
+    #[test]
+    fn slow_step_and_click_burden_agree_or_say_why_not() {
+        let mut slow = CauseDecision::new(Rule::TrainingConcentrated, "by clinician".into(), 0.95);
+        let mut clicks = CauseDecision::new(Rule::DesignEverywhere, "everywhere".into(), 0.5);
+        agree_on_friction(&mut slow, &mut clicks);
+        assert_eq!((clicks.cause, clicks.rule), (Cause::Training, slow.rule));
+        assert!(
+            clicks
+                .because
+                .starts_with("as the `slow_step` finding on this step"),
+            "{}",
+            clicks.because
+        );
+        assert!(clicks.because.contains("on its own this one read design"));
+        assert_eq!(clicks.confidence, 0.95);
+        // Both confident on their own: both kept, each says why they differ.
+        let mut slow = CauseDecision::new(Rule::TrainingConcentrated, "by clinician".into(), 0.95);
+        let mut clicks = CauseDecision::new(Rule::DesignEverywhere, "everywhere".into(), 0.9);
+        agree_on_friction(&mut slow, &mut clicks);
+        assert_eq!((slow.cause, clicks.cause), (Cause::Training, Cause::Design));
+        assert!(clicks.because.contains("points to training instead"));
     }
 }

@@ -17,8 +17,8 @@ pub mod render;
 pub mod stats;
 pub mod stream;
 
-pub use aggregate::{Finding, Report, ReportBuilder};
-pub use findings::{FindingKind, Rule};
+pub use aggregate::{Report, ReportBuilder};
+pub use findings::{Finding, FindingKind, Rule};
 pub use overrides::{OVERRIDES_FILE, Override, Overrides};
 pub use render::{Format, render};
 pub use stream::{
