@@ -6,9 +6,8 @@ use std::path::PathBuf;
 
 use serde::Serialize;
 
-use crate::report::collect_session_files;
+use crate::report::{ReportOptions, collect_session_files, for_each_digested};
 
-use super::load::digest_files;
 use super::stats;
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -112,37 +111,34 @@ pub fn plan_from_files(
     power: f64,
     alpha: f64,
 ) -> Result<(Plan, Vec<(PathBuf, String)>), String> {
-    let files: Vec<(PathBuf, ())> = collect_session_files(paths)
-        .map_err(|e| e.to_string())?
-        .into_iter()
-        .map(|f| (f, ()))
-        .collect();
+    let files = collect_session_files(paths).map_err(|e| e.to_string())?;
     if files.is_empty() {
         return Err("no pilot session files (.ron) given: give session files or folders".into());
     }
+    let reading = ReportOptions {
+        pathway: pathway.map(str::to_string),
+        ..ReportOptions::default()
+    };
     let mut pilot = Vec::new();
     let mut sessions = 0u64;
     let mut label = None;
     let mut skipped = Vec::new();
-    for outcome in digest_files(&files, pathway, 0)? {
-        match outcome {
-            Ok(loaded) => {
-                sessions += 1;
-                if label.is_none() {
-                    label = loaded.pathway.step(step).map(|s| s.label.clone());
-                }
-                pilot.extend(
-                    loaded
-                        .digest
-                        .steps
-                        .iter()
-                        .filter(|s| s.step == step)
-                        .map(|s| s.active_secs),
-                );
+    for_each_digested(&files, &reading, |outcome| match outcome {
+        Ok(d) => {
+            sessions += 1;
+            if label.is_none() {
+                label = d.pathway.step(step).map(|s| s.label.clone());
             }
-            Err(e) => skipped.push(e),
+            pilot.extend(
+                d.digest
+                    .steps
+                    .iter()
+                    .filter(|s| s.step == step)
+                    .map(|s| s.active_secs),
+            );
         }
-    }
+        Err(e) => skipped.push(e),
+    })?;
     let label = label.unwrap_or_else(|| step.to_string());
     plan(step, &label, &pilot, sessions, reduction, power, alpha).map(|p| (p, skipped))
 }
