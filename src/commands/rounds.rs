@@ -55,6 +55,6 @@ pub fn run(data_dir: Option<PathBuf>, args: RoundsArgs) -> color_eyre::Result<()
     write_output(
         args.out.as_deref(),
         &protected,
-        &render(&rounds, super::report::format_of(args.format)),
+        render(&rounds, super::report::format_of(args.format)),
     )
 }
