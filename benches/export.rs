@@ -159,10 +159,21 @@ fn main() {
 
     let redactor = Redactor::standard();
     let notes = [
-        "printer jammed again, walked to the next ward",
-        "pt jane.doe@example.org, MRN 00123456, DOB 03/04/1956, tel +44 20 7946 0958",
+        ("no digit", "printer jammed again, walked to the next ward"),
+        (
+            "digits, nothing to mask",
+            "gave 500 mg at 09:30, BP 120/80, step 3 of 10 again",
+        ),
+        (
+            "4 identifiers",
+            "pt jane.doe@example.org, MRN 00123456, DOB 03/04/1956, tel +44 20 7946 0958",
+        ),
+        (
+            "8 identifiers",
+            "pt Mrs. Jane Doe, 92F, 12 Baker Street SW1A 1AA, ext 4421, medicare 1EG4-TE5-MK72, https://portal.example.org/p/1, 192.168.10.23",
+        ),
     ];
-    for note in notes {
+    for (what, note) in notes {
         let n = 100_000;
         let start = Instant::now();
         let mut kept = 0;
@@ -171,13 +182,8 @@ fn main() {
         }
         let per = start.elapsed().as_secs_f64() * 1e6 / n as f64;
         println!(
-            "mask {:>3}-char note ({}): {per:.2} µs per note (checksum {kept})",
+            "mask {:>3}-char note ({what}): {per:.2} µs per note (checksum {kept})",
             note.len(),
-            if note.contains('@') {
-                "4 identifiers"
-            } else {
-                "no digit"
-            }
         );
     }
 }

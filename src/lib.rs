@@ -11,4 +11,5 @@ pub mod model;
 pub mod report;
 pub mod rounds;
 pub mod store;
+pub mod text;
 pub mod tui;

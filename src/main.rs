@@ -6,6 +6,7 @@ mod commands;
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use shadowmap::text::Escaped;
 
 #[derive(Parser, Debug)]
 #[command(
@@ -315,9 +316,10 @@ fn main() -> std::process::ExitCode {
         }
         Err(error) => {
             // A user's mistake is told plainly, with its causes, and no backtrace.
-            eprintln!("error: {error}");
+            // Messages quote file content (ids, names, paths): escape its control characters.
+            eprintln!("error: {}", Escaped(&error));
             for cause in error.chain().skip(1) {
-                eprintln!("  caused by: {cause}");
+                eprintln!("  caused by: {}", Escaped(cause));
             }
             std::process::ExitCode::FAILURE
         }

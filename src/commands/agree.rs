@@ -9,6 +9,7 @@ use std::path::PathBuf;
 use color_eyre::eyre::WrapErr;
 
 use shadowmap::agree::{self, Options};
+use shadowmap::text::{Escaped, escape_json_controls};
 
 use super::load::load_session;
 
@@ -27,11 +28,14 @@ pub fn run(data_dir: Option<PathBuf>, args: AgreeArgs) -> color_eyre::Result<()>
     };
     let agreement = agree::agree(&a, &b, &options)?;
     for warning in &agreement.warnings {
-        eprintln!("warning: {warning}");
+        eprintln!("warning: {}", Escaped(warning));
     }
     match args.format {
-        ListFormat::Text => print!("{}", agree::render_text(&agreement)),
-        ListFormat::Json => println!("{}", serde_json::to_string_pretty(&agreement)?),
+        ListFormat::Text => print!("{}", Escaped(agree::render_text(&agreement))),
+        ListFormat::Json => {
+            let json = serde_json::to_string_pretty(&agreement)?;
+            println!("{}", escape_json_controls(&json));
+        }
     }
     Ok(())
 }

@@ -126,7 +126,7 @@ pub fn import(data_dir: Option<PathBuf>, args: ImportArgs) -> color_eyre::Result
         }
     );
     for (id, _) in &plan.new_sessions {
-        println!("{id}");
+        println!("{}", shadowmap::text::Escaped(id));
     }
     Ok(())
 }

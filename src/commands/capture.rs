@@ -25,6 +25,7 @@ use ratatui::Frame;
 use shadowmap::model::pathway::{DEFAULT_PATHWAY, Pathway, builtin_pathways, resolve_pathway};
 use shadowmap::model::session::{Event, EventKind, SESSION_FORMAT_VERSION, Session, SessionHeader};
 use shadowmap::store::{DataDir, SessionWriter, StoreError};
+use shadowmap::text::Escaped;
 use shadowmap::tui::capture::{Capture, CaptureState, Flow};
 use shadowmap::tui::resume::{
     self, ResumeAction, ResumeMenu, ResumeOutcome, Unfinished, in_use_message,
@@ -67,7 +68,7 @@ pub fn run(data_dir: Option<PathBuf>, args: CaptureArgs) -> Result<()> {
     };
     // The terminal is restored (and an interruption told on stderr) before the last line.
     drop(console);
-    println!("{ended}");
+    println!("{}", Escaped(&ended));
     Ok(())
 }
 
@@ -86,18 +87,18 @@ fn tidy(dir: &DataDir) -> Result<Option<String>> {
     for path in &tidied.removed {
         eprintln!(
             "note: removed {}, a snapshot left half-written by a kill or power cut",
-            path.display()
+            Escaped(path.display())
         );
     }
     for problem in &tidied.problems {
-        eprintln!("warning: {problem}");
+        eprintln!("warning: {}", Escaped(problem));
     }
     let mut notices = Vec::new();
     for (id, events) in &tidied.completed {
         eprintln!(
             "note: session {id} was finished but writing its snapshot was cut short (a kill, \
              a power cut or a full disk); completed now: {events} events saved to {}",
-            dir.snapshot_path(id).display()
+            Escaped(dir.snapshot_path(id).display())
         );
         notices.push(format!(
             "completed the cut-short finish of {id} ({events} events)"

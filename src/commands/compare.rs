@@ -10,6 +10,7 @@ use shadowmap::compare::output::comparisons_json;
 use shadowmap::compare::text::render_text;
 use shadowmap::compare::{self, Comparison, Model, compare_session, compare_with_model, xes};
 use shadowmap::model::{Pathway, derive_timeline};
+use shadowmap::text::{Escaped, escape_controls, escape_json_controls};
 
 use crate::commands::pathways::user_error;
 use crate::{CompareArgs, ListFormat};
@@ -23,9 +24,10 @@ pub fn run(data_dir: Option<PathBuf>, args: CompareArgs) -> Result<()> {
     };
     let text = match args.format {
         ListFormat::Json => {
-            serde_json::to_string_pretty(&comparisons_json(&pathway, &comparisons))? + "\n"
+            let json = serde_json::to_string_pretty(&comparisons_json(&pathway, &comparisons))?;
+            escape_json_controls(&json).into_owned() + "\n"
         }
-        ListFormat::Text => render_text(&pathway, &comparisons),
+        ListFormat::Text => escape_controls(&render_text(&pathway, &comparisons)).into_owned(),
     };
     let mut stdout = std::io::stdout().lock();
     match stdout
@@ -98,7 +100,10 @@ fn compare_one_session(
     {
         eprintln!(
             "note: session `{}` was captured against `{}` version {}; comparing with version {}",
-            session.header.id, pathway.id, session.header.pathway_version, pathway.version
+            Escaped(&session.header.id),
+            Escaped(&pathway.id),
+            session.header.pathway_version,
+            pathway.version
         );
     }
     if derive_timeline(&session.events).steps.is_empty() {

@@ -14,6 +14,7 @@ use serde::Serialize;
 use shadowmap::model::{Event, Session, SessionHeader, resolve_pathway};
 use shadowmap::report::export::{csv, redact_session, xes};
 use shadowmap::store::snapshot_text;
+use shadowmap::text::{escape_controls, escape_json_controls};
 
 use super::output::{Protected, write_output};
 
@@ -51,10 +52,13 @@ pub fn render(
     format: ExportFormat,
     table: CsvTable,
 ) -> color_eyre::Result<String> {
+    // Control characters from the session's text are escaped (JSON and RON escape them as
+    // their own syntax does), so a hostile session cannot drive the terminal the export is
+    // printed or `cat` in; in XES they would also make the XML invalid.
     Ok(match format {
-        ExportFormat::Json => session_json(session),
+        ExportFormat::Json => escape_json_controls(&session_json(session)).into_owned(),
         ExportFormat::Ron => session_ron(session)?,
-        ExportFormat::Xes => xes::to_xes_string([session]),
+        ExportFormat::Xes => escape_controls(&xes::to_xes_string([session])).into_owned(),
         ExportFormat::Parquet | ExportFormat::Ocel => {
             bail!("--format parquet and ocel write many sessions (commands::tables)")
         }
@@ -69,7 +73,8 @@ pub fn render(
                     csv::write_steps_csv(Vec::new(), session, pathway.as_ref())?
                 }
             };
-            String::from_utf8(bytes).expect("the CSV writer writes UTF-8")
+            let csv = String::from_utf8(bytes).expect("the CSV writer writes UTF-8");
+            escape_controls(&csv).into_owned()
         }
     })
 }

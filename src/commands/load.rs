@@ -18,7 +18,7 @@ use shadowmap::store::{DataDir, LoadedSession};
 pub fn load_session(data_dir: Option<&Path>, session: &str) -> Result<LoadedSession> {
     let loaded = load_quietly(data_dir, session)?;
     for note in notes(&loaded) {
-        eprintln!("{note}");
+        eprintln!("{}", shadowmap::text::Escaped(&note));
     }
     Ok(loaded)
 }

@@ -4,6 +4,7 @@ use color_eyre::Result;
 use color_eyre::eyre::eyre;
 use shadowmap::model::pathway::{Element, TEMPLATES, resolve_pathway};
 use shadowmap::model::{FileError, Pathway};
+use shadowmap::text::Escaped;
 
 use crate::PathwaysCommand;
 
@@ -25,7 +26,7 @@ pub fn run(command: PathwaysCommand) -> Result<()> {
         }
         PathwaysCommand::Show { pathway } => {
             let (pathway, _) = resolve_pathway(&pathway).map_err(user_error)?;
-            print!("{}", pathway.to_ron());
+            print!("{}", Escaped(pathway.to_ron()));
             Ok(())
         }
         PathwaysCommand::Check { file } => {
@@ -37,8 +38,8 @@ pub fn run(command: PathwaysCommand) -> Result<()> {
                 .count();
             println!(
                 "{}: ok: `{}` version {}, {} steps, {} any-order group{}",
-                file.display(),
-                pathway.id,
+                Escaped(file.display()),
+                Escaped(&pathway.id),
                 pathway.version,
                 pathway.all_steps().count(),
                 groups,

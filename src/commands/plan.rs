@@ -7,6 +7,7 @@ use std::fmt::Write;
 use color_eyre::eyre::eyre;
 
 use shadowmap::rounds::plan::{Plan, plan_from_files};
+use shadowmap::text::Escaped;
 
 use super::output::{Protected, write_output};
 use crate::{ListFormat, PlanArgs};
@@ -22,7 +23,11 @@ pub fn run(args: PlanArgs) -> color_eyre::Result<()> {
     )
     .map_err(|e| eyre!("{e}"))?;
     for (path, error) in &skipped {
-        eprintln!("warning: skipped {}: {error}", path.display());
+        eprintln!(
+            "warning: skipped {}: {}",
+            Escaped(path.display()),
+            Escaped(error)
+        );
     }
     let out = match args.format {
         ListFormat::Json => {

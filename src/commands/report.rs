@@ -11,6 +11,7 @@ use shadowmap::report::{
 
 use shadowmap::rounds::{RoundsOptions, build_rounds};
 use shadowmap::store::SESSIONS_FOLDER;
+use shadowmap::text::Escaped;
 
 use super::output::{Protected, write_output};
 use crate::{ReportArgs, ReportFormat};
@@ -31,7 +32,7 @@ pub fn overrides_path(paths: &[PathBuf], data_root: Option<&Path>) -> PathBuf {
 
 pub fn run(data_dir: Option<PathBuf>, args: ReportArgs) -> color_eyre::Result<()> {
     let mut protected = Protected::new(data_dir.as_deref());
-    let found = session_files(data_dir, &args.paths)?;
+    let found = session_files(data_dir, &args.paths, args.redact)?;
     for folder in &found.folders {
         protected.folder(folder);
     }
@@ -52,11 +53,15 @@ pub fn run(data_dir: Option<PathBuf>, args: ReportArgs) -> color_eyre::Result<()
         redact: false,
     };
     let mut report = build_report(&files, &options, &overrides).map_err(|e| eyre!("{e}"))?;
+    // Redacted before anything is shown, the warnings below included.
+    if args.redact {
+        report.redact(&shadowmap::report::render::mask);
+    }
     for skipped in &report.skipped {
         eprintln!(
             "warning: skipped {}: {}",
-            skipped.path.display(),
-            skipped.error
+            Escaped(skipped.path.display()),
+            Escaped(&skipped.error)
         );
     }
     if report.sessions == 0 {
@@ -66,15 +71,9 @@ pub fn run(data_dir: Option<PathBuf>, args: ReportArgs) -> color_eyre::Result<()
         ));
     }
     if args.tui {
-        if args.redact {
-            report.redact(&shadowmap::report::render::mask);
-        }
         let rounds = screen_rounds(&args, &files)?;
         return shadowmap::tui::report::run(report.findings, overrides, &overrides_file, rounds)
             .wrap_err("running the report screen");
-    }
-    if args.redact {
-        report.redact(&shadowmap::report::render::mask);
     }
     let out = render(&report, format_of(args.format));
     // Owner-only (0600) and atomic, like every export: a report quotes notes and codes.
@@ -154,10 +153,11 @@ pub struct SessionFiles {
 
 /// The finished sessions of the data folder when no PATHS are given, else the files given and
 /// the `.ron` files inside the folders given (a data folder given as a path stands for its
-/// `sessions/`).
+/// `sessions/`). `redact`: the warnings about unreadable files are redacted (`--redact`).
 pub fn session_files(
     data_dir: Option<PathBuf>,
     paths: &[PathBuf],
+    redact: bool,
 ) -> color_eyre::Result<SessionFiles> {
     Ok(if paths.is_empty() {
         // The data folder: its finished sessions (an unfinished one is still being captured,
@@ -167,7 +167,13 @@ pub fn session_files(
             .wrap_err("opening the data folder")?;
         let listing = dir.scan().map_err(|e| eyre!("{e}"))?;
         for problem in &listing.problems {
-            eprintln!("warning: skipped: {problem}");
+            let problem = problem.to_string();
+            let problem = if redact {
+                shadowmap::report::render::mask(&problem)
+            } else {
+                problem
+            };
+            eprintln!("warning: skipped: {}", Escaped(problem));
         }
         let entries = listing.entries;
         let unfinished = entries.iter().filter(|e| !e.finished).count();

@@ -8,6 +8,7 @@ use color_eyre::eyre::eyre;
 
 use shadowmap::rounds::render::render;
 use shadowmap::rounds::{RoundsOptions, Split, build_rounds};
+use shadowmap::text::Escaped;
 
 use super::output::{Protected, write_output};
 use crate::RoundsArgs;
@@ -45,8 +46,8 @@ pub fn run(data_dir: Option<PathBuf>, args: RoundsArgs) -> color_eyre::Result<()
     for skipped in &rounds.skipped {
         eprintln!(
             "warning: skipped {}: {}",
-            skipped.path.display(),
-            skipped.error
+            Escaped(skipped.path.display()),
+            Escaped(&skipped.error)
         );
     }
     if rounds.rounds.iter().all(|r| r.sessions == 0) {

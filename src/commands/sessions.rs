@@ -7,6 +7,7 @@ use serde::Serialize;
 use serde_json::{Value, json};
 use shadowmap::model::SessionHeader;
 use shadowmap::store::{DataDir, SessionEntry};
+use shadowmap::text::{Escaped, escape_json_controls};
 
 use crate::{ListFormat, SessionsArgs};
 
@@ -16,14 +17,15 @@ pub fn run(data_dir: Option<PathBuf>, args: SessionsArgs) -> color_eyre::Result<
         .scan()
         .wrap_err_with(|| format!("listing the sessions in {}", dir.root().display()))?;
     for problem in &listing.problems {
-        eprintln!("warning: {problem}");
+        eprintln!("warning: {}", Escaped(problem));
     }
     match args.format {
         ListFormat::Json => {
             let rows: Vec<Row> = listing.entries.iter().map(entry_json).collect();
-            println!("{}", serde_json::to_string_pretty(&rows)?);
+            let json = serde_json::to_string_pretty(&rows)?;
+            println!("{}", escape_json_controls(&json));
         }
-        ListFormat::Text => print!("{}", table(&dir, &listing.entries)),
+        ListFormat::Text => print!("{}", Escaped(table(&dir, &listing.entries))),
     }
     Ok(())
 }

@@ -10,11 +10,17 @@ use color_eyre::eyre::{WrapErr, bail, eyre};
 use shadowmap::exchange::{ocel, parquet::Tables};
 use shadowmap::report::{ReportOptions, for_each_digested};
 
+use shadowmap::text::{Escaped, escape_json_controls};
+
 use crate::{ExportArgs, ExportFormat};
 
 /// The session files named by PATHS: folders (their `.ron` files), files, or session ids of
 /// the data folder; none: the data folder's finished sessions.
-fn session_files(data_dir: Option<PathBuf>, args: &[String]) -> color_eyre::Result<Vec<PathBuf>> {
+fn session_files(
+    data_dir: Option<PathBuf>,
+    args: &[String],
+    redact: bool,
+) -> color_eyre::Result<Vec<PathBuf>> {
     let mut paths = Vec::with_capacity(args.len());
     for arg in args {
         let path = Path::new(arg);
@@ -25,11 +31,11 @@ fn session_files(data_dir: Option<PathBuf>, args: &[String]) -> color_eyre::Resu
             paths.push(super::load::load_quietly(data_dir.as_deref(), arg)?.path);
         }
     }
-    Ok(super::report::session_files(data_dir, &paths)?.files)
+    Ok(super::report::session_files(data_dir, &paths, redact)?.files)
 }
 
 pub fn run(data_dir: Option<PathBuf>, args: ExportArgs) -> color_eyre::Result<()> {
-    let files = session_files(data_dir.clone(), &args.sessions)?;
+    let files = session_files(data_dir.clone(), &args.sessions, args.redact)?;
     let options = ReportOptions {
         redact: args.redact,
         ..ReportOptions::default()
@@ -48,11 +54,17 @@ pub fn run(data_dir: Option<PathBuf>, args: ExportArgs) -> color_eyre::Result<()
                 Ok(d) => log.add(&d),
                 Err((path, error)) => {
                     skipped += 1;
-                    eprintln!("warning: skipped {}: {error}", path.display());
+                    eprintln!(
+                        "warning: skipped {}: {}",
+                        Escaped(path.display()),
+                        Escaped(&error)
+                    );
                 }
             })
             .map_err(|e| eyre!("{e}"))?;
-            let mut text = serde_json::to_string_pretty(&log.finish())?;
+            // serde_json leaves C1 controls raw: escaped, as every output is.
+            let json = serde_json::to_string_pretty(&log.finish())?;
+            let mut text = escape_json_controls(&json).into_owned();
             text.push('\n');
             let mut protected = super::output::Protected::new(data_dir.as_deref());
             for file in &files {
@@ -102,7 +114,11 @@ fn parquet(files: &[PathBuf], options: &ReportOptions, out: &Path) -> color_eyre
                     }
                 }
             }
-            Err((path, error)) => eprintln!("warning: skipped {}: {error}", path.display()),
+            Err((path, error)) => eprintln!(
+                "warning: skipped {}: {}",
+                Escaped(path.display()),
+                Escaped(&error)
+            ),
         })
         .map_err(|e| eyre!("{e}"))?;
         if let Some(error) = failed {

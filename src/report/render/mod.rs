@@ -7,7 +7,10 @@ mod html;
 mod markdown;
 mod text;
 
+use std::borrow::Cow;
+
 use crate::report::aggregate::{Finding, GroupReport, PathwayReport, Report, StepReport};
+use crate::text::{escape_controls, escape_json_controls};
 
 pub use csv::{CSV_COLUMNS, findings_csv};
 pub use html::html;
@@ -23,13 +26,25 @@ pub enum Format {
     Json,
 }
 
+/// The report in `format`, with the control characters of its free text (site, step labels,
+/// ids from session files) escaped, so a hostile file cannot drive the terminal it is printed
+/// in or a written report is `cat` in ([`crate::text`]).
 pub fn render(report: &Report, format: Format) -> String {
-    match format {
+    let out = match format {
         Format::Text => text(report),
         Format::Markdown => markdown(report),
         Format::Html => html(report),
         Format::Csv => findings_csv(report),
         Format::Json => json(report),
+    };
+    let escaped = if format == Format::Json {
+        escape_json_controls(&out)
+    } else {
+        escape_controls(&out)
+    };
+    match escaped {
+        Cow::Borrowed(_) => out,
+        Cow::Owned(safe) => safe,
     }
 }
 
@@ -41,17 +56,26 @@ pub fn json(report: &Report) -> String {
 }
 
 impl Report {
-    /// Removes note text and masks identifier-like strings in every free-text field with
-    /// `mask` (the export redactor's masking of record numbers, phones, dates, e-mails).
-    /// Structured codes (session ids, sites, roles, clinician codes, finding ids) are kept:
-    /// they are chosen by the auditor and never name a person (domain.md section 8).
+    /// Removes note text and masks identifier-like strings with `mask` (the export
+    /// redactor's) wherever the report carries text from a session: step ids and labels, the
+    /// header's site, role, clinician and auditor (the pathways' sites and roles, the `--by`
+    /// groups, a finding's cells), skipped files' paths and errors, overrides' who and why.
+    /// This is what `export --redact` does to a session's header (docs/privacy.md). Session
+    /// ids, finding ids and pathway ids are kept, as in the export.
     pub fn redact(&mut self, mask: &dyn Fn(&str) -> String) {
         self.redacted = true;
         for skipped in &mut self.skipped {
+            skipped.path = mask(&skipped.path.to_string_lossy()).into();
             skipped.error = mask(&skipped.error);
         }
         for p in &mut self.pathways {
+            for value in p.sites.iter_mut().chain(p.roles.iter_mut()) {
+                *value = mask(value);
+            }
             for g in std::iter::once(&mut p.overall).chain(p.groups.iter_mut()) {
+                for (_, value) in &mut g.key {
+                    *value = mask(value);
+                }
                 for s in &mut g.steps {
                     s.step = mask(&s.step);
                     s.label = mask(&s.label);
@@ -74,6 +98,15 @@ fn redact_finding(f: &mut Finding, mask: &dyn Fn(&str) -> String) {
     f.title = mask(&f.title);
     f.because = mask(&f.because);
     f.evidence.notes.clear();
+    let e = &mut f.evidence;
+    for cell in e
+        .sites
+        .iter_mut()
+        .chain(&mut e.roles)
+        .chain(&mut e.clinicians)
+    {
+        cell.name = mask(&cell.name);
+    }
     if let Some(o) = &mut f.overridden {
         o.who = mask(&o.who);
         o.why = mask(&o.why);

@@ -1,0 +1,116 @@
+//! `--redact` is one behaviour: `report --redact` masks the header's site, role, clinician and
+//! auditor wherever the report shows them, and the paths of skipped files, exactly as
+//! `export --redact` masks a session's header.
+
+#[path = "../benches/support/sessions.rs"]
+mod support;
+
+use std::path::Path;
+
+use assert_cmd::Command;
+use support::{as_expected, header, session};
+
+const SITE: &str = "north ward 555-867-5309";
+const AUDITOR: &str = "jane.doe@example.org";
+/// What must not survive anywhere in a redacted output.
+const PLANTED: [&str; 4] = ["555-867-5309", "jane.doe", "00482913", "1956"];
+
+/// Four sessions at one site whose header fields carry identifiers, and a file the report
+/// skips whose name carries a record number.
+fn write_sessions(dir: &Path) {
+    for n in 0..4 {
+        let id = format!("2026-11-25-north-RN-{n}");
+        let mut h = header(
+            &id,
+            "med-rec-admission",
+            SITE,
+            "RN DOB 03/04/1956",
+            &format!("RN-0{n} MRN 00482913"),
+        );
+        h.auditor = AUDITOR.to_string();
+        let s = session(h, &as_expected());
+        std::fs::write(dir.join(format!("{id}.ron")), s.to_ron()).unwrap();
+    }
+    std::fs::write(dir.join("MRN 00482913 notes.ron"), "not a session").unwrap();
+}
+
+fn shadowmap(args: &[&str]) -> (String, String) {
+    let out = Command::cargo_bin("shadowmap")
+        .unwrap()
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (
+        String::from_utf8(out.stdout).unwrap(),
+        String::from_utf8(out.stderr).unwrap(),
+    )
+}
+
+#[test]
+fn report_redact_masks_the_header_and_skipped_paths_as_export_does() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    write_sessions(dir);
+    let folder = dir.to_str().unwrap();
+    let by = "site,role,clinician,auditor";
+    // Without --redact the header's identifiers are there to leak.
+    let (plain, _) = shadowmap(&["report", folder, "--by", by, "--format", "md"]);
+    for planted in ["555-867-5309", "00482913", "jane.doe"] {
+        assert!(plain.contains(planted), "{planted}: {plain}");
+    }
+    for format in ["text", "md", "html", "csv", "json"] {
+        let (out, err) = shadowmap(&["report", folder, "--by", by, "--format", format, "--redact"]);
+        for planted in PLANTED {
+            assert!(!out.contains(planted), "{format} leaks {planted}:\n{out}");
+            assert!(
+                !err.contains(planted),
+                "{format} warns with {planted}:\n{err}"
+            );
+        }
+        assert!(err.contains("MRN [id] notes.ron"), "{err}");
+    }
+    let (json, _) = shadowmap(&["report", folder, "--by", by, "--format", "json", "--redact"]);
+    let report: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let session = dir.join("2026-11-25-north-RN-1.ron");
+    let (exported, _) = shadowmap(&[
+        "export",
+        session.to_str().unwrap(),
+        "--format",
+        "json",
+        "--redact",
+    ]);
+    let exported: serde_json::Value = serde_json::from_str(&exported).unwrap();
+    // The same masking of the same fields.
+    assert_eq!(exported["site"], "north ward [phone]");
+    assert_eq!(exported["auditor"], "[email]");
+    let pathway = &report["pathways"][0];
+    assert_eq!(pathway["sites"], serde_json::json!([exported["site"]]));
+    assert_eq!(pathway["roles"], serde_json::json!([exported["role"]]));
+    let groups = pathway["groups"].as_array().unwrap();
+    let group = groups
+        .iter()
+        .find(|g| g["key"][2][1] == exported["clinician"])
+        .unwrap_or_else(|| panic!("a group of {}: {groups:?}", exported["clinician"]));
+    assert_eq!(
+        group["key"],
+        serde_json::json!([
+            ["site", exported["site"]],
+            ["role", exported["role"]],
+            ["clinician", exported["clinician"]],
+            ["auditor", exported["auditor"]],
+        ])
+    );
+    assert!(
+        report["skipped"][0]["path"]
+            .as_str()
+            .unwrap()
+            .ends_with("MRN [id] notes.ron"),
+        "{}",
+        report["skipped"]
+    );
+}
