@@ -37,6 +37,12 @@ pub fn run(args: PlanArgs) -> color_eyre::Result<()> {
         }
         ListFormat::Text => text(&plan),
     };
+    // A pathway's step label is free text from a file: its control characters are escaped.
+    let out = match args.format {
+        ListFormat::Json => shadowmap::text::escape_json_controls(&out),
+        ListFormat::Text => shadowmap::text::escape_controls(&out),
+    }
+    .into_owned();
     write_output(None, &Protected::default(), &out)
 }
 

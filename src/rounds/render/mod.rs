@@ -5,20 +5,30 @@ mod html;
 
 use std::fmt::Write;
 
+use crate::text::{escape_controls, escape_json_controls};
+
 use super::{Comparison, PathwayRounds, Rounds, Test, Verdict};
 /// The same forms as the report's.
 pub use crate::report::Format;
 
 pub use html::html;
 
+/// The rounds in `format`, with the control characters of their free text (sites, step
+/// labels from pathway and session files) escaped as the report's are ([`crate::text`]).
 pub fn render(rounds: &Rounds, format: Format) -> String {
-    match format {
+    let out = match format {
         Format::Text => text(rounds),
         Format::Markdown => markdown(rounds),
         Format::Html => html(rounds),
         Format::Csv => csv(rounds),
         Format::Json => json(rounds),
-    }
+    };
+    let escaped = if format == Format::Json {
+        escape_json_controls(&out)
+    } else {
+        escape_controls(&out)
+    };
+    escaped.into_owned()
 }
 
 pub fn json(rounds: &Rounds) -> String {
