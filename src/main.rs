@@ -49,6 +49,8 @@ pub enum Command {
     Rounds(RoundsArgs),
     /// Sessions a round needs to detect a reduction of a step's time, from pilot sessions.
     Plan(PlanArgs),
+    /// The shadow map: how the work really flows, beside the configured pathway.
+    Map(MapArgs),
     /// Pack sessions (and the overrides) into one file for another laptop.
     Bundle(BundleArgs),
     /// Add the sessions of bundles to the data folder: verified, all or nothing.
@@ -294,6 +296,39 @@ pub struct PlanArgs {
     pub format: ListFormat,
 }
 
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MapFormat {
+    Text,
+    Json,
+    Dot,
+    Svg,
+    Html,
+}
+
+#[derive(Args, Debug)]
+pub struct MapArgs {
+    /// Session files or folders (default: the data folder).
+    pub paths: Vec<PathBuf>,
+    /// Map only the sessions of this pathway (built-in id or file; default: every pathway).
+    #[arg(long, value_name = "ID|FILE")]
+    pub pathway: Option<String>,
+    /// Keep sessions by site, role, clinician, auditor or version (repeat a key for either).
+    #[arg(long = "where", value_delimiter = ',', value_name = "KEY=VALUE,...")]
+    pub r#where: Vec<String>,
+    /// Hide steps and flows taken by fewer than this share (0-1) of sessions from the drawing.
+    #[arg(long, default_value_t = 0.0, value_name = "F")]
+    pub min_share: f64,
+    /// text: steps, flows, variants; json: everything; dot: Graphviz; svg, html: the drawing.
+    #[arg(long, value_enum, default_value_t = MapFormat::Text)]
+    pub format: MapFormat,
+    /// Write here instead of standard output.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// Walk the map in the terminal: each step's flows, the sessions of a deviating flow, replay.
+    #[arg(long, conflicts_with_all = ["format", "out"])]
+    pub tui: bool,
+}
+
 fn main() -> std::process::ExitCode {
     // The panic report restores nothing itself; the TUI installs its own terminal-restoring
     // hook on top of this one.
@@ -341,6 +376,7 @@ fn dispatch(cli: Cli) -> color_eyre::Result<()> {
         Some(Command::Agree(args)) => commands::agree::run(data_dir, args),
         Some(Command::Rounds(args)) => commands::rounds::run(data_dir, args),
         Some(Command::Plan(args)) => commands::plan::run(args),
+        Some(Command::Map(args)) => commands::map::run(data_dir, args),
         Some(Command::Bundle(args)) => commands::bundle::run(data_dir, args),
         Some(Command::Import(args)) => commands::bundle::import(data_dir, args),
     }

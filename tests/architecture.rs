@@ -4,7 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
-const CORE: &[&str] = &["model", "store", "compare", "agree", "report"];
+const CORE: &[&str] = &["model", "store", "compare", "agree", "report", "map"];
 const TERMINAL_CRATES: &[&str] = &["ratatui", "crossterm"];
 
 /// Every `.rs` file under `dir`, recursively, sorted.
@@ -147,7 +147,9 @@ fn every_screen_has_keys_update_and_draw_and_its_update_is_pure() {
         .iter()
         .map(|p| p.file_name().unwrap().to_string_lossy().into_owned())
         .collect();
-    for expected in ["browse", "capture", "replay", "report", "resume", "start"] {
+    for expected in [
+        "browse", "capture", "map", "replay", "report", "resume", "start",
+    ] {
         assert!(
             names.contains(&expected.to_string()),
             "no src/tui/{expected}: {names:?}"

@@ -115,6 +115,25 @@ impl Screen for BrowseScreen<'_> {
                     };
                     state.show_panel(format!("Compare {}", row.id), &text);
                 }
+                Effect::Map(index) => {
+                    let pathway_id = &state.rows[index].header.pathway_id;
+                    let files: Vec<PathBuf> = state
+                        .visible
+                        .iter()
+                        .map(|&i| &state.rows[i])
+                        .filter(|row| row.finished && &row.header.pathway_id == pathway_id)
+                        .map(|row| row.path.clone())
+                        .collect();
+                    let source = shadowmap::tui::map::run::MapSource {
+                        files,
+                        ..Default::default()
+                    };
+                    match shadowmap::tui::map::run::open_for(console, &source, pathway_id, None)? {
+                        Ok(Ended::Interrupted(why)) => return Ok(Some(Ended::Interrupted(why))),
+                        Ok(Ended::Done(())) => {}
+                        Err(why) => state.show_panel("No map", &why),
+                    }
+                }
                 Effect::Export(index, format, redact) => {
                     // The export may write a note to the terminal: step out of the screen
                     // while it runs, and come back to a fresh one.

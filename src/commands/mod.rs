@@ -8,6 +8,7 @@ pub mod capture;
 pub mod compare;
 pub mod export;
 pub mod load;
+pub mod map;
 pub mod output;
 pub mod pathways;
 pub mod plan;

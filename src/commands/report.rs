@@ -72,10 +72,26 @@ pub fn run(data_dir: Option<PathBuf>, args: ReportArgs) -> color_eyre::Result<()
     }
     if args.tui {
         let rounds = screen_rounds(&args, &files)?;
-        return shadowmap::tui::report::run(report.findings, overrides, &overrides_file, rounds)
-            .wrap_err("running the report screen");
+        return shadowmap::tui::report::run(
+            report.findings,
+            overrides,
+            &overrides_file,
+            shadowmap::tui::map::run::MapSource {
+                files: files.clone(),
+                against: args.pathway.clone(),
+                redact: args.redact,
+            },
+            rounds,
+        )
+        .wrap_err("running the report screen");
     }
-    let out = render(&report, format_of(args.format));
+    let out = match format_of(args.format) {
+        Format::Html => {
+            let maps = super::map::maps_for_report(&files, args.pathway.as_deref(), args.redact)?;
+            shadowmap::report::render::html_with_maps(&report, &maps)
+        }
+        format => render(&report, format),
+    };
     // Owner-only (0600) and atomic, like every export: a report quotes notes and codes.
     write_output(args.out.as_deref(), &protected, &out)
 }

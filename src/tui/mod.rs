@@ -4,6 +4,7 @@
 pub mod browse;
 pub mod capture;
 pub mod keymap;
+pub mod map;
 pub mod replay;
 pub mod report;
 pub mod resume;

@@ -70,12 +70,22 @@ const DEV_COLORS: [(&str, &str); 6] = [
 ];
 
 pub fn html(report: &Report) -> String {
+    html_with_maps(report, &[])
+}
+
+/// The report with each pathway's shadow map above its step table, and each finding linked to
+/// its step on the map (`maps`: from `crate::map`, one per pathway; none drawn when empty).
+pub fn html_with_maps(report: &Report, maps: &[crate::map::ShadowMap]) -> String {
+    let map_of = |pathway: &str| maps.iter().position(|m| m.pathway == pathway);
     let mut o = String::new();
     o.push_str("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n");
     o.push_str("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; img-src data:\">\n");
     o.push_str("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
     o.push_str("<title>shadowmap report</title>\n<style>");
     o.push_str(STYLE);
+    if !maps.is_empty() {
+        o.push_str(crate::map::draw::svg::MAP_CSS);
+    }
     o.push_str("</style></head><body>\n");
     let _ = writeln!(o, "<h1>shadowmap report</h1>");
     let _ = writeln!(
@@ -142,7 +152,11 @@ pub fn html(report: &Report) -> String {
                 o,
                 "<tr><td class=\"n\">{}</td><td>{}<br><span class=\"muted\">{}</span><details><summary>evidence</summary>{}<br>{} sessions: {}{}<br>sites: {}<br>roles: {}<br>clinicians: {}<br>median {} (p90 {}) against {} expected{}</details></td><td class=\"n\">{:.1}&nbsp;min<br><span class=\"muted\">{:.2} &times; {}</span></td><td class=\"n\">{} of {} {}s ({})</td><td>{}</td><td><code>{}</code></td><td>{} {:.2}</td><td><code>{}</code></td></tr>",
                 f.rank,
-                title(&f.title),
+                crate::map::draw::svg::link_to_step(
+                    map_of(&f.pathway).map(|i| &maps[i]),
+                    &f.step,
+                    &title(&f.title)
+                ),
                 esc(&f.step_label),
                 esc(&f.because),
                 e.sessions,
@@ -176,13 +190,18 @@ pub fn html(report: &Report) -> String {
         let _ = writeln!(o, "</table>");
     }
     for p in &report.pathways {
-        pathway(&mut o, report, p);
+        pathway(&mut o, report, p, map_of(&p.id).map(|i| (i, &maps[i])));
     }
     o.push_str("</body></html>\n");
     o
 }
 
-fn pathway(o: &mut String, report: &Report, p: &PathwayReport) {
+fn pathway(
+    o: &mut String,
+    report: &Report,
+    p: &PathwayReport,
+    map: Option<(usize, &crate::map::ShadowMap)>,
+) {
     let _ = writeln!(
         o,
         "<h2>Pathway <code>{}</code>: {}</h2>",
@@ -198,6 +217,9 @@ fn pathway(o: &mut String, report: &Report, p: &PathwayReport) {
         esc(&p.roles.join(", ")),
         p.clinicians
     );
+    if let Some((index, map)) = map {
+        o.push_str(&crate::map::draw::svg::report_section(map, index));
+    }
     let _ = writeln!(o, "<div class=\"charts\">");
     time_chart(o, &p.overall);
     deviation_chart(o, &p.overall);

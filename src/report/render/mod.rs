@@ -13,7 +13,7 @@ use crate::report::aggregate::{Finding, GroupReport, PathwayReport, Report, Step
 use crate::text::{escape_controls, escape_json_controls};
 
 pub use csv::{CSV_COLUMNS, findings_csv};
-pub use html::html;
+pub use html::{html, html_with_maps};
 pub use markdown::markdown;
 pub use text::text;
 

@@ -52,6 +52,12 @@ pub const KEY_TABLE: &[Binding<Action>] = &[
         codes: &[(ch('c'), Action::Compare)],
     },
     Binding {
+        keys: "m",
+        help: "the shadow map of the listed sessions of its pathway",
+        footer: Some("m map"),
+        codes: &[(ch('m'), Action::Map)],
+    },
+    Binding {
         keys: "e",
         help: "export it (then j c x r; a capital letter: redacted)",
         footer: Some("e export"),

@@ -152,6 +152,8 @@ pub enum Action {
     ClearFilter,
     Open,
     Compare,
+    /// The shadow map of the listed sessions of the selected one's pathway.
+    Map,
     Export,
     /// Export in this format; `true`: redacted (`--redact`), chosen with the capital letter.
     ExportAs(ExportFormat, bool),
@@ -164,6 +166,8 @@ pub enum Effect {
     /// Open the replay of this row (index into `rows`).
     Replay(usize),
     Compare(usize),
+    /// Open the map of the listed sessions of this row's pathway.
+    Map(usize),
     /// Export this row in this format; `true`: redacted.
     Export(usize, ExportFormat, bool),
     Quit,

@@ -41,11 +41,12 @@ pub fn update(state: &mut BrowseState, action: Action) -> Vec<Effect> {
             state.refilter();
             state.mode = Mode::List;
         }
-        Action::Open | Action::Compare | Action::Export => match selected {
+        Action::Open | Action::Compare | Action::Map | Action::Export => match selected {
             None => state.status = "no session selected: clear the filter (Esc)".into(),
             Some(row) => match action {
                 Action::Open => return vec![Effect::Replay(row)],
                 Action::Compare => return vec![Effect::Compare(row)],
+                Action::Map => return vec![Effect::Map(row)],
                 _ => state.mode = Mode::Export,
             },
         },

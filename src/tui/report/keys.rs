@@ -61,6 +61,12 @@ pub const KEY_TABLE: &[Binding<Action>] = &[
         codes: &[(ch('x'), Action::RemoveOverride)],
     },
     Binding {
+        keys: "m",
+        help: "the shadow map of the finding's pathway, at its step",
+        footer: Some("m map"),
+        codes: &[(ch('m'), Action::OpenMap)],
+    },
+    Binding {
         keys: "r / Tab",
         help: "the rounds view (when started with --split)",
         footer: Some("r rounds"),

@@ -79,6 +79,8 @@ pub enum Action {
     PickCause(Cause),
     /// Remove the selected finding's override (back to the suggested cause).
     RemoveOverride,
+    /// The shadow map of the selected finding's pathway, at its step.
+    OpenMap,
     Char(char),
     /// A paste: text for the open field, never keys.
     Paste(String),
@@ -97,6 +99,8 @@ pub enum Action {
 pub enum Effect {
     /// Write the overrides file (atomically), then call [`State::saved`].
     SaveOverrides(Overrides),
+    /// Open the map of this finding's pathway (index into `findings`) at its step.
+    OpenMap(usize),
 }
 
 impl State {
@@ -151,6 +155,8 @@ impl State {
 /// The report screen on the shared loop; it writes the overrides file, and nothing else does.
 pub struct ReportScreen {
     pub state: State,
+    /// What the map of a finding is drawn from: the report's sessions and options.
+    pub map_source: crate::tui::map::run::MapSource,
 }
 
 impl Screen for ReportScreen {
@@ -175,10 +181,23 @@ impl Screen for ReportScreen {
     fn run_effects(
         &mut self,
         effects: Vec<Effect>,
-        _console: &mut Console,
+        console: &mut Console,
     ) -> io::Result<Option<Ended<()>>> {
         for effect in effects {
             match effect {
+                Effect::OpenMap(index) => {
+                    let finding = &self.state.findings[index];
+                    match crate::tui::map::run::open_for(
+                        console,
+                        &self.map_source,
+                        &finding.pathway,
+                        Some(&finding.step),
+                    )? {
+                        Ok(Ended::Interrupted(why)) => return Ok(Some(Ended::Interrupted(why))),
+                        Ok(Ended::Done(())) => {}
+                        Err(why) => self.state.status = format!("no map: {why}"),
+                    }
+                }
                 Effect::SaveOverrides(overrides) => {
                     let result = overrides
                         .save(&self.state.overrides_path)
@@ -195,12 +214,14 @@ impl Screen for ReportScreen {
     }
 }
 
-/// Runs the screen until the auditor quits. Saves the overrides file on each change. With
-/// `rounds` (`--split`), the rounds view is one key away and shown first.
+/// Runs the screen until the auditor quits. Saves the overrides file on each change.
+/// `map_source`: what the map of a finding (`m`) is drawn from. With `rounds` (`--split`),
+/// the rounds view is one key away and shown first.
 pub fn run(
     findings: Vec<Finding>,
     overrides: Overrides,
     path: &Path,
+    map_source: crate::tui::map::run::MapSource,
     rounds: Option<Rounds>,
 ) -> io::Result<()> {
     let mut console = Console::open()?;
@@ -209,7 +230,7 @@ pub fn run(
         state.rounds = Some(RoundsView::new(rounds));
         state.view = View::Rounds;
     }
-    let mut screen = ReportScreen { state };
+    let mut screen = ReportScreen { state, map_source };
     super::screen::run(&mut screen, &mut console)?;
     Ok(())
 }

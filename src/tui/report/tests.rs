@@ -161,7 +161,9 @@ fn picking_a_cause_with_who_and_why_saves_an_override() {
         when: now(),
     };
     assert_eq!(effects.len(), 1);
-    let Effect::SaveOverrides(saved) = &effects[0];
+    let Effect::SaveOverrides(saved) = &effects[0] else {
+        panic!("{effects:?}")
+    };
     assert_eq!(saved.overrides, vec![expected.clone()]);
     assert_eq!(s.mode, Mode::List);
     assert_eq!(s.findings[1].cause, Cause::Training);

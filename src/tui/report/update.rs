@@ -39,6 +39,9 @@ pub fn update(state: &mut State, action: Action, now: DateTime<FixedOffset>) -> 
             state.mode = Mode::PickCause;
             state.status = "pick a cause".into();
         }
+        (Mode::List, Action::OpenMap) if state.current().is_some() => {
+            return vec![Effect::OpenMap(state.selected)];
+        }
         (Mode::List, Action::RemoveOverride) => {
             let Some(id) = state.current().map(|f| f.id.clone()) else {
                 return vec![];

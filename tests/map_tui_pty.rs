@@ -1,0 +1,115 @@
+//! End to end: `shadowmap map sample-sessions --pathway med-rec-admission --tui` in a
+//! pseudo-terminal: select a step, see where people come from and go next, open the sessions of
+//! a flow that leaves the pathway, replay one at that moment, come back, quit.
+
+mod support;
+
+use std::path::Path;
+
+use support::pty::Pty;
+
+#[test]
+fn walk_the_map_open_a_deviating_flow_and_replay_a_session() {
+    let samples = Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-sessions");
+    let mut s = Pty::spawn(
+        &[
+            "map",
+            samples.to_str().unwrap(),
+            "--pathway",
+            "med-rec-admission",
+            "--tui",
+        ],
+        None,
+    );
+    s.wait_for("Steps, in the pathway's order");
+    // The second step: where people come from and go next.
+    s.keys("j");
+    let screen = s.wait_for("Review allergies (review-allergies)");
+    assert!(
+        screen.contains("<- Open the patient's chart  2 (50%)"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("! <- Enter home medications  1 (25%)"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("-> Ask patient or family  2 (50%)"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("! -> Sign reconciliation  1 (25%)"),
+        "{screen}"
+    );
+    // Into the flows; the second incoming one leaves the pathway: its sessions.
+    s.keys("<tab>j<ret>");
+    let screen = s.wait_for("Sessions that took the flow");
+    assert!(
+        screen.contains("Enter home medications -> Review allerg"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("20261119-1010-north-PharmD-02  at 15:53"),
+        "{screen}"
+    );
+    // Replay it at that moment, then back to the map.
+    s.keys("r");
+    let screen = s.wait_for("PAUSE");
+    assert!(screen.contains("15:53 /"), "{screen}");
+    s.keys("q");
+    s.wait_for("Sessions that took the flow");
+    s.keys("q");
+    assert!(s.wait_exit().success(), "the map screen quits");
+}
+
+fn copy_samples(to: &Path) {
+    let samples = Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-sessions");
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(samples).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "ron") {
+            std::fs::copy(&path, to.join(path.file_name().unwrap())).unwrap();
+        }
+    }
+}
+
+#[test]
+fn the_report_screen_opens_the_map_at_a_findings_step() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_samples(dir.path());
+    let mut s = Pty::spawn(&["report", dir.path().to_str().unwrap(), "--tui"], None);
+    let screen = s.wait_for("findings (* = overridden)");
+    assert!(
+        screen.contains("enter-home-meds takes longer than expected"),
+        "{screen}"
+    );
+    s.keys("m");
+    let screen = s.wait_for("Shadow map Medication reconciliation at admission");
+    assert!(
+        screen.contains("Enter home medications (enter-home-meds)"),
+        "{screen}"
+    );
+    s.keys("q");
+    s.wait_for("findings (* = overridden)");
+    s.keys("q");
+    assert!(s.wait_exit().success());
+}
+
+#[test]
+fn browse_opens_the_map_of_the_listed_sessions_of_a_pathway() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_samples(&dir.path().join("sessions"));
+    let mut s = Pty::in_data_dir(dir.path(), &["browse"]);
+    s.wait_for("20261116-0805-north-RN-07");
+    s.keys("/pathway:med-rec-admission<ret>");
+    s.wait_until("only med-rec sessions listed", |screen| {
+        !screen.contains("20261116-0805-north-RN-07")
+    });
+    s.keys("m");
+    let screen = s.wait_for("Shadow map Medication reconciliation at admission (4 sessions)");
+    assert!(screen.contains("Open the patient's chart"), "{screen}");
+    s.keys("q");
+    s.wait_for("20261116-0912-north-RN-07");
+    s.keys("q");
+    assert!(s.wait_exit().success());
+}
