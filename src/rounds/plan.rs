@@ -124,6 +124,10 @@ pub fn plan_from_files(
     let mut label = None;
     let mut skipped = Vec::new();
     for_each_digested(&files, &reading, |outcome| match outcome {
+        // Sessions of other pathways say nothing about this step's rate per session.
+        Ok(d)
+            if d.pathway.step(step).is_none() && !d.digest.steps.iter().any(|s| s.step == step) => {
+        }
         Ok(d) => {
             sessions += 1;
             if label.is_none() {
