@@ -65,7 +65,7 @@ pub fn html(rounds: &Rounds) -> String {
 fn pathway(p: &PathwayRounds) -> Markup {
     let names: Vec<&str> = p.rounds.iter().map(|r| r.name.as_str()).collect();
     markup! {
-        h2 { (p.name) " " code { (p.id) } }
+        h2 id=(p.id) { (p.name) " " code { (p.id) } }
         table {
             tr { th { "round" } th { "sessions" } th { "hours observed" } th { "mean fitness" } th { "sites" } th { "roles" } }
             @for (i, r) in p.rounds.iter().enumerate() {
