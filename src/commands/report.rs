@@ -88,7 +88,7 @@ pub fn run(data_dir: Option<PathBuf>, args: ReportArgs) -> color_eyre::Result<()
     let out = match format_of(args.format) {
         Format::Html => {
             let maps = super::map::maps_for_report(&files, args.pathway.as_deref(), args.redact)?;
-            shadowmap::report::render::html_with_maps(&report, &maps)
+            shadowmap::report::render::render_with_maps(&report, Format::Html, &maps)
         }
         format => render(&report, format),
     };

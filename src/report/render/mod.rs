@@ -13,7 +13,8 @@ use crate::report::aggregate::{Finding, GroupReport, PathwayReport, Report, Step
 use crate::text::{escape_controls, escape_json_controls};
 
 pub use csv::{CSV_COLUMNS, findings_csv};
-pub use html::{html, html_with_maps};
+pub use html::html;
+use html::html_with_maps;
 pub use markdown::markdown;
 pub use text::text;
 
@@ -30,10 +31,16 @@ pub enum Format {
 /// ids from session files) escaped, so a hostile file cannot drive the terminal it is printed
 /// in or a written report is `cat` in ([`crate::text`]).
 pub fn render(report: &Report, format: Format) -> String {
+    render_with_maps(report, format, &[])
+}
+
+/// As [`render`], with each pathway's shadow map drawn in the HTML (`maps` from
+/// `crate::map`; the other formats do not draw maps).
+pub fn render_with_maps(report: &Report, format: Format, maps: &[crate::map::ShadowMap]) -> String {
     let out = match format {
         Format::Text => text(report),
         Format::Markdown => markdown(report),
-        Format::Html => html(report),
+        Format::Html => html_with_maps(report, maps),
         Format::Csv => findings_csv(report),
         Format::Json => json(report),
     };
