@@ -1,11 +1,12 @@
 //! Writes the sample sessions in `sample-sessions/`, from the scripts in
 //! `shadowmap::testing::samples` (what each one plants is described there). Run it from the
 //! repository root: `cargo run --example make_samples`. `tests/samples.rs` checks that the
-//! committed files are exactly what the scripts build.
+//! committed files are exactly what the scripts build. `sample-sessions/round-2/` is the
+//! second audit round (`round_two_sessions`).
 
 use std::path::Path;
 
-use shadowmap::testing::samples::all_sessions;
+use shadowmap::testing::samples::{all_sessions, round_two_sessions};
 
 fn main() {
     let dir = Path::new("sample-sessions");
@@ -19,5 +20,14 @@ fn main() {
             session.events.len(),
             session.header.pathway_id
         );
+    }
+    // The second audit round, in its own folder (the report of `sample-sessions/` is not
+    // recursive, so the first round's report is unchanged).
+    let round_two = dir.join("round-2");
+    std::fs::create_dir_all(&round_two).expect("create sample-sessions/round-2/");
+    for session in round_two_sessions() {
+        let path = round_two.join(format!("{}.ron", session.header.id));
+        std::fs::write(&path, session.to_ron()).expect("write a sample session");
+        println!("{}: {} events", path.display(), session.events.len());
     }
 }

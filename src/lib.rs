@@ -10,6 +10,7 @@ pub mod exchange;
 pub mod map;
 pub mod model;
 pub mod report;
+pub mod rounds;
 pub mod store;
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;

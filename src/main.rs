@@ -45,6 +45,10 @@ pub enum Command {
     Report(ReportArgs),
     /// Agreement of two auditors who shadowed the same clinician.
     Agree(AgreeArgs),
+    /// Audit rounds: did the change work? Rounds compared step by step, with statistics.
+    Rounds(RoundsArgs),
+    /// Sessions a round needs to detect a reduction of a step's time, from pilot sessions.
+    Plan(PlanArgs),
     /// The shadow map: how the work really flows, beside the configured pathway.
     Map(MapArgs),
     /// Pack sessions (and the overrides) into one file for another laptop.
@@ -174,6 +178,9 @@ pub struct CompareArgs {
     /// text: the alignment table, deviations and figures; json: the domain reference's keys.
     #[arg(long, value_enum, default_value_t = ListFormat::Text)]
     pub format: ListFormat,
+    /// Worker threads for an XES log (0: one per core); the output is the same for any number.
+    #[arg(long, default_value_t = 0, value_name = "N")]
+    pub threads: usize,
 }
 
 #[derive(Args, Debug)]
@@ -216,6 +223,10 @@ pub struct ReportArgs {
     /// Browse the findings in the terminal and override their causes.
     #[arg(long)]
     pub tui: bool,
+    /// With --tui: also the audit rounds view (folder, version or date:YYYY-MM-DD[,...], as
+    /// `shadowmap rounds --split`).
+    #[arg(long, value_name = "HOW", requires = "tui")]
+    pub split: Option<String>,
 }
 
 #[derive(Args, Debug)]
@@ -236,6 +247,54 @@ pub struct AgreeArgs {
     #[arg(long, default_value_t = 10.0, value_name = "SECS")]
     pub tolerance: f64,
     /// text: figures, verdicts and where the two disagree; json: everything, with warnings.
+    #[arg(long, value_enum, default_value_t = ListFormat::Text)]
+    pub format: ListFormat,
+}
+
+#[derive(Args, Debug)]
+pub struct RoundsArgs {
+    /// Session files or folders (with --split folder: one folder or file per round, in order).
+    #[arg(required = true)]
+    pub paths: Vec<PathBuf>,
+    /// folder (each PATH a round), version (each pathway version a round) or
+    /// date:YYYY-MM-DD[,YYYY-MM-DD...] (cut dates).
+    #[arg(long, value_name = "HOW")]
+    pub split: String,
+    /// Compare every session against this pathway (default: each session's own).
+    #[arg(long, value_name = "ID|FILE")]
+    pub pathway: Option<String>,
+    /// Group keys under the pathway: site, role, clinician, auditor ('' for the pathway only).
+    #[arg(long, value_delimiter = ',', default_value = "site,role")]
+    pub by: Vec<String>,
+    /// The form; html is one self-contained file, csv a row per test.
+    #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
+    pub format: ReportFormat,
+    /// Write here instead of standard output.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+}
+
+#[derive(Args, Debug)]
+pub struct PlanArgs {
+    /// Pilot session files or folders.
+    #[arg(required = true)]
+    pub paths: Vec<PathBuf>,
+    /// The step id whose median active time should drop.
+    #[arg(long)]
+    pub step: String,
+    /// The relative reduction to detect, e.g. 0.3 for 30 %.
+    #[arg(long, value_name = "F")]
+    pub reduction: f64,
+    /// The chance of detecting it.
+    #[arg(long, default_value_t = 0.8)]
+    pub power: f64,
+    /// The two-sided test's level.
+    #[arg(long, default_value_t = 0.05)]
+    pub alpha: f64,
+    /// Compare every session against this pathway (default: each session's own).
+    #[arg(long, value_name = "ID|FILE")]
+    pub pathway: Option<String>,
+    /// text: the plan in sentences; json: every figure.
     #[arg(long, value_enum, default_value_t = ListFormat::Text)]
     pub format: ListFormat,
 }
@@ -318,6 +377,8 @@ fn dispatch(cli: Cli) -> color_eyre::Result<()> {
         Some(Command::Browse) => commands::browse::run(data_dir),
         Some(Command::Report(args)) => commands::report::run(data_dir, args),
         Some(Command::Agree(args)) => commands::agree::run(data_dir, args),
+        Some(Command::Rounds(args)) => commands::rounds::run(data_dir, args),
+        Some(Command::Plan(args)) => commands::plan::run(args),
         Some(Command::Map(args)) => commands::map::run(data_dir, args),
         Some(Command::Bundle(args)) => commands::bundle::run(data_dir, args),
         Some(Command::Import(args)) => commands::bundle::import(data_dir, args),

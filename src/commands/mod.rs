@@ -11,8 +11,10 @@ pub mod load;
 pub mod map;
 pub mod output;
 pub mod pathways;
+pub mod plan;
 pub mod replay;
 pub mod report;
+pub mod rounds;
 pub mod sessions;
 pub mod tables;
 

@@ -9,6 +9,7 @@ use std::path::Path;
 
 use serde_json::Value;
 
+use crate::model::pathway::MAX_GROUP_MEMBERS;
 use crate::model::{Element, FileError, Group, Pathway, Step, error::locate};
 
 fn step(obj: &Value, where_: &str, text: &str, path: &Path) -> Result<Step, FileError> {
@@ -123,6 +124,17 @@ pub fn pathway_from_json_str(text: &str, path: &Path) -> Result<Pathway, FileErr
                 )
                 .with_hint(hint));
             };
+            if members.len() > MAX_GROUP_MEMBERS {
+                return Err(FileError::new(
+                    path,
+                    locate(text, &format!("\"{gid}\""), 0),
+                    format!(
+                        "{where_} (group {gid}) has {} steps; a group may hold at most {MAX_GROUP_MEMBERS}",
+                        members.len()
+                    ),
+                )
+                .with_hint("split the group into consecutive groups, or make some of its steps ordinary steps"));
+            }
             check(gid)?;
             let mut group = Group {
                 id: gid.to_string(),

@@ -238,7 +238,25 @@ fn a_group_too_large_is_reported_not_a_panic() {
         "{{\"steps\":[{{\"group\":\"g\",\"steps\":[{}]}}]}}",
         members.join(",")
     );
-    let p = pathway_from_json_str(&json, std::path::Path::new("p.json")).unwrap();
+    let e = pathway_from_json_str(&json, std::path::Path::new("p.json")).unwrap_err();
+    assert!(e.message.contains("at most 16"), "{e}");
+    assert_eq!(
+        e.location.map(|l| (l.line, l.column)),
+        Some((1, 20)),
+        "the group's id: {e}"
+    );
+    // A pathway built in code (not read from a file) still gets a clear comparison.
+    let mut p = pathway_from_json_str(
+        &json.replace(&format!(",{{\"id\":\"m{MAX_GROUP_MEMBERS}\"}}"), ""),
+        std::path::Path::new("p.json"),
+    )
+    .unwrap();
+    let crate::model::Element::AnyOrder(group) = &mut p.steps[0] else {
+        unreachable!("the pathway is one group")
+    };
+    let mut extra = group.steps[0].clone();
+    extra.id = format!("m{MAX_GROUP_MEMBERS}");
+    group.steps.push(extra);
     let e = check_pathway(&p).unwrap_err();
     assert!(e.to_string().contains("at most 16"), "{e}");
     let c = compare_trace("t", &["m0"], &p);

@@ -2,7 +2,8 @@
 //! deviations and its figures. A digest is small; the session it came from is dropped as
 //! soon as it is digested, so a report over many sessions holds only digests' summaries.
 
-use crate::compare::{Comparison, DeviationKind, Model, MoveKind, compare_timeline};
+use crate::compare::engine::Engine;
+use crate::compare::{Comparison, DeviationKind, MoveKind, TooMuchWork, compare_timeline};
 use crate::model::{Pathway, ProblemKind, Session, Timeline, WorkaroundKind, derive_timeline};
 
 /// The old name of [`DeviationKind`] in the report, kept only until `findings.rs` and
@@ -78,7 +79,7 @@ pub struct SessionDigest {
     pub problems: [u32; 8],
     pub steps: Vec<StepDigest>,
     /// Structural deviations: kind, step, index into `steps` when observed.
-    pub deviations: Vec<(DeviationKind, String, Option<usize>)>,
+    pub deviations: Vec<(DevKind, String, Option<usize>)>,
 }
 
 pub fn workaround_index(kind: WorkaroundKind) -> usize {
@@ -200,20 +201,26 @@ pub fn digest(
     d
 }
 
-/// Compares a session with a pathway and digests it. `model` is the pathway compiled once
-/// for many sessions (`None`: compile it here; a pathway the comparator cannot compile gives
-/// its explained no-sync comparison).
-pub fn digest_with_model(
+/// Compares a session with a pathway and digests it. `engine` is the comparator's engine for
+/// this pathway, shared by many sessions (`None`: compile the pathway here; one the comparator
+/// cannot compile gives its explained no-sync comparison). A session beyond the comparator's
+/// work bound is an error, for the report to skip.
+pub fn digest_with_engine(
     session: &Session,
     pathway: &Pathway,
-    model: Option<&Model>,
-) -> SessionDigest {
+    engine: Option<&Engine>,
+) -> Result<SessionDigest, TooMuchWork> {
     let timeline = derive_timeline(&session.events);
-    let comparison = compare_timeline(&session.header.id, &timeline, pathway, model);
-    digest(session, &timeline, pathway, &comparison)
+    let comparison = match engine {
+        Some(engine) => engine.compare_timeline(&session.header.id, &timeline)?,
+        None => compare_timeline(&session.header.id, &timeline, pathway, None),
+    };
+    Ok(digest(session, &timeline, pathway, &comparison))
 }
 
 /// Compares and digests a session in one go.
 pub fn digest_session(session: &Session, pathway: &Pathway) -> SessionDigest {
-    digest_with_model(session, pathway, None)
+    let timeline = derive_timeline(&session.events);
+    let comparison = compare_timeline(&session.header.id, &timeline, pathway, None);
+    digest(session, &timeline, pathway, &comparison)
 }

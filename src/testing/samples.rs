@@ -15,6 +15,9 @@
 //!   problems around outside pharmacy records, outside labs and the PDMP portal;
 //! - infrastructure: `slow_response`, `login_timeout`, `hardware`;
 //! - policy: `shared_login` workarounds, and the steps rules force (PDMP query, wristband scan).
+//!
+//! `sample-sessions/round-2/` is a second audit round ([`round_two_sessions`]) for `shadowmap
+//! rounds`: a home-medication order set at `north`, a badge tap-in login at `lake`.
 
 use crate::model::{InterruptionSource as Src, ProblemKind as Prob, Session, WorkaroundKind as Wa};
 
@@ -627,5 +630,200 @@ fn triage_rn_north() -> Session {
         .resume();
     b.work("protocol-orders", 38.0, 8, 1);
     b.work("sign-triage", 11.0, 2, 0);
+    b.finish()
+}
+
+/// The re-audit three weeks later (`sample-sessions/round-2/`), after two changes: at `north`
+/// a new home-medication order set (`enter-home-meds` takes about half the time and the
+/// copy-paste from old discharge summaries stops), at `lake` a badge tap-in login (no more
+/// login timeouts when opening the chart). `river` changed nothing. `shadowmap rounds
+/// sample-sessions sample-sessions/round-2 --split folder` tells that story.
+pub fn round_two_sessions() -> Vec<Session> {
+    vec![
+        med_rec_north_order_set("2026-12-07T09:05:00+01:00", "RN-07", 120.0, 95.0),
+        med_rec_north_order_set("2026-12-07T13:40:00+01:00", "RN-15", 105.0, 80.0),
+        med_rec_north_order_set("2026-12-08T08:20:00+01:00", "RN-22", 130.0, 70.0),
+        med_rec_north_pharmacist_order_set(),
+        med_rec_river_again(),
+        med_rec_lake_tap_in(),
+        epcs_lake_tap_in(),
+        epcs_river_again(),
+    ]
+}
+
+/// North with the order set: home medications picked from the order set, no copy-paste.
+fn med_rec_north_order_set(at: &str, clinician: &str, first: f64, second: f64) -> Session {
+    let mut b = SessionBuilder::new(at, "north", clinician, "ak", "med-rec-admission");
+    b.work("open-chart", 22.0, 4, 1);
+    b.work("review-allergies", 35.0, 3, 1);
+    b.step("ask-patient").act(150.0, 0, 0, 0);
+    b.interrupt(Src::Colleague, "charge nurse asks about a bed")
+        .act(30.0, 0, 0, 0)
+        .resume();
+    b.act(40.0, 0, 0, 0);
+    b.step("pharmacy-record").act(45.0, 4, 1, 0);
+    b.problem(
+        Prob::MissingData,
+        "No outside dispensing history in the EHR for this patient",
+    );
+    b.workaround(
+        Wa::SecondSystem,
+        "Looked up fill history in the regional pharmacy portal",
+    );
+    b.act(40.0, 6, 1, 0);
+    b.step("enter-home-meds").act(first, 18, 1, 0);
+    b.note("Home medications picked from the new order set");
+    b.act(second, 12, 1, 0);
+    b.work("sign", 19.0, 3, 0);
+    b.finish()
+}
+
+fn med_rec_north_pharmacist_order_set() -> Session {
+    let mut b = SessionBuilder::new(
+        "2026-12-10T10:15:00+01:00",
+        "north",
+        "PharmD-02",
+        "jm",
+        "med-rec-admission",
+    );
+    b.work("open-chart", 15.0, 3, 1);
+    b.work("review-allergies", 27.0, 3, 1);
+    b.step("pharmacy-record").act(30.0, 4, 1, 0);
+    b.workaround(
+        Wa::SecondSystem,
+        "Dispensing history only in the pharmacy system",
+    );
+    b.act(30.0, 5, 0, 0);
+    b.work("ask-patient", 140.0, 0, 0);
+    b.step("enter-home-meds").act(150.0, 22, 1, 1);
+    b.workaround(
+        Wa::DuplicateEntry,
+        "Entered the same meds again in the pharmacy intervention log",
+    );
+    b.act(95.0, 14, 1, 0);
+    b.work("sign", 15.0, 3, 0);
+    b.finish()
+}
+
+/// River changed nothing (the same nurse, a similar admission): the slow drug search and the phone call for fill history remain.
+fn med_rec_river_again() -> Session {
+    let mut b = SessionBuilder::new(
+        "2026-12-08T14:10:00+01:00",
+        "river",
+        "RN-12",
+        "jm",
+        "med-rec-admission",
+    );
+    b.work("open-chart", 20.0, 4, 1);
+    b.step("pharmacy-record").act(55.0, 6, 1, 0);
+    b.problem(
+        Prob::MissingData,
+        "Outpatient pharmacy fills from another chain not visible",
+    );
+    b.workaround(
+        Wa::SecondSystem,
+        "Asked outpatient pharmacy to fax the list",
+    );
+    b.act(50.0, 5, 1, 0);
+    b.unplanned(
+        "call-pharmacy",
+        "Phone the outpatient pharmacy for fill history",
+    )
+    .act(160.0, 2, 0, 0);
+    b.work("ask-patient", 170.0, 0, 0);
+    b.step("enter-home-meds").act(160.0, 27, 2, 2);
+    b.problem(
+        Prob::SlowResponse,
+        "Drug search takes about 8 s per medication",
+    );
+    b.act(150.0, 22, 1, 2);
+    b.act(140.0, 18, 1, 1);
+    b.work("sign", 17.0, 3, 0);
+    b.finish()
+}
+
+/// Lake with badge tap-in: the chart opens without a login timeout.
+fn med_rec_lake_tap_in() -> Session {
+    let mut b = SessionBuilder::new(
+        "2026-12-09T07:45:00+01:00",
+        "lake",
+        "RN-03",
+        "ak",
+        "med-rec-admission",
+    );
+    b.work("open-chart", 14.0, 3, 0);
+    b.work("review-allergies", 31.0, 3, 1);
+    b.step("ask-patient").act(200.0, 0, 0, 0);
+    b.step("pharmacy-record").act(40.0, 6, 1, 0);
+    b.workaround(
+        Wa::CopyPaste,
+        "Pasted the fill list from the pharmacy portal into a note",
+    );
+    b.act(40.0, 5, 1, 0);
+    b.step("enter-home-meds").act(60.0, 6, 1, 0);
+    b.workaround(
+        Wa::PaperNote,
+        "Wrote doses on paper at the bedside, typed them in later",
+    );
+    b.act(380.0, 60, 3, 5);
+    b.work("sign", 18.0, 3, 0);
+    b.finish()
+}
+
+fn epcs_lake_tap_in() -> Session {
+    let mut b = SessionBuilder::new(
+        "2026-12-09T15:30:00+01:00",
+        "lake",
+        "MD-09",
+        "ak",
+        "eprescribe-controlled",
+    );
+    b.work("open-chart", 12.0, 3, 0);
+    b.work("review-med-list", 26.0, 3, 0);
+    b.step("pdmp-query").act(35.0, 4, 1, 0);
+    b.workaround(
+        Wa::SecondSystem,
+        "PDMP checked in the state portal, outside the EHR",
+    );
+    b.act(110.0, 7, 1, 1);
+    b.work("review-pdmp", 46.0, 4, 1);
+    b.work("document-pdmp", 22.0, 3, 0);
+    b.work("select-drug", 29.0, 6, 1);
+    b.work("enter-sig", 48.0, 9, 1);
+    b.work("two-factor-sign", 18.0, 2, 0);
+    b.work("transmit", 9.0, 2, 0);
+    b.finish()
+}
+
+fn epcs_river_again() -> Session {
+    let mut b = SessionBuilder::new(
+        "2026-12-10T11:20:00+01:00",
+        "river",
+        "NP-04",
+        "jm",
+        "eprescribe-controlled",
+    );
+    b.work("open-chart", 19.0, 4, 1);
+    b.step("pdmp-query").act(25.0, 3, 1, 0);
+    b.problem(
+        Prob::SlowResponse,
+        "State PDMP portal took 40 s to return the report",
+    );
+    b.workaround(
+        Wa::SecondSystem,
+        "Logged into the PDMP portal in a second browser",
+    );
+    b.act(105.0, 8, 2, 1);
+    b.work("review-pdmp", 45.0, 4, 1);
+    b.work("select-drug", 27.0, 6, 1);
+    b.work("enter-sig", 45.0, 9, 0);
+    b.work("choose-pharmacy", 13.0, 3, 0);
+    b.step("two-factor-sign").act(22.0, 2, 0, 0);
+    b.problem(
+        Prob::LoginTimeout,
+        "Two-factor prompt timed out; token entered again",
+    );
+    b.act(38.0, 3, 0, 1);
+    b.work("transmit", 9.0, 2, 0);
     b.finish()
 }
