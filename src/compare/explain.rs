@@ -218,6 +218,7 @@ pub(crate) fn explain(
     }
 }
 
+#[allow(clippy::too_many_lines)] // long before the lint came; split it when next changed
 fn deviations(
     observed: &[ObservedStep],
     pathway: &Pathway,
@@ -232,7 +233,7 @@ fn deviations(
         match m.kind {
             MoveKind::Model => models.entry(&m.step).or_default().push(i),
             MoveKind::Log if model.label(&m.step).is_some() => {
-                logs.entry(&m.step).or_default().push(i)
+                logs.entry(&m.step).or_default().push(i);
             }
             _ => {}
         }

@@ -57,7 +57,8 @@ pub struct Move {
     pub observed: Option<usize>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+/// What kind of deviation from the pathway: one enum for the comparison and the report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum DeviationKind {
     /// A mandatory step was not done.
@@ -75,6 +76,22 @@ pub enum DeviationKind {
 }
 
 impl DeviationKind {
+    /// Every kind, in declaration order (the order of [`DeviationKind::index`]).
+    pub const ALL: [DeviationKind; 6] = [
+        DeviationKind::Missing,
+        DeviationKind::Unplanned,
+        DeviationKind::OutOfOrder,
+        DeviationKind::Repeated,
+        DeviationKind::OverTime,
+        DeviationKind::OverClicks,
+    ];
+
+    /// The kind's position in [`DeviationKind::ALL`], for per-kind counters.
+    pub fn index(self) -> usize {
+        self as usize
+    }
+
+    /// The stable snake_case name (the same as its JSON).
     pub fn name(self) -> &'static str {
         match self {
             DeviationKind::Missing => "missing",

@@ -1,13 +1,9 @@
 //! Unit tests of the comparator's explanations, friction and figures, on the built-in
 //! `med-rec-admission` pathway (domain.md section 4's example) and sessions built here.
 
-use chrono::DateTime;
-
 use super::*;
 use crate::model::pathway::builtin_pathways;
-use crate::model::{
-    Event, EventKind, InterruptionSource, SESSION_FORMAT_VERSION, SessionHeader, Tolerance,
-};
+use crate::model::{Event, EventKind, InterruptionSource, Tolerance};
 
 fn med_rec() -> Pathway {
     builtin_pathways()
@@ -311,17 +307,7 @@ impl Builder {
 
     fn session(&self) -> Session {
         Session {
-            header: SessionHeader {
-                format_version: SESSION_FORMAT_VERSION,
-                id: "20261125-0918-north-RN-07".into(),
-                started_at: DateTime::parse_from_rfc3339("2026-11-25T09:18:00+01:00").unwrap(),
-                site: "north".into(),
-                role: "RN".into(),
-                clinician: "RN-07".into(),
-                auditor: "ak".into(),
-                pathway_id: "med-rec-admission".into(),
-                pathway_version: 3,
-            },
+            header: crate::testing::header(),
             events: self.events.clone(),
         }
     }

@@ -583,7 +583,7 @@ mod tests {
     #[test]
     fn templates_use_the_whole_pathway_language() {
         let all = builtin_pathways();
-        let steps = || all.iter().flat_map(|p| p.all_steps());
+        let steps = || all.iter().flat_map(super::Pathway::all_steps);
         assert!(steps().any(|s| s.optional && !s.repeat));
         assert!(steps().any(|s| s.repeat && !s.optional));
         assert!(steps().any(|s| s.optional && s.repeat));

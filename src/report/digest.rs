@@ -2,62 +2,13 @@
 //! deviations and its figures. A digest is small; the session it came from is dropped as
 //! soon as it is digested, so a report over many sessions holds only digests' summaries.
 
-use serde::Serialize;
-
 use crate::compare::engine::Engine;
 use crate::compare::{Comparison, DeviationKind, MoveKind, TooMuchWork, compare_timeline};
 use crate::model::{Pathway, ProblemKind, Session, Timeline, WorkaroundKind, derive_timeline};
 
-/// Deviation kinds (domain.md section 5), by their stable snake_case names.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum DevKind {
-    Missing,
-    Unplanned,
-    OutOfOrder,
-    Repeated,
-    OverTime,
-    OverClicks,
-}
-
-impl DevKind {
-    pub const ALL: [DevKind; 6] = [
-        DevKind::Missing,
-        DevKind::Unplanned,
-        DevKind::OutOfOrder,
-        DevKind::Repeated,
-        DevKind::OverTime,
-        DevKind::OverClicks,
-    ];
-
-    pub fn name(self) -> &'static str {
-        match self {
-            DevKind::Missing => "missing",
-            DevKind::Unplanned => "unplanned",
-            DevKind::OutOfOrder => "out_of_order",
-            DevKind::Repeated => "repeated",
-            DevKind::OverTime => "over_time",
-            DevKind::OverClicks => "over_clicks",
-        }
-    }
-
-    pub fn index(self) -> usize {
-        self as usize
-    }
-}
-
-impl DevKind {
-    pub fn of(kind: DeviationKind) -> DevKind {
-        match kind {
-            DeviationKind::Missing => DevKind::Missing,
-            DeviationKind::Unplanned => DevKind::Unplanned,
-            DeviationKind::OutOfOrder => DevKind::OutOfOrder,
-            DeviationKind::Repeated => DevKind::Repeated,
-            DeviationKind::OverTime => DevKind::OverTime,
-            DeviationKind::OverClicks => DevKind::OverClicks,
-        }
-    }
-}
+/// The old name of [`DeviationKind`] in the report, kept only until `findings.rs` and
+/// `aggregate.rs` use [`DeviationKind`] directly: one kind, one enum.
+pub use crate::compare::DeviationKind as DevKind;
 
 /// One observed step occurrence.
 #[derive(Debug, Clone, PartialEq)]
@@ -200,7 +151,7 @@ pub fn digest(
                     DeviationKind::OverTime | DeviationKind::OverClicks
                 )
             })
-            .map(|dev| (DevKind::of(dev.kind), dev.step.clone(), dev.observed))
+            .map(|dev| (dev.kind, dev.step.clone(), dev.observed))
             .collect(),
     };
     for (kind, n) in &figures.workarounds {

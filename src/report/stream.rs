@@ -153,7 +153,7 @@ pub fn for_each_digested(
         None => None,
     };
     let threads = if options.threads == 0 {
-        std::thread::available_parallelism().map_or(1, |n| n.get())
+        std::thread::available_parallelism().map_or(1, std::num::NonZero::get)
     } else {
         options.threads
     }
