@@ -5,60 +5,35 @@
 
 use std::time::Instant;
 
-use chrono::DateTime;
 use shadowmap::agree::{self, Options};
 use shadowmap::model::{
-    Event, EventKind, InterruptionSource, ProblemKind, SESSION_FORMAT_VERSION, Session,
-    SessionHeader, WorkaroundKind,
+    Event, EventKind, InterruptionSource, ProblemKind, Session, SessionHeader, WorkaroundKind,
 };
+use shadowmap::report::stats::quantile;
+use shadowmap::testing::{MED_REC_STEPS, header_with_id};
 
-const STEPS: [&str; 6] = [
-    "open-chart",
-    "review-allergies",
-    "ask-patient",
-    "pharmacy-record",
-    "enter-home-meds",
-    "sign",
-];
 const HOURS: u64 = 8;
 
-/// splitmix64: deterministic inputs.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-}
-
 /// What happened, in ms: (at, kind, only one auditor saw it).
-fn truth(rng: &mut Rng) -> Vec<(u64, EventKind, bool)> {
+fn truth(rng: &mut fastrand::Rng) -> Vec<(u64, EventKind, bool)> {
     let mut out = Vec::new();
     let mut t = 1_000;
     let end = HOURS * 3_600_000;
     while t < end - 600_000 {
-        for step in STEPS {
+        for step in MED_REC_STEPS {
             out.push((t, EventKind::StepStart { step: step.into() }, false));
-            let d = 15_000 + rng.below(200_000);
-            for _ in 0..rng.below(12) {
+            let d = 15_000 + rng.u64(..200_000);
+            for _ in 0..rng.u64(..12) {
                 out.push((
-                    t + 500 + rng.below(d - 1_000),
+                    t + 500 + rng.u64(..d - 1_000),
                     EventKind::Clicks { delta: 1 },
                     false,
                 ));
             }
-            if rng.below(4) == 0 {
+            if rng.u64(..4) == 0 {
                 let at = t + d / 3;
-                let source = InterruptionSource::ALL[rng.below(9) as usize];
-                let only = rng.below(8) == 0;
+                let source = InterruptionSource::ALL[rng.u64(..9) as usize];
+                let only = rng.u64(..8) == 0;
                 out.push((
                     at,
                     EventKind::InterruptionStart {
@@ -67,7 +42,7 @@ fn truth(rng: &mut Rng) -> Vec<(u64, EventKind, bool)> {
                     },
                     only,
                 ));
-                if rng.below(3) == 0 {
+                if rng.u64(..3) == 0 {
                     out.push((
                         at + 2_000,
                         EventKind::InterruptionStart {
@@ -80,32 +55,32 @@ fn truth(rng: &mut Rng) -> Vec<(u64, EventKind, bool)> {
                 }
                 out.push((at + 10_000, EventKind::InterruptionEnd, only));
             }
-            if rng.below(10) == 0 {
-                let kind = WorkaroundKind::ALL[rng.below(7) as usize];
+            if rng.u64(..10) == 0 {
+                let kind = WorkaroundKind::ALL[rng.u64(..7) as usize];
                 out.push((
                     t + d / 2,
                     EventKind::Workaround {
                         kind,
                         note: String::new(),
                     },
-                    rng.below(5) == 0,
+                    rng.u64(..5) == 0,
                 ));
             }
-            if rng.below(12) == 0 {
-                let kind = ProblemKind::ALL[rng.below(8) as usize];
+            if rng.u64(..12) == 0 {
+                let kind = ProblemKind::ALL[rng.u64(..8) as usize];
                 out.push((
                     t + d / 2 + 1_000,
                     EventKind::SystemProblem {
                         kind,
                         note: String::new(),
                     },
-                    rng.below(5) == 0,
+                    rng.u64(..5) == 0,
                 ));
             }
             t += d;
         }
         out.push((t, EventKind::StepEnd, false));
-        t += 30_000 + rng.below(120_000);
+        t += 30_000 + rng.u64(..120_000);
     }
     out.sort_by_key(|e| e.0);
     out
@@ -115,26 +90,19 @@ fn session(
     id: &str,
     auditor: &str,
     truth: &[(u64, EventKind, bool)],
-    rng: &mut Rng,
+    rng: &mut fastrand::Rng,
     is_b: bool,
 ) -> Session {
     let mut s = Session::new(SessionHeader {
-        format_version: SESSION_FORMAT_VERSION,
-        id: id.into(),
-        started_at: DateTime::parse_from_rfc3339("2026-11-25T07:00:00+01:00").unwrap(),
-        site: "north".into(),
-        role: "RN".into(),
-        clinician: "RN-07".into(),
         auditor: auditor.into(),
-        pathway_id: "med-rec-admission".into(),
-        pathway_version: 3,
+        ..header_with_id(id)
     });
     let mut last = 0;
     for (at, kind, only) in truth {
-        if *only && (rng.below(2) == 0) == is_b {
+        if *only && (rng.u64(..2) == 0) == is_b {
             continue;
         }
-        let at_ms = (at + 500 + rng.below(2_500)).max(last);
+        let at_ms = (at + 500 + rng.u64(..2_500)).max(last);
         last = at_ms;
         let seq = s.next_seq();
         s.events.push(Event {
@@ -153,7 +121,7 @@ fn session(
 }
 
 fn main() {
-    let mut rng = Rng(7);
+    let mut rng = fastrand::Rng::with_seed(7);
     let truth = truth(&mut rng);
     let a = session("bench-a", "ak", &truth, &mut rng, false);
     let b = session("bench-b", "jb", &truth, &mut rng, true);
@@ -169,7 +137,7 @@ fn main() {
     }
     let g = result.unwrap();
     times.sort_by(f64::total_cmp);
-    let p = |q: f64| times[((times.len() - 1) as f64 * q).round() as usize];
+    let p = |q: f64| quantile(&mut times.clone(), q).expect("30 runs");
     println!(
         "agree: two {HOURS}-hour sessions ({} and {} events, {steps} steps, {} slices)",
         a.events.len(),

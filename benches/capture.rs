@@ -9,23 +9,18 @@ use std::io::Write;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use chrono::DateTime;
 use crossterm::event::{Event as TermEvent, KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use shadowmap::model::pathway::{DEFAULT_PATHWAY, resolve_pathway};
-use shadowmap::model::session::{Event, SESSION_FORMAT_VERSION, SessionHeader};
+use shadowmap::model::session::{Event, SessionHeader};
 use shadowmap::store::{DataDir, SessionWriter};
+use shadowmap::testing::{header_with_id, percentile};
 use shadowmap::tui::capture::{Capture, CaptureState, draw};
 
 /// The pseudo-terminal harness the end-to-end tests use.
 #[path = "../tests/support/pty.rs"]
 mod pty;
-
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
-    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
-    sorted[i]
-}
 
 fn report(name: &str, mut samples: Vec<Duration>) -> (Duration, Duration) {
     samples.sort();
@@ -45,18 +40,14 @@ fn report(name: &str, mut samples: Vec<Duration>) -> (Duration, Duration) {
     (p50, p99)
 }
 
-fn header(id: &str) -> SessionHeader {
+/// The kit's example header on the default pathway, by auditor `bench`.
+fn bench_header(id: &str) -> SessionHeader {
     let pathway = resolve_pathway(DEFAULT_PATHWAY).unwrap().0;
     SessionHeader {
-        format_version: SESSION_FORMAT_VERSION,
-        id: id.into(),
-        started_at: DateTime::parse_from_rfc3339("2026-11-25T09:18:00+01:00").unwrap(),
-        site: "north".into(),
-        role: "RN".into(),
-        clinician: "RN-07".into(),
         auditor: "bench".into(),
         pathway_id: pathway.id,
         pathway_version: pathway.version,
+        ..header_with_id(id)
     }
 }
 
@@ -101,7 +92,7 @@ fn key_to_saved(dir: &Path, n: usize) -> (Vec<Duration>, Vec<Duration>, Vec<Dura
         .unwrap();
     let mut raw = Vec::with_capacity(n);
     let data = DataDir::open(dir.join("data")).unwrap();
-    let header = header("bench-key-to-saved");
+    let header = bench_header("bench-key-to-saved");
     let pathway = resolve_pathway(DEFAULT_PATHWAY).unwrap().0;
     let writer = SessionWriter::create(&data, &header).unwrap();
     let state = CaptureState::new(header, pathway, Vec::new());
@@ -142,7 +133,7 @@ fn key_to_saved_at(dir: &Path, prefill: usize, n: usize) -> (Vec<Duration>, Vec<
         .open(dir.join("raw-interleaved-live.bin"))
         .unwrap();
     let data = DataDir::open(dir.join("data-live")).unwrap();
-    let header = header("bench-live-conformance");
+    let header = bench_header("bench-live-conformance");
     let pathway = resolve_pathway(DEFAULT_PATHWAY).unwrap().0;
     let writer = SessionWriter::create(&data, &header).unwrap();
     let state = CaptureState::new(header, pathway, Vec::new());
@@ -173,7 +164,7 @@ fn key_to_saved_at(dir: &Path, prefill: usize, n: usize) -> (Vec<Duration>, Vec<
 /// Key -> update with an in-memory journal: the CPU part of key -> saved.
 fn key_to_update(n: usize) -> Vec<Duration> {
     let pathway = resolve_pathway(DEFAULT_PATHWAY).unwrap().0;
-    let state = CaptureState::new(header("bench-update"), pathway, Vec::new());
+    let state = CaptureState::new(bench_header("bench-update"), pathway, Vec::new());
     let mut cap = Capture::new(state, Vec::<Event>::new(), Instant::now());
     (0..n)
         .map(|i| {
@@ -187,7 +178,7 @@ fn key_to_update(n: usize) -> Vec<Duration> {
 /// A state an hour into a busy session: many events, nested interruptions open.
 fn busy_state() -> CaptureState {
     let pathway = resolve_pathway(DEFAULT_PATHWAY).unwrap().0;
-    let state = CaptureState::new(header("bench-draw"), pathway, Vec::new());
+    let state = CaptureState::new(bench_header("bench-draw"), pathway, Vec::new());
     let mut cap = Capture::new(state, Vec::<Event>::new(), Instant::now());
     let start = cap.start();
     let mut t = 0u64;

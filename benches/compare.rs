@@ -1,6 +1,10 @@
 //! Comparator benchmark: traces per second on the oracle's logs, against pm4py's alignment
-//! time on the same logs (with identical costs checked), plus a long session against large
-//! any-order groups and the XES reader's throughput on a real log.
+//! time on the same logs (with identical costs checked), a long session against large any-order
+//! groups, one 200-step trace against one group of each size up to the limit, and the whole
+//! `compare --format json` run on the real and generated logs: wall time, peak memory, the XES
+//! read alone next to `cat` (and `zcat`) of the file, distinct sequences, and r4pm's import +
+//! align on the same traces when r4pm is installed (`scripts/r4pm-align.sh` makes its venv;
+//! SHADOWMAP_R4PM_PYTHON names another Python with r4pm 0.6.2).
 //!
 //! `cargo bench --bench compare`. Logs:
 //! - the committed fixtures tests/fixtures/oracle/*.xes (pm4py's alignment time was measured
@@ -18,9 +22,11 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
 
+use shadowmap::compare::engine::Engine;
 use shadowmap::compare::xes::{self, XesTrace};
 use shadowmap::compare::{
-    Comparison, Model, ObservedStep, compare_with_model, load_pathway_json, pathway_from_json_str,
+    Comparison, MAX_GROUP_MEMBERS, Model, ObservedStep, compare_with_model, load_pathway_json,
+    pathway_from_json_str,
 };
 use shadowmap::model::Pathway;
 
@@ -194,7 +200,7 @@ fn synthetic(
     len: usize,
     seed: u64,
 ) -> (Pathway, Vec<ObservedStep>) {
-    let mut rng = fastrand_lite(seed);
+    let mut rng = fastrand::Rng::with_seed(seed);
     let mut elements = Vec::new();
     let mut k = 0;
     let mut ids = Vec::new();
@@ -212,7 +218,7 @@ fn synthetic(
                 .map(|i| {
                     let id = format!("s{:03}", k + i);
                     ids.push(id.clone());
-                    step(&id, rng())
+                    step(&id, rng.u64(..))
                 })
                 .collect();
             elements.push(format!(
@@ -224,7 +230,7 @@ fn synthetic(
         } else {
             let id = format!("s{k:03}");
             ids.push(id.clone());
-            elements.push(step(&id, rng()));
+            elements.push(step(&id, rng.u64(..)));
             k += 1;
         }
     }
@@ -235,7 +241,7 @@ fn synthetic(
     .unwrap();
     let observed = (0..len)
         .map(|i| {
-            let r = rng();
+            let r = rng.u64(..);
             let id = if r.is_multiple_of(10) {
                 format!("x{:02}", r % 7)
             } else {
@@ -252,18 +258,14 @@ fn synthetic(
     (pathway, observed)
 }
 
-/// A tiny deterministic generator (splitmix64), so the bench needs no dev-dependency.
-fn fastrand_lite(mut state: u64) -> impl FnMut() -> u64 {
-    move || {
-        state = state.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = state;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    }
-}
-
+#[allow(clippy::too_many_lines)] // long before the lint came; split it when next changed
 fn main() {
+    // SHADOWMAP_BENCH_ONLY=groups|whole runs one section.
+    match std::env::var("SHADOWMAP_BENCH_ONLY").as_deref() {
+        Ok("groups") => return any_order_groups(),
+        Ok("whole") => return whole_runs(),
+        _ => {}
+    }
     println!("compare bench (best of 3; pm4py = its `alignments` time, default A* variant)");
 
     // The committed oracle fixtures.
@@ -363,8 +365,7 @@ fn main() {
         let start = Instant::now();
         let c = compare_with_model("long", &observed, &pathway, &model);
         let secs = start.elapsed().as_secs_f64();
-        let k = (len as f64).sqrt().ceil() as usize;
-        let bytes = model.n_states() * ((len / k + 1) * 4 + k * 2 + 8);
+        let (_, bytes) = model.alignment_work(len);
         println!(
             "long session: {len} steps, 40-step pathway, 2 groups of {size} ({} states): {:.0} ms, cost {}, alignment memory ~{:.1} MB",
             model.n_states(),
@@ -374,28 +375,479 @@ fn main() {
         );
     }
 
-    // The XES reader on the largest real log, when it is there.
-    let bpic = [
-        "../shared/data/real-logs",
-        "../../shared/data/real-logs",
-        "/work/shared/data/real-logs",
-    ]
-    .iter()
-    .map(|d| Path::new(d).join("bpic2012.xes.gz"))
-    .find(|p| p.is_file());
-    if let Some(path) = bpic {
-        let start = Instant::now();
-        let (mut traces, mut events) = (0usize, 0usize);
-        for t in xes::open(&path).unwrap() {
-            let t = t.unwrap();
-            traces += 1;
-            events += t.events.len();
+    any_order_groups();
+    whole_runs();
+}
+
+/// One 200-step trace against a pathway with one any-order group of each size up to the limit.
+fn any_order_groups() {
+    println!(
+        "\nany-order groups: one 200-step trace against `start`, a group of k, `end` (best of 3)"
+    );
+    for size in 4..=MAX_GROUP_MEMBERS {
+        let members: Vec<String> = (0..size)
+            .map(|i| {
+                format!(
+                    r#"{{"id":"m{i}","optional":{},"repeat":{}}}"#,
+                    i % 5 == 4,
+                    i % 3 == 2
+                )
+            })
+            .collect();
+        let json = format!(
+            r#"{{"steps":[{{"id":"start"}},{{"group":"g","steps":[{}]}},{{"id":"end"}}]}}"#,
+            members.join(",")
+        );
+        let pathway = pathway_from_json_str(&json, Path::new("group.json")).unwrap();
+        let mut generator = fastrand::Rng::with_seed(size as u64);
+        let mut rng = move || generator.u64(..);
+        // Members in a shuffled order with repeats and a few unknown steps, so that many
+        // subsets stay open.
+        let observed: Vec<ObservedStep> = (0..200)
+            .map(|i| {
+                let r = rng();
+                let step = match i {
+                    0 => "start".to_string(),
+                    199 => "end".to_string(),
+                    _ if r.is_multiple_of(11) => format!("x{}", r % 3),
+                    _ => format!("m{}", r as usize % (size + 1)),
+                };
+                ObservedStep::bare(&step)
+            })
+            .collect();
+        let engine = Engine::new(&pathway).unwrap().without_variant_cache();
+        let mut best = f64::INFINITY;
+        let mut cost = 0;
+        for _ in 0..3 {
+            let start = Instant::now();
+            cost = engine.compare("t", &observed).unwrap().cost;
+            best = best.min(start.elapsed().as_secs_f64());
         }
-        let secs = start.elapsed().as_secs_f64();
+        let (_, bytes) = engine.model().alignment_work(observed.len());
         println!(
-            "XES read bpic2012.xes.gz (3.3 MB gz, streaming): {traces} traces, {events} kept events in {:.0} ms ({:.0} traces/s)",
-            secs * 1000.0,
-            traces as f64 / secs
+            "  group of {size:>2} ({:>6} states): {:>8.1} ms, cost {cost}, alignment memory ~{:.1} MB{}",
+            engine.model().n_states(),
+            best * 1000.0,
+            bytes as f64 / 1e6,
+            if size == MAX_GROUP_MEMBERS {
+                if best < 1.0 {
+                    "  (the limit; target < 1 s: met)"
+                } else {
+                    "  (the limit; target < 1 s: NOT met)"
+                }
+            } else {
+                ""
+            }
         );
     }
+}
+
+fn real_logs_dir() -> Option<PathBuf> {
+    find_dir(
+        "SHADOWMAP_REAL_LOGS",
+        &[
+            "../shared/data/real-logs",
+            "../../shared/data/real-logs",
+            "/work/shared/data/real-logs",
+        ],
+        "helpdesk.xes.gz",
+    )
+}
+
+fn r4pm_python() -> Option<PathBuf> {
+    std::env::var_os("SHADOWMAP_R4PM_PYTHON")
+        .map(PathBuf::from)
+        .into_iter()
+        .chain(
+            [".venv-r4pm/bin/python", "/work/venvs/r4pm/bin/python"]
+                .iter()
+                .map(PathBuf::from),
+        )
+        .find(|p| p.is_file())
+}
+
+/// The log as shadowmap reads it (complete events, sorted) written as a plain XES file, so
+/// that r4pm, which reads every event, aligns the same traces.
+fn complete_only_copy(log: &Path, out: &Path) -> Vec<XesTrace> {
+    use std::io::Write as _;
+    let traces = xes::read_all(log).expect("the real logs read");
+    if !out.is_file() {
+        let escape = |s: &str| {
+            s.replace('&', "&amp;")
+                .replace('"', "&quot;")
+                .replace('<', "&lt;")
+                .replace('>', "&gt;")
+        };
+        let mut w = std::io::BufWriter::new(std::fs::File::create(out).unwrap());
+        writeln!(
+            w,
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<log xes.version=\"1.0\">"
+        )
+        .unwrap();
+        for t in &traces {
+            writeln!(
+                w,
+                "<trace><string key=\"concept:name\" value=\"{}\"/>",
+                escape(&t.case_id)
+            )
+            .unwrap();
+            for e in &t.events {
+                write!(
+                    w,
+                    "<event><string key=\"concept:name\" value=\"{}\"/>",
+                    escape(&e.activity)
+                )
+                .unwrap();
+                if let Some(us) = e.timestamp_us {
+                    let at = chrono::DateTime::from_timestamp_micros(us).unwrap();
+                    write!(
+                        w,
+                        "<date key=\"time:timestamp\" value=\"{}\"/>",
+                        at.format("%Y-%m-%dT%H:%M:%S%.6f+00:00")
+                    )
+                    .unwrap();
+                }
+                writeln!(w, "</event>").unwrap();
+            }
+            writeln!(w, "</trace>").unwrap();
+        }
+        writeln!(w, "</log>").unwrap();
+    }
+    traces
+}
+
+/// A pathway for a real log: the activities of its most frequent sequence in the order they
+/// first occur, a step repeat when it occurs more than once there (the oracle's JSON).
+fn pathway_of(traces: &[XesTrace], out: &Path) {
+    let mut counts: std::collections::HashMap<Vec<&str>, usize> = Default::default();
+    for t in traces {
+        *counts.entry(t.activities()).or_default() += 1;
+    }
+    let (top, _) = counts
+        .into_iter()
+        .max_by(|a, b| a.1.cmp(&b.1).then_with(|| b.0.cmp(&a.0)))
+        .unwrap();
+    let mut steps: Vec<(&str, bool)> = Vec::new();
+    for a in top {
+        match steps.iter_mut().find(|(s, _)| *s == a) {
+            Some(step) => step.1 = true,
+            None => steps.push((a, false)),
+        }
+    }
+    let steps: Vec<serde_json::Value> = steps
+        .into_iter()
+        .map(|(id, repeat)| serde_json::json!({"id": id, "repeat": repeat}))
+        .collect();
+    std::fs::write(out, serde_json::json!({ "steps": steps }).to_string()).unwrap();
+}
+
+/// One run of a command: wall seconds, CPU seconds (user + system, all threads) and peak
+/// memory (MB), by `/usr/bin/time`.
+fn timed_once(program: &Path, args: &[std::ffi::OsString]) -> Option<Run3> {
+    let start = Instant::now();
+    let out = Command::new("/usr/bin/time")
+        .args(["-f", "%U %S %M"])
+        .arg(program)
+        .args(args)
+        .stdout(std::process::Stdio::null())
+        .output()
+        .ok()?;
+    let wall = start.elapsed().as_secs_f64();
+    if !out.status.success() {
+        eprintln!(
+            "{}: {}",
+            program.display(),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        return None;
+    }
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let figures: Vec<f64> = stderr
+        .lines()
+        .last()?
+        .split_whitespace()
+        .filter_map(|f| f.parse().ok())
+        .collect();
+    let [user, system, kb] = figures[..] else {
+        return None;
+    };
+    Some(Run3 {
+        wall,
+        cpu: user + system,
+        peak_mb: kb / 1024.0,
+    })
+}
+
+#[derive(Clone, Copy)]
+struct Run3 {
+    wall: f64,
+    cpu: f64,
+    peak_mb: f64,
+}
+
+impl Run3 {
+    /// The best wall and CPU seen, the largest peak.
+    fn best(self, other: Run3) -> Run3 {
+        Run3 {
+            wall: self.wall.min(other.wall),
+            cpu: self.cpu.min(other.cpu),
+            peak_mb: self.peak_mb.max(other.peak_mb),
+        }
+    }
+}
+
+fn best_of(runs: impl Iterator<Item = Option<Run3>>) -> Option<Run3> {
+    runs.collect::<Option<Vec<_>>>()?
+        .into_iter()
+        .reduce(Run3::best)
+}
+
+fn read_alone(path: &Path) -> f64 {
+    let mut best = f64::INFINITY;
+    for _ in 0..5 {
+        let start = Instant::now();
+        let mut n = 0usize;
+        for t in xes::open(path).unwrap() {
+            n += t.unwrap().events.len();
+        }
+        std::hint::black_box(n);
+        best = best.min(start.elapsed().as_secs_f64());
+    }
+    best
+}
+
+/// The whole `compare --format json` run of every log next to r4pm's import + align.
+fn whole_runs() {
+    let binary = PathBuf::from(env!("CARGO_BIN_EXE_shadowmap"));
+    let dir = PathBuf::from("target/compare-bench");
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut logs: Vec<(String, PathBuf, PathBuf, PathBuf)> = Vec::new();
+    match real_logs_dir() {
+        Some(real) => {
+            for name in [
+                "bpic2012.xes.gz",
+                "helpdesk.xes.gz",
+                "roadtraffic100traces.xes",
+                "running-example.xes",
+            ] {
+                let original = real.join(name);
+                let stem = name.split('.').next().unwrap();
+                let copy = dir.join(format!("{stem}-complete.xes"));
+                let pathway = dir.join(format!("{stem}.pathway.json"));
+                let traces = complete_only_copy(&original, &copy);
+                pathway_of(&traces, &pathway);
+                logs.push((stem.to_string(), original, copy, pathway));
+            }
+        }
+        None => {
+            println!("\nthe real logs were not found (SHADOWMAP_REAL_LOGS): only generated logs")
+        }
+    }
+    for (name, options) in [
+        (
+            "g300-groups",
+            &[
+                "--traces",
+                "300",
+                "--steps",
+                "30",
+                "--target-len",
+                "40",
+                "--groups",
+                "2",
+                "--group-size",
+                "4",
+                "--repeat-frac",
+                "0.2",
+                "--p-repeat",
+                "0.2",
+                "--optional-frac",
+                "0.2",
+                "--seed",
+                "7",
+            ][..],
+        ),
+        (
+            "t1000-l60-s40",
+            &[
+                "--traces",
+                "1000",
+                "--steps",
+                "40",
+                "--target-len",
+                "60",
+                "--seed",
+                "42",
+            ][..],
+        ),
+    ] {
+        if let Some((xes_path, pathway_path, _)) = bench_log(name, options, false) {
+            logs.push((name.to_string(), xes_path.clone(), xes_path, pathway_path));
+        }
+    }
+    let r4pm = r4pm_python();
+    println!(
+        "\nwhole run: `shadowmap compare LOG --pathway P --format json > /dev/null`, best of 5 runs interleaved with r4pm's (wall / CPU of all threads; peak memory by /usr/bin/time){}",
+        if r4pm.is_none() {
+            "; r4pm not found (scripts/r4pm-align.sh makes .venv-r4pm)"
+        } else {
+            ""
+        }
+    );
+    let row = |cells: [&str; 10]| {
+        println!(
+            "  {:<14} {:>6} {:>8} {:>17} {:>7} {:>8} {:>6} {:>7} {:>17} {:>13}",
+            cells[0],
+            cells[1],
+            cells[2],
+            cells[3],
+            cells[4],
+            cells[5],
+            cells[6],
+            cells[7],
+            cells[8],
+            cells[9]
+        )
+    };
+    row([
+        "log",
+        "traces",
+        "distinct",
+        "whole run",
+        "peak MB",
+        "XES read",
+        "cat",
+        "zcat",
+        "r4pm (copy)",
+        "r4pm/us",
+    ]);
+    let ms = |s: f64| {
+        if s.is_nan() {
+            "-".to_string()
+        } else {
+            format!("{:.0} ms", s * 1000.0)
+        }
+    };
+    let pair = |r: Run3| format!("{:.0} / {:.0} ms", r.wall * 1000.0, r.cpu * 1000.0);
+    for (name, original, copy, pathway) in logs {
+        let traces = xes::read_all(&copy).unwrap();
+        let pathway_doc = load_pathway_json(&pathway).unwrap();
+        let engine = Engine::new(&pathway_doc).unwrap();
+        let mut costs = 0u64;
+        for t in &traces {
+            costs += u64::from(engine.compare(&t.case_id, &t.observed()).unwrap().cost);
+        }
+        let args = |log: &Path| -> Vec<std::ffi::OsString> {
+            vec![
+                "compare".into(),
+                log.into(),
+                "--pathway".into(),
+                pathway.clone().into(),
+                "--format".into(),
+                "json".into(),
+            ]
+        };
+        let r4pm_once = |python: &Path| -> Option<(Run3, u64)> {
+            let out = Command::new(python)
+                .arg("scripts/r4pm_align.py")
+                .arg(&copy)
+                .arg(&pathway)
+                .output()
+                .ok()?;
+            if !out.status.success() {
+                eprintln!("r4pm on {name}: {}", String::from_utf8_lossy(&out.stderr));
+                return None;
+            }
+            let doc: serde_json::Value = serde_json::from_slice(&out.stdout).ok()?;
+            let run = Run3 {
+                wall: doc["total_s"].as_f64()?,
+                cpu: doc["cpu_s"].as_f64()?,
+                peak_mb: 0.0,
+            };
+            Some((run, doc["total_cost"].as_u64()?))
+        };
+        let (mut ours, mut ours_copy, mut theirs) = (Vec::new(), Vec::new(), Vec::new());
+        for _ in 0..5 {
+            ours.push(timed_once(&binary, &args(&original)));
+            if copy != original {
+                ours_copy.push(timed_once(&binary, &args(&copy)));
+            }
+            if let Some(python) = &r4pm {
+                theirs.push(r4pm_once(python));
+            }
+        }
+        let Some(ours) = best_of(ours.into_iter()) else {
+            continue;
+        };
+        let read = read_alone(&original);
+        let shell = |program: &str, file: &Path| {
+            best_of((0..5).map(|_| timed_once(Path::new(program), &[file.into()])))
+                .map_or(f64::NAN, |r| r.wall)
+        };
+        let cat = shell("/bin/cat", &original);
+        let zcat = if original.extension().is_some_and(|x| x == "gz") {
+            shell("/bin/zcat", &original)
+        } else {
+            f64::NAN
+        };
+        let theirs = theirs
+            .into_iter()
+            .collect::<Option<Vec<_>>>()
+            .and_then(|runs| {
+                let cost = runs.first()?.1;
+                let equal = runs.iter().all(|r| r.1 == cost);
+                Some((
+                    best_of(runs.into_iter().map(|(r, _)| Some(r)))?,
+                    cost,
+                    equal,
+                ))
+            });
+        let ratio =
+            |r: Run3, us: Run3| format!("{:.2}x / {:.2}x", r.wall / us.wall, r.cpu / us.cpu);
+        let (r4pm_text, r4pm_ratio) = match theirs {
+            Some((r, total_cost, equal)) => (
+                pair(r),
+                format!(
+                    "{}{}",
+                    ratio(r, ours),
+                    if equal && total_cost == costs {
+                        ""
+                    } else {
+                        " COSTS DIFFER"
+                    }
+                ),
+            ),
+            None => ("-".to_string(), "-".to_string()),
+        };
+        row([
+            &name,
+            &traces.len().to_string(),
+            &engine.distinct_sequences().to_string(),
+            &pair(ours),
+            &format!("{:.1}", ours.peak_mb),
+            &ms(read),
+            &ms(cat),
+            &ms(zcat),
+            &r4pm_text,
+            &r4pm_ratio,
+        ]);
+        if let Some(copy_run) = best_of(ours_copy.into_iter()) {
+            let copy_ratio = theirs.map_or("-".to_string(), |(r, _, _)| ratio(r, copy_run));
+            row([
+                "  same copy",
+                "",
+                "",
+                &pair(copy_run),
+                &format!("{:.1}", copy_run.peak_mb),
+                &ms(read_alone(&copy)),
+                &ms(shell("/bin/cat", &copy)),
+                "",
+                "",
+                &copy_ratio,
+            ]);
+        }
+    }
+    println!(
+        "  distinct = distinct step sequences as the pathway sees them (steps outside it alike); XES read = the reader alone on the file, next to cat and zcat of it; r4pm = import + variant projection + align_variants inside Python (start-up excluded) on the complete-only copy of a real log; `same copy` = shadowmap on that copy; r4pm/us > 1 means shadowmap is faster (wall / CPU); the total costs are checked equal."
+    );
 }

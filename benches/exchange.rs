@@ -7,9 +7,6 @@
 //! `cargo bench --bench exchange` (EXCHANGE_BENCH_SESSIONS=N for another count).
 //! Targets: the export under 5 s and under 200 MB on a 2-core machine.
 
-#[path = "support/sessions.rs"]
-mod support;
-
 use std::fs::File;
 use std::io::BufWriter;
 use std::path::{Path, PathBuf};
@@ -18,17 +15,7 @@ use std::time::Instant;
 
 use shadowmap::exchange::parquet::Tables;
 use shadowmap::report::{ReportOptions, for_each_digested};
-
-fn vm_hwm_kb() -> Option<u64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    status
-        .lines()
-        .find(|l| l.starts_with("VmHWM:"))?
-        .split_whitespace()
-        .nth(1)?
-        .parse()
-        .ok()
-}
+use shadowmap::testing::vm_hwm_kb;
 
 fn main() {
     let n: usize = std::env::var("EXCHANGE_BENCH_SESSIONS")
@@ -40,7 +27,7 @@ fn main() {
     let mut files: Vec<PathBuf> = Vec::with_capacity(n);
     let mut events = 0usize;
     for i in 0..n {
-        let s = support::random_session(&mut rng, i, 300);
+        let s = shadowmap::testing::random_session(&mut rng, i, 300);
         events += s.events.len();
         let path = dir.path().join(format!("{}.ron", s.header.id));
         std::fs::write(&path, s.to_ron()).expect("writing a session");

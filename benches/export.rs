@@ -6,94 +6,10 @@
 
 use std::time::Instant;
 
-use shadowmap::model::{
-    Event, EventKind, InterruptionSource, ProblemKind, SESSION_FORMAT_VERSION, Session,
-    SessionHeader, WorkaroundKind, resolve_pathway,
-};
+use shadowmap::model::{Session, resolve_pathway};
 use shadowmap::report::export::{Redactor, csv, redact_session, xes};
-
-fn shift(events: usize) -> Session {
-    let mut s = Session::new(SessionHeader {
-        format_version: SESSION_FORMAT_VERSION,
-        id: "20261125-0700-north-RN-07".into(),
-        started_at: chrono::DateTime::parse_from_rfc3339("2026-11-25T07:00:00+01:00").unwrap(),
-        site: "north".into(),
-        role: "RN".into(),
-        clinician: "RN-07".into(),
-        auditor: "ak".into(),
-        pathway_id: "med-rec-admission".into(),
-        pathway_version: 3,
-    });
-    let steps = [
-        "open-chart",
-        "review-allergies",
-        "ask-patient",
-        "pharmacy-record",
-        "enter-home-meds",
-        "sign",
-    ];
-    let mut rng = fastrand::Rng::with_seed(7);
-    let mut at = 0u64;
-    let mut open_interruptions = 0;
-    for seq in 1..=events as u64 {
-        at += rng.u64(200..4_000);
-        let note = |rng: &mut fastrand::Rng| {
-            if rng.u8(0..4) == 0 {
-                format!(
-                    "called back on 555-{:03}-{:04}, MRN {:08}",
-                    rng.u16(100..999),
-                    rng.u16(0..9999),
-                    rng.u32(0..99_999_999)
-                )
-            } else {
-                "printer jammed again, walked to the next ward".to_string()
-            }
-        };
-        let kind = match rng.u8(0..100) {
-            0..=7 => EventKind::StepStart {
-                step: steps[rng.usize(0..steps.len())].into(),
-            },
-            8..=55 => EventKind::Clicks { delta: 1 },
-            56..=70 => EventKind::Screen,
-            71..=75 => EventKind::Reentry,
-            76..=80 if open_interruptions < 3 => {
-                open_interruptions += 1;
-                EventKind::InterruptionStart {
-                    source: InterruptionSource::PhonePager,
-                    note: note(&mut rng),
-                }
-            }
-            81..=86 if open_interruptions > 0 => {
-                open_interruptions -= 1;
-                EventKind::InterruptionEnd
-            }
-            87..=90 => EventKind::Workaround {
-                kind: WorkaroundKind::PaperNote,
-                note: note(&mut rng),
-            },
-            91..=93 => EventKind::SystemProblem {
-                kind: ProblemKind::SlowResponse,
-                note: note(&mut rng),
-            },
-            94..=95 => EventKind::Note {
-                text: note(&mut rng),
-            },
-            96 if seq > 1 => EventKind::Undo { target: seq - 1 },
-            _ => EventKind::Clicks { delta: 1 },
-        };
-        s.events.push(Event {
-            seq,
-            at_ms: at,
-            kind,
-        });
-    }
-    s.events.push(Event {
-        seq: events as u64 + 1,
-        at_ms: at + 1000,
-        kind: EventKind::Finish,
-    });
-    s
-}
+use shadowmap::report::stats::quantile;
+use shadowmap::testing::random_shift;
 
 fn time<T>(
     label: &str,
@@ -109,17 +25,16 @@ fn time<T>(
         times.push(start.elapsed().as_secs_f64() * 1000.0);
         size = bytes(&out);
     }
-    times.sort_by(f64::total_cmp);
+    let p50 = quantile(&mut times, 0.5).expect("at least one run");
     let size = size.map_or("-".to_string(), |s| format!("{} KiB", s / 1024));
     println!(
-        "{label:<22} p50 {:>8.2} ms  max {:>8.2} ms  output {size:>9}",
-        times[runs / 2],
+        "{label:<22} p50 {p50:>8.2} ms  max {:>8.2} ms  output {size:>9}",
         times[runs - 1],
     );
 }
 
 fn main() {
-    let session = shift(20_000);
+    let session = random_shift(&mut fastrand::Rng::with_seed(7), 20_000);
     let (pathway, _) = resolve_pathway("med-rec-admission").unwrap();
     println!(
         "session: {} events, {} steps (2-core shared VM; 11 runs each)",
@@ -180,7 +95,7 @@ fn main() {
         for _ in 0..n {
             kept += redactor.mask(note).len();
         }
-        let per = start.elapsed().as_secs_f64() * 1e6 / n as f64;
+        let per = start.elapsed().as_secs_f64() * 1e6 / f64::from(n);
         println!(
             "mask {:>3}-char note ({what}): {per:.2} µs per note (checksum {kept})",
             note.len(),

@@ -5,9 +5,6 @@
 //! `cargo bench --bench map` (MAP_BENCH_SESSIONS=N for another count).
 //! Targets: the map of 10,000 sessions under 2 s and 100 MB; a 60-node layout under 50 ms.
 
-#[path = "support/sessions.rs"]
-mod support;
-
 use std::path::PathBuf;
 use std::time::Instant;
 
@@ -15,26 +12,7 @@ use shadowmap::map::draw::{layout_of, shown, svg, text::text};
 use shadowmap::map::load::{MapOptions, build_maps};
 use shadowmap::map::{Trace, build_map};
 use shadowmap::model::Pathway;
-
-fn vm_hwm_kb() -> Option<u64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    status
-        .lines()
-        .find(|l| l.starts_with("VmHWM:"))?
-        .split_whitespace()
-        .nth(1)?
-        .parse()
-        .ok()
-}
-
-fn cpu_secs() -> Option<f64> {
-    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
-    let after = &stat[stat.rfind(')')? + 2..];
-    let fields: Vec<&str> = after.split_whitespace().collect();
-    let utime: f64 = fields.get(11)?.parse().ok()?;
-    let stime: f64 = fields.get(12)?.parse().ok()?;
-    Some((utime + stime) / 100.0)
-}
+use shadowmap::testing::{cpu_secs, vm_hwm_kb};
 
 /// A map with 60 nodes: a 44-step pathway (two any-order groups, optional and repeat steps)
 /// and 14 unplanned steps, over 400 random sessions.
@@ -106,7 +84,7 @@ fn main() {
     let mut files: Vec<PathBuf> = Vec::with_capacity(n);
     let mut bytes = 0usize;
     for i in 0..n {
-        let s = support::random_session(&mut rng, i, 300);
+        let s = shadowmap::testing::random_session(&mut rng, i, 300);
         let text = s.to_ron();
         bytes += text.len();
         let path = dir.path().join(format!("{}.ron", s.header.id));
@@ -147,7 +125,7 @@ fn main() {
     if let Some(cpu) = cpu {
         println!(
             "CPU time: {cpu:.2} s on {} threads (load: {})",
-            std::thread::available_parallelism().map_or(1, |p| p.get()),
+            std::thread::available_parallelism().map_or(1, std::num::NonZero::get),
             std::fs::read_to_string("/proc/loadavg")
                 .unwrap_or_default()
                 .trim()
@@ -169,7 +147,7 @@ fn main() {
     for _ in 0..runs {
         std::hint::black_box(layout_of(&big, &all));
     }
-    let layout_ms = t.elapsed().as_secs_f64() * 1000.0 / runs as f64;
+    let layout_ms = t.elapsed().as_secs_f64() * 1000.0 / f64::from(runs);
     let t = Instant::now();
     let big_svg = svg::svg_document(&big, 0.0);
     let svg_ms = t.elapsed().as_secs_f64() * 1000.0;

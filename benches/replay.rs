@@ -3,102 +3,16 @@
 
 use std::time::{Duration, Instant};
 
-use chrono::DateTime;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use shadowmap::compare::compare_session;
+use shadowmap::model::Session;
 use shadowmap::model::pathway::builtin_pathways;
-use shadowmap::model::{
-    Event, EventKind, InterruptionSource, ProblemKind, SESSION_FORMAT_VERSION, Session,
-    SessionHeader, WorkaroundKind,
-};
 use shadowmap::store::DataDir;
+use shadowmap::testing::{percentile, random_shift};
 use shadowmap::tui::replay::{Action, ReplayData, ReplayState, draw, update};
 
 const EVENTS: usize = 20_000;
-
-/// A whole-shift session: steps of the pathway over and over, clicks, screens, nested
-/// interruptions, workarounds, problems and notes, about 1.4 s apart.
-fn big_session(rng: &mut fastrand::Rng) -> Session {
-    let steps = [
-        "open-chart",
-        "review-allergies",
-        "ask-patient",
-        "pharmacy-record",
-        "enter-home-meds",
-        "sign",
-    ];
-    let mut events = Vec::with_capacity(EVENTS);
-    let mut at_ms = 0u64;
-    let mut open_interruptions = 0;
-    let mut step = 0;
-    while events.len() < EVENTS - 1 {
-        at_ms += rng.u64(200..2_600);
-        let kind = match rng.u32(0..100) {
-            0..=7 => {
-                open_interruptions = 0;
-                step = (step + 1) % steps.len();
-                EventKind::StepStart {
-                    step: steps[step].into(),
-                }
-            }
-            8..=10 if open_interruptions < 3 => {
-                open_interruptions += 1;
-                EventKind::InterruptionStart {
-                    source: InterruptionSource::ALL[rng.usize(..InterruptionSource::ALL.len())],
-                    note: String::new(),
-                }
-            }
-            11..=14 if open_interruptions > 0 => {
-                open_interruptions -= 1;
-                EventKind::InterruptionEnd
-            }
-            15 => EventKind::Workaround {
-                kind: WorkaroundKind::PaperNote,
-                note: "wrote it down".into(),
-            },
-            16 => EventKind::SystemProblem {
-                kind: ProblemKind::SlowResponse,
-                note: String::new(),
-            },
-            17 => EventKind::Note {
-                text: "clinician explains the screen".into(),
-            },
-            18..=25 => EventKind::Screen,
-            _ => EventKind::Clicks { delta: 1 },
-        };
-        events.push(kind);
-    }
-    events.push(EventKind::Finish);
-    let mut at = 0;
-    let events = events
-        .into_iter()
-        .enumerate()
-        .map(|(i, kind)| {
-            at += rng.u64(200..2_600);
-            Event {
-                seq: i as u64 + 1,
-                at_ms: at,
-                kind,
-            }
-        })
-        .collect();
-    let _ = at_ms;
-    Session {
-        header: SessionHeader {
-            format_version: SESSION_FORMAT_VERSION,
-            id: "bench-20000".into(),
-            started_at: DateTime::parse_from_rfc3339("2026-11-25T07:00:00+01:00").unwrap(),
-            site: "north".into(),
-            role: "RN".into(),
-            clinician: "RN-07".into(),
-            auditor: "ak".into(),
-            pathway_id: "med-rec-admission".into(),
-            pathway_version: 3,
-        },
-        events,
-    }
-}
 
 /// This thread's time on a CPU (ns), from /proc: on a shared machine the wall clock also counts
 /// the time other processes held the cores; this does not (its resolution is the scheduler
@@ -108,17 +22,13 @@ fn cpu_ns() -> Option<u64> {
     text.split_whitespace().next()?.parse().ok()
 }
 
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
-    sorted[((sorted.len() - 1) as f64 * p).round() as usize]
-}
-
 fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1000.0
 }
 
 fn main() {
     let mut rng = fastrand::Rng::with_seed(7);
-    let session = big_session(&mut rng);
+    let session = random_shift(&mut rng, EVENTS - 1);
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("bench-20000.ron");
     std::fs::write(&path, session.to_ron()).unwrap();

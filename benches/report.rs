@@ -5,35 +5,11 @@
 //! `cargo bench --bench report` (REPORT_BENCH_SESSIONS=N for another count).
 //! Targets: under 10 s and under 300 MB on a 2-core machine.
 
-#[path = "support/sessions.rs"]
-mod support;
-
 use std::path::PathBuf;
 use std::time::Instant;
 
 use shadowmap::report::{Format, Overrides, ReportOptions, build_report, render};
-
-/// Peak resident memory of this process, from /proc/self/status (kB).
-fn vm_hwm_kb() -> Option<u64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    status
-        .lines()
-        .find(|l| l.starts_with("VmHWM:"))?
-        .split_whitespace()
-        .nth(1)?
-        .parse()
-        .ok()
-}
-
-/// CPU seconds (user + system) this process has used, from /proc/self/stat.
-fn cpu_secs() -> Option<f64> {
-    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
-    let after = &stat[stat.rfind(')')? + 2..];
-    let fields: Vec<&str> = after.split_whitespace().collect();
-    let utime: f64 = fields.get(11)?.parse().ok()?;
-    let stime: f64 = fields.get(12)?.parse().ok()?;
-    Some((utime + stime) / 100.0)
-}
+use shadowmap::testing::{cpu_secs, vm_hwm_kb};
 
 /// Where one session's time goes, single-threaded, over the first `k` files.
 fn breakdown(files: &[PathBuf], k: usize) {
@@ -75,7 +51,7 @@ fn main() {
     let mut bytes = 0usize;
     let mut files: Vec<PathBuf> = Vec::with_capacity(n);
     for i in 0..n {
-        let s = support::random_session(&mut rng, i, 300);
+        let s = shadowmap::testing::random_session(&mut rng, i, 300);
         events += s.events.len();
         let text = s.to_ron();
         bytes += text.len();
@@ -120,7 +96,7 @@ fn main() {
     assert!(!report.findings.is_empty());
 
     let cpu = cpu_secs().zip(cpu_before).map(|(a, b)| a - b);
-    let threads = std::thread::available_parallelism().map_or(1, |p| p.get());
+    let threads = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
     println!(
         "report: {n} sessions in {total:.2} s ({built:.2} s read+compare+fold, {rendered:.3} s rendering text {} kB, html {} kB, json {} kB) on {threads} threads",
         text.len() / 1000,

@@ -7,26 +7,10 @@ use std::io::Write;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use shadowmap::model::{
-    Event, EventKind, InterruptionSource, SESSION_FORMAT_VERSION, Session, SessionHeader,
-    WorkaroundKind,
-};
+use shadowmap::model::{Event, EventKind, InterruptionSource, Session, WorkaroundKind};
 use shadowmap::store::journal::{encode_event, encode_header};
 use shadowmap::store::{DataDir, SessionWriter};
-
-fn header(id: &str) -> SessionHeader {
-    SessionHeader {
-        format_version: SESSION_FORMAT_VERSION,
-        id: id.into(),
-        started_at: chrono::DateTime::parse_from_rfc3339("2026-11-25T09:18:00+01:00").unwrap(),
-        site: "north".into(),
-        role: "RN".into(),
-        clinician: "RN-07".into(),
-        auditor: "ak".into(),
-        pathway_id: "med-rec-admission".into(),
-        pathway_version: 3,
-    }
-}
+use shadowmap::testing::{header_with_id, percentile};
 
 /// A realistic mix: mostly clicks, screens and step starts, some interruptions and notes.
 fn event(seq: u64) -> Event {
@@ -56,11 +40,6 @@ fn event(seq: u64) -> Event {
     }
 }
 
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
-    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
-    sorted[i]
-}
-
 fn micros(d: Duration) -> f64 {
     d.as_secs_f64() * 1e6
 }
@@ -73,7 +52,7 @@ fn append_bench(base: &Path) {
     const ROUNDS: usize = 10;
     const PER_ROUND: usize = 200;
     let dir = DataDir::open(base.join("append")).unwrap();
-    let mut writer = SessionWriter::create(&dir, &header("bench-append")).unwrap();
+    let mut writer = SessionWriter::create(&dir, &header_with_id("bench-append")).unwrap();
     let raw_path = base.join("raw.bin");
     let mut raw = OpenOptions::new()
         .create(true)
@@ -191,7 +170,7 @@ fn recovery_bench(base: &Path) {
     const N: u64 = 100_000;
     let dir = DataDir::open(base.join("recovery")).unwrap();
     let mut buf = Vec::new();
-    encode_header(&mut buf, &header("bench-recovery"), true);
+    encode_header(&mut buf, &header_with_id("bench-recovery"), true);
     for seq in 1..=N {
         encode_event(&mut buf, &event(seq));
     }
@@ -212,7 +191,7 @@ fn recovery_bench(base: &Path) {
 fn load_bench(base: &Path) {
     const N: u64 = 10_000;
     let dir = DataDir::open(base.join("load")).unwrap();
-    let mut session = Session::new(header("bench-load"));
+    let mut session = Session::new(header_with_id("bench-load"));
     session.events = (1..=N).map(event).collect();
     let text = session.to_ron();
     std::fs::write(dir.snapshot_path("bench-load"), &text).unwrap();
@@ -229,7 +208,7 @@ fn load_bench(base: &Path) {
 /// writing).
 fn finish_bench() {
     const N: u64 = 10_000;
-    let mut session = Session::new(header("bench-finish"));
+    let mut session = Session::new(header_with_id("bench-finish"));
     session.events = (1..=N).map(event).collect();
     let (plain, _) = timed(9, || session.to_ron());
     let path = Path::new("bench-finish.ron");

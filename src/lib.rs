@@ -10,6 +10,10 @@ pub mod exchange;
 pub mod map;
 pub mod model;
 pub mod report;
+pub mod rounds;
 pub mod store;
+pub mod suggest;
+#[cfg(any(test, feature = "testing"))]
+pub mod testing;
 pub mod text;
 pub mod tui;

@@ -52,6 +52,12 @@ pub enum Command {
     Agree(AgreeArgs),
     /// The capture and replay keys in force, and a keymap file to start from.
     Keys(KeysArgs),
+    /// The pathway the work suggests: a revised pathway, each change with its evidence.
+    Suggest(SuggestArgs),
+    /// Audit rounds: did the change work? Rounds compared step by step, with statistics.
+    Rounds(RoundsArgs),
+    /// Sessions a round needs to detect a reduction of a step's time, from pilot sessions.
+    Plan(PlanArgs),
     /// The shadow map: how the work really flows, beside the configured pathway.
     Map(MapArgs),
     /// Pack sessions (and the overrides) into one file for another laptop.
@@ -120,17 +126,66 @@ pub struct CaptureArgs {
 pub enum PathwaysCommand {
     /// The built-in pathways.
     List,
-    /// Print a pathway (built-in id or file) as RON.
+    /// Print a pathway (built-in id or file) as RON, or in the pathway JSON other tools read.
     Show {
         /// A built-in pathway id (`shadowmap pathways list`) or a pathway file.
         #[arg(value_name = "ID|FILE")]
         pathway: String,
+        /// ron: the pathway file; json: the exchange form (ids, optional, repeat, groups).
+        #[arg(long, value_enum, default_value_t = PathwayFormat::Ron)]
+        format: PathwayFormat,
+    },
+    /// What changed between two versions of a pathway, in words.
+    Diff {
+        /// The earlier version (built-in id or file).
+        #[arg(value_name = "A")]
+        a: String,
+        /// The later version (built-in id or file).
+        #[arg(value_name = "B")]
+        b: String,
     },
     /// Validate a pathway file: exit 0, or a clear error with file, line and column.
     Check {
         /// The pathway file (RON) to check; it is only read.
         file: PathBuf,
     },
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PathwayFormat {
+    Ron,
+    Json,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SuggestFormat {
+    Text,
+    Json,
+    Ron,
+}
+
+#[derive(Args, Debug)]
+pub struct SuggestArgs {
+    /// Session files, folders that hold them, or XES logs (.xes, .xes.gz).
+    #[arg(required = true, value_name = "PATHS")]
+    pub paths: Vec<PathBuf>,
+    /// Revise this pathway (built-in id, RON file or the oracle's pathway JSON) for every
+    /// session (default: each session's own; required for an XES log).
+    #[arg(long, value_name = "ID|FILE")]
+    pub pathway: Option<String>,
+    /// Try an edit only when at least this share (0..1) of the sessions shows it.
+    #[arg(long, default_value_t = 0.2, value_name = "F")]
+    pub min_share: f64,
+    /// Take the observed median time and clicks as each step's expected ones.
+    #[arg(long)]
+    pub retime: bool,
+    /// Write here instead of standard output.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// text: changes, evidence and figures; json: the same for other tools; ron: the revised
+    /// pathway file alone (one pathway).
+    #[arg(long, value_enum, default_value_t = SuggestFormat::Text)]
+    pub format: SuggestFormat,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -196,6 +251,9 @@ pub struct CompareArgs {
     /// text: the alignment table, deviations and figures; json: the domain reference's keys.
     #[arg(long, value_enum, default_value_t = ListFormat::Text)]
     pub format: ListFormat,
+    /// Worker threads for an XES log (0: one per core); the output is the same for any number.
+    #[arg(long, default_value_t = 0, value_name = "N")]
+    pub threads: usize,
 }
 
 #[derive(Args, Debug)]
@@ -242,6 +300,10 @@ pub struct ReportArgs {
     /// Browse the findings in the terminal and override their causes.
     #[arg(long)]
     pub tui: bool,
+    /// With --tui: also the audit rounds view (folder, version or date:YYYY-MM-DD[,...], as
+    /// `shadowmap rounds --split`).
+    #[arg(long, value_name = "HOW", requires = "tui")]
+    pub split: Option<String>,
 }
 
 #[derive(Args, Debug)]
@@ -262,6 +324,54 @@ pub struct AgreeArgs {
     #[arg(long, default_value_t = 10.0, value_name = "SECS")]
     pub tolerance: f64,
     /// text: figures, verdicts and where the two disagree; json: everything, with warnings.
+    #[arg(long, value_enum, default_value_t = ListFormat::Text)]
+    pub format: ListFormat,
+}
+
+#[derive(Args, Debug)]
+pub struct RoundsArgs {
+    /// Session files or folders (with --split folder: one folder or file per round, in order).
+    #[arg(required = true)]
+    pub paths: Vec<PathBuf>,
+    /// folder (each PATH a round), version (each pathway version a round) or
+    /// date:YYYY-MM-DD[,YYYY-MM-DD...] (cut dates).
+    #[arg(long, value_name = "HOW")]
+    pub split: String,
+    /// Compare every session against this pathway (default: each session's own).
+    #[arg(long, value_name = "ID|FILE")]
+    pub pathway: Option<String>,
+    /// Group keys under the pathway: site, role, clinician, auditor ('' for the pathway only).
+    #[arg(long, value_delimiter = ',', default_value = "site,role")]
+    pub by: Vec<String>,
+    /// The form; html is one self-contained file, csv a row per test.
+    #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
+    pub format: ReportFormat,
+    /// Write here instead of standard output.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+}
+
+#[derive(Args, Debug)]
+pub struct PlanArgs {
+    /// Pilot session files or folders.
+    #[arg(required = true)]
+    pub paths: Vec<PathBuf>,
+    /// The step id whose median active time should drop.
+    #[arg(long)]
+    pub step: String,
+    /// The relative reduction to detect, e.g. 0.3 for 30 %.
+    #[arg(long, value_name = "F")]
+    pub reduction: f64,
+    /// The chance of detecting it.
+    #[arg(long, default_value_t = 0.8)]
+    pub power: f64,
+    /// The two-sided test's level.
+    #[arg(long, default_value_t = 0.05)]
+    pub alpha: f64,
+    /// Compare every session against this pathway (default: each session's own).
+    #[arg(long, value_name = "ID|FILE")]
+    pub pathway: Option<String>,
+    /// text: the plan in sentences; json: every figure.
     #[arg(long, value_enum, default_value_t = ListFormat::Text)]
     pub format: ListFormat,
 }
@@ -355,6 +465,9 @@ fn dispatch(cli: Cli) -> color_eyre::Result<()> {
         Some(Command::Browse) => commands::browse::run(data_dir),
         Some(Command::Report(args)) => commands::report::run(data_dir, args),
         Some(Command::Agree(args)) => commands::agree::run(data_dir, args),
+        Some(Command::Suggest(args)) => commands::suggest::run(data_dir, args),
+        Some(Command::Rounds(args)) => commands::rounds::run(data_dir, args),
+        Some(Command::Plan(args)) => commands::plan::run(args),
         Some(Command::Map(args)) => commands::map::run(data_dir, args),
         Some(Command::Bundle(args)) => commands::bundle::run(data_dir, args),
         Some(Command::Import(args)) => commands::bundle::import(data_dir, args),

@@ -1,4 +1,4 @@
-//! `time_slice_kappa` against scikit-learn's `cohen_kappa_score` (issue 7): the fixture holds
+//! `time_slice_kappa` against scikit-learn's `cohen_kappa_score` (`docs/agreement.md`): the fixture holds
 //! the slice labels of the sample pairs and seeded synthetic label sets, with the kappa
 //! scikit-learn gave for each. `scripts/regen-kappa-fixture.sh` regenerates it.
 

@@ -6,9 +6,7 @@ use std::path::{Path, PathBuf};
 use shadowmap::agree::{self, Options, StepIssueKind, Verdict};
 use shadowmap::model::Session;
 
-#[path = "../examples/make_agreement_pairs.rs"]
-#[allow(dead_code)]
-mod make_agreement_pairs;
+use shadowmap::testing::agreement_pairs;
 
 fn dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-sessions/agreement")
@@ -20,7 +18,7 @@ fn load(id: &str) -> Session {
 
 #[test]
 fn committed_pairs_are_exactly_what_the_generator_writes() {
-    let generated = make_agreement_pairs::all_pairs();
+    let generated = agreement_pairs::all_pairs();
     let on_disk = std::fs::read_dir(dir()).unwrap().count();
     assert_eq!(generated.len(), on_disk);
     for session in generated {
@@ -36,7 +34,7 @@ fn committed_pairs_are_exactly_what_the_generator_writes() {
 
 #[test]
 fn each_pair_is_two_auditors_on_one_clinician_and_pathway() {
-    let sessions = make_agreement_pairs::all_pairs();
+    let sessions = agreement_pairs::all_pairs();
     assert!(sessions.len() >= 4);
     for pair in sessions.chunks(2) {
         let (a, b) = (&pair[0].header, &pair[1].header);

@@ -7,27 +7,22 @@ use std::io::ErrorKind;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use chrono::DateTime;
 use crossterm::event::{Event as TermEvent, KeyCode, KeyEvent, KeyModifiers};
 use shadowmap::model::pathway::{DEFAULT_PATHWAY, builtin_pathways};
-use shadowmap::model::session::{Event, SESSION_FORMAT_VERSION, SessionHeader};
+use shadowmap::model::session::{Event, SessionHeader};
 use shadowmap::store::sim::{Fault, SimIo};
 use shadowmap::store::{DataDir, SessionWriter};
+use shadowmap::testing;
 use shadowmap::tui::capture::{Capture, CaptureState, Flow, draw};
 
 const ID: &str = "20261125-0918-north-RN-07";
 
+/// The kit's example header (whose id is [`ID`]) on the default pathway.
 fn header() -> SessionHeader {
     SessionHeader {
-        format_version: SESSION_FORMAT_VERSION,
-        id: ID.into(),
-        started_at: DateTime::parse_from_rfc3339("2026-11-25T09:18:00+01:00").unwrap(),
-        site: "north".into(),
-        role: "RN".into(),
-        clinician: "RN-07".into(),
-        auditor: "ak".into(),
         pathway_id: DEFAULT_PATHWAY.into(),
         pathway_version: 1,
+        ..testing::header()
     }
 }
 

@@ -1,8 +1,12 @@
 //! `shadowmap agree` from the outside: text and JSON, and bad input.
 
-use std::path::{Path, PathBuf};
+mod support {
+    pub mod cli;
+}
 
-use assert_cmd::Command;
+use std::path::{Path, PathBuf};
+use support::cli::shadowmap;
+
 use predicates::prelude::*;
 use serde_json::Value;
 
@@ -16,13 +20,6 @@ fn file(id: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join(DIR)
         .join(format!("{id}.ron"))
-}
-
-fn shadowmap() -> Command {
-    let mut cmd = Command::cargo_bin("shadowmap").unwrap();
-    // Files are read where they are; a test that looks up an id passes its own --data-dir.
-    cmd.env_remove("SHADOWMAP_DATA_DIR");
-    cmd
 }
 
 fn json(args: &[&str]) -> Value {

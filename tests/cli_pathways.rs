@@ -1,18 +1,16 @@
 //! `shadowmap pathways list|show|check` as a user runs them: exit codes, output that the
 //! other commands accept, and errors that name the file, line and column and leave it alone.
 
-use std::path::{Path, PathBuf};
+mod support {
+    pub mod cli;
+}
 
-use assert_cmd::Command;
+use std::path::{Path, PathBuf};
+use support::cli::shadowmap;
+
 use predicates::prelude::*;
 use shadowmap::model::Pathway;
 use shadowmap::model::pathway::{TEMPLATES, builtin_pathways};
-
-fn shadowmap(data: &Path) -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_shadowmap"));
-    cmd.env("SHADOWMAP_DATA_DIR", data).env("NO_COLOR", "1");
-    cmd
-}
 
 fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
     let path = dir.join(name);
@@ -23,7 +21,9 @@ fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
 #[test]
 fn list_shows_every_template() {
     let dir = tempfile::tempdir().unwrap();
-    let out = shadowmap(dir.path())
+    let out = shadowmap()
+        .arg("--data-dir")
+        .arg(dir.path())
         .args(["pathways", "list"])
         .assert()
         .success()
@@ -52,7 +52,9 @@ fn list_shows_every_template() {
 fn show_prints_ron_that_check_accepts_for_every_template() {
     let dir = tempfile::tempdir().unwrap();
     for pathway in builtin_pathways() {
-        let out = shadowmap(dir.path())
+        let out = shadowmap()
+            .arg("--data-dir")
+            .arg(dir.path())
             .args(["pathways", "show", &pathway.id])
             .assert()
             .success()
@@ -62,7 +64,9 @@ fn show_prints_ron_that_check_accepts_for_every_template() {
         let text = String::from_utf8(out).unwrap();
         let file = write(dir.path(), &format!("{}.ron", pathway.id), &text);
         assert_eq!(Pathway::load(&file).unwrap(), pathway);
-        shadowmap(dir.path())
+        shadowmap()
+            .arg("--data-dir")
+            .arg(dir.path())
             .args(["pathways", "check"])
             .arg(&file)
             .assert()
@@ -93,7 +97,9 @@ Pathway(
 )
 "#;
     let file = write(dir.path(), "wound.ron", text);
-    let out = shadowmap(dir.path())
+    let out = shadowmap()
+        .arg("--data-dir")
+        .arg(dir.path())
         .args(["pathways", "show"])
         .arg(&file)
         .assert()
@@ -106,7 +112,9 @@ Pathway(
     assert_eq!(shown, Pathway::load(&file).unwrap());
     assert_eq!(shown.step("Open LDA").unwrap().expected_secs, 20);
     assert_eq!(shown.tolerance().time_pct, 80);
-    shadowmap(dir.path())
+    shadowmap()
+        .arg("--data-dir")
+        .arg(dir.path())
         .args(["pathways", "check"])
         .arg(&file)
         .assert()
@@ -123,7 +131,9 @@ fn assert_rejected(name: &str, text: &str, line: usize, message: &str) {
     let file = write(dir.path(), name, text);
     let before = std::fs::read(&file).unwrap();
     let modified = std::fs::metadata(&file).unwrap().modified().unwrap();
-    let assert = shadowmap(dir.path())
+    let assert = shadowmap()
+        .arg("--data-dir")
+        .arg(dir.path())
         .args(["pathways", "check"])
         .arg(&file)
         .assert()
@@ -220,7 +230,9 @@ fn check_rejects_a_syntax_error() {
 #[test]
 fn an_unknown_pathway_id_is_a_clear_error() {
     let dir = tempfile::tempdir().unwrap();
-    shadowmap(dir.path())
+    shadowmap()
+        .arg("--data-dir")
+        .arg(dir.path())
         .args(["pathways", "show", "no-such-pathway"])
         .assert()
         .failure()
@@ -233,14 +245,18 @@ fn an_unknown_pathway_id_is_a_clear_error() {
                 .and(predicate::str::contains("shadowmap pathways list"))
                 .and(predicate::str::contains("panicked").not()),
         );
-    shadowmap(dir.path())
+    shadowmap()
+        .arg("--data-dir")
+        .arg(dir.path())
         .args(["pathways", "show", "missing/pathway.ron"])
         .assert()
         .failure()
         .stderr(predicate::str::contains(
             "no pathway file `missing/pathway.ron`",
         ));
-    shadowmap(dir.path())
+    shadowmap()
+        .arg("--data-dir")
+        .arg(dir.path())
         .args(["pathways", "check"])
         .arg(dir.path().join("absent.ron"))
         .assert()
@@ -256,7 +272,9 @@ fn binary_garbage_or_a_folder_as_a_pathway_say_what_to_do() {
     let folder = dir.path().join("folder.ron");
     std::fs::create_dir(&folder).unwrap();
     for cmd in ["check", "show"] {
-        shadowmap(dir.path())
+        shadowmap()
+            .arg("--data-dir")
+            .arg(dir.path())
             .args(["pathways", cmd])
             .arg(&garbage)
             .assert()
@@ -267,7 +285,9 @@ fn binary_garbage_or_a_folder_as_a_pathway_say_what_to_do() {
                     .and(predicate::str::contains("not a text file"))
                     .and(predicate::str::contains("panicked").not()),
             );
-        shadowmap(dir.path())
+        shadowmap()
+            .arg("--data-dir")
+            .arg(dir.path())
             .args(["pathways", cmd])
             .arg(&folder)
             .assert()

@@ -1,31 +1,25 @@
 //! `shadowmap sessions` and `shadowmap export` (json, ron) through the real binary.
 
-mod store_support;
+mod support {
+    pub mod cli;
+}
 
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
+use support::cli::shadowmap;
 
-use assert_cmd::Command;
 use predicates::prelude::*;
 use shadowmap::model::{Event, EventKind, Session};
 use shadowmap::store::{DataDir, SessionWriter};
-use store_support::{event, header};
+use shadowmap::testing::{event, header_with_id};
 
 const SAMPLE: &str = "sample-sessions/recovery/20261125-1402-east-RN-12.journal";
-
-fn shadowmap(data: &Path) -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_shadowmap"));
-    cmd.arg("--data-dir")
-        .arg(data)
-        .env_remove("SHADOWMAP_DATA_DIR");
-    cmd
-}
 
 /// A finished session `done` (5 events) and an unfinished one `open` (3 events).
 fn data_folder() -> (tempfile::TempDir, Session) {
     let tmp = tempfile::tempdir().unwrap();
     let dir = DataDir::open(tmp.path()).unwrap();
-    let mut done = Session::new(header("done"));
+    let mut done = Session::new(header_with_id("done"));
     let mut w = SessionWriter::create(&dir, &done.header).unwrap();
     for seq in 1..=5 {
         let e = if seq == 5 {
@@ -41,7 +35,7 @@ fn data_folder() -> (tempfile::TempDir, Session) {
         done.events.push(e);
     }
     w.finish(&done).unwrap();
-    let mut open = header("open");
+    let mut open = header_with_id("open");
     open.site = "south".into();
     open.started_at = chrono::DateTime::parse_from_rfc3339("2026-11-26T08:00:00+01:00").unwrap();
     let mut w = SessionWriter::create(&dir, &open).unwrap();
@@ -54,7 +48,12 @@ fn data_folder() -> (tempfile::TempDir, Session) {
 #[test]
 fn sessions_lists_a_table_newest_first() {
     let (tmp, _) = data_folder();
-    let out = shadowmap(tmp.path()).arg("sessions").assert().success();
+    let out = shadowmap()
+        .arg("--data-dir")
+        .arg(tmp.path())
+        .arg("sessions")
+        .assert()
+        .success();
     let text = String::from_utf8(out.get_output().stdout.clone()).unwrap();
     let lines: Vec<&str> = text.lines().collect();
     assert_eq!(lines.len(), 3, "{text}");
@@ -77,7 +76,9 @@ fn sessions_lists_a_table_newest_first() {
 #[test]
 fn sessions_as_json() {
     let (tmp, _) = data_folder();
-    let out = shadowmap(tmp.path())
+    let out = shadowmap()
+        .arg("--data-dir")
+        .arg(tmp.path())
         .args(["sessions", "--format", "json"])
         .assert()
         .success();
@@ -100,7 +101,7 @@ fn sessions_as_json() {
 fn sessions_reads_the_data_folder_from_the_environment_and_says_when_empty() {
     let tmp = tempfile::tempdir().unwrap();
     let data = tmp.path().join("fresh");
-    Command::new(env!("CARGO_BIN_EXE_shadowmap"))
+    shadowmap()
         .arg("sessions")
         .env("SHADOWMAP_DATA_DIR", &data)
         .assert()
@@ -114,7 +115,9 @@ fn sessions_reads_the_data_folder_from_the_environment_and_says_when_empty() {
 fn sessions_warns_about_a_bad_file_and_lists_the_rest() {
     let (tmp, _) = data_folder();
     std::fs::write(tmp.path().join("sessions/broken.ron"), "Session(\n  oops").unwrap();
-    shadowmap(tmp.path())
+    shadowmap()
+        .arg("--data-dir")
+        .arg(tmp.path())
         .arg("sessions")
         .assert()
         .success()
@@ -127,7 +130,9 @@ fn sessions_warns_about_a_bad_file_and_lists_the_rest() {
 #[test]
 fn export_json_has_the_header_fields_and_every_event() {
     let (tmp, done) = data_folder();
-    let out = shadowmap(tmp.path())
+    let out = shadowmap()
+        .arg("--data-dir")
+        .arg(tmp.path())
         .args(["export", "done", "--format", "json"])
         .assert()
         .success();
@@ -143,7 +148,9 @@ fn export_json_has_the_header_fields_and_every_event() {
 #[test]
 fn export_ron_is_the_session_file_and_out_writes_0600() {
     let (tmp, done) = data_folder();
-    let out = shadowmap(tmp.path())
+    let out = shadowmap()
+        .arg("--data-dir")
+        .arg(tmp.path())
         .args(["export", "done", "--format", "ron"])
         .assert()
         .success();
@@ -151,7 +158,9 @@ fn export_ron_is_the_session_file_and_out_writes_0600() {
     assert_eq!(Session::from_ron_str(&text, Path::new("-")).unwrap(), done);
 
     let file = tmp.path().join("out.json");
-    shadowmap(tmp.path())
+    shadowmap()
+        .arg("--data-dir")
+        .arg(tmp.path())
         .args(["export", "open", "--format", "json", "--out"])
         .arg(&file)
         .assert()
@@ -169,7 +178,9 @@ fn export_ron_is_the_session_file_and_out_writes_0600() {
 fn export_a_torn_journal_by_path_reports_the_tear() {
     let tmp = tempfile::tempdir().unwrap();
     let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join(SAMPLE);
-    let out = shadowmap(tmp.path())
+    let out = shadowmap()
+        .arg("--data-dir")
+        .arg(tmp.path())
         .args(["export", "--format", "json"])
         .arg(&sample)
         .assert()
@@ -183,7 +194,9 @@ fn export_a_torn_journal_by_path_reports_the_tear() {
 #[test]
 fn export_of_an_unknown_session_says_what_to_do() {
     let (tmp, _) = data_folder();
-    shadowmap(tmp.path())
+    shadowmap()
+        .arg("--data-dir")
+        .arg(tmp.path())
         .args(["export", "nope", "--format", "json"])
         .assert()
         .failure()
@@ -200,7 +213,9 @@ fn export_of_a_malformed_file_names_line_and_column_and_leaves_it_alone() {
     let bad = tmp.path().join("bad.ron");
     let text = "Session(\n    header: (\n        format_version: 1,\n        id: 7,\n";
     std::fs::write(&bad, text).unwrap();
-    shadowmap(tmp.path())
+    shadowmap()
+        .arg("--data-dir")
+        .arg(tmp.path())
         .args(["export", "--format", "ron"])
         .arg(&bad)
         .assert()
@@ -236,7 +251,9 @@ fn every_format_exports_a_session_of_the_data_folder_by_id() {
             "\"events\"",
         ),
     ] {
-        shadowmap(tmp.path())
+        shadowmap()
+            .arg("--data-dir")
+            .arg(tmp.path())
             .args(args)
             .assert()
             .success()
@@ -249,7 +266,9 @@ fn export_of_a_file_that_is_not_a_journal_says_so_and_leaves_it_alone() {
     let tmp = tempfile::tempdir().unwrap();
     let bad = tmp.path().join("notes.journal");
     std::fs::write(&bad, "shopping list\n").unwrap();
-    shadowmap(tmp.path())
+    shadowmap()
+        .arg("--data-dir")
+        .arg(tmp.path())
         .args(["export", "--format", "json"])
         .arg(&bad)
         .assert()

@@ -1,51 +1,27 @@
 //! `shadowmap compare` from the command line: outputs and bad input.
 
-use assert_cmd::Command;
-use chrono::DateTime;
-use predicates::prelude::*;
-use shadowmap::model::{Event, EventKind, SESSION_FORMAT_VERSION, Session, SessionHeader};
-
-fn shadowmap() -> Command {
-    let mut cmd = Command::cargo_bin("shadowmap").unwrap();
-    cmd.env(
-        "SHADOWMAP_DATA_DIR",
-        std::env::temp_dir().join("shadowmap-compare-cli-none"),
-    );
-    cmd
+mod support {
+    pub mod cli;
 }
 
+use predicates::prelude::*;
+use shadowmap::model::{EventKind, Session};
+use shadowmap::testing::{header_with_id, session_of};
+use std::fmt::Write as _;
+use support::cli::shadowmap;
+
 fn session(steps: &[(&str, u64)]) -> Session {
-    let mut events: Vec<Event> = steps
-        .iter()
-        .enumerate()
-        .map(|(i, (step, secs))| Event {
-            seq: i as u64 + 1,
-            at_ms: secs * 1000,
-            kind: EventKind::StepStart {
-                step: step.to_string(),
-            },
-        })
-        .collect();
-    let end = steps.last().map_or(10, |(_, s)| s + 10);
-    events.push(Event {
-        seq: events.len() as u64 + 1,
-        at_ms: end * 1000,
-        kind: EventKind::Finish,
+    let starts = steps.iter().map(|(step, secs)| {
+        let kind = EventKind::StepStart {
+            step: step.to_string(),
+        };
+        (secs * 1000, kind)
     });
-    Session {
-        header: SessionHeader {
-            format_version: SESSION_FORMAT_VERSION,
-            id: "s-cli-1".into(),
-            started_at: DateTime::parse_from_rfc3339("2026-11-25T09:00:00+01:00").unwrap(),
-            site: "north".into(),
-            role: "RN".into(),
-            clinician: "RN-07".into(),
-            auditor: "ak".into(),
-            pathway_id: "med-rec-admission".into(),
-            pathway_version: 3,
-        },
-        events,
-    }
+    let end = steps.last().map_or(10, |(_, s)| s + 10);
+    session_of(
+        header_with_id("s-cli-1"),
+        starts.chain([(end * 1000, EventKind::Finish)]),
+    )
 }
 
 #[test]
@@ -243,14 +219,14 @@ fn a_session_id_is_found_in_the_data_folder() {
         writer.append(e).unwrap();
     }
     writer.finish(&s).unwrap();
-    let mut cmd = Command::cargo_bin("shadowmap").unwrap();
+    let mut cmd = shadowmap();
     cmd.env("SHADOWMAP_DATA_DIR", dir.path())
         .args(["compare", "s-cli-1", "--format", "json"])
         .assert()
         .success()
         .stdout(predicate::str::contains("\"case_id\": \"s-cli-1\""))
         .stdout(predicate::str::contains("\"fitness\": 1.0"));
-    let mut cmd = Command::cargo_bin("shadowmap").unwrap();
+    let mut cmd = shadowmap();
     cmd.env("SHADOWMAP_DATA_DIR", dir.path())
         .args(["compare", "no-such-session"])
         .assert()
@@ -265,9 +241,10 @@ fn truncated_gzip_and_logs_without_traces_are_clear_errors() {
     // A valid log of many traces, gzipped, then cut in the middle of the stream.
     let mut xml = String::from("<?xml version=\"1.0\"?>\n<log xes.version=\"1.0\">\n");
     for t in 0..400 {
-        xml.push_str(&format!(
+        let _ = write!(
+            xml,
             "<trace><string key=\"concept:name\" value=\"c{t}\"/>\n<event><string key=\"concept:name\" value=\"open-chart\"/></event>\n</trace>\n"
-        ));
+        );
     }
     xml.push_str("</log>\n");
     let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());

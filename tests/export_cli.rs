@@ -1,13 +1,17 @@
 //! `shadowmap export` through the real binary: every format, redaction, --out.
 
+mod support {
+    pub mod cli;
+}
+
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
+use support::cli::shadowmap;
 
-use assert_cmd::Command;
 use shadowmap::model::{
-    Event, EventKind, InterruptionSource, ProblemKind, SESSION_FORMAT_VERSION, Session,
-    SessionHeader, WorkaroundKind,
+    Event, EventKind, InterruptionSource, ProblemKind, Session, SessionHeader, WorkaroundKind,
 };
+use shadowmap::testing::{header, session_of};
 
 const MRN: &str = "00123456";
 const PHONE: &str = "555-123-4567";
@@ -17,17 +21,11 @@ const DOB: &str = "03/04/1956";
 /// A session with a record number, phone number, e-mail and date of birth planted in its
 /// notes and in its other free text (site, auditor, an unplanned step's label and id).
 fn planted_session() -> Session {
-    let mut s = Session::new(SessionHeader {
-        format_version: SESSION_FORMAT_VERSION,
-        id: "20261125-0918-north-RN-07".into(),
-        started_at: chrono::DateTime::parse_from_rfc3339("2026-11-25T09:18:00+01:00").unwrap(),
+    let planted = SessionHeader {
         site: format!("north, ward tel {PHONE}"),
-        role: "RN".into(),
-        clinician: "RN-07".into(),
         auditor: EMAIL.into(),
-        pathway_id: "med-rec-admission".into(),
-        pathway_version: 3,
-    });
+        ..header()
+    };
     let kinds = vec![
         EventKind::StepStart {
             step: "open-chart".into(),
@@ -58,14 +56,8 @@ fn planted_session() -> Session {
         },
         EventKind::Finish,
     ];
-    for (i, kind) in kinds.into_iter().enumerate() {
-        s.events.push(Event {
-            seq: i as u64 + 1,
-            at_ms: 1_000 + i as u64 * 7_000,
-            kind,
-        });
-    }
-    s
+    let at_ms = (0..).map(|i| 1_000 + i * 7_000);
+    session_of(planted, at_ms.zip(kinds))
 }
 
 fn write_session(dir: &Path) -> PathBuf {
@@ -75,8 +67,7 @@ fn write_session(dir: &Path) -> PathBuf {
 }
 
 fn export(session: &Path, args: &[&str]) -> String {
-    let output = Command::cargo_bin("shadowmap")
-        .unwrap()
+    let output = shadowmap()
         .arg("export")
         .arg(session)
         .args(args)
@@ -224,8 +215,7 @@ fn out_writes_an_owner_only_file_and_never_over_the_session() {
     assert_eq!(mode, 0o600);
 
     let before = std::fs::read(&session).unwrap();
-    Command::cargo_bin("shadowmap")
-        .unwrap()
+    shadowmap()
         .arg("export")
         .arg(&session)
         .args(["--format", "ron", "--redact", "--out"])
@@ -242,8 +232,7 @@ fn out_writes_an_owner_only_file_and_never_over_the_session() {
 fn csv_table_option_needs_csv_format() {
     let dir = tempfile::tempdir().unwrap();
     let session = write_session(dir.path());
-    Command::cargo_bin("shadowmap")
-        .unwrap()
+    shadowmap()
         .arg("export")
         .arg(&session)
         .args(["--format", "json", "--csv", "steps"])
@@ -252,8 +241,8 @@ fn csv_table_option_needs_csv_format() {
         .stderr(predicates::str::contains("applies only to --format csv"));
 }
 
-/// Every sample session: the XES export's complete events (read as domain.md section 6
-/// reads XES) are its observed steps, each step a start/complete pair; the CSV tables have
+/// Every sample session: the XES export's complete events (read as `docs/exports.md`
+/// says a reader takes XES) are its observed steps, each step a start/complete pair; the CSV tables have
 /// a row per event and per step; the planted record number and phone number of the samples'
 /// notes leave no trace with --redact.
 #[test]

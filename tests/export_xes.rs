@@ -6,10 +6,9 @@ use std::path::{Path, PathBuf};
 
 use proptest::prelude::*;
 use shadowmap::compare::{compare_session, compare_trace, xes as reader};
-use shadowmap::model::{
-    Event, EventKind, InterruptionSource, ProblemKind, Session, WorkaroundKind, resolve_pathway,
-};
+use shadowmap::model::{Session, resolve_pathway};
 use shadowmap::report::export::{redact_session, xes};
+use shadowmap::testing::drawn_events;
 
 fn sessions() -> Vec<PathBuf> {
     let mut paths = Vec::new();
@@ -63,46 +62,6 @@ fn our_reader_reads_every_sample_export_back_to_the_same_steps_and_cost() {
     }
 }
 
-fn kind(choice: u8, arg: u8, seq: u64) -> EventKind {
-    let steps = [
-        "open-chart",
-        "review-allergies",
-        "ask-patient",
-        "pharmacy-record",
-        "sign",
-    ];
-    match choice % 12 {
-        0..=2 => EventKind::StepStart {
-            step: steps[arg as usize % steps.len()].into(),
-        },
-        3 => EventKind::UnplannedStep {
-            step: format!("call-{}", arg % 2),
-            label: "Call, \"again\" <now>".into(),
-        },
-        4 => EventKind::StepEnd,
-        5 => EventKind::InterruptionStart {
-            source: InterruptionSource::ALL[arg as usize % InterruptionSource::ALL.len()],
-            note: "n & m".into(),
-        },
-        6 => EventKind::InterruptionEnd,
-        7 => EventKind::Clicks { delta: 1 },
-        8 => EventKind::Workaround {
-            kind: WorkaroundKind::CopyPaste,
-            note: String::new(),
-        },
-        9 => EventKind::SystemProblem {
-            kind: ProblemKind::Downtime,
-            note: "line\nbreak".into(),
-        },
-        10 if seq > 1 => EventKind::Undo {
-            target: 1 + u64::from(arg) % (seq - 1),
-        },
-        _ if arg.is_multiple_of(3) => EventKind::Pause,
-        _ if arg % 3 == 1 => EventKind::Resume,
-        _ => EventKind::Reopened,
-    }
-}
-
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(64))]
     #[test]
@@ -111,13 +70,8 @@ proptest! {
     ) {
         let dir = tempfile::tempdir().unwrap();
         let mut session = Session::load(Path::new("sample-sessions/20261116-0912-north-RN-07.ron")).unwrap();
-        session.events.clear();
-        let mut at = 0;
-        for (i, (choice, arg, gap)) in steps.iter().enumerate() {
-            let seq = i as u64 + 1;
-            at += u64::from(*gap) * 250; // a quarter of the events share a millisecond
-            session.events.push(Event { seq, at_ms: at, kind: kind(*choice, *arg, seq) });
-        }
+        // A quarter of the events share a millisecond.
+        session.events = drawn_events(&steps, 250);
         let traces = round_trip(&session, dir.path());
         prop_assert_eq!(traces.len(), 1);
         let timeline = session.timeline();

@@ -4,14 +4,11 @@
 //! control character reaches standard output, standard error or a written file: each is
 //! shown as a visible escape (`\u{1b}`, or `\u001b` inside JSON).
 
-#[path = "../benches/support/sessions.rs"]
-mod support;
-
 use std::path::PathBuf;
 
 use assert_cmd::Command;
 use shadowmap::model::{ProblemKind, WorkaroundKind};
-use support::{as_expected, header, session, step};
+use shadowmap::testing::{as_expected, header_for, session_of_steps, step};
 
 /// OSC 0 (set the window title) ended by BEL, CSI 2J (clear the screen), C1 CSI and OSC with
 /// ST, a lone carriage return (overwrite the line), backspace, DEL and NUL.
@@ -57,7 +54,7 @@ fn world() -> World {
     let mut paths = Vec::new();
     for (auditor, clinician) in [("ak", "RN-07"), ("jb", "RN-08")] {
         let id = format!("20261125-0800-north-{clinician}-{auditor}");
-        let mut h = header(
+        let mut h = header_for(
             &id,
             "med-rec-admission",
             &format!("north{HOSTILE}"),
@@ -77,7 +74,7 @@ fn world() -> World {
         }
         steps.push(step(&format!("call{HOSTILE}gp"), 120, 2).unplanned(&format!("Call{HOSTILE}")));
         let path = sessions.join(format!("{id}.ron"));
-        std::fs::write(&path, session(h, &steps).to_ron()).unwrap();
+        std::fs::write(&path, session_of_steps(h, &steps).to_ron()).unwrap();
         paths.push(path);
     }
     // A session file the readers refuse, whose name and content carry escapes: the warnings

@@ -2,13 +2,10 @@
 //! auditor wherever the report shows them, and the paths of skipped files, exactly as
 //! `export --redact` masks a session's header.
 
-#[path = "../benches/support/sessions.rs"]
-mod support;
-
 use std::path::Path;
 
 use assert_cmd::Command;
-use support::{as_expected, header, session};
+use shadowmap::testing::{as_expected, header_for, session_of_steps};
 
 const SITE: &str = "north ward 555-867-5309";
 const AUDITOR: &str = "jane.doe@example.org";
@@ -20,7 +17,7 @@ const PLANTED: [&str; 4] = ["555-867-5309", "jane.doe", "00482913", "1956"];
 fn write_sessions(dir: &Path) {
     for n in 0..4 {
         let id = format!("2026-11-25-north-RN-{n}");
-        let mut h = header(
+        let mut h = header_for(
             &id,
             "med-rec-admission",
             SITE,
@@ -28,7 +25,7 @@ fn write_sessions(dir: &Path) {
             &format!("RN-0{n} MRN 00482913"),
         );
         h.auditor = AUDITOR.to_string();
-        let s = session(h, &as_expected());
+        let s = session_of_steps(h, &as_expected());
         std::fs::write(dir.join(format!("{id}.ron")), s.to_ron()).unwrap();
     }
     std::fs::write(dir.join("MRN 00482913 notes.ron"), "not a session").unwrap();

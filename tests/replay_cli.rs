@@ -1,20 +1,18 @@
 //! The replay and browse commands' errors: told plainly before any screen opens, exit 1.
 
-use assert_cmd::Command;
-use predicates::prelude::*;
-
-fn shadowmap(data_dir: &std::path::Path) -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_shadowmap"));
-    cmd.arg("--data-dir")
-        .arg(data_dir)
-        .env_remove("SHADOWMAP_DATA_DIR");
-    cmd
+mod support {
+    pub mod cli;
 }
+
+use predicates::prelude::*;
+use support::cli::shadowmap;
 
 #[test]
 fn an_unknown_session_names_the_data_folder_and_what_to_do() {
     let temp = tempfile::tempdir().unwrap();
-    shadowmap(temp.path())
+    shadowmap()
+        .arg("--data-dir")
+        .arg(temp.path())
         .args(["replay", "no-such-session"])
         .assert()
         .code(1)
@@ -30,7 +28,9 @@ fn a_damaged_session_file_names_its_line_and_column() {
     let file = temp.path().join("bad.ron");
     std::fs::write(&file, "Session(\n  header: (id: 3),\n)").unwrap();
     let before = std::fs::read(&file).unwrap();
-    shadowmap(temp.path())
+    shadowmap()
+        .arg("--data-dir")
+        .arg(temp.path())
         .arg("replay")
         .arg(&file)
         .assert()
@@ -44,7 +44,9 @@ fn an_unknown_pathway_is_an_error_naming_the_built_in_ones() {
     let temp = tempfile::tempdir().unwrap();
     let sample = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("sample-sessions/20261116-0805-north-RN-07.ron");
-    shadowmap(temp.path())
+    shadowmap()
+        .arg("--data-dir")
+        .arg(temp.path())
         .arg("replay")
         .arg(&sample)
         .args(["--pathway", "no-such-pathway"])

@@ -3,9 +3,6 @@
 //! docs/findings.md shows. This test checks the acceptance figures on it, recomputes the tables
 //! from the scenario results, and re-runs some scenarios live against today's rules.
 
-#[path = "../benches/support/sessions.rs"]
-mod support;
-
 #[path = "../examples/plant_causes/scenarios.rs"]
 mod scenarios;
 

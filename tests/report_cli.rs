@@ -1,14 +1,15 @@
 //! `shadowmap report` end to end: overrides surviving a re-run, redaction in every format, and
 //! the shapes of the CSV and JSON of the findings.
 
-#[path = "../benches/support/sessions.rs"]
-mod support;
+mod support {
+    pub mod cli;
+}
 
 use std::path::Path;
+use support::cli::shadowmap;
 
-use assert_cmd::Command;
 use shadowmap::model::{ProblemKind, Session, WorkaroundKind};
-use support::{StepSpec, as_expected, header, session, step};
+use shadowmap::testing::{StepSpec, as_expected, header_for, session_of_steps, step};
 
 /// 12 sessions over 3 sites and 2 roles: `enter-home-meds` is slow everywhere (design),
 /// pharmacy-record draws a copy-paste workaround, and every session carries planted
@@ -41,8 +42,8 @@ fn write_sessions(dir: &Path) -> Vec<Session> {
                     step("call-gp", 120, 0).unplanned("Call GP about 555-867-5309 DOB 1956-04-03"),
                 );
                 let id = format!("2026-11-25-{site}-{role}-{n}");
-                let s = session(
-                    header(&id, "med-rec-admission", site, role, &format!("{role}-{n}")),
+                let s = session_of_steps(
+                    header_for(&id, "med-rec-admission", site, role, &format!("{role}-{n}")),
                     &steps,
                 );
                 std::fs::write(dir.join(format!("{id}.ron")), s.to_ron()).unwrap();
@@ -63,8 +64,7 @@ const PLANTED: [&str; 6] = [
 ];
 
 fn report(dir: &Path, args: &[&str]) -> String {
-    let out = Command::cargo_bin("shadowmap")
-        .unwrap()
+    let out = shadowmap()
         .arg("report")
         .arg(dir)
         .args(args)
@@ -315,8 +315,7 @@ fn out_file_and_bad_input() {
     write_sessions(dir.path());
     std::fs::write(dir.path().join("broken.ron"), "Session(header: (id: 3))").unwrap();
     let out_file = dir.path().join("report.md");
-    let out = Command::cargo_bin("shadowmap")
-        .unwrap()
+    let out = shadowmap()
         .args(["report", "--format", "md", "--out"])
         .arg(&out_file)
         .arg(dir.path())
@@ -336,16 +335,14 @@ fn out_file_and_bad_input() {
         assert_eq!(mode & 0o777, 0o600, "the report file is owner-only");
     }
 
-    let out = Command::cargo_bin("shadowmap")
-        .unwrap()
+    let out = shadowmap()
         .args(["report", "/no/such/folder"])
         .output()
         .unwrap();
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("/no/such/folder"));
 
-    let out = Command::cargo_bin("shadowmap")
-        .unwrap()
+    let out = shadowmap()
         .arg("report")
         .arg(dir.path())
         .args(["--by", "ward"])
@@ -356,8 +353,7 @@ fn out_file_and_bad_input() {
 
     // An empty folder and an unknown pathway: clear errors, no panic.
     let empty = tempfile::tempdir().unwrap();
-    let out = Command::cargo_bin("shadowmap")
-        .unwrap()
+    let out = shadowmap()
         .arg("report")
         .arg(empty.path())
         .output()
@@ -369,8 +365,7 @@ fn out_file_and_bad_input() {
         stderr.contains("hint:") && !stderr.contains("panicked"),
         "{stderr}"
     );
-    let out = Command::cargo_bin("shadowmap")
-        .unwrap()
+    let out = shadowmap()
         .arg("report")
         .arg(dir.path())
         .args(["--pathway", "no-such-pathway"])
@@ -394,8 +389,7 @@ fn no_paths_reports_on_the_data_folder_with_its_overrides() {
         std::fs::write(dir.snapshot_path(&s.header.id), s.to_ron()).unwrap();
     }
     let run = |args: &[&str]| {
-        let out = Command::cargo_bin("shadowmap")
-            .unwrap()
+        let out = shadowmap()
             .arg("--data-dir")
             .arg(data.path())
             .arg("report")

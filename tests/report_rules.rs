@@ -1,15 +1,12 @@
 //! Each cause rule on constructed groups of sessions (domain.md section 7): the sessions are
 //! built event by event, compared, digested and folded exactly as `shadowmap report` does.
 
-#[path = "../benches/support/sessions.rs"]
-mod support;
-
 use std::path::Path;
 
 use shadowmap::model::{Cause, Pathway, ProblemKind, Session, WorkaroundKind, resolve_pathway};
 use shadowmap::report::digest::digest_session;
 use shadowmap::report::{Finding, Overrides, Report, ReportBuilder, Rule};
-use support::{StepSpec, as_expected, header, session, step};
+use shadowmap::testing::{StepSpec, as_expected, header_for, session_of_steps, step};
 
 const SITES: [&str; 3] = ["north", "south", "east"];
 const ROLES: [&str; 2] = ["RN", "Pharmacist"];
@@ -34,8 +31,8 @@ fn sessions(pathway: &str, steps: impl Fn(&str, &str, usize) -> Vec<StepSpec>) -
             for n in 0..2 {
                 let clinician = format!("{role}-{site}-{n}");
                 let id = format!("s-{site}-{role}-{n}");
-                out.push(session(
-                    header(&id, pathway, site, role, &clinician),
+                out.push(session_of_steps(
+                    header_for(&id, pathway, site, role, &clinician),
                     &steps(site, role, n),
                 ));
             }
@@ -303,7 +300,7 @@ fn clinic(pathway: &str, steps: impl Fn(usize, usize) -> Vec<StepSpec>) -> Vec<S
         let site = SITES[(c - 1) % 4];
         let clinician = format!("RN-{c:02}");
         for n in 0..3 {
-            let mut h = header(
+            let mut h = header_for(
                 &format!("s-{clinician}-{n}"),
                 pathway,
                 site,
@@ -311,7 +308,7 @@ fn clinic(pathway: &str, steps: impl Fn(usize, usize) -> Vec<StepSpec>) -> Vec<S
                 &clinician,
             );
             h.auditor = if (c + n) % 2 == 0 { "ak" } else { "bm" }.into();
-            out.push(session(h, &steps(c, n)));
+            out.push(session_of_steps(h, &steps(c, n)));
         }
     }
     out
@@ -382,9 +379,9 @@ fn a_small_site_slow_in_every_occurrence_is_reported_and_named() {
     // A ward of two clinicians, 10 % of the occurrences: every `sign` there is slow.
     for (i, clinician) in ["RN-70", "RN-71"].iter().enumerate() {
         for n in 0..3 {
-            let h = header(&format!("s-annex-{i}-{n}"), &p.id, "annex", "RN", clinician);
+            let h = header_for(&format!("s-annex-{i}-{n}"), &p.id, "annex", "RN", clinician);
             let steps = with(as_expected(), "sign", |s| step(&s.step, 60, 3));
-            all.push(session(h, &steps));
+            all.push(session_of_steps(h, &steps));
         }
     }
     let report = report_of(&all, &p);

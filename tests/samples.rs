@@ -8,9 +8,7 @@ use shadowmap::model::pathway::{Element, resolve_pathway};
 use shadowmap::model::timeline::InterruptionEnding;
 use shadowmap::model::{EventKind, ProblemKind, Session, Timeline, WorkaroundKind};
 
-#[path = "../examples/make_samples.rs"]
-#[allow(dead_code)]
-mod make_samples;
+use shadowmap::testing::samples::all_sessions;
 
 fn sample_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-sessions")
@@ -92,7 +90,7 @@ fn every_sample_loads_is_named_by_its_id_and_is_in_order() {
 
 #[test]
 fn committed_samples_are_exactly_what_the_generator_writes() {
-    let generated = make_samples::all_sessions();
+    let generated = all_sessions();
     let on_disk = samples();
     assert_eq!(generated.len(), on_disk.len());
     for session in generated {
@@ -306,12 +304,14 @@ fn design_like_steps_are_slow_at_every_site() {
         ("cpoe-med-order", "review-alert"),
         ("eprescribe-controlled", "pdmp-query"),
     ] {
-        let expected = resolve_pathway(pathway)
-            .unwrap()
-            .0
-            .step(step)
-            .unwrap()
-            .expected_secs as f64;
+        let expected = f64::from(
+            resolve_pathway(pathway)
+                .unwrap()
+                .0
+                .step(step)
+                .unwrap()
+                .expected_secs,
+        );
         let by_site = active_secs_by_site(pathway, step);
         assert_eq!(by_site.len(), 3, "{step} seen at three sites");
         for (site, secs) in by_site {
@@ -327,12 +327,14 @@ fn design_like_steps_are_slow_at_every_site() {
 #[test]
 fn training_like_steps_are_slow_at_one_site_only() {
     for step in ["scan-medication", "document-admin"] {
-        let expected = resolve_pathway("med-administration")
-            .unwrap()
-            .0
-            .step(step)
-            .unwrap()
-            .expected_secs as f64;
+        let expected = f64::from(
+            resolve_pathway("med-administration")
+                .unwrap()
+                .0
+                .step(step)
+                .unwrap()
+                .expected_secs,
+        );
         let by_site = active_secs_by_site("med-administration", step);
         assert_eq!(by_site.len(), 3, "{step}: {by_site:?}");
         for (site, secs) in by_site {

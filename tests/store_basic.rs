@@ -1,8 +1,6 @@
 //! The store's API on a real folder and on the simulated disk: create, append, finish, list,
 //! load, reopen; the lock; permissions; a full disk; a failed sync; bad files.
 
-mod store_support;
-
 use std::io::ErrorKind;
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
@@ -11,7 +9,7 @@ use std::sync::Arc;
 use shadowmap::model::{EventKind, Session};
 use shadowmap::store::sim::{Fault, SimIo};
 use shadowmap::store::{DataDir, SessionWriter, StoreError};
-use store_support::{event, header};
+use shadowmap::testing::{event, header_with_id};
 
 fn mode(path: &Path) -> u32 {
     std::fs::metadata(path).unwrap().permissions().mode() & 0o777
@@ -21,8 +19,8 @@ fn mode(path: &Path) -> u32 {
 fn create_append_finish_then_list_and_load() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = DataDir::open(tmp.path().join("data")).unwrap();
-    let mut writer = SessionWriter::create(&dir, &header("s1")).unwrap();
-    let mut session = Session::new(header("s1"));
+    let mut writer = SessionWriter::create(&dir, &header_with_id("s1")).unwrap();
+    let mut session = Session::new(header_with_id("s1"));
     for seq in 1..=20 {
         writer.append(&event(seq)).unwrap();
         session.events.push(event(seq));
@@ -72,12 +70,12 @@ fn files_are_0600_and_folders_0700_whatever_the_umask() {
     let tmp = tempfile::tempdir().unwrap();
     let root = tmp.path().join("a").join("data");
     let dir = DataDir::open(&root).unwrap();
-    let mut writer = SessionWriter::create(&dir, &header("p1")).unwrap();
+    let mut writer = SessionWriter::create(&dir, &header_with_id("p1")).unwrap();
     assert_eq!(mode(&dir.lock_path("p1")), 0o600);
     writer.append(&event(1)).unwrap();
     writer.start_new_segment(&[]).unwrap();
     writer.append(&event(2)).unwrap();
-    let mut session = Session::new(header("p1"));
+    let mut session = Session::new(header_with_id("p1"));
     session.events = vec![event(1), event(2)];
     writer.finish(&session).unwrap();
     for folder in [
@@ -100,12 +98,12 @@ fn files_are_0600_and_folders_0700_whatever_the_umask() {
 fn a_second_writer_gets_a_clear_error() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = DataDir::open(tmp.path()).unwrap();
-    let mut writer = SessionWriter::create(&dir, &header("l1")).unwrap();
+    let mut writer = SessionWriter::create(&dir, &header_with_id("l1")).unwrap();
     writer.append(&event(1)).unwrap();
     let err = SessionWriter::reopen(&dir, "l1").unwrap_err();
     assert!(matches!(err, StoreError::Locked { .. }), "{err}");
     assert!(err.to_string().contains("another shadowmap"), "{err}");
-    let err = SessionWriter::create(&dir, &header("l1")).unwrap_err();
+    let err = SessionWriter::create(&dir, &header_with_id("l1")).unwrap_err();
     assert!(matches!(err, StoreError::Locked { .. }), "{err}");
     drop(writer);
     // Released: reopening works and continues after event 1.
@@ -125,7 +123,7 @@ fn a_second_writer_in_another_process_is_refused_too() {
     // The lock is a real OS lock (flock): another process holding it blocks this one.
     let tmp = tempfile::tempdir().unwrap();
     let dir = DataDir::open(tmp.path()).unwrap();
-    drop(SessionWriter::create(&dir, &header("l2")).unwrap());
+    drop(SessionWriter::create(&dir, &header_with_id("l2")).unwrap());
     let lock = dir.lock_path("l2");
     let child = std::process::Command::new("flock")
         .arg(&lock)
@@ -154,15 +152,15 @@ fn a_second_writer_in_another_process_is_refused_too() {
 fn reopening_a_finished_or_missing_session_is_refused() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = DataDir::open(tmp.path()).unwrap();
-    let writer = SessionWriter::create(&dir, &header("f1")).unwrap();
-    writer.finish(&Session::new(header("f1"))).unwrap();
+    let writer = SessionWriter::create(&dir, &header_with_id("f1")).unwrap();
+    writer.finish(&Session::new(header_with_id("f1"))).unwrap();
     let err = SessionWriter::reopen(&dir, "f1").unwrap_err();
     assert!(matches!(err, StoreError::Finished { .. }), "{err}");
     let err = SessionWriter::reopen(&dir, "nope").unwrap_err();
     assert!(matches!(err, StoreError::NotFound { .. }), "{err}");
-    let err = SessionWriter::create(&dir, &header("f1")).unwrap_err();
+    let err = SessionWriter::create(&dir, &header_with_id("f1")).unwrap_err();
     assert!(matches!(err, StoreError::Exists { .. }), "{err}");
-    let err = SessionWriter::create(&dir, &header("../x")).unwrap_err();
+    let err = SessionWriter::create(&dir, &header_with_id("../x")).unwrap_err();
     assert!(matches!(err, StoreError::BadId { .. }), "{err}");
 }
 
@@ -170,7 +168,7 @@ fn reopening_a_finished_or_missing_session_is_refused() {
 fn events_must_follow_each_other() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = DataDir::open(tmp.path()).unwrap();
-    let mut writer = SessionWriter::create(&dir, &header("o1")).unwrap();
+    let mut writer = SessionWriter::create(&dir, &header_with_id("o1")).unwrap();
     writer.append(&event(1)).unwrap();
     let err = writer.append(&event(3)).unwrap_err();
     assert!(
@@ -191,7 +189,7 @@ fn a_full_disk_keeps_every_event_saved_before_it() {
     for seed in 0..50 {
         let (sim, dir) = sim_dir();
         sim.seed(seed);
-        let mut writer = SessionWriter::create(&dir, &header("full")).unwrap();
+        let mut writer = SessionWriter::create(&dir, &header_with_id("full")).unwrap();
         for seq in 1..=10 {
             writer.append(&event(seq)).unwrap();
         }
@@ -232,7 +230,7 @@ fn a_full_disk_keeps_every_event_saved_before_it() {
 fn a_failed_sync_is_never_trusted_and_a_new_segment_keeps_the_events() {
     for seed in 0..50 {
         let (sim, dir) = sim_dir();
-        let mut writer = SessionWriter::create(&dir, &header("eio")).unwrap();
+        let mut writer = SessionWriter::create(&dir, &header_with_id("eio")).unwrap();
         for seq in 1..=5 {
             writer.append(&event(seq)).unwrap();
         }
@@ -285,7 +283,7 @@ fn a_malformed_snapshot_names_file_line_and_column_and_is_left_alone() {
         "never changed"
     );
     // The listing reports it and still lists the good sessions.
-    let writer = SessionWriter::create(&dir, &header("good")).unwrap();
+    let writer = SessionWriter::create(&dir, &header_with_id("good")).unwrap();
     drop(writer);
     let listing = dir.scan().unwrap();
     assert_eq!(listing.entries.len(), 1);

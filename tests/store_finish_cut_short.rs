@@ -4,7 +4,9 @@
 //! written, the leftover temporary file removed), and a session acknowledged as started is
 //! never lost with its folder.
 
-mod store_support;
+mod support {
+    pub mod cli;
+}
 
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
@@ -15,16 +17,17 @@ use std::time::Duration;
 use shadowmap::model::{Event, EventKind, Session};
 use shadowmap::store::sim::SimIo;
 use shadowmap::store::{DataDir, Io, IoFile, LockGuard, RealIo, SessionWriter};
-use store_support::{event, finish_event, header};
+use shadowmap::testing::{event, finish_event, header_with_id};
+use support::cli::shadowmap;
 
 const SEEDS_PER_CRASH: u64 = 12;
 
 /// Five events, a Finish, the snapshot. Returns the events acknowledged (append returned Ok).
 fn finish_a_session(dir: &DataDir, acked: &mut Vec<Event>) -> bool {
-    let Ok(mut writer) = SessionWriter::create(dir, &header("s")) else {
+    let Ok(mut writer) = SessionWriter::create(dir, &header_with_id("s")) else {
         return false;
     };
-    let mut session = Session::new(header("s"));
+    let mut session = Session::new(header_with_id("s"));
     for seq in 1..=6 {
         let e = if seq == 6 {
             finish_event(6)
@@ -108,7 +111,7 @@ fn power_loss_after_the_first_session_starts_never_loses_its_folder() {
         // Only the top folder exists, as on a fresh machine.
         sim.put_file(Path::new("/home/auditor/.profile"), b"");
         let dir = DataDir::open_with(root, Arc::new(sim.clone())).unwrap();
-        let mut writer = SessionWriter::create(&dir, &header("first")).unwrap();
+        let mut writer = SessionWriter::create(&dir, &header_with_id("first")).unwrap();
         writer.append(&event(1)).unwrap();
         let after = sim.power_loss(seed);
         let dir = DataDir::open_with(root, Arc::new(after)).unwrap();
@@ -172,8 +175,8 @@ fn finish_child_stopped_at_the_rename() {
         return; // not the child
     };
     let dir = DataDir::open_with(PathBuf::from(root), Arc::new(StopAtRename)).unwrap();
-    let mut writer = SessionWriter::create(&dir, &header("killed")).unwrap();
-    let mut session = Session::new(header("killed"));
+    let mut writer = SessionWriter::create(&dir, &header_with_id("killed")).unwrap();
+    let mut session = Session::new(header_with_id("killed"));
     for e in (1..=4).map(event).chain([finish_event(5)]) {
         writer.append(&e).unwrap();
         session.events.push(e);
@@ -209,11 +212,9 @@ fn sigkill_at_the_snapshot_rename_is_completed_by_the_next_capture_start() {
     assert!(!sessions.join("killed.ron").exists());
 
     // The next start (here without a terminal, so it stops after tidying) completes it.
-    let out = Command::new(env!("CARGO_BIN_EXE_shadowmap"))
+    let out = shadowmap()
         .args(["capture", "--data-dir"])
         .arg(tmp.path())
-        .env_remove("SHADOWMAP_DATA_DIR")
-        .stdin(Stdio::null())
         .output()
         .unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
@@ -229,7 +230,7 @@ fn sigkill_at_the_snapshot_rename_is_completed_by_the_next_capture_start() {
     let session = Session::load(&sessions.join("killed.ron")).unwrap();
     assert_eq!(session.events.len(), 5);
     assert_eq!(session.events[4].kind, EventKind::Finish);
-    let listed = Command::new(env!("CARGO_BIN_EXE_shadowmap"))
+    let listed = shadowmap()
         .args(["sessions", "--format", "json", "--data-dir"])
         .arg(tmp.path())
         .output()

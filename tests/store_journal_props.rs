@@ -1,8 +1,6 @@
 //! Property tests: a journal truncated at any byte, or with a corrupted or zero-filled tail,
 //! never panics recovery, and every complete record before the damage is kept.
 
-mod store_support;
-
 use std::sync::Arc;
 
 use proptest::prelude::*;
@@ -10,12 +8,12 @@ use shadowmap::model::Event;
 use shadowmap::store::journal::{MAGIC, encode_event, encode_header};
 use shadowmap::store::sim::SimIo;
 use shadowmap::store::{DataDir, scan_segment};
-use store_support::{event, header};
+use shadowmap::testing::{event, header_with_id};
 
 /// A journal of `n` events and the offset where each record ends (index 0: the header).
 fn journal(n: u64) -> (Vec<u8>, Vec<usize>) {
     let mut buf = Vec::new();
-    encode_header(&mut buf, &header("p"), true);
+    encode_header(&mut buf, &header_with_id("p"), true);
     let mut ends = vec![buf.len()];
     for seq in 1..=n {
         encode_event(&mut buf, &event(seq));

@@ -5,15 +5,13 @@
 //! acknowledged event is recovered, in order, nothing is invented, and the session opens and
 //! can be continued.
 
-mod store_support;
-
 use std::io::ErrorKind;
 use std::sync::Arc;
 
 use shadowmap::model::{Event, EventKind, Session};
 use shadowmap::store::sim::{Fault, SimIo};
 use shadowmap::store::{DamageKind, DataDir, SessionWriter, StoreError};
-use store_support::{event, finish_event, header};
+use shadowmap::testing::{event, finish_event, header_with_id};
 
 const ROOT: &str = "/data";
 const SEEDS_PER_CRASH: u64 = 24;
@@ -40,9 +38,9 @@ type Script = fn(&DataDir, &SimIo, &mut Track) -> Result<(), StoreError>;
 
 /// Create, twenty events (the last a Finish), finish.
 fn plain(dir: &DataDir, _: &SimIo, t: &mut Track) -> Result<(), StoreError> {
-    let mut w = SessionWriter::create(dir, &header("s"))?;
+    let mut w = SessionWriter::create(dir, &header_with_id("s"))?;
     t.created = true;
-    let mut session = Session::new(header("s"));
+    let mut session = Session::new(header_with_id("s"));
     for seq in 1..=20 {
         let e = if seq == 20 {
             finish_event(20)
@@ -62,9 +60,9 @@ fn plain(dir: &DataDir, _: &SimIo, t: &mut Track) -> Result<(), StoreError> {
 /// A sync fails at event 5: the writer stops, the caller continues in a new segment with the
 /// unsaved event, then goes on and finishes.
 fn failed_sync(dir: &DataDir, sim: &SimIo, t: &mut Track) -> Result<(), StoreError> {
-    let mut w = SessionWriter::create(dir, &header("s"))?;
+    let mut w = SessionWriter::create(dir, &header_with_id("s"))?;
     t.created = true;
-    let mut session = Session::new(header("s"));
+    let mut session = Session::new(header_with_id("s"));
     let mut pending: Vec<Event> = Vec::new();
     for seq in 1..=10 {
         let e = if seq == 10 {
@@ -99,7 +97,7 @@ fn failed_sync(dir: &DataDir, sim: &SimIo, t: &mut Track) -> Result<(), StoreErr
 
 /// The disk fills up at event 4: appends fail until space is freed, then a new segment.
 fn disk_full(dir: &DataDir, sim: &SimIo, t: &mut Track) -> Result<(), StoreError> {
-    let mut w = SessionWriter::create(dir, &header("s"))?;
+    let mut w = SessionWriter::create(dir, &header_with_id("s"))?;
     t.created = true;
     let mut pending: Vec<Event> = Vec::new();
     for seq in 1..=9 {
@@ -162,7 +160,7 @@ fn reopen(dir: &DataDir, _: &SimIo, t: &mut Track) -> Result<(), StoreError> {
 fn reopen_setup() -> SimIo {
     let sim = SimIo::new();
     let dir = DataDir::open_with(ROOT, Arc::new(sim.clone())).unwrap();
-    let mut w = SessionWriter::create(&dir, &header("s")).unwrap();
+    let mut w = SessionWriter::create(&dir, &header_with_id("s")).unwrap();
     for seq in 1..=4 {
         w.append(&event(seq)).unwrap();
     }

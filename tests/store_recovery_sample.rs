@@ -6,11 +6,11 @@
 use std::path::{Path, PathBuf};
 
 use shadowmap::model::{
-    Event, EventKind, InterruptionSource, ProblemKind, SESSION_FORMAT_VERSION, SessionHeader,
-    WorkaroundKind,
+    Event, EventKind, InterruptionSource, ProblemKind, SessionHeader, WorkaroundKind,
 };
 use shadowmap::store::journal::{encode_event, encode_header};
 use shadowmap::store::{DamageKind, DataDir};
+use shadowmap::testing;
 
 const ID: &str = "20261125-1402-east-RN-12";
 
@@ -20,17 +20,15 @@ fn sample_path() -> PathBuf {
         .join(format!("{ID}.journal"))
 }
 
+/// The kit's example header, moved to site `east`, nurse RN-12 and auditor `mb`.
 fn header() -> SessionHeader {
     SessionHeader {
-        format_version: SESSION_FORMAT_VERSION,
         id: ID.into(),
         started_at: chrono::DateTime::parse_from_rfc3339("2026-11-25T14:02:10+01:00").unwrap(),
         site: "east".into(),
-        role: "RN".into(),
         clinician: "RN-12".into(),
         auditor: "mb".into(),
-        pathway_id: "med-rec-admission".into(),
-        pathway_version: 3,
+        ..testing::header()
     }
 }
 

@@ -5,15 +5,13 @@
 //!
 //! The child is this test binary itself, re-run with `SHADOWMAP_SIGKILL_CHILD` set.
 
-mod store_support;
-
 use std::io::{BufRead, BufReader, Write};
 use std::process::{Command, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use shadowmap::store::{DataDir, SessionWriter, StoreError};
-use store_support::{event, header};
+use shadowmap::testing::{event, header_with_id};
 
 const CHILD_DIR: &str = "SHADOWMAP_SIGKILL_CHILD";
 const CHILD_ID: &str = "SHADOWMAP_SIGKILL_ID";
@@ -33,7 +31,7 @@ fn sigkill_child_appender() {
     let (mut writer, mut next) = match SessionWriter::reopen(&dir, &id) {
         Ok((writer, session, _)) => (writer, session.next_seq()),
         Err(StoreError::NotFound { .. }) => {
-            let writer = SessionWriter::create(&dir, &header(&id)).unwrap();
+            let writer = SessionWriter::create(&dir, &header_with_id(&id)).unwrap();
             writeln!(out, "created").unwrap();
             (writer, 1)
         }

@@ -42,7 +42,7 @@ fn summarise(path: &Path) -> Summary {
                     .activities()
                     .iter()
                     .take(4)
-                    .map(|s| s.to_string())
+                    .map(std::string::ToString::to_string)
                     .collect(),
             ));
         }

@@ -11,9 +11,6 @@
 //! issue 18, `tests/fixtures/planted_causes_before.json`, was written so).
 
 mod scenarios;
-#[path = "../../benches/support/sessions.rs"]
-mod support;
-
 use std::path::PathBuf;
 
 use scenarios::{LABELS, Summary, run, summarize};

@@ -84,25 +84,6 @@ pub fn lin_ccc(x: &[f64], y: &[f64]) -> Option<f64> {
     Some(2.0 * sxy / denominator)
 }
 
-/// The `p`-quantile (0 ≤ p ≤ 1) with linear interpolation between closest ranks (numpy's
-/// default, R's type 7): rank = p (n - 1). `None` for no values.
-pub fn percentile(values: &[f64], p: f64) -> Option<f64> {
-    if values.is_empty() {
-        return None;
-    }
-    let mut sorted = values.to_vec();
-    sorted.sort_by(f64::total_cmp);
-    let rank = p.clamp(0.0, 1.0) * (sorted.len() - 1) as f64;
-    let lo = rank.floor() as usize;
-    let hi = rank.ceil() as usize;
-    Some(sorted[lo] + (sorted[hi] - sorted[lo]) * (rank - lo as f64))
-}
-
-/// The median: [`percentile`] at 0.5.
-pub fn median(values: &[f64]) -> Option<f64> {
-    percentile(values, 0.5)
-}
-
 /// Needleman-Wunsch global alignment score with match 1, mismatch 0 and gap 0 (so the
 /// length of a longest common subsequence), divided by the longer sequence's length.
 /// Two empty sequences are identical: 1.0. O(|a|·|b|) time, O(|b|) memory.
@@ -173,16 +154,6 @@ mod tests {
         assert_eq!(lin_ccc(&[7.0], &[7.0]), Some(1.0));
         assert_eq!(lin_ccc(&[7.0], &[9.0]), Some(0.0));
         assert_eq!(lin_ccc(&[5.0, 5.0], &[1.0, 3.0]), Some(0.0));
-    }
-
-    #[test]
-    fn percentiles_interpolate_like_numpy() {
-        let v = [4.0, 1.0, 3.0, 2.0];
-        assert_eq!(median(&v), Some(2.5));
-        // rank 0.9 · 3 = 2.7: 3 + 0.7 · (4 - 3).
-        assert!(close(percentile(&v, 0.9).unwrap(), 3.7));
-        assert_eq!(percentile(&[5.0], 0.9), Some(5.0));
-        assert_eq!(median(&[]), None);
     }
 
     #[test]

@@ -3,58 +3,22 @@
 use chrono::DateTime;
 
 use super::*;
-use crate::model::{
-    Event, EventKind, InterruptionSource, ProblemKind, SESSION_FORMAT_VERSION, SessionHeader,
-    WorkaroundKind,
-};
+use crate::model::{EventKind, InterruptionSource, ProblemKind, SessionHeader, WorkaroundKind};
+use crate::testing;
+use crate::testing::kinds::{interrupt, problem, start, workaround};
 
 const T0: &str = "2026-11-25T09:00:00+01:00";
 
 fn session(id: &str, auditor: &str, started_at: &str, events: Vec<(f64, EventKind)>) -> Session {
-    let mut s = Session::new(SessionHeader {
-        format_version: SESSION_FORMAT_VERSION,
-        id: id.into(),
+    let header = SessionHeader {
         started_at: DateTime::parse_from_rfc3339(started_at).unwrap(),
-        site: "north".into(),
-        role: "RN".into(),
-        clinician: "RN-07".into(),
         auditor: auditor.into(),
-        pathway_id: "med-rec-admission".into(),
-        pathway_version: 3,
-    });
-    for (n, (at, kind)) in events.into_iter().enumerate() {
-        s.events.push(Event {
-            seq: n as u64 + 1,
-            at_ms: (at * 1000.0).round() as u64,
-            kind,
-        });
-    }
-    s
-}
-
-fn start(step: &str) -> EventKind {
-    EventKind::StepStart { step: step.into() }
-}
-
-fn interrupt(source: InterruptionSource) -> EventKind {
-    EventKind::InterruptionStart {
-        source,
-        note: String::new(),
-    }
-}
-
-fn workaround(kind: WorkaroundKind) -> EventKind {
-    EventKind::Workaround {
-        kind,
-        note: String::new(),
-    }
-}
-
-fn problem(kind: ProblemKind) -> EventKind {
-    EventKind::SystemProblem {
-        kind,
-        note: String::new(),
-    }
+        ..testing::header_with_id(id)
+    };
+    let events = events
+        .into_iter()
+        .map(|(at, kind)| ((at * 1000.0).round() as u64, kind));
+    testing::session_of(header, events)
 }
 
 fn close(a: f64, b: f64) {
@@ -550,17 +514,7 @@ fn bad_input_is_a_clear_error_or_a_warning() {
 fn a_steady_clock_offset_is_spotted() {
     let events = |lag: f64| {
         let mut v = vec![];
-        for (n, step) in [
-            "open-chart",
-            "review-allergies",
-            "ask-patient",
-            "pharmacy-record",
-            "enter-home-meds",
-            "sign",
-        ]
-        .iter()
-        .enumerate()
-        {
+        for (n, step) in testing::MED_REC_STEPS.iter().enumerate() {
             v.push((n as f64 * 60.0 + lag, start(step)));
         }
         v.push((400.0, EventKind::Finish));

@@ -4,7 +4,9 @@
 use std::collections::HashMap;
 use std::fmt::Write;
 
-use super::{Agreement, EventAgreement, Verdict, fmt_secs};
+use super::figures::{Covered, StepProblem};
+use super::pairing::OpenThen;
+use super::{Agreement, EventAgreement, Verdict};
 
 /// A label in words: `an interruption (phone_pager)`, `idle`, `` `sign` ``.
 fn words(label: &str) -> String {
@@ -14,6 +16,58 @@ fn words(label: &str) -> String {
         "the clinician idle".to_string()
     } else {
         format!("`{label}`")
+    }
+}
+
+/// A step-level disagreement in words, with what to settle.
+pub(super) fn step_issue(problem: &StepProblem) -> String {
+    match problem {
+        StepProblem::DifferentStep { at, a_step, b_step } => format!(
+            "at {at} A logged `{a_step}` where B logged `{b_step}`: agree which step this is"
+        ),
+        StepProblem::StartGap {
+            step,
+            later,
+            lag_secs,
+            first,
+            last,
+        } => format!(
+            "{} started `{step}` {} s later ({first} against {last}): agree on the moment a step starts",
+            later.name(),
+            fmt_secs(*lag_secs),
+        ),
+        StepProblem::Unpaired {
+            who,
+            at,
+            step,
+            active_secs,
+            covered,
+        } => {
+            let (me, them) = (who.name(), who.other().name());
+            let active = fmt_secs(*active_secs);
+            match covered {
+                Covered::Merged { theirs, mine } => {
+                    let folded = if theirs == step { mine } else { step };
+                    format!(
+                        "at {at} {me} logged `{step}` ({active} s active); {them}'s `{theirs}` ran over it and over {me}'s `{mine}` (paired with that one): did {them} fold `{folded}` into `{theirs}`? agree whether `{folded}` is a step of its own"
+                    )
+                }
+                Covered::Open(open) => format!(
+                    "at {at} {me} logged `{step}` ({active} s active) and {them} has no step for it ({them} had {}): did {them} miss it or fold it into another step?",
+                    open_then(open)
+                ),
+            }
+        }
+    }
+}
+
+/// What an auditor had open, in words.
+fn open_then(open: &OpenThen) -> String {
+    match open {
+        OpenThen::Paused => "paused".to_string(),
+        OpenThen::Interruption(source) => format!("an interruption ({source}) open"),
+        OpenThen::Step(step) => format!("`{step}` open"),
+        OpenThen::Nothing => "no step open".to_string(),
     }
 }
 
@@ -213,7 +267,14 @@ fn verdict(v: Option<Verdict>) -> &'static str {
 /// The text report.
 pub fn render_text(g: &Agreement) -> String {
     let mut out = String::new();
-    let w = &mut out;
+    write_header(&mut out, g);
+    write_figures(&mut out, g);
+    write_findings(&mut out, g);
+    out
+}
+
+/// Which sessions, and the window compared.
+fn write_header(w: &mut String, g: &Agreement) {
     let _ = writeln!(
         w,
         "Agreement of two auditors: pathway {}, clinician {}",
@@ -240,6 +301,10 @@ pub fn render_text(g: &Agreement) -> String {
     for warning in &g.warnings {
         let _ = writeln!(w, "  warning: {warning}");
     }
+}
+
+/// The figures with their verdicts, as a table.
+fn write_figures(w: &mut String, g: &Agreement) {
     let _ = writeln!(w);
     let _ = writeln!(w, "  {:<22} {:<34} verdict", "figure", "value");
     let v = &g.verdicts;
@@ -288,7 +353,10 @@ pub fn render_text(g: &Agreement) -> String {
         let _ = writeln!(w, "  {name:<22} {value:<34} {verdict}");
     }
     let _ = writeln!(w, "  {:<22} {:<34} {}", "overall", "", v.overall.name());
+}
 
+/// Where the two disagree, what only one logged, and what to do.
+fn write_findings(w: &mut String, g: &Agreement) {
     if !g.disagreements.is_empty() {
         let _ = writeln!(w);
         let _ = writeln!(w, "Where they disagree most (A's clock):");
@@ -346,7 +414,6 @@ pub fn render_text(g: &Agreement) -> String {
     for line in &g.advice {
         let _ = writeln!(w, "  - {line}");
     }
-    out
 }
 
 fn events(e: &EventAgreement) -> String {
@@ -354,4 +421,13 @@ fn events(e: &EventAgreement) -> String {
         "P {:.2} R {:.2} ({} matched; A {}, B {})",
         e.precision, e.recall, e.matched, e.a, e.b
     )
+}
+
+/// Seconds for sentences: whole seconds when whole, else one decimal.
+pub(super) fn fmt_secs(secs: f64) -> String {
+    if secs.fract() == 0.0 {
+        format!("{secs:.0}")
+    } else {
+        format!("{secs:.1}")
+    }
 }

@@ -1,6 +1,7 @@
 //! `shadowmap browse`: the sessions in the data folder, filtered by site, role, pathway and
 //! date; replay, compare or export the one selected.
 
+use std::fmt::Write as _;
 use std::path::PathBuf;
 
 use color_eyre::Result;
@@ -160,7 +161,7 @@ impl Screen for BrowseScreen<'_> {
 fn plain(error: &color_eyre::Report) -> String {
     let mut text = error.to_string();
     for cause in error.chain().skip(1) {
-        text.push_str(&format!("\n  caused by: {cause}"));
+        let _ = write!(text, "\n  caused by: {cause}");
     }
     text
 }

@@ -1,6 +1,7 @@
 //! `shadowmap bundle [IDS...] --out FILE [--unfinished] [--who NAME]` and
 //! `shadowmap import FILE...`: sessions between laptops (docs/exchange.md).
 
+use std::fmt::Write as _;
 use std::path::PathBuf;
 
 use color_eyre::eyre::{WrapErr, bail, eyre};
@@ -85,12 +86,12 @@ pub fn import(data_dir: Option<PathBuf>, args: ImportArgs) -> color_eyre::Result
     if plan.has_conflicts() {
         let mut message = String::from("nothing was imported: ");
         let n = plan.conflicts.len() + plan.override_conflicts.len();
-        message.push_str(&format!("{n} conflict{}", if n == 1 { "" } else { "s" }));
+        let _ = write!(message, "{n} conflict{}", if n == 1 { "" } else { "s" });
         for conflict in &plan.conflicts {
-            message.push_str(&format!("\n  {conflict}"));
+            let _ = write!(message, "\n  {conflict}");
         }
         for conflict in &plan.override_conflicts {
-            message.push_str(&format!("\n  {conflict}"));
+            let _ = write!(message, "\n  {conflict}");
         }
         if !plan.conflicts.is_empty() {
             message.push_str(

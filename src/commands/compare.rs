@@ -1,42 +1,31 @@
 //! `shadowmap compare INPUT --pathway ID|FILE [--format text|json]`: a session (id or file) or
 //! an XES log against a pathway, by optimal alignment, with every deviation explained.
 
-use std::io::Write as _;
+use std::io::BufWriter;
 use std::path::{Path, PathBuf};
 
 use color_eyre::Result;
 use color_eyre::eyre::{WrapErr, eyre};
-use shadowmap::compare::output::comparisons_json;
-use shadowmap::compare::text::render_text;
-use shadowmap::compare::{self, Comparison, Model, compare_session, compare_with_model, xes};
+use shadowmap::compare::engine::{Engine, Trace};
+use shadowmap::compare::output::{Document, Format, render};
+use shadowmap::compare::{self, xes};
 use shadowmap::model::{Pathway, derive_timeline};
-use shadowmap::text::{Escaped, escape_controls, escape_json_controls};
+use shadowmap::text::Escaped;
 
 use crate::commands::pathways::user_error;
 use crate::{CompareArgs, ListFormat};
 
 pub fn run(data_dir: Option<PathBuf>, args: CompareArgs) -> Result<()> {
+    let format = match args.format {
+        ListFormat::Json => Format::Json,
+        ListFormat::Text => Format::Text,
+    };
+    let stdout = BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
     let lower = args.input.to_ascii_lowercase();
-    let (pathway, comparisons) = if lower.ends_with(".xes") || lower.ends_with(".xes.gz") {
-        compare_log(&args)?
+    if lower.ends_with(".xes") || lower.ends_with(".xes.gz") {
+        compare_log(&args, format, stdout)
     } else {
-        compare_one_session(data_dir, &args)?
-    };
-    let text = match args.format {
-        ListFormat::Json => {
-            let json = serde_json::to_string_pretty(&comparisons_json(&pathway, &comparisons))?;
-            escape_json_controls(&json).into_owned() + "\n"
-        }
-        ListFormat::Text => escape_controls(&render_text(&pathway, &comparisons)).into_owned(),
-    };
-    let mut stdout = std::io::stdout().lock();
-    match stdout
-        .write_all(text.as_bytes())
-        .and_then(|()| stdout.flush())
-    {
-        // `shadowmap compare ... | head` is not an error.
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-        other => Ok(other?),
+        compare_one_session(data_dir, &args, format, stdout)
     }
 }
 
@@ -47,7 +36,9 @@ fn load_pathway(arg: &str) -> Result<Pathway> {
     Ok(pathway)
 }
 
-fn compare_log(args: &CompareArgs) -> Result<(Pathway, Vec<Comparison>)> {
+/// Streams the log through the engine: traces are read here, aligned (each distinct sequence
+/// once) and rendered on every core, and written in log order as they come.
+fn compare_log(args: &CompareArgs, format: Format, out: impl std::io::Write) -> Result<()> {
     let Some(arg) = args.pathway.as_deref() else {
         return Err(eyre!(
             "{}: an XES log names no pathway; give one with --pathway ID|FILE (`shadowmap pathways list` shows the built-in ones)",
@@ -55,30 +46,47 @@ fn compare_log(args: &CompareArgs) -> Result<(Pathway, Vec<Comparison>)> {
         ));
     };
     let pathway = load_pathway(arg)?;
-    let model = Model::compile(&pathway)?;
-    let mut comparisons = Vec::new();
-    for trace in xes::open(Path::new(&args.input)).map_err(user_error)? {
-        let trace = trace.map_err(user_error)?;
-        comparisons.push(compare_with_model(
-            &trace.case_id,
-            &trace.observed(),
-            &pathway,
-            &model,
-        ));
-    }
-    if comparisons.is_empty() {
+    let engine = Engine::new(&pathway)?;
+    let traces = xes::open(Path::new(&args.input))
+        .map_err(user_error)?
+        .map(|trace| {
+            let mut trace = trace.map_err(user_error)?;
+            Ok::<_, color_eyre::Report>(Trace {
+                case_id: std::mem::take(&mut trace.case_id),
+                observed: trace.into_observed(),
+            })
+        });
+    let mut document = Document::new(format, &pathway, out);
+    engine.compare_in_order(
+        traces,
+        args.threads,
+        |result| result.map(|c| render(format, &pathway, &c)),
+        |result| {
+            let rendered = result.map_err(|e| {
+                eyre!(
+                    "{}: {e}\n  hint: the output stops before this trace; compare the rest with a log without it",
+                    args.input
+                )
+            })?;
+            Ok(document.push(&rendered)?)
+        },
+    )?;
+    if document.traces() == 0 {
         return Err(eyre!(
             "{}: the log has no traces: nothing to compare",
             args.input
         ));
     }
-    Ok((pathway, comparisons))
+    document.finish(engine.distinct_sequences())?;
+    Ok(())
 }
 
 fn compare_one_session(
     data_dir: Option<PathBuf>,
     args: &CompareArgs,
-) -> Result<(Pathway, Vec<Comparison>)> {
+    format: Format,
+    out: impl std::io::Write,
+) -> Result<()> {
     let input = &args.input;
     if Path::new(input).is_dir() {
         return Err(eyre!(
@@ -112,5 +120,12 @@ fn compare_one_session(
             session.header.id
         ));
     }
-    Ok((pathway.clone(), vec![compare_session(&session, &pathway)]))
+    let engine = Engine::new(&pathway)?;
+    let comparison = engine
+        .compare_timeline(&session.header.id, &derive_timeline(&session.events))
+        .map_err(|e| eyre!("session `{}`: {e}", session.header.id))?;
+    let mut document = Document::new(format, &pathway, out);
+    document.push(&render(format, &pathway, &comparison))?;
+    document.finish(engine.distinct_sequences())?;
+    Ok(())
 }

@@ -12,9 +12,12 @@ pub mod load;
 pub mod map;
 pub mod output;
 pub mod pathways;
+pub mod plan;
 pub mod replay;
 pub mod report;
+pub mod rounds;
 pub mod sessions;
+pub mod suggest;
 pub mod tables;
 
 /// The bytes of a file the user named, refusing what is not a regular file (a FIFO would

@@ -1,12 +1,14 @@
-//! `shadowmap pathways list|show|check`.
+//! `shadowmap pathways list|show|check|diff`.
 
 use color_eyre::Result;
 use color_eyre::eyre::eyre;
-use shadowmap::model::pathway::{Element, TEMPLATES, resolve_pathway};
+use shadowmap::compare::{load_pathway, pathway_to_json};
+use shadowmap::model::pathway::{Element, TEMPLATES};
 use shadowmap::model::{FileError, Pathway};
-use shadowmap::text::Escaped;
+use shadowmap::suggest::diff::diff;
+use shadowmap::text::{Escaped, escape_json_controls};
 
-use crate::PathwaysCommand;
+use crate::{PathwayFormat, PathwaysCommand};
 
 pub fn run(command: PathwaysCommand) -> Result<()> {
     match command {
@@ -24,9 +26,27 @@ pub fn run(command: PathwaysCommand) -> Result<()> {
             }
             Ok(())
         }
-        PathwaysCommand::Show { pathway } => {
-            let (pathway, _) = resolve_pathway(&pathway).map_err(user_error)?;
-            print!("{}", Escaped(pathway.to_ron()));
+        PathwaysCommand::Show { pathway, format } => {
+            let pathway = load_pathway(&pathway).map_err(user_error)?;
+            match format {
+                PathwayFormat::Ron => print!("{}", Escaped(pathway.to_ron())),
+                PathwayFormat::Json => println!(
+                    "{}",
+                    escape_json_controls(&pathway_to_json(&pathway).to_string())
+                ),
+            }
+            Ok(())
+        }
+        PathwaysCommand::Diff { a, b } => {
+            let a = load_pathway(&a).map_err(user_error)?;
+            let b = load_pathway(&b).map_err(user_error)?;
+            let changes = diff(&a, &b);
+            if changes.is_empty() {
+                println!("No difference: the two pathways say the same.");
+            }
+            for change in changes {
+                println!("- {}", Escaped(change));
+            }
             Ok(())
         }
         PathwaysCommand::Check { file } => {

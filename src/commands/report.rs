@@ -9,6 +9,7 @@ use shadowmap::report::{
     Format, OVERRIDES_FILE, Overrides, ReportOptions, build_report, collect_session_files, render,
 };
 
+use shadowmap::rounds::{RoundsOptions, build_rounds};
 use shadowmap::store::SESSIONS_FOLDER;
 use shadowmap::text::Escaped;
 
@@ -70,6 +71,7 @@ pub fn run(data_dir: Option<PathBuf>, args: ReportArgs) -> color_eyre::Result<()
         ));
     }
     if args.tui {
+        let rounds = screen_rounds(&args, &files)?;
         return shadowmap::tui::report::run(
             report.findings,
             overrides,
@@ -79,25 +81,56 @@ pub fn run(data_dir: Option<PathBuf>, args: ReportArgs) -> color_eyre::Result<()
                 against: args.pathway.clone(),
                 redact: args.redact,
             },
+            rounds,
         )
         .wrap_err("running the report screen");
     }
-    let format = match args.format {
+    let out = match format_of(args.format) {
+        Format::Html => {
+            let maps = super::map::maps_for_report(&files, args.pathway.as_deref(), args.redact)?;
+            let html = shadowmap::report::render::render_with_maps(&report, Format::Html, &maps);
+            super::suggest::add_to_report_html(html, &files, args.pathway.as_deref(), args.redact)?
+        }
+        format => render(&report, format),
+    };
+    // Owner-only (0600) and atomic, like every export: a report quotes notes and codes.
+    write_output(args.out.as_deref(), &protected, &out)
+}
+
+/// With `--split`, the rounds of the same sessions for the report screen: the folders given
+/// (or, for the data folder, its session files).
+fn screen_rounds(
+    args: &ReportArgs,
+    files: &[PathBuf],
+) -> color_eyre::Result<Option<shadowmap::rounds::Rounds>> {
+    let Some(split) = &args.split else {
+        return Ok(None);
+    };
+    let paths = if args.paths.is_empty() {
+        files.to_vec()
+    } else {
+        session_folders(&args.paths)
+    };
+    let options = RoundsOptions {
+        split: split.parse().map_err(|e: String| eyre!("--split: {e}"))?,
+        pathway: args.pathway.clone(),
+        by: args.by.clone(),
+        threads: 0,
+    };
+    Ok(Some(
+        build_rounds(&paths, &options).map_err(|e| eyre!("{e}"))?,
+    ))
+}
+
+/// The command line's format as the renderers name it (the report's and the rounds').
+pub fn format_of(format: ReportFormat) -> Format {
+    match format {
         ReportFormat::Text => Format::Text,
         ReportFormat::Md => Format::Markdown,
         ReportFormat::Html => Format::Html,
         ReportFormat::Csv => Format::Csv,
         ReportFormat::Json => Format::Json,
-    };
-    let out = match format {
-        Format::Html => {
-            let maps = super::map::maps_for_report(&files, args.pathway.as_deref(), args.redact)?;
-            shadowmap::report::render::render_with_maps(&report, format, &maps)
-        }
-        _ => render(&report, format),
-    };
-    // Owner-only (0600) and atomic, like every export: a report quotes notes and codes.
-    write_output(args.out.as_deref(), &protected, &out)
+    }
 }
 
 /// The folders to read sessions from: a data folder given as a path (it holds `sessions/`

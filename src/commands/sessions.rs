@@ -1,5 +1,6 @@
 //! `shadowmap sessions`: the sessions in the data folder, as a table or JSON.
 
+use std::fmt::Write as _;
 use std::path::PathBuf;
 
 use color_eyre::eyre::WrapErr;
@@ -111,9 +112,9 @@ fn table(dir: &DataDir, entries: &[SessionEntry]) -> String {
             if i + 1 == cells.len() {
                 text.push_str(cell);
             } else if i == 5 {
-                text.push_str(&format!("{cell:>w$}  ", w = widths[i]));
+                let _ = write!(text, "{cell:>w$}  ", w = widths[i]);
             } else {
-                text.push_str(&format!("{cell:<w$}  ", w = widths[i]));
+                let _ = write!(text, "{cell:<w$}  ", w = widths[i]);
             }
         }
         out.push_str(text.trim_end());

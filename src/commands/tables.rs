@@ -126,7 +126,9 @@ fn parquet(files: &[PathBuf], options: &ReportOptions, out: &Path) -> color_eyre
         }
         let (a, b, c) = tables.finish()?;
         for writer in [a, b, c] {
-            let file = writer.into_inner().map_err(|e| e.into_error())?;
+            let file = writer
+                .into_inner()
+                .map_err(std::io::IntoInnerError::into_error)?;
             file.sync_all()?;
         }
         Ok(sessions)

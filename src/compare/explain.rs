@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use super::model::{CompileError, Model, RawMove};
+use super::model::{Model, RawMove};
 use super::{
     Comparison, Deviation, DeviationKind, Move, MoveKind, ObservedStep, SessionFigures,
     StepFriction, fitness,
@@ -147,12 +147,13 @@ impl<'a> Ctx<'a> {
 /// Builds the comparison of one alignment (no friction yet).
 pub(crate) fn explain(
     case_id: &str,
-    observed: &[ObservedStep],
+    observed_steps: Vec<ObservedStep>,
     pathway: &Pathway,
     model: &Model,
     cost: u32,
     raw: &[RawMove],
 ) -> Comparison {
+    let observed = &observed_steps[..];
     let synced: std::collections::HashSet<u32> = raw
         .iter()
         .filter_map(|m| match m {
@@ -213,10 +214,11 @@ pub(crate) fn explain(
             ..SessionFigures::default()
         },
         skipped_optional,
-        observed: observed.to_vec(),
+        observed: observed_steps,
     }
 }
 
+#[allow(clippy::too_many_lines)] // long before the lint came; split it when next changed
 fn deviations(
     observed: &[ObservedStep],
     pathway: &Pathway,
@@ -231,7 +233,7 @@ fn deviations(
         match m.kind {
             MoveKind::Model => models.entry(&m.step).or_default().push(i),
             MoveKind::Log if model.label(&m.step).is_some() => {
-                logs.entry(&m.step).or_default().push(i)
+                logs.entry(&m.step).or_default().push(i);
             }
             _ => {}
         }
@@ -357,13 +359,13 @@ fn deviations(
     out
 }
 
-/// The comparison for a pathway the comparator cannot compile: no sync move at all, and each
-/// deviation says why.
+/// The comparison for a pathway the comparator cannot compile, or a trace it refuses to align
+/// (too much work): no sync move at all, and each deviation says why.
 pub(crate) fn unalignable(
     case_id: &str,
     observed: &[ObservedStep],
     pathway: &Pathway,
-    error: &CompileError,
+    error: &dyn std::fmt::Display,
 ) -> Comparison {
     let mut moves: Vec<Move> = observed
         .iter()

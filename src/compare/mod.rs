@@ -7,6 +7,7 @@
 //! - [`pathway_json`]: the oracle's pathway JSON, for the pm4py fixtures;
 //! - [`output`]: the JSON form of domain.md section 5.
 
+pub mod engine;
 pub mod explain;
 pub mod model;
 pub mod output;
@@ -18,8 +19,10 @@ use serde::Serialize;
 
 use crate::model::{Pathway, ProblemKind, Session, WorkaroundKind, derive_timeline};
 
-pub use model::{CompileError, MAX_GROUP_MEMBERS, Model};
-pub use pathway_json::{load_pathway_json, pathway_from_json_str};
+pub use model::{
+    CompileError, MAX_ALIGNMENT_BYTES, MAX_ALIGNMENT_WORK, MAX_GROUP_MEMBERS, Model, TooMuchWork,
+};
+pub use pathway_json::{load_pathway_json, pathway_from_json_str, pathway_to_json};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -54,7 +57,8 @@ pub struct Move {
     pub observed: Option<usize>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+/// What kind of deviation from the pathway: one enum for the comparison and the report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum DeviationKind {
     /// A mandatory step was not done.
@@ -72,6 +76,22 @@ pub enum DeviationKind {
 }
 
 impl DeviationKind {
+    /// Every kind, in declaration order (the order of [`DeviationKind::index`]).
+    pub const ALL: [DeviationKind; 6] = [
+        DeviationKind::Missing,
+        DeviationKind::Unplanned,
+        DeviationKind::OutOfOrder,
+        DeviationKind::Repeated,
+        DeviationKind::OverTime,
+        DeviationKind::OverClicks,
+    ];
+
+    /// The kind's position in [`DeviationKind::ALL`], for per-kind counters.
+    pub fn index(self) -> usize {
+        self as usize
+    }
+
+    /// The stable snake_case name (the same as its JSON).
     pub fn name(self) -> &'static str {
         match self {
             DeviationKind::Missing => "missing",
@@ -248,16 +268,21 @@ pub fn compare_observed(case_id: &str, observed: &[ObservedStep], pathway: &Path
     }
 }
 
-/// Aligns against an already compiled model (what a loop over many traces should use).
+/// Aligns against an already compiled model (a loop over many traces should use
+/// [`engine::Engine`], which also aligns each distinct sequence once, on every core). A trace
+/// beyond the comparator's work bound gives the explained no-sync comparison, saying so.
 pub fn compare_with_model(
     case_id: &str,
     observed: &[ObservedStep],
     pathway: &Pathway,
     model: &Model,
 ) -> Comparison {
+    if let Err(error) = model.check_work(observed.len()) {
+        return explain::unalignable(case_id, observed, pathway, &error);
+    }
     let labels: Vec<Option<u32>> = observed.iter().map(|o| model.label(&o.step)).collect();
     let (cost, raw) = model.align(&labels);
-    explain::explain(case_id, observed, pathway, model, cost, &raw)
+    explain::explain(case_id, observed.to_vec(), pathway, model, cost, &raw)
 }
 
 /// Aligns bare observed step ids (no times, no friction).

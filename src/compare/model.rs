@@ -17,16 +17,38 @@
 //! small integers, so this is exact. Ties are broken by a fixed order (sync before log, moves into a
 //! layer before moves within it), so the same input gives the same alignment everywhere.
 //!
-//! Memory: the distance rows of every `K`-th layer are kept (`K` ~ sqrt(n)), and the back-pointers
-//! of one segment of `K` layers at a time are recomputed during the traceback; memory is
-//! O(states x sqrt(n)) and time about twice one forward pass.
+//! Memory: the distance rows of every `K`-th layer are kept (`K` ~ sqrt(n)), and the rows of one
+//! segment of `K` layers at a time are recomputed during the traceback, which finds each move
+//! again from the distances (no back-pointers); memory is O(states x sqrt(n)) and time about
+//! twice one forward pass. Work grows as `n x k x 2^k` for a group of `k`: [`Model::check_work`]
+//! refuses, before starting, an alignment beyond [`MAX_ALIGNMENT_WORK`].
 
 use std::collections::HashMap;
 
 use crate::model::{Element, Pathway};
 
-/// The largest `AnyOrder` group the comparator aligns: its subsets are model states.
-pub const MAX_GROUP_MEMBERS: usize = 16;
+pub use crate::model::pathway::MAX_GROUP_MEMBERS;
+
+/// The most simple steps one trace's alignment may take (about half a minute on one core of a
+/// small machine): a longer one is refused with [`TooMuchWork`] rather than running for hours.
+pub const MAX_ALIGNMENT_WORK: u64 = 40_000_000_000;
+
+/// The most memory one trace's alignment may hold.
+pub const MAX_ALIGNMENT_BYTES: u64 = 1 << 30;
+
+/// An alignment refused before it started because it would take too long or too much memory.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "aligning its {n_observed} steps against the pathway's {n_states} model states would take about {work} steps and {} MB (the comparator's bound is {MAX_ALIGNMENT_WORK} steps and {} MB); split the trace, or make the pathway's any-order groups smaller",
+    bytes / 1_000_000,
+    MAX_ALIGNMENT_BYTES / 1_000_000
+)]
+pub struct TooMuchWork {
+    pub n_observed: usize,
+    pub n_states: usize,
+    pub work: u64,
+    pub bytes: u64,
+}
 
 const INF: u32 = u32::MAX / 2;
 
@@ -86,23 +108,6 @@ pub enum CompileError {
         members: usize,
         max: usize,
     },
-}
-
-// Back-pointer kinds (high 4 bits of a u16; the low 12 bits hold a group member's index).
-const BP_NONE: u16 = 0;
-const BP_LOG: u16 = 1;
-const BP_SYNC_STEP: u16 = 2;
-const BP_SYNC_REDO: u16 = 3;
-const BP_SYNC_NEW: u16 = 4;
-const BP_SYNC_MREDO: u16 = 5;
-const BP_MODEL_STEP: u16 = 6;
-const BP_SKIP_STEP: u16 = 7;
-const BP_JOIN: u16 = 8;
-const BP_MODEL_MEMBER: u16 = 9;
-const BP_SKIP_MEMBER: u16 = 10;
-
-fn bp(kind: u16, i: usize) -> u16 {
-    (kind << 12) | (i as u16 & 0x0fff)
 }
 
 impl Model {
@@ -189,279 +194,321 @@ impl Model {
         self.n_states - 1
     }
 
-    /// Moves within one layer (model moves, free skips, joins), in topological order.
-    fn closure(&self, d: &mut [u32], mut bps: Option<&mut [u16]>) {
+    /// Cost of the cheapest complete run with nothing observed: the mandatory steps.
+    pub fn empty_cost(&self) -> u32 {
+        self.min_run
+    }
+
+    /// The cost of a step or member move: 0 for an optional step (a free skip), else 1.
+    fn model_cost(&self, label: u32) -> u32 {
+        u32::from(!self.steps[label as usize].optional)
+    }
+
+    /// Moves within one layer (model moves, free skips, joins), in topological order. A group is
+    /// closed bit by bit (each member's move over every subset at once), which the compiler
+    /// vectorises: `k * 2^(k-1)` simple steps for a group of `k`.
+    fn close_layer(&self, d: &mut [u32]) {
         for (p, elem) in self.elems.iter().enumerate() {
             match elem {
                 Elem::Step { label } => {
                     let (s, t) = (self.base[p], self.base[p + 1]);
-                    if d[s] >= INF {
-                        continue;
-                    }
-                    let optional = self.steps[*label as usize].optional;
-                    let c = d[s] + u32::from(!optional);
-                    if c < d[t] {
-                        d[t] = c;
-                        if let Some(b) = bps.as_deref_mut() {
-                            b[t] = bp(
-                                if optional {
-                                    BP_SKIP_STEP
-                                } else {
-                                    BP_MODEL_STEP
-                                },
-                                0,
-                            );
-                        }
-                    }
+                    d[t] = d[t].min(d[s] + self.model_cost(*label));
                 }
                 Elem::Group { members, full } => {
                     let b0 = self.base[p];
-                    for mask in 0..*full {
-                        let s = b0 + mask as usize;
-                        let ds = d[s];
-                        if ds >= INF {
-                            continue;
-                        }
-                        for (i, label) in members.iter().enumerate() {
-                            let bit = 1u32 << i;
-                            if mask & bit != 0 {
-                                continue;
-                            }
-                            let optional = self.steps[*label as usize].optional;
-                            let c = ds + u32::from(!optional);
-                            let t = b0 + (mask | bit) as usize;
-                            if c < d[t] {
-                                d[t] = c;
-                                if let Some(b) = bps.as_deref_mut() {
-                                    b[t] = bp(
-                                        if optional {
-                                            BP_SKIP_MEMBER
-                                        } else {
-                                            BP_MODEL_MEMBER
-                                        },
-                                        i,
-                                    );
-                                }
+                    let group = &mut d[b0..=b0 + *full as usize];
+                    for (i, label) in members.iter().enumerate() {
+                        let (bit, w) = (1usize << i, self.model_cost(*label));
+                        for chunk in group.chunks_exact_mut(2 * bit) {
+                            let (without, with) = chunk.split_at_mut(bit);
+                            for (a, b) in without.iter().zip(with.iter_mut()) {
+                                *b = (*b).min(*a + w);
                             }
                         }
                     }
                     let (s, t) = (b0 + *full as usize, self.base[p + 1]);
-                    if d[s] < d[t] {
-                        d[t] = d[s];
-                        if let Some(b) = bps.as_deref_mut() {
-                            b[t] = bp(BP_JOIN, 0);
-                        }
-                    }
+                    d[t] = d[t].min(d[s]);
                 }
             }
         }
     }
 
     /// The layer after `prev` for one observed step (`label` None: not in the pathway), closed.
-    fn advance(
-        &self,
-        prev: &[u32],
-        label: Option<u32>,
-        next: &mut [u32],
-        mut bps: Option<&mut [u16]>,
-    ) {
-        next.fill(INF);
-        let mut relax = |next: &mut [u32], t: usize, c: u32, code: u16| {
-            if c < next[t] {
-                next[t] = c;
-                if let Some(b) = bps.as_deref_mut() {
-                    b[t] = code;
-                }
-            }
-        };
+    /// Distances only: the traceback finds the moves again from the distances.
+    fn next_layer(&self, prev: &[u32], label: Option<u32>, next: &mut [u32]) {
+        // Every state may take the observed step as a log move (INF stays INF).
+        for (n, &p) in next.iter_mut().zip(prev) {
+            *n = (p + 1).min(INF);
+        }
         if let Some(label) = label {
             let info = &self.steps[label as usize];
             let p = info.element;
             match (&self.elems[p], info.member) {
                 (Elem::Step { .. }, _) => {
                     let (s, t) = (self.base[p], self.base[p + 1]);
-                    relax(next, t, prev[s], bp(BP_SYNC_STEP, 0));
+                    next[t] = next[t].min(prev[s]);
                     if info.repeat {
-                        relax(next, t, prev[t], bp(BP_SYNC_REDO, 0));
+                        next[t] = next[t].min(prev[t]);
                     }
                 }
                 (Elem::Group { full, .. }, Some(i)) => {
-                    let b0 = self.base[p];
-                    let bit = 1u32 << i;
-                    for mask in 0..=*full {
-                        let s = b0 + mask as usize;
-                        if mask & bit == 0 {
-                            relax(
-                                next,
-                                b0 + (mask | bit) as usize,
-                                prev[s],
-                                bp(BP_SYNC_NEW, i),
-                            );
-                        } else if info.repeat {
-                            relax(next, s, prev[s], bp(BP_SYNC_MREDO, i));
+                    let (b0, bit) = (self.base[p], 1usize << i);
+                    let range = b0..=b0 + *full as usize;
+                    let pairs = prev[range.clone()]
+                        .chunks_exact(2 * bit)
+                        .zip(next[range].chunks_exact_mut(2 * bit));
+                    for (from, to) in pairs {
+                        let (from_without, from_with) = from.split_at(bit);
+                        let to_with = &mut to[bit..];
+                        for (t, &f) in to_with.iter_mut().zip(from_without) {
+                            *t = (*t).min(f);
+                        }
+                        if info.repeat {
+                            for (t, &f) in to_with.iter_mut().zip(from_with) {
+                                *t = (*t).min(f);
+                            }
                         }
                     }
                 }
                 (Elem::Group { .. }, None) => unreachable!("a group member always has an index"),
             }
         }
-        for (s, &ds) in prev.iter().enumerate() {
-            if ds < INF {
-                relax(next, s, ds + 1, bp(BP_LOG, 0));
-            }
-        }
-        self.closure(next, bps);
+        self.close_layer(next);
     }
 
-    fn initial(&self, d: &mut [u32], bps: Option<&mut [u16]>) {
+    fn first_layer(&self, d: &mut [u32]) {
         d.fill(INF);
         d[0] = 0;
-        self.closure(d, bps);
+        self.close_layer(d);
     }
 
-    /// Cost of the cheapest complete run with nothing observed: the mandatory steps.
-    pub fn empty_cost(&self) -> u32 {
-        self.min_run
+    /// The simple steps the alignment of `n_observed` steps takes (forward pass and traceback),
+    /// and the bytes it holds at its peak: what [`Model::check_work`] bounds.
+    pub fn alignment_work(&self, n_observed: usize) -> (u64, u64) {
+        let per_layer: u64 = self
+            .elems
+            .iter()
+            .map(|e| match e {
+                Elem::Step { .. } => 2,
+                Elem::Group { members, full } => {
+                    (u64::from(*full) + 1) * (members.len() as u64 / 2 + 3)
+                }
+            })
+            .sum::<u64>()
+            + self.n_states as u64;
+        let layers = n_observed as u64 + 1;
+        let k = segment_length(n_observed) as u64;
+        let rows = layers / k + 1 + k + 1;
+        (2 * layers * per_layer, rows * self.n_states as u64 * 4)
+    }
+
+    /// Refuses an alignment that would take more than [`MAX_ALIGNMENT_WORK`] steps or
+    /// [`MAX_ALIGNMENT_BYTES`] of memory, before starting it.
+    pub fn check_work(&self, n_observed: usize) -> Result<(), TooMuchWork> {
+        let (work, bytes) = self.alignment_work(n_observed);
+        if work > MAX_ALIGNMENT_WORK || bytes > MAX_ALIGNMENT_BYTES {
+            return Err(TooMuchWork {
+                n_observed,
+                n_states: self.n_states,
+                work,
+                bytes,
+            });
+        }
+        Ok(())
+    }
+
+    /// The cost of a minimal-cost alignment of `observed`, without its moves: one forward
+    /// pass, for callers that score many sequences (the suggestion's search).
+    pub(crate) fn cost(&self, observed: &[Option<u32>]) -> u32 {
+        let mut cur = vec![INF; self.n_states];
+        let mut next = vec![INF; self.n_states];
+        self.first_layer(&mut cur);
+        for label in observed {
+            self.next_layer(&cur, *label, &mut next);
+            std::mem::swap(&mut cur, &mut next);
+        }
+        cur[self.final_state()]
     }
 
     /// A minimal-cost alignment of `observed` (labels; None = not in the pathway): its cost and
     /// its moves in order.
+    ///
+    /// The forward pass keeps the distance rows of every `K`-th layer; the traceback recomputes
+    /// one segment of rows at a time and, from each state, takes the first move (in the fixed
+    /// tie-break order of the module documentation) whose distance adds up.
     pub(crate) fn align(&self, observed: &[Option<u32>]) -> (u32, Vec<RawMove>) {
         let n = observed.len();
         let ns = self.n_states;
-        let k = ((n as f64).sqrt().ceil() as usize).max(1);
-        // Forward pass: keep every k-th layer.
+        let k = segment_length(n);
         let mut checkpoints: Vec<Vec<u32>> = Vec::with_capacity(n / k + 1);
         let mut cur = vec![INF; ns];
         let mut next = vec![INF; ns];
-        self.initial(&mut cur, None);
+        self.first_layer(&mut cur);
         checkpoints.push(cur.clone());
         for (j, label) in observed.iter().enumerate() {
-            self.advance(&cur, *label, &mut next, None);
+            self.next_layer(&cur, *label, &mut next);
             std::mem::swap(&mut cur, &mut next);
             if (j + 1) % k == 0 && j + 1 < n {
                 checkpoints.push(cur.clone());
             }
         }
         let cost = cur[self.final_state()];
+        drop((cur, next));
 
-        // Traceback, one segment of layers (lo, hi] at a time, latest first.
         let mut moves_rev = Vec::new();
         let mut state = self.final_state();
-        let mut hi = n;
-        let mut bps = vec![BP_NONE; k.min(n).max(1) * ns];
-        let mut layer0_bps = vec![BP_NONE; ns];
-        loop {
-            if hi == 0 {
-                let mut d = vec![INF; ns];
-                self.initial(&mut d, Some(&mut layer0_bps));
-                state = self.trace_within(&layer0_bps, state, &mut moves_rev);
-                debug_assert_eq!(state, 0);
-                break;
+        let mut layer = n;
+        let mut rows = vec![INF; (k.min(n) + 1) * ns];
+        while layer > 0 {
+            let lo = ((layer - 1) / k) * k;
+            rows[..ns].copy_from_slice(&checkpoints[lo / k]);
+            for r in 1..=layer - lo {
+                let (before, after) = rows.split_at_mut(r * ns);
+                self.next_layer(
+                    &before[(r - 1) * ns..],
+                    observed[lo + r - 1],
+                    &mut after[..ns],
+                );
             }
-            let lo = ((hi - 1) / k) * k;
-            let mut prev = checkpoints[lo / k].clone();
-            let rows = hi - lo;
-            for r in 0..rows {
-                let j = lo + r; // observed[j] leads from layer j to layer j + 1
-                let row = &mut bps[r * ns..(r + 1) * ns];
-                row.fill(BP_NONE);
-                self.advance(&prev, observed[j], &mut next, Some(row));
-                std::mem::swap(&mut prev, &mut next);
+            while layer > lo {
+                let r = layer - lo;
+                let (prev, cur) = (&rows[(r - 1) * ns..r * ns], &rows[r * ns..(r + 1) * ns]);
+                let obs = layer - 1;
+                loop {
+                    let (step, crossed) =
+                        self.predecessor(cur, Some((prev, observed[obs], obs)), state);
+                    let Some((mv, from)) = step else {
+                        unreachable!(
+                            "every state of a layer after the first is entered from somewhere"
+                        )
+                    };
+                    moves_rev.extend(mv);
+                    state = from;
+                    if crossed {
+                        break;
+                    }
+                }
+                layer -= 1;
             }
-            for layer in (lo + 1..=hi).rev() {
-                let row = &bps[(layer - lo - 1) * ns..(layer - lo) * ns];
-                state = self.trace_within(row, state, &mut moves_rev);
-                state = self.trace_cross(row, state, layer - 1, &mut moves_rev);
-            }
-            hi = lo;
         }
+        let first = &mut rows[..ns];
+        self.first_layer(first);
+        while let (Some((mv, from)), _) = self.predecessor(first, None, state) {
+            moves_rev.extend(mv);
+            state = from;
+        }
+        debug_assert_eq!(state, 0);
         moves_rev.reverse();
         (cost, moves_rev)
     }
 
-    /// Follows within-layer back-pointers from `state` to where the layer was entered.
-    fn trace_within(&self, row: &[u16], mut state: usize, out: &mut Vec<RawMove>) -> usize {
-        loop {
-            let code = row[state];
-            let (kind, i) = (code >> 12, (code & 0x0fff) as usize);
-            let q = self.state_elem[state] as usize;
-            match kind {
-                BP_MODEL_STEP | BP_SKIP_STEP => {
-                    let Elem::Step { label } = self.elems[q - 1] else {
-                        unreachable!("a step move comes from a step element")
-                    };
-                    out.push(if kind == BP_MODEL_STEP {
+    /// The move that reached `t` in layer `cur` and the state it came from, the first in
+    /// tie-break order whose distance adds up: the moves from the layer before (`prev`, with
+    /// the observed step's label and index) first, sync before log, then the moves within the
+    /// layer in the order they are relaxed. The flag is true when the move crosses to the layer
+    /// before. `None`: `t` is where the layer was entered from nothing (state 0 of layer 0).
+    #[allow(clippy::type_complexity)]
+    fn predecessor(
+        &self,
+        cur: &[u32],
+        prev: Option<(&[u32], Option<u32>, usize)>,
+        t: usize,
+    ) -> (Option<(Option<RawMove>, usize)>, bool) {
+        let target = cur[t];
+        if let Some((prev, label, obs)) = prev {
+            if let Some(label) = label {
+                let info = &self.steps[label as usize];
+                let p = info.element;
+                let sync = Some(RawMove::Sync { label, obs });
+                match (&self.elems[p], info.member) {
+                    (Elem::Step { .. }, _) => {
+                        if t == self.base[p + 1] {
+                            if prev[self.base[p]] == target {
+                                return (Some((sync, self.base[p])), true);
+                            }
+                            if info.repeat && prev[t] == target {
+                                return (Some((sync, t)), true);
+                            }
+                        }
+                    }
+                    (Elem::Group { full, .. }, Some(i)) => {
+                        let (b0, bit) = (self.base[p], 1usize << i);
+                        if (b0..=b0 + *full as usize).contains(&t) && (t - b0) & bit != 0 {
+                            if prev[t - bit] == target {
+                                return (Some((sync, t - bit)), true);
+                            }
+                            if info.repeat && prev[t] == target {
+                                return (Some((sync, t)), true);
+                            }
+                        }
+                    }
+                    (Elem::Group { .. }, None) => {
+                        unreachable!("a group member always has an index")
+                    }
+                }
+            }
+            if prev[t] < INF && prev[t] + 1 == target {
+                return (Some((Some(RawMove::Log { obs }), t)), true);
+            }
+        }
+        let q = self.state_elem[t] as usize;
+        if t == self.base[q] {
+            // The entry of element q (or the final state): from the element before.
+            if q == 0 {
+                return (None, false);
+            }
+            match &self.elems[q - 1] {
+                Elem::Step { label } => {
+                    let s = self.base[q - 1];
+                    let w = self.model_cost(*label);
+                    if cur[s] < INF && cur[s] + w == target {
+                        let mv = if w == 1 {
+                            RawMove::Model { label: *label }
+                        } else {
+                            RawMove::Skip { label: *label }
+                        };
+                        return (Some((Some(mv), s)), false);
+                    }
+                }
+                Elem::Group { full, .. } => {
+                    let s = self.base[q - 1] + *full as usize;
+                    if cur[s] == target {
+                        return (Some((None, s)), false);
+                    }
+                }
+            }
+        } else if let Elem::Group { members, .. } = &self.elems[q] {
+            // Inside a group: from a subset with one member less, smallest subset first.
+            let mask = t - self.base[q];
+            for i in (0..members.len()).rev() {
+                let bit = 1usize << i;
+                if mask & bit == 0 {
+                    continue;
+                }
+                let (s, label) = (t - bit, members[i]);
+                let w = self.model_cost(label);
+                if cur[s] < INF && cur[s] + w == target {
+                    let mv = if w == 1 {
                         RawMove::Model { label }
                     } else {
                         RawMove::Skip { label }
-                    });
-                    state = self.base[q - 1];
-                }
-                BP_JOIN => {
-                    let Elem::Group { full, .. } = self.elems[q - 1] else {
-                        unreachable!("a join comes from a group")
                     };
-                    state = self.base[q - 1] + full as usize;
+                    return (Some((Some(mv), s)), false);
                 }
-                BP_MODEL_MEMBER | BP_SKIP_MEMBER => {
-                    let Elem::Group { ref members, .. } = self.elems[q] else {
-                        unreachable!("a member move stays in its group")
-                    };
-                    let label = members[i];
-                    out.push(if kind == BP_MODEL_MEMBER {
-                        RawMove::Model { label }
-                    } else {
-                        RawMove::Skip { label }
-                    });
-                    state -= 1 << i;
-                }
-                _ => return state,
             }
         }
-    }
-
-    /// Follows the cross-layer back-pointer of `state` (observed index `obs`) to the layer before.
-    fn trace_cross(&self, row: &[u16], state: usize, obs: usize, out: &mut Vec<RawMove>) -> usize {
-        let code = row[state];
-        let (kind, i) = (code >> 12, (code & 0x0fff) as usize);
-        let q = self.state_elem[state] as usize;
-        match kind {
-            BP_LOG => {
-                out.push(RawMove::Log { obs });
-                state
-            }
-            BP_SYNC_STEP | BP_SYNC_REDO => {
-                let Elem::Step { label } = self.elems[q - 1] else {
-                    unreachable!("a step sync comes from a step element")
-                };
-                out.push(RawMove::Sync { label, obs });
-                if kind == BP_SYNC_STEP {
-                    self.base[q - 1]
-                } else {
-                    state
-                }
-            }
-            BP_SYNC_NEW | BP_SYNC_MREDO => {
-                let Elem::Group { ref members, .. } = self.elems[q] else {
-                    unreachable!("a member sync stays in its group")
-                };
-                out.push(RawMove::Sync {
-                    label: members[i],
-                    obs,
-                });
-                if kind == BP_SYNC_NEW {
-                    state - (1 << i)
-                } else {
-                    state
-                }
-            }
-            _ => unreachable!(
-                "every state of a layer after the first is entered from the layer before"
-            ),
-        }
+        (None, false)
     }
 }
+
+/// Layers per segment of the traceback: about the square root of the trace's length, which
+/// balances the checkpoint rows against the rows of one segment.
+fn segment_length(n: usize) -> usize {
+    ((n as f64).sqrt().ceil() as usize).max(1)
+}
+
+#[cfg(test)]
+mod reference;
 
 #[cfg(test)]
 mod tests {
@@ -521,5 +568,103 @@ mod tests {
         trace.extend(std::iter::repeat_n("b", 500));
         trace.extend(["c", "d", "x"]);
         assert_eq!(cost(p, &trace), 1);
+    }
+
+    /// A random pathway of steps and groups (optional and repeat steps among them) in the
+    /// oracle's JSON, and its step ids.
+    fn random_pathway(rng: &mut fastrand::Rng) -> (String, Vec<String>) {
+        let mut ids = Vec::new();
+        let step = |rng: &mut fastrand::Rng, ids: &mut Vec<String>| {
+            let id = format!("s{}", ids.len());
+            ids.push(id.clone());
+            format!(
+                r#"{{"id":"{id}","optional":{},"repeat":{}}}"#,
+                rng.u8(..4) == 0,
+                rng.u8(..4) == 0
+            )
+        };
+        let mut elements = Vec::new();
+        for g in 0..rng.usize(1..6) {
+            if rng.bool() {
+                let members: Vec<String> =
+                    (0..rng.usize(1..6)).map(|_| step(rng, &mut ids)).collect();
+                elements.push(format!(
+                    r#"{{"group":"g{g}","steps":[{}]}}"#,
+                    members.join(",")
+                ));
+            } else {
+                elements.push(step(rng, &mut ids));
+            }
+        }
+        (format!(r#"{{"steps":[{}]}}"#, elements.join(",")), ids)
+    }
+
+    #[test]
+    fn the_fast_aligner_gives_the_reference_alignment_move_for_move() {
+        let mut rng = fastrand::Rng::with_seed(17);
+        for case in 0..3000 {
+            let (json, ids) = random_pathway(&mut rng);
+            let pathway = pathway_from_json_str(&json, std::path::Path::new("t.json")).unwrap();
+            let model = Model::compile(&pathway).unwrap();
+            let n = rng.usize(0..if case % 10 == 0 { 120 } else { 25 });
+            let trace: Vec<Option<u32>> = (0..n)
+                .map(|_| {
+                    let k = rng.usize(..ids.len() + 1);
+                    ids.get(k).and_then(|id| model.label(id))
+                })
+                .collect();
+            assert_eq!(
+                model.align(&trace),
+                model.reference_align(&trace),
+                "case {case}: {json} against {trace:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_group_at_the_limit_aligns_as_the_reference_does() {
+        let members: Vec<String> = (0..MAX_GROUP_MEMBERS)
+            .map(|i| {
+                format!(
+                    r#"{{"id":"m{i}","optional":{},"repeat":{}}}"#,
+                    i % 5 == 0,
+                    i % 3 == 0
+                )
+            })
+            .collect();
+        let json = format!(
+            r#"{{"steps":[{{"id":"a"}},{{"group":"g","steps":[{}]}},{{"id":"z"}}]}}"#,
+            members.join(",")
+        );
+        let pathway = pathway_from_json_str(&json, std::path::Path::new("t.json")).unwrap();
+        let model = Model::compile(&pathway).unwrap();
+        let mut rng = fastrand::Rng::with_seed(4);
+        let trace: Vec<Option<u32>> = (0..40)
+            .map(|_| model.label(&format!("m{}", rng.usize(..MAX_GROUP_MEMBERS + 2))))
+            .collect();
+        assert_eq!(model.align(&trace), model.reference_align(&trace));
+    }
+
+    #[test]
+    fn work_beyond_the_bound_is_refused_before_it_starts() {
+        let members: Vec<String> = (0..MAX_GROUP_MEMBERS)
+            .map(|i| format!(r#"{{"id":"m{i}"}}"#))
+            .collect();
+        let groups: Vec<String> = (0..50)
+            .map(|g| {
+                format!(
+                    r#"{{"group":"g{g}","steps":[{}]}}"#,
+                    members.join(",").replace("\"m", &format!("\"g{g}m"))
+                )
+            })
+            .collect();
+        let json = format!(r#"{{"steps":[{}]}}"#, groups.join(","));
+        let pathway = pathway_from_json_str(&json, std::path::Path::new("t.json")).unwrap();
+        let model = Model::compile(&pathway).unwrap();
+        assert!(model.check_work(1).is_ok());
+        let error = model.check_work(2_000).unwrap_err();
+        assert_eq!(error.n_observed, 2_000);
+        assert!(error.work > MAX_ALIGNMENT_WORK, "{error}");
+        assert!(error.to_string().contains("split the trace"), "{error}");
     }
 }

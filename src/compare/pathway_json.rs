@@ -9,6 +9,7 @@ use std::path::Path;
 
 use serde_json::Value;
 
+use crate::model::pathway::MAX_GROUP_MEMBERS;
 use crate::model::{Element, FileError, Group, Pathway, Step, error::locate};
 
 fn step(obj: &Value, where_: &str, text: &str, path: &Path) -> Result<Step, FileError> {
@@ -123,6 +124,17 @@ pub fn pathway_from_json_str(text: &str, path: &Path) -> Result<Pathway, FileErr
                 )
                 .with_hint(hint));
             };
+            if members.len() > MAX_GROUP_MEMBERS {
+                return Err(FileError::new(
+                    path,
+                    locate(text, &format!("\"{gid}\""), 0),
+                    format!(
+                        "{where_} (group {gid}) has {} steps; a group may hold at most {MAX_GROUP_MEMBERS}",
+                        members.len()
+                    ),
+                )
+                .with_hint("split the group into consecutive groups, or make some of its steps ordinary steps"));
+            }
             check(gid)?;
             let mut group = Group {
                 id: gid.to_string(),
@@ -167,6 +179,25 @@ pub fn pathway_from_json_str(text: &str, path: &Path) -> Result<Pathway, FileErr
         steps,
         tolerance: None,
     })
+}
+
+/// A pathway in the oracle's pathway JSON (the exchange form other tools read):
+/// `{"id", "version", "steps": [{"id", "optional", "repeat"} | {"group", "steps": [...]}]}`.
+pub fn pathway_to_json(pathway: &Pathway) -> Value {
+    fn step(s: &Step) -> Value {
+        serde_json::json!({"id": s.id, "optional": s.optional, "repeat": s.repeat})
+    }
+    let steps: Vec<Value> = pathway
+        .steps
+        .iter()
+        .map(|element| match element {
+            Element::Step(s) => step(s),
+            Element::AnyOrder(g) => {
+                serde_json::json!({"group": g.id, "steps": g.steps.iter().map(step).collect::<Vec<_>>()})
+            }
+        })
+        .collect();
+    serde_json::json!({"id": pathway.id, "version": pathway.version, "steps": steps})
 }
 
 pub fn load_pathway_json(path: &Path) -> Result<Pathway, FileError> {

@@ -1,13 +1,9 @@
 //! Unit tests of the comparator's explanations, friction and figures, on the built-in
 //! `med-rec-admission` pathway (domain.md section 4's example) and sessions built here.
 
-use chrono::DateTime;
-
 use super::*;
 use crate::model::pathway::builtin_pathways;
-use crate::model::{
-    Event, EventKind, InterruptionSource, SESSION_FORMAT_VERSION, SessionHeader, Tolerance,
-};
+use crate::model::{Event, EventKind, InterruptionSource, Tolerance};
 
 fn med_rec() -> Pathway {
     builtin_pathways()
@@ -242,7 +238,25 @@ fn a_group_too_large_is_reported_not_a_panic() {
         "{{\"steps\":[{{\"group\":\"g\",\"steps\":[{}]}}]}}",
         members.join(",")
     );
-    let p = pathway_from_json_str(&json, std::path::Path::new("p.json")).unwrap();
+    let e = pathway_from_json_str(&json, std::path::Path::new("p.json")).unwrap_err();
+    assert!(e.message.contains("at most 16"), "{e}");
+    assert_eq!(
+        e.location.map(|l| (l.line, l.column)),
+        Some((1, 20)),
+        "the group's id: {e}"
+    );
+    // A pathway built in code (not read from a file) still gets a clear comparison.
+    let mut p = pathway_from_json_str(
+        &json.replace(&format!(",{{\"id\":\"m{MAX_GROUP_MEMBERS}\"}}"), ""),
+        std::path::Path::new("p.json"),
+    )
+    .unwrap();
+    let crate::model::Element::AnyOrder(group) = &mut p.steps[0] else {
+        unreachable!("the pathway is one group")
+    };
+    let mut extra = group.steps[0].clone();
+    extra.id = format!("m{MAX_GROUP_MEMBERS}");
+    group.steps.push(extra);
     let e = check_pathway(&p).unwrap_err();
     assert!(e.to_string().contains("at most 16"), "{e}");
     let c = compare_trace("t", &["m0"], &p);
@@ -293,17 +307,7 @@ impl Builder {
 
     fn session(&self) -> Session {
         Session {
-            header: SessionHeader {
-                format_version: SESSION_FORMAT_VERSION,
-                id: "20261125-0918-north-RN-07".into(),
-                started_at: DateTime::parse_from_rfc3339("2026-11-25T09:18:00+01:00").unwrap(),
-                site: "north".into(),
-                role: "RN".into(),
-                clinician: "RN-07".into(),
-                auditor: "ak".into(),
-                pathway_id: "med-rec-admission".into(),
-                pathway_version: 3,
-            },
+            header: crate::testing::header(),
             events: self.events.clone(),
         }
     }

@@ -185,31 +185,44 @@ fn render_comparison(out: &mut String, pathway: &Pathway, c: &Comparison) {
     render_figures(out, &c.figures);
 }
 
-/// The text of one or more comparisons against `pathway` (a summary line when more than one).
-pub fn render_text(pathway: &Pathway, comparisons: &[Comparison]) -> String {
-    let mut out = String::new();
-    let _ = writeln!(
-        out,
-        "Against `{}` version {} ({})\n",
+/// The title line of a comparison text.
+pub fn header(pathway: &Pathway) -> String {
+    format!(
+        "Against `{}` version {} ({})\n\n",
         pathway.id, pathway.version, pathway.name
-    );
-    for c in comparisons {
-        render_comparison(&mut out, pathway, c);
-        out.push('\n');
-    }
-    if comparisons.len() > 1 {
-        let n = comparisons.len() as f64;
-        let mean_fitness = comparisons.iter().map(|c| c.fitness).sum::<f64>() / n;
-        let mean_cost = comparisons.iter().map(|c| f64::from(c.cost)).sum::<f64>() / n;
-        let fitting = comparisons.iter().filter(|c| c.cost == 0).count();
-        let _ = writeln!(
-            out,
-            "{} traces: mean fitness {:.3}, mean cost {:.2}, {} fit the pathway exactly",
-            comparisons.len(),
-            mean_fitness,
-            mean_cost,
-            fitting
-        );
-    }
+    )
+}
+
+/// The text of one comparison, with its blank line after.
+pub fn render_one(pathway: &Pathway, c: &Comparison) -> String {
+    let mut out = String::new();
+    render_comparison(&mut out, pathway, c);
+    out.push('\n');
     out
+}
+
+/// The text of one or more comparisons against `pathway` (a summary line when more than one),
+/// as `compare` writes it trace by trace.
+pub fn render_text(pathway: &Pathway, comparisons: &[Comparison]) -> String {
+    use super::output::{Document, Format, render};
+    let mut document = Document::new(Format::Text, pathway, Vec::new());
+    for c in comparisons {
+        document
+            .push(&render(Format::Text, pathway, c))
+            .expect("writing to memory cannot fail");
+    }
+    // Counted as the engine counts them: steps outside the pathway alike.
+    let distinct: std::collections::HashSet<Vec<Option<&str>>> = comparisons
+        .iter()
+        .map(|c| {
+            c.observed
+                .iter()
+                .map(|o| pathway.step(&o.step).map(|s| s.id.as_str()))
+                .collect()
+        })
+        .collect();
+    let bytes = document
+        .finish(distinct.len())
+        .expect("writing to memory cannot fail");
+    String::from_utf8(bytes).expect("the text is UTF-8")
 }

@@ -11,8 +11,15 @@
 //!   namespace, if any, is ignored.
 //!
 //! The document is read with quick-xml one trace at a time: a large log never sits whole in
-//! memory. `.xes.gz` files are decompressed on the fly with flate2.
+//! memory. `.xes.gz` files are decompressed on the fly with flate2. Nothing is copied that is
+//! not kept: attribute values are unescaped only for the keys read.
+//!
+//! Bounds, so a hostile file (a gzip bomb inflating one attribute to gigabytes) ends in a clear
+//! error naming the file and line instead of exhausting memory: one XML element or text at most
+//! [`MAX_ELEMENT_BYTES`], a kept value (activity, case id) at most [`MAX_VALUE_BYTES`], a trace
+//! at most [`MAX_TRACE_EVENTS`] events.
 
+use std::borrow::Cow;
 use std::fs::File;
 use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
@@ -23,6 +30,15 @@ use quick_xml::events::{BytesStart, Event};
 
 use super::ObservedStep;
 use crate::model::{FileError, Location};
+
+/// The longest XML element (tag with its attributes) or text the reader takes.
+pub const MAX_ELEMENT_BYTES: usize = 16 << 20;
+
+/// The longest activity name or case id the reader keeps.
+pub const MAX_VALUE_BYTES: usize = 64 << 10;
+
+/// The most events one trace may hold.
+pub const MAX_TRACE_EVENTS: usize = 1_000_000;
 
 /// One event kept from a trace.
 #[derive(Debug, Clone, PartialEq)]
@@ -48,11 +64,16 @@ impl XesTrace {
     /// The comparator's input: activities with their event numbers and times from the
     /// trace's first event.
     pub fn observed(&self) -> Vec<ObservedStep> {
+        self.clone().into_observed()
+    }
+
+    /// [`XesTrace::observed`], moving the activities rather than copying them.
+    pub fn into_observed(self) -> Vec<ObservedStep> {
         let t0 = self.events.iter().filter_map(|e| e.timestamp_us).min();
         self.events
-            .iter()
+            .into_iter()
             .map(|e| ObservedStep {
-                step: e.activity.clone(),
+                step: e.activity,
                 event: Some(e.number),
                 at_ms: match (e.timestamp_us, t0) {
                     (Some(t), Some(t0)) => Some(((t - t0).max(0) / 1000) as u64),
@@ -77,7 +98,8 @@ enum Node {
 struct PendingEvent {
     activity: Option<String>,
     timestamp_us: Option<i64>,
-    lifecycle: Option<String>,
+    /// False when a `lifecycle:transition` other than `complete` was read.
+    complete: bool,
     number: u64,
 }
 
@@ -86,9 +108,52 @@ struct PendingTrace {
     events: Vec<(PendingEvent, bool)>,
 }
 
+/// The input with a bound on the bytes one XML event may take: the reader restarts the count
+/// before each event, and a read past [`MAX_ELEMENT_BYTES`] fails (and says so in `tripped`).
+pub struct Bounded<R> {
+    inner: R,
+    since_start: usize,
+    tripped: bool,
+}
+
+impl<R> Bounded<R> {
+    fn start_event(&mut self) {
+        self.since_start = 0;
+    }
+
+    fn check(&mut self) -> std::io::Result<()> {
+        if self.since_start > MAX_ELEMENT_BYTES {
+            self.tripped = true;
+            return Err(std::io::Error::other("element too long"));
+        }
+        Ok(())
+    }
+}
+
+impl<R: Read> Read for Bounded<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        self.check()?;
+        let n = self.inner.read(buf)?;
+        self.since_start += n;
+        Ok(n)
+    }
+}
+
+impl<R: BufRead> BufRead for Bounded<R> {
+    fn fill_buf(&mut self) -> std::io::Result<&[u8]> {
+        self.check()?;
+        self.inner.fill_buf()
+    }
+
+    fn consume(&mut self, amount: usize) {
+        self.since_start += amount;
+        self.inner.consume(amount);
+    }
+}
+
 /// Reads traces one at a time; an iterator of `Result<XesTrace, FileError>`.
 pub struct XesReader<R: BufRead> {
-    reader: quick_xml::Reader<R>,
+    reader: quick_xml::Reader<Bounded<R>>,
     buf: Vec<u8>,
     path: PathBuf,
     stack: Vec<Node>,
@@ -116,13 +181,90 @@ fn open_raw(path: &Path) -> Result<Box<dyn BufRead>, FileError> {
         .map(|b| b.starts_with(&[0x1f, 0x8b]))
         .unwrap_or(false);
     Ok(if gz {
-        Box::new(BufReader::with_capacity(
-            1 << 16,
-            flate2::bufread::MultiGzDecoder::new(input),
-        ))
+        Box::new(Inflated::spawn(flate2::bufread::MultiGzDecoder::new(input)))
     } else {
         Box::new(input)
     })
+}
+
+/// A gzip stream inflated on a thread of its own, a few chunks ahead of the reader: the XML is
+/// parsed while the next chunk is inflated (the two are about equal work).
+struct Inflated {
+    chunks: std::sync::mpsc::Receiver<std::io::Result<Vec<u8>>>,
+    current: Vec<u8>,
+    at: usize,
+}
+
+impl Inflated {
+    const CHUNK: usize = 1 << 18;
+
+    fn spawn(mut decoder: impl Read + Send + 'static) -> Inflated {
+        let (tx, rx) = std::sync::mpsc::sync_channel(4);
+        std::thread::spawn(move || {
+            loop {
+                let mut chunk = vec![0u8; Inflated::CHUNK];
+                let mut filled = 0;
+                let result = loop {
+                    match decoder.read(&mut chunk[filled..]) {
+                        Ok(0) => break Ok(()),
+                        Ok(n) => {
+                            filled += n;
+                            if filled == chunk.len() {
+                                break Ok(());
+                            }
+                        }
+                        Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                        Err(e) => break Err(e),
+                    }
+                };
+                chunk.truncate(filled);
+                // What was inflated before an error is passed on first, so the reader gets to
+                // the place of the damage.
+                let last = filled == 0 || result.is_err();
+                if filled > 0 && tx.send(Ok(chunk)).is_err() {
+                    return; // the reader went away
+                }
+                if last {
+                    let _ = tx.send(result.map(|()| Vec::new()));
+                    return;
+                }
+            }
+        });
+        Inflated {
+            chunks: rx,
+            current: Vec::new(),
+            at: 0,
+        }
+    }
+}
+
+impl BufRead for Inflated {
+    fn fill_buf(&mut self) -> std::io::Result<&[u8]> {
+        while self.at == self.current.len() {
+            match self.chunks.recv() {
+                Ok(Ok(chunk)) if chunk.is_empty() => break,
+                Ok(Ok(chunk)) => (self.current, self.at) = (chunk, 0),
+                Ok(Err(e)) => return Err(e),
+                // The inflating thread ended after the last chunk or an error it sent.
+                Err(_) => break,
+            }
+        }
+        Ok(&self.current[self.at..])
+    }
+
+    fn consume(&mut self, amount: usize) {
+        self.at = (self.at + amount).min(self.current.len());
+    }
+}
+
+impl Read for Inflated {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let available = self.fill_buf()?;
+        let n = buf.len().min(available.len());
+        buf[..n].copy_from_slice(&available[..n]);
+        self.consume(n);
+        Ok(n)
+    }
 }
 
 /// Reads a whole log (for tests and small logs; `open` streams).
@@ -130,25 +272,23 @@ pub fn read_all(path: &Path) -> Result<Vec<XesTrace>, FileError> {
     open(path)?.collect()
 }
 
-/// The line and column of a byte offset, found by reading the file again (only on error).
-fn locate_offset(path: &Path, offset: u64) -> Option<Location> {
-    let mut input = open_raw(path).ok()?;
-    let (mut line, mut column, mut seen) = (1usize, 1usize, 0u64);
-    let mut chunk = vec![0u8; 1 << 16];
-    while seen < offset {
-        let n = input.read(&mut chunk).ok()?;
-        if n == 0 {
+/// The line and column of a byte offset, found by reading the file again (only on error);
+/// with `skip_space`, of the first byte after it that is not white space (where an element
+/// begins when the offset is the end of the one before).
+fn locate_offset(path: &Path, offset: u64, skip_space: bool) -> Option<Location> {
+    let input = open_raw(path).ok()?;
+    let (mut line, mut column) = (1usize, 1usize);
+    for (at, byte) in input.bytes().enumerate() {
+        let b = byte.ok()?;
+        if at as u64 >= offset && !(skip_space && b.is_ascii_whitespace()) {
             break;
         }
-        for &b in &chunk[..n.min((offset - seen) as usize)] {
-            if b == b'\n' {
-                line += 1;
-                column = 1;
-            } else if b & 0xc0 != 0x80 {
-                column += 1;
-            }
+        if b == b'\n' {
+            line += 1;
+            column = 1;
+        } else if b & 0xc0 != 0x80 {
+            column += 1;
         }
-        seen += n as u64;
     }
     Some(Location { line, column })
 }
@@ -195,9 +335,40 @@ const ATTRIBUTE_TAGS: &[&str] = &[
     "container",
 ];
 
+/// The attribute keys the reader keeps.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Key {
+    Name,
+    Timestamp,
+    Lifecycle,
+}
+
+impl Key {
+    fn of(raw: &str) -> Option<Key> {
+        match raw {
+            "concept:name" => Some(Key::Name),
+            "time:timestamp" => Some(Key::Timestamp),
+            "lifecycle:transition" => Some(Key::Lifecycle),
+            _ => None,
+        }
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            Key::Name => "concept:name",
+            Key::Timestamp => "time:timestamp",
+            Key::Lifecycle => "lifecycle:transition",
+        }
+    }
+}
+
 impl<R: BufRead> XesReader<R> {
     pub fn new(input: R, path: &Path) -> XesReader<R> {
-        let mut reader = quick_xml::Reader::from_reader(input);
+        let mut reader = quick_xml::Reader::from_reader(Bounded {
+            inner: input,
+            since_start: 0,
+            tripped: false,
+        });
         reader.config_mut().trim_text(true);
         XesReader {
             reader,
@@ -213,28 +384,57 @@ impl<R: BufRead> XesReader<R> {
     }
 
     fn error(&self, offset: u64, message: impl Into<String>) -> FileError {
-        FileError::new(&self.path, locate_offset(&self.path, offset), message).with_hint(
+        self.error_at(offset, false, message)
+    }
+
+    /// An error at `offset`, or with `skip_space` at the element that begins after it.
+    fn error_at(&self, offset: u64, skip_space: bool, message: impl Into<String>) -> FileError {
+        let location = locate_offset(&self.path, offset, skip_space);
+        FileError::new(&self.path, location, message).with_hint(
             "the XES log is malformed at that place; fix or re-export it (pm4py, ProM and Disco write valid XES)",
         )
     }
 
-    /// Reads the `key` and `value` attributes of an attribute element.
-    fn key_value(&self, e: &BytesStart, offset: u64) -> Result<(String, String), FileError> {
+    /// The `key` of an attribute element (raw: keys are plain names) and, when `wanted(key)`,
+    /// its `value` unescaped. Nothing is copied for the attributes not read.
+    fn key_value<'b>(
+        &self,
+        e: &'b BytesStart<'_>,
+        offset: u64,
+        wanted: impl Fn(&str) -> bool,
+    ) -> Result<Option<(Key, Cow<'b, str>)>, FileError> {
         let (mut key, mut value) = (None, None);
-        for attr in e.attributes() {
+        // Duplicate `key`/`value` attributes are not looked for: the last one counts.
+        for attr in e.attributes().with_checks(false) {
             let attr = attr.map_err(|err| self.error(offset, format!("bad attribute: {err}")))?;
-            let v = || {
-                attr.normalized_value(XmlVersion::Implicit1_0)
-                    .map(|v| v.into_owned())
-                    .map_err(|err| self.error(offset, format!("bad attribute value: {err}")))
-            };
             match attr.key.local_name().as_ref() {
-                "key" => key = Some(v()?),
-                "value" => value = Some(v()?),
+                "key" => key = Some(attr),
+                "value" => value = Some(attr),
                 _ => {}
             }
         }
-        Ok((key.unwrap_or_default(), value.unwrap_or_default()))
+        let Some(key) = key else { return Ok(None) };
+        let Some(kind) = Key::of(&key.value).filter(|_| wanted(&key.value)) else {
+            return Ok(None);
+        };
+        let value = match value {
+            Some(v) => {
+                if v.value.len() > MAX_VALUE_BYTES {
+                    return Err(self.error(
+                        offset,
+                        format!(
+                            "the value of `{}` is {} bytes long; the reader keeps at most {MAX_VALUE_BYTES}",
+                            kind.name(),
+                            v.value.len()
+                        ),
+                    ));
+                }
+                v.normalized_value(XmlVersion::Implicit1_0)
+                    .map_err(|err| self.error(offset, format!("bad attribute value: {err}")))?
+            }
+            None => Cow::Borrowed(""),
+        };
+        Ok(Some((kind, value)))
     }
 
     /// Handles an opening (or empty) element; returns a finished trace if an empty `<trace/>`
@@ -245,8 +445,8 @@ impl<R: BufRead> XesReader<R> {
         offset: u64,
         empty: bool,
     ) -> Result<Option<XesTrace>, FileError> {
-        let name = e.local_name();
-        let name = name.as_ref();
+        let local = e.local_name();
+        let name = local.as_ref();
         let parent = self.stack.last().copied();
         let node = match (parent, name) {
             (None, "log") => {
@@ -268,30 +468,45 @@ impl<R: BufRead> XesReader<R> {
             }
             (Some(Node::Trace), "event") => {
                 let number = self.trace.as_ref().map_or(0, |t| t.events.len() as u64 + 1);
+                if number as usize > MAX_TRACE_EVENTS {
+                    return Err(self.error(
+                        offset,
+                        format!(
+                            "this trace has more than {MAX_TRACE_EVENTS} events; the reader takes at most that many per trace"
+                        ),
+                    ));
+                }
                 self.event = Some(PendingEvent {
                     number,
+                    complete: true,
                     ..PendingEvent::default()
                 });
                 Node::Event
             }
             (Some(Node::Trace), tag) if ATTRIBUTE_TAGS.contains(&tag) => {
-                let (key, value) = self.key_value(e, offset)?;
-                if key == "concept:name"
+                if let Some((_, value)) = self.key_value(e, offset, |k| k == "concept:name")?
                     && let Some(trace) = self.trace.as_mut()
                 {
-                    trace.case_id = Some(value);
+                    trace.case_id = Some(value.into_owned());
                 }
                 Node::Other
             }
             (Some(Node::Event), tag) if ATTRIBUTE_TAGS.contains(&tag) => {
-                let (key, value) = self.key_value(e, offset)?;
-                match key.as_str() {
-                    "concept:name" => {
+                let Some((key, value)) = self.key_value(e, offset, |_| true)? else {
+                    self.stack.push(Node::Other);
+                    return if empty {
+                        self.close_element(offset)
+                    } else {
+                        Ok(None)
+                    };
+                };
+                match key {
+                    Key::Name => {
                         if let Some(event) = self.event.as_mut() {
-                            event.activity = Some(value);
+                            event.activity = Some(value.into_owned());
                         }
                     }
-                    "time:timestamp" => {
+                    Key::Timestamp => {
                         let Some(t) = parse_timestamp(&value) else {
                             return Err(self.error(
                                 offset,
@@ -302,12 +517,11 @@ impl<R: BufRead> XesReader<R> {
                             event.timestamp_us = Some(t);
                         }
                     }
-                    "lifecycle:transition" => {
+                    Key::Lifecycle => {
                         if let Some(event) = self.event.as_mut() {
-                            event.lifecycle = Some(value);
+                            event.complete = value.eq_ignore_ascii_case("complete");
                         }
                     }
-                    _ => {}
                 }
                 Node::Other
             }
@@ -330,10 +544,7 @@ impl<R: BufRead> XesReader<R> {
                         format!("event {} of this trace has no concept:name", event.number),
                     ));
                 }
-                let keep = event
-                    .lifecycle
-                    .as_deref()
-                    .is_none_or(|l| l.eq_ignore_ascii_case("complete"));
+                let keep = event.complete;
                 if let Some(trace) = self.trace.as_mut() {
                     trace.events.push((event, keep));
                 }
@@ -367,11 +578,33 @@ impl<R: BufRead> XesReader<R> {
     }
 
     fn next_trace(&mut self) -> Result<Option<XesTrace>, FileError> {
+        // The event borrows the buffer, not the reader, while the reader's state changes.
+        let mut buf = std::mem::take(&mut self.buf);
+        let result = self.next_trace_into(&mut buf);
+        self.buf = buf;
+        result
+    }
+
+    fn next_trace_into(&mut self, buf: &mut Vec<u8>) -> Result<Option<XesTrace>, FileError> {
         loop {
-            self.buf.clear();
+            buf.clear();
+            if buf.capacity() > 1 << 20 {
+                buf.shrink_to(1 << 16);
+            }
+            self.reader.get_mut().start_event();
             let offset = self.reader.buffer_position();
-            let event = match self.reader.read_event_into(&mut self.buf) {
-                Ok(event) => event.into_owned(),
+            let event = match self.reader.read_event_into(buf) {
+                Ok(event) => event,
+                Err(_) if self.reader.get_ref().tripped => {
+                    return Err(self.error_at(
+                        offset,
+                        true,
+                        format!(
+                            "an element here is longer than {} MB; the reader takes at most that much in one element (a damaged or hostile log?)",
+                            MAX_ELEMENT_BYTES >> 20
+                        ),
+                    ));
+                }
                 Err(err) => {
                     let at = self.reader.error_position();
                     return Err(self.error(at, format!("malformed XML: {err}")));

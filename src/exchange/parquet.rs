@@ -8,6 +8,7 @@
 //! and written a row group at a time, so memory stays flat in the number of sessions.
 
 use std::borrow::Cow;
+use std::fmt::Write as _;
 use std::io::Write;
 use std::sync::Arc;
 
@@ -179,7 +180,7 @@ pub fn message_type(table: &str, columns: &[Column]) -> String {
             Kind::Timestamp => " (TIMESTAMP(MICROS,true))",
             _ => "",
         };
-        text.push_str(&format!("  {repetition} {physical} {}{logical};\n", c.name));
+        let _ = writeln!(text, "  {repetition} {physical} {}{logical};", c.name);
     }
     text.push('}');
     text

@@ -80,7 +80,7 @@ pub fn layout(nodes: &[LayoutNode], edges: &[(usize, usize, u64)]) -> Layout {
     let keys = layer_keys(nodes, edges);
     // Layers: the distinct keys in order.
     let mut distinct: Vec<f64> = keys.clone();
-    distinct.sort_by(|a, b| a.total_cmp(b));
+    distinct.sort_by(f64::total_cmp);
     distinct.dedup();
     let layer_of: Vec<usize> = keys
         .iter()

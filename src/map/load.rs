@@ -199,7 +199,7 @@ pub fn build_maps(files: &[PathBuf], options: &MapOptions) -> Result<MapSet, Map
         None => None,
     };
     let threads = match options.threads {
-        0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
+        0 => std::thread::available_parallelism().map_or(1, std::num::NonZero::get),
         n => n,
     };
     let mut builders: BTreeMap<String, Result<MapBuilder, String>> = BTreeMap::new();

@@ -344,20 +344,10 @@ mod tests {
     use std::path::Path;
 
     use super::*;
-    use crate::model::{SESSION_FORMAT_VERSION, SessionHeader};
+    use crate::model::SessionHeader;
 
     fn header() -> SessionHeader {
-        SessionHeader {
-            format_version: SESSION_FORMAT_VERSION,
-            id: "s-1".into(),
-            started_at: chrono::DateTime::parse_from_rfc3339("2026-11-25T09:00:00+01:00").unwrap(),
-            site: "north".into(),
-            role: "RN".into(),
-            clinician: "RN-07".into(),
-            auditor: "ak".into(),
-            pathway_id: "med-rec-admission".into(),
-            pathway_version: 3,
-        }
+        crate::testing::header_with_id("s-1")
     }
 
     fn every_kind() -> Session {

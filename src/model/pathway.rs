@@ -9,6 +9,11 @@ use serde::{Deserialize, Serialize};
 
 use super::error::{FileError, Location, locate};
 
+/// The largest `AnyOrder` group a pathway may hold. The comparator aligns a group of `k` steps
+/// over its `2^k` subsets; at this size one 200-step trace aligns in well under a second (see
+/// docs/compare.md). `pathways check`, capture and compare all refuse larger groups here.
+pub const MAX_GROUP_MEMBERS: usize = 16;
+
 /// Over-expected tolerances above which friction becomes a deviation, in percent.
 #[derive(Serialize, Deserialize, Debug, Clone, Copy, PartialEq)]
 #[serde(deny_unknown_fields)]
@@ -332,6 +337,18 @@ impl Pathway {
                         )
                         .with_hint("put at least one Step(...) in the group, or remove it"));
                     }
+                    if group.steps.len() > MAX_GROUP_MEMBERS {
+                        return Err(FileError::new(
+                            path,
+                            place(&group.id, 0),
+                            format!(
+                                "the AnyOrder group `{}` has {} steps; a group may hold at most {MAX_GROUP_MEMBERS}",
+                                group.id,
+                                group.steps.len()
+                            ),
+                        )
+                        .with_hint("split the group into consecutive groups, or make some of its steps ordinary steps"));
+                    }
                     for step in &group.steps {
                         check_id(&step.id)?;
                     }
@@ -566,7 +583,7 @@ mod tests {
     #[test]
     fn templates_use_the_whole_pathway_language() {
         let all = builtin_pathways();
-        let steps = || all.iter().flat_map(|p| p.all_steps());
+        let steps = || all.iter().flat_map(super::Pathway::all_steps);
         assert!(steps().any(|s| s.optional && !s.repeat));
         assert!(steps().any(|s| s.repeat && !s.optional));
         assert!(steps().any(|s| s.optional && s.repeat));

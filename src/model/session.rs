@@ -468,15 +468,8 @@ mod tests {
 
     fn sample() -> Session {
         let mut s = Session::new(SessionHeader {
-            format_version: SESSION_FORMAT_VERSION,
-            id: "2026-11-25-a1".into(),
             started_at: DateTime::parse_from_rfc3339("2026-11-25T09:00:00+01:00").unwrap(),
-            site: "north".into(),
-            role: "RN".into(),
-            clinician: "RN-07".into(),
-            auditor: "ak".into(),
-            pathway_id: "med-rec-admission".into(),
-            pathway_version: 3,
+            ..crate::testing::header_with_id("2026-11-25-a1")
         });
         s.events.push(Event {
             seq: 1,

@@ -13,7 +13,7 @@ pub fn format(ms: u64) -> String {
     }
 }
 
-/// [`format`] with tenths of a second: `m:ss.t`, or `h:mm:ss.t` from an hour on.
+/// [`format()`] with tenths of a second: `m:ss.t`, or `h:mm:ss.t` from an hour on.
 pub fn format_tenths(ms: u64) -> String {
     format!("{}.{}", format(ms), ms % 1000 / 100)
 }

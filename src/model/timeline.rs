@@ -403,23 +403,13 @@ impl Builder {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::testing::kinds::{interrupt, start};
 
     fn ev(seq: Seq, at_s: f64, kind: EventKind) -> Event {
         Event {
             seq,
             at_ms: (at_s * 1000.0) as u64,
             kind,
-        }
-    }
-
-    fn start(step: &str) -> EventKind {
-        EventKind::StepStart { step: step.into() }
-    }
-
-    fn interrupt(source: InterruptionSource) -> EventKind {
-        EventKind::InterruptionStart {
-            source,
-            note: String::new(),
         }
     }
 

@@ -2,61 +2,13 @@
 //! deviations and its figures. A digest is small; the session it came from is dropped as
 //! soon as it is digested, so a report over many sessions holds only digests' summaries.
 
-use serde::Serialize;
-
-use crate::compare::{Comparison, DeviationKind, Model, MoveKind, compare_timeline};
+use crate::compare::engine::Engine;
+use crate::compare::{Comparison, DeviationKind, MoveKind, TooMuchWork, compare_timeline};
 use crate::model::{Pathway, ProblemKind, Session, Timeline, WorkaroundKind, derive_timeline};
 
-/// Deviation kinds (domain.md section 5), by their stable snake_case names.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum DevKind {
-    Missing,
-    Unplanned,
-    OutOfOrder,
-    Repeated,
-    OverTime,
-    OverClicks,
-}
-
-impl DevKind {
-    pub const ALL: [DevKind; 6] = [
-        DevKind::Missing,
-        DevKind::Unplanned,
-        DevKind::OutOfOrder,
-        DevKind::Repeated,
-        DevKind::OverTime,
-        DevKind::OverClicks,
-    ];
-
-    pub fn name(self) -> &'static str {
-        match self {
-            DevKind::Missing => "missing",
-            DevKind::Unplanned => "unplanned",
-            DevKind::OutOfOrder => "out_of_order",
-            DevKind::Repeated => "repeated",
-            DevKind::OverTime => "over_time",
-            DevKind::OverClicks => "over_clicks",
-        }
-    }
-
-    pub fn index(self) -> usize {
-        self as usize
-    }
-}
-
-impl DevKind {
-    pub fn of(kind: DeviationKind) -> DevKind {
-        match kind {
-            DeviationKind::Missing => DevKind::Missing,
-            DeviationKind::Unplanned => DevKind::Unplanned,
-            DeviationKind::OutOfOrder => DevKind::OutOfOrder,
-            DeviationKind::Repeated => DevKind::Repeated,
-            DeviationKind::OverTime => DevKind::OverTime,
-            DeviationKind::OverClicks => DevKind::OverClicks,
-        }
-    }
-}
+/// The old name of [`DeviationKind`] in the report, kept only until `findings.rs` and
+/// `aggregate.rs` use [`DeviationKind`] directly: one kind, one enum.
+pub use crate::compare::DeviationKind as DevKind;
 
 /// One observed step occurrence.
 #[derive(Debug, Clone, PartialEq)]
@@ -218,7 +170,7 @@ pub fn digest(
                     DeviationKind::OverTime | DeviationKind::OverClicks
                 )
             })
-            .map(|dev| (DevKind::of(dev.kind), dev.step.clone(), dev.observed))
+            .map(|dev| (dev.kind, dev.step.clone(), dev.observed))
             .collect(),
     };
     for (kind, n) in &figures.workarounds {
@@ -268,20 +220,26 @@ pub fn digest(
     d
 }
 
-/// Compares a session with a pathway and digests it. `model` is the pathway compiled once
-/// for many sessions (`None`: compile it here; a pathway the comparator cannot compile gives
-/// its explained no-sync comparison).
-pub fn digest_with_model(
+/// Compares a session with a pathway and digests it. `engine` is the comparator's engine for
+/// this pathway, shared by many sessions (`None`: compile the pathway here; one the comparator
+/// cannot compile gives its explained no-sync comparison). A session beyond the comparator's
+/// work bound is an error, for the report to skip.
+pub fn digest_with_engine(
     session: &Session,
     pathway: &Pathway,
-    model: Option<&Model>,
-) -> SessionDigest {
+    engine: Option<&Engine>,
+) -> Result<SessionDigest, TooMuchWork> {
     let timeline = derive_timeline(&session.events);
-    let comparison = compare_timeline(&session.header.id, &timeline, pathway, model);
-    digest(session, &timeline, pathway, &comparison)
+    let comparison = match engine {
+        Some(engine) => engine.compare_timeline(&session.header.id, &timeline)?,
+        None => compare_timeline(&session.header.id, &timeline, pathway, None),
+    };
+    Ok(digest(session, &timeline, pathway, &comparison))
 }
 
 /// Compares and digests a session in one go.
 pub fn digest_session(session: &Session, pathway: &Pathway) -> SessionDigest {
-    digest_with_model(session, pathway, None)
+    let timeline = derive_timeline(&session.events);
+    let comparison = compare_timeline(&session.header.id, &timeline, pathway, None);
+    digest(session, &timeline, pathway, &comparison)
 }

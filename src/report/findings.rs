@@ -8,6 +8,7 @@
 
 use serde::Serialize;
 use statrs::distribution::{Beta, ContinuousCDF};
+use std::fmt::Write as _;
 
 use crate::model::{Cause, ProblemKind, WorkaroundKind};
 
@@ -454,7 +455,7 @@ impl Split {
         names.truncate(LISTED);
         let mut who = names.join(", ");
         if more > 0 {
-            who.push_str(&format!(" and {more} more"));
+            let _ = write!(who, " and {more} more");
         }
         let (ha, hn) = Split::totals(&self.high);
         let (ra, rn) = Split::totals(&self.rest);
@@ -682,11 +683,12 @@ fn by_policy(spread: &Spread, policy: &str, split: Option<&Split>) -> CauseDecis
     let split_strength = split.map_or(0.0, |s| s.strength);
     let mut because = format!("the step is forced by a rule: {policy}");
     if let Some(s) = split.filter(|s| s.strength >= MIN_PATTERN_CONFIDENCE) {
-        because.push_str(&format!(
+        let _ = write!(
+            because,
             "; but it is concentrated by {}: {}, which points to training",
             s.level.name(),
             s.describe(spread.kind)
-        ));
+        );
     }
     CauseDecision::new(Rule::PolicyStep, because, trouble * (1.0 - split_strength))
 }
@@ -756,21 +758,25 @@ fn by_spread(spread: &Spread, split: Option<&Split>, design: f64) -> CauseDecisi
         spread.kind.shown()
     );
     match split {
-        Some(s) => because.push_str(&format!(
-            "; no level splits into units that show it and units that do not (the strongest, by {}: {})",
-            s.level.name(),
-            s.describe(spread.kind)
-        )),
+        Some(s) => {
+            let _ = write!(
+                because,
+                "; no level splits into units that show it and units that do not (the strongest, by {}: {})",
+                s.level.name(),
+                s.describe(spread.kind)
+            );
+        }
         None => because.push_str("; no level has two units to compare"),
     }
     if sites.len() < 2 && roles.len() < 2 {
         because.push_str("; only one site and one role had enough to compare");
     }
     if spread.versions > 1 {
-        because.push_str(&format!(
+        let _ = write!(
+            because,
             "; the sessions span {} pathway versions",
             spread.versions
-        ));
+        );
     } else {
         because.push_str(", with the same configuration");
     }
@@ -823,12 +829,14 @@ pub fn agree_on_friction(slow: &mut CauseDecision, clicks: &mut CauseDecision) {
     let high = |d: &CauseDecision| confidence_label(d.confidence) == "high";
     if high(slow) && high(clicks) {
         let (slow_cause, clicks_cause) = (slow.cause, clicks.cause);
-        slow.because.push_str(&format!(
+        let _ = write!(
+            slow.because,
             "; the click burden on this step points to {clicks_cause} instead: the time and the clicks follow different patterns"
-        ));
-        clicks.because.push_str(&format!(
+        );
+        let _ = write!(
+            clicks.because,
             "; the time on this step points to {slow_cause} instead: the time and the clicks follow different patterns"
-        ));
+        );
         return;
     }
     let (strong, weak, strong_kind) = if slow.confidence >= clicks.confidence {

@@ -1,10 +1,10 @@
-//! Findings across sessions, their causes and evidence, and the report formats (domain.md
-//! sections 5, 7 and 8).
+//! Findings across sessions, their causes and evidence, and the report formats (`docs/report.md`,
+//! `docs/findings.md`, `docs/privacy.md`).
 //!
 //! The pipeline streams: each session is read, compared against its pathway, digested
 //! ([`digest`]) and folded into per-step summaries ([`aggregate::ReportBuilder`]); then it is
 //! dropped. Findings ([`findings`]) are computed from the summaries at the end, the auditor's
-//! overrides ([`overrides`]) applied, and the [`Report`] rendered in any format ([`render`]).
+//! overrides ([`overrides`]) applied, and the [`Report`] rendered in any format ([`mod@render`]).
 //! Session exports (XES, CSV) and the redaction every export and report applies live in
 //! [`export`].
 

@@ -1,26 +1,23 @@
-//! Small statistics used by the report: quantiles of samples and a stable hash for ids.
+//! Small statistics: the one quantile function (the report's medians and p90s, agreement's
+//! timing gaps, the benchmarks' percentiles), rounding, and a stable hash for ids.
 
 /// The `q` quantile (0..=1) of `samples` by linear interpolation between closest ranks
-/// (the method numpy and pandas use by default). `None` when there are no samples.
-/// Sorts `samples` in place.
-pub fn quantile(samples: &mut [f64], q: f64) -> Option<f64> {
+/// (numpy's and pandas' default, R's type 7: rank = q (n - 1)). `None` when there are no
+/// samples. Sorts `samples` in place; `f32` samples and `f64` alike.
+pub fn quantile<T: Copy + Into<f64>>(samples: &mut [T], q: f64) -> Option<f64> {
     if samples.is_empty() {
         return None;
     }
-    samples.sort_by(|a, b| a.total_cmp(b));
+    samples.sort_by(|a, b| (*a).into().total_cmp(&(*b).into()));
     Some(quantile_sorted(samples, q))
 }
 
 /// As [`quantile`], on samples already sorted ascending (and not empty).
-pub fn quantile_sorted(sorted: &[f64], q: f64) -> f64 {
-    let q = q.clamp(0.0, 1.0);
-    let position = q * (sorted.len() - 1) as f64;
-    let low = position.floor() as usize;
-    let high = position.ceil() as usize;
-    let fraction = position - low as f64;
-    let a = sorted[low];
-    let b = sorted[high];
-    a + (b - a) * fraction
+pub fn quantile_sorted<T: Copy + Into<f64>>(sorted: &[T], q: f64) -> f64 {
+    let position = q.clamp(0.0, 1.0) * (sorted.len() - 1) as f64;
+    let low: f64 = sorted[position.floor() as usize].into();
+    let high: f64 = sorted[position.ceil() as usize].into();
+    low + (high - low) * position.fract()
 }
 
 /// 64-bit FNV-1a: the same value on every run, machine and Rust version (unlike
@@ -53,15 +50,19 @@ mod tests {
 
     #[test]
     fn quantiles_interpolate_like_numpy() {
-        let mut v = vec![1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0, 10.0];
+        let mut v: Vec<f32> = vec![1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0, 10.0];
         assert_eq!(quantile(&mut v, 0.5), Some(5.5));
         // numpy.percentile(range(1, 11), 90) == 9.1
         assert!((quantile(&mut v, 0.9).unwrap() - 9.1).abs() < 1e-9);
-        let mut one = vec![7.0];
+        let mut one = vec![7.0f32];
         assert_eq!(quantile(&mut one, 0.9), Some(7.0));
-        let mut unsorted = vec![30.0, 10.0, 20.0];
+        let mut unsorted = vec![30.0f64, 10.0, 20.0];
         assert_eq!(quantile(&mut unsorted, 0.5), Some(20.0));
-        assert_eq!(quantile(&mut [], 0.5), None);
+        assert_eq!(quantile::<f64>(&mut [], 0.5), None);
+        // rank 0.9 · 3 = 2.7: 3 + 0.7 · (4 - 3).
+        let mut four = [4.0f64, 1.0, 3.0, 2.0];
+        assert_eq!(quantile(&mut four, 0.5), Some(2.5));
+        assert!((quantile(&mut four, 0.9).unwrap() - 3.7).abs() < 1e-12);
     }
 
     #[test]

@@ -11,9 +11,9 @@ use std::sync::mpsc;
 use crate::model::{FileError, Pathway, Session, resolve_pathway};
 
 use super::aggregate::{Report, ReportBuilder};
-use super::digest::{SessionDigest, digest_with_model};
+use super::digest::{SessionDigest, digest_with_engine};
 use super::overrides::{OVERRIDES_FILE, Overrides};
-use crate::compare::Model;
+use crate::compare::engine::Engine;
 
 /// How far workers may run ahead of the fold: bounds the digests held at once.
 pub const WINDOW: usize = 256;
@@ -73,13 +73,14 @@ pub struct Digested {
 /// A session file digested, or why it could not be (its path and the reason).
 pub type Outcome = Result<Digested, (PathBuf, String)>;
 
-/// A pathway and its compiled model (`None` when the comparator cannot compile it: such
-/// sessions get the comparator's explained no-sync comparison).
-type Compiled = (Arc<Pathway>, Option<Model>);
+/// A pathway and the comparator's engine for it (`None` when the comparator cannot compile
+/// it: such sessions get the comparator's explained no-sync comparison). The engine of
+/// `--pathway` is shared by every worker, so each distinct step sequence is aligned once.
+type Compiled = (Arc<Pathway>, Option<Engine>);
 
 fn compile(pathway: Arc<Pathway>) -> Compiled {
-    let model = Model::compile(&pathway).ok();
-    (pathway, model)
+    let engine = Engine::new(&pathway).ok();
+    (pathway, engine)
 }
 
 fn load_one(
@@ -109,7 +110,12 @@ fn load_one(
             .as_ref()
             .map_err(|e| (path.to_path_buf(), e.clone()))?,
     };
-    let digest = digest_with_model(&session, pathway, model.as_ref());
+    let digest = digest_with_engine(&session, pathway, model.as_ref()).map_err(|e| {
+        (
+            path.to_path_buf(),
+            format!("session `{}` not compared: {e}", session.header.id),
+        )
+    })?;
     Ok(Digested {
         session,
         pathway: pathway.clone(),
@@ -141,11 +147,13 @@ pub fn for_each_digested(
     mut fold: impl FnMut(Outcome),
 ) -> Result<(), String> {
     let fixed = match &options.pathway {
-        Some(p) => Some(Arc::new(resolve_pathway(p).map_err(|e| e.to_string())?.0)),
+        Some(p) => Some(compile(Arc::new(
+            resolve_pathway(p).map_err(|e| e.to_string())?.0,
+        ))),
         None => None,
     };
     let threads = if options.threads == 0 {
-        std::thread::available_parallelism().map_or(1, |n| n.get())
+        std::thread::available_parallelism().map_or(1, std::num::NonZero::get)
     } else {
         options.threads
     }
@@ -157,9 +165,8 @@ pub fn for_each_digested(
         let (tx, rx) = mpsc::sync_channel::<(usize, Outcome)>(WINDOW);
         for _ in 0..threads {
             let tx = tx.clone();
-            let (next, folded, fixed) = (&next, &folded, fixed.clone());
+            let (next, folded, fixed) = (&next, &folded, fixed.as_ref());
             scope.spawn(move || {
-                let fixed = fixed.map(compile);
                 let mut cache = HashMap::new();
                 loop {
                     let i = next.fetch_add(1, Ordering::Relaxed);
@@ -169,7 +176,7 @@ pub fn for_each_digested(
                     while i >= folded.load(Ordering::Acquire) + WINDOW {
                         std::thread::sleep(std::time::Duration::from_micros(200));
                     }
-                    let outcome = load_one(&files[i], fixed.as_ref(), &mut cache, options.redact);
+                    let outcome = load_one(&files[i], fixed, &mut cache, options.redact);
                     if tx.send((i, outcome)).is_err() {
                         break;
                     }

@@ -14,6 +14,7 @@
 //! there) and otherwise removes staged files left by a batch cut short before its commit point.
 
 use std::collections::BTreeSet;
+use std::fmt::Write as _;
 use std::io;
 use std::path::{Path, PathBuf};
 
@@ -73,11 +74,7 @@ pub fn commit(io: &dyn Io, root: &Path, files: &[BatchFile]) -> io::Result<()> {
         out.sync_data()?;
         // One pair a line; the paths are the store's own (file-name-safe ids), never a tab
         // or a line break.
-        record.push_str(&format!(
-            "{}\t{}\n",
-            staged.display(),
-            file.target.display()
-        ));
+        let _ = writeln!(record, "{}\t{}", staged.display(), file.target.display());
     }
     for folder in &folders {
         io.sync_dir(folder)?;

@@ -18,13 +18,21 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 use super::io::{Io, IoFile, LockGuard};
 
-/// A small deterministic random generator (splitmix64), so the library needs no dependency.
+/// A small deterministic random generator (splitmix64). The library keeps its own rather than
+/// use `fastrand`: the simulated disk is part of the normal build (the store's crash tests
+/// drive it through the public API), and a dependency for a dozen lines is not worth it.
 #[derive(Debug, Clone)]
 pub struct SimRng(u64);
 
 impl SimRng {
     pub fn new(seed: u64) -> SimRng {
         SimRng(seed ^ 0x9E37_79B9_7F4A_7C15)
+    }
+
+    /// A generator whose internal state is `state` as it is (`new` mixes the seed first):
+    /// the committed agreement sample pairs were drawn from it this way.
+    pub fn with_state(state: u64) -> SimRng {
+        SimRng(state)
     }
 
     pub fn next_u64(&mut self) -> u64 {
@@ -215,7 +223,9 @@ impl SimIo {
     }
 
     fn lock(&self) -> MutexGuard<'_, State> {
-        self.state.lock().unwrap_or_else(|e| e.into_inner())
+        self.state
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
     /// The number of operations made so far.
@@ -370,7 +380,10 @@ struct SimFile {
 
 impl IoFile for SimFile {
     fn write_all(&mut self, data: &[u8]) -> io::Result<()> {
-        let mut st = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        let mut st = self
+            .state
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         st.begin()?;
         let offset = st.inodes[self.ino].current.len();
         if let Some(kind) = st.write_fault() {
@@ -390,7 +403,10 @@ impl IoFile for SimFile {
     }
 
     fn sync_data(&mut self) -> io::Result<()> {
-        let mut st = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        let mut st = self
+            .state
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         st.begin()?;
         if let Some(i) = st
             .faults
@@ -423,7 +439,10 @@ impl LockGuard for SimLock {}
 
 impl Drop for SimLock {
     fn drop(&mut self) {
-        let mut st = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        let mut st = self
+            .state
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         st.locks.remove(&self.path);
         if !st.crashed && st.current.remove(&self.path).is_some() {
             st.pending_ns.push(NsOp::Unlink {

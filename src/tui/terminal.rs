@@ -255,7 +255,7 @@ impl Drop for Input {
 /// seen here, beside it.
 #[cfg(unix)]
 mod hangup {
-    use std::os::fd::{AsRawFd, RawFd};
+    use std::os::fd::RawFd;
     use std::time::Duration;
 
     use super::Interruption;
@@ -278,7 +278,7 @@ mod hangup {
             }
             let tty = std::fs::File::open("/dev/tty").ok();
             Watch {
-                fd: tty.as_ref().map(|t| t.as_raw_fd()),
+                fd: tty.as_ref().map(std::os::fd::AsRawFd::as_raw_fd),
                 _tty: tty,
             }
         }

@@ -169,7 +169,7 @@ impl Pty {
     /// Pastes `text` as a terminal does: inside bracketed-paste markers when the program turned
     /// that mode on, else as plain typing.
     pub fn paste(&mut self, text: &str) {
-        if self.with_screen(|s| s.bracketed_paste()) {
+        if self.with_screen(vt100::Screen::bracketed_paste) {
             self.send_bytes(format!("\x1b[200~{text}\x1b[201~").as_bytes());
         } else {
             self.send_bytes(text.as_bytes());

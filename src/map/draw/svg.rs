@@ -2,6 +2,7 @@
 //! drawing, a legend, the variants as rows of step chips, the steps' figures.
 
 use maud::{DOCTYPE, Markup, PreEscaped, html};
+use std::fmt::Write as _;
 
 use super::super::layout::{Layout, Placed, SIDE_ROOM};
 use super::super::{END, Edge, START, ShadowMap, Variant};
@@ -92,7 +93,7 @@ fn edge_title(map: &ShadowMap, edge: &Edge) -> String {
         percent(edge.share)
     );
     if let Some(gap) = edge.median_gap_secs {
-        title.push_str(&format!("; median gap {gap:.0} s"));
+        let _ = write!(title, "; median gap {gap:.0} s");
     }
     title
 }

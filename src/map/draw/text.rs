@@ -10,6 +10,7 @@ fn secs(value: Option<f64>) -> String {
     value.map_or("-".to_string(), |v| format!("{v:.0}"))
 }
 
+#[allow(clippy::too_many_lines)] // long before the lint came; split it when next changed
 pub fn text(map: &ShadowMap, min_share: f64, top_variants: usize) -> String {
     let mut out = String::new();
     let versions: Vec<String> = map.pathway_versions.iter().map(u32::to_string).collect();

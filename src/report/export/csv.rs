@@ -1,10 +1,10 @@
 //! CSV exports of one session: its events (one row per journal event, undone ones marked)
 //! and its observed steps (one row per step occurrence with its clocks and counts). The
-//! columns are named in the README (section "Exports"); `CsvWriter` is the one CSV writer
+//! columns are named in `docs/exports.md`; `CsvWriter` is the one CSV writer
 //! the exports and the report share.
 //!
-//! Form (RFC 4180): a header row, comma-separated fields, a field quoted with `"` when it
-//! holds a comma, a quote, a line break or leading/trailing spaces, a quote inside doubled;
+//! Form (RFC 4180, written by the `csv` crate): a header row, comma-separated fields, a field
+//! quoted with `"` when it holds a comma, a quote or a line break, a quote inside doubled;
 //! rows end with `\r\n`; times are ISO-8601 with the session's UTC offset and milliseconds;
 //! durations are seconds with three decimals.
 
@@ -42,23 +42,14 @@ pub const STEP_COLUMNS: [&str; 17] = [
     "problems",
 ];
 
-/// A field as CSV holds it: quoted when it must be, and neutralised against spreadsheet
-/// formula injection: a text cell that begins with `=`, `+`, `-`, `@`, a tab or a carriage
-/// return (which Excel, LibreOffice and Sheets would run as a formula) gets a leading `'`.
-/// Numbers such as `-1` are kept as they are.
-pub fn field(value: &str) -> Cow<'_, str> {
-    let value: Cow<'_, str> = if looks_like_formula(value) {
+/// A text cell a spreadsheet will not run: one that begins with `=`, `+`, `-`, `@`, a tab or
+/// a carriage return (which Excel, LibreOffice and Sheets would evaluate as a formula) gets
+/// a leading `'`. Numbers such as `-1` are kept as they are. Quoting is the `csv` crate's.
+pub fn spreadsheet_safe(value: &str) -> Cow<'_, str> {
+    if looks_like_formula(value) {
         Cow::Owned(format!("'{value}"))
     } else {
         Cow::Borrowed(value)
-    };
-    let needs_quotes = value.chars().any(|c| matches!(c, ',' | '"' | '\n' | '\r'))
-        || value.starts_with(' ')
-        || value.ends_with(' ');
-    if needs_quotes {
-        Cow::Owned(format!("\"{}\"", value.replace('"', "\"\"")))
-    } else {
-        value
     }
 }
 
@@ -67,15 +58,32 @@ fn looks_like_formula(value: &str) -> bool {
     value.starts_with(['=', '+', '-', '@', '\t', '\r']) && value.trim().parse::<f64>().is_err()
 }
 
-/// Writes rows of fields; checks every row has as many fields as the header.
+/// How rows end: the session exports end them with `\r\n` (RFC 4180), the report's findings
+/// table with `\n`, as they always have.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LineEnd {
+    Crlf,
+    Lf,
+}
+
+/// The one CSV writer of the exports and the report: the `csv` crate (quoting as RFC 4180
+/// needs it: a field with a comma, a quote or a line break is quoted, quotes doubled) over
+/// cells made [`spreadsheet_safe`]; every row as long as the header.
 pub struct CsvWriter<W: Write> {
-    out: W,
+    out: csv::Writer<W>,
     columns: usize,
 }
 
 impl<W: Write> CsvWriter<W> {
     /// Starts a table with its header row.
-    pub fn new(out: W, header: &[&str]) -> io::Result<CsvWriter<W>> {
+    pub fn new(out: W, header: &[&str], line_end: LineEnd) -> io::Result<CsvWriter<W>> {
+        let terminator = match line_end {
+            LineEnd::Crlf => csv::Terminator::CRLF,
+            LineEnd::Lf => csv::Terminator::Any(b'\n'),
+        };
+        let out = csv::WriterBuilder::new()
+            .terminator(terminator)
+            .from_writer(out);
         let mut writer = CsvWriter {
             out,
             columns: header.len(),
@@ -90,18 +98,19 @@ impl<W: Write> CsvWriter<W> {
             self.columns,
             "a CSV row has as many fields as the header"
         );
-        for (i, value) in fields.iter().enumerate() {
-            if i > 0 {
-                self.out.write_all(b",")?;
-            }
-            self.out.write_all(field(value.as_ref()).as_bytes())?;
-        }
-        self.out.write_all(b"\r\n")
+        let cells: Vec<Cow<'_, str>> = fields
+            .iter()
+            .map(|value| spreadsheet_safe(value.as_ref()))
+            .collect();
+        self.out
+            .write_record(cells.iter().map(|cell| cell.as_bytes()))?;
+        Ok(())
     }
 
-    pub fn finish(mut self) -> io::Result<W> {
-        self.out.flush()?;
-        Ok(self.out)
+    pub fn finish(self) -> io::Result<W> {
+        self.out
+            .into_inner()
+            .map_err(csv::IntoInnerError::into_error)
     }
 }
 
@@ -183,7 +192,7 @@ pub fn write_steps_rows<W: Write>(
 
 /// The events table of one session. Redact the session first if asked.
 pub fn write_events_csv<W: Write>(out: W, session: &Session) -> io::Result<W> {
-    let mut csv = CsvWriter::new(out, &EVENT_COLUMNS)?;
+    let mut csv = CsvWriter::new(out, &EVENT_COLUMNS, LineEnd::Crlf)?;
     write_events_rows(&mut csv, session)?;
     csv.finish()
 }
@@ -194,42 +203,24 @@ pub fn write_steps_csv<W: Write>(
     session: &Session,
     pathway: Option<&Pathway>,
 ) -> io::Result<W> {
-    let mut csv = CsvWriter::new(out, &STEP_COLUMNS)?;
+    let mut csv = CsvWriter::new(out, &STEP_COLUMNS, LineEnd::Crlf)?;
     write_steps_rows(&mut csv, session, pathway)?;
     csv.finish()
 }
 
-/// Splits CSV text into rows of fields (RFC 4180, as written here): for tests and for
-/// tools that read our tables back.
+/// Splits CSV text into rows of fields, with the `csv` crate: for tests and for tools that
+/// read our tables back.
 pub fn parse(text: &str) -> Vec<Vec<String>> {
-    let mut rows = Vec::new();
-    let mut row = Vec::new();
-    let mut value = String::new();
-    let mut quoted = false;
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
-        match (quoted, c) {
-            (true, '"') if chars.peek() == Some(&'"') => {
-                chars.next();
-                value.push('"');
-            }
-            (true, '"') => quoted = false,
-            (true, c) => value.push(c),
-            (false, '"') => quoted = true,
-            (false, ',') => row.push(std::mem::take(&mut value)),
-            (false, '\r') if chars.peek() == Some(&'\n') => {}
-            (false, '\n') => {
-                row.push(std::mem::take(&mut value));
-                rows.push(std::mem::take(&mut row));
-            }
-            (false, c) => value.push(c),
-        }
-    }
-    if !value.is_empty() || !row.is_empty() {
-        row.push(value);
-        rows.push(row);
-    }
-    rows
+    csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(text.as_bytes())
+        .records()
+        .map(|record| {
+            let record = record.expect("CSV this crate wrote");
+            record.iter().map(str::to_string).collect()
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -237,6 +228,15 @@ mod tests {
     use super::*;
     use crate::model::resolve_pathway;
     use crate::report::export::fixture;
+
+    /// One cell as it stands on the wire (in a row with a second cell, as in every table).
+    fn field(value: &str) -> String {
+        let mut csv = CsvWriter::new(Vec::new(), &["cell", "next"], LineEnd::Lf).unwrap();
+        csv.row(&[value, "x"]).unwrap();
+        let text = String::from_utf8(csv.finish().unwrap()).unwrap();
+        let row = text.strip_prefix("cell,next\n").unwrap();
+        row.strip_suffix(",x\n").unwrap().to_string()
+    }
 
     fn events_csv() -> String {
         String::from_utf8(write_events_csv(Vec::new(), &fixture::session()).unwrap()).unwrap()
@@ -249,7 +249,8 @@ mod tests {
         assert_eq!(field("say \"hi\""), "\"say \"\"hi\"\"\"");
         assert_eq!(field("one\ntwo"), "\"one\ntwo\"");
         assert_eq!(field("cr\rhere"), "\"cr\rhere\"");
-        assert_eq!(field(" padded"), "\" padded\"");
+        // Edge spaces are data (RFC 4180): kept, and no longer quoted.
+        assert_eq!(field(" padded "), " padded ");
         assert_eq!(field(""), "");
     }
 
@@ -369,7 +370,8 @@ mod tests {
     #[test]
     fn parse_reads_back_what_field_writes() {
         let values = ["a", "b,c", "d\"e", "f\r\ng", "", " h "];
-        let mut csv = CsvWriter::new(Vec::new(), &["1", "2", "3", "4", "5", "6"]).unwrap();
+        let mut csv =
+            CsvWriter::new(Vec::new(), &["1", "2", "3", "4", "5", "6"], LineEnd::Crlf).unwrap();
         csv.row(&values).unwrap();
         let text = String::from_utf8(csv.finish().unwrap()).unwrap();
         assert_eq!(parse(&text)[1], values);

@@ -1,6 +1,6 @@
 //! Exports of one session: XES (IEEE 1849) for process-mining tools, CSV of its events and
 //! of its observed steps, and the redaction every export (and the report) applies on
-//! `--redact` (domain.md sections 6 and 8).
+//! `--redact` (`docs/exports.md`, `docs/privacy.md`).
 
 pub mod csv;
 pub mod redact;
@@ -13,23 +13,9 @@ pub use redact::{Redactor, redact_session};
 /// undone step, a pause, an unplanned step, notes with markup, quotes, commas and newlines.
 #[cfg(test)]
 pub(crate) mod fixture {
-    use crate::model::{
-        Event, EventKind, InterruptionSource, ProblemKind, SESSION_FORMAT_VERSION, Session,
-        SessionHeader, WorkaroundKind,
-    };
+    use crate::model::{EventKind, InterruptionSource, ProblemKind, Session, WorkaroundKind};
 
     pub fn session() -> Session {
-        let mut s = Session::new(SessionHeader {
-            format_version: SESSION_FORMAT_VERSION,
-            id: "20261125-0918-north-RN-07".into(),
-            started_at: chrono::DateTime::parse_from_rfc3339("2026-11-25T09:18:00+01:00").unwrap(),
-            site: "north".into(),
-            role: "RN".into(),
-            clinician: "RN-07".into(),
-            auditor: "ak".into(),
-            pathway_id: "med-rec-admission".into(),
-            pathway_version: 3,
-        });
         let step = |id: &str| EventKind::StepStart { step: id.into() };
         let kinds: Vec<(u64, EventKind)> = vec![
             (1_000, step("open-chart")),
@@ -101,13 +87,6 @@ pub(crate) mod fixture {
             (160_000, step("sign")),
             (175_000, EventKind::Finish),
         ];
-        for (i, (at_ms, kind)) in kinds.into_iter().enumerate() {
-            s.events.push(Event {
-                seq: i as u64 + 1,
-                at_ms,
-                kind,
-            });
-        }
-        s
+        crate::testing::session_of(crate::testing::header(), kinds)
     }
 }

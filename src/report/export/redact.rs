@@ -287,7 +287,7 @@ impl Redactor {
                             format!("{}{}{mask}", label.as_str(), separator.as_str())
                         }
                         _ => mask.to_string(),
-                    })
+                    });
                 }
                 Replace::Age => pass(&mut out, re, mask_age),
                 Replace::Name => pass(&mut out, re, mask_name),
@@ -445,9 +445,7 @@ pub fn redact_session(session: &Session) -> Session {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{
-        InterruptionSource, ProblemKind, SESSION_FORMAT_VERSION, SessionHeader, WorkaroundKind,
-    };
+    use crate::model::{InterruptionSource, ProblemKind, SessionHeader, WorkaroundKind};
 
     fn masked(text: &str) -> String {
         mask(text).into_owned()
@@ -737,15 +735,9 @@ mod tests {
 
     fn planted() -> Session {
         let mut s = Session::new(SessionHeader {
-            format_version: SESSION_FORMAT_VERSION,
-            id: "20261125-0918-north-RN-07".into(),
-            started_at: chrono::DateTime::parse_from_rfc3339("2026-11-25T09:18:00+01:00").unwrap(),
             site: "north ward 555-123-4567".into(),
-            role: "RN".into(),
-            clinician: "RN-07".into(),
             auditor: "jane.doe@example.org".into(),
-            pathway_id: "med-rec-admission".into(),
-            pathway_version: 3,
+            ..crate::testing::header()
         });
         let kinds = [
             EventKind::StepStart {

@@ -1,8 +1,9 @@
 //! The findings as CSV: one row per finding, in rank order (columns in [`CSV_COLUMNS`] and
-//! the README).
+//! `docs/report.md`).
 
 use super::cells;
-use crate::report::aggregate::Report;
+use crate::report::aggregate::{Finding, Report};
+use crate::report::export::csv::{CsvWriter, LineEnd};
 
 pub const CSV_COLUMNS: [&str; 27] = [
     "rank",
@@ -34,54 +35,48 @@ pub const CSV_COLUMNS: [&str; 27] = [
     "override_when",
 ];
 
-/// RFC 4180 quoting (a field with a comma, quote, line break or edge space is quoted, quotes
-/// doubled), and formula cells neutralised, as the exports do ([`crate::report::export::csv::field`]).
-pub fn field(s: &str) -> String {
-    crate::report::export::csv::field(s).into_owned()
+/// The findings table, rows ending in `\n`.
+pub fn findings_csv(report: &Report) -> String {
+    let mut csv = CsvWriter::new(Vec::new(), &CSV_COLUMNS, LineEnd::Lf)
+        .expect("writing to memory cannot fail");
+    for f in &report.findings {
+        csv.row(&finding_row(f))
+            .expect("writing to memory cannot fail");
+    }
+    let bytes = csv.finish().expect("writing to memory cannot fail");
+    String::from_utf8(bytes).expect("the cells are UTF-8")
 }
 
-pub fn findings_csv(report: &Report) -> String {
-    let mut o = CSV_COLUMNS.join(",");
-    o.push('\n');
-    for f in &report.findings {
-        let e = &f.evidence;
-        let row = [
-            f.rank.to_string(),
-            f.id.clone(),
-            f.pathway.clone(),
-            f.step.clone(),
-            f.step_label.clone(),
-            f.kind.clone(),
-            f.title.clone(),
-            format!("{:.2}", f.time_cost_min),
-            format!("{:.2}", f.excess_min_per_occurrence),
-            f.occurrences.to_string(),
-            f.unit.to_string(),
-            f.base.to_string(),
-            format!("{:.4}", f.rate),
-            e.sessions.to_string(),
-            cells(&e.sites),
-            cells(&e.roles),
-            cells(&e.clinicians),
-            f.suggested_cause.to_string(),
-            f.rule.to_string(),
-            f.because.clone(),
-            format!("{:.2}", f.confidence),
-            f.confidence_label.to_string(),
-            f.cause.to_string(),
-            f.overridden.is_some().to_string(),
-            f.overridden
-                .as_ref()
-                .map_or(String::new(), |o| o.who.clone()),
-            f.overridden
-                .as_ref()
-                .map_or(String::new(), |o| o.why.clone()),
-            f.overridden
-                .as_ref()
-                .map_or(String::new(), |o| o.when.to_rfc3339()),
-        ];
-        o.push_str(&row.iter().map(|s| field(s)).collect::<Vec<_>>().join(","));
-        o.push('\n');
-    }
-    o
+fn finding_row(f: &Finding) -> [String; 27] {
+    let e = &f.evidence;
+    let overridden = f.overridden.as_ref();
+    [
+        f.rank.to_string(),
+        f.id.clone(),
+        f.pathway.clone(),
+        f.step.clone(),
+        f.step_label.clone(),
+        f.kind.clone(),
+        f.title.clone(),
+        format!("{:.2}", f.time_cost_min),
+        format!("{:.2}", f.excess_min_per_occurrence),
+        f.occurrences.to_string(),
+        f.unit.to_string(),
+        f.base.to_string(),
+        format!("{:.4}", f.rate),
+        e.sessions.to_string(),
+        cells(&e.sites),
+        cells(&e.roles),
+        cells(&e.clinicians),
+        f.suggested_cause.to_string(),
+        f.rule.to_string(),
+        f.because.clone(),
+        format!("{:.2}", f.confidence),
+        f.confidence_label.to_string(),
+        f.cause.to_string(),
+        overridden.is_some().to_string(),
+        overridden.map_or(String::new(), |o| o.who.clone()),
+        overridden.map_or(String::new(), |o| o.why.clone()),
+        overridden.map_or(String::new(), |o| o.when.to_rfc3339()),
+    ]
 }

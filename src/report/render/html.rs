@@ -1,27 +1,18 @@
 //! The HTML report: one self-contained file with inline CSS and inline SVG charts (per-step
 //! time against expected, deviation rates, causes). No script, font, image or link that
 //! reaches the network: it opens offline.
+//!
+//! Written with maud: every value is escaped unless it is marked `PreEscaped` (only the
+//! style sheet and the named character references below are). The `"\n"` literals keep the
+//! file's line breaks where they have always been, so the output reads and diffs well.
 
-use std::fmt::Write;
+use maud::{DOCTYPE, Markup, PreEscaped, html};
 
-use super::{STEP_COLUMNS, cells, nonzero_counts, pct, secs, step_values};
+use super::{STEP_COLUMNS, cells, coverage, nonzero_counts, pct, secs, step_values};
+use crate::map::ShadowMap;
+use crate::map::draw::svg;
 use crate::model::Cause;
-use crate::report::aggregate::{GroupReport, PathwayReport, Report};
-
-pub fn esc(s: &str) -> String {
-    let mut o = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => o.push_str("&amp;"),
-            '<' => o.push_str("&lt;"),
-            '>' => o.push_str("&gt;"),
-            '"' => o.push_str("&quot;"),
-            '\'' => o.push_str("&#39;"),
-            _ => o.push(c),
-        }
-    }
-    o
-}
+use crate::report::aggregate::{Finding, GroupReport, PathwayReport, Report};
 
 const STYLE: &str = "
 body{font-family:system-ui,-apple-system,'Segoe UI',Roboto,Helvetica,Arial,sans-serif;margin:24px auto;max-width:1100px;color:#1d2733;background:#fff;padding:0 16px}
@@ -37,17 +28,27 @@ th{background:#f3f6f9;font-weight:600}td.n{text-align:right;font-variant-numeric
 svg text{font-family:inherit;font-size:11px;fill:#1d2733}
 ";
 
-/// Escapes, then shows `step` names as code.
-fn title(s: &str) -> String {
-    let mut out = String::new();
-    for (i, part) in esc(s).split('`').enumerate() {
-        if i % 2 == 1 {
-            let _ = write!(out, "<code>{part}</code>");
-        } else {
-            out.push_str(part);
+/// The Content-Security-Policy that keeps the page offline: inline style and data images only.
+const CSP: &str = "default-src 'none'; style-src 'unsafe-inline'; img-src data:";
+
+const NBSP: PreEscaped<&str> = PreEscaped("&nbsp;");
+const TIMES: PreEscaped<&str> = PreEscaped("&times;");
+const HELLIP: PreEscaped<&str> = PreEscaped("&hellip;");
+const LDQUO: PreEscaped<&str> = PreEscaped("&ldquo;");
+const RDQUO: PreEscaped<&str> = PreEscaped("&rdquo;");
+
+/// One decimal, as the charts' coordinates are written.
+fn f1(value: f64) -> String {
+    format!("{value:.1}")
+}
+
+/// A title with its `step` names shown as code.
+fn title(s: &str) -> Markup {
+    html! {
+        @for (i, part) in s.split('`').enumerate() {
+            @if i % 2 == 1 { code { (part) } } @else { (part) }
         }
     }
-    out
 }
 
 pub fn cause_color(cause: Cause) -> &'static str {
@@ -75,200 +76,164 @@ pub fn html(report: &Report) -> String {
 
 /// The report with each pathway's shadow map above its step table, and each finding linked to
 /// its step on the map (`maps`: from `crate::map`, one per pathway; none drawn when empty).
-pub fn html_with_maps(report: &Report, maps: &[crate::map::ShadowMap]) -> String {
+pub fn html_with_maps(report: &Report, maps: &[ShadowMap]) -> String {
     let map_of = |pathway: &str| maps.iter().position(|m| m.pathway == pathway);
-    let mut o = String::new();
-    o.push_str("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n");
-    o.push_str("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; img-src data:\">\n");
-    o.push_str("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
-    o.push_str("<title>shadowmap report</title>\n<style>");
-    o.push_str(STYLE);
-    if !maps.is_empty() {
-        o.push_str(crate::map::draw::svg::MAP_CSS);
-    }
-    o.push_str("</style></head><body>\n");
-    let _ = writeln!(o, "<h1>shadowmap report</h1>");
-    let _ = writeln!(
-        o,
-        "<p class=\"muted\">{} sessions, {} pathway(s){}. {}{}</p>",
-        report.sessions,
-        report.pathways.len(),
-        if report.by.is_empty() {
-            String::new()
-        } else {
-            format!(", grouped by {}", esc(&report.by.join(", ")))
-        },
-        esc(&report.generated_by),
-        if report.redacted {
-            ". Redacted: note text removed, identifiers masked."
-        } else {
-            ""
+    let page = html! {
+        (DOCTYPE) "\n"
+        html lang="en" {
+            head {
+                meta charset="utf-8"; "\n"
+                meta http-equiv="Content-Security-Policy" content=(CSP); "\n"
+                meta name="viewport" content="width=device-width, initial-scale=1"; "\n"
+                title { "shadowmap report" } "\n"
+                style {
+                    (PreEscaped(STYLE))
+                    @if !maps.is_empty() { (PreEscaped(svg::MAP_CSS)) }
+                }
+            }
+            body {
+                "\n"
+                h1 { "shadowmap report" } "\n"
+                (summary(report))
+                h2 { "Findings" } "\n"
+                div.charts { "\n" (causes_chart(report)) } "\n"
+                @if report.findings.is_empty() {
+                    p { "None: every step is within its tolerance." } "\n"
+                } @else {
+                    (findings_table(&report.findings, |pathway| map_of(pathway).map(|i| &maps[i])))
+                }
+                @for p in &report.pathways {
+                    (pathway(report, p, map_of(&p.id).map(|i| (i, &maps[i]))))
+                }
+            }
         }
-    );
-    for s in &report.skipped {
-        let _ = writeln!(
-            o,
-            "<p class=\"muted\">Skipped <code>{}</code>: {}</p>",
-            esc(&s.path.display().to_string()),
-            esc(&s.error)
-        );
-    }
+        "\n"
+    };
+    page.into_string()
+}
 
-    let _ = writeln!(o, "<h2>Findings</h2>");
-    let _ = writeln!(o, "<div class=\"charts\">");
-    causes_chart(&mut o, report);
-    let _ = writeln!(o, "</div>");
-    if report.findings.is_empty() {
-        let _ = writeln!(o, "<p>None: every step is within its tolerance.</p>");
+/// What the report covers, and the files it skipped.
+fn summary(report: &Report) -> Markup {
+    html! {
+        p.muted {
+            (coverage(report)) ". " (report.generated_by)
+            @if report.redacted { ". Redacted: note text removed, identifiers masked." }
+        } "\n"
+        @for s in &report.skipped {
+            p.muted { "Skipped " code { (s.path.display().to_string()) } ": " (s.error) } "\n"
+        }
+    }
+}
+
+fn findings_table<'m>(
+    findings: &[Finding],
+    map_of: impl Fn(&str) -> Option<&'m ShadowMap>,
+) -> Markup {
+    html! {
+        table {
+            tr {
+                th { "#" } th { "finding" } th { "time cost" } th { "occurrences" }
+                th { "cause" } th { "rule" } th { "confidence" } th { "id" }
+            } "\n"
+            @for f in findings { (finding_row(f, map_of(&f.pathway))) "\n" }
+        } "\n"
+    }
+}
+
+/// One finding; its title links to its step on `map` when the map shows that step.
+fn finding_row(f: &Finding, map: Option<&ShadowMap>) -> Markup {
+    let e = &f.evidence;
+    let title = svg::link_to_step(map, &f.step, &title(&f.title).into_string());
+    html! {
+        tr {
+            td.n { (f.rank) }
+            td {
+                (PreEscaped(title)) br; span.muted { (f.step_label) }
+                details {
+                    summary { "evidence" }
+                    (f.because) br;
+                    (e.sessions) " sessions: " (e.session_ids.join(", "))
+                    @if (e.session_ids.len() as u32) < e.sessions { ", " (HELLIP) }
+                    br; "sites: " (cells(&e.sites))
+                    br; "roles: " (cells(&e.roles))
+                    br; "clinicians: " (cells(&e.clinicians))
+                    br; "median " (secs(e.median_active_secs)) " (p90 " (secs(e.p90_active_secs))
+                    ") against " (secs(e.expected_secs.map(f64::from))) " expected"
+                    @for note in &e.notes { br; "note: " (LDQUO) (note) (RDQUO) }
+                }
+            }
+            td.n {
+                (f1(f.time_cost_min)) (NBSP) "min" br;
+                span.muted { (format!("{:.2}", f.excess_min_per_occurrence)) " " (TIMES) " " (f.occurrences) }
+            }
+            td.n { (f.occurrences) " of " (f.base) " " (f.unit) "s (" (pct(f.rate)) ")" }
+            td { (cause(f)) }
+            td { code { (f.rule) } }
+            td { (f.confidence_label) " " (format!("{:.2}", f.confidence)) }
+            td { code { (f.id) } }
+        }
+    }
+}
+
+/// The cause badge, and who overrode it and why.
+fn cause(f: &Finding) -> Markup {
+    let class = if f.overridden.is_some() {
+        "cause ov"
     } else {
-        let _ = writeln!(
-            o,
-            "<table><tr><th>#</th><th>finding</th><th>time cost</th><th>occurrences</th><th>cause</th><th>rule</th><th>confidence</th><th>id</th></tr>"
-        );
-        for f in &report.findings {
-            let badge = format!(
-                "<span class=\"cause{}\" style=\"background:{}\">{}</span>",
-                if f.overridden.is_some() { " ov" } else { "" },
-                cause_color(f.cause),
-                f.cause
-            );
-            let cause = match &f.overridden {
-                Some(o) => format!(
-                    "{badge} overridden by {} ({}): {}; suggested {}",
-                    esc(&o.who),
-                    o.when.format("%Y-%m-%d"),
-                    esc(&o.why),
-                    f.suggested_cause
-                ),
-                None => badge,
-            };
-            let e = &f.evidence;
-            let notes: String = e
-                .notes
-                .iter()
-                .map(|n| format!("<br>note: &ldquo;{}&rdquo;", esc(n)))
-                .collect();
-            let _ = writeln!(
-                o,
-                "<tr><td class=\"n\">{}</td><td>{}<br><span class=\"muted\">{}</span><details><summary>evidence</summary>{}<br>{} sessions: {}{}<br>sites: {}<br>roles: {}<br>clinicians: {}<br>median {} (p90 {}) against {} expected{}</details></td><td class=\"n\">{:.1}&nbsp;min<br><span class=\"muted\">{:.2} &times; {}</span></td><td class=\"n\">{} of {} {}s ({})</td><td>{}</td><td><code>{}</code></td><td>{} {:.2}</td><td><code>{}</code></td></tr>",
-                f.rank,
-                crate::map::draw::svg::link_to_step(
-                    map_of(&f.pathway).map(|i| &maps[i]),
-                    &f.step,
-                    &title(&f.title)
-                ),
-                esc(&f.step_label),
-                esc(&f.because),
-                e.sessions,
-                esc(&e.session_ids.join(", ")),
-                if (e.session_ids.len() as u32) < e.sessions {
-                    ", &hellip;"
-                } else {
-                    ""
-                },
-                esc(&cells(&e.sites)),
-                esc(&cells(&e.roles)),
-                esc(&cells(&e.clinicians)),
-                secs(e.median_active_secs),
-                secs(e.p90_active_secs),
-                secs(e.expected_secs.map(f64::from)),
-                notes,
-                f.time_cost_min,
-                f.excess_min_per_occurrence,
-                f.occurrences,
-                f.occurrences,
-                f.base,
-                f.unit,
-                pct(f.rate),
-                cause,
-                f.rule,
-                f.confidence_label,
-                f.confidence,
-                f.id
-            );
+        "cause"
+    };
+    html! {
+        span class=(class) style={ "background:" (cause_color(f.cause)) } { (f.cause) }
+        @if let Some(o) = &f.overridden {
+            " overridden by " (o.who) " (" (o.when.format("%Y-%m-%d")) "): " (o.why)
+            "; suggested " (f.suggested_cause)
         }
-        let _ = writeln!(o, "</table>");
-    }
-    for p in &report.pathways {
-        pathway(&mut o, report, p, map_of(&p.id).map(|i| (i, &maps[i])));
-    }
-    o.push_str("</body></html>\n");
-    o
-}
-
-fn pathway(
-    o: &mut String,
-    report: &Report,
-    p: &PathwayReport,
-    map: Option<(usize, &crate::map::ShadowMap)>,
-) {
-    let _ = writeln!(
-        o,
-        "<h2>Pathway <code>{}</code>: {}</h2>",
-        esc(&p.id),
-        esc(&p.name)
-    );
-    let _ = writeln!(
-        o,
-        "<p class=\"muted\">{} sessions; version(s) {}; sites {}; roles {}; {} clinicians.</p>",
-        p.sessions,
-        super::versions(p),
-        esc(&p.sites.join(", ")),
-        esc(&p.roles.join(", ")),
-        p.clinicians
-    );
-    if let Some((index, map)) = map {
-        o.push_str(&crate::map::draw::svg::report_section(map, index));
-    }
-    let _ = writeln!(o, "<div class=\"charts\">");
-    time_chart(o, &p.overall);
-    deviation_chart(o, &p.overall);
-    let _ = writeln!(o, "</div>");
-    for g in super::shown_groups(report, p) {
-        group(o, g);
     }
 }
 
-fn group(o: &mut String, g: &GroupReport) {
+fn pathway(report: &Report, p: &PathwayReport, map: Option<(usize, &ShadowMap)>) -> Markup {
+    html! {
+        h2 { "Pathway " code { (p.id) } ": " (p.name) } "\n"
+        p.muted {
+            (p.sessions) " sessions; version(s) " (super::versions(p)) "; sites "
+            (p.sites.join(", ")) "; roles " (p.roles.join(", ")) "; " (p.clinicians) " clinicians."
+        } "\n"
+        @if let Some((index, map)) = map { (svg::map_section(map, 0.0, index)) }
+        div.charts { "\n" (time_chart(&p.overall)) (deviation_chart(&p.overall)) } "\n"
+        @for g in super::shown_groups(report, p) {
+            (group(g))
+        }
+    }
+}
+
+fn group(g: &GroupReport) -> Markup {
     let f = &g.figures;
-    let _ = writeln!(
-        o,
-        "<h3>{} ({})</h3>",
-        esc(&g.label()),
-        super::sessions(f.sessions)
-    );
-    let _ = writeln!(
-        o,
-        "<p>Fitness {:.3}; active {:.1} min of {:.1} observed; synced steps took {:.2}&times; expected; clicks {:+.1} per session; re-entries {}; interruptions {:.1} per hour, {} of time interrupted.<br>Workarounds: {}. System problems: {}.</p>",
-        f.mean_fitness,
-        f.active_min,
-        f.observed_min,
-        f.time_ratio,
-        f.click_excess_per_session,
-        f.reentries,
-        f.interruptions_per_hour,
-        pct(f.interrupted_share),
-        esc(&nonzero_counts(&f.workarounds)),
-        esc(&nonzero_counts(&f.problems))
-    );
-    let titles: String = STEP_COLUMNS
-        .iter()
-        .map(|(title, _)| format!("<th>{title}</th>"))
-        .collect();
-    let _ = writeln!(o, "<table><tr>{titles}</tr>");
-    for s in &g.steps {
-        let values: String = step_values(s)
-            .iter()
-            .zip(&STEP_COLUMNS[1..])
-            .map(|(value, (_, numeric))| {
-                let class = if *numeric { " class=\"n\"" } else { "" };
-                format!("<td{class}>{}</td>", esc(value))
-            })
-            .collect();
-        let unplanned = if s.planned { "" } else { "<em>unplanned</em> " };
-        let _ = writeln!(o, "<tr><td>{unplanned}{}</td>{values}</tr>", esc(&s.label));
+    html! {
+        h3 { (g.label()) " (" (super::sessions(f.sessions)) ")" } "\n"
+        p {
+            "Fitness " (format!("{:.3}", f.mean_fitness))
+            "; active " (f1(f.active_min)) " min of " (f1(f.observed_min)) " observed"
+            "; synced steps took " (format!("{:.2}", f.time_ratio)) (TIMES) " expected"
+            "; clicks " (format!("{:+.1}", f.click_excess_per_session)) " per session"
+            "; re-entries " (f.reentries)
+            "; interruptions " (f1(f.interruptions_per_hour)) " per hour, "
+            (pct(f.interrupted_share)) " of time interrupted."
+            br; "Workarounds: " (nonzero_counts(&f.workarounds))
+            ". System problems: " (nonzero_counts(&f.problems)) "."
+        } "\n"
+        table {
+            tr { @for (heading, _) in &STEP_COLUMNS { th { (heading) } } } "\n"
+            @for s in &g.steps {
+                tr {
+                    td { @if !s.planned { em { "unplanned" } " " } (s.label) }
+                    @for (value, (_, numeric)) in step_values(s).iter().zip(&STEP_COLUMNS[1..]) {
+                        @if *numeric { td.n { (value) } } @else { td { (value) } }
+                    }
+                }
+                "\n"
+            }
+        } "\n"
     }
-    let _ = writeln!(o, "</table>");
 }
 
 const LABEL_W: f64 = 160.0;
@@ -285,8 +250,19 @@ fn short(s: &str, n: usize) -> String {
     }
 }
 
+/// An inline SVG chart, `width` by `height`: `class` names it for the checks, `label` says
+/// what it shows to a screen reader.
+fn svg(class: &str, label: &str, width: f64, height: f64, body: Markup) -> Markup {
+    html! {
+        svg xmlns="http://www.w3.org/2000/svg" class=(class) width=(width) height=(height)
+            viewBox={ "0 0 " (width) " " (height) } role="img" aria-label=(label) {
+            "\n" (body)
+        }
+    }
+}
+
 /// Median active time per step (bar), to p90 (whisker), against expected (black tick).
-fn time_chart(o: &mut String, g: &GroupReport) {
+fn time_chart(g: &GroupReport) -> Markup {
     let steps: Vec<_> = g
         .steps
         .iter()
@@ -302,103 +278,59 @@ fn time_chart(o: &mut String, g: &GroupReport) {
         .fold(1.0f64, f64::max);
     let h = 34.0 + ROW_H * steps.len() as f64 + 34.0;
     let w = LABEL_W + BAR_W + 70.0;
-    let _ = writeln!(
-        o,
-        "<div class=\"chart\"><h3>Active time per step against expected</h3>"
-    );
-    let _ = writeln!(
-        o,
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"time-chart\" width=\"{w}\" height=\"{h}\" viewBox=\"0 0 {w} {h}\" role=\"img\" aria-label=\"Median active time per step against expected\">"
-    );
     let x = |v: f64| LABEL_W + v / max * BAR_W;
-    for (i, s) in steps.iter().enumerate() {
-        let y = 10.0 + ROW_H * i as f64;
-        let median = s.median_active_secs.unwrap_or(0.0);
-        let p90 = s.p90_active_secs.unwrap_or(median);
-        let over = s.expected_secs.is_some_and(|e| median > f64::from(e));
-        let color = if !s.planned {
-            "#64748b"
-        } else if over {
-            "#f97316"
-        } else {
-            "#3b82f6"
-        };
-        let _ = writeln!(
-            o,
-            "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\">{}</text>",
-            LABEL_W - 6.0,
-            y + 14.0,
-            esc(&short(&s.label, 25))
-        );
-        let _ = writeln!(
-            o,
-            "<rect x=\"{LABEL_W}\" y=\"{:.1}\" width=\"{:.1}\" height=\"14\" fill=\"{color}\"><title>{}: median {} p90 {}</title></rect>",
-            y + 3.0,
-            (x(median) - LABEL_W).max(1.0),
-            esc(&s.label),
-            secs(Some(median)),
-            secs(Some(p90))
-        );
-        let _ = writeln!(
-            o,
-            "<line x1=\"{:.1}\" x2=\"{:.1}\" y1=\"{:.1}\" y2=\"{:.1}\" stroke=\"#1d2733\" stroke-width=\"1\"/>",
-            x(median),
-            x(p90),
-            y + 10.0,
-            y + 10.0
-        );
-        if let Some(e) = s.expected_secs {
-            let _ = writeln!(
-                o,
-                "<line x1=\"{0:.1}\" x2=\"{0:.1}\" y1=\"{1:.1}\" y2=\"{2:.1}\" stroke=\"#000\" stroke-width=\"3\"/>",
-                x(f64::from(e)),
-                y + 1.0,
-                y + 19.0
-            );
+    let rows = html! {
+        @for (i, s) in steps.iter().enumerate() {
+            @let y = 10.0 + ROW_H * i as f64;
+            @let median = s.median_active_secs.unwrap_or(0.0);
+            @let p90 = s.p90_active_secs.unwrap_or(median);
+            @let over = s.expected_secs.is_some_and(|e| median > f64::from(e));
+            @let color = if !s.planned { "#64748b" } else if over { "#f97316" } else { "#3b82f6" };
+            text x=(f1(LABEL_W - 6.0)) y=(f1(y + 14.0)) text-anchor="end" { (short(&s.label, 25)) } "\n"
+            rect x=(LABEL_W) y=(f1(y + 3.0)) width=(f1((x(median) - LABEL_W).max(1.0))) height="14" fill=(color) {
+                title { (s.label) ": median " (secs(Some(median))) " p90 " (secs(Some(p90))) }
+            } "\n"
+            line x1=(f1(x(median))) x2=(f1(x(p90))) y1=(f1(y + 10.0)) y2=(f1(y + 10.0)) stroke="#1d2733" stroke-width="1" {} "\n"
+            @if let Some(e) = s.expected_secs {
+                line x1=(f1(x(f64::from(e)))) x2=(f1(x(f64::from(e)))) y1=(f1(y + 1.0)) y2=(f1(y + 19.0)) stroke="#000" stroke-width="3" {} "\n"
+            }
+            text x=(f1(x(p90.max(f64::from(s.expected_secs.unwrap_or(0)))) + 5.0)) y=(f1(y + 14.0)) { (secs(Some(median))) } "\n"
         }
-        let _ = writeln!(
-            o,
-            "<text x=\"{:.1}\" y=\"{:.1}\">{}</text>",
-            x(p90.max(f64::from(s.expected_secs.unwrap_or(0)))) + 5.0,
-            y + 14.0,
-            secs(Some(median))
-        );
-    }
+    };
     let ly = 14.0 + ROW_H * steps.len() as f64 + 6.0;
-    let _ = writeln!(
-        o,
-        "<rect x=\"10\" y=\"{ly:.1}\" width=\"10\" height=\"10\" fill=\"#3b82f6\"/><text x=\"24\" y=\"{:.1}\">median</text>\
-         <rect x=\"90\" y=\"{ly:.1}\" width=\"10\" height=\"10\" fill=\"#f97316\"/><text x=\"104\" y=\"{:.1}\">median over expected</text>\
-         <line x1=\"250\" x2=\"250\" y1=\"{:.1}\" y2=\"{:.1}\" stroke=\"#000\" stroke-width=\"3\"/><text x=\"256\" y=\"{:.1}\">expected</text>\
-         <line x1=\"320\" x2=\"345\" y1=\"{:.1}\" y2=\"{:.1}\" stroke=\"#1d2733\"/><text x=\"350\" y=\"{:.1}\">to p90</text>",
-        ly + 9.0,
-        ly + 9.0,
-        ly - 1.0,
-        ly + 11.0,
-        ly + 9.0,
-        ly + 5.0,
-        ly + 5.0,
-        ly + 9.0
-    );
-    let _ = writeln!(o, "</svg></div>");
+    let legend = html! {
+        rect x="10" y=(f1(ly)) width="10" height="10" fill="#3b82f6" {}
+        text x="24" y=(f1(ly + 9.0)) { "median" }
+        rect x="90" y=(f1(ly)) width="10" height="10" fill="#f97316" {}
+        text x="104" y=(f1(ly + 9.0)) { "median over expected" }
+        line x1="250" x2="250" y1=(f1(ly - 1.0)) y2=(f1(ly + 11.0)) stroke="#000" stroke-width="3" {}
+        text x="256" y=(f1(ly + 9.0)) { "expected" }
+        line x1="320" x2="345" y1=(f1(ly + 5.0)) y2=(f1(ly + 5.0)) stroke="#1d2733" {}
+        text x="350" y=(f1(ly + 9.0)) { "to p90" }
+        "\n"
+    };
+    let label = "Median active time per step against expected";
+    html! {
+        div.chart {
+            h3 { "Active time per step against expected" } "\n"
+            (svg("time-chart", label, w, h, html! { (rows) (legend) }))
+        } "\n"
+    }
 }
 
 /// Per step, stacked: share of occurrences over time / over clicks, and missing, out of
 /// order, repeated and unplanned per session.
-fn deviation_chart(o: &mut String, g: &GroupReport) {
-    let rows: Vec<(String, Vec<f64>)> = g
+fn deviation_chart(g: &GroupReport) -> Markup {
+    let rows: Vec<(&str, [f64; 6])> = g
         .steps
         .iter()
         .map(|s| {
-            let v = DEV_COLORS
-                .iter()
-                .map(|(k, _)| match *k {
-                    "over_time" => s.over_time_rate,
-                    "over_clicks" => s.over_clicks_rate,
-                    other => s.deviations_per_session.get(other).copied().unwrap_or(0.0),
-                })
-                .collect();
-            (s.label.clone(), v)
+            let v = DEV_COLORS.map(|(k, _)| match k {
+                "over_time" => s.over_time_rate,
+                "over_clicks" => s.over_clicks_rate,
+                other => s.deviations_per_session.get(other).copied().unwrap_or(0.0),
+            });
+            (s.label.as_str(), v)
         })
         .collect();
     let max = rows
@@ -407,60 +339,69 @@ fn deviation_chart(o: &mut String, g: &GroupReport) {
         .fold(0.05f64, f64::max);
     let h = 30.0 + ROW_H * rows.len() as f64 + 34.0;
     let w = LABEL_W + BAR_W + 60.0;
-    let _ = writeln!(o, "<div class=\"chart\"><h3>Deviation rates per step</h3>");
-    let _ = writeln!(
-        o,
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"deviation-chart\" width=\"{w}\" height=\"{h}\" viewBox=\"0 0 {w} {h}\" role=\"img\" aria-label=\"Deviation rates per step\">"
-    );
-    for (i, (label, values)) in rows.iter().enumerate() {
-        let y = 10.0 + ROW_H * i as f64;
-        let _ = writeln!(
-            o,
-            "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\">{}</text>",
-            LABEL_W - 6.0,
-            y + 14.0,
-            esc(&short(label, 25))
-        );
-        let mut x = LABEL_W;
-        for ((kind, color), v) in DEV_COLORS.iter().zip(values) {
-            if *v <= 0.0 {
-                continue;
+    let bars = html! {
+        @for (i, (label, values)) in rows.iter().enumerate() {
+            @let y = 10.0 + ROW_H * i as f64;
+            text x=(f1(LABEL_W - 6.0)) y=(f1(y + 14.0)) text-anchor="end" { (short(label, 25)) } "\n"
+            @let (segments, end) = stacked(values, max);
+            @for bar in segments {
+                rect x=(f1(bar.x)) y=(f1(y + 3.0)) width=(f1(bar.width)) height="14" fill=(bar.color) {
+                    title { (bar.kind) ": " (format!("{:.2}", bar.value)) }
+                } "\n"
             }
-            let width = v / max * BAR_W;
-            let _ = writeln!(
-                o,
-                "<rect x=\"{x:.1}\" y=\"{:.1}\" width=\"{width:.1}\" height=\"14\" fill=\"{color}\"><title>{kind}: {v:.2}</title></rect>",
-                y + 3.0
-            );
+            text x=(f1(end + 5.0)) y=(f1(y + 14.0)) { (format!("{:.2}", values.iter().sum::<f64>())) } "\n"
+        }
+    };
+    let ly = 14.0 + ROW_H * rows.len() as f64 + 4.0;
+    let legend = html! {
+        @for (i, (kind, color)) in DEV_COLORS.iter().enumerate() {
+            @let lx = 10.0 + (i % 3) as f64 * 170.0;
+            @let yy = ly + (i / 3) as f64 * 15.0;
+            rect x=(f1(lx)) y=(f1(yy)) width="10" height="10" fill=(color) {}
+            text x=(f1(lx + 14.0)) y=(f1(yy + 9.0)) { (kind) } "\n"
+        }
+    };
+    let label = "Deviation rates per step";
+    html! {
+        div.chart {
+            h3 { (label) } "\n"
+            (svg("deviation-chart", label, w, h, html! { (bars) (legend) }))
+            p.muted { "over_time, over_clicks: share of occurrences; others: per session." }
+        } "\n"
+    }
+}
+
+/// One kind's part of a stacked bar.
+struct Segment {
+    x: f64,
+    width: f64,
+    kind: &'static str,
+    color: &'static str,
+    value: f64,
+}
+
+/// The segments of one stacked bar (kinds without a value left out), and where it ends.
+fn stacked(values: &[f64; 6], max: f64) -> (Vec<Segment>, f64) {
+    let mut x = LABEL_W;
+    let mut segments = Vec::new();
+    for (&(kind, color), &value) in DEV_COLORS.iter().zip(values) {
+        if value > 0.0 {
+            let width = value / max * BAR_W;
+            segments.push(Segment {
+                x,
+                width,
+                kind,
+                color,
+                value,
+            });
             x += width;
         }
-        let _ = writeln!(
-            o,
-            "<text x=\"{:.1}\" y=\"{:.1}\">{:.2}</text>",
-            x + 5.0,
-            y + 14.0,
-            values.iter().sum::<f64>()
-        );
     }
-    let ly = 14.0 + ROW_H * rows.len() as f64 + 4.0;
-    for (i, (kind, color)) in DEV_COLORS.iter().enumerate() {
-        let lx = 10.0 + (i % 3) as f64 * 170.0;
-        let yy = ly + (i / 3) as f64 * 15.0;
-        let _ = writeln!(
-            o,
-            "<rect x=\"{lx:.1}\" y=\"{yy:.1}\" width=\"10\" height=\"10\" fill=\"{color}\"/><text x=\"{:.1}\" y=\"{:.1}\">{kind}</text>",
-            lx + 14.0,
-            yy + 9.0
-        );
-    }
-    let _ = writeln!(
-        o,
-        "</svg><p class=\"muted\">over_time, over_clicks: share of occurrences; others: per session.</p></div>"
-    );
+    (segments, x)
 }
 
 /// Time cost of the findings by cause in force (overrides applied).
-fn causes_chart(o: &mut String, report: &Report) {
+fn causes_chart(report: &Report) -> Markup {
     let totals: Vec<(Cause, f64, usize)> = Cause::ALL
         .iter()
         .map(|c| {
@@ -475,27 +416,21 @@ fn causes_chart(o: &mut String, report: &Report) {
     let max = totals.iter().map(|t| t.1).fold(0.1f64, f64::max);
     let h = 10.0 + ROW_H * totals.len() as f64 + 6.0;
     let w = 120.0 + BAR_W + 150.0;
-    let _ = writeln!(o, "<div class=\"chart\"><h3>Time cost by cause</h3>");
-    let _ = writeln!(
-        o,
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"cause-chart\" width=\"{w}\" height=\"{h}\" viewBox=\"0 0 {w} {h}\" role=\"img\" aria-label=\"Time cost by cause\">"
-    );
-    for (i, (cause, minutes, n)) in totals.iter().enumerate() {
-        let y = 8.0 + ROW_H * i as f64;
-        let width = minutes / max * BAR_W;
-        let _ = writeln!(
-            o,
-            "<text x=\"114\" y=\"{:.1}\" text-anchor=\"end\">{}</text><rect x=\"120\" y=\"{:.1}\" width=\"{:.1}\" height=\"14\" fill=\"{}\"/><text x=\"{:.1}\" y=\"{:.1}\">{:.1} min, {} finding(s)</text>",
-            y + 14.0,
-            cause.label(),
-            y + 3.0,
-            if *minutes > 0.0 { width.max(1.0) } else { 0.0 },
-            cause_color(*cause),
-            120.0 + width + 6.0,
-            y + 14.0,
-            minutes,
-            n
-        );
+    let bars = html! {
+        @for (i, (cause, minutes, n)) in totals.iter().enumerate() {
+            @let y = 8.0 + ROW_H * i as f64;
+            @let width = minutes / max * BAR_W;
+            text x="114" y=(f1(y + 14.0)) text-anchor="end" { (cause.label()) }
+            rect x="120" y=(f1(y + 3.0)) width=(f1(if *minutes > 0.0 { width.max(1.0) } else { 0.0 }))
+                height="14" fill=(cause_color(*cause)) {}
+            text x=(f1(120.0 + width + 6.0)) y=(f1(y + 14.0)) { (f1(*minutes)) " min, " (n) " finding(s)" } "\n"
+        }
+    };
+    let label = "Time cost by cause";
+    html! {
+        div.chart {
+            h3 { (label) } "\n"
+            (svg("cause-chart", label, w, h, bars))
+        } "\n"
     }
-    let _ = writeln!(o, "</svg></div>");
 }

@@ -2,8 +2,10 @@
 
 use std::fmt::Write;
 
-use super::{STEP_COLUMNS, cause_line, cells, nonzero_counts, pct, secs, step_values};
-use crate::report::aggregate::{GroupReport, Report};
+use super::{
+    STEP_COLUMNS, cause_line, cells, coverage, nonzero_counts, pct, step_evidence, step_values,
+};
+use crate::report::aggregate::{Finding, GroupReport, Report};
 
 /// Escapes what would break a table cell or start markup.
 fn md(s: &str) -> String {
@@ -18,14 +20,8 @@ pub fn markdown(report: &Report) -> String {
     let _ = writeln!(o, "# shadowmap report\n");
     let _ = writeln!(
         o,
-        "{} sessions, {} pathway(s){}.{}\n",
-        report.sessions,
-        report.pathways.len(),
-        if report.by.is_empty() {
-            String::new()
-        } else {
-            format!(", grouped by {}", report.by.join(", "))
-        },
+        "{}.{}\n",
+        coverage(report),
         if report.redacted {
             " Redacted: note text removed, identifiers masked."
         } else {
@@ -74,56 +70,7 @@ pub fn markdown(report: &Report) -> String {
         }
         let _ = writeln!(o);
         for f in &report.findings {
-            let e = &f.evidence;
-            let _ = writeln!(o, "### {}. {} (`{}`)\n", f.rank, md(&f.title), f.id);
-            let _ = writeln!(
-                o,
-                "- Pathway `{}`, step *{}*.",
-                md(&f.pathway),
-                md(&f.step_label)
-            );
-            let _ = writeln!(
-                o,
-                "- Time cost {:.1} min: {:.2} min excess per {} x {} ({} of {}, {}).",
-                f.time_cost_min,
-                f.excess_min_per_occurrence,
-                f.unit,
-                f.occurrences,
-                f.occurrences,
-                f.base,
-                pct(f.rate)
-            );
-            let _ = writeln!(o, "- Cause: {}.", md(&cause_line(f)));
-            let _ = writeln!(o, "- Because: {}.", md(&f.because));
-            let _ = writeln!(
-                o,
-                "- Evidence: {} sessions ({}{}); sites {}; roles {}; clinicians {}.",
-                e.sessions,
-                md(&e.session_ids.join(", ")),
-                if (e.session_ids.len() as u32) < e.sessions {
-                    ", ..."
-                } else {
-                    ""
-                },
-                md(&cells(&e.sites)),
-                md(&cells(&e.roles)),
-                md(&cells(&e.clinicians))
-            );
-            if e.expected_secs.is_some() {
-                let _ = writeln!(
-                    o,
-                    "- Step: median {} (p90 {}) against {} expected; median {} clicks against {}.",
-                    secs(e.median_active_secs),
-                    secs(e.p90_active_secs),
-                    secs(e.expected_secs.map(f64::from)),
-                    e.median_clicks.map_or("-".into(), |c| format!("{c:.0}")),
-                    e.expected_clicks.map_or("-".into(), |c| c.to_string())
-                );
-            }
-            for note in &e.notes {
-                let _ = writeln!(o, "- Note: \"{}\"", md(note));
-            }
-            let _ = writeln!(o);
+            finding_detail(&mut o, f);
         }
     }
     if !report.stale_overrides.is_empty() {
@@ -224,6 +171,56 @@ fn group(o: &mut String, g: &GroupReport) {
             md(&s.label),
             values.join(" | ")
         );
+    }
+    let _ = writeln!(o);
+}
+
+/// One finding in full: where, how much, why, the evidence.
+fn finding_detail(o: &mut String, f: &Finding) {
+    let e = &f.evidence;
+    let _ = writeln!(o, "### {}. {} (`{}`)\n", f.rank, md(&f.title), f.id);
+    let _ = writeln!(
+        o,
+        "- Pathway `{}`, step *{}*.",
+        md(&f.pathway),
+        md(&f.step_label)
+    );
+    let _ = writeln!(
+        o,
+        "- Time cost {:.1} min: {:.2} min excess per {} x {} ({} of {}, {}).",
+        f.time_cost_min,
+        f.excess_min_per_occurrence,
+        f.unit,
+        f.occurrences,
+        f.occurrences,
+        f.base,
+        pct(f.rate)
+    );
+    let _ = writeln!(o, "- Cause: {}.", md(&cause_line(f)));
+    let _ = writeln!(o, "- Because: {}.", md(&f.because));
+    let _ = writeln!(
+        o,
+        "- Evidence: {} sessions ({}{}); sites {}; roles {}; clinicians {}.",
+        e.sessions,
+        md(&e.session_ids.join(", ")),
+        if (e.session_ids.len() as u32) < e.sessions {
+            ", ..."
+        } else {
+            ""
+        },
+        md(&cells(&e.sites)),
+        md(&cells(&e.roles)),
+        md(&cells(&e.clinicians))
+    );
+    if e.expected_secs.is_some() {
+        let [median, p90, expected, clicks, expected_clicks] = step_evidence(e);
+        let _ = writeln!(
+            o,
+            "- Step: median {median} (p90 {p90}) against {expected} expected; median {clicks} clicks against {expected_clicks}."
+        );
+    }
+    for note in &e.notes {
+        let _ = writeln!(o, "- Note: \"{}\"", md(note));
     }
     let _ = writeln!(o);
 }

@@ -55,7 +55,7 @@ pub fn render_with_maps(report: &Report, format: Format, maps: &[crate::map::Sha
     }
 }
 
-/// The whole report as JSON (keys documented in the README).
+/// The whole report as JSON (keys documented in `docs/report.md`).
 pub fn json(report: &Report) -> String {
     let mut s = serde_json::to_string_pretty(report).expect("a report always serializes");
     s.push('\n');
@@ -156,6 +156,33 @@ pub(crate) fn nonzero_counts(map: &std::collections::BTreeMap<String, u32>) -> S
         .map(|(k, n)| format!("{k} {n}"))
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+/// What a report covers, as every format opens with it: `12 sessions, 3 pathway(s), grouped
+/// by site, role`.
+pub(crate) fn coverage(report: &Report) -> String {
+    let grouped = if report.by.is_empty() {
+        String::new()
+    } else {
+        format!(", grouped by {}", report.by.join(", "))
+    };
+    format!(
+        "{} sessions, {} pathway(s){grouped}",
+        report.sessions,
+        report.pathways.len()
+    )
+}
+
+/// A finding's step figures as every format shows them: median, p90 and expected active
+/// time, median and expected clicks (`-` where there is none).
+pub(crate) fn step_evidence(e: &crate::report::aggregate::Evidence) -> [String; 5] {
+    [
+        secs(e.median_active_secs),
+        secs(e.p90_active_secs),
+        secs(e.expected_secs.map(f64::from)),
+        e.median_clicks.map_or("-".into(), |c| format!("{c:.0}")),
+        e.expected_clicks.map_or("-".into(), |c| c.to_string()),
+    ]
 }
 
 /// `north 9/10, south 1/10`.

@@ -2,21 +2,15 @@
 
 use std::fmt::Write;
 
-use super::{cause_line, cells, nonzero_counts, pct, secs};
+use super::{cause_line, cells, coverage, nonzero_counts, pct, secs, step_evidence};
 use crate::report::aggregate::{GroupReport, Report};
 
 pub fn text(report: &Report) -> String {
     let mut o = String::new();
     let _ = writeln!(
         o,
-        "shadowmap report: {} sessions, {} pathway(s){}{}",
-        report.sessions,
-        report.pathways.len(),
-        if report.by.is_empty() {
-            String::new()
-        } else {
-            format!(", grouped by {}", report.by.join(", "))
-        },
+        "shadowmap report: {}{}",
+        coverage(report),
         if report.redacted { " (redacted)" } else { "" }
     );
     for s in &report.skipped {
@@ -61,14 +55,10 @@ pub fn text(report: &Report) -> String {
             cells(&e.roles)
         );
         if e.expected_secs.is_some() {
+            let [median, p90, expected, clicks, expected_clicks] = step_evidence(e);
             let _ = writeln!(
                 o,
-                "     step: median {} / p90 {} vs expected {}; median clicks {} vs expected {}",
-                secs(e.median_active_secs),
-                secs(e.p90_active_secs),
-                secs(e.expected_secs.map(f64::from)),
-                e.median_clicks.map_or("-".into(), |c| format!("{c:.0}")),
-                e.expected_clicks.map_or("-".into(), |c| c.to_string())
+                "     step: median {median} / p90 {p90} vs expected {expected}; median clicks {clicks} vs expected {expected_clicks}"
             );
         }
         for note in &e.notes {

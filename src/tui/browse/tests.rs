@@ -4,10 +4,9 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
 use super::*;
-use crate::tui::replay::testdata;
 
 fn row(id: &str, when: &str, site: &str, role: &str, clinician: &str, pathway: &str) -> BrowseRow {
-    let mut header = testdata::header(id);
+    let mut header = crate::testing::header_with_id(id);
     header.started_at = DateTime::parse_from_rfc3339(when).unwrap();
     header.site = site.into();
     header.role = role.into();

@@ -8,11 +8,11 @@ pub fn update(state: &mut BrowseState, action: Action) -> Vec<Effect> {
         match action {
             Action::Up => panel.scroll = panel.scroll.saturating_sub(1),
             Action::Down => {
-                panel.scroll = (panel.scroll + 1).min(panel.lines.len().saturating_sub(1))
+                panel.scroll = (panel.scroll + 1).min(panel.lines.len().saturating_sub(1));
             }
             Action::PageUp => panel.scroll = panel.scroll.saturating_sub(state.page),
             Action::PageDown => {
-                panel.scroll = (panel.scroll + state.page).min(panel.lines.len().saturating_sub(1))
+                panel.scroll = (panel.scroll + state.page).min(panel.lines.len().saturating_sub(1));
             }
             _ => state.mode = Mode::List,
         }

@@ -2,7 +2,7 @@
 //!
 //! key -> [`key_to_action`] (`keys.rs`) -> [`update`] (`update.rs`, pure, the offset of the key
 //! press passed in) -> effects run by [`Capture`] (journal append, durable on return, then
-//! `mark_saved`) -> [`draw`] (`draw.rs`) reads the state. The shared loop
+//! `mark_saved`) -> [`draw()`] (`draw.rs`) reads the state. The shared loop
 //! ([`crate::tui::screen::run`]) drains every queued event, then draws once.
 //!
 //! A refused append (a full disk, a failed sync) is never retried on the same journal segment:

@@ -347,7 +347,7 @@ impl CaptureState {
                             label: step.label.clone(),
                             element: Some(index),
                             group: Some(group.label.clone()),
-                        })
+                        });
                     }
                 }
             }

@@ -1,9 +1,9 @@
 //! The capture screen without a terminal: keys go through the real key map and update, effects
 //! through the driver into an in-memory journal; the clock is fixed by the test.
 
+use std::fmt::Write as _;
 use std::time::{Duration, Instant};
 
-use chrono::DateTime;
 use crossterm::event::Event as TermEvent;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -12,22 +12,17 @@ use super::live::LiveMark;
 use super::state::{PickerKind, TextPurpose, slug};
 use super::*;
 use crate::model::pathway::{DEFAULT_PATHWAY, Pathway, builtin_pathways};
-use crate::model::session::{EventKind, SESSION_FORMAT_VERSION, SessionHeader};
+use crate::model::session::{EventKind, SessionHeader};
 use crate::model::timeline::InterruptionEnding;
 use crate::model::vocab::{InterruptionSource, ProblemKind, WorkaroundKind};
 use crate::tui::keymap::key_named as key_event;
 
+/// The kit's example header on `pathway`.
 pub(super) fn header(pathway: &Pathway) -> SessionHeader {
     SessionHeader {
-        format_version: SESSION_FORMAT_VERSION,
-        id: "20261125-0918-north-RN-07".into(),
-        started_at: DateTime::parse_from_rfc3339("2026-11-25T09:18:00+01:00").unwrap(),
-        site: "north".into(),
-        role: "RN".into(),
-        clinician: "RN-07".into(),
-        auditor: "ak".into(),
         pathway_id: pathway.id.clone(),
         pathway_version: pathway.version,
+        ..crate::testing::header()
     }
 }
 
@@ -138,9 +133,10 @@ fn space_inside_a_group_picks_the_member_not_done_then_leaves_the_group() {
 fn digits_start_listed_steps_and_tab_pages_by_ten() {
     let mut text = String::from("Pathway(id: \"long\", version: 1, name: \"Long\", steps: [");
     for i in 1..=12 {
-        text.push_str(&format!(
+        let _ = write!(
+            text,
             "Step(id: \"s{i}\", label: \"Step {i}\", expected_secs: 10, expected_clicks: 1),"
-        ));
+        );
     }
     text.push_str("])");
     let pathway = Pathway::from_ron_str(&text, std::path::Path::new("long.ron")).unwrap();
@@ -1002,7 +998,7 @@ fn snapshot_wide_200x60() {
 fn the_key_hint_fits_two_lines_at_80_columns() {
     let state = script(&[], 0);
     let lines = draw::hint_lines(&state, 80);
-    let texts: Vec<String> = lines.iter().map(|l| l.to_string()).collect();
+    let texts: Vec<String> = lines.iter().map(std::string::ToString::to_string).collect();
     assert_eq!(lines.len(), 2, "{texts:?}");
     assert!(texts[1].contains("? help"), "{texts:?}");
 }

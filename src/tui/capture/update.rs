@@ -5,6 +5,7 @@
 use crate::model::pathway::Element;
 use crate::model::session::{Event, EventKind};
 use crate::model::vocab::{InterruptionSource, ProblemKind, WorkaroundKind};
+use std::fmt::Write as _;
 
 use crate::tui::keymap::pasted_line;
 
@@ -46,8 +47,7 @@ impl CaptureState {
             .collect();
         let effect = self.push(at_ms, kind);
         if !switched.is_empty() {
-            self.status
-                .push_str(&format!(" (task switch from {})", switched.join(" > ")));
+            let _ = write!(self.status, " (task switch from {})", switched.join(" > "));
         }
         vec![effect]
     }
@@ -257,6 +257,7 @@ impl CaptureState {
         }
     }
 
+    #[allow(clippy::too_many_lines)] // long before the lint came; split it when next changed
     fn update_normal(&mut self, action: Action, at_ms: u64) -> Vec<Effect> {
         let paused = self.paused();
         let needs_running = matches!(

@@ -6,6 +6,7 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
+use std::fmt::Write as _;
 
 use super::data::{ReplayData, describe, duration};
 use super::{Mode, ReplayState};
@@ -48,11 +49,13 @@ fn title_line(data: &ReplayData) -> Line<'static> {
     let h = &data.header;
     let mut text = format!("{} · {} {} {}", h.id, h.site, h.role, h.clinician);
     match &data.pathway {
-        Some((id, version)) => text.push_str(&format!(" · {id} v{version}")),
+        Some((id, version)) => {
+            let _ = write!(text, " · {id} v{version}");
+        }
         None => text.push_str(" · no pathway"),
     }
     if let Some(fitness) = data.fitness {
-        text.push_str(&format!(" · fit {fitness:.2}"));
+        let _ = write!(text, " · fit {fitness:.2}");
     }
     Line::from(Span::styled(
         text,
@@ -79,11 +82,12 @@ fn status_line(state: &ReplayState) -> Line<'static> {
         p.zoom_factor()
     );
     if p.zoom > 0 {
-        text.push_str(&format!(
+        let _ = write!(
+            text,
             " {}-{}",
             session_time::format(w0),
             session_time::format(w1)
-        ));
+        );
     }
     Line::from(text)
 }
@@ -129,7 +133,8 @@ struct Scale {
 impl Scale {
     fn col(&self, at_ms: u64) -> usize {
         let at = at_ms.clamp(self.w0, self.w1);
-        let col = (at - self.w0) as u128 * self.width as u128 / (self.w1 - self.w0).max(1) as u128;
+        let col =
+            u128::from(at - self.w0) * self.width as u128 / u128::from((self.w1 - self.w0).max(1));
         (col as usize).min(self.width.saturating_sub(1))
     }
 
@@ -376,7 +381,8 @@ fn draw_strip(state: &ReplayState, frame: &mut Frame, area: Rect) {
         let expected_ms = data.expected[index]
             .as_ref()
             .map(|e| u64::from(e.secs) * 1000);
-        let to_cols = |ms: u64| (ms as u128 * bar_width as u128 / scale_ms as u128) as usize;
+        let to_cols =
+            |ms: u64| (u128::from(ms) * bar_width as u128 / u128::from(scale_ms)) as usize;
         let observed = to_cols(span.active_ms);
         let mut bar: Vec<char> = (0..bar_width)
             .map(|i| match expected_ms.map(to_cols) {

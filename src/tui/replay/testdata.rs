@@ -1,29 +1,10 @@
 //! A small session over the built-in `med-rec-admission` pathway for the replay tests: a
 //! nested interruption, marks, an undo, an unplanned step, and hand-placed deviations.
 
-use chrono::DateTime;
-
 use crate::model::pathway::builtin_pathways;
-use crate::model::{
-    Event, EventKind, InterruptionSource, ProblemKind, SESSION_FORMAT_VERSION, Session,
-    SessionHeader, WorkaroundKind,
-};
+use crate::model::{Event, EventKind, InterruptionSource, ProblemKind, Session, WorkaroundKind};
 
 use super::{ReplayData, ReplayDeviation, ReplayState};
-
-pub fn header(id: &str) -> SessionHeader {
-    SessionHeader {
-        format_version: SESSION_FORMAT_VERSION,
-        id: id.into(),
-        started_at: DateTime::parse_from_rfc3339("2026-11-25T09:18:00+01:00").unwrap(),
-        site: "north".into(),
-        role: "RN".into(),
-        clinician: "RN-07".into(),
-        auditor: "ak".into(),
-        pathway_id: "med-rec-admission".into(),
-        pathway_version: 3,
-    }
-}
 
 pub fn session() -> Session {
     let step = |s: &str| EventKind::StepStart { step: s.into() };
@@ -99,7 +80,7 @@ pub fn session() -> Session {
         (900, EventKind::Finish),
     ];
     Session {
-        header: header("20261125-0918-north-RN-07"),
+        header: crate::testing::header(),
         events: kinds
             .into_iter()
             .enumerate()

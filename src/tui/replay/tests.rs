@@ -374,7 +374,7 @@ mod sample {
 
 #[test]
 fn an_empty_session_replays_without_panicking() {
-    let session = crate::model::Session::new(testdata::header("empty"));
+    let session = crate::model::Session::new(crate::testing::header_with_id("empty"));
     let mut s = ReplayState::new(ReplayData::new(&session, None));
     for action in [
         Action::TogglePlay,

@@ -79,7 +79,7 @@ pub fn update(state: &mut ReplayState, action: Action, now_ms: u64) -> Vec<Effec
                     None => {
                         state.status = format!(
                             "`{text}` is not a time: type 4:12, 1:02:03, 90, +30, -1:00 or @09:22"
-                        )
+                        );
                     }
                 }
             }

@@ -6,8 +6,9 @@ use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, List, ListItem, ListState, Paragraph, Wrap};
 
-use super::keys::KEY_TABLE;
-use super::{CAUSE_KEYS, Mode, State};
+use super::keys::{KEY_TABLE, ROUNDS_KEY_TABLE};
+use super::rounds::draw_rounds;
+use super::{CAUSE_KEYS, Mode, State, View};
 use crate::model::Cause;
 use crate::tui::keymap;
 
@@ -22,7 +23,22 @@ fn cause_style(cause: Cause) -> Style {
     Style::default().fg(color)
 }
 
+/// The findings, or the rounds view when it is on.
 pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
+    match (state.view, &state.rounds) {
+        (View::Rounds, Some(view)) => {
+            let footer = Line::from(format!(
+                "{}  {}",
+                keymap::footer(ROUNDS_KEY_TABLE, "  "),
+                state.status
+            ));
+            draw_rounds(view, frame, area, footer);
+        }
+        _ => draw_findings(state, frame, area),
+    }
+}
+
+fn draw_findings(state: &State, frame: &mut Frame, area: Rect) {
     let [head, list, detail, foot] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Min(5),

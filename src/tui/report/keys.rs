@@ -3,8 +3,28 @@
 
 use crossterm::event::{KeyCode, KeyEvent};
 
-use super::{Action, CAUSE_KEYS, Mode, State};
-use crate::tui::keymap::{Binding, ch, key, lookup};
+use super::{Action, CAUSE_KEYS, Mode, State, View};
+use crate::tui::keymap::{Binding, Key, ch, key, lookup};
+
+/// Quitting, the same in both views.
+const QUIT: Binding<Action> = Binding {
+    keys: "q / Esc",
+    help: "quit",
+    footer: Some("q quit"),
+    codes: &[(ch('q'), Action::Quit), (key(KeyCode::Esc), Action::Quit)],
+};
+
+const UP_DOWN: &[(Key, Action)] = &[
+    (key(KeyCode::Up), Action::Up),
+    (ch('k'), Action::Up),
+    (key(KeyCode::Down), Action::Down),
+    (ch('j'), Action::Down),
+];
+
+const TOGGLE_ROUNDS: &[(Key, Action)] = &[
+    (ch('r'), Action::ToggleRounds),
+    (key(KeyCode::Tab), Action::ToggleRounds),
+];
 
 /// The keys of the findings list.
 pub const KEY_TABLE: &[Binding<Action>] = &[
@@ -12,12 +32,7 @@ pub const KEY_TABLE: &[Binding<Action>] = &[
         keys: "Up Down  k j",
         help: "select the finding above / below",
         footer: Some("j/k move"),
-        codes: &[
-            (key(KeyCode::Up), Action::Up),
-            (ch('k'), Action::Up),
-            (key(KeyCode::Down), Action::Down),
-            (ch('j'), Action::Down),
-        ],
+        codes: UP_DOWN,
     },
     Binding {
         keys: "Home End  g G",
@@ -52,15 +67,45 @@ pub const KEY_TABLE: &[Binding<Action>] = &[
         codes: &[(ch('m'), Action::OpenMap)],
     },
     Binding {
-        keys: "q / Esc",
-        help: "quit",
-        footer: Some("q quit"),
-        codes: &[(ch('q'), Action::Quit), (key(KeyCode::Esc), Action::Quit)],
+        keys: "r / Tab",
+        help: "the rounds view (when started with --split)",
+        footer: Some("r rounds"),
+        codes: TOGGLE_ROUNDS,
     },
+    QUIT,
+];
+
+/// The keys of the rounds view.
+pub const ROUNDS_KEY_TABLE: &[Binding<Action>] = &[
+    Binding {
+        keys: "Left Right  h l",
+        help: "the previous / next comparison (pairs of rounds, the whole pathway and each group)",
+        footer: Some("h/l comparison"),
+        codes: &[
+            (key(KeyCode::Left), Action::PreviousComparison),
+            (ch('h'), Action::PreviousComparison),
+            (key(KeyCode::Right), Action::NextComparison),
+            (ch('l'), Action::NextComparison),
+        ],
+    },
+    Binding {
+        keys: "Up Down  k j",
+        help: "scroll the figures",
+        footer: Some("j/k scroll"),
+        codes: UP_DOWN,
+    },
+    Binding {
+        keys: "r / Tab",
+        help: "back to the findings",
+        footer: Some("r findings"),
+        codes: TOGGLE_ROUNDS,
+    },
+    QUIT,
 ];
 
 pub fn key_to_action(state: &State, key: KeyEvent) -> Option<Action> {
     match &state.mode {
+        Mode::List if state.view == View::Rounds => lookup(ROUNDS_KEY_TABLE, &key),
         Mode::List => lookup(KEY_TABLE, &key),
         Mode::PickCause => match key.code {
             KeyCode::Esc => Some(Action::Cancel),

@@ -6,6 +6,7 @@
 
 mod draw;
 pub mod keys;
+pub mod rounds;
 mod update;
 
 use std::io;
@@ -17,9 +18,11 @@ use ratatui::Frame;
 
 use crate::model::Cause;
 use crate::report::{Finding, Overrides};
+use crate::rounds::Rounds;
 
 pub use draw::draw;
 pub use keys::key_to_action;
+pub use rounds::RoundsView;
 pub use update::update;
 
 use super::screen::{Console, Ended, Screen};
@@ -41,9 +44,19 @@ pub enum Mode {
     Why { cause: Cause, who: String },
 }
 
+/// What the screen shows: the findings, or (given `--split`) the audit rounds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum View {
+    Findings,
+    Rounds,
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct State {
     pub findings: Vec<Finding>,
+    /// The rounds, when the screen was started with `--split`.
+    pub rounds: Option<RoundsView>,
+    pub view: View,
     pub overrides: Overrides,
     pub overrides_path: PathBuf,
     pub selected: usize,
@@ -75,6 +88,11 @@ pub enum Action {
     Submit,
     Cancel,
     Quit,
+    /// Between the findings and the rounds view.
+    ToggleRounds,
+    /// The rounds view: the previous / next comparison.
+    PreviousComparison,
+    NextComparison,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -89,6 +107,8 @@ impl State {
     pub fn new(findings: Vec<Finding>, overrides: Overrides, overrides_path: &Path) -> State {
         State {
             findings,
+            rounds: None,
+            view: View::Findings,
             overrides,
             overrides_path: overrides_path.to_path_buf(),
             selected: 0,
@@ -195,18 +215,22 @@ impl Screen for ReportScreen {
 }
 
 /// Runs the screen until the auditor quits. Saves the overrides file on each change.
-/// `map_source`: what the map of a finding (`m`) is drawn from.
+/// `map_source`: what the map of a finding (`m`) is drawn from. With `rounds` (`--split`),
+/// the rounds view is one key away and shown first.
 pub fn run(
     findings: Vec<Finding>,
     overrides: Overrides,
     path: &Path,
     map_source: crate::tui::map::run::MapSource,
+    rounds: Option<Rounds>,
 ) -> io::Result<()> {
     let mut console = Console::open()?;
-    let mut screen = ReportScreen {
-        state: State::new(findings, overrides, path),
-        map_source,
-    };
+    let mut state = State::new(findings, overrides, path);
+    if let Some(rounds) = rounds {
+        state.rounds = Some(RoundsView::new(rounds));
+        state.view = View::Rounds;
+    }
+    let mut screen = ReportScreen { state, map_source };
     super::screen::run(&mut screen, &mut console)?;
     Ok(())
 }

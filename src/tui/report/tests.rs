@@ -216,3 +216,44 @@ fn snapshot_cause_menu() {
     press(&mut s, "jjc");
     insta::assert_snapshot!("report_cause_menu", screen(&s));
 }
+
+/// The sample sessions as two rounds (the same sessions twice), grouped by site.
+fn with_rounds() -> State {
+    let samples = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-sessions");
+    let options = crate::rounds::RoundsOptions {
+        split: crate::rounds::Split::Folder,
+        pathway: None,
+        by: vec!["site".into()],
+        threads: 1,
+    };
+    let rounds = crate::rounds::build_rounds(&[samples.clone(), samples], &options).unwrap();
+    let mut state = state();
+    state.rounds = Some(super::RoundsView::new(rounds));
+    state.view = super::View::Rounds;
+    state
+}
+
+#[test]
+fn the_rounds_view_moves_between_comparisons_and_back_to_the_findings() {
+    let mut plain = state();
+    press(&mut plain, "r");
+    assert_eq!(plain.view, super::View::Findings);
+    assert!(plain.status.contains("--split"), "{}", plain.status);
+
+    let mut state = with_rounds();
+    let view = |s: &State| s.rounds.as_ref().unwrap().clone();
+    assert!(screen(&state).contains("comparison 1 of"));
+    press(&mut state, "jj");
+    assert_eq!(view(&state).scroll, 2);
+    press(&mut state, "l");
+    assert_eq!((view(&state).selected, view(&state).scroll), (1, 0));
+    press(&mut state, "hhh");
+    assert_eq!(view(&state).selected, 0);
+    // j in the rounds view scrolls; the selected finding stays.
+    assert_eq!(state.selected, 0);
+    press(&mut state, "r");
+    assert_eq!(state.view, super::View::Findings);
+    press(&mut state, "j");
+    assert_eq!(state.selected, 1);
+    assert!(screen(&state).contains("findings (* = overridden)"));
+}

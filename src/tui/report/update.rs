@@ -3,14 +3,34 @@
 
 use chrono::{DateTime, FixedOffset};
 
-use super::{Action, Effect, Mode, State};
+use super::{Action, Effect, Mode, State, View};
 use crate::report::Override;
 use crate::tui::keymap::pasted_line;
 
 pub fn update(state: &mut State, action: Action, now: DateTime<FixedOffset>) -> Vec<Effect> {
     let last = state.findings.len().saturating_sub(1);
-    match (state.mode.clone(), action) {
+    match (state.mode.clone(), action.clone()) {
         (_, Action::Quit) => state.quit = true,
+        (Mode::List, Action::ToggleRounds) => match (&state.rounds, state.view) {
+            (None, _) => {
+                state.status = "no rounds: start with --split folder|version|date:...".into();
+            }
+            (Some(_), View::Findings) => state.view = View::Rounds,
+            (Some(_), View::Rounds) => state.view = View::Findings,
+        },
+        (
+            Mode::List,
+            Action::Up | Action::Down | Action::PreviousComparison | Action::NextComparison,
+        ) if state.view == View::Rounds => {
+            if let Some(view) = &mut state.rounds {
+                match action {
+                    Action::Up => view.scroll(-1),
+                    Action::Down => view.scroll(1),
+                    Action::PreviousComparison => view.select(-1),
+                    _ => view.select(1),
+                }
+            }
+        }
         (Mode::List, Action::Up) => state.selected = state.selected.saturating_sub(1),
         (Mode::List, Action::Down) => state.selected = (state.selected + 1).min(last),
         (Mode::List, Action::Top) => state.selected = 0,

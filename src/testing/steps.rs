@@ -1,13 +1,12 @@
-//! Building sessions for report tests and the report benchmark: exact ones from a short
-//! description, and random realistic ones. Shared by `tests/report_*.rs` and
-//! `benches/report.rs` through `#[path]`.
-#![allow(dead_code)]
+//! Sessions from a plan of steps ([`StepSpec`]): each step's seconds, clicks and marks exact,
+//! so a test can assert the figures the report computes from them; and random realistic ones
+//! built the same way, for the report benchmark.
 
-use chrono::DateTime;
-use shadowmap::model::{
-    Event, EventKind, InterruptionSource, ProblemKind, SESSION_FORMAT_VERSION, Session,
-    SessionHeader, WorkaroundKind,
+use crate::model::{
+    Event, EventKind, InterruptionSource, ProblemKind, Session, SessionHeader, WorkaroundKind,
 };
+
+use super::header;
 
 /// One step as it happened.
 #[derive(Clone, Debug)]
@@ -60,22 +59,26 @@ impl StepSpec {
     }
 }
 
-pub fn header(id: &str, pathway: &str, site: &str, role: &str, clinician: &str) -> SessionHeader {
+/// [`header`] for a session of `clinician` (`role`) at `site` on `pathway`.
+pub fn header_for(
+    id: &str,
+    pathway: &str,
+    site: &str,
+    role: &str,
+    clinician: &str,
+) -> SessionHeader {
     SessionHeader {
-        format_version: SESSION_FORMAT_VERSION,
-        id: id.to_string(),
-        started_at: DateTime::parse_from_rfc3339("2026-11-25T08:00:00+01:00").unwrap(),
-        site: site.to_string(),
-        role: role.to_string(),
-        clinician: clinician.to_string(),
-        auditor: "ak".to_string(),
-        pathway_id: pathway.to_string(),
-        pathway_version: 3,
+        id: id.into(),
+        pathway_id: pathway.into(),
+        site: site.into(),
+        role: role.into(),
+        clinician: clinician.into(),
+        ..header()
     }
 }
 
 /// A finished session doing `steps` one after the other.
-pub fn session(header: SessionHeader, steps: &[StepSpec]) -> Session {
+pub fn session_of_steps(header: SessionHeader, steps: &[StepSpec]) -> Session {
     let mut s = Session::new(header);
     let mut at: u64 = 1_000;
     let push = |s: &mut Session, at: u64, kind: EventKind| {
@@ -98,7 +101,7 @@ pub fn session(header: SessionHeader, steps: &[StepSpec]) -> Session {
         };
         push(&mut s, at, kind);
         // Spread the marks over the step's active time.
-        let marks = spec.clicks as u64
+        let marks = u64::from(spec.clicks)
             + spec.workarounds.len() as u64
             + spec.problems.len() as u64
             + spec.notes.len() as u64
@@ -176,7 +179,7 @@ pub fn random_session(rng: &mut fastrand::Rng, n: usize, target_events: usize) -
     let site = SITES[rng.usize(..SITES.len())];
     let role = ROLES[rng.usize(..ROLES.len())];
     let clinician = format!("{}-{:02}", role, rng.usize(1..30));
-    let h = header(
+    let h = header_for(
         &format!("bench-{n:05}-{site}-{clinician}"),
         "med-rec-admission",
         site,
@@ -202,7 +205,7 @@ pub fn random_session(rng: &mut fastrand::Rng, n: usize, target_events: usize) -
         let mut s = step(
             &b.step,
             ((b.secs as f64) * slow * (0.6 + rng.f64() * 0.9)) as u64 + 1,
-            ((b.clicks as f64) * (0.7 + rng.f64() * 0.7)) as u32,
+            (f64::from(b.clicks) * (0.7 + rng.f64() * 0.7)) as u32,
         );
         if rng.u8(..10) == 0 {
             s = s.interrupted(InterruptionSource::ALL[rng.usize(..9)], rng.u64(5..90));
@@ -239,5 +242,5 @@ pub fn random_session(rng: &mut fastrand::Rng, n: usize, target_events: usize) -
     }
     let s = jitter(rng, &base[5], 1.0);
     steps.push(s);
-    session(h, &steps)
+    session_of_steps(h, &steps)
 }

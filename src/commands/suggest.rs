@@ -1,0 +1,328 @@
+//! `shadowmap suggest PATHS... [--pathway ID|FILE] [--min-share F] [--retime] [--out FILE]
+//! [--format text|json|ron]`: the pathway the work suggests, per pathway the sessions follow.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use color_eyre::Result;
+use color_eyre::eyre::eyre;
+use serde_json::json;
+use shadowmap::compare::{self, pathway_to_json, xes};
+use shadowmap::model::{Pathway, Session, resolve_pathway};
+use shadowmap::report::collect_session_files;
+use shadowmap::suggest::html::suggestion_box;
+use shadowmap::suggest::{Options, Suggestion, Trace, suggest};
+use shadowmap::text::{escape_controls, escape_json_controls};
+
+use super::output::{Protected, write_output};
+use crate::commands::pathways::user_error;
+use crate::{SuggestArgs, SuggestFormat};
+
+pub fn run(data_dir: Option<PathBuf>, args: SuggestArgs) -> Result<()> {
+    if !(0.0..=1.0).contains(&args.min_share) {
+        return Err(eyre!(
+            "--min-share {} is not a share: give a number from 0 to 1 (0.2 means a fifth of the sessions)",
+            args.min_share
+        ));
+    }
+    let mut protected = Protected::new(data_dir.as_deref());
+    for path in &args.paths {
+        if path.is_dir() {
+            protected.folder(path);
+        } else {
+            protected.file(path, "an input of this suggestion");
+        }
+    }
+    if let Some(out) = &args.out {
+        protected.check(out)?;
+    }
+    let fixed = match &args.pathway {
+        Some(arg) => {
+            let pathway = compare::load_pathway(arg).map_err(user_error)?;
+            if Path::new(arg).is_file() {
+                protected.file(Path::new(arg), "the pathway this suggestion revises");
+                if let Some(out) = &args.out {
+                    protected.check(out)?;
+                }
+            }
+            Some(pathway)
+        }
+        None => None,
+    };
+    let groups = read_traces(&args.paths, fixed.as_ref(), true)?;
+    if args.format == SuggestFormat::Ron && groups.len() > 1 {
+        return Err(eyre!(
+            "the sessions follow {} pathways ({}); --format ron writes one: choose it with --pathway ID",
+            groups.len(),
+            groups.keys().cloned().collect::<Vec<_>>().join(", ")
+        ));
+    }
+    let options = Options {
+        min_share: args.min_share,
+        retime: args.retime,
+        ..Options::default()
+    };
+    let mut suggestions = Vec::new();
+    for (id, (pathway, traces)) in &groups {
+        let suggestion =
+            suggest(pathway, traces, &options).map_err(|e| eyre!("pathway `{id}`: {e}"))?;
+        suggestions.push((pathway, suggestion));
+    }
+    let text = match args.format {
+        SuggestFormat::Ron => suggestions[0].1.pathway.to_ron(),
+        SuggestFormat::Json => {
+            let list: Vec<_> = suggestions
+                .iter()
+                .map(|(_, s)| suggestion_json(s))
+                .collect();
+            serde_json::to_string_pretty(&json!({ "suggestions": list }))? + "\n"
+        }
+        SuggestFormat::Text => suggestions
+            .iter()
+            .map(|(_, s)| render_text(s))
+            .collect::<Vec<_>>()
+            .join("\n"),
+    };
+    // Ids, sites and labels come from files anyone may have written: no control characters
+    // reach the terminal or the file raw.
+    let text = match args.format {
+        SuggestFormat::Json => escape_json_controls(&text),
+        SuggestFormat::Text | SuggestFormat::Ron => escape_controls(&text),
+    };
+    write_output(args.out.as_deref(), &protected, text.as_bytes())
+}
+
+/// The traces of every input, by the pathway they are revised against (pathway id order).
+fn read_traces(
+    paths: &[PathBuf],
+    fixed: Option<&Pathway>,
+    warn: bool,
+) -> Result<BTreeMap<String, (Pathway, Vec<Trace>)>> {
+    let mut groups: BTreeMap<String, (Pathway, Vec<Trace>)> = BTreeMap::new();
+    let mut session_paths = Vec::new();
+    for path in paths {
+        let lower = path.to_string_lossy().to_ascii_lowercase();
+        if !(lower.ends_with(".xes") || lower.ends_with(".xes.gz")) {
+            session_paths.push(path.clone());
+            continue;
+        }
+        let Some(pathway) = fixed else {
+            return Err(eyre!(
+                "{}: an XES log names no pathway; give one with --pathway ID|FILE",
+                path.display()
+            ));
+        };
+        let group = groups
+            .entry(pathway.id.clone())
+            .or_insert_with(|| (pathway.clone(), Vec::new()));
+        for trace in xes::open(path).map_err(user_error)? {
+            let trace = trace.map_err(user_error)?;
+            group
+                .1
+                .push(Trace::bare(&trace.case_id, &trace.activities()));
+        }
+    }
+    let files = collect_session_files(&session_paths).map_err(|e| eyre!("{e}"))?;
+    let mut unknown: BTreeMap<String, String> = BTreeMap::new();
+    for file in files {
+        let session = match Session::load(&file) {
+            Ok(session) => session,
+            Err(e) => {
+                if warn {
+                    eprintln!("warning: skipped {}: {e}", file.display());
+                }
+                continue;
+            }
+        };
+        let header = &session.header;
+        let pathway = match fixed {
+            Some(p) => p.clone(),
+            None => match resolve_pathway(&header.pathway_id) {
+                Ok((p, _)) => p,
+                Err(e) => {
+                    unknown
+                        .entry(header.pathway_id.clone())
+                        .or_insert_with(|| e.message.clone());
+                    continue;
+                }
+            },
+        };
+        let trace = Trace::from_timeline(
+            &header.id,
+            &header.site,
+            &header.role,
+            &header.started_at.date_naive().to_string(),
+            &session.timeline(),
+        );
+        groups
+            .entry(pathway.id.clone())
+            .or_insert_with(|| (pathway, Vec::new()))
+            .1
+            .push(trace);
+    }
+    for (id, why) in unknown.iter().filter(|_| warn) {
+        eprintln!(
+            "warning: skipped the sessions of the unknown pathway `{id}` ({why}); pass --pathway ID|FILE"
+        );
+    }
+    groups.retain(|_, (_, traces)| !traces.is_empty());
+    if groups.is_empty() {
+        return Err(eyre!(
+            "no sessions or traces to learn from in {}",
+            paths
+                .iter()
+                .map(|p| p.display().to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+    }
+    Ok(groups)
+}
+
+/// The report's HTML with a "what the work suggests" box in each pathway's section (before its
+/// charts), from the same session files and pathway choice as the report. `redact`: what
+/// sessions wrote is masked as the report masks it.
+pub fn add_to_report_html(
+    html: String,
+    files: &[PathBuf],
+    pathway: Option<&str>,
+    redact: bool,
+) -> Result<String> {
+    let fixed = match pathway {
+        Some(arg) => Some(compare::load_pathway(arg).map_err(user_error)?),
+        None => None,
+    };
+    // The report has told about unreadable files already.
+    let groups = read_traces(files, fixed.as_ref(), false)?;
+    let mut html = html;
+    for (pathway, traces) in groups.values() {
+        let Ok(mut suggestion) = suggest(pathway, traces, &Options::default()) else {
+            continue;
+        };
+        if redact {
+            suggestion.redact(&shadowmap::report::render::mask);
+        }
+        // The section the report wrote for this pathway: its heading, then its charts.
+        let heading = format!(
+            "<h2>Pathway <code>{}</code>",
+            maud::html! { (pathway.id) }.into_string()
+        );
+        let Some(at) = html
+            .find(&heading)
+            .and_then(|h| html[h..].find("<div class=\"charts\">").map(|c| h + c))
+        else {
+            continue;
+        };
+        html.insert_str(
+            at,
+            &escape_controls(&suggestion_box(&suggestion).into_string()),
+        );
+    }
+    Ok(html)
+}
+
+fn suggestion_json(s: &Suggestion) -> serde_json::Value {
+    let mut value = serde_json::to_value(s).expect("a suggestion serialises");
+    value["version"] = json!(s.pathway.version);
+    value["revised"] = pathway_to_json(&s.pathway);
+    value["revised_ron"] = json!(s.pathway.to_ron());
+    value
+}
+
+fn pct(share: f64) -> String {
+    format!("{:.0} %", share * 100.0)
+}
+
+fn opt(value: Option<f64>) -> String {
+    value.map_or("-".to_string(), |v| format!("{v:.0}"))
+}
+
+/// The change list, the figures before and after, the step times and the revised file.
+pub fn render_text(s: &Suggestion) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "Suggested revision of `{}`: version {} -> {}",
+        s.pathway_id, s.from_version, s.pathway.version
+    );
+    let _ = writeln!(out, "{}", s.pathway.description);
+    let _ = writeln!(
+        out,
+        "Mean fitness {:.3} -> {:.3}; fully fitting sessions {} ({}) -> {} ({})",
+        s.before.mean_fitness,
+        s.after.mean_fitness,
+        s.before.fitting,
+        pct(s.before.fitting_share),
+        s.after.fitting,
+        pct(s.after.fitting_share)
+    );
+    out.push('\n');
+    if s.changes.is_empty() {
+        let _ = writeln!(
+            out,
+            "No change: no edit shown by enough sessions raises the mean fitness enough."
+        );
+    } else {
+        let _ = writeln!(out, "Changes, in the order they were found:");
+        for (i, c) in s.changes.iter().enumerate() {
+            let _ = writeln!(
+                out,
+                "{:>2}. {}\n    fitness {:+.3} ({:.3} -> {:.3}); sessions: {}{}; sites: {}; roles: {}",
+                i + 1,
+                c.text,
+                c.gain,
+                c.fitness_before,
+                c.fitness_after,
+                c.evidence.examples.join(", "),
+                if c.evidence.sessions > c.evidence.examples.len() {
+                    ", ..."
+                } else {
+                    ""
+                },
+                none_if_empty(&c.evidence.sites),
+                none_if_empty(&c.evidence.roles),
+            );
+        }
+    }
+    out.push('\n');
+    let width = s
+        .steps
+        .iter()
+        .map(|t| t.step.len())
+        .max()
+        .unwrap_or(4)
+        .max(4);
+    let _ = writeln!(
+        out,
+        "{:<width$}  {:>10} {:>10}  {:>10} {:>10}  {:>5}",
+        "STEP", "EXP SECS", "MED SECS", "EXP CLICKS", "MED CLICKS", "SEEN"
+    );
+    for t in &s.steps {
+        let _ = writeln!(
+            out,
+            "{:<width$}  {:>10} {:>10}  {:>10} {:>10}  {:>5}",
+            t.step,
+            t.expected_secs,
+            opt(t.median_secs),
+            t.expected_clicks,
+            opt(t.median_clicks),
+            t.observed
+        );
+    }
+    out.push('\n');
+    let _ = writeln!(
+        out,
+        "The revised pathway (`--format ron --out FILE` writes it alone):\n"
+    );
+    out.push_str(&s.pathway.to_ron());
+    out
+}
+
+fn none_if_empty(items: &[String]) -> String {
+    if items.is_empty() {
+        "-".to_string()
+    } else {
+        items.join(", ")
+    }
+}
