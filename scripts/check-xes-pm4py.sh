@@ -7,7 +7,7 @@
 #       (default: sample-sessions/*.ron and sample-sessions/agreement/*.ron)
 #
 # Needs pm4py in a virtualenv (PYTHON, default .venv-oracle/bin/python, see
-# ../shared/oracle/README.md) and the oracle scripts (ORACLE_DIR, default ../shared/oracle).
+# docs/pathways.md, "The pathway JSON form") and the oracle scripts (ORACLE_DIR, default ../shared/oracle).
 # Exits 0 when every session agrees, 1 on a difference, 2 when pm4py is not installed.
 set -eu
 root=$(cd "$(dirname "$0")/.." && pwd)

@@ -5,7 +5,7 @@ For every session given:
   1. `shadowmap export SESSION --format xes` (and again with --redact);
   2. pm4py.read_xes reads it: one trace, named after the session; every step has a start
      and a complete event with the same concept:instance; timestamps never decrease;
-  3. the trace is read as domain.md section 6 reads XES (events whose lifecycle:transition
+  3. the trace is read as docs/reference.md section 6 reads XES (events whose lifecycle:transition
      is present and not `complete` are ignored; stable sort by time:timestamp) and aligned
      by pm4py against the session's pathway (converted to the oracle's pathway JSON), with
      the oracle's own model construction (../shared/oracle/pm4py_fitness.py);
@@ -33,7 +33,7 @@ def run(cmd):
 
 
 def complete_only(log):
-    """domain.md section 6: ignore events whose transition is present and not complete;
+    """docs/reference.md section 6: ignore events whose transition is present and not complete;
     order by timestamp, stably."""
     for trace in log:
         kept = [e for e in trace if e.get("lifecycle:transition", "complete").lower() == "complete"]

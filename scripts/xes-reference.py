@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Reads XES logs with pm4py the way shadowmap's reader is specified (domain.md section 6) and
+"""Reads XES logs with pm4py the way shadowmap's reader is specified (docs/reference.md section 6) and
 prints, per file, what tests/xes_real_logs.rs asserts: trace and event counts, the first traces,
 and an FNV-1a 64 checksum of every trace (case id and activities, in order).
 

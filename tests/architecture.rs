@@ -92,7 +92,7 @@ fn the_library_root_keeps_the_terminal_out_of_the_core() {
     }
     let cargo =
         std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("Cargo.toml")).unwrap();
-    // No networking crate at all (domain.md section 8: the program has no network code).
+    // No networking crate at all (docs/reference.md section 8: the program has no network code).
     for crate_name in ["reqwest", "hyper", "ureq", "tokio", "surf", "curl", "isahc"] {
         assert!(
             !cargo

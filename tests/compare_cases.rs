@@ -38,7 +38,7 @@ fn hand_cases_give_the_hand_computed_costs() {
                 "{name} {trace:?}"
             );
             if let Some(f) = t["fitness"].as_f64() {
-                // pm4py says 0 where worst_cost is 0; domain.md section 5 says 1.0.
+                // pm4py says 0 where worst_cost is 0; docs/reference.md section 5 says 1.0.
                 let want = if c.worst_cost == 0 { 1.0 } else { f };
                 assert!(
                     (c.fitness - want).abs() < 1e-9,

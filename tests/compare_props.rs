@@ -1,4 +1,4 @@
-//! Properties of the comparator (domain.md section 5), on random pathways and traces.
+//! Properties of the comparator (docs/reference.md section 5), on random pathways and traces.
 
 use proptest::prelude::*;
 use shadowmap::compare::{MoveKind, compare_trace};

@@ -1,4 +1,4 @@
-//! shadowmap has no network code at all (domain.md section 8): no networking crate among the
+//! shadowmap has no network code at all (docs/reference.md section 8): no networking crate among the
 //! binary's dependencies, and no socket in our own source.
 
 use std::path::Path;

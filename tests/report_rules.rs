@@ -1,4 +1,4 @@
-//! Each cause rule on constructed groups of sessions (domain.md section 7): the sessions are
+//! Each cause rule on constructed groups of sessions (docs/reference.md section 7): the sessions are
 //! built event by event, compared, digested and folded exactly as `shadowmap report` does.
 
 use std::path::Path;

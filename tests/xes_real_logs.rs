@@ -1,5 +1,5 @@
 //! The XES reader reads real logs as pm4py does: the same traces, the same events in the same
-//! order (domain.md section 6). Expected values were computed once with pm4py 2.7.23.11 by
+//! order (docs/reference.md section 6). Expected values were computed once with pm4py 2.7.23.11 by
 //! `scripts/xes-reference.py` (trace and event counts, first traces, and an FNV-1a 64 checksum
 //! of every case id and activity in order).
 //!

@@ -1,6 +1,6 @@
 //! From an alignment to what an auditor reads: each non-sync move as a deviation with a plain
 //! sentence and its evidence, the friction of every synced step, and the session figures
-//! (domain.md section 5).
+//! (docs/reference.md section 5).
 
 use std::collections::HashMap;
 
@@ -570,7 +570,7 @@ fn by_kind<K: Copy + PartialEq>(all: &[K], seen: impl Iterator<Item = K>) -> Vec
         .collect()
 }
 
-/// The session figures of domain.md section 5.
+/// The session figures of docs/reference.md section 5.
 pub fn figures(comparison: &Comparison, timeline: &Timeline) -> SessionFigures {
     let minutes = |ms: u64| ms as f64 / 60_000.0;
     let observed_ms = timeline.observed_ms();

@@ -1,11 +1,11 @@
 //! The comparator: a session (or an XES trace) against a pathway by optimal alignment, with
-//! every deviation explained (domain.md sections 5 and 6). Pure: no terminal, no clock.
+//! every deviation explained (docs/reference.md sections 5 and 6). Pure: no terminal, no clock.
 //!
 //! - [`model`]: the pathway compiled into an automaton, and the exact minimal-cost alignment;
 //! - [`explain`]: deviations with sentences and evidence, friction of synced steps, session figures;
 //! - [`xes`]: a streaming XES reader (`.xes`, `.xes.gz`);
 //! - [`pathway_json`]: the oracle's pathway JSON, for the pm4py fixtures;
-//! - [`output`]: the JSON form of domain.md section 5.
+//! - [`output`]: the JSON form of docs/reference.md section 5.
 
 pub mod engine;
 pub mod explain;
@@ -116,7 +116,7 @@ pub struct Deviation {
     pub at_ms: Option<u64>,
 }
 
-/// The friction of one synced step (domain.md section 5, "Friction of synced steps").
+/// The friction of one synced step (docs/reference.md section 5, "Friction of synced steps").
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct StepFriction {
     /// Index into `Timeline::steps`.
@@ -150,7 +150,7 @@ impl StepFriction {
     }
 }
 
-/// The session figures of domain.md section 5. For a trace without a session (an XES trace),
+/// The session figures of docs/reference.md section 5. For a trace without a session (an XES trace),
 /// only `fitness` is meaningful and `timed` is false.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct SessionFigures {
@@ -208,7 +208,7 @@ impl Comparison {
     }
 }
 
-/// `1 - cost / worst_cost`, and 1.0 when `worst_cost` is 0 (domain.md section 5).
+/// `1 - cost / worst_cost`, and 1.0 when `worst_cost` is 0 (docs/reference.md section 5).
 pub fn fitness(cost: u32, worst_cost: u32) -> f64 {
     if worst_cost == 0 {
         1.0

@@ -1,5 +1,5 @@
 //! A pathway compiled into a model, and the minimal-cost alignment of an observed sequence
-//! against it (domain.md section 5).
+//! against it (docs/reference.md section 5).
 //!
 //! The model is the language of the pathway as a small acyclic automaton:
 //! - state `(p, 0)` is the place before element `p` (and after element `p - 1`): from it the

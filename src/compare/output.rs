@@ -1,4 +1,4 @@
-//! The JSON form of comparisons (domain.md section 5): other tools read these keys.
+//! The JSON form of comparisons (docs/reference.md section 5): other tools read these keys.
 
 use std::borrow::Cow;
 
@@ -229,7 +229,7 @@ pub fn render(format: Format, pathway: &Pathway, c: &Comparison) -> Rendered {
     }
 }
 
-/// A `compare` document written trace by trace as results come: the JSON of domain.md
+/// A `compare` document written trace by trace as results come: the JSON of docs/reference.md
 /// section 5 (`pathway`, `pathway_version`, `traces`, then `distinct_sequences`), or the text
 /// with its summary line. Nothing is written before the first trace, so an input without
 /// traces can still end in an error alone.

@@ -1,4 +1,4 @@
-//! The oracle's pathway JSON (`*.pathway.json`, ../shared/oracle/README.md) read into a
+//! The oracle's pathway JSON (`*.pathway.json`, docs/pathways.md, "The pathway JSON form") read into a
 //! [`Pathway`], so the fixtures the oracle scores can be compared with the same pathway.
 //!
 //! `{"steps": [{"id", "optional", "repeat"} | {"group", "steps": [step, ...]}]}`; other keys
@@ -15,7 +15,7 @@ use crate::model::{Element, FileError, Group, Pathway, Step, error::locate};
 fn step(obj: &Value, where_: &str, text: &str, path: &Path) -> Result<Step, FileError> {
     let err = |msg: String| {
         FileError::new(path, None, format!("{where_}: {msg}"))
-            .with_hint("see ../shared/oracle/README.md, section \"Pathway JSON\"")
+            .with_hint("see docs/pathways.md, section \"The pathway JSON form\"")
     };
     let map = obj
         .as_object()
@@ -63,7 +63,7 @@ pub fn pathway_from_json_str(text: &str, path: &Path) -> Result<Pathway, FileErr
     let doc: Value = serde_json::from_str(text).map_err(|e| {
         FileError::from_json(path, &e).with_hint("the pathway JSON is not valid JSON")
     })?;
-    let hint = "see ../shared/oracle/README.md, section \"Pathway JSON\"";
+    let hint = "see docs/pathways.md, section \"The pathway JSON form\"";
     let Some(list) = doc.get("steps").and_then(Value::as_array) else {
         return Err(
             FileError::new(path, None, "expected an object with a \"steps\" list").with_hint(hint),

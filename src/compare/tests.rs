@@ -1,5 +1,5 @@
 //! Unit tests of the comparator's explanations, friction and figures, on the built-in
-//! `med-rec-admission` pathway (domain.md section 4's example) and sessions built here.
+//! `med-rec-admission` pathway (docs/reference.md section 4's example) and sessions built here.
 
 use super::*;
 use crate::model::pathway::builtin_pathways;

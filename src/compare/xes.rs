@@ -1,4 +1,4 @@
-//! A streaming XES (IEEE 1849) reader for `compare` (domain.md section 6).
+//! A streaming XES (IEEE 1849) reader for `compare` (docs/reference.md section 6).
 //!
 //! - the activity is the event's `concept:name`; the case id the trace's `concept:name`
 //!   (its 0-based position in the log when it has none);

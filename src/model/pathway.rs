@@ -1,4 +1,4 @@
-//! Pathways: what the EHR was configured to have people do (domain.md section 4).
+//! Pathways: what the EHR was configured to have people do (docs/reference.md section 4).
 //! The RON form is fixed by the domain reference; other tools write these files by hand.
 
 use std::collections::HashSet;
@@ -96,7 +96,7 @@ fn is_false(value: &bool) -> bool {
     !*value
 }
 
-/// `Step(id: ...)` rather than `Step((id: ...))`: the form domain.md fixes.
+/// `Step(id: ...)` rather than `Step((id: ...))`: the form docs/reference.md fixes.
 fn ron_options() -> ron::Options {
     ron::Options::default()
         .with_default_extension(Extensions::UNWRAP_VARIANT_NEWTYPES | Extensions::IMPLICIT_SOME)

@@ -1,6 +1,6 @@
 //! Sessions: one shadowing of one clinician, as an append-only list of numbered events.
 //!
-//! Time is one wall-clock start plus a monotonic millisecond offset per event (domain.md
+//! Time is one wall-clock start plus a monotonic millisecond offset per event (docs/reference.md
 //! section 3), so a clock change, a time-zone change or a suspend never corrupts a duration.
 
 use std::path::Path;
@@ -73,7 +73,7 @@ pub struct SessionHeader {
     pub started_at: DateTime<FixedOffset>,
     pub site: String,
     pub role: String,
-    /// A code the auditor chooses (`RN-07`), never a name (domain.md section 8).
+    /// A code the auditor chooses (`RN-07`), never a name (docs/reference.md section 8).
     pub clinician: String,
     pub auditor: String,
     pub pathway_id: String,

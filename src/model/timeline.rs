@@ -1,4 +1,4 @@
-//! The observed timeline: what a session's events mean once undo is applied (domain.md
+//! The observed timeline: what a session's events mean once undo is applied (docs/reference.md
 //! section 3). A pure function of the events, so capture, compare, replay, report and agree
 //! all see the same steps, clocks and counts.
 

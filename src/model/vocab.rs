@@ -1,4 +1,4 @@
-//! The fixed vocabularies of domain.md section 2. The snake_case names are a file format:
+//! The fixed vocabularies of docs/reference.md section 2. The snake_case names are a file format:
 //! sessions, exports and other tools read them, so a variant is never renamed or removed.
 
 use serde::{Deserialize, Serialize};

@@ -449,7 +449,7 @@ impl GroupReport {
     }
 }
 
-/// Session figures (domain.md section 5) over a group of sessions.
+/// Session figures (docs/reference.md section 5) over a group of sessions.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct GroupFigures {
     pub sessions: u32,

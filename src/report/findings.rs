@@ -1,4 +1,4 @@
-//! Findings and their suggested causes (domain.md section 7).
+//! Findings and their suggested causes (docs/reference.md section 7).
 //!
 //! A finding is a pain point on one step of one pathway: a kind of trouble (the step is slow,
 //! takes too many clicks, draws a workaround or a system problem, is missed, repeated, done
@@ -853,7 +853,7 @@ pub fn agree_on_friction(slow: &mut CauseDecision, clicks: &mut CauseDecision) {
     weak.confidence = strong.confidence;
 }
 
-/// A finding (domain.md section 7).
+/// A finding (docs/reference.md section 7).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Finding {
     pub id: String,

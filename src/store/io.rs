@@ -10,7 +10,7 @@ use std::io::{self, Write};
 use std::os::unix::fs::{DirBuilderExt, MetadataExt, OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 
-/// Files the store creates: readable and writable by their owner only (domain.md section 8).
+/// Files the store creates: readable and writable by their owner only (docs/reference.md section 8).
 pub const FILE_MODE: u32 = 0o600;
 /// Folders the store creates: open to their owner only.
 pub const DIR_MODE: u32 = 0o700;

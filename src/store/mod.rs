@@ -1,5 +1,5 @@
 //! The data folder, the session journal (append + fdatasync, torn-tail recovery) and atomic
-//! RON snapshots (domain.md section 9).
+//! RON snapshots (docs/reference.md section 9).
 //!
 //! Layout: `DATA/sessions/<id>.journal` (segment 0), `<id>.journal.<n>` (later segments, see
 //! [`SessionWriter::start_new_segment`] and [`SessionWriter::reopen`]), `<id>.ron` (the
