@@ -617,6 +617,7 @@ fn read_alone(path: &Path) -> f64 {
 }
 
 /// The whole `compare --format json` run of every log next to r4pm's import + align.
+#[allow(clippy::too_many_lines)] // split when next changed
 fn whole_runs() {
     let binary = PathBuf::from(env!("CARGO_BIN_EXE_shadowmap"));
     let dir = PathBuf::from("target/compare-bench");
@@ -640,7 +641,7 @@ fn whole_runs() {
             }
         }
         None => {
-            println!("\nthe real logs were not found (SHADOWMAP_REAL_LOGS): only generated logs")
+            println!("\nthe real logs were not found (SHADOWMAP_REAL_LOGS): only generated logs");
         }
     }
     for (name, options) in [
@@ -707,7 +708,7 @@ fn whole_runs() {
             cells[7],
             cells[8],
             cells[9]
-        )
+        );
     };
     row([
         "log",

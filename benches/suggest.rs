@@ -138,7 +138,7 @@ fn main() {
     println!(
         "suggest: {TRACES} traces ({} distinct), {STEPS}-step pathway, {} threads available",
         distinct.len(),
-        std::thread::available_parallelism().map_or(1, |n| n.get())
+        std::thread::available_parallelism().map_or(1, std::num::NonZero::get)
     );
     let mut times = Vec::new();
     let mut last = None;

@@ -3,6 +3,7 @@
 //! input (a group too large, a trace too long for its pathway, an XES bomb) from running for
 //! hours or eating memory.
 
+use std::fmt::Write as _;
 use std::io::Write as _;
 use std::path::Path;
 use std::time::Duration;
@@ -222,13 +223,15 @@ fn ron_pathway(groups: usize, size: usize) -> String {
         "Pathway(\n    id: \"wide\",\n    version: 1,\n    name: \"Wide groups\",\n    steps: [\n        Step(id: \"start\", label: \"Start\", expected_secs: 10, expected_clicks: 1),\n",
     );
     for g in 0..groups {
-        text.push_str(&format!(
-            "        AnyOrder(id: \"g{g}\", label: \"Group {g}\", steps: [\n"
-        ));
+        _ = writeln!(
+            text,
+            "        AnyOrder(id: \"g{g}\", label: \"Group {g}\", steps: ["
+        );
         for i in 0..size {
-            text.push_str(&format!(
-                "            Step(id: \"g{g}m{i}\", label: \"Member {i}\", expected_secs: 10, expected_clicks: 1),\n"
-            ));
+            _ = writeln!(
+                text,
+                "            Step(id: \"g{g}m{i}\", label: \"Member {i}\", expected_secs: 10, expected_clicks: 1),"
+            );
         }
         text.push_str("        ]),\n");
     }

@@ -109,7 +109,7 @@ impl Engine {
         match &self.cache {
             Some(cache) => cache
                 .lock()
-                .unwrap_or_else(|e| e.into_inner())
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
                 .alignments
                 .len(),
             None => self.aligned.load(Ordering::Relaxed),
@@ -124,7 +124,7 @@ impl Engine {
         };
         if let Some(Some(hit)) = cache
             .lock()
-            .unwrap_or_else(|e| e.into_inner())
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
             .alignments
             .get(&labels)
         {
@@ -133,7 +133,9 @@ impl Engine {
         self.model.check_work(labels.len())?;
         // Two workers may align the same new sequence at once: the results are equal.
         let aligned = Arc::new(self.model.align(&labels));
-        let mut cache = cache.lock().unwrap_or_else(|e| e.into_inner());
+        let mut cache = cache
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         let keep = cache.moves + aligned.1.len() <= CACHE_MOVES;
         if keep {
             cache.moves += aligned.1.len();
@@ -212,7 +214,7 @@ impl Engine {
             )
         };
         let threads = if threads == 0 {
-            std::thread::available_parallelism().map_or(1, |n| n.get())
+            std::thread::available_parallelism().map_or(1, std::num::NonZero::get)
         } else {
             threads
         };
@@ -230,7 +232,10 @@ impl Engine {
                 let (work_rx, done_tx, compare) = (&work_rx, done_tx.clone(), &compare);
                 scope.spawn(move || {
                     loop {
-                        let next = work_rx.lock().unwrap_or_else(|e| e.into_inner()).recv();
+                        let next = work_rx
+                            .lock()
+                            .unwrap_or_else(std::sync::PoisonError::into_inner)
+                            .recv();
                         let Ok((i, trace)) = next else { break };
                         if done_tx.send((i, compare(trace))).is_err() {
                             break;

@@ -270,7 +270,7 @@ impl<'a, W: std::io::Write> Document<'a, W> {
                         self.pathway.version
                     );
                     self.out
-                        .write_all(escape_json_controls(&header).as_bytes())?
+                        .write_all(escape_json_controls(&header).as_bytes())?;
                 }
                 Format::Text => self
                     .out
@@ -303,7 +303,7 @@ impl<'a, W: std::io::Write> Document<'a, W> {
                     self.fitness_sum / n,
                     self.cost_sum / n,
                     self.fitting
-                )?
+                )?;
             }
             Format::Text => {}
         }

@@ -176,7 +176,7 @@ impl Variants {
 /// Aligns every sequence (split over the machine's cores when there are many).
 fn align_all(model: &Model, sequences: &[Vec<Option<u32>>]) -> Vec<u32> {
     let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
+        .map_or(1, std::num::NonZero::get)
         .min(sequences.len() / 64)
         .max(1);
     if threads == 1 {

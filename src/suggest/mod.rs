@@ -15,6 +15,7 @@ pub mod fitness;
 pub mod html;
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Write as _;
 
 use serde::Serialize;
 
@@ -302,21 +303,23 @@ fn describe_origin(
     if sites.is_empty() {
         text.push_str("(sites not recorded)");
     } else {
-        text.push_str(&format!(
+        _ = write!(
+            text,
             "at {} {}",
             if sites.len() == 1 { "site" } else { "sites" },
             sites.join(", ")
-        ));
+        );
     }
     match dates {
-        Some((a, b)) if a == b => text.push_str(&format!(" on {a}")),
-        Some((a, b)) => text.push_str(&format!(" from {a} to {b}")),
+        Some((a, b)) if a == b => _ = write!(text, " on {a}"),
+        Some((a, b)) => _ = write!(text, " from {a} to {b}"),
         None => {}
     }
-    text.push_str(&format!(
+    _ = write!(
+        text,
         ", revising version {} of `{}`.",
         pathway.version, pathway.id
-    ));
+    );
     if !pathway.description.is_empty() {
         text.push(' ');
         text.push_str(&pathway.description);

@@ -14,6 +14,7 @@
 //! file, line and column.
 
 use std::collections::BTreeMap;
+use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
@@ -310,18 +311,18 @@ impl KeyMap {
     pub fn describe(&self) -> String {
         let mut out = String::new();
         match &self.source {
-            Some(path) => out.push_str(&format!("Keys in force: {}\n", path.display())),
+            Some(path) => _ = writeln!(out, "Keys in force: {}", path.display()),
             None => out.push_str("Keys in force: the defaults\n"),
         }
         for (screen, actions) in [
             ("capture", self.capture_in_force()),
             ("replay", self.replay_in_force()),
         ] {
-            out.push_str(&format!("\n{screen}:\n"));
+            _ = writeln!(out, "\n{screen}:");
             for (action, keys, moved) in actions {
                 let keys: Vec<String> = keys.iter().map(key_label).collect();
                 let mark = if moved { "  (moved)" } else { "" };
-                out.push_str(&format!("  {action:<20} {}{mark}\n", keys.join(" ")));
+                _ = writeln!(out, "  {action:<20} {}{mark}", keys.join(" "));
             }
         }
         out
@@ -358,10 +359,10 @@ pub fn default_file() -> String {
          KeyMap(\n",
     );
     for (screen, actions) in [("capture", capture_actions()), ("replay", replay_actions())] {
-        out.push_str(&format!("    {screen}: {{\n"));
+        _ = writeln!(out, "    {screen}: {{");
         for (action, keys) in actions {
             let keys: Vec<String> = keys.iter().map(|k| format!("{:?}", key_label(k))).collect();
-            out.push_str(&format!("        {:?}: [{}],\n", action, keys.join(", ")));
+            _ = writeln!(out, "        {:?}: [{}],", action, keys.join(", "));
         }
         out.push_str("    },\n");
     }

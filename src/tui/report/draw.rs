@@ -38,6 +38,7 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
     }
 }
 
+#[allow(clippy::too_many_lines)] // split when next changed
 fn draw_findings(state: &State, frame: &mut Frame, area: Rect) {
     let [head, list, detail, foot] = Layout::vertical([
         Constraint::Length(1),
