@@ -1,0 +1,234 @@
+use super::*;
+
+fn spread(kind: FindingKind) -> Spread {
+    Spread {
+        kind,
+        policy: None,
+        sites: vec![],
+        roles: vec![],
+        auditors: vec![],
+        clinicians: vec![],
+        affected: 10,
+        base: 12,
+        co_infrastructure: 0,
+        co_integration: 0,
+        versions: 1,
+    }
+}
+
+#[test]
+fn ids_are_stable_and_depend_on_what_not_on_data() {
+    let a = finding_id("med-rec-admission", "sign", FindingKind::SlowStep);
+    assert_eq!(
+        a,
+        finding_id("med-rec-admission", "sign", FindingKind::SlowStep)
+    );
+    assert_ne!(
+        a,
+        finding_id("med-rec-admission", "sign", FindingKind::ClickBurden)
+    );
+    assert_ne!(a, finding_id("other", "sign", FindingKind::SlowStep));
+    assert!(a.starts_with("F-") && a.len() == 12, "{a}");
+    // Fixed forever: overrides files in the field refer to it.
+    assert_eq!(
+        finding_id("p", "s", FindingKind::Workaround(WorkaroundKind::CopyPaste)),
+        format!(
+            "F-{:010x}",
+            fnv1a(&["p", "s", "workaround:copy_paste"]) & 0xff_ffff_ffff
+        )
+    );
+}
+
+#[test]
+fn posteriors_match_the_beta_distribution() {
+    // Beta(1, 1) + 7 of 7: P(p > 0.5) = 1 - 0.5^8.
+    assert!((posterior_above(1.0, 1.0, 7, 7, 0.5) - (1.0 - 0.5f64.powi(8))).abs() < 1e-9);
+    // Beta(1, 1) + 0 of 0 is uniform.
+    assert!((posterior_above(1.0, 1.0, 0, 0, 0.3) - 0.7).abs() < 1e-9);
+    // The cell prior is worth PRIOR_UNITS units around the step's rate.
+    assert_eq!(cell_prior(0.25), (2.0, 6.0));
+}
+
+#[test]
+fn kind_rules_come_first_and_their_confidence_is_the_evidence() {
+    let s = spread(FindingKind::Workaround(WorkaroundKind::SharedLogin));
+    assert_eq!(suggest_cause(&s).rule, Rule::SharedLoginPolicy);
+    assert_eq!(suggest_cause(&s).cause, Cause::Policy);
+    for k in INTEGRATION_WORKAROUNDS {
+        let mut s = spread(FindingKind::Workaround(k));
+        s.policy = Some("law".into());
+        assert_eq!(suggest_cause(&s).cause, Cause::Integration);
+    }
+    assert_eq!(
+        suggest_cause(&spread(FindingKind::Problem(ProblemKind::MissingData))).cause,
+        Cause::Integration
+    );
+    for k in INFRASTRUCTURE_PROBLEMS {
+        let s = suggest_cause(&spread(FindingKind::Problem(k)));
+        assert_eq!(
+            (s.cause, s.rule, confidence_label(s.confidence)),
+            (Cause::Infrastructure, Rule::InfrastructureKind, "high")
+        );
+    }
+    // Two downtimes in 300 occurrences: the cause is the kind's, but nothing recurs.
+    let mut s = spread(FindingKind::Problem(ProblemKind::Downtime));
+    (s.affected, s.base) = (2, 300);
+    let got = suggest_cause(&s);
+    assert_eq!(got.cause, Cause::Infrastructure);
+    assert_eq!(confidence_label(got.confidence), "low", "{got:?}");
+}
+
+#[test]
+fn marks_before_policy_then_policy() {
+    let mut s = spread(FindingKind::SlowStep);
+    s.policy = Some("two-nurse check".into());
+    let got = suggest_cause(&s);
+    assert_eq!((got.cause, got.rule), (Cause::Policy, Rule::PolicyStep));
+    assert!(got.because.contains("two-nurse check"));
+    s.co_infrastructure = 8;
+    let got = suggest_cause(&s);
+    assert_eq!(got.rule, Rule::CoInfrastructure);
+    assert_eq!(
+        got.because,
+        "8 of the 10 slow occurrences (80%) logged an infrastructure problem"
+    );
+    s.co_infrastructure = 4;
+    s.co_integration = 6;
+    assert_eq!(suggest_cause(&s).rule, Rule::CoIntegration);
+    // Half is not more than half.
+    s.co_integration = 5;
+    assert_eq!(suggest_cause(&s).rule, Rule::PolicyStep);
+}
+
+fn clinicians(slow: &[(&str, u32, u32)], others: usize, each: u32) -> Vec<CellShare> {
+    let mut cells: Vec<CellShare> = slow
+        .iter()
+        .map(|(n, a, b)| CellShare::new(*n, *a, *b))
+        .collect();
+    cells.extend((0..others).map(|i| CellShare::new(format!("RN-{:02}", 50 + i), 0, each)));
+    cells
+}
+
+#[test]
+fn a_few_slow_clinicians_win_over_seen_everywhere() {
+    // The example: three clinicians at three sites slow in 7/7, 7/8, 7/7; nobody
+    // else. Every site shows some of it, so the old rule said design.
+    let mut s = spread(FindingKind::SlowStep);
+    s.clinicians = clinicians(&[("RN-07", 7, 7), ("RN-12", 7, 8), ("RN-31", 7, 7)], 14, 7);
+    (s.affected, s.base) = (21, 22 + 98);
+    s.sites = vec![
+        CellShare::new("north", 7, 37),
+        CellShare::new("south", 7, 38),
+        CellShare::new("east", 7, 45),
+    ];
+    s.roles = vec![CellShare::new("RN", 21, 120)];
+    let got = suggest_cause(&s);
+    assert_eq!(got.rule, Rule::TrainingSmallCell, "{got:?}");
+    assert!(
+        got.because.ends_with(
+            "concentrated by clinician: RN-07, RN-31, RN-12: 21 of 22 slow; the other 14 clinicians: 0 of 98"
+        ),
+        "{}",
+        got.because
+    );
+    assert_eq!(confidence_label(got.confidence), "high");
+}
+
+#[test]
+fn design_when_everywhere_and_no_level_splits() {
+    let mut s = spread(FindingKind::SlowStep);
+    s.sites = vec![
+        CellShare::new("north", 5, 10),
+        CellShare::new("south", 5, 10),
+    ];
+    s.roles = vec![CellShare::new("RN", 10, 20)];
+    s.clinicians = vec![
+        CellShare::new("RN-01", 3, 5),
+        CellShare::new("RN-02", 3, 5),
+        CellShare::new("RN-03", 2, 5),
+        CellShare::new("RN-04", 2, 5),
+    ];
+    (s.affected, s.base) = (10, 20);
+    let got = suggest_cause(&s);
+    assert_eq!(
+        (got.cause, got.rule),
+        (Cause::Design, Rule::DesignEverywhere)
+    );
+    // P(rate > 40 %) for 10 of 20 under Jeffreys' prior, times P(no split) close to 1.
+    assert_eq!(got.confidence, 0.82, "{got:?}");
+    // More of the same is stronger evidence.
+    for c in s
+        .sites
+        .iter_mut()
+        .chain(&mut s.roles)
+        .chain(&mut s.clinicians)
+    {
+        *c = CellShare::new(c.name.clone(), c.affected * 4, c.base * 4);
+    }
+    (s.affected, s.base) = (40, 80);
+    let more = suggest_cause(&s);
+    assert_eq!(more.rule, Rule::DesignEverywhere);
+    assert!(more.confidence > got.confidence, "{more:?} {got:?}");
+    assert_eq!(confidence_label(more.confidence), "high");
+}
+
+#[test]
+fn one_of_two_reads_nothing_nine_of_ten_reads_a_pattern() {
+    // "RN-40 50% of 2" used to be training, high.
+    let mut s = spread(FindingKind::Unplanned);
+    s.clinicians = clinicians(&[("RN-40", 1, 2), ("RN-41", 1, 4)], 10, 4);
+    (s.affected, s.base) = (2, 46);
+    let weak = suggest_cause(&s);
+    assert_eq!(confidence_label(weak.confidence), "low", "{weak:?}");
+    s.clinicians = clinicians(&[("RN-40", 9, 10)], 10, 4);
+    (s.affected, s.base) = (9, 50);
+    let strong = suggest_cause(&s);
+    assert_eq!(strong.rule, Rule::TrainingConcentrated, "{strong:?}");
+    assert_eq!(confidence_label(strong.confidence), "high", "{strong:?}");
+}
+
+#[test]
+fn coarser_levels_name_the_cell_when_they_say_the_same() {
+    let mut s = spread(FindingKind::SlowStep);
+    s.sites = vec![
+        CellShare::new("north", 10, 10),
+        CellShare::new("south", 0, 10),
+        CellShare::new("east", 0, 10),
+    ];
+    s.clinicians = vec![
+        CellShare::new("RN-01", 5, 5),
+        CellShare::new("RN-02", 5, 5),
+        CellShare::new("RN-03", 0, 10),
+        CellShare::new("RN-04", 0, 10),
+    ];
+    (s.affected, s.base) = (10, 30);
+    let split = concentration(&s).unwrap();
+    assert_eq!(split.level, Level::Site);
+    assert_eq!(
+        split.describe(FindingKind::SlowStep),
+        "north: 10 of 10 slow; the other 2 sites: 0 of 20"
+    );
+}
+
+#[test]
+fn slow_step_and_click_burden_agree_or_say_why_not() {
+    let mut slow = CauseDecision::new(Rule::TrainingConcentrated, "by clinician".into(), 0.95);
+    let mut clicks = CauseDecision::new(Rule::DesignEverywhere, "everywhere".into(), 0.5);
+    agree_on_friction(&mut slow, &mut clicks);
+    assert_eq!((clicks.cause, clicks.rule), (Cause::Training, slow.rule));
+    assert!(
+        clicks
+            .because
+            .starts_with("as the `slow_step` finding on this step"),
+        "{}",
+        clicks.because
+    );
+    assert!(clicks.because.contains("on its own this one read design"));
+    assert_eq!(clicks.confidence, 0.95);
+    // Both confident on their own: both kept, each says why they differ.
+    let mut slow = CauseDecision::new(Rule::TrainingConcentrated, "by clinician".into(), 0.95);
+    let mut clicks = CauseDecision::new(Rule::DesignEverywhere, "everywhere".into(), 0.9);
+    agree_on_friction(&mut slow, &mut clicks);
+    assert_eq!((slow.cause, clicks.cause), (Cause::Training, Cause::Design));
+    assert!(clicks.because.contains("points to training instead"));
+}
