@@ -6,7 +6,7 @@ mod support;
 
 use std::path::Path;
 
-use support::pty::Pty;
+use support::pty::{Pty, copy_samples};
 
 #[test]
 fn walk_the_map_open_a_deviating_flow_and_replay_a_session() {
@@ -60,17 +60,6 @@ fn walk_the_map_open_a_deviating_flow_and_replay_a_session() {
     s.wait_for("Sessions that took the flow");
     s.keys("q");
     assert!(s.wait_exit().success(), "the map screen quits");
-}
-
-fn copy_samples(to: &Path) {
-    let samples = Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-sessions");
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(samples).unwrap() {
-        let path = entry.unwrap().path();
-        if path.extension().is_some_and(|e| e == "ron") {
-            std::fs::copy(&path, to.join(path.file_name().unwrap())).unwrap();
-        }
-    }
 }
 
 #[test]

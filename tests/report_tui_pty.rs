@@ -4,19 +4,7 @@
 
 mod support;
 
-use std::path::Path;
-
-use support::pty::{BIN, Pty};
-
-fn copy_samples(dir: &Path) {
-    let samples = Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-sessions");
-    for entry in std::fs::read_dir(samples).unwrap() {
-        let path = entry.unwrap().path();
-        if path.extension().is_some_and(|e| e == "ron") {
-            std::fs::copy(&path, dir.join(path.file_name().unwrap())).unwrap();
-        }
-    }
-}
+use support::pty::{BIN, Pty, copy_samples};
 
 #[test]
 fn override_a_cause_in_the_report_screen() {

@@ -327,3 +327,16 @@ fn key_macros_read_like_the_keys() {
     assert_eq!(key_bytes("<lt>a<"), vec![b"<a<".to_vec()]);
     assert_eq!(key_bytes("<esc>x"), vec![b"\x1b".to_vec(), b"x".to_vec()]);
 }
+
+/// Copies the sample sessions (`sample-sessions/*.ron`) into `to`, made if missing: a folder
+/// the screens under test may write beside (overrides) without touching the repository.
+pub fn copy_samples(to: &Path) {
+    let samples = Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-sessions");
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(samples).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "ron") {
+            std::fs::copy(&path, to.join(path.file_name().unwrap())).unwrap();
+        }
+    }
+}
