@@ -1,5 +1,9 @@
 //! `shadowmap bundle` and `shadowmap import` as a user runs them: two data folders, one bundle.
 
+mod support {
+    pub mod cli;
+}
+
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -12,8 +16,9 @@ const SAMPLES: [&str; 3] = [
     "20261118-0950-lake-MD-09",
 ];
 
+/// The kit's command with `data` as the data folder.
 fn shadowmap(data: &Path) -> Command {
-    let mut cmd = Command::cargo_bin("shadowmap").unwrap();
+    let mut cmd = support::cli::shadowmap();
     cmd.env("SHADOWMAP_DATA_DIR", data);
     cmd
 }

@@ -3,6 +3,10 @@
 //! input (a group too large, a trace too long for its pathway, an XES bomb) from running for
 //! hours or eating memory.
 
+mod support {
+    pub mod cli;
+}
+
 use std::fmt::Write as _;
 use std::io::Write as _;
 use std::path::Path;
@@ -14,12 +18,9 @@ use shadowmap::compare::output::{Document, Format, comparisons_json, render};
 use shadowmap::compare::{Comparison, Model, compare_with_model, load_pathway_json, xes};
 use shadowmap::model::Pathway;
 
+/// The kit's command, with more time: some runs here align on purpose runaway traces.
 fn shadowmap() -> Command {
-    let mut cmd = Command::cargo_bin("shadowmap").unwrap();
-    cmd.env(
-        "SHADOWMAP_DATA_DIR",
-        std::env::temp_dir().join("shadowmap-compare-engine-none"),
-    );
+    let mut cmd = support::cli::shadowmap();
     cmd.timeout(Duration::from_secs(120));
     cmd
 }

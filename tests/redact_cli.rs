@@ -2,9 +2,12 @@
 //! auditor wherever the report shows them, and the paths of skipped files, exactly as
 //! `export --redact` masks a session's header.
 
+mod support {
+    pub mod cli;
+}
+
 use std::path::Path;
 
-use assert_cmd::Command;
 use shadowmap::testing::{as_expected, header_for, session_of_steps};
 
 const SITE: &str = "north ward 555-867-5309";
@@ -32,11 +35,7 @@ fn write_sessions(dir: &Path) {
 }
 
 fn shadowmap(args: &[&str]) -> (String, String) {
-    let out = Command::cargo_bin("shadowmap")
-        .unwrap()
-        .args(args)
-        .output()
-        .unwrap();
+    let out = support::cli::shadowmap().args(args).output().unwrap();
     assert!(
         out.status.success(),
         "{args:?}: {}",

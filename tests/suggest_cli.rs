@@ -2,6 +2,10 @@
 //! every suggested file passes `pathways check`, and `compare` against it gives the fitness the
 //! change list claims.
 
+mod support {
+    pub mod cli;
+}
+
 use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
@@ -10,9 +14,10 @@ use serde_json::Value;
 use shadowmap::compare::pathway_from_json_str;
 use shadowmap::model::Pathway;
 
+/// The kit's command with `data` as the data folder.
 fn shadowmap(data: &Path) -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_shadowmap"));
-    cmd.env("SHADOWMAP_DATA_DIR", data).env("NO_COLOR", "1");
+    let mut cmd = support::cli::shadowmap();
+    cmd.env("SHADOWMAP_DATA_DIR", data);
     cmd
 }
 
@@ -280,4 +285,20 @@ fn the_html_report_has_a_suggestion_box_per_pathway() {
             "{id}: {boxed}"
         );
     }
+}
+
+#[test]
+fn a_pathway_given_takes_the_sessions_captured_against_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let samples = root().join("sample-sessions");
+    shadowmap(dir.path())
+        .arg("suggest")
+        .arg(&samples)
+        .args(["--pathway", "med-rec-admission"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Suggested from 4 sessions"))
+        .stderr(predicate::str::contains(
+            "left out 13 session(s) captured against other pathways than `med-rec-admission`",
+        ));
 }

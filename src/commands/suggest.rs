@@ -125,6 +125,7 @@ fn read_traces(
     }
     let files = collect_session_files(&session_paths).map_err(|e| eyre!("{e}"))?;
     let mut unknown: BTreeMap<String, String> = BTreeMap::new();
+    let mut other_pathways = Vec::new();
     for file in files {
         let session = match Session::load(&file) {
             Ok(session) => session,
@@ -155,11 +156,27 @@ fn read_traces(
             &header.started_at.date_naive().to_string(),
             &session.timeline(),
         );
+        if fixed.is_some() && header.pathway_id != pathway.id {
+            // Sessions of another pathway: used only when none follows the one asked for.
+            other_pathways.push(trace);
+            continue;
+        }
         groups
             .entry(pathway.id.clone())
             .or_insert_with(|| (pathway, Vec::new()))
             .1
             .push(trace);
+    }
+    if let Some(p) = fixed {
+        if groups.is_empty() {
+            groups.insert(p.id.clone(), (p.clone(), other_pathways));
+        } else if !other_pathways.is_empty() && warn {
+            eprintln!(
+                "note: left out {} session(s) captured against other pathways than `{}`",
+                other_pathways.len(),
+                p.id
+            );
+        }
     }
     for (id, why) in unknown.iter().filter(|_| warn) {
         eprintln!(
