@@ -6,6 +6,7 @@ use std::path::PathBuf;
 
 use color_eyre::eyre::{WrapErr, bail, eyre};
 use shadowmap::exchange::bundle::{self, PackRequest};
+use shadowmap::model::session::read_regular_file;
 use shadowmap::store::DataDir;
 
 use crate::{BundleArgs, ImportArgs};
@@ -78,8 +79,18 @@ pub fn import(data_dir: Option<PathBuf>, args: ImportArgs) -> color_eyre::Result
     // Every bundle is read and verified before anything is planned or written.
     let mut opened = Vec::with_capacity(args.bundles.len());
     for path in &args.bundles {
-        let bytes = super::read_regular_file(path, bundle::MAX_UNPACKED_BYTES)
-            .wrap_err_with(|| format!("reading bundle {}", path.display()))?;
+        // Regular files only (a FIFO would block, /dev/zero never end), read as sessions are.
+        let bytes = read_regular_file(path, bundle::MAX_UNPACKED_BYTES).map_err(|e| {
+            let why = if e.kind() == std::io::ErrorKind::IsADirectory {
+                "a folder, not a regular file".to_string()
+            } else {
+                e.to_string()
+            };
+            eyre!(
+                "{}: {why}\n  hint: give bundle files made by `shadowmap bundle`",
+                path.display()
+            )
+        })?;
         opened.push(bundle::open(path, &bytes).map_err(|e| eyre!("{e}"))?);
     }
     let plan = bundle::plan_import(&dir, &opened).map_err(|e| eyre!("{e}"))?;

@@ -20,28 +20,6 @@ pub mod sessions;
 pub mod suggest;
 pub mod tables;
 
-/// The bytes of a file the user named, refusing what is not a regular file (a FIFO would
-/// block forever, `/dev/zero` would never end) and anything larger than `cap` bytes.
-pub fn read_regular_file(path: &std::path::Path, cap: u64) -> color_eyre::Result<Vec<u8>> {
-    use color_eyre::eyre::bail;
-    let meta = std::fs::metadata(path)?;
-    if !meta.is_file() {
-        bail!(
-            "{}: not a regular file\n  hint: give the path of a file, not a folder, pipe or device",
-            path.display()
-        );
-    }
-    if meta.len() > cap {
-        bail!(
-            "{}: {} bytes, more than the {} bytes shadowmap reads from one file",
-            path.display(),
-            meta.len(),
-            cap
-        );
-    }
-    Ok(std::fs::read(path)?)
-}
-
 /// `shadowmap sessions | head` closes standard output early: `print!` then panics with
 /// "failed printing to stdout: Broken pipe". That is the reader's choice, not a crash: leave
 /// quietly (exit 0, as other command-line tools do) instead of printing a panic report.
