@@ -4,7 +4,7 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, List, ListItem, ListState, Paragraph};
+use ratatui::widgets::{Block, Borders, List, ListItem, ListState, Paragraph, Wrap};
 
 use super::keys::KEY_TABLE;
 use super::{Focus, MapState, Mode};
@@ -214,7 +214,10 @@ pub fn draw(state: &MapState, frame: &mut Frame, area: Rect) {
         Mode::Map => " The step and its flows ",
     };
     frame.render_widget(
-        Paragraph::new(lines).block(Block::default().borders(Borders::ALL).title(right_title)),
+        // Wrapped: the step's figures line runs past the panel at 80-100 columns.
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .block(Block::default().borders(Borders::ALL).title(right_title)),
         right,
     );
     frame.render_widget(
