@@ -214,10 +214,16 @@ pub fn draw(state: &MapState, frame: &mut Frame, area: Rect) {
         Mode::Map => " The step and its flows ",
     };
     frame.render_widget(
-        // Wrapped: the step's figures line runs past the panel at 80-100 columns.
-        Paragraph::new(lines)
-            .wrap(Wrap { trim: false })
-            .block(Block::default().borders(Borders::ALL).title(right_title)),
+        {
+            let panel = Paragraph::new(lines)
+                .block(Block::default().borders(Borders::ALL).title(right_title));
+            // The step's figures wrap (their line runs past the panel at 80-100 columns); a
+            // session list keeps one row per session.
+            match state.mode {
+                Mode::Map => panel.wrap(Wrap { trim: false }),
+                Mode::Sessions { .. } => panel,
+            }
+        },
         right,
     );
     frame.render_widget(
