@@ -683,7 +683,11 @@ impl<R: Read> Scanner<R> {
             Some(n) => at + 1 + n,
             None => return Ok(None),
         };
-        if name_end == at + 1 {
+        if name_end == at + 1
+            || b[at + 1..name_end]
+                .iter()
+                .any(|c| matches!(c, b'"' | b'\'' | b'<' | b'=' | b'&'))
+        {
             return malformed("`<` is not followed by an element name");
         }
         let mut tag = StartTag {
