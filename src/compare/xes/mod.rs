@@ -424,29 +424,30 @@ impl PendingTrace {
 /// The hint of every malformed-log error.
 const MALFORMED_HINT: &str = "the XES log is malformed at that place; fix or re-export it (pm4py, ProM and Disco write valid XES)";
 
-/// A start tag found by the scanner, as places in its buffer.
-#[derive(Debug, Clone, Copy)]
-struct StartTag {
+/// The last tag found by the scanner, as places in its buffer (valid until its next call).
+#[derive(Debug, Clone, Copy, Default)]
+struct Tag {
     name: (usize, usize),
-    /// The values of the `key` and `value` attributes (the last of each), quotes left out.
-    key: Option<(usize, usize)>,
-    value: Option<(usize, usize)>,
+    /// The values of the `key` and `value` attributes (the last of each), quotes left out;
+    /// an empty range when there is none (which reads as an empty value: the same).
+    key: (usize, usize),
+    value: (usize, usize),
     empty: bool,
 }
 
-/// One piece of markup; places are in the scanner's buffer, valid until its next call.
-#[derive(Debug, Clone, Copy)]
+/// What the scanner found; the tag's places are in [`Scanner::tag`]. (A small value: results
+/// carrying the whole tag were a third of the scanner's time, copied on the stack.)
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Markup {
-    Start(StartTag),
-    End {
-        name: (usize, usize),
-    },
+    Start,
+    End,
     /// A comment, CDATA section, processing instruction or DOCTYPE.
     Skipped,
     Eof,
 }
 
-/// What stopped the scanner, at a byte offset of the file.
+/// What stopped the scanner, at a byte offset of the file (boxed: the scanner's results stay
+/// small on the hot path).
 #[derive(Debug)]
 enum ScanError {
     Malformed(u64, String),
@@ -471,6 +472,8 @@ struct Scanner<R> {
     checked: usize,
     /// The file offset of the first byte that is not UTF-8.
     bad_utf8: Option<u64>,
+    /// The last start or end tag found.
+    tag: Tag,
     /// The input's error, told once the bytes before it are scanned.
     io_error: Option<std::io::Error>,
     /// How much to read at a time ([`READ_BYTES`]; the tests make it tiny to cut elements).
@@ -488,6 +491,7 @@ impl<R: Read> Scanner<R> {
             eof: false,
             checked: 0,
             bad_utf8: None,
+            tag: Tag::default(),
             io_error: None,
             read_bytes: READ_BYTES,
         }
@@ -499,7 +503,7 @@ impl<R: Read> Scanner<R> {
 
     /// Drops `buf[..keep]` and reads more after what is left: at least as much as is left, so
     /// that rescanning a long element costs no more than reading it.
-    fn fill(&mut self, keep: usize) -> Result<(), ScanError> {
+    fn fill(&mut self, keep: usize) -> Result<(), Box<ScanError>> {
         self.buf.copy_within(keep..self.end, 0);
         self.end -= keep;
         self.pos -= keep;
@@ -545,19 +549,19 @@ impl<R: Read> Scanner<R> {
     }
 
     /// An error when the bytes up to `until` are not all UTF-8.
-    fn check_utf8(&self, until: usize) -> Result<(), ScanError> {
+    fn check_utf8(&self, until: usize) -> Result<(), Box<ScanError>> {
         match self.bad_utf8 {
-            Some(bad) if self.offset(until) > bad => Err(ScanError::Malformed(
+            Some(bad) if self.offset(until) > bad => Err(Box::new(ScanError::Malformed(
                 bad,
                 "the file is not UTF-8 here (XES logs are UTF-8)".into(),
-            )),
+            ))),
             _ => Ok(()),
         }
     }
 
     /// The next piece of markup and the file offset of its `<`; text between markup is
     /// skipped.
-    fn next(&mut self) -> Result<(Markup, u64), ScanError> {
+    fn next(&mut self) -> Result<(Markup, u64), Box<ScanError>> {
         loop {
             let text = &self.buf[self.pos..self.end];
             // Markup mostly follows markup or a line break: look there before memchr.
@@ -571,7 +575,7 @@ impl<R: Read> Scanner<R> {
                 self.pos = self.end;
                 if self.eof {
                     if let Some(e) = self.io_error.take() {
-                        return Err(ScanError::Io(self.offset(self.end), e));
+                        return Err(Box::new(ScanError::Io(self.offset(self.end), e)));
                     }
                     return Ok((Markup::Eof, self.offset(self.end)));
                 }
@@ -583,7 +587,7 @@ impl<R: Read> Scanner<R> {
             let at = self.pos + found;
             match self.markup(at)? {
                 Some((_, next)) if next - at > MAX_ELEMENT_BYTES => {
-                    return Err(ScanError::TooLong(self.offset(at)));
+                    return Err(Box::new(ScanError::TooLong(self.offset(at))));
                 }
                 Some((markup, next)) => {
                     self.check_utf8(next)?;
@@ -592,16 +596,16 @@ impl<R: Read> Scanner<R> {
                 }
                 None if self.eof => {
                     if let Some(e) = self.io_error.take() {
-                        return Err(ScanError::Io(self.offset(at), e));
+                        return Err(Box::new(ScanError::Io(self.offset(at), e)));
                     }
                     self.check_utf8(self.end)?;
-                    return Err(ScanError::Malformed(
+                    return Err(Box::new(ScanError::Malformed(
                         self.offset(at),
                         "malformed XML: the file ends inside this element (truncated log?)".into(),
-                    ));
+                    )));
                 }
                 None if self.end - at > MAX_ELEMENT_BYTES => {
-                    return Err(ScanError::TooLong(self.offset(at)));
+                    return Err(Box::new(ScanError::TooLong(self.offset(at))));
                 }
                 None => {
                     self.pos = at;
@@ -613,7 +617,7 @@ impl<R: Read> Scanner<R> {
 
     /// The markup starting with the `<` at `at` and the place after it; `None` when the buffer
     /// ends before it does.
-    fn markup(&self, at: usize) -> Result<Option<(Markup, usize)>, ScanError> {
+    fn markup(&mut self, at: usize) -> Result<Option<(Markup, usize)>, Box<ScanError>> {
         let b = &self.buf[..self.end];
         let rest = &b[at..];
         let after = |found: Option<usize>, from: usize, len: usize| {
@@ -648,18 +652,14 @@ impl<R: Read> Scanner<R> {
             Some(b'!') if (starts(b"<!--") || starts(b"<![CDATA[") || starts(b"<!DOCTYPE")) => {
                 Ok(None)
             }
-            Some(b'!') => Err(ScanError::Malformed(
+            Some(b'!') => Err(Box::new(ScanError::Malformed(
                 self.offset(at),
                 "malformed XML: `<!` starts no comment, CDATA section or DOCTYPE".into(),
-            )),
+            ))),
             Some(b'/') => Ok(memchr(b'>', rest).map(|gt| {
                 let name = rest[2..gt].trim_ascii_end();
-                (
-                    Markup::End {
-                        name: (at + 2, at + 2 + name.len()),
-                    },
-                    at + gt + 1,
-                )
+                self.tag.name = (at + 2, at + 2 + name.len());
+                (Markup::End, at + gt + 1)
             })),
             Some(_) => self.start_tag(at),
         }
@@ -667,13 +667,13 @@ impl<R: Read> Scanner<R> {
 
     /// A start tag: its name, then attributes `name="value"` (or single quotes) separated by
     /// white space, then `>` or `/>`.
-    fn start_tag(&self, at: usize) -> Result<Option<(Markup, usize)>, ScanError> {
+    fn start_tag(&mut self, at: usize) -> Result<Option<(Markup, usize)>, Box<ScanError>> {
         let b = &self.buf[..self.end];
         let malformed = |what: &str| {
-            Err(ScanError::Malformed(
+            Err(Box::new(ScanError::Malformed(
                 self.offset(at),
                 format!("malformed XML: {what}"),
-            ))
+            )))
         };
         let is_space = |c: u8| matches!(c, b' ' | b'\t' | b'\n' | b'\r');
         let name_end = match b[at + 1..]
@@ -690,10 +690,10 @@ impl<R: Read> Scanner<R> {
         {
             return malformed("`<` is not followed by an element name");
         }
-        let mut tag = StartTag {
+        let mut tag = Tag {
             name: (at + 1, name_end),
-            key: None,
-            value: None,
+            key: (0, 0),
+            value: (0, 0),
             empty: false,
         };
         let mut i = name_end;
@@ -703,13 +703,17 @@ impl<R: Read> Scanner<R> {
             }
             let Some(&c) = b.get(i) else { return Ok(None) };
             match c {
-                b'>' => return Ok(Some((Markup::Start(tag), i + 1))),
+                b'>' => {
+                    self.tag = tag;
+                    return Ok(Some((Markup::Start, i + 1)));
+                }
                 b'/' => {
                     return match b.get(i + 1) {
                         None => Ok(None),
                         Some(b'>') => {
                             tag.empty = true;
-                            Ok(Some((Markup::Start(tag), i + 2)))
+                            self.tag = tag;
+                            Ok(Some((Markup::Start, i + 2)))
                         }
                         Some(_) => malformed("`/` inside a tag is not followed by `>`"),
                     };
@@ -742,8 +746,8 @@ impl<R: Read> Scanner<R> {
             };
             let value = (i + 1, i + 1 + len);
             match local_name(name) {
-                b"key" => tag.key = Some(value),
-                b"value" => tag.value = Some(value),
+                b"key" => tag.key = value,
+                b"value" => tag.value = value,
                 _ => {}
             }
             i = value.1 + 1;
@@ -810,20 +814,14 @@ impl LogState {
     fn key_value<'b>(
         &self,
         buf: &'b [u8],
-        tag: &StartTag,
+        tag: &Tag,
         offset: u64,
         wanted: impl Fn(Key) -> bool,
     ) -> Result<Option<(Key, Cow<'b, str>)>, FileError> {
-        let Some(kind) = tag
-            .key
-            .and_then(|(a, b)| Key::of(&buf[a..b]))
-            .filter(|&k| wanted(k))
-        else {
+        let Some(kind) = Key::of(&buf[tag.key.0..tag.key.1]).filter(|&k| wanted(k)) else {
             return Ok(None);
         };
-        let Some((a, b)) = tag.value else {
-            return Ok(Some((kind, Cow::Borrowed(""))));
-        };
+        let (a, b) = tag.value;
         if b - a > MAX_VALUE_BYTES {
             return Err(self.error(
                 offset,
@@ -859,7 +857,7 @@ impl LogState {
     fn open_element(
         &mut self,
         buf: &[u8],
-        tag: &StartTag,
+        tag: &Tag,
         offset: u64,
     ) -> Result<Option<XesTrace>, FileError> {
         let qname = &buf[tag.name.0..tag.name.1];
@@ -1023,11 +1021,14 @@ impl<R: Read> XesReader<R> {
 
     fn next_trace(&mut self) -> Result<Option<XesTrace>, FileError> {
         loop {
-            let (markup, offset) = self.scanner.next().map_err(|e| self.log.scan_error(e))?;
+            let (markup, offset) = self.scanner.next().map_err(|e| self.log.scan_error(*e))?;
             let buf = &self.scanner.buf;
             let done = match markup {
-                Markup::Start(tag) => self.log.open_element(buf, &tag, offset)?,
-                Markup::End { name } => self.log.end_element(&buf[name.0..name.1], offset)?,
+                Markup::Start => self.log.open_element(buf, &self.scanner.tag, offset)?,
+                Markup::End => {
+                    let (from, to) = self.scanner.tag.name;
+                    self.log.end_element(&buf[from..to], offset)?
+                }
                 Markup::Skipped => None,
                 Markup::Eof => {
                     if !self.log.saw_log {
