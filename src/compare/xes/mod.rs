@@ -403,7 +403,9 @@ impl PendingTrace {
     /// not kept left out. `index`: its 0-based place in the log (the case id without a name).
     fn finish(self, index: usize) -> XesTrace {
         let mut events = self.events;
-        if events.iter().all(|(e, _)| e.timestamp_us.is_some()) {
+        if events.iter().all(|(e, _)| e.timestamp_us.is_some())
+            && !events.is_sorted_by_key(|(e, _)| e.timestamp_us)
+        {
             events.sort_by_key(|(e, _)| e.timestamp_us); // stable
         }
         XesTrace {
@@ -836,10 +838,10 @@ impl LogState {
         let raw = std::str::from_utf8(&buf[a..b])
             .map_err(|_| self.error(offset, "the file is not UTF-8 here"))?;
         // quick-xml's XML 1.0 normalisation changes only these bytes; most values have none.
-        let value = if raw
-            .bytes()
-            .any(|c| matches!(c, b'&' | b'\t' | b'\n' | b'\r'))
-        {
+        // (A fold without an early exit: the compiler checks many bytes at a time.)
+        let value = if raw.bytes().fold(false, |any, c| {
+            any | (c == b'&') | (c == b'\t') | (c == b'\n') | (c == b'\r')
+        }) {
             let attribute = Attribute {
                 key: QName("value"),
                 value: Cow::Borrowed(raw),
