@@ -30,11 +30,6 @@ use shadowmap::compare::{
 };
 use shadowmap::model::Pathway;
 
-/// The allocator of the `shadowmap` binary, so that the reader alone is timed as the command
-/// runs it.
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 fn find_dir(env: &str, candidates: &[&str], marker: &str) -> Option<PathBuf> {
     std::env::var_os(env)
         .map(PathBuf::from)

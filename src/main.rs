@@ -8,12 +8,6 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use shadowmap::text::Escaped;
 
-/// mimalloc rather than the system allocator: `compare` makes and drops millions of small
-/// strings and vectors (events, moves, sentences), on several threads, and spent a sixth of
-/// its time in glibc's malloc and free (docs/dev/performance.md, Compare).
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 #[derive(Parser, Debug)]
 #[command(
     name = "shadowmap",
