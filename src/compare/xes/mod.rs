@@ -263,6 +263,7 @@ pub fn parse_timestamp_with_chrono(text: &str) -> Option<i64> {
 /// `YYYY-MM-DDTHH:MM:SS[.f{1,9}][Z|+HH:MM|-HH:MM]` (no offset: UTC) in microseconds since the
 /// epoch; `None` for anything else, out-of-range fields and leap seconds included (chrono
 /// decides those).
+#[inline]
 fn rfc3339_micros(t: &[u8]) -> Option<i64> {
     if t.len() < 19
         || t[4] != b'-'
@@ -273,11 +274,7 @@ fn rfc3339_micros(t: &[u8]) -> Option<i64> {
     {
         return None;
     }
-    let digit = |i: usize| {
-        let d = t[i].wrapping_sub(b'0');
-        (d < 10).then_some(i64::from(d))
-    };
-    let two = |i: usize| Some(digit(i)? * 10 + digit(i + 1)?);
+    let two = |i: usize| two_digits(t[i], t[i + 1]);
     let year = two(0)? * 100 + two(2)?;
     let (month, day) = (two(5)?, two(8)?);
     let (hour, minute, second) = (two(11)?, two(14)?, two(17)?);
@@ -328,6 +325,39 @@ fn rfc3339_micros(t: &[u8]) -> Option<i64> {
     let days = era * 146_097 + day_of_era - 719_468;
     let seconds = days * 86_400 + hour * 3600 + minute * 60 + second - offset;
     Some(seconds * 1_000_000 + nanos / 1000)
+}
+
+/// True when `bytes` hold `&`, a tab, a line feed or a carriage return: the only bytes
+/// quick-xml's XML 1.0 attribute-value normalisation changes (most values have none). Eight
+/// bytes at a time: a byte equal to `b` is a zero byte of `word ^ b...b`, and
+/// `(x - 0x01..01) & !x & 0x80..80` is not zero exactly when `x` has a zero byte.
+fn needs_normalising(bytes: &[u8]) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    let has = |word: u64, b: u8| {
+        let x = word ^ (ONES * u64::from(b));
+        x.wrapping_sub(ONES) & !x & HIGHS != 0
+    };
+    let mut words = bytes.chunks_exact(8);
+    for chunk in &mut words {
+        let mut eight = [0u8; 8];
+        eight.copy_from_slice(chunk);
+        let word = u64::from_le_bytes(eight);
+        if has(word, b'&') | has(word, b'\t') | has(word, b'\n') | has(word, b'\r') {
+            return true;
+        }
+    }
+    words
+        .remainder()
+        .iter()
+        .any(|c| matches!(c, b'&' | b'\t' | b'\n' | b'\r'))
+}
+
+/// Two ASCII digits as a number.
+#[inline(always)]
+fn two_digits(tens: u8, ones: u8) -> Option<i64> {
+    let (tens, ones) = (tens.wrapping_sub(b'0'), ones.wrapping_sub(b'0'));
+    (tens < 10 && ones < 10).then_some(i64::from(tens) * 10 + i64::from(ones))
 }
 
 /// The elements that hold one attribute (`<string key=".." value=".."/>` and its kinds).
@@ -401,25 +431,30 @@ struct PendingTrace {
 impl PendingTrace {
     /// The trace as the reader gives it: sorted by time when every event has one, the events
     /// not kept left out. `index`: its 0-based place in the log (the case id without a name).
-    fn finish(self, index: usize) -> XesTrace {
+    /// Also gives back the emptied list of events, for the next trace to fill.
+    fn finish(self, index: usize) -> (XesTrace, Vec<(PendingEvent, bool)>) {
         let mut events = self.events;
         if events.iter().all(|(e, _)| e.timestamp_us.is_some())
             && !events.is_sorted_by_key(|(e, _)| e.timestamp_us)
         {
             events.sort_by_key(|(e, _)| e.timestamp_us); // stable
         }
-        XesTrace {
-            case_id: self.case_id.unwrap_or_else(|| index.to_string()),
-            events: events
-                .into_iter()
+        let mut kept = Vec::with_capacity(events.iter().filter(|(_, keep)| *keep).count());
+        kept.extend(
+            events
+                .drain(..)
                 .filter(|(_, keep)| *keep)
                 .map(|(e, _)| XesEvent {
                     activity: e.activity.unwrap_or_default(),
                     timestamp_us: e.timestamp_us,
                     number: e.number,
-                })
-                .collect(),
-        }
+                }),
+        );
+        let trace = XesTrace {
+            case_id: self.case_id.unwrap_or_else(|| index.to_string()),
+            events: kept,
+        };
+        (trace, events)
     }
 }
 
@@ -776,6 +811,8 @@ struct LogState {
     /// The names of the open elements, one after another (end tags are checked against them).
     names: Vec<u8>,
     trace: Option<PendingTrace>,
+    /// The events list of the last trace, emptied, for the next one.
+    spare_events: Vec<(PendingEvent, bool)>,
     event: Option<PendingEvent>,
     n_traces: usize,
     saw_log: bool,
@@ -837,11 +874,7 @@ impl LogState {
         // The scanner checked that everything it passed is UTF-8.
         let raw = std::str::from_utf8(&buf[a..b])
             .map_err(|_| self.error(offset, "the file is not UTF-8 here"))?;
-        // quick-xml's XML 1.0 normalisation changes only these bytes; most values have none.
-        // (A fold without an early exit: the compiler checks many bytes at a time.)
-        let value = if raw.bytes().fold(false, |any, c| {
-            any | (c == b'&') | (c == b'\t') | (c == b'\n') | (c == b'\r')
-        }) {
+        let value = if needs_normalising(raw.as_bytes()) {
             let attribute = Attribute {
                 key: QName("value"),
                 value: Cow::Borrowed(raw),
@@ -879,7 +912,11 @@ impl LogState {
                 ));
             }
             (Some(Node::Log), b"trace") => {
-                self.trace = Some(PendingTrace::default());
+                // The list of the trace before, emptied: no growing it again for every trace.
+                self.trace = Some(PendingTrace {
+                    case_id: None,
+                    events: std::mem::take(&mut self.spare_events),
+                });
                 Node::Trace
             }
             (Some(Node::Trace), b"event") => {
@@ -908,7 +945,16 @@ impl LogState {
                 Node::Other
             }
             (Some(Node::Event), tag_name) if is_attribute_tag(tag_name) => {
-                if let Some((key, value)) = self.key_value(buf, tag, offset, |_| true)? {
+                // The common stamp is read straight from its bytes: it holds nothing to
+                // unescape (digits, `-`, `T`, `:`, `.`, `+`, `Z`).
+                let stamp = (Key::of(&buf[tag.key.0..tag.key.1]) == Some(Key::Timestamp))
+                    .then(|| rfc3339_micros(&buf[tag.value.0..tag.value.1]))
+                    .flatten();
+                if let Some(at) = stamp {
+                    if let Some(event) = self.event.as_mut() {
+                        event.timestamp_us = Some(at);
+                    }
+                } else if let Some((key, value)) = self.key_value(buf, tag, offset, |_| true)? {
                     self.event_attribute(key, &value, offset)?;
                 }
                 Node::Other
@@ -990,7 +1036,9 @@ impl LogState {
                     return Ok(None);
                 };
                 self.n_traces += 1;
-                Ok(Some(trace.finish(self.n_traces - 1)))
+                let (trace, spare) = trace.finish(self.n_traces - 1);
+                self.spare_events = spare;
+                Ok(Some(trace))
             }
             _ => Ok(None),
         }
@@ -1006,6 +1054,7 @@ impl<R: Read> XesReader<R> {
                 stack: Vec::new(),
                 names: Vec::new(),
                 trace: None,
+                spare_events: Vec::new(),
                 event: None,
                 n_traces: 0,
                 saw_log: false,

@@ -270,7 +270,7 @@ impl<R: BufRead> XesReader<R> {
                     return Ok(None);
                 };
                 self.n_traces += 1;
-                Ok(Some(trace.finish(self.n_traces - 1)))
+                Ok(Some(trace.finish(self.n_traces - 1).0))
             }
             _ => Ok(None),
         }

@@ -224,3 +224,13 @@ fn an_element_longer_than_the_bound_is_refused_where_it_starts() {
     assert!(e.message.contains("longer than 16 MB"), "{e}");
     assert_eq!(e.location, Some(Location { line: 4, column: 1 }));
 }
+
+proptest! {
+    /// The eight-at-a-time check finds exactly the bytes quick-xml normalises.
+    #[test]
+    fn the_normalising_check_is_exact(bytes in proptest::collection::vec(prop_oneof![Just(b'&'), Just(b'\t'), Just(b'\n'), Just(b'\r'), any::<u8>()], 0..40), clean in proptest::collection::vec(b' '..=b'~', 0..40)) {
+        let slow = |b: &[u8]| b.iter().any(|c| matches!(c, b'&' | b'\t' | b'\n' | b'\r'));
+        prop_assert_eq!(needs_normalising(&bytes), slow(&bytes));
+        prop_assert_eq!(needs_normalising(&clean), slow(&clean));
+    }
+}
