@@ -8,6 +8,7 @@ use ron::extensions::Extensions;
 use serde::{Deserialize, Serialize};
 
 use super::error::{FileError, Location, locate};
+use super::vocab::Vocabulary;
 
 /// The largest `AnyOrder` group a pathway may hold. The comparator aligns a group of `k` steps
 /// over its `2^k` subsets; at this size one 200-step trace aligns in well under a second (see
@@ -55,6 +56,10 @@ pub struct Pathway {
     pub steps: Vec<Element>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tolerance: Option<Tolerance>,
+    /// Interruption sources, workaround kinds and problem kinds the site adds to the built-in
+    /// ones (docs/pathways.md, "Site vocabulary"); files without it read as before.
+    #[serde(default, skip_serializing_if = "Vocabulary::is_empty")]
+    pub vocabulary: Vocabulary,
 }
 
 /// One element of a pathway's sequence.
