@@ -258,10 +258,12 @@ fn site_vocabulary() -> impl Strategy<Value = Vocabulary> {
                     .collect::<Vec<_>>()
             })
     };
-    (entries(), entries(), entries()).prop_map(|(interruptions, workarounds, problems)| Vocabulary {
-        interruptions,
-        workarounds,
-        problems,
+    (entries(), entries(), entries()).prop_map(|(interruptions, workarounds, problems)| {
+        Vocabulary {
+            interruptions,
+            workarounds,
+            problems,
+        }
     })
 }
 

@@ -67,7 +67,8 @@ pub fn run(command: PathwaysCommand) -> Result<()> {
             );
             let site = &pathway.vocabulary;
             if !site.is_empty() {
-                let count = |n: usize, what: &str| format!("{n} {what}{}", if n == 1 { "" } else { "s" });
+                let count =
+                    |n: usize, what: &str| format!("{n} {what}{}", if n == 1 { "" } else { "s" });
                 println!(
                     "  site vocabulary: {}, {}, {}",
                     count(site.interruptions.len(), "interruption source"),

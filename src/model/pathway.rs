@@ -281,11 +281,17 @@ impl VocabularyPlaces {
     }
 
     fn id(&self, list: &str, index: usize) -> Option<Location> {
-        self.ids.get(list).and_then(|l| l.get(index).copied()).or(self.vocabulary)
+        self.ids
+            .get(list)
+            .and_then(|l| l.get(index).copied())
+            .or(self.vocabulary)
     }
 
     fn label(&self, list: &str, index: usize) -> Option<Location> {
-        self.labels.get(list).and_then(|l| l.get(index).copied()).or(self.vocabulary)
+        self.labels
+            .get(list)
+            .and_then(|l| l.get(index).copied())
+            .or(self.vocabulary)
     }
 }
 
@@ -329,7 +335,11 @@ fn check_entries<K: VocabularyKind>(
             return Err(FileError::new(
                 path,
                 here,
-                format!("duplicate {} `{}` in `vocabulary.{list}`", K::WHAT, entry.id),
+                format!(
+                    "duplicate {} `{}` in `vocabulary.{list}`",
+                    K::WHAT,
+                    entry.id
+                ),
             )
             .with_hint("each id appears once in its list; remove or rename one of them"));
         }
@@ -780,20 +790,41 @@ mod tests {
         let (at, message, hint) = vocabulary_error(
             "    workarounds: [Entry(id: \"fax\", label: \"Fax\"),\n      Entry(id: \"fax\", label: \"Fax again\")],",
         );
-        assert_eq!(at, Some(Location { line: 5, column: 17 }));
-        assert_eq!(message, "duplicate workaround kind `fax` in `vocabulary.workarounds`");
+        assert_eq!(
+            at,
+            Some(Location {
+                line: 5,
+                column: 17
+            })
+        );
+        assert_eq!(
+            message,
+            "duplicate workaround kind `fax` in `vocabulary.workarounds`"
+        );
         assert!(hint.contains("once"), "{hint}");
 
         let (at, message, hint) = vocabulary_error(
             "    problems: [Entry(id: \"badge_reader\", label: \"Badge\"), Entry(id: \"downtime\", label: \"Down\")],",
         );
-        assert_eq!(at, Some(Location { line: 4, column: 69 }));
+        assert_eq!(
+            at,
+            Some(Location {
+                line: 4,
+                column: 69
+            })
+        );
         assert_eq!(message, "`downtime` is already a built-in problem kind");
         assert!(hint.contains("slow_response"), "{hint}");
 
         let (at, message, hint) =
             vocabulary_error("    interruptions: [Entry(id: \"Bed-Manager\", label: \"Bed\")],");
-        assert_eq!(at, Some(Location { line: 4, column: 31 }));
+        assert_eq!(
+            at,
+            Some(Location {
+                line: 4,
+                column: 31
+            })
+        );
         assert!(
             message.starts_with("the interruption source in `vocabulary.interruptions`: the id `Bed-Manager` does not start with a lowercase letter"),
             "{message}"
@@ -806,7 +837,13 @@ mod tests {
 
         let (at, message, hint) =
             vocabulary_error("    workarounds: [Entry(id: \"fax\", label: \"  \")],");
-        assert_eq!(at, Some(Location { line: 4, column: 43 }));
+        assert_eq!(
+            at,
+            Some(Location {
+                line: 4,
+                column: 43
+            })
+        );
         assert_eq!(message, "the workaround kind `fax` has an empty label");
         assert!(hint.contains("label"), "{hint}");
 

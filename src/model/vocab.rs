@@ -65,7 +65,9 @@ impl CustomId {
         if custom_id_problem(id).is_some() {
             return None;
         }
-        let mut ids = CUSTOM_IDS.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut ids = CUSTOM_IDS
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
         if let Some(&known) = ids.get(id) {
             return Some(CustomId(known));
         }
@@ -433,7 +435,10 @@ mod tests {
         assert_eq!(ron::to_string(&fax).unwrap(), "fax");
         assert_eq!(ron::from_str::<WorkaroundKind>("fax").unwrap(), fax);
         assert_eq!(serde_json::to_string(&fax).unwrap(), "\"fax\"");
-        assert_eq!(serde_json::from_str::<WorkaroundKind>("\"fax\"").unwrap(), fax);
+        assert_eq!(
+            serde_json::from_str::<WorkaroundKind>("\"fax\"").unwrap(),
+            fax
+        );
         // Built-in names still read as the built-in kind, and sort before every site id.
         assert_eq!(
             ron::from_str::<WorkaroundKind>("copy_paste").unwrap(),
@@ -445,10 +450,14 @@ mod tests {
 
     #[test]
     fn a_name_that_is_no_site_id_is_refused_with_why() {
-        let e = ron::from_str::<ProblemKind>("Badge").unwrap_err().to_string();
+        let e = ron::from_str::<ProblemKind>("Badge")
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("`Badge` is not a problem kind"), "{e}");
         assert!(e.contains("lowercase"), "{e}");
-        let e = serde_json::from_str::<ProblemKind>("\"a-b\"").unwrap_err().to_string();
+        let e = serde_json::from_str::<ProblemKind>("\"a-b\"")
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("holds `-`"), "{e}");
         for bad in ["", "9lives", "fax ", "true", &"a".repeat(65)] {
             assert!(custom_id_problem(bad).is_some(), "{bad:?}");
@@ -483,9 +492,15 @@ mod tests {
         };
         let choices = vocabulary.choices::<WorkaroundKind>();
         assert_eq!(choices.len(), WorkaroundKind::ALL.len() + 1);
-        assert_eq!(choices[0], (WorkaroundKind::PaperNote, "Paper note".to_string()));
+        assert_eq!(
+            choices[0],
+            (WorkaroundKind::PaperNote, "Paper note".to_string())
+        );
         let fax = WorkaroundKind::from_name("fax").unwrap();
-        assert_eq!(choices.last().unwrap(), &(fax, "Fax to the pharmacy".to_string()));
+        assert_eq!(
+            choices.last().unwrap(),
+            &(fax, "Fax to the pharmacy".to_string())
+        );
         assert_eq!(vocabulary.label(fax), "Fax to the pharmacy");
         assert_eq!(vocabulary.cause(fax), Some(Cause::Integration));
         assert_eq!(vocabulary.label(WorkaroundKind::PaperNote), "Paper note");
@@ -493,6 +508,9 @@ mod tests {
         let gone = WorkaroundKind::from_name("telex").unwrap();
         assert_eq!(vocabulary.label(gone), "telex");
         assert_eq!(vocabulary.cause(gone), None);
-        assert_eq!(vocabulary.choices::<ProblemKind>().len(), ProblemKind::ALL.len());
+        assert_eq!(
+            vocabulary.choices::<ProblemKind>().len(),
+            ProblemKind::ALL.len()
+        );
     }
 }

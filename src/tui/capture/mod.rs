@@ -221,3 +221,5 @@ mod live_tests;
 mod site_tests;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod vocab_tests;
