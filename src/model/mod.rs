@@ -16,6 +16,6 @@ pub use pathway::{Element, Group, Pathway, Step, Tolerance, resolve_pathway};
 pub use session::{Event, EventKind, SESSION_FORMAT_VERSION, Seq, Session, SessionHeader};
 pub use timeline::{Counts, Timeline, derive_timeline};
 pub use vocab::{
-    Cause, CustomId, Entry, InterruptionSource, ProblemKind, Vocabulary, VocabularyKind,
-    WorkaroundKind,
+    Cause, CustomId, Entry, InterruptionSource, KindCounts, ProblemKind, Vocabulary,
+    VocabularyKind, WorkaroundKind,
 };

@@ -394,6 +394,43 @@ impl Vocabulary {
     }
 }
 
+/// Counts by kind of one vocabulary: every built-in kind (zero or not, so tables keep their
+/// columns), then each site kind seen, in that order; grouped by id.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KindCounts<K: VocabularyKind>(std::collections::BTreeMap<K, u32>);
+
+impl<K: VocabularyKind> Default for KindCounts<K> {
+    fn default() -> Self {
+        KindCounts(K::BUILTIN.iter().map(|&k| (k, 0)).collect())
+    }
+}
+
+impl<K: VocabularyKind> KindCounts<K> {
+    pub fn add(&mut self, kind: K, n: u32) {
+        *self.0.entry(kind).or_default() += n;
+    }
+
+    pub fn get(&self, kind: K) -> u32 {
+        self.0.get(&kind).copied().unwrap_or(0)
+    }
+
+    /// Adds every count of `other`.
+    pub fn merge(&mut self, other: &KindCounts<K>) {
+        for (&kind, &n) in &other.0 {
+            self.add(kind, n);
+        }
+    }
+
+    /// Built-in kinds first, in their screen order, then site kinds by id.
+    pub fn iter(&self) -> impl Iterator<Item = (K, u32)> + '_ {
+        self.0.iter().map(|(&k, &n)| (k, n))
+    }
+
+    pub fn total(&self) -> u32 {
+        self.0.values().sum()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
