@@ -138,6 +138,73 @@ pub fn build_report(
     Ok(builder.finish(overrides))
 }
 
+/// How far into a file [`pathway_files`] looks for `Pathway(`: past a comment block.
+const PATHWAY_SNIFF_BYTES: u64 = 4096;
+
+/// Whether a file is a pathway rather than a session: its first word, after comments and
+/// blank space, is `Pathway`. Reads only the file's first few kilobytes.
+fn is_pathway_file(path: &Path) -> bool {
+    use std::io::Read;
+    let mut head = Vec::new();
+    let read =
+        std::fs::File::open(path).and_then(|f| f.take(PATHWAY_SNIFF_BYTES).read_to_end(&mut head));
+    if read.is_err() {
+        return false;
+    }
+    let text = String::from_utf8_lossy(&head);
+    let mut rest = text.trim_start_matches('\u{feff}');
+    loop {
+        rest = rest.trim_start();
+        if let Some(after) = rest.strip_prefix("//") {
+            rest = after.split_once('\n').map_or("", |(_, next)| next);
+        } else if let Some(after) = rest.strip_prefix("/*") {
+            rest = after.split_once("*/").map_or("", |(_, next)| next);
+        } else {
+            break;
+        }
+    }
+    rest.strip_prefix("Pathway")
+        .is_some_and(|after| after.trim_start().starts_with('('))
+}
+
+/// Splits the pathway files off `files`: the pathways by id, and the session files left. A
+/// pathway file that does not parse, or repeats an id another file of the inputs has, goes to
+/// `fold` as skipped, with why.
+fn pathway_files(
+    files: &[PathBuf],
+    fold: &mut impl FnMut(Outcome),
+) -> (HashMap<String, Arc<Pathway>>, Vec<PathBuf>) {
+    let mut pathways: HashMap<String, (PathBuf, Arc<Pathway>)> = HashMap::new();
+    let mut sessions = Vec::with_capacity(files.len());
+    for path in files {
+        if !is_pathway_file(path) {
+            sessions.push(path.clone());
+            continue;
+        }
+        match Pathway::load(path) {
+            Ok(pathway) => match pathways.get(&pathway.id) {
+                Some((first, _)) => fold(Err((
+                    path.clone(),
+                    format!(
+                        "a second pathway file with id `{}` (the first is {}); the sessions use the first\n  hint: give each site's pathway file its own id",
+                        pathway.id,
+                        first.display()
+                    ),
+                ))),
+                None => {
+                    pathways.insert(pathway.id.clone(), (path.clone(), Arc::new(pathway)));
+                }
+            },
+            Err(e) => fold(Err((path.clone(), e.to_string()))),
+        }
+    }
+    let pathways = pathways
+        .into_iter()
+        .map(|(id, (_, pathway))| (id, pathway))
+        .collect();
+    (pathways, sessions)
+}
+
 /// Loads, compares and digests `files` on worker threads and hands each outcome to `fold` in
 /// file order (the same order on every run), holding at most [`WINDOW`] sessions at once.
 /// The one engine behind the report and the table exports. A bad `--pathway` is an error.
@@ -152,6 +219,11 @@ pub fn for_each_digested(
         ))),
         None => None,
     };
+    // Pathway files among the inputs (a site's own pathway kept beside its sessions) are the
+    // pathways of the sessions that name their id; they are no sessions themselves.
+    let (site_pathways, files) = pathway_files(files, &mut fold);
+    let site_pathways = &site_pathways;
+    let files = &files[..];
     let threads = if options.threads == 0 {
         std::thread::available_parallelism().map_or(1, std::num::NonZero::get)
     } else {
@@ -167,7 +239,10 @@ pub fn for_each_digested(
             let tx = tx.clone();
             let (next, folded, fixed) = (&next, &folded, fixed.as_ref());
             scope.spawn(move || {
-                let mut cache = HashMap::new();
+                let mut cache: HashMap<String, Result<Compiled, String>> = site_pathways
+                    .iter()
+                    .map(|(id, pathway)| (id.clone(), Ok(compile(pathway.clone()))))
+                    .collect();
                 loop {
                     let i = next.fetch_add(1, Ordering::Relaxed);
                     if i >= files.len() {

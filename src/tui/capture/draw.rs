@@ -436,7 +436,7 @@ fn draw_stack(state: &CaptureState, frame: &mut Frame, area: Rect) {
         .enumerate()
         .skip(n.saturating_sub(5))
         .map(|(i, (span, ms))| {
-            let mut text = span.source.label().to_string();
+            let mut text = state.pathway.vocabulary.label(span.source);
             if !span.note.is_empty() {
                 text.push_str(": ");
                 text.push_str(&span.note);

@@ -40,10 +40,10 @@ impl CaptureState {
             },
             _ => EventKind::StepStart { step: id },
         };
-        let switched: Vec<&'static str> = self
+        let switched: Vec<String> = self
             .open_interruptions()
             .iter()
-            .map(|i| i.source.label())
+            .map(|i| self.pathway.vocabulary.label(i.source))
             .collect();
         let effect = self.push(at_ms, kind);
         if !switched.is_empty() {
