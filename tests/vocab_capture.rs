@@ -97,7 +97,10 @@ fn a_site_kind_a_remapped_key_and_a_questionnaire_go_through_export_compare_and_
     s.keys("w");
     s.keys("W");
     let screen = s.wait_for("Workaround: which kind?");
-    assert!(screen.contains("8 Fax to or from the GP surgery"), "{screen}");
+    assert!(
+        screen.contains("8 Fax to or from the GP surgery"),
+        "{screen}"
+    );
     s.keys("8");
     s.wait_for("Workaround: Fax to or from the GP surgery (note optional)");
     s.keys("list faxed<ret>");
@@ -211,7 +214,10 @@ fn a_site_kind_a_remapped_key_and_a_questionnaire_go_through_export_compare_and_
     .unwrap();
     let harbor = &report["pathways"][0];
     assert_eq!(harbor["id"], "harbor-med-rec", "{report}");
-    assert_eq!(harbor["overall"]["figures"]["workarounds"]["fax"], 1, "{report}");
+    assert_eq!(
+        harbor["overall"]["figures"]["workarounds"]["fax"], 1,
+        "{report}"
+    );
     let text = shadowmap(
         &["report", file.to_str().unwrap(), pathway.to_str().unwrap()],
         &data,

@@ -422,6 +422,10 @@ pub struct PathwayReport {
     pub overall: GroupReport,
     /// One per value of the `--by` keys.
     pub groups: Vec<GroupReport>,
+    /// The kinds the pathway's file adds, with their labels and causes: the figures above
+    /// name them by id.
+    #[serde(skip_serializing_if = "crate::model::Vocabulary::is_empty")]
+    pub vocabulary: crate::model::Vocabulary,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -682,6 +686,7 @@ fn pathway_report(by: &[String], agg: PathwayAgg) -> PathwayReport {
                 group_report(&pathway, key, g)
             })
             .collect(),
+        vocabulary: pathway.vocabulary.clone(),
     }
 }
 
