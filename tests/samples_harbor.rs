@@ -213,3 +213,83 @@ fn the_same_id_in_two_sites_files_is_two_kinds_kept_apart_by_pathway() {
     }
     assert_eq!(harbor_pathway().vocabulary.workarounds.len(), 2);
 }
+
+#[test]
+fn pathway_files_among_the_inputs_are_split_off_by_id_and_version() {
+    use shadowmap::report::stream::split_pathway_files;
+    let dir = tempfile::tempdir().unwrap();
+    let write = |name: &str, text: &str| {
+        let path = dir.path().join(name);
+        std::fs::write(&path, text).unwrap();
+        path
+    };
+    let first = write("a.ron", HARBOR_PATHWAY);
+    // A copy (another round's folder): the same pathway, not a conflict.
+    let copy = write("b.ron", HARBOR_PATHWAY);
+    // Version 2 of the file: kept beside version 1.
+    let v2 = write(
+        "c.ron",
+        &HARBOR_PATHWAY.replace("version: 1,", "version: 2,"),
+    );
+    // Version 1 again but changed: refused, with why.
+    let changed = write(
+        "d.ron",
+        &HARBOR_PATHWAY.replace("Bed manager", "Bed manager (days)"),
+    );
+    // A broken pathway file: refused with its line and column.
+    let broken = write("e.ron", "// a site file\nPathway(id: \"x\", version: 1)\n");
+    let session = dir.path().join("s.ron");
+    std::fs::write(&session, harbor_sessions()[0].to_ron()).unwrap();
+    let split = split_pathway_files(&[
+        first.clone(),
+        copy,
+        v2,
+        session.clone(),
+        changed.clone(),
+        broken.clone(),
+    ]);
+    assert_eq!(split.sessions, [session]);
+    assert_eq!(split.pathways["harbor-med-rec"].len(), 2);
+    assert_eq!(split.pathway_for("harbor-med-rec", 2).unwrap().version, 2);
+    assert_eq!(split.pathway_for("harbor-med-rec", 1).unwrap().version, 1);
+    assert_eq!(split.pathway_for("harbor-med-rec", 7).unwrap().version, 1);
+    assert!(split.pathway_for("quay-med-rec", 1).is_none());
+    assert_eq!(split.refused.len(), 2, "{:?}", split.refused);
+    assert_eq!(split.refused[0].0, changed);
+    assert!(split.refused[0].1.contains(&format!(
+        "differs from the file of the same id and version, {}",
+        first.display()
+    )));
+    assert_eq!(split.refused[1].0, broken);
+    assert!(
+        split.refused[1].1.contains("e.ron:2:"),
+        "{}",
+        split.refused[1].1
+    );
+}
+
+#[test]
+fn rounds_read_each_rounds_copy_of_the_site_file_and_count_site_kinds_by_id() {
+    let dir = tempfile::tempdir().unwrap();
+    let (one, two) = (dir.path().join("round-1"), dir.path().join("round-2"));
+    harbor_copy(&one, HARBOR_PATHWAY);
+    harbor_copy(&two, HARBOR_PATHWAY);
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_shadowmap"))
+        .args(["rounds", "--split", "folder", "--format", "json"])
+        .arg(&one)
+        .arg(&two)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(!stderr.contains("skipped"), "{stderr}");
+    let text = String::from_utf8(out.stdout).unwrap();
+    let json: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let rounds = json["pathways"][0]["rounds"].as_array().unwrap();
+    let sessions: Vec<u64> = rounds
+        .iter()
+        .map(|r| r["sessions"].as_u64().unwrap())
+        .collect();
+    assert_eq!(sessions, [5, 5], "{text}");
+    assert!(text.contains("workaround:fax"), "{text}");
+}
