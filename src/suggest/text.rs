@@ -89,7 +89,7 @@ pub fn render_text(s: &Suggestion) -> String {
     out.push('\n');
     let _ = writeln!(
         out,
-        "The revised pathway (`--format ron --out FILE` writes it alone):\n"
+        "The revised pathway (`shadowmap suggest ... --format ron --out FILE` writes it alone):\n"
     );
     out.push_str(&s.pathway.to_ron());
     out
