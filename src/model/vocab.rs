@@ -67,7 +67,7 @@ impl CustomId {
         }
         let mut ids = CUSTOM_IDS
             .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         if let Some(&known) = ids.get(id) {
             return Some(CustomId(known));
         }

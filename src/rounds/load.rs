@@ -75,7 +75,9 @@ pub fn build_rounds(paths: &[PathBuf], options: &RoundsOptions) -> Result<Rounds
             Ok(d) => d.path.as_path(),
             Err((path, _)) => path.as_path(),
         };
-        let folder = folder_of.get_mut(path).and_then(|queue| queue.pop_front());
+        let folder = folder_of
+            .get_mut(path)
+            .and_then(std::collections::VecDeque::pop_front);
         match outcome {
             Ok(d) => {
                 let (order, name) = match (&options.split, folder) {
