@@ -155,11 +155,25 @@ const PATHWAY_SNIFF_BYTES: u64 = 4096;
 
 /// Whether a file is a pathway rather than a session: its first word, after comments and
 /// blank space, is `Pathway`. Reads only the file's first few kilobytes.
+/// Only a regular file is opened, and without blocking: a FIFO or a device among the inputs
+/// is left to the session reader, which skips it with a warning.
 fn is_pathway_file(path: &Path) -> bool {
     use std::io::Read;
+    use std::os::unix::fs::OpenOptionsExt;
+    if !std::fs::metadata(path).is_ok_and(|m| m.is_file()) {
+        return false;
+    }
     let mut head = Vec::new();
-    let read =
-        std::fs::File::open(path).and_then(|f| f.take(PATHWAY_SNIFF_BYTES).read_to_end(&mut head));
+    let read = std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NONBLOCK)
+        .open(path)
+        .and_then(|file| {
+            if !file.metadata()?.is_file() {
+                return Err(std::io::ErrorKind::InvalidInput.into());
+            }
+            file.take(PATHWAY_SNIFF_BYTES).read_to_end(&mut head)
+        });
     if read.is_err() {
         return false;
     }
