@@ -293,3 +293,64 @@ fn rounds_read_each_rounds_copy_of_the_site_file_and_count_site_kinds_by_id() {
     assert_eq!(sessions, [5, 5], "{text}");
     assert!(text.contains("workaround:fax"), "{text}");
 }
+
+#[test]
+fn markdown_html_and_ocel_name_the_site_kinds_too() {
+    use shadowmap::report::render::{Format, render};
+    let report = report(&[harbor_dir()]);
+    let md = render(&report, Format::Markdown);
+    assert!(
+        md.contains("Site kinds: interruption bed_manager: Bed manager"),
+        "{md}"
+    );
+    assert!(
+        md.contains("| workarounds | fax 5, paper_note 1, ward_whiteboard 1 |"),
+        "{md}"
+    );
+    let html = render(&report, Format::Html);
+    assert!(
+        html.contains("Site kinds: interruption bed_manager: Bed manager"),
+        "{html}"
+    );
+    assert!(html.contains("Workarounds: fax 5, paper_note 1"), "{html}");
+    // The command's HTML (with each pathway's map and suggestion) reads the site's file too.
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_shadowmap"))
+        .args(["report", "--format", "html"])
+        .arg(harbor_dir())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let page = String::from_utf8(out.stdout).unwrap();
+    assert!(page.contains("Site kinds: interruption bed_manager"));
+    // OCEL over the folder (the pathway file beside the sessions): the events carry the id.
+    let dir = tempfile::tempdir().unwrap();
+    let out_file = dir.path().join("harbor.ocel.json");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_shadowmap"))
+        .args(["export", "--format", "ocel", "--out"])
+        .arg(&out_file)
+        .arg(harbor_dir())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let ocel: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&out_file).unwrap()).unwrap();
+    let details: Vec<&str> = ocel["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|e| e["attributes"].as_array().into_iter().flatten())
+        .filter(|a| a["name"] == "detail")
+        .filter_map(|a| a["value"].as_str())
+        .collect();
+    assert_eq!(details.iter().filter(|d| **d == "fax").count(), 5);
+    assert!(details.contains(&"bed_manager"));
+    assert!(details.contains(&"badge_reader"));
+}
