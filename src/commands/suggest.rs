@@ -132,7 +132,7 @@ fn read_traces(
     let mut unknown: BTreeMap<String, String> = BTreeMap::new();
     let mut other_pathways = Vec::new();
     for file in &inputs.sessions {
-        let session = match Session::load(&file) {
+        let session = match Session::load(file) {
             Ok(session) => session,
             Err(e) => {
                 if warn {
