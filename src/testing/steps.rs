@@ -158,6 +158,58 @@ pub fn session_of_steps(header: SessionHeader, steps: &[StepSpec]) -> Session {
     s
 }
 
+/// The clinician's SUS and raw NASA-TLX answers (None: skipped), then the finish: the events
+/// the capture screen writes when the finish is handed to the clinician.
+pub fn voice_events(sus: [Option<u8>; 10], tlx: [Option<u8>; 6]) -> [EventKind; 3] {
+    use crate::model::questionnaire::Instrument;
+    [
+        EventKind::Questionnaire {
+            instrument: Instrument::Sus,
+            answers: sus.to_vec(),
+        },
+        EventKind::Questionnaire {
+            instrument: Instrument::Tlx,
+            answers: tlx.to_vec(),
+        },
+        EventKind::Finish,
+    ]
+}
+
+/// `session` (finished, as [`session_of_steps`] writes it) with the clinician's answers before
+/// its finish, at the finish's time.
+pub fn with_voice(mut session: Session, sus: [Option<u8>; 10], tlx: [Option<u8>; 6]) -> Session {
+    let finish = session
+        .events
+        .pop_if(|e| e.kind == EventKind::Finish)
+        .expect("a finished session");
+    for kind in voice_events(sus, tlx) {
+        let seq = session.next_seq();
+        session.events.push(Event {
+            seq,
+            at_ms: finish.at_ms,
+            kind,
+        });
+    }
+    session
+}
+
+/// Answers to the SUS that give `score` (a multiple of 2.5, 0-100): each item in turn gives
+/// what is left of the score, up to its 4 points.
+pub fn sus_answers(score: f64) -> [Option<u8>; 10] {
+    let mut left = (score / 2.5).round() as u32;
+    let mut answers = [None; 10];
+    for (i, a) in answers.iter_mut().enumerate() {
+        let room = left.min(4);
+        left -= room;
+        *a = Some(if i % 2 == 0 {
+            1 + room as u8
+        } else {
+            5 - room as u8
+        });
+    }
+    answers
+}
+
 /// The med-rec-admission steps done as expected.
 pub fn as_expected() -> Vec<StepSpec> {
     vec![
