@@ -20,7 +20,7 @@ pub use events::{MED_REC_STEPS, drawn_events, event, finish_event, random_shift}
 pub use measure::{cpu_secs, percentile, vm_hwm_kb};
 pub use steps::{
     StepSpec, as_expected, header_for, random_session, session_of_steps, step, sus_answers,
-    voice_events, with_voice,
+    voice_events, voice_rounds, with_voice,
 };
 
 /// When [`header`]'s session starts.
