@@ -302,3 +302,34 @@ fn a_pathway_given_takes_the_sessions_captured_against_it() {
             "left out 13 session(s) captured against other pathways than `med-rec-admission`",
         ));
 }
+
+/// The report's suggestion comes from the report's own read of the sessions and takes them as
+/// `suggest --pathway` does: those captured against the pathway given, or all when none was.
+#[test]
+fn the_html_report_with_a_pathway_suggests_from_the_sessions_suggest_would_take() {
+    let dir = tempfile::tempdir().unwrap();
+    let samples = root().join("sample-sessions");
+    for (pathway, sessions) in [("med-rec-admission", 4), ("shift-handoff", 17)] {
+        let out = shadowmap(dir.path())
+            .arg("report")
+            .arg(&samples)
+            .args(["--pathway", pathway, "--format", "html"])
+            .assert()
+            .success();
+        let html = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+        let boxes: Vec<&str> = html
+            .split("<h3>What the work suggests</h3>")
+            .skip(1)
+            .collect();
+        assert_eq!(boxes.len(), 1, "{pathway}");
+        assert!(
+            boxes[0].starts_with(&format!(
+                "<p class=\"muted\">Suggested from {sessions} sessions "
+            )) && boxes[0].contains(&format!(" of `{pathway}`.")),
+            "{pathway}: {}",
+            boxes[0].chars().take(200).collect::<String>()
+        );
+        // Its map is the one of every session, as the report compares them all.
+        assert!(html.contains(&format!("id=\"map-{pathway}-")), "{pathway}");
+    }
+}
