@@ -323,7 +323,23 @@ fn a_pathway_given_takes_the_sessions_captured_against_it() {
 fn the_html_report_with_a_pathway_suggests_from_the_sessions_suggest_would_take() {
     let dir = tempfile::tempdir().unwrap();
     let samples = root().join("sample-sessions");
-    for (pathway, sessions) in [("med-rec-admission", 4), ("shift-handoff", 17)] {
+    // The sample sessions (the folder's own files), and those captured against med-rec.
+    let files: Vec<String> = std::fs::read_dir(&samples)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "ron"))
+        .map(|p| std::fs::read_to_string(p).unwrap())
+        .collect();
+    let med_rec = files
+        .iter()
+        .filter(|text| text.contains("pathway_id: \"med-rec-admission\""))
+        .count();
+    assert!(med_rec > 1 && med_rec < files.len());
+    // shift-handoff: no sample follows it, so all of them.
+    for (pathway, sessions) in [
+        ("med-rec-admission", med_rec),
+        ("shift-handoff", files.len()),
+    ] {
         let out = shadowmap(dir.path())
             .arg("report")
             .arg(&samples)
