@@ -380,12 +380,12 @@ const SUS_COLOR: &str = "#7c3aed";
 const TLX_COLOR: &str = "#0891b2";
 
 /// Where a score (0-100) sits on the voice chart's axis.
-pub fn voice_x(score: f64) -> f64 {
+fn voice_x(score: f64) -> f64 {
     LABEL_W + score.clamp(0.0, 100.0) / 100.0 * BAR_W
 }
 
 /// The clinicians' voice per group: mean SUS and mean raw NASA-TLX (both 0-100), with the
-/// published EHR mean SUS as a dashed reference line across the SUS bars. Nothing when no
+/// published EHR mean SUS as a dashed mark on each SUS bar (not across the TLX). Nothing when no
 /// clinician of the pathway answered.
 fn voice_chart(groups: &[&GroupReport]) -> Markup {
     let answered: Vec<&GroupReport> = groups
