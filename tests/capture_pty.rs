@@ -331,10 +331,19 @@ fn keys_typed_ahead_of_the_capture_screen_are_kept_for_it() {
     let id = session_id(&s);
     s.keys("<C-c>");
     s.wait_exit();
-    let kinds: Vec<EventKind> = export(dir.path(), &id).into_iter().map(|e| e.kind).collect();
+    let kinds: Vec<EventKind> = export(dir.path(), &id)
+        .into_iter()
+        .map(|e| e.kind)
+        .collect();
     assert_eq!(kinds.len(), 3, "{kinds:?}");
     assert!(matches!(kinds[0], EventKind::StepStart { .. }), "{kinds:?}");
-    assert_eq!(kinds[1..], [EventKind::Clicks { delta: 1 }, EventKind::Clicks { delta: 1 }]);
+    assert_eq!(
+        kinds[1..],
+        [
+            EventKind::Clicks { delta: 1 },
+            EventKind::Clicks { delta: 1 }
+        ]
+    );
 }
 
 #[test]

@@ -147,9 +147,14 @@ fn browse_filters_and_opens_a_replay() {
         t.contains("Filter: site:lake clinician:MD-09")
             && !t.contains(&format!("({total} of"))
             && !rows.is_empty()
-            && rows.iter().all(|row| row.contains("lake") && row.contains("MD"))
+            && rows
+                .iter()
+                .all(|row| row.contains("lake") && row.contains("MD"))
     });
-    assert!(list_rows(&text).len() >= 2, "lake's physician has two sessions:\n{text}");
+    assert!(
+        list_rows(&text).len() >= 2,
+        "lake's physician has two sessions:\n{text}"
+    );
     // Open the selected one: the replay screen, then back to the list.
     screen.keys("<ret>");
     screen.wait_for("|| PAUSE");
