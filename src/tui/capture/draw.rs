@@ -8,7 +8,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 
 use super::live::LiveMark;
-use super::state::{CaptureState, Mode, SearchHit, Survey, SurveyStage, TextPurpose};
+use super::state::{Action, CaptureState, Mode, SearchHit, Survey, SurveyStage, TextPurpose};
 use crate::model::questionnaire::{SUS_ITEMS, TLX_SUBSCALES};
 use crate::model::session_time;
 
@@ -531,14 +531,17 @@ fn draw_pathway(state: &CaptureState, frame: &mut Frame, area: Rect) {
     if let Some(fresh) = &state.live().fresh {
         let width = usize::from(area.width.saturating_sub(2));
         let room = usize::from(area.height.saturating_sub(2)).saturating_sub(lines.len());
-        let text = format!("! {} (n: note why)", fresh.text);
-        let mut wrapped = wrap_words(&text, width);
+        // What to do stays on the last line whatever the room cuts of the explanation.
+        let note = state.keys_for(&Action::OpenNote).unwrap_or("n");
+        let hint = format!("({note}: note why)");
+        let mut wrapped = wrap_words(&format!("! {}", fresh.text), width);
         if room > 0 {
-            wrapped.truncate(room.min(4));
-            lines.extend(std::iter::repeat_n(Line::raw(""), room - wrapped.len()));
+            wrapped.truncate(room.min(4) - 1);
+            lines.extend(std::iter::repeat_n(Line::raw(""), room - wrapped.len() - 1));
             lines.extend(
                 wrapped
                     .into_iter()
+                    .chain([hint])
                     .map(|l| Line::styled(l, Style::new().fg(Color::Yellow))),
             );
         }

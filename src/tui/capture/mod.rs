@@ -231,3 +231,5 @@ mod live_tests;
 mod site_tests;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod update_tests;

@@ -615,6 +615,15 @@ impl CaptureState {
         })
     }
 
+    /// The keys in force for a normal-mode action, as the help shows them (`n`, or the user's).
+    pub fn keys_for(&self, action: &Action) -> Option<&str> {
+        self.keys
+            .rows
+            .iter()
+            .find(|row| row.codes.iter().any(|(_, a)| a == action))
+            .map(|row| row.keys.as_str())
+    }
+
     /// How an entry stands as the comparator sees the session so far.
     pub fn mark(&self, entry: &ListEntry) -> LiveMark {
         self.live.mark(&entry.id)

@@ -167,6 +167,11 @@ impl CaptureState {
                     survey.item = survey.sus.len() - 1;
                 }
                 (_, 0) => {}
+                (SurveyStage::Tlx, _) => {
+                    survey.item -= 1;
+                    // The slider shows the answer given there, as it does going forward.
+                    survey.slider = survey.tlx[survey.item].unwrap_or(50);
+                }
                 _ => survey.item -= 1,
             },
             (_, Action::Cancel) => {
