@@ -130,9 +130,11 @@ fn browse_filters_and_opens_a_replay() {
     );
     screen.wait_for(&format!("({total} of {total} shown)"));
     screen.wait_for("1 file(s) could not be read; first:");
-    screen.keys("/site:lake role:MD<ret>");
+    // Lake's physician (not `role:MD`: a filter value matches inside a field, and the lake
+    // pharmacist's role, PharmD, holds "md").
+    screen.keys("/site:lake clinician:MD-09<ret>");
     let text = screen.wait_until("the filter to apply", |t| {
-        t.contains("Filter: site:lake role:MD") && !t.contains(&format!("({total} of"))
+        t.contains("Filter: site:lake clinician:MD-09") && !t.contains(&format!("({total} of"))
     });
     let rows: Vec<&str> = text
         .lines()
@@ -148,7 +150,7 @@ fn browse_filters_and_opens_a_replay() {
     screen.keys("<ret>");
     screen.wait_for("|| PAUSE");
     screen.keys("q");
-    screen.wait_for("Filter: site:lake role:MD");
+    screen.wait_for("Filter: site:lake clinician:MD-09");
     let selected = text
         .lines()
         .find(|l| l.starts_with('>'))

@@ -2,7 +2,6 @@
 //! [--format text|json|ron]`: the pathway the work suggests, per pathway the sessions follow.
 
 use std::collections::BTreeMap;
-use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use color_eyre::Result;
@@ -12,6 +11,7 @@ use shadowmap::compare::{self, pathway_to_json, xes};
 use shadowmap::model::{Pathway, Session, resolve_pathway};
 use shadowmap::report::collect_session_files;
 use shadowmap::suggest::html::suggestion_box;
+use shadowmap::suggest::text::render_text;
 use shadowmap::suggest::{Options, Suggestion, Trace, suggest};
 use shadowmap::text::{escape_controls, escape_json_controls};
 
@@ -149,13 +149,7 @@ fn read_traces(
                 }
             },
         };
-        let trace = Trace::from_timeline(
-            &header.id,
-            &header.site,
-            &header.role,
-            &header.started_at.date_naive().to_string(),
-            &session.timeline(),
-        );
+        let trace = Trace::from_session(&session);
         if fixed.is_some() && header.pathway_id != pathway.id {
             // Sessions of another pathway: used only when none follows the one asked for.
             other_pathways.push(trace);
@@ -245,101 +239,4 @@ fn suggestion_json(s: &Suggestion) -> serde_json::Value {
     value["revised"] = pathway_to_json(&s.pathway);
     value["revised_ron"] = json!(s.pathway.to_ron());
     value
-}
-
-fn pct(share: f64) -> String {
-    format!("{:.0} %", share * 100.0)
-}
-
-fn opt(value: Option<f64>) -> String {
-    value.map_or("-".to_string(), |v| format!("{v:.0}"))
-}
-
-/// The change list, the figures before and after, the step times and the revised file.
-pub fn render_text(s: &Suggestion) -> String {
-    let mut out = String::new();
-    let _ = writeln!(
-        out,
-        "Suggested revision of `{}`: version {} -> {}",
-        s.pathway_id, s.from_version, s.pathway.version
-    );
-    let _ = writeln!(out, "{}", s.pathway.description);
-    let _ = writeln!(
-        out,
-        "Mean fitness {:.3} -> {:.3}; fully fitting sessions {} ({}) -> {} ({})",
-        s.before.mean_fitness,
-        s.after.mean_fitness,
-        s.before.fitting,
-        pct(s.before.fitting_share),
-        s.after.fitting,
-        pct(s.after.fitting_share)
-    );
-    out.push('\n');
-    if s.changes.is_empty() {
-        let _ = writeln!(
-            out,
-            "No change: no edit shown by enough sessions raises the mean fitness enough."
-        );
-    } else {
-        let _ = writeln!(out, "Changes, in the order they were found:");
-        for (i, c) in s.changes.iter().enumerate() {
-            let _ = writeln!(
-                out,
-                "{:>2}. {}\n    fitness {:+.3} ({:.3} -> {:.3}); sessions: {}{}; sites: {}; roles: {}",
-                i + 1,
-                c.text,
-                c.gain,
-                c.fitness_before,
-                c.fitness_after,
-                c.evidence.examples.join(", "),
-                if c.evidence.sessions > c.evidence.examples.len() {
-                    ", ..."
-                } else {
-                    ""
-                },
-                none_if_empty(&c.evidence.sites),
-                none_if_empty(&c.evidence.roles),
-            );
-        }
-    }
-    out.push('\n');
-    let width = s
-        .steps
-        .iter()
-        .map(|t| t.step.len())
-        .max()
-        .unwrap_or(4)
-        .max(4);
-    let _ = writeln!(
-        out,
-        "{:<width$}  {:>10} {:>10}  {:>10} {:>10}  {:>5}",
-        "STEP", "EXP SECS", "MED SECS", "EXP CLICKS", "MED CLICKS", "SEEN"
-    );
-    for t in &s.steps {
-        let _ = writeln!(
-            out,
-            "{:<width$}  {:>10} {:>10}  {:>10} {:>10}  {:>5}",
-            t.step,
-            t.expected_secs,
-            opt(t.median_secs),
-            t.expected_clicks,
-            opt(t.median_clicks),
-            t.observed
-        );
-    }
-    out.push('\n');
-    let _ = writeln!(
-        out,
-        "The revised pathway (`--format ron --out FILE` writes it alone):\n"
-    );
-    out.push_str(&s.pathway.to_ron());
-    out
-}
-
-fn none_if_empty(items: &[String]) -> String {
-    if items.is_empty() {
-        "-".to_string()
-    } else {
-        items.join(", ")
-    }
 }

@@ -15,6 +15,12 @@
 //!   problems around outside pharmacy records, outside labs and the PDMP portal;
 //! - infrastructure: `slow_response`, `login_timeout`, `hardware`;
 //! - policy: `shared_login` workarounds, and the steps rules force (PDMP query, wristband scan);
+//! - recurring departures from the configured order, each shown by at least two sessions (so
+//!   that `shadowmap suggest` has evidence for a revision): allergies reviewed after the home
+//!   medications are entered (med-rec-admission), a wristband scanned twice before it reads
+//!   (med-administration), the controlled drug selected before the PDMP check, which the EHR
+//!   then prompts (eprescribe-controlled), renal function checked before the dose is edited
+//!   (cpoe-med-order);
 //! - the clinicians' voice: three clinicians answer the SUS and the raw NASA-TLX at the finish
 //!   (one skips an item, so only their TLX scores).
 //!
@@ -32,16 +38,23 @@ pub fn all_sessions() -> Vec<Session> {
         med_rec_river(),
         med_rec_lake(),
         med_rec_north_pharmacist(),
+        med_rec_north_allergies_last(),
+        med_rec_lake_pharmacist(),
         bcma_north(),
         bcma_river(),
         bcma_river_second(),
         bcma_lake(),
+        bcma_north_wristband(),
+        bcma_lake_wristband(),
         epcs_north(),
         epcs_river(),
         epcs_lake(),
+        epcs_north_drug_first(),
+        epcs_river_drug_first(),
         cpoe_north(),
         cpoe_river(),
         cpoe_lake(),
+        cpoe_river_renal(),
         lab_review_river(),
         triage_clerk_lake(),
         triage_rn_north(),
@@ -212,6 +225,72 @@ fn med_rec_north_pharmacist() -> Session {
     b.finish()
 }
 
+/// North, another nurse: allergies confirmed on the signing screen, after the home
+/// medications (as the pharmacist does): the pathway has them right after the chart.
+fn med_rec_north_allergies_last() -> Session {
+    let mut b = SessionBuilder::new(
+        "2026-11-17T09:40:00+01:00",
+        "north",
+        "RN-22",
+        "ak",
+        "med-rec-admission",
+    );
+    b.work("open-chart", 21.0, 4, 1);
+    b.work("ask-patient", 170.0, 0, 0);
+    b.step("pharmacy-record").act(35.0, 5, 1, 0);
+    b.workaround(
+        Wa::SecondSystem,
+        "Looked up fill history in the regional pharmacy portal",
+    );
+    b.act(80.0, 8, 2, 0);
+    b.step("enter-home-meds").act(150.0, 22, 2, 1);
+    b.workaround(
+        Wa::CopyPaste,
+        "Copied the list from the last discharge summary, then edited",
+    );
+    b.act(160.0, 24, 1, 2);
+    b.interrupt(Src::PhonePager, "phone: bed management about a transfer")
+        .act(35.0, 0, 0, 0)
+        .resume();
+    b.act(110.0, 15, 1, 1);
+    b.work("review-allergies", 31.0, 3, 1);
+    b.note("Allergies confirmed when the signing screen asked for them, after the med list");
+    b.work("sign", 17.0, 3, 0);
+    b.finish()
+}
+
+/// Lake's pharmacist: the pharmacy record first, allergies at the end, as at north.
+fn med_rec_lake_pharmacist() -> Session {
+    let mut b = SessionBuilder::new(
+        "2026-11-18T11:20:00+01:00",
+        "lake",
+        "PharmD-06",
+        "ak",
+        "med-rec-admission",
+    );
+    b.step("open-chart").act(8.0, 2, 0, 0);
+    b.problem(
+        Prob::LoginTimeout,
+        "Timed out between patients; badge re-login took 35 s",
+    );
+    b.act(20.0, 3, 1, 0);
+    b.step("pharmacy-record").act(30.0, 4, 1, 0);
+    b.workaround(
+        Wa::SecondSystem,
+        "Dispensing history only in the pharmacy system",
+    );
+    b.act(40.0, 6, 1, 0);
+    b.work("ask-patient", 140.0, 0, 0);
+    b.step("enter-home-meds").act(180.0, 30, 2, 2);
+    b.interrupt(Src::Colleague, "nurse asks about an IV compatibility")
+        .act(40.0, 0, 0, 0)
+        .resume();
+    b.act(170.0, 26, 2, 1);
+    b.work("review-allergies", 26.0, 3, 1);
+    b.work("sign", 13.0, 3, 0);
+    b.finish()
+}
+
 // ---- Bar-code medication administration: slow at `river` only (training-like); shared
 // login for the co-signature (policy).
 
@@ -331,6 +410,58 @@ fn bcma_lake() -> Session {
     b.finish()
 }
 
+/// North: the wristband label is creased and the scanner reads it only the second time.
+fn bcma_north_wristband() -> Session {
+    let mut b = SessionBuilder::new(
+        "2026-11-17T08:00:00+01:00",
+        "north",
+        "RN-22",
+        "ak",
+        "med-administration",
+    );
+    b.work("open-mar", 14.0, 3, 1);
+    b.step("scan-wristband").act(9.0, 1, 0, 0);
+    b.problem(
+        Prob::Hardware,
+        "Creased wristband label: the scanner would not read it",
+    );
+    b.act(6.0, 0, 0, 0);
+    b.step("scan-wristband").act(12.0, 1, 0, 0);
+    b.note("Flattened the band and scanned again; it read");
+    b.work("scan-medication", 15.0, 2, 0);
+    b.work("verify-dose", 31.0, 5, 1);
+    b.work("document-admin", 19.0, 4, 0);
+    b.finish()
+}
+
+/// Lake, the evening round: a worn wristband takes two scans, as at north.
+fn bcma_lake_wristband() -> Session {
+    let mut b = SessionBuilder::new(
+        "2026-11-18T20:15:00+01:00",
+        "lake",
+        "RN-11",
+        "ak",
+        "med-administration",
+    );
+    b.work("open-mar", 16.0, 3, 1);
+    b.step("scan-wristband").act(10.0, 1, 0, 0);
+    b.problem(
+        Prob::Hardware,
+        "Worn wristband barcode; the first scan failed",
+    );
+    b.act(5.0, 0, 0, 0);
+    b.work("scan-wristband", 11.0, 1, 0);
+    b.work("scan-medication", 14.0, 2, 0);
+    b.step("scan-medication").act(9.0, 1, 0, 0);
+    b.interrupt(Src::Patient, "patient asks what the tablets are for")
+        .act(30.0, 0, 0, 0)
+        .resume();
+    b.act(7.0, 1, 0, 0);
+    b.work("verify-dose", 29.0, 5, 1);
+    b.work("document-admin", 22.0, 4, 0);
+    b.finish()
+}
+
 // ---- E-prescribing of a controlled substance: the PDMP lives in a separate portal
 // (integration, slow everywhere), two-factor signing times out (infrastructure).
 
@@ -439,6 +570,59 @@ fn epcs_lake() -> Session {
     b.pause(420.0);
     b.work("two-factor-sign", 42.0, 4, 0);
     b.work("transmit", 10.0, 2, 0);
+    b.finish()
+}
+
+/// North again: the drug is selected first, and choosing a controlled drug brings up the
+/// PDMP prompt (as in `epcs_north`).
+fn epcs_north_drug_first() -> Session {
+    let mut b = SessionBuilder::new(
+        "2026-11-19T14:30:00+01:00",
+        "north",
+        "MD-21",
+        "ak",
+        "eprescribe-controlled",
+    );
+    b.work("open-chart", 19.0, 4, 1);
+    b.work("review-med-list", 26.0, 3, 0);
+    b.work("select-drug", 31.0, 6, 1);
+    b.note("PDMP prompt appeared on selecting the controlled drug");
+    b.step("pdmp-query").act(25.0, 4, 1, 0);
+    b.workaround(
+        Wa::SecondSystem,
+        "PDMP is a separate state web portal with its own login",
+    );
+    b.act(105.0, 7, 2, 1);
+    b.work("review-pdmp", 52.0, 5, 1);
+    b.work("document-pdmp", 25.0, 3, 0);
+    b.work("enter-sig", 46.0, 10, 1);
+    b.work("two-factor-sign", 24.0, 2, 0);
+    b.work("transmit", 10.0, 2, 0);
+    b.finish()
+}
+
+/// River, a physician: the drug first, then the PDMP the EHR prompts for.
+fn epcs_river_drug_first() -> Session {
+    let mut b = SessionBuilder::new(
+        "2026-11-18T10:15:00+01:00",
+        "river",
+        "MD-30",
+        "jm",
+        "eprescribe-controlled",
+    );
+    b.work("open-chart", 17.0, 4, 1);
+    b.work("select-drug", 27.0, 6, 1);
+    b.step("pdmp-query").act(20.0, 3, 1, 0);
+    b.problem(
+        Prob::SlowResponse,
+        "State PDMP portal took 50 s to return the report",
+    );
+    b.act(120.0, 8, 2, 1);
+    b.work("review-pdmp", 44.0, 4, 1);
+    b.work("document-pdmp", 21.0, 3, 0);
+    b.work("enter-sig", 42.0, 9, 1);
+    b.work("two-factor-sign", 23.0, 2, 0);
+    b.work("transmit", 9.0, 2, 0);
     b.finish()
 }
 
@@ -553,6 +737,33 @@ fn cpoe_lake() -> Session {
         ],
         [60, 20, 55, 30, 60, 50].map(Some),
     )
+}
+
+/// River: renal function checked before the dose is edited (as at lake), the reverse of the
+/// pathway's order.
+fn cpoe_river_renal() -> Session {
+    let mut b = SessionBuilder::new(
+        "2026-11-19T15:10:00+01:00",
+        "river",
+        "MD-30",
+        "jm",
+        "cpoe-med-order",
+    );
+    b.work("open-orders", 15.0, 3, 1);
+    b.work("search-drug", 20.0, 4, 0);
+    b.work("pick-order-sentence", 14.0, 2, 0);
+    b.work("check-renal", 34.0, 5, 1);
+    b.note("eGFR 28: dose to be reduced before anything else");
+    b.work("edit-dose", 44.0, 9, 1);
+    b.step("review-alert").act(20.0, 3, 1, 0);
+    b.problem(
+        Prob::AlertFatigue,
+        "Renal dosing alert for the dose just reduced",
+    );
+    b.act(22.0, 2, 0, 0);
+    b.work("override-reason", 18.0, 3, 0);
+    b.work("sign-order", 11.0, 2, 0);
+    b.finish()
 }
 
 // ---- Lab result review.
