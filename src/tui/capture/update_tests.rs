@@ -8,7 +8,7 @@ use crossterm::event::{Event as TermEvent, KeyCode, KeyEvent, KeyModifiers};
 
 use super::keys::KEY_TABLE;
 use super::live::LiveMark;
-use super::state::{Survey, SurveyStage};
+use super::state::{Survey, SurveyStage, TextPurpose};
 use super::tests::{capture, default_pathway, header, kinds, press, render, script, type_text};
 use super::*;
 use crate::model::questionnaire::Instrument;
@@ -126,6 +126,55 @@ fn event_lines_are_the_events_described_and_follow_undo_and_new_entries() {
         again.event_line(3),
         Some(("#4   0:03.0 ", "unplanned: fax"))
     );
+}
+
+#[test]
+fn the_note_key_while_a_deviation_is_fresh_asks_why_and_names_it() {
+    let pathway = default_pathway();
+    let mut state = CaptureState::new(header(&pathway), pathway, Vec::new());
+    update(&mut state, Action::NextStep, 1000);
+    update(&mut state, Action::StartListed(5), 2000);
+    let fresh = state.live().fresh.clone().expect("a fresh deviation");
+    assert_eq!(
+        (fresh.kind.name(), fresh.step.as_str()),
+        ("missing", "enter-home-meds")
+    );
+    assert!(update(&mut state, Action::OpenNote, 3000).is_empty());
+    assert!(matches!(
+        state.mode,
+        Mode::Text {
+            purpose: TextPurpose::Why,
+            at_ms: 3000,
+            ..
+        }
+    ));
+    for c in "no ".chars() {
+        update(&mut state, Action::Type(c), 3100);
+    }
+    update(&mut state, Action::Paste("home\nlist".into()), 3200);
+    let effects = update(&mut state, Action::Submit, 3300);
+    let [Effect::Append(event)] = effects.as_slice() else {
+        panic!("one note: {effects:?}");
+    };
+    // Saved at the press of the note key, naming the deviation.
+    assert_eq!(event.at_ms, 3000);
+    assert_eq!(
+        event.kind,
+        EventKind::Note {
+            text: "why missing `enter-home-meds`: no home list".into()
+        }
+    );
+    assert!(state.live().fresh.is_none());
+    assert_eq!(state.mode, Mode::Normal);
+    // Without a fresh deviation the same key opens a plain note.
+    update(&mut state, Action::OpenNote, 4000);
+    assert!(matches!(
+        state.mode,
+        Mode::Text {
+            purpose: TextPurpose::Note,
+            ..
+        }
+    ));
 }
 
 // ----- the questionnaires ---------------------------------------------------------------------
