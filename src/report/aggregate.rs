@@ -14,8 +14,8 @@ use crate::model::{Pathway, ProblemKind, WorkaroundKind};
 use super::digest::{DevKind, SessionDigest, problem_index, workaround_index};
 use super::findings::{
     CLICK_SECS, CauseDecision, CellShare, FindingKind, INFRASTRUCTURE_PROBLEMS,
-    INTEGRATION_PROBLEMS, INTEGRATION_WORKAROUNDS, Spread, agree_on_friction, confidence_label,
-    finding_id, reported, suggest_cause,
+    INTEGRATION_PROBLEMS, INTEGRATION_WORKAROUNDS, Spread, SusEvidence, agree_on_friction,
+    confidence_label, finding_id, reported, suggest_cause,
 };
 pub use super::findings::{Evidence, Finding};
 use super::overrides::{Override, Overrides};
@@ -701,6 +701,7 @@ type TieOrder = (String, usize, String, FindingKind);
 #[allow(clippy::too_many_lines)] // long before the lint came; split it when next changed
 fn pathway_findings(agg: &PathwayAgg) -> Vec<(TieOrder, Finding)> {
     let pathway = &agg.pathway;
+    let sus = SusEvidence::of(&agg.all.sus);
     // Every candidate's spread and decision first, so a step's slow_step and click_burden
     // can be made to agree before the findings are written.
     let mut decided: Vec<(&String, FindingKind, &Candidate, u32, Spread, CauseDecision)> =
@@ -737,6 +738,7 @@ fn pathway_findings(agg: &PathwayAgg) -> Vec<(TieOrder, Finding)> {
             co_infrastructure: c.co_infrastructure,
             co_integration: c.co_integration,
             versions: agg.versions.len(),
+            sus,
         };
         let decision = suggest_cause(&spread);
         if reported(&spread, &decision) {
