@@ -316,3 +316,50 @@ fn a_pathway_given_takes_the_sessions_captured_against_it() {
             "left out 18 session(s) captured against other pathways than `med-rec-admission`",
         ));
 }
+
+/// The report's suggestion comes from the report's own read of the sessions and takes them as
+/// `suggest --pathway` does: those captured against the pathway given, or all when none was.
+#[test]
+fn the_html_report_with_a_pathway_suggests_from_the_sessions_suggest_would_take() {
+    let dir = tempfile::tempdir().unwrap();
+    let samples = root().join("sample-sessions");
+    // The sample sessions (the folder's own files), and those captured against med-rec.
+    let files: Vec<String> = std::fs::read_dir(&samples)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "ron"))
+        .map(|p| std::fs::read_to_string(p).unwrap())
+        .collect();
+    let med_rec = files
+        .iter()
+        .filter(|text| text.contains("pathway_id: \"med-rec-admission\""))
+        .count();
+    assert!(med_rec > 1 && med_rec < files.len());
+    // shift-handoff: no sample follows it, so all of them.
+    for (pathway, sessions) in [
+        ("med-rec-admission", med_rec),
+        ("shift-handoff", files.len()),
+    ] {
+        let out = shadowmap(dir.path())
+            .arg("report")
+            .arg(&samples)
+            .args(["--pathway", pathway, "--format", "html"])
+            .assert()
+            .success();
+        let html = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+        let boxes: Vec<&str> = html
+            .split("<h3>What the work suggests</h3>")
+            .skip(1)
+            .collect();
+        assert_eq!(boxes.len(), 1, "{pathway}");
+        assert!(
+            boxes[0].starts_with(&format!(
+                "<p class=\"muted\">Suggested from {sessions} sessions "
+            )) && boxes[0].contains(&format!(" of `{pathway}`.")),
+            "{pathway}: {}",
+            boxes[0].chars().take(200).collect::<String>()
+        );
+        // Its map is the one of every session, as the report compares them all.
+        assert!(html.contains(&format!("id=\"map-{pathway}-")), "{pathway}");
+    }
+}

@@ -198,46 +198,77 @@ fn read_traces(
     Ok(groups)
 }
 
-/// The report's HTML with a "what the work suggests" box in each pathway's section (before its
-/// charts), from the same session files and pathway choice as the report. `redact`: what
-/// sessions wrote is masked as the report masks it.
-pub fn add_to_report_html(
-    html: String,
-    files: &[PathBuf],
-    pathway: Option<&str>,
-    redact: bool,
-) -> Result<String> {
-    let fixed = match pathway {
-        Some(arg) => Some(compare::load_pathway(arg).map_err(user_error)?),
-        None => None,
-    };
-    // The report has told about unreadable files already.
-    let groups = read_traces(files, fixed.as_ref(), false)?;
-    let mut html = html;
-    for (pathway, traces) in groups.values() {
-        let Ok(mut suggestion) = suggest(pathway, traces, &Options::default()) else {
-            continue;
-        };
-        if redact {
-            suggestion.redact(&shadowmap::report::render::mask);
+/// The "what the work suggests" boxes of `report --format html`, fed from the report's own read
+/// of the sessions ([`ReportSuggestions::add`]) rather than a second one: each session under the
+/// pathway the report compared it with; with `--pathway`, the sessions captured against it (all
+/// of them when none was), as `suggest --pathway` takes them.
+pub struct ReportSuggestions {
+    fixed: bool,
+    groups: BTreeMap<String, (Pathway, Vec<Trace>)>,
+    /// With `--pathway`: the sessions captured against other pathways, and that pathway.
+    others: Option<(Pathway, Vec<Trace>)>,
+}
+
+impl ReportSuggestions {
+    pub fn new(fixed: bool) -> ReportSuggestions {
+        ReportSuggestions {
+            fixed,
+            groups: BTreeMap::new(),
+            others: None,
         }
-        // The section the report wrote for this pathway: its heading, then its charts.
-        let heading = format!(
-            "<h2>Pathway <code>{}</code>",
-            maud::html! { (pathway.id) }.into_string()
-        );
-        let Some(at) = html
-            .find(&heading)
-            .and_then(|h| html[h..].find("<div class=\"charts\">").map(|c| h + c))
-        else {
-            continue;
-        };
-        html.insert_str(
-            at,
-            &escape_controls(&suggestion_box(&suggestion).into_string()),
-        );
     }
-    Ok(html)
+
+    /// Adds `session`, compared against `pathway` by the report.
+    pub fn add(&mut self, session: &Session, pathway: &Pathway) {
+        let trace = Trace::from_session(session);
+        if self.fixed && session.header.pathway_id != pathway.id {
+            self.others
+                .get_or_insert_with(|| (pathway.clone(), Vec::new()))
+                .1
+                .push(trace);
+            return;
+        }
+        self.groups
+            .entry(pathway.id.clone())
+            .or_insert_with(|| (pathway.clone(), Vec::new()))
+            .1
+            .push(trace);
+    }
+
+    /// The report's HTML with a box in each pathway's section (before its charts). `redact`:
+    /// what sessions wrote is masked as the report masks it.
+    pub fn add_to_html(mut self, html: String, redact: bool) -> String {
+        if self.groups.is_empty()
+            && let Some((pathway, traces)) = self.others.take()
+        {
+            self.groups.insert(pathway.id.clone(), (pathway, traces));
+        }
+        let mut html = html;
+        for (pathway, traces) in self.groups.values() {
+            let Ok(mut suggestion) = suggest(pathway, traces, &Options::default()) else {
+                continue;
+            };
+            if redact {
+                suggestion.redact(&shadowmap::report::render::mask);
+            }
+            // The section the report wrote for this pathway: its heading, then its charts.
+            let heading = format!(
+                "<h2>Pathway <code>{}</code>",
+                maud::html! { (pathway.id) }.into_string()
+            );
+            let Some(at) = html
+                .find(&heading)
+                .and_then(|h| html[h..].find("<div class=\"charts\">").map(|c| h + c))
+            else {
+                continue;
+            };
+            html.insert_str(
+                at,
+                &escape_controls(&suggestion_box(&suggestion).into_string()),
+            );
+        }
+        html
+    }
 }
 
 fn suggestion_json(s: &Suggestion) -> serde_json::Value {

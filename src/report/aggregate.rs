@@ -13,8 +13,8 @@ use crate::model::{Cause, KindCounts, Pathway, ProblemKind, WorkaroundKind};
 
 use super::digest::{DevKind, SessionDigest};
 use super::findings::{
-    CLICK_SECS, CauseDecision, CellShare, FindingKind, Spread, agree_on_friction, confidence_label,
-    finding_id, problem_cause, reported, suggest_cause, workaround_cause,
+    CLICK_SECS, CauseDecision, CellShare, FindingKind, Spread, SusEvidence, agree_on_friction,
+    confidence_label, finding_id, problem_cause, reported, suggest_cause, workaround_cause,
 };
 pub use super::findings::{Evidence, Finding};
 use super::overrides::{Override, Overrides};
@@ -697,6 +697,7 @@ type TieOrder = (String, usize, String, FindingKind);
 #[allow(clippy::too_many_lines)] // long before the lint came; split it when next changed
 fn pathway_findings(agg: &PathwayAgg) -> Vec<(TieOrder, Finding)> {
     let pathway = &agg.pathway;
+    let sus = SusEvidence::of(&agg.all.sus);
     // Every candidate's spread and decision first, so a step's slow_step and click_burden
     // can be made to agree before the findings are written.
     let mut decided: Vec<(&String, FindingKind, &Candidate, u32, Spread, CauseDecision)> =
@@ -738,6 +739,7 @@ fn pathway_findings(agg: &PathwayAgg) -> Vec<(TieOrder, Finding)> {
                 FindingKind::Problem(k) => pathway.vocabulary.cause(*k),
                 _ => None,
             },
+            sus,
         };
         let decision = suggest_cause(&spread);
         if reported(&spread, &decision) {

@@ -7,7 +7,7 @@
 //! pattern the rule reads; docs/findings.md lists the same rules with the same thresholds.
 
 use serde::Serialize;
-use statrs::distribution::{Beta, ContinuousCDF};
+use statrs::distribution::{Beta, ContinuousCDF, StudentsT};
 use std::fmt::Write as _;
 
 use crate::model::{Cause, ProblemKind, Vocabulary, WorkaroundKind};
@@ -60,6 +60,72 @@ pub const AUDITOR_DOUBT: f64 = 0.5;
 pub const VERSIONS_DOUBT: f64 = 0.8;
 /// A single site and a single role: "everywhere" compares nothing.
 pub const ONE_CELL_DOUBT: f64 = 0.6;
+
+/// The clinicians' SUS counts as evidence only with this many sessions answered in full.
+pub const MIN_SUS_SESSIONS: u32 = 5;
+/// How much a certainly low SUS can add to the design strength's shortfall (see
+/// [`SusEvidence::support`]): it supports design, it never decides it.
+pub const SUS_WEIGHT: f64 = 0.5;
+
+/// The clinicians' own rating of the system over a pathway's sessions (System Usability Scale),
+/// as evidence for design: low SUS with friction everywhere points at the system.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct SusEvidence {
+    /// Sessions whose clinician answered the SUS in full.
+    pub sessions: u32,
+    pub mean: f64,
+    /// P(the clinicians' mean SUS is below the published EHR mean): Student's t with n - 1
+    /// degrees of freedom at (EHR mean - mean) / (sd / sqrt(n)), the posterior of the mean
+    /// under a flat prior (1 - the one-sided t-test's p). All scores equal: 1 below, 0 at or above.
+    pub below_ehr_mean: f64,
+}
+
+impl SusEvidence {
+    /// The evidence of `scores`; `None` under [`MIN_SUS_SESSIONS`].
+    pub fn of(scores: &[f64]) -> Option<SusEvidence> {
+        let reference = crate::model::questionnaire::EHR_SUS_MEAN;
+        let n = scores.len();
+        if (n as u32) < MIN_SUS_SESSIONS {
+            return None;
+        }
+        let mean = scores.iter().sum::<f64>() / n as f64;
+        let variance = scores.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1) as f64;
+        let below_ehr_mean = if variance <= 0.0 {
+            if mean < reference { 1.0 } else { 0.0 }
+        } else {
+            let t = (reference - mean) / (variance / n as f64).sqrt();
+            StudentsT::new(0.0, 1.0, (n - 1) as f64).map_or(0.0, |d| d.cdf(t))
+        };
+        Some(SusEvidence {
+            sessions: n as u32,
+            mean,
+            below_ehr_mean,
+        })
+    }
+
+    /// The design strength `design` with this evidence: d + (1 - d) x d x [`SUS_WEIGHT`] x
+    /// P(SUS below the EHR mean). It grows only where the friction is already seen everywhere
+    /// (d is the friction's own design evidence), and a high SUS takes nothing away: the SUS
+    /// rates the whole system, not the step.
+    pub fn support(&self, design: f64) -> f64 {
+        design + (1.0 - design) * design * SUS_WEIGHT * self.below_ehr_mean
+    }
+
+    fn describe(&self) -> String {
+        let reference = crate::model::questionnaire::EHR_SUS_MEAN;
+        format!(
+            "the clinicians' SUS: mean {:.1} of {} sessions, below the published EHR mean {reference:.1} with probability {:.2}{}",
+            self.mean,
+            self.sessions,
+            self.below_ehr_mean,
+            if self.below_ehr_mean >= 0.5 {
+                ", which supports design"
+            } else {
+                ", not low: no support for design"
+            }
+        )
+    }
+}
 
 /// Integration: workarounds that move data between systems by hand, and missing data.
 pub const INTEGRATION_WORKAROUNDS: [WorkaroundKind; 3] = [
@@ -352,6 +418,8 @@ pub struct Spread {
     /// The cause the pathway file gives the finding's kind when it is one of the site's own
     /// (its entry's `cause:`); None for built-in kinds and site kinds without one.
     pub site_cause: Option<Cause>,
+    /// The clinicians' SUS over the pathway's sessions, when enough answered.
+    pub sus: Option<SusEvidence>,
 }
 
 impl Spread {
@@ -791,7 +859,8 @@ fn by_concentration(spread: &Spread, s: &Split) -> CauseDecision {
     )
 }
 
-/// Rules 8-9: seen everywhere (design), or no clear pattern.
+/// Rules 8-9: seen everywhere (design), or no clear pattern; the clinicians' SUS, when enough
+/// answered, supports design ([`SusEvidence::support`]) after concentration was ruled out.
 fn by_spread(spread: &Spread, split: Option<&Split>, design: f64) -> CauseDecision {
     let sites = considered(&spread.sites);
     let roles = considered(&spread.roles);
@@ -826,6 +895,13 @@ fn by_spread(spread: &Spread, split: Option<&Split>, design: f64) -> CauseDecisi
     } else {
         because.push_str(", with the same configuration");
     }
+    let design = match &spread.sus {
+        Some(sus) => {
+            let _ = write!(because, "; {}", sus.describe());
+            sus.support(design)
+        }
+        None => design,
+    };
     if design >= MIN_PATTERN_CONFIDENCE {
         return CauseDecision::new(Rule::DesignEverywhere, because, design);
     }

@@ -142,9 +142,24 @@ pub fn build_report(
     options: &ReportOptions,
     overrides: &Overrides,
 ) -> Result<Report, String> {
+    build_report_and(files, options, overrides, |_| {})
+}
+
+/// [`build_report`], handing every digested session to `also` as it is folded, so that what
+/// else a report draws from the sessions (the HTML's maps and suggestions) comes from the same
+/// single read.
+pub fn build_report_and(
+    files: &[PathBuf],
+    options: &ReportOptions,
+    overrides: &Overrides,
+    mut also: impl FnMut(&Digested),
+) -> Result<Report, String> {
     let mut builder = ReportBuilder::new(&options.by)?;
     for_each_digested(files, options, |outcome| match outcome {
-        Ok(d) => builder.add(&d.pathway, &d.digest),
+        Ok(d) => {
+            builder.add(&d.pathway, &d.digest);
+            also(&d);
+        }
         Err((path, error)) => builder.skip(path, error),
     })?;
     Ok(builder.finish(overrides))

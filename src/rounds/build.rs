@@ -37,6 +37,9 @@ pub(crate) struct Sample {
     pub roles: BTreeSet<String>,
     pub observed_secs: f64,
     pub fitness: Vec<f64>,
+    /// The clinicians' SUS and raw TLX scores, one per session answered in full.
+    pub sus: Vec<f64>,
+    pub tlx: Vec<f64>,
     pub fitness_by_site: BTreeMap<String, (u64, f64)>,
     pub steps: BTreeMap<String, StepSample>,
     /// Sessions with a deviation of a kind at a step (`None`: anywhere in the session).
@@ -53,6 +56,8 @@ impl Sample {
             roles: BTreeSet::new(),
             observed_secs: 0.0,
             fitness: Vec::new(),
+            sus: Vec::new(),
+            tlx: Vec::new(),
             fitness_by_site: BTreeMap::new(),
             steps: BTreeMap::new(),
             deviation_sessions: BTreeMap::new(),
@@ -66,6 +71,8 @@ impl Sample {
         self.roles.insert(d.role.clone());
         self.observed_secs += d.observed_secs;
         self.fitness.push(d.fitness);
+        self.sus.extend(d.sus);
+        self.tlx.extend(d.tlx);
         let site = self.fitness_by_site.entry(d.site.clone()).or_default();
         site.0 += 1;
         site.1 += d.fitness;

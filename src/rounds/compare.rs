@@ -194,6 +194,15 @@ fn compare(
         &before.sample.fitness,
         &after.sample.fitness,
     ));
+    // The clinicians' own scores, per session that answered, when either round has one.
+    for (metric, b, a) in [
+        ("sus", &before.sample.sus, &after.sample.sus),
+        ("tlx", &before.sample.tlx, &after.sample.tlx),
+    ] {
+        if !(b.is_empty() && a.is_empty()) {
+            tests.push(values_test(None, metric, b, a));
+        }
+    }
     for kind in SESSION_DEVIATIONS {
         deviation_test(&mut tests, None, kind, before, after);
     }
@@ -305,7 +314,7 @@ fn adjust(tests: &mut [Test]) {
 }
 
 /// `too_few` below [`MIN_UNITS`] in a round; `improved` or `worse` when the adjusted p is
-/// below [`ALPHA`] and the interval excludes 0 (lower is better, but for fitness).
+/// below [`ALPHA`] and the interval excludes 0 (lower is better, but for fitness and the SUS).
 pub fn verdict(test: &Test) -> Verdict {
     if test.before.n() < MIN_UNITS || test.after.n() < MIN_UNITS {
         return Verdict::TooFew;
@@ -316,7 +325,7 @@ pub fn verdict(test: &Test) -> Verdict {
     if p >= ALPHA {
         return Verdict::NoClearChange;
     }
-    let higher_is_better = test.metric == "fitness";
+    let higher_is_better = matches!(test.metric.as_str(), "fitness" | "sus");
     match (high < 0.0, low > 0.0) {
         (true, _) if higher_is_better => Verdict::Worse,
         (true, _) => Verdict::Improved,

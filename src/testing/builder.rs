@@ -3,7 +3,6 @@
 use chrono::DateTime;
 
 use crate::model::pathway::resolve_pathway;
-use crate::model::questionnaire::Instrument;
 use crate::model::{
     Event, EventKind, InterruptionSource as Src, ProblemKind as Prob, SESSION_FORMAT_VERSION, Seq,
     Session, SessionHeader, WorkaroundKind as Wa,
@@ -235,17 +234,7 @@ impl SessionBuilder {
             .last()
             .map_or(0, |e| e.at_ms + 800)
             .max(self.now_ms);
-        let kinds = [
-            EventKind::Questionnaire {
-                instrument: Instrument::Sus,
-                answers: sus.to_vec(),
-            },
-            EventKind::Questionnaire {
-                instrument: Instrument::Tlx,
-                answers: tlx.to_vec(),
-            },
-            EventKind::Finish,
-        ];
+        let kinds = super::steps::voice_events(sus, tlx);
         for kind in kinds {
             let seq = self.session.next_seq();
             self.session.events.push(Event { seq, at_ms, kind });

@@ -312,6 +312,8 @@ pub fn csv(rounds: &Rounds) -> String {
                     "rate"
                 } else if t.metric == "fitness" {
                     "fitness"
+                } else if matches!(t.metric.as_str(), "sus" | "tlx") {
+                    "score"
                 } else if t.metric == "active_secs" {
                     "seconds"
                 } else {

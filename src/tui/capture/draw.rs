@@ -9,7 +9,8 @@ use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 
 use super::live::LiveMark;
 use super::state::{
-    CaptureState, Mode, PICKER_PAGE, PickerKind, SearchHit, Survey, SurveyStage, TextPurpose,
+    Action, CaptureState, Mode, PICKER_PAGE, PickerKind, SearchHit, Survey, SurveyStage,
+    TextPurpose,
 };
 use crate::model::questionnaire::{SUS_ITEMS, TLX_SUBSCALES};
 use crate::model::session_time;
@@ -148,12 +149,13 @@ pub fn draw(state: &CaptureState, frame: &mut Frame, area: Rect) {
         failure.truncate(6);
         failure.push(last);
     }
-    let [title, banner_area, body, status, hint] = Layout::vertical([
+    let hint = hint_lines(state, area.width);
+    let [title, banner_area, body, status, hint_area] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Length(failure.len() as u16),
         Constraint::Min(8),
         Constraint::Length(1),
-        Constraint::Length(hint_lines(state, area.width).len().clamp(1, 2) as u16),
+        Constraint::Length(hint.len().clamp(1, 2) as u16),
     ])
     .areas(area);
     draw_title(state, frame, title);
@@ -175,7 +177,7 @@ pub fn draw(state: &CaptureState, frame: &mut Frame, area: Rect) {
     draw_events(state, frame, events);
     draw_pathway(state, frame, right);
     draw_status(state, frame, status);
-    draw_hint(state, frame, hint);
+    frame.render_widget(Paragraph::new(hint), hint_area);
     match &state.mode {
         Mode::Help => draw_help(state, frame, area),
         Mode::ConfirmFinish if state.failed.is_some() => draw_confirm_leave(state, frame, area),
@@ -466,7 +468,8 @@ fn draw_events(state: &CaptureState, frame: &mut Frame, area: Rect) {
     let start = state.events.len().saturating_sub(rows);
     let lines: Vec<Line> = state.events[start..]
         .iter()
-        .map(|e| {
+        .enumerate()
+        .map(|(i, e)| {
             let saved = e.seq <= state.saved;
             let undone = state.timeline.undone.contains(&e.seq);
             let mark = match (saved, state.failed.is_some()) {
@@ -477,18 +480,15 @@ fn draw_events(state: &CaptureState, frame: &mut Frame, area: Rect) {
                     Style::new().fg(Color::Red).add_modifier(Modifier::BOLD),
                 ),
             };
-            let mut spans = vec![
-                Span::raw(format!(
-                    "#{:<3} {} ",
-                    e.seq,
-                    session_time::format_tenths(e.at_ms)
-                )),
-                mark,
-            ];
-            let text = state.describe_event(e);
+            let (at, text) = state.event_line(start + i).unwrap_or_default();
+            let mut spans = vec![Span::raw(at), mark];
             if undone {
                 spans.push(Span::styled(
-                    format!("{text} (undone)"),
+                    text,
+                    dim().add_modifier(Modifier::CROSSED_OUT),
+                ));
+                spans.push(Span::styled(
+                    " (undone)",
                     dim().add_modifier(Modifier::CROSSED_OUT),
                 ));
             } else {
@@ -556,14 +556,17 @@ fn draw_pathway(state: &CaptureState, frame: &mut Frame, area: Rect) {
     if let Some(fresh) = &state.live().fresh {
         let width = usize::from(area.width.saturating_sub(2));
         let room = usize::from(area.height.saturating_sub(2)).saturating_sub(lines.len());
-        let text = format!("! {} (n: note why)", fresh.text);
-        let mut wrapped = wrap_words(&text, width);
+        // What to do stays on the last line whatever the room cuts of the explanation.
+        let note = state.keys_for(&Action::OpenNote).unwrap_or("n");
+        let hint = format!("({note}: note why)");
+        let mut wrapped = wrap_words(&format!("! {}", fresh.text), width);
         if room > 0 {
-            wrapped.truncate(room.min(4));
-            lines.extend(std::iter::repeat_n(Line::raw(""), room - wrapped.len()));
+            wrapped.truncate(room.min(4) - 1);
+            lines.extend(std::iter::repeat_n(Line::raw(""), room - wrapped.len() - 1));
             lines.extend(
                 wrapped
                     .into_iter()
+                    .chain([hint])
                     .map(|l| Line::styled(l, Style::new().fg(Color::Yellow))),
             );
         }
@@ -650,10 +653,6 @@ pub fn hint_lines(state: &CaptureState, width: u16) -> Vec<Line<'static>> {
         lines.push(Line::from(spans));
     }
     lines
-}
-
-fn draw_hint(state: &CaptureState, frame: &mut Frame, area: Rect) {
-    frame.render_widget(Paragraph::new(hint_lines(state, area.width)), area);
 }
 
 fn popup(frame: &mut Frame, area: Rect, title: &str, lines: Vec<Line>, width: u16) {

@@ -273,7 +273,8 @@ pub struct CaptureState {
     pub events: Vec<Event>,
     /// The highest event number known durable.
     pub saved: Seq,
-    /// The events' meaning (undo applied), recomputed whenever an event is added.
+    /// The events' meaning (undo applied), derived again once an added event is saved (see
+    /// [`CaptureState::settle`]).
     pub timeline: Timeline,
     /// The latest time seen (key presses and ticks): the clocks run to it.
     pub now_ms: u64,
@@ -296,6 +297,12 @@ pub struct CaptureState {
     pub(super) live: Live,
     /// What the screen asks of the timeline on every frame, computed once per event.
     derived: Derived,
+    /// How many events the timeline, the list, the live marks and `described` were derived
+    /// from: fewer than `events` between logging an event and [`CaptureState::settle`].
+    derived_from: usize,
+    /// Each event's line in the list of last events (number and time, then what), made once per
+    /// event so that a frame formats none.
+    described: Vec<(String, String)>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -329,6 +336,8 @@ impl CaptureState {
             keys_summary: crate::tui::key_config::active().summary(),
             live,
             derived: Derived::default(),
+            derived_from: 0,
+            described: Vec::new(),
         };
         state.refresh();
         // What was there before the reopening is not fresh.
@@ -361,7 +370,23 @@ impl CaptureState {
         }
     }
 
-    pub(super) fn refresh(&mut self) {
+    /// Derives what the screen shows from the events logged since the last time: the timeline,
+    /// the step list, the live comparison and the event lines. The capture logs an event and
+    /// has it made durable first, then settles before the next key or frame (the driver does it
+    /// after running the effects), so the O(events) work never delays the sync. Pure.
+    pub fn settle(&mut self) {
+        if self.derived_from != self.events.len() {
+            self.refresh();
+        }
+    }
+
+    /// Whether events were logged since the last [`CaptureState::settle`].
+    pub fn is_settled(&self) -> bool {
+        self.derived_from == self.events.len()
+    }
+
+    fn refresh(&mut self) {
+        self.derived_from = self.events.len();
         self.timeline = derive_timeline(&self.events);
         let mut entries: Vec<ListEntry> = Vec::new();
         for (index, element) in self.pathway.steps.iter().enumerate() {
@@ -396,7 +421,22 @@ impl CaptureState {
                 });
             }
         }
+        // A new list entry may rename what earlier lines said of its step: describe them again.
+        if entries.len() != self.entries.len() {
+            self.described.clear();
+        }
         self.entries = entries;
+        for event in &self.events[self.described.len()..] {
+            let line = (
+                format!(
+                    "#{:<3} {} ",
+                    event.seq,
+                    crate::model::session_time::format_tenths(event.at_ms)
+                ),
+                self.describe_event(event),
+            );
+            self.described.push(line);
+        }
         if self.page >= self.pages() {
             self.page = 0;
         }
@@ -429,6 +469,13 @@ impl CaptureState {
     }
 
     // ----- what the screen reads -------------------------------------------------------
+
+    /// The list line of event `index` (of `events`): its number and time, and what it was.
+    pub fn event_line(&self, index: usize) -> Option<(&str, &str)> {
+        self.described
+            .get(index)
+            .map(|(at, what)| (at.as_str(), what.as_str()))
+    }
 
     pub fn entries(&self) -> &[ListEntry] {
         &self.entries
@@ -600,6 +647,15 @@ impl CaptureState {
         })
     }
 
+    /// The keys in force for a normal-mode action, as the help shows them (`n`, or the user's).
+    pub fn keys_for(&self, action: &Action) -> Option<&str> {
+        self.keys
+            .rows
+            .iter()
+            .find(|row| row.codes.iter().any(|(_, a)| a == action))
+            .map(|row| row.keys.as_str())
+    }
+
     /// How an entry stands as the comparator sees the session so far.
     pub fn mark(&self, entry: &ListEntry) -> LiveMark {
         self.live.mark(&entry.id)
@@ -762,6 +818,7 @@ impl CaptureState {
     /// A new journal segment holds every pending event, up to `last`: they are saved, and
     /// writing goes on. A pending finish finishes now.
     pub fn segment_saved(&mut self, last: Option<Seq>) -> Vec<Effect> {
+        self.settle();
         let first = self.pending().first().map(|e| e.seq);
         if let Some(last) = last {
             self.mark_saved(last);

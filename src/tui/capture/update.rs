@@ -15,9 +15,12 @@ use super::state::{
 };
 use crate::model::questionnaire::Instrument;
 
-/// Applies one action. `at_ms` is the offset of the key press that caused it.
+/// Applies one action and derives what it changed. `at_ms` is the offset of the key press that
+/// caused it.
 pub fn update(state: &mut CaptureState, action: Action, at_ms: u64) -> Vec<Effect> {
-    state.update(action, at_ms)
+    let effects = state.update(action, at_ms);
+    state.settle();
+    effects
 }
 
 impl CaptureState {
@@ -28,7 +31,7 @@ impl CaptureState {
         let event = Event { seq, at_ms, kind };
         self.status = format!("#{seq} {}", self.describe_event(&event));
         self.events.push(event.clone());
-        self.refresh();
+        // The timeline, the list and the live comparison follow once the event is saved.
         Effect::Append(event)
     }
 
@@ -66,8 +69,11 @@ impl CaptureState {
         vec![self.push(at_ms, EventKind::UnplannedStep { step: id, label })]
     }
 
-    /// Applies one action. `at_ms` is the offset of the key press that caused it.
+    /// Applies one action. `at_ms` is the offset of the key press that caused it. An event it
+    /// logs is in `events` at once; what is derived from the events (timeline, step list, live
+    /// marks) waits for [`CaptureState::settle`], so that the append is not kept waiting.
     pub fn update(&mut self, action: Action, at_ms: u64) -> Vec<Effect> {
+        self.settle();
         self.tick(at_ms);
         if self.mode == Mode::Closed {
             return Vec::new();
@@ -165,6 +171,11 @@ impl CaptureState {
                     survey.item = survey.sus.len() - 1;
                 }
                 (_, 0) => {}
+                (SurveyStage::Tlx, _) => {
+                    survey.item -= 1;
+                    // The slider shows the answer given there, as it does going forward.
+                    survey.slider = survey.tlx[survey.item].unwrap_or(50);
+                }
                 _ => survey.item -= 1,
             },
             (_, Action::Cancel) => {
