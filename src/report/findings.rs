@@ -318,7 +318,8 @@ impl Rule {
         }
     }
 
-    /// The cause the rule names; `SiteKind` takes its cause from the pathway file.
+    /// The cause the rule names. For `SiteKind` the cause is the entry's own `cause:`, which
+    /// the decision carries ([`CauseDecision::cause`]); `Policy` here is only a placeholder.
     pub fn cause(self) -> Cause {
         match self {
             Rule::SharedLoginPolicy | Rule::PolicyStep | Rule::SiteKind => Cause::Policy,
