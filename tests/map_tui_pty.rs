@@ -101,6 +101,8 @@ fn browse_opens_the_map_of_the_listed_sessions_of_a_pathway() {
     let screen = s.wait_for("Shadow map Medication reconciliation at admission (6 sessions)");
     assert!(screen.contains("Open the patient's chart"), "{screen}");
     s.keys("q");
+    // The list's rows may still be on the screen from before the map: wait for the map to go.
+    s.wait_until("the map closed", |screen| !screen.contains("Shadow map"));
     s.wait_for("20261116-0912-north-RN-07");
     s.keys("q");
     assert!(s.wait_exit().success());
@@ -120,20 +122,15 @@ fn s_shows_the_pathway_the_sessions_suggest_and_esc_comes_back() {
         ],
         None,
     );
-    let screen = s.wait_for("Steps, in the pathway's order");
-    assert!(screen.contains("s suggest"), "{screen}");
+    s.wait_for("Steps, in the pathway's order");
+    s.wait_for("s suggest");
     s.keys("s");
-    // The samples' recurring departure: three sessions review the allergies last.
-    let screen = s.wait_for("Move `review-allergies` after `enter-home-meds`");
-    assert!(screen.contains("What the work suggests"), "{screen}");
-    assert!(
-        screen.contains("Mean fitness 0.910 -> 0.926; fully fitting sessions 1 (17 %) -> 3 (50 %)"),
-        "{screen}"
-    );
-    assert!(
-        screen.contains("fitness +0.015 (0.910 -> 0.926); sessions: 20261117-0940-north-RN-22"),
-        "{screen}"
-    );
+    // The samples' recurring departure: three sessions review the allergies last. (Each
+    // line is waited for: a screen read mid-draw may not have the lines below yet.)
+    s.wait_for("What the work suggests");
+    s.wait_for("Mean fitness 0.910 -> 0.926; fully fitting sessions 1 (17 %) -> 3 (50 %)");
+    s.wait_for("Move `review-allergies` after `enter-home-meds`");
+    s.wait_for("fitness +0.015 (0.910 -> 0.926); sessions: 20261117-0940-north-RN-22");
     // A page down: the revised file.
     s.keys("<pgdown>");
     s.wait_for("version: 4,");
@@ -141,11 +138,8 @@ fn s_shows_the_pathway_the_sessions_suggest_and_esc_comes_back() {
     s.wait_for("Steps, in the pathway's order");
     // The key help names `s`; any key closes it.
     s.keys("?");
-    let screen = s.wait_for("Map keys (any key closes)");
-    assert!(
-        screen.contains("the pathway these sessions suggest"),
-        "{screen}"
-    );
+    s.wait_for("Map keys (any key closes)");
+    s.wait_for("the pathway these sessions suggest");
     s.keys("x");
     s.wait_until("the help closed", |screen| !screen.contains("Map keys"));
     // The suggestion is kept: `s` shows it again at once.

@@ -6,12 +6,11 @@ use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, List, ListItem, ListState, Paragraph, Wrap};
 
-use super::keys::KEY_TABLE;
+use super::keys::{KEY_TABLE, footer_for};
 use super::{Focus, MapState, Mode};
 use crate::map::draw::{Pace, clip, counted, pace, percent};
 use crate::map::{END, Node, START};
 use crate::tui::capture::draw::wrap_words;
-use crate::tui::keymap::footer;
 
 fn node_style(node: &Node) -> Style {
     if !node.observed {
@@ -81,7 +80,7 @@ pub fn draw(state: &MapState, frame: &mut Frame, area: Rect) {
         status,
     );
     frame.render_widget(
-        Paragraph::new(footer(KEY_TABLE, "  ")).style(Style::default().fg(Color::DarkGray)),
+        Paragraph::new(footer_for(&state.mode)).style(Style::default().fg(Color::DarkGray)),
         keys,
     );
     if state.help {

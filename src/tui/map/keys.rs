@@ -79,12 +79,29 @@ pub fn key_to_action(state: &MapState, key: KeyEvent) -> Option<Action> {
     if state.help {
         return Some(Action::Help);
     }
-    let action = lookup(KEY_TABLE, &key)?;
-    match (&action, &state.mode) {
-        // `r` means something only in a list of sessions; a page only in the suggestion.
+    lookup(KEY_TABLE, &key).filter(|action| applies(action, &state.mode))
+}
+
+/// Whether an action means something in this mode: `r` only in a list of sessions, a page
+/// only in the suggestion, Enter and Tab not in the suggestion.
+fn applies(action: &Action, mode: &Mode) -> bool {
+    !matches!(
+        (action, mode),
         (Action::Replay, Mode::Map | Mode::Suggestion { .. })
-        | (Action::PageUp | Action::PageDown, Mode::Map | Mode::Sessions { .. })
-        | (Action::Open | Action::SwitchFocus, Mode::Suggestion { .. }) => None,
-        _ => Some(action),
-    }
+            | (
+                Action::PageUp | Action::PageDown,
+                Mode::Map | Mode::Sessions { .. }
+            )
+            | (Action::Open | Action::SwitchFocus, Mode::Suggestion { .. })
+    )
+}
+
+/// The footer for the mode the screen is in: the keys that do something there.
+pub fn footer_for(mode: &Mode) -> String {
+    KEY_TABLE
+        .iter()
+        .filter(|row| row.codes.iter().any(|(_, action)| applies(action, mode)))
+        .filter_map(|row| row.footer)
+        .collect::<Vec<_>>()
+        .join("  ")
 }
