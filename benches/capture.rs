@@ -499,6 +499,16 @@ fn live_block(dir: &Path) {
         "key -> update + derive, 600+, other key (CPU)",
         update.other_cpu,
     );
+    // A whole shift: the frame after a step key waits for an alignment of every step so far.
+    let update = key_to_update_at(3000, 300);
+    report(
+        "key -> update + derive, 3000+, step key (CPU)",
+        update.step_cpu,
+    );
+    report(
+        "key -> update + derive, 3000+, other key (CPU)",
+        update.other_cpu,
+    );
 }
 
 fn draw_block() {
