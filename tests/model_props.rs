@@ -8,9 +8,9 @@ use proptest::collection::vec;
 use proptest::prelude::*;
 use shadowmap::model::timeline::InterruptionEnding;
 use shadowmap::model::{
-    Element, Event, EventKind, Group, InterruptionSource, Pathway, ProblemKind,
-    SESSION_FORMAT_VERSION, Session, SessionHeader, Step, Timeline, Tolerance, WorkaroundKind,
-    derive_timeline,
+    Cause, Element, Entry, Event, EventKind, Group, InterruptionSource, Pathway, ProblemKind,
+    SESSION_FORMAT_VERSION, Session, SessionHeader, Step, Timeline, Tolerance, Vocabulary,
+    VocabularyKind, WorkaroundKind, derive_timeline,
 };
 
 // ---- Strategies
@@ -68,16 +68,23 @@ fn header() -> impl Strategy<Value = SessionHeader> {
         )
 }
 
+/// A built-in kind, or now and then a site's own id (sessions store it as it is).
+fn with_site_kinds<K: VocabularyKind>() -> impl Strategy<Value = K> {
+    let mut kinds = K::BUILTIN.to_vec();
+    kinds.extend(["fax", "bed_manager", "badge_reader2"].map(|id| K::from_name(id).unwrap()));
+    proptest::sample::select(kinds)
+}
+
 fn source() -> impl Strategy<Value = InterruptionSource> {
-    proptest::sample::select(InterruptionSource::ALL)
+    with_site_kinds()
 }
 
 fn workaround() -> impl Strategy<Value = WorkaroundKind> {
-    proptest::sample::select(WorkaroundKind::ALL)
+    with_site_kinds()
 }
 
 fn problem() -> impl Strategy<Value = ProblemKind> {
-    proptest::sample::select(ProblemKind::ALL)
+    with_site_kinds()
 }
 
 /// Every event kind, with arbitrary text; an undo targets a number in 1..=`max_target`.
@@ -213,9 +220,10 @@ fn pathway() -> impl Strategy<Value = Pathway> {
             vec(text(), 0..4),
             elements,
             proptest::option::of((any::<u32>(), any::<u32>())),
+            site_vocabulary(),
         )
             .prop_map(
-                |(id, version, name, description, roles, steps, tolerance)| Pathway {
+                |(id, version, name, description, roles, steps, tolerance, vocabulary)| Pathway {
                     id,
                     version,
                     name,
@@ -226,8 +234,36 @@ fn pathway() -> impl Strategy<Value = Pathway> {
                         time_pct,
                         clicks_pct,
                     }),
+                    vocabulary,
                 },
             )
+    })
+}
+
+/// A site vocabulary `pathways check` accepts: distinct snake_case ids, labels of any text.
+fn site_vocabulary() -> impl Strategy<Value = Vocabulary> {
+    let entries = || {
+        (
+            proptest::sample::subsequence(vec!["fax", "bed_manager", "badge_reader2", "x"], 0..=4),
+            vec((text(), proptest::option::of(0..Cause::ALL.len())), 4),
+        )
+            .prop_map(|(ids, rest)| {
+                ids.into_iter()
+                    .zip(rest)
+                    .map(|(id, (label, cause))| Entry {
+                        id: id.to_string(),
+                        label: format!("L {label}"),
+                        cause: cause.map(|i| Cause::ALL[i]),
+                    })
+                    .collect::<Vec<_>>()
+            })
+    };
+    (entries(), entries(), entries()).prop_map(|(interruptions, workarounds, problems)| {
+        Vocabulary {
+            interruptions,
+            workarounds,
+            problems,
+        }
     })
 }
 

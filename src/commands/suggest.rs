@@ -124,10 +124,15 @@ fn read_traces(
         }
     }
     let files = collect_session_files(&session_paths).map_err(|e| eyre!("{e}"))?;
+    // A site's pathway file among the inputs is the pathway of the sessions naming its id.
+    let inputs = shadowmap::report::stream::split_pathway_files(&files);
+    for (path, why) in inputs.refused.iter().filter(|_| warn) {
+        eprintln!("warning: skipped {}: {why}", path.display());
+    }
     let mut unknown: BTreeMap<String, String> = BTreeMap::new();
     let mut other_pathways = Vec::new();
-    for file in files {
-        let session = match Session::load(&file) {
+    for file in &inputs.sessions {
+        let session = match Session::load(file) {
             Ok(session) => session,
             Err(e) => {
                 if warn {
@@ -137,9 +142,11 @@ fn read_traces(
             }
         };
         let header = &session.header;
-        let pathway = match fixed {
-            Some(p) => p.clone(),
-            None => match resolve_pathway(&header.pathway_id) {
+        let site = inputs.pathway_for(&header.pathway_id, header.pathway_version);
+        let pathway = match (fixed, site) {
+            (Some(p), _) => p.clone(),
+            (None, Some(site)) => Pathway::clone(site),
+            (None, None) => match resolve_pathway(&header.pathway_id) {
                 Ok((p, _)) => p,
                 Err(e) => {
                     unknown

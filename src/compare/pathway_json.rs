@@ -178,6 +178,7 @@ pub fn pathway_from_json_str(text: &str, path: &Path) -> Result<Pathway, FileErr
         roles: Vec::new(),
         steps,
         tolerance: None,
+        vocabulary: Default::default(),
     })
 }
 

@@ -202,10 +202,13 @@ pub fn build_maps(files: &[PathBuf], options: &MapOptions) -> Result<MapSet, Map
         0 => std::thread::available_parallelism().map_or(1, std::num::NonZero::get),
         n => n,
     };
+    // A site's pathway file among the inputs is the pathway of the sessions naming its id.
+    let inputs = crate::report::stream::split_pathway_files(files);
+    let files = &inputs.sessions[..];
     let mut builders: BTreeMap<String, Result<MapBuilder, String>> = BTreeMap::new();
     let mut seen: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     let mut follows: BTreeMap<String, u64> = BTreeMap::new();
-    let mut skipped = Vec::new();
+    let mut skipped = inputs.refused.clone();
     let mut mapped = Vec::new();
     let (mut read, mut kept) = (0u64, 0u64);
     for window in files.chunks(WINDOW) {
@@ -234,9 +237,11 @@ pub fn build_maps(files: &[PathBuf], options: &MapOptions) -> Result<MapSet, Map
                 _ => header.pathway_id.clone(),
             };
             let builder = builders.entry(key).or_insert_with(|| {
-                let pathway = match &fixed {
-                    Some(p) => Ok(p.clone()),
-                    None => resolve_pathway(&header.pathway_id)
+                let site = inputs.pathway_for(&header.pathway_id, header.pathway_version);
+                let pathway = match (&fixed, site) {
+                    (Some(p), _) => Ok(p.clone()),
+                    (None, Some(site)) => Ok(Pathway::clone(site)),
+                    (None, None) => resolve_pathway(&header.pathway_id)
                         .map(|(p, _)| p)
                         .map_err(|e| e.to_string()),
                 };

@@ -8,6 +8,10 @@ use ron::extensions::Extensions;
 use serde::{Deserialize, Serialize};
 
 use super::error::{FileError, Location, locate};
+use super::vocab::{
+    Entry, InterruptionSource, ProblemKind, Vocabulary, VocabularyKind, WorkaroundKind,
+    custom_id_problem,
+};
 
 /// The largest `AnyOrder` group a pathway may hold. The comparator aligns a group of `k` steps
 /// over its `2^k` subsets; at this size one 200-step trace aligns in well under a second (see
@@ -55,6 +59,10 @@ pub struct Pathway {
     pub steps: Vec<Element>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tolerance: Option<Tolerance>,
+    /// Interruption sources, workaround kinds and problem kinds the site adds to the built-in
+    /// ones (docs/pathways.md, "Site vocabulary"); files without it read as before.
+    #[serde(default, skip_serializing_if = "Vocabulary::is_empty")]
+    pub vocabulary: Vocabulary,
 }
 
 /// One element of a pathway's sequence.
@@ -234,6 +242,119 @@ fn fields(text: &str) -> Vec<Field> {
     fields
 }
 
+/// Where each entry of the site vocabulary sits in the text: the `id:` and `label:` fields
+/// of `vocabulary: Vocabulary(<list>: [Entry(...)])`, by list and position.
+#[derive(Default)]
+struct VocabularyPlaces {
+    ids: std::collections::HashMap<&'static str, Vec<Location>>,
+    labels: std::collections::HashMap<&'static str, Vec<Location>>,
+    vocabulary: Option<Location>,
+}
+
+impl VocabularyPlaces {
+    fn scan(fields: &[Field]) -> VocabularyPlaces {
+        let mut places = VocabularyPlaces::default();
+        let mut list: Option<&'static str> = None;
+        for field in fields {
+            match (field.depth, field.name.as_str()) {
+                (1, "vocabulary") => places.vocabulary = Some(field.location),
+                (1, _) => list = None,
+                (2, name) if places.vocabulary.is_some() => {
+                    list = ["interruptions", "workarounds", "problems"]
+                        .into_iter()
+                        .find(|&l| l == name);
+                }
+                (4, "id") => {
+                    if let Some(list) = list {
+                        places.ids.entry(list).or_default().push(field.location);
+                    }
+                }
+                (4, "label") => {
+                    if let Some(list) = list {
+                        places.labels.entry(list).or_default().push(field.location);
+                    }
+                }
+                _ => {}
+            }
+        }
+        places
+    }
+
+    fn id(&self, list: &str, index: usize) -> Option<Location> {
+        self.ids
+            .get(list)
+            .and_then(|l| l.get(index).copied())
+            .or(self.vocabulary)
+    }
+
+    fn label(&self, list: &str, index: usize) -> Option<Location> {
+        self.labels
+            .get(list)
+            .and_then(|l| l.get(index).copied())
+            .or(self.vocabulary)
+    }
+}
+
+/// One list of the site vocabulary: snake_case ids, none twice, none a built-in name, and a
+/// label for each (docs/pathways.md, "Site vocabulary").
+fn check_entries<K: VocabularyKind>(
+    vocabulary: &Vocabulary,
+    places: &VocabularyPlaces,
+    list: &str,
+    path: &Path,
+) -> Result<(), FileError> {
+    let entries: &[Entry] = K::entries(vocabulary);
+    let mut seen = HashSet::new();
+    for (index, entry) in entries.iter().enumerate() {
+        let here = places.id(list, index);
+        if let Some(problem) = custom_id_problem(&entry.id) {
+            return Err(FileError::new(
+                path,
+                here,
+                format!("the {} in `vocabulary.{list}`: {problem}", K::WHAT),
+            )
+            .with_hint(
+                "a site's id is snake_case: starts with a-z, then a-z, 0-9 or _, at most 64 \
+                 characters (`bed_manager`); the label says it in words",
+            ));
+        }
+        if K::builtin(&entry.id).is_some() {
+            let builtin: Vec<&str> = K::BUILTIN.iter().map(|k| k.name()).collect();
+            return Err(FileError::new(
+                path,
+                here,
+                format!("`{}` is already a built-in {}", entry.id, K::WHAT),
+            )
+            .with_hint(format!(
+                "the built-in ones ({}) are always there; remove this entry, or give the site's \
+                 own kind another id",
+                builtin.join(", ")
+            )));
+        }
+        if !seen.insert(entry.id.as_str()) {
+            return Err(FileError::new(
+                path,
+                here,
+                format!(
+                    "duplicate {} `{}` in `vocabulary.{list}`",
+                    K::WHAT,
+                    entry.id
+                ),
+            )
+            .with_hint("each id appears once in its list; remove or rename one of them"));
+        }
+        if entry.label.trim().is_empty() {
+            return Err(FileError::new(
+                path,
+                places.label(list, index),
+                format!("the {} `{}` has an empty label", K::WHAT, entry.id),
+            )
+            .with_hint("give it a label: the capture picker and the report show it"));
+        }
+    }
+    Ok(())
+}
+
 impl Pathway {
     /// Parses and validates a pathway. `path` names the file in error messages.
     pub fn from_ron_str(text: &str, path: &Path) -> Result<Pathway, FileError> {
@@ -296,7 +417,8 @@ impl Pathway {
         // labels and comments that happen to hold the same text do not count.
         let element_ids: Vec<&Field> = fields
             .iter()
-            .filter(|f| f.name == "id" && f.depth >= 3 && f.value.is_some())
+            // Steps sit at depth 3, group members at 5; 4 is the site vocabulary's entries.
+            .filter(|f| f.name == "id" && matches!(f.depth, 3 | 5) && f.value.is_some())
             .collect();
         let place = |id: &str, nth: usize| {
             element_ids
@@ -355,6 +477,10 @@ impl Pathway {
                 }
             }
         }
+        let places = VocabularyPlaces::scan(&fields);
+        check_entries::<InterruptionSource>(&self.vocabulary, &places, "interruptions", path)?;
+        check_entries::<WorkaroundKind>(&self.vocabulary, &places, "workarounds", path)?;
+        check_entries::<ProblemKind>(&self.vocabulary, &places, "problems", path)?;
         Ok(())
     }
 
@@ -620,5 +746,118 @@ mod tests {
         let e = resolve_pathway("no-such-pathway").unwrap_err();
         assert!(e.message.contains("unknown pathway id"));
         assert!(e.hint.contains("med-rec-admission"));
+    }
+
+    /// A pathway with one step and the given `vocabulary:` text, so a test can say where an
+    /// error must point.
+    fn with_vocabulary(vocabulary: &str) -> String {
+        format!(
+            "Pathway(id: \"p\", version: 1, name: \"n\",\n  steps: [Step(id: \"a\", label: \"A\", expected_secs: 1, expected_clicks: 1)],\n  vocabulary: Vocabulary(\n{vocabulary}\n  ),\n)"
+        )
+    }
+
+    fn vocabulary_error(vocabulary: &str) -> (Option<Location>, String, String) {
+        let e = parse(&with_vocabulary(vocabulary)).unwrap_err();
+        (e.location, e.message, e.hint)
+    }
+
+    #[test]
+    fn a_site_vocabulary_reads_with_labels_and_causes() {
+        let p = parse(&with_vocabulary(
+            "    interruptions: [Entry(id: \"bed_manager\", label: \"Bed manager\")],\n    workarounds: [Entry(id: \"fax\", label: \"Fax to the pharmacy\", cause: Some(integration))],\n    problems: [Entry(id: \"badge_reader\", label: \"Badge reader fails\", cause: infrastructure)],",
+        ))
+        .unwrap();
+        let fax = WorkaroundKind::from_name("fax").unwrap();
+        assert_eq!(p.vocabulary.label(fax), "Fax to the pharmacy");
+        assert_eq!(
+            p.vocabulary.cause(fax),
+            Some(crate::model::vocab::Cause::Integration)
+        );
+        let badge = ProblemKind::from_name("badge_reader").unwrap();
+        assert_eq!(
+            p.vocabulary.cause(badge),
+            Some(crate::model::vocab::Cause::Infrastructure)
+        );
+        assert_eq!(p.vocabulary.interruptions[0].cause, None);
+        // Written and read back the same; a file without a vocabulary writes none.
+        assert_eq!(parse(&p.to_ron()).unwrap(), p);
+        assert!(!parse(EXAMPLE).unwrap().to_ron().contains("vocabulary"));
+    }
+
+    #[test]
+    fn site_vocabulary_errors_point_at_the_entry_and_say_what_to_do() {
+        // Line 4 is the first line of the vocabulary text; columns count from 1.
+        let (at, message, hint) = vocabulary_error(
+            "    workarounds: [Entry(id: \"fax\", label: \"Fax\"),\n      Entry(id: \"fax\", label: \"Fax again\")],",
+        );
+        assert_eq!(
+            at,
+            Some(Location {
+                line: 5,
+                column: 17
+            })
+        );
+        assert_eq!(
+            message,
+            "duplicate workaround kind `fax` in `vocabulary.workarounds`"
+        );
+        assert!(hint.contains("once"), "{hint}");
+
+        let (at, message, hint) = vocabulary_error(
+            "    problems: [Entry(id: \"badge_reader\", label: \"Badge\"), Entry(id: \"downtime\", label: \"Down\")],",
+        );
+        assert_eq!(
+            at,
+            Some(Location {
+                line: 4,
+                column: 69
+            })
+        );
+        assert_eq!(message, "`downtime` is already a built-in problem kind");
+        assert!(hint.contains("slow_response"), "{hint}");
+
+        let (at, message, hint) =
+            vocabulary_error("    interruptions: [Entry(id: \"Bed-Manager\", label: \"Bed\")],");
+        assert_eq!(
+            at,
+            Some(Location {
+                line: 4,
+                column: 31
+            })
+        );
+        assert!(
+            message.starts_with("the interruption source in `vocabulary.interruptions`: the id `Bed-Manager` does not start with a lowercase letter"),
+            "{message}"
+        );
+        assert!(hint.contains("snake_case"), "{hint}");
+
+        let (_, message, _) =
+            vocabulary_error("    interruptions: [Entry(id: \"bed manager\", label: \"Bed\")],");
+        assert!(message.contains("holds ` `"), "{message}");
+
+        let (at, message, hint) =
+            vocabulary_error("    workarounds: [Entry(id: \"fax\", label: \"  \")],");
+        assert_eq!(
+            at,
+            Some(Location {
+                line: 4,
+                column: 43
+            })
+        );
+        assert_eq!(message, "the workaround kind `fax` has an empty label");
+        assert!(hint.contains("label"), "{hint}");
+
+        // The same id in two lists is two different kinds: allowed.
+        parse(&with_vocabulary(
+            "    workarounds: [Entry(id: \"fax\", label: \"Fax\")],\n    problems: [Entry(id: \"fax\", label: \"Fax machine down\")],",
+        ))
+        .unwrap();
+
+        // serde's own errors (an unknown field, an unknown cause) keep ron's position.
+        let (at, message, _) = vocabulary_error(
+            "    workarounds: [Entry(id: \"fax\", label: \"Fax\", cause: Some(weather))],",
+        );
+        assert_eq!(at.map(|l| l.line), Some(4));
+        assert!(message.contains("weather"), "{message}");
     }
 }

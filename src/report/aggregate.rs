@@ -9,13 +9,12 @@ use std::path::PathBuf;
 
 use serde::Serialize;
 
-use crate::model::{Pathway, ProblemKind, WorkaroundKind};
+use crate::model::{Cause, KindCounts, Pathway, ProblemKind, WorkaroundKind};
 
-use super::digest::{DevKind, SessionDigest, problem_index, workaround_index};
+use super::digest::{DevKind, SessionDigest};
 use super::findings::{
-    CLICK_SECS, CauseDecision, CellShare, FindingKind, INFRASTRUCTURE_PROBLEMS,
-    INTEGRATION_PROBLEMS, INTEGRATION_WORKAROUNDS, Spread, SusEvidence, agree_on_friction,
-    confidence_label, finding_id, reported, suggest_cause,
+    CLICK_SECS, CauseDecision, CellShare, FindingKind, Spread, SusEvidence, agree_on_friction,
+    confidence_label, finding_id, problem_cause, reported, suggest_cause, workaround_cause,
 };
 pub use super::findings::{Evidence, Finding};
 use super::overrides::{Override, Overrides};
@@ -59,8 +58,8 @@ struct StepAgg {
     over_time: u32,
     over_clicks: u32,
     deviations: [u32; 6],
-    workarounds: [u32; 7],
-    problems: [u32; 8],
+    workarounds: KindCounts<WorkaroundKind>,
+    problems: KindCounts<ProblemKind>,
     interruptions: u32,
     step_secs: f64,
 }
@@ -77,8 +76,8 @@ struct GroupAgg {
     click_excess: i64,
     reentries: u64,
     interruptions: u64,
-    workarounds: [u32; 7],
-    problems: [u32; 8],
+    workarounds: KindCounts<WorkaroundKind>,
+    problems: KindCounts<ProblemKind>,
     steps: BTreeMap<String, StepAgg>,
     /// The clinicians' SUS and raw TLX scores, one per session that answered in full.
     sus: Vec<f64>,
@@ -99,12 +98,8 @@ impl GroupAgg {
         self.interruptions += u64::from(d.interruptions);
         self.sus.extend(d.sus);
         self.tlx.extend(d.tlx);
-        for i in 0..7 {
-            self.workarounds[i] += d.workarounds[i];
-        }
-        for i in 0..8 {
-            self.problems[i] += d.problems[i];
-        }
+        self.workarounds.merge(&d.workarounds);
+        self.problems.merge(&d.problems);
         let mut seen: HashSet<&str> = HashSet::new();
         for s in &d.steps {
             let agg = self.steps.entry(s.step.clone()).or_default();
@@ -129,10 +124,10 @@ impl GroupAgg {
                 agg.deviations[DevKind::OverClicks.index()] += 1;
             }
             for (k, _) in &s.workarounds {
-                agg.workarounds[workaround_index(*k)] += 1;
+                agg.workarounds.add(*k, 1);
             }
             for (k, _) in &s.problems {
-                agg.problems[problem_index(*k)] += 1;
+                agg.problems.add(*k, 1);
             }
             agg.interruptions += s.interruptions;
             agg.step_secs += s.active_secs + s.interrupted_secs;
@@ -218,17 +213,19 @@ impl PathwayAgg {
             if !s.planned {
                 continue;
             }
+            // The site's own kinds count by the `cause:` of their entry.
+            let site = &self.pathway.vocabulary;
             let infra = s
                 .problems
                 .iter()
-                .any(|(k, _)| INFRASTRUCTURE_PROBLEMS.contains(k));
+                .any(|(k, _)| problem_cause(*k, site) == Some(Cause::Infrastructure));
             let integration = s
                 .problems
                 .iter()
-                .any(|(k, _)| INTEGRATION_PROBLEMS.contains(k))
+                .any(|(k, _)| problem_cause(*k, site) == Some(Cause::Integration))
                 || s.workarounds
                     .iter()
-                    .any(|(k, _)| INTEGRATION_WORKAROUNDS.contains(k));
+                    .any(|(k, _)| workaround_cause(*k, site) == Some(Cause::Integration));
             let excess = s.excess_secs();
             let mut kinds: Vec<(FindingKind, f64)> = Vec::new();
             if s.over_time {
@@ -425,6 +422,10 @@ pub struct PathwayReport {
     pub overall: GroupReport,
     /// One per value of the `--by` keys.
     pub groups: Vec<GroupReport>,
+    /// The kinds the pathway's file adds, with their labels and causes: the figures above
+    /// name them by id.
+    #[serde(skip_serializing_if = "crate::model::Vocabulary::is_empty")]
+    pub vocabulary: crate::model::Vocabulary,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -579,23 +580,15 @@ fn step_report(pathway: &Pathway, step: &str, agg: &mut StepAgg, sessions: u32) 
                 )
             })
             .collect(),
-        workaround_rate: WorkaroundKind::ALL
+        workaround_rate: agg
+            .workarounds
             .iter()
-            .map(|k| {
-                (
-                    k.name().to_string(),
-                    per(agg.workarounds[workaround_index(*k)], agg.occurrences),
-                )
-            })
+            .map(|(k, n)| (k.name().to_string(), per(n, agg.occurrences)))
             .collect(),
-        problem_rate: ProblemKind::ALL
+        problem_rate: agg
+            .problems
             .iter()
-            .map(|k| {
-                (
-                    k.name().to_string(),
-                    per(agg.problems[problem_index(*k)], agg.occurrences),
-                )
-            })
+            .map(|(k, n)| (k.name().to_string(), per(n, agg.occurrences)))
             .collect(),
         interruptions_per_hour: if agg.step_secs > 0.0 {
             round(f64::from(agg.interruptions) * 3600.0 / agg.step_secs, 2)
@@ -621,9 +614,10 @@ fn group_report(pathway: &Pathway, key: Vec<(String, String)>, mut g: GroupAgg) 
         click_excess: g.click_excess,
         click_excess_per_session: round(g.click_excess as f64 / f64::from(n), 2),
         reentries: g.reentries,
-        workarounds: WorkaroundKind::ALL
+        workarounds: g
+            .workarounds
             .iter()
-            .map(|k| (k.name().to_string(), g.workarounds[workaround_index(*k)]))
+            .map(|(k, n)| (k.name().to_string(), n))
             .collect(),
         interruptions: g.interruptions,
         interruptions_per_hour: if g.observed_secs > 0.0 {
@@ -636,9 +630,10 @@ fn group_report(pathway: &Pathway, key: Vec<(String, String)>, mut g: GroupAgg) 
         } else {
             0.0
         },
-        problems: ProblemKind::ALL
+        problems: g
+            .problems
             .iter()
-            .map(|k| (k.name().to_string(), g.problems[problem_index(*k)]))
+            .map(|(k, n)| (k.name().to_string(), n))
             .collect(),
         voice: Voice::of(&g.sus, &g.tlx),
     };
@@ -691,6 +686,7 @@ fn pathway_report(by: &[String], agg: PathwayAgg) -> PathwayReport {
                 group_report(&pathway, key, g)
             })
             .collect(),
+        vocabulary: pathway.vocabulary.clone(),
     }
 }
 
@@ -738,6 +734,11 @@ fn pathway_findings(agg: &PathwayAgg) -> Vec<(TieOrder, Finding)> {
             co_infrastructure: c.co_infrastructure,
             co_integration: c.co_integration,
             versions: agg.versions.len(),
+            site_cause: match kind {
+                FindingKind::Workaround(k) => pathway.vocabulary.cause(*k),
+                FindingKind::Problem(k) => pathway.vocabulary.cause(*k),
+                _ => None,
+            },
             sus,
         };
         let decision = suggest_cause(&spread);

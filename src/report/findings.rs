@@ -10,7 +10,7 @@ use serde::Serialize;
 use statrs::distribution::{Beta, ContinuousCDF, StudentsT};
 use std::fmt::Write as _;
 
-use crate::model::{Cause, ProblemKind, WorkaroundKind};
+use crate::model::{Cause, ProblemKind, Vocabulary, WorkaroundKind};
 
 use super::digest::DevKind;
 use super::overrides::Override;
@@ -144,6 +144,29 @@ pub const INFRASTRUCTURE_PROBLEMS: [ProblemKind; 4] = [
 /// Policy: workarounds that a rule (not the system) makes people take.
 pub const POLICY_WORKAROUNDS: [WorkaroundKind; 1] = [WorkaroundKind::SharedLogin];
 
+/// The cause a workaround kind points to: the built-in lists above, or the `cause:` the
+/// site's pathway file gives one of its own kinds (none by default).
+pub fn workaround_cause(kind: WorkaroundKind, site: &Vocabulary) -> Option<Cause> {
+    if POLICY_WORKAROUNDS.contains(&kind) {
+        Some(Cause::Policy)
+    } else if INTEGRATION_WORKAROUNDS.contains(&kind) {
+        Some(Cause::Integration)
+    } else {
+        site.cause(kind)
+    }
+}
+
+/// The cause a problem kind points to: the built-in lists above, or the site's `cause:`.
+pub fn problem_cause(kind: ProblemKind, site: &Vocabulary) -> Option<Cause> {
+    if INTEGRATION_PROBLEMS.contains(&kind) {
+        Some(Cause::Integration)
+    } else if INFRASTRUCTURE_PROBLEMS.contains(&kind) {
+        Some(Cause::Infrastructure)
+    } else {
+        site.cause(kind)
+    }
+}
+
 /// What kind of pain point a finding is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum FindingKind {
@@ -245,6 +268,8 @@ impl FindingKind {
 #[serde(rename_all = "snake_case")]
 pub enum Rule {
     SharedLoginPolicy,
+    /// A site's own workaround or problem kind, classed by the `cause:` of its entry.
+    SiteKind,
     IntegrationKind,
     InfrastructureKind,
     CoInfrastructure,
@@ -259,8 +284,9 @@ pub enum Rule {
 }
 
 impl Rule {
-    pub const ALL: [Rule; 12] = [
+    pub const ALL: [Rule; 13] = [
         Rule::SharedLoginPolicy,
+        Rule::SiteKind,
         Rule::IntegrationKind,
         Rule::InfrastructureKind,
         Rule::CoInfrastructure,
@@ -277,6 +303,7 @@ impl Rule {
     pub fn name(self) -> &'static str {
         match self {
             Rule::SharedLoginPolicy => "shared_login_policy",
+            Rule::SiteKind => "site_kind",
             Rule::IntegrationKind => "integration_kind",
             Rule::InfrastructureKind => "infrastructure_kind",
             Rule::CoInfrastructure => "co_infrastructure",
@@ -291,9 +318,11 @@ impl Rule {
         }
     }
 
+    /// The cause the rule names. For `SiteKind` the cause is the entry's own `cause:`, which
+    /// the decision carries ([`CauseDecision::cause`]); `Policy` here is only a placeholder.
     pub fn cause(self) -> Cause {
         match self {
-            Rule::SharedLoginPolicy | Rule::PolicyStep => Cause::Policy,
+            Rule::SharedLoginPolicy | Rule::PolicyStep | Rule::SiteKind => Cause::Policy,
             Rule::IntegrationKind | Rule::CoIntegration => Cause::Integration,
             Rule::InfrastructureKind | Rule::CoInfrastructure => Cause::Infrastructure,
             Rule::DesignEverywhere | Rule::FallbackWidespread => Cause::Design,
@@ -387,6 +416,9 @@ pub struct Spread {
     pub co_integration: u32,
     /// Pathway versions among the sessions (design needs one configuration).
     pub versions: usize,
+    /// The cause the pathway file gives the finding's kind when it is one of the site's own
+    /// (its entry's `cause:`); None for built-in kinds and site kinds without one.
+    pub site_cause: Option<Cause>,
     /// The clinicians' SUS over the pathway's sessions, when enough answered.
     pub sus: Option<SusEvidence>,
 }
@@ -691,6 +723,21 @@ fn by_kind(spread: &Spread, real: f64) -> Option<CauseDecision> {
                 k.name()
             ),
         ),
+        FindingKind::Workaround(_) | FindingKind::Problem(_) => {
+            let cause = spread.site_cause?;
+            let what = match spread.kind {
+                FindingKind::Workaround(k) => format!("workaround `{}`", k.name()),
+                FindingKind::Problem(k) => format!("problem `{}`", k.name()),
+                _ => unreachable!("matched above"),
+            };
+            let because = format!(
+                "the site's pathway file classes {what} as {}; {counts}",
+                cause.name()
+            );
+            let mut decision = CauseDecision::new(Rule::SiteKind, because, real);
+            decision.cause = cause;
+            return Some(decision);
+        }
         _ => return None,
     };
     Some(CauseDecision::new(rule, because, real))

@@ -65,6 +65,8 @@ pub fn collect_session_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, FileErro
 /// its digest.
 #[derive(Debug, Clone)]
 pub struct Digested {
+    /// The session's file.
+    pub path: PathBuf,
     pub session: Session,
     pub pathway: Arc<Pathway>,
     pub digest: SessionDigest,
@@ -86,7 +88,8 @@ fn compile(pathway: Arc<Pathway>) -> Compiled {
 fn load_one(
     path: &Path,
     fixed: Option<&Compiled>,
-    cache: &mut HashMap<String, Result<Compiled, String>>,
+    site: &SplitInputs,
+    cache: &mut HashMap<(String, u32), Result<Compiled, String>>,
     redact: bool,
 ) -> Outcome {
     let mut session = Session::load(path).map_err(|e| (path.to_path_buf(), e.to_string()))?;
@@ -96,8 +99,16 @@ fn load_one(
     let (pathway, model) = match fixed {
         Some(compiled) => compiled,
         None => cache
-            .entry(session.header.pathway_id.clone())
+            .entry((
+                session.header.pathway_id.clone(),
+                session.header.pathway_version,
+            ))
             .or_insert_with(|| {
+                let header = &session.header;
+                if let Some(pathway) = site.pathway_for(&header.pathway_id, header.pathway_version)
+                {
+                    return Ok(compile(pathway.clone()));
+                }
                 resolve_pathway(&session.header.pathway_id)
                     .map(|(p, _)| compile(Arc::new(p)))
                     .map_err(|e| {
@@ -117,6 +128,7 @@ fn load_one(
         )
     })?;
     Ok(Digested {
+        path: path.to_path_buf(),
         session,
         pathway: pathway.clone(),
         digest,
@@ -153,8 +165,121 @@ pub fn build_report_and(
     Ok(builder.finish(overrides))
 }
 
+/// How far into a file [`split_pathway_files`] looks for `Pathway(`: past a comment block.
+const PATHWAY_SNIFF_BYTES: u64 = 4096;
+
+/// Whether a file is a pathway rather than a session: its first word, after comments and
+/// blank space, is `Pathway`. Reads only the file's first few kilobytes.
+/// Only a regular file is opened, and without blocking: a FIFO or a device among the inputs
+/// is left to the session reader, which skips it with a warning.
+fn is_pathway_file(path: &Path) -> bool {
+    use std::io::Read;
+    use std::os::unix::fs::OpenOptionsExt;
+    if !std::fs::metadata(path).is_ok_and(|m| m.is_file()) {
+        return false;
+    }
+    let mut head = Vec::new();
+    let read = std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NONBLOCK)
+        .open(path)
+        .and_then(|file| {
+            if !file.metadata()?.is_file() {
+                return Err(std::io::ErrorKind::InvalidInput.into());
+            }
+            file.take(PATHWAY_SNIFF_BYTES).read_to_end(&mut head)
+        });
+    if read.is_err() {
+        return false;
+    }
+    let text = String::from_utf8_lossy(&head);
+    let mut rest = text.trim_start_matches('\u{feff}');
+    loop {
+        rest = rest.trim_start();
+        if let Some(after) = rest.strip_prefix("//") {
+            rest = after.split_once('\n').map_or("", |(_, next)| next);
+        } else if let Some(after) = rest.strip_prefix("/*") {
+            rest = after.split_once("*/").map_or("", |(_, next)| next);
+        } else {
+            break;
+        }
+    }
+    rest.strip_prefix("Pathway")
+        .is_some_and(|after| after.trim_start().starts_with('('))
+}
+
+/// The pathway files among a command's inputs (a site's own pathway kept beside its
+/// sessions); the session files left; and the pathway files that could not be used, with why
+/// (one that does not parse, or differs from an earlier file of the same id and version).
+pub struct SplitInputs {
+    /// By id: every distinct version given.
+    pub pathways: HashMap<String, Vec<Arc<Pathway>>>,
+    pub sessions: Vec<PathBuf>,
+    pub refused: Vec<(PathBuf, String)>,
+}
+
+impl SplitInputs {
+    /// The pathway of a session naming `id` and `version`: that version when it was given,
+    /// else the first file of that id.
+    pub fn pathway_for(&self, id: &str, version: u32) -> Option<&Arc<Pathway>> {
+        let files = self.pathways.get(id)?;
+        files
+            .iter()
+            .find(|p| p.version == version)
+            .or(files.first())
+    }
+}
+
+/// Splits the pathway files off `files` (see [`SplitInputs`]). The same file given twice (or
+/// a copy of it in each round's folder) is one pathway.
+pub fn split_pathway_files(files: &[PathBuf]) -> SplitInputs {
+    let mut split = SplitInputs {
+        pathways: HashMap::new(),
+        sessions: Vec::with_capacity(files.len()),
+        refused: Vec::new(),
+    };
+    let mut first_of: HashMap<(String, u32), PathBuf> = HashMap::new();
+    for path in files {
+        if !is_pathway_file(path) {
+            split.sessions.push(path.clone());
+            continue;
+        }
+        let pathway = match Pathway::load(path) {
+            Ok(pathway) => pathway,
+            Err(e) => {
+                split.refused.push((path.clone(), e.to_string()));
+                continue;
+            }
+        };
+        let same_id = split.pathways.entry(pathway.id.clone()).or_default();
+        match same_id.iter().find(|p| p.version == pathway.version) {
+            Some(known) if **known == pathway => {}
+            Some(_) => {
+                let first = &first_of[&(pathway.id.clone(), pathway.version)];
+                split.refused.push((
+                    path.clone(),
+                    format!(
+                        "pathway `{}` version {} differs from the file of the same id and version, {}; the sessions use that one\n  hint: give each site's pathway file its own id, and a changed pathway a new version",
+                        pathway.id,
+                        pathway.version,
+                        first.display()
+                    ),
+                ));
+            }
+            None => {
+                first_of.insert((pathway.id.clone(), pathway.version), path.clone());
+                same_id.push(Arc::new(pathway));
+            }
+        }
+    }
+    split
+}
+
 /// Loads, compares and digests `files` on worker threads and hands each outcome to `fold` in
 /// file order (the same order on every run), holding at most [`WINDOW`] sessions at once.
+/// Pathway files among `files` come first: one that could not be used is an `Err` outcome, one
+/// that could gives none (it is the pathway of the sessions naming its id); match outcomes to
+/// files by their path, not by their place.
 /// The one engine behind the report and the table exports. A bad `--pathway` is an error.
 pub fn for_each_digested(
     files: &[PathBuf],
@@ -167,6 +292,14 @@ pub fn for_each_digested(
         ))),
         None => None,
     };
+    // Pathway files among the inputs (a site's own pathway kept beside its sessions) are the
+    // pathways of the sessions that name their id; they are no sessions themselves.
+    let mut inputs = split_pathway_files(files);
+    for refusal in std::mem::take(&mut inputs.refused) {
+        fold(Err(refusal));
+    }
+    let files = &inputs.sessions[..];
+    let site = &inputs;
     let threads = if options.threads == 0 {
         std::thread::available_parallelism().map_or(1, std::num::NonZero::get)
     } else {
@@ -191,7 +324,7 @@ pub fn for_each_digested(
                     while i >= folded.load(Ordering::Acquire) + WINDOW {
                         std::thread::sleep(std::time::Duration::from_micros(200));
                     }
-                    let outcome = load_one(&files[i], fixed, &mut cache, options.redact);
+                    let outcome = load_one(&files[i], fixed, site, &mut cache, options.redact);
                     if tx.send((i, outcome)).is_err() {
                         break;
                     }

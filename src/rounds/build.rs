@@ -2,9 +2,9 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::model::{Pathway, ProblemKind, WorkaroundKind};
+use crate::model::{KindCounts, Pathway, ProblemKind, WorkaroundKind};
 use crate::report::aggregate::{GROUP_KEYS, Skipped};
-use crate::report::digest::{DevKind, SessionDigest, problem_index, workaround_index};
+use crate::report::digest::{DevKind, SessionDigest};
 use crate::report::{Finding, Overrides, ReportBuilder};
 
 use super::{PathwayRounds, RoundSummary, Rounds};
@@ -18,9 +18,10 @@ pub(crate) struct StepSample {
     pub reentries: Vec<f64>,
     pub over_time: u64,
     pub over_clicks: u64,
-    /// Occurrences with at least one workaround (problem) of each kind.
-    pub workarounds: [u64; 7],
-    pub problems: [u64; 8],
+    /// Occurrences with at least one workaround (problem) of each kind, the site's own
+    /// kinds included.
+    pub workarounds: KindCounts<WorkaroundKind>,
+    pub problems: KindCounts<ProblemKind>,
 }
 
 impl StepSample {
@@ -85,15 +86,13 @@ impl Sample {
             sample.reentries.push(f64::from(s.reentries));
             sample.over_time += u64::from(s.over_time);
             sample.over_clicks += u64::from(s.over_clicks);
-            for &kind in WorkaroundKind::ALL {
-                if s.workarounds.iter().any(|(k, _)| *k == kind) {
-                    sample.workarounds[workaround_index(kind)] += 1;
-                }
+            let kinds: BTreeSet<WorkaroundKind> = s.workarounds.iter().map(|(k, _)| *k).collect();
+            for kind in kinds {
+                sample.workarounds.add(kind, 1);
             }
-            for &kind in ProblemKind::ALL {
-                if s.problems.iter().any(|(k, _)| *k == kind) {
-                    sample.problems[problem_index(kind)] += 1;
-                }
+            let kinds: BTreeSet<ProblemKind> = s.problems.iter().map(|(k, _)| *k).collect();
+            for kind in kinds {
+                sample.problems.add(kind, 1);
             }
         }
         let mut seen: BTreeSet<(Option<&str>, DevKind)> = BTreeSet::new();

@@ -1060,3 +1060,176 @@ fn epcs_river_again() -> Session {
     b.work("transmit", 9.0, 2, 0);
     b.finish()
 }
+
+// ---- A site with its own vocabulary: `harbor` (sample-sessions/harbor/).
+
+/// The file name of Harbor's pathway in `sample-sessions/harbor/`.
+pub const HARBOR_PATHWAY_FILE: &str = "harbor-med-rec.ron";
+
+/// Harbor's own pathway file: medication reconciliation as this hospital configured it, with
+/// the interruption sources, workaround kinds and problem kinds its wards have and the
+/// built-in vocabularies lack (docs/pathways.md, "Site vocabulary"). Two interruption
+/// sources more than the nine built-in ones, so the capture picker pages with Tab.
+pub const HARBOR_PATHWAY: &str = r#"// Harbor General: medication reconciliation at admission, as the hospital configured it.
+Pathway(
+    id: "harbor-med-rec",
+    version: 1,
+    name: "Medication reconciliation at admission (Harbor General)",
+    description: "Admitting nurse reconciles home medications; the GP surgery holds the list.",
+    roles: ["RN", "PharmD"],
+    steps: [
+        Step(id: "open-chart", label: "Open the patient's chart", expected_secs: 20, expected_clicks: 4),
+        AnyOrder(id: "gather-sources", label: "Gather medication sources", steps: [
+            Step(id: "ask-patient", label: "Ask patient or family", expected_secs: 150, expected_clicks: 0),
+            Step(id: "gp-list", label: "Get the GP surgery's medication list", expected_secs: 90, expected_clicks: 6),
+        ]),
+        Step(id: "enter-home-meds", label: "Enter home medications", expected_secs: 240,
+             expected_clicks: 40, repeat: true),
+        Step(id: "sign", label: "Sign reconciliation", expected_secs: 15, expected_clicks: 3),
+    ],
+    vocabulary: Vocabulary(
+        interruptions: [
+            Entry(id: "bed_manager", label: "Bed manager"),
+            Entry(id: "porter", label: "Porter / transport"),
+        ],
+        workarounds: [
+            Entry(id: "fax", label: "Fax to or from the GP surgery", cause: Some(integration)),
+            Entry(id: "ward_whiteboard", label: "Ward whiteboard"),
+        ],
+        problems: [
+            Entry(id: "badge_reader", label: "Badge reader fails", cause: Some(infrastructure)),
+            Entry(id: "wifi_dropout", label: "Wi-Fi drops on the ward", cause: Some(infrastructure)),
+        ],
+    ),
+)
+"#;
+
+/// Harbor's pathway, parsed.
+pub fn harbor_pathway() -> crate::model::Pathway {
+    crate::model::Pathway::from_ron_str(HARBOR_PATHWAY, std::path::Path::new(HARBOR_PATHWAY_FILE))
+        .expect("Harbor's pathway is valid")
+}
+
+/// A kind of Harbor's own vocabulary, by its id.
+fn harbor<K: crate::model::VocabularyKind>(id: &str) -> K {
+    let kind = K::from_name(id).expect("a snake_case id");
+    assert!(
+        harbor_pathway().vocabulary.entry(kind).is_some(),
+        "{id} is in Harbor's file"
+    );
+    kind
+}
+
+/// Harbor's sessions: the GP list arrives by fax at every visit (integration, by the `cause:`
+/// of the `fax` entry), the badge readers fail on one ward, the bed manager and porters break
+/// in; two clinicians answer the SUS and the raw NASA-TLX.
+pub fn harbor_sessions() -> Vec<Session> {
+    let pathway = harbor_pathway();
+    let new = |at: &str, clinician: &str, auditor: &str| {
+        super::SessionBuilder::on_pathway(at, "harbor", clinician, auditor, &pathway)
+    };
+    let mut sessions = Vec::new();
+
+    let mut b = new("2026-11-23T08:10:00+00:00", "RN-31", "ak");
+    b.work("open-chart", 25.0, 5, 1);
+    b.problem(
+        harbor("badge_reader"),
+        "badge reader on bay 2 did not log in",
+    );
+    b.act(20.0, 2, 0, 0);
+    b.step("gp-list").act(40.0, 4, 1, 0);
+    b.workaround(harbor("fax"), "rang the surgery; list faxed to the ward");
+    b.act(170.0, 3, 0, 0);
+    b.step("ask-patient").act(120.0, 0, 0, 0);
+    b.interrupt(
+        harbor("bed_manager"),
+        "bed manager needs the discharge time of bay 4",
+    )
+    .act(60.0, 0, 0, 0)
+    .resume();
+    b.step("enter-home-meds").act(280.0, 44, 2, 2);
+    b.workaround(
+        harbor("ward_whiteboard"),
+        "doses copied to the whiteboard for the round",
+    );
+    b.act(40.0, 4, 0, 0);
+    b.work("sign", 18.0, 3, 0);
+    sessions.push(b.finish_with_voice(
+        [3, 3, 3, 3, 2, 3, 4, 4, 3, 2].map(Some),
+        [65, 30, 75, 50, 70, 60].map(Some),
+    ));
+
+    let mut b = new("2026-11-23T10:40:00+00:00", "RN-33", "ak");
+    b.work("open-chart", 22.0, 4, 1);
+    b.step("ask-patient").act(140.0, 0, 0, 0);
+    b.step("gp-list").act(35.0, 3, 1, 0);
+    b.workaround(harbor("fax"), "surgery faxed the repeat prescription list");
+    b.act(210.0, 2, 0, 0);
+    b.interrupt(
+        harbor("porter"),
+        "porter arrives to take the patient to X-ray",
+    )
+    .act(90.0, 0, 0, 0)
+    .resume();
+    b.step("enter-home-meds").act(300.0, 46, 2, 3);
+    b.work("sign", 16.0, 3, 0);
+    sessions.push(b.finish());
+
+    let mut b = new("2026-11-24T09:05:00+00:00", "RN-31", "jb");
+    b.work("open-chart", 30.0, 6, 1);
+    b.problem(
+        harbor("wifi_dropout"),
+        "workstation on wheels lost the network",
+    );
+    b.act(45.0, 3, 1, 0);
+    b.step("gp-list").act(30.0, 4, 1, 0);
+    b.workaround(harbor("fax"), "list faxed; two pages missing, asked again");
+    b.act(240.0, 4, 0, 0);
+    b.step("ask-patient").act(160.0, 0, 0, 0);
+    b.interrupt(Src::Family, "son brings the blister pack")
+        .act(40.0, 0, 0, 0)
+        .resume();
+    b.step("enter-home-meds").act(260.0, 40, 2, 2);
+    b.work("sign", 20.0, 3, 0);
+    sessions.push(b.finish());
+
+    let mut b = new("2026-11-24T13:20:00+00:00", "PharmD-06", "jb");
+    b.work("open-chart", 18.0, 4, 1);
+    b.step("gp-list").act(30.0, 5, 1, 0);
+    b.workaround(harbor("fax"), "GP list by fax again");
+    b.act(150.0, 3, 0, 0);
+    b.step("ask-patient").act(110.0, 0, 0, 0);
+    b.step("enter-home-meds").act(230.0, 38, 2, 1);
+    b.problem(
+        harbor("badge_reader"),
+        "badge reader timed out at the drug room",
+    );
+    b.act(30.0, 2, 0, 0);
+    b.interrupt(harbor("bed_manager"), "bed manager asks about a transfer")
+        .act(45.0, 0, 0, 0)
+        .resume();
+    b.work("sign", 15.0, 3, 0);
+    sessions.push(b.finish_with_voice(
+        [4, 2, 4, 2, 3, 2, 4, 3, 4, 2].map(Some),
+        [Some(55), Some(20), Some(60), Some(35), Some(55), None],
+    ));
+
+    let mut b = new("2026-11-25T08:30:00+00:00", "RN-35", "ak");
+    b.work("open-chart", 21.0, 4, 1);
+    b.step("ask-patient").act(130.0, 0, 0, 0);
+    b.step("gp-list").act(40.0, 4, 1, 0);
+    b.workaround(
+        harbor("fax"),
+        "fax machine out of paper; list read out by phone",
+    );
+    b.act(200.0, 2, 0, 0);
+    b.step("enter-home-meds").act(270.0, 42, 2, 2);
+    b.workaround(
+        Wa::PaperNote,
+        "doses on a paper slip while the chart reloads",
+    );
+    b.act(30.0, 3, 0, 0);
+    b.work("sign", 17.0, 3, 0);
+    sessions.push(b.finish());
+    sessions
+}

@@ -13,6 +13,7 @@ fn spread(kind: FindingKind) -> Spread {
         co_infrastructure: 0,
         co_integration: 0,
         versions: 1,
+        site_cause: None,
         sus: None,
     }
 }
@@ -48,6 +49,47 @@ fn posteriors_match_the_beta_distribution() {
     assert!((posterior_above(1.0, 1.0, 0, 0, 0.3) - 0.7).abs() < 1e-9);
     // The cell prior is worth PRIOR_UNITS units around the step's rate.
     assert_eq!(cell_prior(0.25), (2.0, 6.0));
+}
+
+#[test]
+fn a_site_kind_is_classed_by_the_cause_of_its_entry_and_otherwise_by_the_general_rules() {
+    let fax = WorkaroundKind::from_name("fax").unwrap();
+    let mut s = spread(FindingKind::Workaround(fax));
+    s.site_cause = Some(Cause::Integration);
+    let got = suggest_cause(&s);
+    assert_eq!((got.rule, got.cause), (Rule::SiteKind, Cause::Integration));
+    assert!(
+        got.because
+            .starts_with("the site's pathway file classes workaround `fax` as integration;"),
+        "{}",
+        got.because
+    );
+    // Any of the five causes, for problems as for workarounds.
+    let badge = ProblemKind::from_name("badge_reader").unwrap();
+    for cause in Cause::ALL {
+        let mut s = spread(FindingKind::Problem(badge));
+        s.site_cause = Some(*cause);
+        let got = suggest_cause(&s);
+        assert_eq!((got.rule, got.cause), (Rule::SiteKind, *cause));
+    }
+    // Without a `cause:` a site kind is like `other`: the spread decides.
+    let plain = suggest_cause(&spread(FindingKind::Workaround(fax)));
+    assert_ne!(plain.rule, Rule::SiteKind);
+    assert_eq!(
+        plain.rule,
+        suggest_cause(&spread(FindingKind::Workaround(WorkaroundKind::Other))).rule
+    );
+    // The built-in lists win over a site's file: a built-in kind never takes a site cause.
+    let site = crate::model::Vocabulary::default();
+    assert_eq!(
+        workaround_cause(WorkaroundKind::SharedLogin, &site),
+        Some(Cause::Policy)
+    );
+    assert_eq!(
+        problem_cause(ProblemKind::Hardware, &site),
+        Some(Cause::Infrastructure)
+    );
+    assert_eq!(workaround_cause(fax, &site), None);
 }
 
 #[test]

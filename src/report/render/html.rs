@@ -199,6 +199,10 @@ fn pathway(report: &Report, p: &PathwayReport, map: Option<(usize, &ShadowMap)>)
             (p.sessions) " sessions; version(s) " (super::versions(p)) "; sites "
             (p.sites.join(", ")) "; roles " (p.roles.join(", ")) "; " (p.clinicians) " clinicians."
         } "\n"
+        @let site = super::site_kinds(p);
+        @if !site.is_empty() {
+            p.muted { "Site kinds: " (site.join("; ")) "." } "\n"
+        }
         @if let Some((index, map)) = map { (svg::map_section(map, 0.0, index)) }
         div.charts {
             "\n" (time_chart(&p.overall)) (deviation_chart(&p.overall))

@@ -287,3 +287,22 @@ pub(crate) fn shown_groups<'a>(
     let by_groups: &'a [GroupReport] = if report.by.is_empty() { &[] } else { &p.groups };
     std::iter::once(&p.overall).chain(by_groups)
 }
+
+/// The kinds a pathway's file adds, one phrase each (`workaround fax: Fax to the pharmacy
+/// (cause integration)`): the legend of the ids the figures name.
+pub fn site_kinds(p: &PathwayReport) -> Vec<String> {
+    let v = &p.vocabulary;
+    [
+        ("interruption", &v.interruptions),
+        ("workaround", &v.workarounds),
+        ("problem", &v.problems),
+    ]
+    .into_iter()
+    .flat_map(|(what, entries)| {
+        entries.iter().map(move |e| match e.cause {
+            Some(cause) => format!("{what} {}: {} (cause {})", e.id, e.label, cause.name()),
+            None => format!("{what} {}: {}", e.id, e.label),
+        })
+    })
+    .collect()
+}

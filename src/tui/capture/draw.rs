@@ -8,7 +8,10 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 
 use super::live::LiveMark;
-use super::state::{Action, CaptureState, Mode, SearchHit, Survey, SurveyStage, TextPurpose};
+use super::state::{
+    Action, CaptureState, Mode, PICKER_PAGE, PickerKind, SearchHit, Survey, SurveyStage,
+    TextPurpose,
+};
 use crate::model::questionnaire::{SUS_ITEMS, TLX_SUBSCALES};
 use crate::model::session_time;
 
@@ -179,21 +182,7 @@ pub fn draw(state: &CaptureState, frame: &mut Frame, area: Rect) {
         Mode::Help => draw_help(state, frame, area),
         Mode::ConfirmFinish if state.failed.is_some() => draw_confirm_leave(state, frame, area),
         Mode::ConfirmFinish => draw_confirm(frame, area),
-        Mode::Picker { kind, .. } => {
-            let lines: Vec<Line> = kind
-                .labels()
-                .iter()
-                .enumerate()
-                .map(|(i, label)| {
-                    Line::from(vec![
-                        Span::styled(format!(" {} ", i + 1), bold()),
-                        Span::raw(label.to_string()),
-                    ])
-                })
-                .chain([Line::styled(" Esc cancel", dim())])
-                .collect();
-            popup(frame, area, kind.title(), lines, 40);
-        }
+        Mode::Picker { kind, page, .. } => draw_picker(state, frame, area, *kind, *page),
         Mode::Text {
             purpose, buffer, ..
         } => {
@@ -211,7 +200,13 @@ pub fn draw(state: &CaptureState, frame: &mut Frame, area: Rect) {
                     lines.insert(i, Line::styled(line, dim()));
                 }
             }
-            popup(frame, area, &purpose.title(), lines, 60);
+            popup(
+                frame,
+                area,
+                &purpose.title(&state.pathway.vocabulary),
+                lines,
+                60,
+            );
         }
         Mode::Search {
             query, selected, ..
@@ -219,6 +214,36 @@ pub fn draw(state: &CaptureState, frame: &mut Frame, area: Rect) {
         Mode::Survey(survey) => draw_survey(survey, frame, area),
         Mode::Normal | Mode::Closed => {}
     }
+}
+
+/// A kind picker: one page of nine, keys 1-9; the page count in the title when the site's
+/// own kinds make more than one.
+fn draw_picker(state: &CaptureState, frame: &mut Frame, area: Rect, kind: PickerKind, page: usize) {
+    let choices = kind.choices(&state.pathway.vocabulary);
+    let pages = choices.len().div_ceil(PICKER_PAGE).max(1);
+    let mut lines: Vec<Line> = choices
+        .iter()
+        .skip(page * PICKER_PAGE)
+        .take(PICKER_PAGE)
+        .enumerate()
+        .map(|(i, (_, label))| {
+            Line::from(vec![
+                Span::styled(format!(" {} ", i + 1), bold()),
+                Span::raw(label.clone()),
+            ])
+        })
+        .collect();
+    if pages > 1 {
+        lines.push(Line::styled(" Tab next nine · Esc cancel", dim()));
+    } else {
+        lines.push(Line::styled(" Esc cancel", dim()));
+    }
+    let title = if pages > 1 {
+        format!("{} ({}/{pages})", kind.title(), page + 1)
+    } else {
+        kind.title().to_string()
+    };
+    popup(frame, area, &title, lines, 40);
 }
 
 /// The clinician's screen: the whole terminal, one item at a time in large clear text; the
@@ -413,7 +438,7 @@ fn draw_stack(state: &CaptureState, frame: &mut Frame, area: Rect) {
         .enumerate()
         .skip(n.saturating_sub(5))
         .map(|(i, (span, ms))| {
-            let mut text = span.source.label().to_string();
+            let mut text = state.pathway.vocabulary.label(span.source);
             if !span.note.is_empty() {
                 text.push_str(": ");
                 text.push_str(&span.note);
@@ -577,6 +602,11 @@ pub fn hint_pairs(state: &CaptureState) -> Vec<(String, String)> {
             ("Spc 1-0 / e c s r i I w x n u p", "still logged, in memory"),
         ],
         Mode::Normal => return state.keys.footer_pairs(),
+        Mode::Picker { kind, .. } if kind.pages(&state.pathway.vocabulary) > 1 => &[
+            ("1-9", "choose"),
+            ("Tab", "next nine kinds"),
+            ("Esc", "cancel"),
+        ],
         Mode::Picker { .. } => &[("1-9", "choose"), ("Esc", "cancel")],
         Mode::Text { .. } => &[("Enter", "save"), ("Esc", "cancel")],
         Mode::Search { .. } => &[
@@ -684,6 +714,10 @@ fn draw_help(state: &CaptureState, frame: &mut Frame, area: Rect) {
         .collect();
     lines.push(Line::styled(
         "While a deviation shows (!), the note key notes why it happened.",
+        dim(),
+    ));
+    lines.push(Line::styled(
+        "Kind pickers (i w x): 1-9 choose; Tab the next nine (the site's own kinds).",
         dim(),
     ));
     if !state.keys_summary.is_empty() {

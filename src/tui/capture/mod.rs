@@ -233,3 +233,5 @@ mod site_tests;
 mod tests;
 #[cfg(test)]
 mod update_tests;
+#[cfg(test)]
+mod vocab_tests;

@@ -6,7 +6,9 @@ use std::collections::HashSet;
 use crate::model::pathway::{Element, Pathway, Step};
 use crate::model::session::{Event, EventKind, Seq, Session, SessionHeader};
 use crate::model::timeline::{Counts, InterruptionEnding, InterruptionSpan, StepEnding, StepSpan};
-use crate::model::vocab::{InterruptionSource, ProblemKind, WorkaroundKind};
+use crate::model::vocab::{
+    InterruptionSource, ProblemKind, Vocabulary, VocabularyKind, WorkaroundKind,
+};
 use crate::model::{Timeline, derive_timeline};
 
 use super::live::{Live, LiveMark};
@@ -106,6 +108,17 @@ pub enum PickerKind {
     Problem,
 }
 
+/// How many kinds a picker shows at once (keys 1-9); `Tab` shows the next nine.
+pub const PICKER_PAGE: usize = 9;
+
+/// A kind chosen in a picker.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Picked {
+    Interruption(InterruptionSource),
+    Workaround(WorkaroundKind),
+    Problem(ProblemKind),
+}
+
 impl PickerKind {
     pub fn title(self) -> &'static str {
         match self {
@@ -115,13 +128,29 @@ impl PickerKind {
         }
     }
 
-    /// The entries' labels, in key order (`1` first).
-    pub fn labels(self) -> Vec<&'static str> {
-        match self {
-            PickerKind::Interruption => InterruptionSource::ALL.iter().map(|s| s.label()).collect(),
-            PickerKind::Workaround => WorkaroundKind::ALL.iter().map(|s| s.label()).collect(),
-            PickerKind::Problem => ProblemKind::ALL.iter().map(|s| s.label()).collect(),
+    /// The entries with their labels, in key order (`1` first): the built-in kinds, then the
+    /// site's own from the pathway file.
+    pub fn choices(self, vocabulary: &Vocabulary) -> Vec<(Picked, String)> {
+        fn with<K: VocabularyKind>(
+            vocabulary: &Vocabulary,
+            picked: fn(K) -> Picked,
+        ) -> Vec<(Picked, String)> {
+            vocabulary
+                .choices::<K>()
+                .into_iter()
+                .map(|(kind, label)| (picked(kind), label))
+                .collect()
         }
+        match self {
+            PickerKind::Interruption => with(vocabulary, Picked::Interruption),
+            PickerKind::Workaround => with(vocabulary, Picked::Workaround),
+            PickerKind::Problem => with(vocabulary, Picked::Problem),
+        }
+    }
+
+    /// How many pages of [`PICKER_PAGE`] entries the picker has.
+    pub fn pages(self, vocabulary: &Vocabulary) -> usize {
+        self.choices(vocabulary).len().div_ceil(PICKER_PAGE).max(1)
     }
 }
 
@@ -138,14 +167,15 @@ pub enum TextPurpose {
 }
 
 impl TextPurpose {
-    pub fn title(self) -> String {
+    /// The field's title; a site's kind is named by its label in the pathway file.
+    pub fn title(self, vocabulary: &Vocabulary) -> String {
         match self {
             TextPurpose::Note => "Note".to_string(),
             TextPurpose::Workaround(kind) => {
-                format!("Workaround: {} (note optional)", kind.label())
+                format!("Workaround: {} (note optional)", vocabulary.label(kind))
             }
             TextPurpose::Problem(kind) => {
-                format!("System problem: {} (note optional)", kind.label())
+                format!("System problem: {} (note optional)", vocabulary.label(kind))
             }
             TextPurpose::InterruptionOther => "Interruption: other (what was it?)".to_string(),
             TextPurpose::Why => "Why did it deviate? (a note)".to_string(),
@@ -162,6 +192,8 @@ pub enum Mode {
     Picker {
         kind: PickerKind,
         at_ms: u64,
+        /// The page of [`PICKER_PAGE`] entries shown, 0-based.
+        page: usize,
     },
     Text {
         purpose: TextPurpose,
@@ -685,29 +717,32 @@ impl CaptureState {
 
     /// One line describing an event, for the list of last events.
     pub fn describe(&self, kind: &EventKind) -> String {
+        let site = &self.pathway.vocabulary;
         match kind {
             EventKind::StepStart { step } => format!("start {}", self.label_of(step)),
             EventKind::UnplannedStep { label, .. } => format!("unplanned: {label}"),
             EventKind::StepEnd => "end step (idle)".to_string(),
             EventKind::InterruptionStart { source, note } if note.is_empty() => {
-                format!("interruption: {}", source.label())
+                format!("interruption: {}", site.label(*source))
             }
             EventKind::InterruptionStart { source, note } => {
-                format!("interruption: {}: {note}", source.label())
+                format!("interruption: {}: {note}", site.label(*source))
             }
             EventKind::InterruptionEnd => "end interruption, resume".to_string(),
             EventKind::Clicks { delta } => format!("click {delta:+}"),
             EventKind::Screen => "screen +1".to_string(),
             EventKind::Reentry => "re-entry +1".to_string(),
             EventKind::Workaround { kind, note } if note.is_empty() => {
-                format!("workaround: {}", kind.label())
+                format!("workaround: {}", site.label(*kind))
             }
-            EventKind::Workaround { kind, note } => format!("workaround: {}: {note}", kind.label()),
+            EventKind::Workaround { kind, note } => {
+                format!("workaround: {}: {note}", site.label(*kind))
+            }
             EventKind::SystemProblem { kind, note } if note.is_empty() => {
-                format!("problem: {}", kind.label())
+                format!("problem: {}", site.label(*kind))
             }
             EventKind::SystemProblem { kind, note } => {
-                format!("problem: {}: {note}", kind.label())
+                format!("problem: {}: {note}", site.label(*kind))
             }
             EventKind::Note { text } => format!("note: {text}"),
             EventKind::Undo { target } => {

@@ -4,14 +4,14 @@
 
 use crate::model::pathway::Element;
 use crate::model::session::{Event, EventKind};
-use crate::model::vocab::{InterruptionSource, ProblemKind, WorkaroundKind};
+use crate::model::vocab::InterruptionSource;
 use std::fmt::Write as _;
 
 use crate::tui::keymap::pasted_line;
 
 use super::state::{
-    Action, CaptureState, Effect, Mode, PAGE, PickerKind, SearchHit, Survey, SurveyStage,
-    TextPurpose, slug,
+    Action, CaptureState, Effect, Mode, PAGE, PICKER_PAGE, Picked, PickerKind, SearchHit, Survey,
+    SurveyStage, TextPurpose, slug,
 };
 use crate::model::questionnaire::Instrument;
 
@@ -43,10 +43,10 @@ impl CaptureState {
             },
             _ => EventKind::StepStart { step: id },
         };
-        let switched: Vec<&'static str> = self
+        let switched: Vec<String> = self
             .open_interruptions()
             .iter()
-            .map(|i| i.source.label())
+            .map(|i| self.pathway.vocabulary.label(i.source))
             .collect();
         let effect = self.push(at_ms, kind);
         if !switched.is_empty() {
@@ -108,7 +108,11 @@ impl CaptureState {
                     Vec::new()
                 }
             },
-            Mode::Picker { kind, at_ms: t } => self.update_picker(kind, t, action),
+            Mode::Picker {
+                kind,
+                at_ms: t,
+                page,
+            } => self.update_picker(kind, t, page, action),
             Mode::Text {
                 purpose,
                 at_ms: t,
@@ -353,6 +357,7 @@ impl CaptureState {
                 self.mode = Mode::Picker {
                     kind: PickerKind::Interruption,
                     at_ms,
+                    page: 0,
                 };
                 Vec::new()
             }
@@ -367,6 +372,7 @@ impl CaptureState {
                 self.mode = Mode::Picker {
                     kind: PickerKind::Workaround,
                     at_ms,
+                    page: 0,
                 };
                 Vec::new()
             }
@@ -374,6 +380,7 @@ impl CaptureState {
                 self.mode = Mode::Picker {
                     kind: PickerKind::Problem,
                     at_ms,
+                    page: 0,
                 };
                 Vec::new()
             }
@@ -422,24 +429,42 @@ impl CaptureState {
         }
     }
 
-    fn update_picker(&mut self, kind: PickerKind, at_ms: u64, action: Action) -> Vec<Effect> {
+    fn update_picker(
+        &mut self,
+        kind: PickerKind,
+        at_ms: u64,
+        page: usize,
+        action: Action,
+    ) -> Vec<Effect> {
         match action {
             Action::Cancel => {
                 self.mode = Mode::Normal;
                 self.status = "cancelled".to_string();
                 Vec::new()
             }
-            Action::Pick(i) => match kind {
-                PickerKind::Interruption => match InterruptionSource::ALL.get(i) {
-                    Some(InterruptionSource::Other) => {
-                        self.mode = Mode::Text {
-                            purpose: TextPurpose::InterruptionOther,
-                            at_ms,
-                            buffer: String::new(),
-                        };
+            Action::NextPage => {
+                let pages = kind.pages(&self.pathway.vocabulary);
+                let page = (page + 1) % pages;
+                self.mode = Mode::Picker { kind, at_ms, page };
+                self.status = format!("kinds, page {} of {pages}", page + 1);
+                Vec::new()
+            }
+            Action::Pick(i) if i < PICKER_PAGE => {
+                let choices = kind.choices(&self.pathway.vocabulary);
+                let Some(&(picked, _)) = choices.get(page * PICKER_PAGE + i) else {
+                    return Vec::new();
+                };
+                let text = |purpose| Mode::Text {
+                    purpose,
+                    at_ms,
+                    buffer: String::new(),
+                };
+                match picked {
+                    Picked::Interruption(InterruptionSource::Other) => {
+                        self.mode = text(TextPurpose::InterruptionOther);
                         Vec::new()
                     }
-                    Some(&source) => {
+                    Picked::Interruption(source) => {
                         self.mode = Mode::Normal;
                         vec![self.push(
                             at_ms,
@@ -449,29 +474,16 @@ impl CaptureState {
                             },
                         )]
                     }
-                    None => Vec::new(),
-                },
-                PickerKind::Workaround => {
-                    if let Some(&k) = WorkaroundKind::ALL.get(i) {
-                        self.mode = Mode::Text {
-                            purpose: TextPurpose::Workaround(k),
-                            at_ms,
-                            buffer: String::new(),
-                        };
+                    Picked::Workaround(k) => {
+                        self.mode = text(TextPurpose::Workaround(k));
+                        Vec::new()
                     }
-                    Vec::new()
-                }
-                PickerKind::Problem => {
-                    if let Some(&k) = ProblemKind::ALL.get(i) {
-                        self.mode = Mode::Text {
-                            purpose: TextPurpose::Problem(k),
-                            at_ms,
-                            buffer: String::new(),
-                        };
+                    Picked::Problem(k) => {
+                        self.mode = text(TextPurpose::Problem(k));
+                        Vec::new()
                     }
-                    Vec::new()
                 }
-            },
+            }
             _ => Vec::new(),
         }
     }
