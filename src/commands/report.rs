@@ -130,9 +130,11 @@ fn screen_rounds(
         by: args.by.clone(),
         threads: 0,
     };
-    Ok(Some(
-        build_rounds(&paths, &options).map_err(|e| eyre!("{e}"))?,
-    ))
+    let mut rounds = build_rounds(&paths, &options).map_err(|e| eyre!("{e}"))?;
+    if args.redact {
+        rounds.redact(&shadowmap::report::render::mask);
+    }
+    Ok(Some(rounds))
 }
 
 /// The command line's format as the renderers name it (the report's and the rounds').

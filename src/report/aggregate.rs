@@ -290,6 +290,15 @@ pub struct Skipped {
     pub error: String,
 }
 
+impl Skipped {
+    /// Masks the path and the error with `mask` (`--redact`): a file name or an error that
+    /// quotes a file may hold an identifier.
+    pub fn redact(&mut self, mask: &dyn Fn(&str) -> String) {
+        self.path = mask(&self.path.to_string_lossy()).into();
+        self.error = mask(&self.error);
+    }
+}
+
 /// Folds session digests into a report. Feed it with [`ReportBuilder::add`], then
 /// [`ReportBuilder::finish`].
 pub struct ReportBuilder {

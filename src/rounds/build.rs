@@ -261,6 +261,7 @@ impl RoundsBuilder {
             rounds: self.rounds.into_values().collect(),
             pathways,
             skipped: self.skipped,
+            redacted: false,
         }
     }
 }

@@ -72,8 +72,7 @@ impl Report {
     pub fn redact(&mut self, mask: &dyn Fn(&str) -> String) {
         self.redacted = true;
         for skipped in &mut self.skipped {
-            skipped.path = mask(&skipped.path.to_string_lossy()).into();
-            skipped.error = mask(&skipped.error);
+            skipped.redact(mask);
         }
         for p in &mut self.pathways {
             for value in p.sites.iter_mut().chain(p.roles.iter_mut()) {
