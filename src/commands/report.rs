@@ -70,6 +70,9 @@ pub fn run(data_dir: Option<PathBuf>, args: ReportArgs) -> color_eyre::Result<()
     if args.redact {
         report.redact(&shadowmap::report::render::mask);
     }
+    for after in &report.after_finish {
+        super::load::warn_after_finish(after, false);
+    }
     for skipped in &report.skipped {
         eprintln!(
             "warning: skipped {}: {}",

@@ -47,6 +47,9 @@ pub fn run(data_dir: Option<PathBuf>, args: RoundsArgs) -> color_eyre::Result<()
     if args.redact {
         rounds.redact(&shadowmap::report::render::mask);
     }
+    for after in &rounds.after_finish {
+        super::load::warn_after_finish(after, false);
+    }
     for skipped in &rounds.skipped {
         eprintln!(
             "warning: skipped {}: {}",

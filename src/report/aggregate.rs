@@ -306,6 +306,7 @@ pub struct ReportBuilder {
     pathways: BTreeMap<String, PathwayAgg>,
     serial: u64,
     skipped: Vec<Skipped>,
+    after_finish: Vec<super::stream::AfterFinish>,
 }
 
 impl ReportBuilder {
@@ -328,6 +329,7 @@ impl ReportBuilder {
             by,
             pathways: BTreeMap::new(),
             serial: 0,
+            after_finish: Vec::new(),
             skipped: Vec::new(),
         })
     }
@@ -358,6 +360,11 @@ impl ReportBuilder {
 
     pub fn skip(&mut self, path: PathBuf, error: String) {
         self.skipped.push(Skipped { path, error });
+    }
+
+    /// A session read with events after its finish left out.
+    pub fn after_finish(&mut self, after: super::stream::AfterFinish) {
+        self.after_finish.push(after);
     }
 
     /// The report, with the overrides applied to the findings they name.
@@ -399,6 +406,7 @@ impl ReportBuilder {
             pathways,
             findings,
             stale_overrides,
+            after_finish: self.after_finish,
         }
     }
 }
@@ -416,6 +424,9 @@ pub struct Report {
     pub findings: Vec<Finding>,
     /// Overrides whose finding is not in this report (kept in the file, not applied).
     pub stale_overrides: Vec<Override>,
+    /// Sessions read with events after their finish left out: warned about, not reported.
+    #[serde(skip)]
+    pub after_finish: Vec<super::stream::AfterFinish>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]

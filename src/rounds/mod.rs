@@ -37,6 +37,9 @@ pub struct Rounds {
     pub skipped: Vec<crate::report::aggregate::Skipped>,
     /// Masked by [`Rounds::redact`] (`--redact`).
     pub redacted: bool,
+    /// Sessions read with events after their finish left out: warned about, not shown.
+    #[serde(skip)]
+    pub after_finish: Vec<crate::report::stream::AfterFinish>,
 }
 
 impl Rounds {
@@ -44,12 +47,15 @@ impl Rounds {
     /// carry text from a session, as `report --redact` does: sites and roles, the `--by`
     /// groups' values (clinicians and auditors among them), step ids and labels (an unplanned
     /// step's come from the auditor's typing) in the figures, the charts and the findings,
-    /// and skipped files' paths and errors. Round names (a folder, a version, a date range),
+    /// and skipped files' paths and errors (and the paths warned about). Round names (a folder, a version, a date range),
     /// pathway ids, metrics, finding ids and every figure are kept (docs/privacy.md).
     pub fn redact(&mut self, mask: &dyn Fn(&str) -> String) {
         self.redacted = true;
         for skipped in &mut self.skipped {
             skipped.redact(mask);
+        }
+        for after in &mut self.after_finish {
+            after.redact(mask);
         }
         for p in &mut self.pathways {
             for round in &mut p.rounds {
