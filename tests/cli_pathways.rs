@@ -375,3 +375,42 @@ fn check_rejects_a_site_kind_without_a_label() {
         "the workaround kind `fax` has an empty label",
     );
 }
+
+#[test]
+fn diff_tells_the_site_vocabulary_changes_in_words() {
+    let dir = tempfile::tempdir().unwrap();
+    let harbor = "sample-sessions/harbor/harbor-med-rec.ron";
+    let text = std::fs::read_to_string(harbor).unwrap();
+    let changed = text
+        .replace(
+            "            Entry(id: \"porter\", label: \"Porter / transport\"),\n",
+            "",
+        )
+        .replace(
+            "label: \"Ward whiteboard\")",
+            "label: \"Whiteboard by the nurses' station\", cause: Some(design))",
+        )
+        .replace(
+            "cause: Some(infrastructure)),\n        ],",
+            "cause: Some(infrastructure)),\n            Entry(id: \"printer_jam\", label: \"Label printer jams\"),\n        ],",
+        );
+    assert_ne!(changed, text);
+    let b = write(dir.path(), "harbor-v2.ron", &changed);
+    let out = shadowmap()
+        .arg("--data-dir")
+        .arg(dir.path())
+        .args(["pathways", "diff", harbor])
+        .arg(&b)
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    assert_eq!(
+        String::from_utf8(out).unwrap(),
+        "- Removed the site's interruption source `porter` (\"Porter / transport\"); sessions that name it still read, with no label and no cause.\n\
+         - The site's workaround kind `ward_whiteboard` is now labelled \"Whiteboard by the nurses' station\" (was \"Ward whiteboard\").\n\
+         - The site's workaround kind `ward_whiteboard` now points to the cause design (was no cause).\n\
+         - Added the site's problem kind `printer_jam` (\"Label printer jams\", no cause).\n"
+    );
+}

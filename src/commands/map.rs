@@ -11,6 +11,8 @@ use shadowmap::map::load::{Filter, MapOptions, MapSet, build_maps};
 use shadowmap::map::{MapBuilder, ShadowMap, Trace};
 use shadowmap::model::{Pathway, Session};
 
+use shadowmap::text::Escaped;
+
 use super::output::{Protected, write_output};
 use crate::{MapArgs, MapFormat};
 
@@ -54,8 +56,15 @@ pub fn run(data_dir: Option<PathBuf>, args: MapArgs) -> color_eyre::Result<()> {
         threads: 0,
     };
     let set = build_maps(&files, &options).map_err(|e| eyre!("{e}"))?;
+    for after in &set.after_finish {
+        super::load::warn_after_finish(after, false);
+    }
     for (path, why) in &set.skipped {
-        eprintln!("warning: skipped {}: {why}", path.display());
+        eprintln!(
+            "warning: skipped {}: {}",
+            Escaped(path.display()),
+            Escaped(why)
+        );
     }
     if set.maps.is_empty() {
         return Err(eyre!(

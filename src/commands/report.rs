@@ -70,6 +70,9 @@ pub fn run(data_dir: Option<PathBuf>, args: ReportArgs) -> color_eyre::Result<()
     if args.redact {
         report.redact(&shadowmap::report::render::mask);
     }
+    for after in &report.after_finish {
+        super::load::warn_after_finish(after, false);
+    }
     for skipped in &report.skipped {
         eprintln!(
             "warning: skipped {}: {}",
@@ -130,9 +133,11 @@ fn screen_rounds(
         by: args.by.clone(),
         threads: 0,
     };
-    Ok(Some(
-        build_rounds(&paths, &options).map_err(|e| eyre!("{e}"))?,
-    ))
+    let mut rounds = build_rounds(&paths, &options).map_err(|e| eyre!("{e}"))?;
+    if args.redact {
+        rounds.redact(&shadowmap::report::render::mask);
+    }
+    Ok(Some(rounds))
 }
 
 /// The command line's format as the renderers name it (the report's and the rounds').

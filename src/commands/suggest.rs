@@ -10,10 +10,11 @@ use serde_json::json;
 use shadowmap::compare::{self, pathway_to_json, xes};
 use shadowmap::model::{Pathway, Session, resolve_pathway};
 use shadowmap::report::collect_session_files;
+use shadowmap::report::stream::AfterFinish;
 use shadowmap::suggest::html::suggestion_box;
 use shadowmap::suggest::text::render_text;
 use shadowmap::suggest::{Options, Suggestion, Trace, suggest};
-use shadowmap::text::{escape_controls, escape_json_controls};
+use shadowmap::text::{Escaped, escape_controls, escape_json_controls};
 
 use super::output::{Protected, write_output};
 use crate::commands::pathways::user_error;
@@ -127,7 +128,11 @@ fn read_traces(
     // A site's pathway file among the inputs is the pathway of the sessions naming its id.
     let inputs = shadowmap::report::stream::split_pathway_files(&files);
     for (path, why) in inputs.refused.iter().filter(|_| warn) {
-        eprintln!("warning: skipped {}: {why}", path.display());
+        eprintln!(
+            "warning: skipped {}: {}",
+            Escaped(path.display()),
+            Escaped(why)
+        );
     }
     let mut unknown: BTreeMap<String, String> = BTreeMap::new();
     let mut other_pathways = Vec::new();
@@ -136,11 +141,18 @@ fn read_traces(
             Ok(session) => session,
             Err(e) => {
                 if warn {
-                    eprintln!("warning: skipped {}: {e}", file.display());
+                    eprintln!(
+                        "warning: skipped {}: {}",
+                        Escaped(file.display()),
+                        Escaped(e)
+                    );
                 }
                 continue;
             }
         };
+        if let Some(after) = AfterFinish::of(file, &session).filter(|_| warn) {
+            super::load::warn_after_finish(&after, false);
+        }
         let header = &session.header;
         let site = inputs.pathway_for(&header.pathway_id, header.pathway_version);
         let pathway = match (fixed, site) {

@@ -290,6 +290,15 @@ pub struct Skipped {
     pub error: String,
 }
 
+impl Skipped {
+    /// Masks the path and the error with `mask` (`--redact`): a file name or an error that
+    /// quotes a file may hold an identifier.
+    pub fn redact(&mut self, mask: &dyn Fn(&str) -> String) {
+        self.path = mask(&self.path.to_string_lossy()).into();
+        self.error = mask(&self.error);
+    }
+}
+
 /// Folds session digests into a report. Feed it with [`ReportBuilder::add`], then
 /// [`ReportBuilder::finish`].
 pub struct ReportBuilder {
@@ -297,6 +306,7 @@ pub struct ReportBuilder {
     pathways: BTreeMap<String, PathwayAgg>,
     serial: u64,
     skipped: Vec<Skipped>,
+    after_finish: Vec<super::stream::AfterFinish>,
 }
 
 impl ReportBuilder {
@@ -319,6 +329,7 @@ impl ReportBuilder {
             by,
             pathways: BTreeMap::new(),
             serial: 0,
+            after_finish: Vec::new(),
             skipped: Vec::new(),
         })
     }
@@ -349,6 +360,11 @@ impl ReportBuilder {
 
     pub fn skip(&mut self, path: PathBuf, error: String) {
         self.skipped.push(Skipped { path, error });
+    }
+
+    /// A session read with events after its finish left out.
+    pub fn after_finish(&mut self, after: super::stream::AfterFinish) {
+        self.after_finish.push(after);
     }
 
     /// The report, with the overrides applied to the findings they name.
@@ -390,6 +406,7 @@ impl ReportBuilder {
             pathways,
             findings,
             stale_overrides,
+            after_finish: self.after_finish,
         }
     }
 }
@@ -407,6 +424,9 @@ pub struct Report {
     pub findings: Vec<Finding>,
     /// Overrides whose finding is not in this report (kept in the file, not applied).
     pub stale_overrides: Vec<Override>,
+    /// Sessions read with events after their finish left out: warned about, not reported.
+    #[serde(skip)]
+    pub after_finish: Vec<super::stream::AfterFinish>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -70,6 +70,53 @@ pub struct Digested {
     pub session: Session,
     pub pathway: Arc<Pathway>,
     pub digest: SessionDigest,
+    /// Events after a finish the digest leaves out, to be warned about.
+    pub after_finish: Option<AfterFinish>,
+}
+
+/// A session file with events after a `Finish` that nothing cancels (docs/durability.md):
+/// every analysis ignores them, and every command that reads the file says so, once.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AfterFinish {
+    pub path: PathBuf,
+    /// How many events are ignored.
+    pub events: usize,
+}
+
+impl AfterFinish {
+    /// The events `session` (read from `path`) holds after its finish, if any. Cheap when
+    /// the finish is the last event, as capture writes it.
+    pub fn of(path: &Path, session: &Session) -> Option<AfterFinish> {
+        let finish = session
+            .events
+            .iter()
+            .position(|e| matches!(e.kind, crate::model::EventKind::Finish))?;
+        if finish + 1 == session.events.len() {
+            return None;
+        }
+        let events = session.timeline().ignored_after_finish;
+        (events > 0).then(|| AfterFinish {
+            path: path.to_path_buf(),
+            events,
+        })
+    }
+
+    /// The warning, the same from every command (its control characters not yet escaped).
+    pub fn warning(&self) -> String {
+        format!(
+            "warning: {}: {} event(s) after the session's Finish are ignored by every analysis \
+             (capture never writes them; the file was edited or joined by hand)\n  hint: to \
+             count them, remove the Finish in the middle of the file (a session keeps one \
+             Finish, at its end); if they belong to another session, move them out",
+            self.path.display(),
+            self.events
+        )
+    }
+
+    /// Masks the path (`--redact`).
+    pub fn redact(&mut self, mask: &dyn Fn(&str) -> String) {
+        self.path = mask(&self.path.to_string_lossy()).into();
+    }
 }
 
 /// A session file digested, or why it could not be (its path and the reason).
@@ -128,6 +175,7 @@ fn load_one(
         )
     })?;
     Ok(Digested {
+        after_finish: AfterFinish::of(path, &session),
         path: path.to_path_buf(),
         session,
         pathway: pathway.clone(),
@@ -158,6 +206,9 @@ pub fn build_report_and(
     for_each_digested(files, options, |outcome| match outcome {
         Ok(d) => {
             builder.add(&d.pathway, &d.digest);
+            if let Some(after) = &d.after_finish {
+                builder.after_finish(after.clone());
+            }
             also(&d);
         }
         Err((path, error)) => builder.skip(path, error),

@@ -5,6 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use crate::model::{KindCounts, Pathway, ProblemKind, WorkaroundKind};
 use crate::report::aggregate::{GROUP_KEYS, Skipped};
 use crate::report::digest::{DevKind, SessionDigest};
+use crate::report::stream::AfterFinish;
 use crate::report::{Finding, Overrides, ReportBuilder};
 
 use super::{PathwayRounds, RoundSummary, Rounds};
@@ -169,6 +170,7 @@ pub struct RoundsBuilder {
     pathways: BTreeMap<String, PathwaySamples>,
     rounds: BTreeMap<u64, RoundSummary>,
     skipped: Vec<Skipped>,
+    after_finish: Vec<AfterFinish>,
 }
 
 impl RoundsBuilder {
@@ -192,6 +194,7 @@ impl RoundsBuilder {
             pathways: BTreeMap::new(),
             rounds: BTreeMap::new(),
             skipped: Vec::new(),
+            after_finish: Vec::new(),
         })
     }
 
@@ -246,6 +249,11 @@ impl RoundsBuilder {
         self.skipped.push(Skipped { path, error });
     }
 
+    /// A session read with events after its finish left out.
+    pub fn after_finish(&mut self, after: AfterFinish) {
+        self.after_finish.push(after);
+    }
+
     /// Every pathway's rounds and comparisons.
     pub fn finish(self) -> Rounds {
         let by = self.by;
@@ -261,6 +269,8 @@ impl RoundsBuilder {
             rounds: self.rounds.into_values().collect(),
             pathways,
             skipped: self.skipped,
+            after_finish: self.after_finish,
+            redacted: false,
         }
     }
 }

@@ -91,6 +91,9 @@ pub fn build_rounds(paths: &[PathBuf], options: &RoundsOptions) -> Result<Rounds
                     ),
                 };
                 builder.add(order, &name, &d.pathway, &d.digest);
+                if let Some(after) = d.after_finish {
+                    builder.after_finish(after);
+                }
             }
             Err((path, error)) => builder.skip(path, error),
         }

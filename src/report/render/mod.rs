@@ -66,14 +66,17 @@ impl Report {
     /// Removes note text and masks identifier-like strings with `mask` (the export
     /// redactor's) wherever the report carries text from a session: step ids and labels, the
     /// header's site, role, clinician and auditor (the pathways' sites and roles, the `--by`
-    /// groups, a finding's cells), skipped files' paths and errors, overrides' who and why.
+    /// groups, a finding's cells), skipped files' paths and errors, the paths of files read
+    /// with events after their finish, overrides' who and why.
     /// This is what `export --redact` does to a session's header (docs/privacy.md). Session
     /// ids, finding ids and pathway ids are kept, as in the export.
     pub fn redact(&mut self, mask: &dyn Fn(&str) -> String) {
         self.redacted = true;
         for skipped in &mut self.skipped {
-            skipped.path = mask(&skipped.path.to_string_lossy()).into();
-            skipped.error = mask(&skipped.error);
+            skipped.redact(mask);
+        }
+        for after in &mut self.after_finish {
+            after.redact(mask);
         }
         for p in &mut self.pathways {
             for value in p.sites.iter_mut().chain(p.roles.iter_mut()) {

@@ -103,7 +103,7 @@ fn verdict_counts(c: &Comparison) -> String {
 
 fn header(rounds: &Rounds) -> String {
     format!(
-        "split {}; {} round(s): {}",
+        "split {}; {} round(s): {}{}",
         rounds.split,
         rounds.rounds.len(),
         rounds
@@ -111,7 +111,12 @@ fn header(rounds: &Rounds) -> String {
             .iter()
             .map(|r| format!("{} ({} sessions)", r.name, r.sessions))
             .collect::<Vec<_>>()
-            .join(", ")
+            .join(", "),
+        if rounds.redacted {
+            " (redacted: identifiers masked)"
+        } else {
+            ""
+        }
     )
 }
 
