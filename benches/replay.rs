@@ -9,18 +9,10 @@ use shadowmap::compare::compare_session;
 use shadowmap::model::Session;
 use shadowmap::model::pathway::builtin_pathways;
 use shadowmap::store::DataDir;
-use shadowmap::testing::{percentile, random_shift};
+use shadowmap::testing::{percentile, random_shift, thread_cpu_time};
 use shadowmap::tui::replay::{Action, ReplayData, ReplayState, draw, update};
 
 const EVENTS: usize = 20_000;
-
-/// This thread's time on a CPU (ns), from /proc: on a shared machine the wall clock also counts
-/// the time other processes held the cores; this does not (its resolution is the scheduler
-/// tick, a few ms: fine for the open, too coarse for one seek).
-fn cpu_ns() -> Option<u64> {
-    let text = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
-    text.split_whitespace().next()?.parse().ok()
-}
 
 fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1000.0
@@ -47,7 +39,7 @@ fn main() {
     let mut first_frame_cpu = Vec::new();
     for _ in 0..10 {
         for (width, height) in [(80, 24), (200, 50)] {
-            let cpu_started = cpu_ns();
+            let cpu_started = thread_cpu_time();
             let started = Instant::now();
             let loaded = DataDir::load_path(&path).unwrap().session;
             let parsed = started.elapsed();
@@ -57,8 +49,8 @@ fn main() {
                 .draw(|frame| draw(&state, frame, frame.area()))
                 .unwrap();
             let first = started.elapsed();
-            if let (Some(a), Some(b), 80) = (cpu_started, cpu_ns(), width) {
-                first_frame_cpu.push(Duration::from_nanos(b - a));
+            if width == 80 {
+                first_frame_cpu.push(thread_cpu_time() - cpu_started);
             }
             state
                 .data

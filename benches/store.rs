@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use shadowmap::model::{Event, EventKind, InterruptionSource, Session, WorkaroundKind};
 use shadowmap::store::journal::{encode_event, encode_header};
 use shadowmap::store::{DataDir, SessionWriter};
-use shadowmap::testing::{header_with_id, percentile};
+use shadowmap::testing::{header_with_id, percentile, thread_cpu_time};
 
 /// A realistic mix: mostly clicks, screens and step starts, some interruptions and notes.
 fn event(seq: u64) -> Event {
@@ -112,14 +112,6 @@ fn append_bench(base: &Path) {
     );
 }
 
-/// Time this thread has spent on a CPU (Linux schedstat, nanoseconds): unlike the wall
-/// clock, it does not count the time other programs on a shared machine took the CPU.
-fn cpu_time() -> Option<Duration> {
-    let text = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
-    let ns: u64 = text.split_whitespace().next()?.parse().ok()?;
-    Some(Duration::from_nanos(ns))
-}
-
 struct Timing {
     min: Duration,
     median: Duration,
@@ -146,13 +138,11 @@ fn timed<T>(runs: usize, mut f: impl FnMut() -> T) -> (Timing, T) {
     let mut cpu = Vec::with_capacity(runs);
     let mut last = None;
     for _ in 0..runs {
-        let c = cpu_time();
+        let c = thread_cpu_time();
         let t = Instant::now();
         let out = f();
         times.push(t.elapsed());
-        if let (Some(before), Some(after)) = (c, cpu_time()) {
-            cpu.push(after - before);
-        }
+        cpu.push(thread_cpu_time() - c);
         // Freed outside the timed part.
         drop(last.replace(out));
     }

@@ -37,6 +37,7 @@ fn pathway(elements: Vec<Element>) -> Pathway {
         roles: Vec::new(),
         steps: elements,
         tolerance: None,
+        vocabulary: Default::default(),
     }
 }
 

@@ -6,7 +6,9 @@
 
 use std::path::Path;
 
-use shadowmap::testing::samples::{all_sessions, round_two_sessions};
+use shadowmap::testing::samples::{
+    HARBOR_PATHWAY, HARBOR_PATHWAY_FILE, all_sessions, harbor_sessions, round_two_sessions,
+};
 
 fn main() {
     let dir = Path::new("sample-sessions");
@@ -27,6 +29,15 @@ fn main() {
     std::fs::create_dir_all(&round_two).expect("create sample-sessions/round-2/");
     for session in round_two_sessions() {
         let path = round_two.join(format!("{}.ron", session.header.id));
+        std::fs::write(&path, session.to_ron()).expect("write a sample session");
+        println!("{}: {} events", path.display(), session.events.len());
+    }
+    // A site with its own vocabulary: its pathway file and its sessions, in their own folder.
+    let harbor = dir.join("harbor");
+    std::fs::create_dir_all(&harbor).expect("create sample-sessions/harbor/");
+    std::fs::write(harbor.join(HARBOR_PATHWAY_FILE), HARBOR_PATHWAY).expect("write the pathway");
+    for session in harbor_sessions() {
+        let path = harbor.join(format!("{}.ron", session.header.id));
         std::fs::write(&path, session.to_ron()).expect("write a sample session");
         println!("{}: {} events", path.display(), session.events.len());
     }

@@ -65,20 +65,21 @@ run() {
     fi
 }
 
-# 2. The parsed DOM holds the three charts, with their bars.
+# 2. The parsed DOM holds the four charts, with their bars.
 run "${flags[@]}" --dump-dom "file://$work/report.html" >"$work/dom.html" 2>"$work/chromium.log" || {
     echo "FAIL: chromium could not load the report" >&2
     tail -20 "$work/chromium.log" >&2
     exit 1
 }
-for chart in time-chart deviation-chart cause-chart; do
+# The clinicians' voice: the sample sessions carry questionnaires.
+for chart in time-chart deviation-chart cause-chart voice-chart sus-reference; do
     if ! grep -q "class=\"$chart\"" "$work/dom.html"; then
         echo "FAIL: chart $chart is not in the rendered DOM" >&2
         exit 1
     fi
 done
 rects=$(grep -o '<rect' "$work/dom.html" | wc -l)
-echo "rendered DOM: 3 charts, $rects bars"
+echo "rendered DOM: 4 charts and the EHR SUS reference, $rects bars"
 [ "$rects" -gt 10 ] || { echo "FAIL: too few bars ($rects)" >&2; exit 1; }
 
 # 3. A screenshot that is not blank.

@@ -349,6 +349,10 @@ pub struct RoundsArgs {
     /// Write here instead of standard output.
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
+    /// Mask identifier-like strings (sites, roles, groups, unplanned steps, skipped files) in
+    /// every format and in the warnings; the figures stay the same.
+    #[arg(long)]
+    pub redact: bool,
 }
 
 #[derive(Args, Debug)]

@@ -320,6 +320,33 @@ fn no_arguments_opens_the_start_form_and_enter_starts() {
 }
 
 #[test]
+fn keys_typed_ahead_of_the_capture_screen_are_kept_for_it() {
+    // Enter on the start form and the first events in one burst: the keys after Enter were
+    // read in the start form's batch and must reach the capture screen, not be dropped.
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = Pty::in_data_dir(dir.path(), &[]);
+    s.wait_for("new capture session");
+    s.keys("<ret> cc");
+    s.wait_for("saved #3");
+    let id = session_id(&s);
+    s.keys("<C-c>");
+    s.wait_exit();
+    let kinds: Vec<EventKind> = export(dir.path(), &id)
+        .into_iter()
+        .map(|e| e.kind)
+        .collect();
+    assert_eq!(kinds.len(), 3, "{kinds:?}");
+    assert!(matches!(kinds[0], EventKind::StepStart { .. }), "{kinds:?}");
+    assert_eq!(
+        kinds[1..],
+        [
+            EventKind::Clicks { delta: 1 },
+            EventKind::Clicks { delta: 1 }
+        ]
+    );
+}
+
+#[test]
 fn a_bad_pathway_is_told_before_the_screen_opens() {
     let dir = tempfile::tempdir().unwrap();
     let out = std::process::Command::new(BIN)

@@ -47,6 +47,19 @@ fn finished(id: &str) -> Session {
     )
 }
 
+/// A session with a Finish in the middle: the two events after it are ignored.
+fn finished_mid_file(id: &str) -> Session {
+    session(
+        id,
+        vec![
+            step(1, 1_000, "open-chart"),
+            at(2, 5_000, EventKind::Finish),
+            step(3, 6_000, "review-allergies"),
+            at(4, 7_000, EventKind::Screen),
+        ],
+    )
+}
+
 /// The data folder's `sessions/`, made.
 fn sessions_folder(data: &Path) -> PathBuf {
     let sessions = data.join("sessions");
@@ -135,18 +148,7 @@ fn steps_after_a_cancelled_finish_count_as_done() {
 fn events_after_a_mid_file_finish_are_warned_about() {
     let tmp = tempfile::tempdir().unwrap();
     let file = tmp.path().join("s.ron");
-    write_ron(
-        &file,
-        &session(
-            "s",
-            vec![
-                step(1, 1_000, "open-chart"),
-                at(2, 5_000, EventKind::Finish),
-                step(3, 6_000, "review-allergies"),
-                at(4, 7_000, EventKind::Screen),
-            ],
-        ),
-    );
+    write_ron(&file, &finished_mid_file("s"));
     for command in [&["export", "--format", "json"][..], &["compare"]] {
         let out = shadowmap()
             .arg("--data-dir")
@@ -161,6 +163,62 @@ fn events_after_a_mid_file_finish_are_warned_about() {
             stderr.contains("warning:")
                 && stderr.contains("2 event(s) after the session's Finish are ignored"),
             "{command:?}: {stderr}"
+        );
+    }
+}
+
+// The commands that read many sessions (report, with its HTML map and suggestions, rounds,
+// plan, map, suggest, the OCEL export) say so too: once per file, path and what to do, the
+// path masked under --redact.
+#[test]
+fn events_after_a_mid_file_finish_are_warned_about_by_the_many_session_commands() {
+    let tmp = tempfile::tempdir().unwrap();
+    let folder = tmp.path().join("round");
+    std::fs::create_dir(&folder).unwrap();
+    let file = folder.join("MRN 00482913.ron");
+    write_ron(&file, &finished_mid_file("s"));
+    write_ron(&folder.join("t.ron"), &finished("t"));
+    let folder_arg = folder.to_str().unwrap();
+    let warning = format!(
+        "warning: {}: 2 event(s) after the session's Finish are ignored by every analysis",
+        file.display()
+    );
+    let hint = "hint: to count them, remove the Finish in the middle of the file";
+    for args in [
+        &["report", folder_arg][..],
+        &["report", folder_arg, "--format", "html"],
+        &["rounds", folder_arg, "--split", "version"],
+        &[
+            "plan",
+            folder_arg,
+            "--step",
+            "open-chart",
+            "--reduction",
+            "0.3",
+        ],
+        &["map", folder_arg],
+        &["suggest", folder_arg],
+        &["export", folder_arg, "--format", "ocel"],
+    ] {
+        let out = shadowmap().args(args).assert().success();
+        let stderr = stderr_of(&out);
+        assert_eq!(stderr.matches(&warning).count(), 1, "{args:?}: {stderr}");
+        assert_eq!(stderr.matches(hint).count(), 1, "{args:?}: {stderr}");
+    }
+    for args in [
+        &["report", folder_arg, "--redact"][..],
+        &["rounds", folder_arg, "--split", "version", "--redact"],
+        &["export", folder_arg, "--format", "ocel", "--redact"],
+    ] {
+        let out = shadowmap().args(args).assert().success();
+        let stderr = stderr_of(&out);
+        assert!(!stderr.contains("00482913"), "{args:?}: {stderr}");
+        assert_eq!(
+            stderr
+                .matches("MRN [id].ron: 2 event(s) after the session's Finish are ignored")
+                .count(),
+            1,
+            "{args:?}: {stderr}"
         );
     }
 }

@@ -304,3 +304,113 @@ fn binary_garbage_or_a_folder_as_a_pathway_say_what_to_do() {
         [0xff, 0xfe, 0x00, 0x9c, 0x80, 0x01]
     );
 }
+
+/// A pathway with one step and a site vocabulary of the given lines (from line 6 on).
+fn with_vocabulary(lines: &str) -> String {
+    format!(
+        "Pathway(\n    id: \"p\",\n    version: 1,\n    name: \"P\",\n    steps: [Step(id: \"a\", label: \"A\", expected_secs: 5, expected_clicks: 1)],\n    vocabulary: Vocabulary(\n{lines}\n    ),\n)\n"
+    )
+}
+
+#[test]
+fn check_accepts_a_site_vocabulary_and_counts_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(
+        dir.path(),
+        "site.ron",
+        &with_vocabulary(
+            "        interruptions: [Entry(id: \"bed_manager\", label: \"Bed manager\")],\n        workarounds: [Entry(id: \"fax\", label: \"Fax to the pharmacy\", cause: Some(integration))],",
+        ),
+    );
+    shadowmap()
+        .arg("--data-dir")
+        .arg(dir.path())
+        .args(["pathways", "check"])
+        .arg(&file)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "site vocabulary: 1 interruption source, 1 workaround kind, 0 problem kinds",
+        ));
+}
+
+#[test]
+fn check_rejects_a_duplicate_site_kind() {
+    assert_rejected(
+        "duplicate-kind.ron",
+        &with_vocabulary(
+            "        workarounds: [\n            Entry(id: \"fax\", label: \"Fax\"),\n            Entry(id: \"fax\", label: \"Fax again\"),\n        ],",
+        ),
+        9,
+        "duplicate workaround kind `fax`",
+    );
+}
+
+#[test]
+fn check_rejects_a_site_kind_that_shadows_a_built_in_one() {
+    assert_rejected(
+        "shadowing.ron",
+        &with_vocabulary("        problems: [Entry(id: \"downtime\", label: \"Down again\")],"),
+        7,
+        "`downtime` is already a built-in problem kind",
+    );
+}
+
+#[test]
+fn check_rejects_a_site_id_with_bad_characters() {
+    assert_rejected(
+        "bad-id.ron",
+        &with_vocabulary("        interruptions: [Entry(id: \"bed-manager\", label: \"Bed\")],"),
+        7,
+        "holds `-`; ids are snake_case",
+    );
+}
+
+#[test]
+fn check_rejects_a_site_kind_without_a_label() {
+    assert_rejected(
+        "no-label.ron",
+        &with_vocabulary("        workarounds: [Entry(id: \"fax\", label: \"\")],"),
+        7,
+        "the workaround kind `fax` has an empty label",
+    );
+}
+
+#[test]
+fn diff_tells_the_site_vocabulary_changes_in_words() {
+    let dir = tempfile::tempdir().unwrap();
+    let harbor = "sample-sessions/harbor/harbor-med-rec.ron";
+    let text = std::fs::read_to_string(harbor).unwrap();
+    let changed = text
+        .replace(
+            "            Entry(id: \"porter\", label: \"Porter / transport\"),\n",
+            "",
+        )
+        .replace(
+            "label: \"Ward whiteboard\")",
+            "label: \"Whiteboard by the nurses' station\", cause: Some(design))",
+        )
+        .replace(
+            "cause: Some(infrastructure)),\n        ],",
+            "cause: Some(infrastructure)),\n            Entry(id: \"printer_jam\", label: \"Label printer jams\"),\n        ],",
+        );
+    assert_ne!(changed, text);
+    let b = write(dir.path(), "harbor-v2.ron", &changed);
+    let out = shadowmap()
+        .arg("--data-dir")
+        .arg(dir.path())
+        .args(["pathways", "diff", harbor])
+        .arg(&b)
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    assert_eq!(
+        String::from_utf8(out).unwrap(),
+        "- Removed the site's interruption source `porter` (\"Porter / transport\"); sessions that name it still read, with no label and no cause.\n\
+         - The site's workaround kind `ward_whiteboard` is now labelled \"Whiteboard by the nurses' station\" (was \"Ward whiteboard\").\n\
+         - The site's workaround kind `ward_whiteboard` now points to the cause design (was no cause).\n\
+         - Added the site's problem kind `printer_jam` (\"Label printer jams\", no cause).\n"
+    );
+}

@@ -62,6 +62,7 @@ fn pathway(spec: &Spec) -> Pathway {
         roles: Vec::new(),
         steps,
         tolerance: None,
+        vocabulary: Default::default(),
     }
 }
 

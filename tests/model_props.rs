@@ -8,9 +8,9 @@ use proptest::collection::vec;
 use proptest::prelude::*;
 use shadowmap::model::timeline::InterruptionEnding;
 use shadowmap::model::{
-    Element, Event, EventKind, Group, InterruptionSource, Pathway, ProblemKind,
-    SESSION_FORMAT_VERSION, Session, SessionHeader, Step, Timeline, Tolerance, WorkaroundKind,
-    derive_timeline,
+    Cause, Element, Entry, Event, EventKind, Group, InterruptionSource, Pathway, ProblemKind,
+    SESSION_FORMAT_VERSION, Session, SessionHeader, Step, Timeline, Tolerance, Vocabulary,
+    VocabularyKind, WorkaroundKind, derive_timeline,
 };
 
 // ---- Strategies
@@ -24,6 +24,20 @@ fn text() -> impl Strategy<Value = String> {
         1 => Just(String::new()),
         1 => Just("\") , Step(id: \"x\"".to_string()),
     ]
+}
+
+/// A pathway's text: [`text`] without control characters, which pathway files may not hold.
+fn pathway_text() -> impl Strategy<Value = String> {
+    text().prop_map(|s| s.chars().filter(|c| !c.is_control()).collect())
+}
+
+/// A pathway's description: [`pathway_text`] that may also hold line breaks and tabs.
+fn prose() -> impl Strategy<Value = String> {
+    text().prop_map(|s| {
+        s.chars()
+            .filter(|&c| !c.is_control() || matches!(c, '\n' | '\t'))
+            .collect()
+    })
 }
 
 fn started_at() -> impl Strategy<Value = DateTime<FixedOffset>> {
@@ -68,16 +82,23 @@ fn header() -> impl Strategy<Value = SessionHeader> {
         )
 }
 
+/// A built-in kind, or now and then a site's own id (sessions store it as it is).
+fn with_site_kinds<K: VocabularyKind>() -> impl Strategy<Value = K> {
+    let mut kinds = K::BUILTIN.to_vec();
+    kinds.extend(["fax", "bed_manager", "badge_reader2"].map(|id| K::from_name(id).unwrap()));
+    proptest::sample::select(kinds)
+}
+
 fn source() -> impl Strategy<Value = InterruptionSource> {
-    proptest::sample::select(InterruptionSource::ALL)
+    with_site_kinds()
 }
 
 fn workaround() -> impl Strategy<Value = WorkaroundKind> {
-    proptest::sample::select(WorkaroundKind::ALL)
+    with_site_kinds()
 }
 
 fn problem() -> impl Strategy<Value = ProblemKind> {
-    proptest::sample::select(ProblemKind::ALL)
+    with_site_kinds()
 }
 
 /// Every event kind, with arbitrary text; an undo targets a number in 1..=`max_target`.
@@ -134,13 +155,13 @@ fn events(max_len: usize) -> impl Strategy<Value = Vec<Event>> {
 
 fn pathway_step(id: String) -> impl Strategy<Value = Step> {
     (
-        text(),
+        pathway_text(),
         any::<u32>(),
         any::<u32>(),
         proptest::option::of(any::<u32>()),
         any::<bool>(),
         any::<bool>(),
-        proptest::option::of(text()),
+        proptest::option::of(pathway_text()),
     )
         .prop_map(
             move |(
@@ -164,10 +185,11 @@ fn pathway_step(id: String) -> impl Strategy<Value = Step> {
         )
 }
 
-/// A valid pathway: unique non-empty ids (any text), groups holding 1..4 steps.
+/// A valid pathway: unique non-empty ids (any text without control characters), groups
+/// holding 1..4 steps.
 fn pathway() -> impl Strategy<Value = Pathway> {
     let ids = proptest::collection::hash_set(
-        text().prop_filter("non-empty id", |s| !s.is_empty()),
+        pathway_text().prop_filter("non-empty id", |s| !s.is_empty()),
         1..14,
     );
     let shape = vec(0usize..4, 1..8);
@@ -192,7 +214,7 @@ fn pathway() -> impl Strategy<Value = Pathway> {
                 let group_id = rest[0].clone();
                 let members: Vec<_> = rest[1..=take].iter().cloned().map(pathway_step).collect();
                 elements.push(
-                    (text(), members)
+                    (pathway_text(), members)
                         .prop_map(move |(label, steps)| {
                             Element::AnyOrder(Group {
                                 id: group_id.clone(),
@@ -206,16 +228,17 @@ fn pathway() -> impl Strategy<Value = Pathway> {
             }
         }
         (
-            text(),
+            pathway_text(),
             any::<u32>(),
-            text(),
-            text(),
-            vec(text(), 0..4),
+            pathway_text(),
+            prose(),
+            vec(pathway_text(), 0..4),
             elements,
             proptest::option::of((any::<u32>(), any::<u32>())),
+            site_vocabulary(),
         )
             .prop_map(
-                |(id, version, name, description, roles, steps, tolerance)| Pathway {
+                |(id, version, name, description, roles, steps, tolerance, vocabulary)| Pathway {
                     id,
                     version,
                     name,
@@ -226,9 +249,54 @@ fn pathway() -> impl Strategy<Value = Pathway> {
                         time_pct,
                         clicks_pct,
                     }),
+                    vocabulary,
                 },
             )
     })
+}
+
+/// A site vocabulary `pathways check` accepts: distinct snake_case ids, labels of any text
+/// without control characters.
+fn site_vocabulary() -> impl Strategy<Value = Vocabulary> {
+    let entries = || {
+        (
+            proptest::sample::subsequence(vec!["fax", "bed_manager", "badge_reader2", "x"], 0..=4),
+            vec(
+                (pathway_text(), proptest::option::of(0..Cause::ALL.len())),
+                4,
+            ),
+        )
+            .prop_map(|(ids, rest)| {
+                ids.into_iter()
+                    .zip(rest)
+                    .map(|(id, (label, cause))| Entry {
+                        id: id.to_string(),
+                        label: format!("L {label}"),
+                        cause: cause.map(|i| Cause::ALL[i]),
+                    })
+                    .collect::<Vec<_>>()
+            })
+    };
+    (entries(), entries(), entries()).prop_map(|(interruptions, workarounds, problems)| {
+        Vocabulary {
+            interruptions,
+            workarounds,
+            problems,
+        }
+    })
+}
+
+/// The pathway's `n`th step (group members included, in file order), to change.
+fn nth_step_mut(pathway: &mut Pathway, n: usize) -> &mut Step {
+    pathway
+        .steps
+        .iter_mut()
+        .flat_map(|element| match element {
+            Element::Step(step) => std::slice::from_mut(step).iter_mut(),
+            Element::AnyOrder(group) => group.steps.iter_mut(),
+        })
+        .nth(n)
+        .expect("the pathway has that many steps")
 }
 
 // ---- Round trips
@@ -243,6 +311,30 @@ proptest! {
         let back = Session::from_ron_str(&text, Path::new("s.ron"))
             .map_err(|e| TestCaseError::fail(format!("{e}\n{text}")))?;
         prop_assert_eq!(back, session);
+    }
+
+    /// A control character in any step's label is refused, at that label's string.
+    #[test]
+    fn a_control_character_in_a_label_is_refused_where_it_is(
+        pathway in pathway(),
+        pick in any::<prop::sample::Index>(),
+        c in prop_oneof![0u32..0x20, Just(0x7f), 0x80u32..0xa0].prop_map(|u| char::from_u32(u).unwrap()),
+    ) {
+        let mut hostile = pathway.clone();
+        let n = hostile.all_steps().count();
+        let k = pick.index(n);
+        nth_step_mut(&mut hostile, k).label.push(c);
+        let label = &hostile.all_steps().nth(k).unwrap().label;
+        let text = hostile.to_ron();
+        let written = format!("label: {}", ron::to_string(label).unwrap());
+        let places: Vec<usize> = text.match_indices(&written).map(|(i, _)| i).collect();
+        prop_assume!(places.len() == 1);
+        let e = Pathway::from_ron_str(&text, Path::new("p.ron")).unwrap_err();
+        prop_assert!(e.message.contains("holds the control character"), "{}", e);
+        let offset = places[0] + "label: ".len();
+        let line = text[..offset].matches('\n').count() + 1;
+        let column = text[..offset].rsplit('\n').next().unwrap().chars().count() + 1;
+        prop_assert_eq!(e.location, Some(shadowmap::model::Location { line, column }), "{}\n{}", e, text);
     }
 
     #[test]
@@ -536,19 +628,7 @@ proptest! {
         let id = pathway.all_steps().nth(first).unwrap().id.clone();
         prop_assume!(pathway.id != id);
         let mut broken = pathway.clone();
-        let mut k = 0;
-        for element in &mut broken.steps {
-            let steps: Vec<&mut Step> = match element {
-                Element::Step(step) => vec![step],
-                Element::AnyOrder(group) => group.steps.iter_mut().collect(),
-            };
-            for step in steps {
-                if k == second {
-                    step.id = id.clone();
-                }
-                k += 1;
-            }
-        }
+        nth_step_mut(&mut broken, second).id = id.clone();
         let text = broken.to_ron();
         let e = Pathway::from_ron_str(&text, Path::new("p.ron")).unwrap_err();
         prop_assert_eq!(&e.message, &format!("duplicate id `{id}`"));

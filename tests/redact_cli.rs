@@ -47,6 +47,18 @@ fn shadowmap(args: &[&str]) -> (String, String) {
     )
 }
 
+/// No planted identifier in a redacted output or its warnings; the skipped file named masked.
+fn assert_masked(format: &str, out: &str, err: &str) {
+    for planted in PLANTED {
+        assert!(!out.contains(planted), "{format} leaks {planted}:\n{out}");
+        assert!(
+            !err.contains(planted),
+            "{format} warns with {planted}:\n{err}"
+        );
+    }
+    assert!(err.contains("MRN [id] notes.ron"), "{err}");
+}
+
 #[test]
 fn report_redact_masks_the_header_and_skipped_paths_as_export_does() {
     let tmp = tempfile::tempdir().unwrap();
@@ -61,14 +73,7 @@ fn report_redact_masks_the_header_and_skipped_paths_as_export_does() {
     }
     for format in ["text", "md", "html", "csv", "json"] {
         let (out, err) = shadowmap(&["report", folder, "--by", by, "--format", format, "--redact"]);
-        for planted in PLANTED {
-            assert!(!out.contains(planted), "{format} leaks {planted}:\n{out}");
-            assert!(
-                !err.contains(planted),
-                "{format} warns with {planted}:\n{err}"
-            );
-        }
-        assert!(err.contains("MRN [id] notes.ron"), "{err}");
+        assert_masked(format, &out, &err);
     }
     let (json, _) = shadowmap(&["report", folder, "--by", by, "--format", "json", "--redact"]);
     let report: serde_json::Value = serde_json::from_str(&json).unwrap();
@@ -108,5 +113,88 @@ fn report_redact_masks_the_header_and_skipped_paths_as_export_does() {
             .ends_with("MRN [id] notes.ron"),
         "{}",
         report["skipped"]
+    );
+}
+
+/// Every number of a JSON document, in document order: the figures.
+fn numbers(value: &serde_json::Value, out: &mut Vec<f64>) {
+    match value {
+        serde_json::Value::Number(n) => out.push(n.as_f64().unwrap()),
+        serde_json::Value::Array(items) => items.iter().for_each(|v| numbers(v, out)),
+        serde_json::Value::Object(map) => map.values().for_each(|v| numbers(v, out)),
+        _ => {}
+    }
+}
+
+#[test]
+fn rounds_redact_masks_groups_unplanned_steps_and_skipped_paths_and_keeps_the_figures() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (before, after) = (tmp.path().join("before"), tmp.path().join("after"));
+    for (folder, slower) in [(&before, 0), (&after, 40)] {
+        std::fs::create_dir(folder).unwrap();
+        write_sessions(folder);
+        // An unplanned step whose id and label the auditor typed with a phone number.
+        for n in 0..5u64 {
+            let id = format!("2026-11-26-north-RN-{n}");
+            let mut h = header_for(&id, "med-rec-admission", SITE, "RN", "RN-09 MRN 00482913");
+            h.auditor = AUDITOR.to_string();
+            let mut steps = as_expected();
+            steps.push(
+                shadowmap::testing::step("call-555-867-5309", 60 + slower + n * 7, 2)
+                    .unplanned("Call 555-867-5309"),
+            );
+            let s = session_of_steps(h, &steps);
+            std::fs::write(folder.join(format!("{id}.ron")), s.to_ron()).unwrap();
+        }
+    }
+    let (before, after) = (before.to_str().unwrap(), after.to_str().unwrap());
+    let by = "site,role,clinician,auditor";
+    let rounds = |format: &str, redact: bool| {
+        let mut args = vec!["rounds", before, after, "--split", "folder", "--by", by];
+        args.extend(["--format", format]);
+        if redact {
+            args.push("--redact");
+        }
+        shadowmap(&args)
+    };
+    let (plain, _) = rounds("text", false);
+    for planted in ["555-867-5309", "00482913", "jane.doe"] {
+        assert!(plain.contains(planted), "{planted}: {plain}");
+    }
+    for format in ["text", "md", "html", "csv", "json"] {
+        let (out, err) = rounds(format, true);
+        assert_masked(format, &out, &err);
+        assert!(
+            out.contains("call-[phone]"),
+            "{format}: the unplanned step, masked:\n{out}"
+        );
+    }
+    let (plain, _) = rounds("json", false);
+    let (redacted, _) = rounds("json", true);
+    let (plain, redacted): (serde_json::Value, serde_json::Value) = (
+        serde_json::from_str(&plain).unwrap(),
+        serde_json::from_str(&redacted).unwrap(),
+    );
+    let (mut a, mut b) = (Vec::new(), Vec::new());
+    numbers(&plain, &mut a);
+    numbers(&redacted, &mut b);
+    assert!(a.len() > 100, "the figures: {}", a.len());
+    assert_eq!(a, b, "every figure is the same");
+    assert_eq!(redacted["redacted"], true);
+    let comparison = &redacted["pathways"][0]["comparisons"];
+    let groups: Vec<&serde_json::Value> = comparison
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| &c["group"])
+        .collect();
+    assert!(
+        groups.contains(&&serde_json::json!([
+            ["site", "north ward [phone]"],
+            ["role", "RN"],
+            ["clinician", "RN-09 MRN [id]"],
+            ["auditor", "[email]"],
+        ])),
+        "{groups:?}"
     );
 }

@@ -130,25 +130,36 @@ fn browse_filters_and_opens_a_replay() {
     );
     screen.wait_for(&format!("({total} of {total} shown)"));
     screen.wait_for("1 file(s) could not be read; first:");
-    screen.keys("/site:lake role:MD<ret>");
-    let text = screen.wait_until("the filter to apply", |t| {
-        t.contains("Filter: site:lake role:MD") && !t.contains(&format!("({total} of"))
-    });
-    let rows: Vec<&str> = text
-        .lines()
-        .skip(3)
-        .take_while(|l| !l.starts_with(" Selected"))
-        .filter(|l| l.trim().len() > 20)
-        .collect();
-    assert!(!rows.is_empty(), "{text}");
-    for row in &rows {
-        assert!(row.contains("lake") && row.contains("MD"), "{row}\n{text}");
+    // Lake's physician (not `role:MD`: a filter value matches inside a field, and the lake
+    // pharmacist's role, PharmD, holds "md").
+    screen.keys("/site:lake clinician:MD-09<ret>");
+    // The screen is read while it is being written: wait until the whole list shows the
+    // filter's rows, not only the filter line.
+    fn list_rows(text: &str) -> Vec<&str> {
+        text.lines()
+            .skip(3)
+            .take_while(|l| !l.starts_with(" Selected"))
+            .filter(|l| l.trim().len() > 20)
+            .collect()
     }
+    let text = screen.wait_until("the filter to apply to every row", |t| {
+        let rows = list_rows(t);
+        t.contains("Filter: site:lake clinician:MD-09")
+            && !t.contains(&format!("({total} of"))
+            && !rows.is_empty()
+            && rows
+                .iter()
+                .all(|row| row.contains("lake") && row.contains("MD"))
+    });
+    assert!(
+        list_rows(&text).len() >= 2,
+        "lake's physician has two sessions:\n{text}"
+    );
     // Open the selected one: the replay screen, then back to the list.
     screen.keys("<ret>");
     screen.wait_for("|| PAUSE");
     screen.keys("q");
-    screen.wait_for("Filter: site:lake role:MD");
+    screen.wait_for("Filter: site:lake clinician:MD-09");
     let selected = text
         .lines()
         .find(|l| l.starts_with('>'))

@@ -86,3 +86,51 @@ fn scenarios_rerun_live_give_the_fixture_results() {
         );
     }
 }
+
+#[test]
+fn the_clinicians_low_sus_lifts_a_planted_design_that_friction_alone_leaves_unclear() {
+    // Scenario 135 plants design; its clinicians rate the system under the EHR mean. Without
+    // their answers the click burden reads no clear pattern; with them, design.
+    let (pattern, sessions, _) = scenarios::build(135);
+    assert_eq!(pattern, scenarios::Pattern::ClearDesign);
+    let answered = sessions
+        .iter()
+        .filter(|s| {
+            s.events
+                .iter()
+                .any(|e| matches!(e.kind, shadowmap::model::EventKind::Questionnaire { .. }))
+        })
+        .count();
+    assert!(answered >= 5, "{answered} sessions answered");
+    let silent: Vec<_> = sessions
+        .iter()
+        .cloned()
+        .map(|mut s| {
+            s.events
+                .retain(|e| !matches!(e.kind, shadowmap::model::EventKind::Questionnaire { .. }));
+            s
+        })
+        .collect();
+    let clicks = |sessions: &[shadowmap::model::Session]| {
+        scenarios::report_of(sessions, &scenarios::pathway())
+            .findings
+            .into_iter()
+            .find(|f| f.kind == "click_burden")
+            .expect("the planted click burden")
+    };
+    let without = clicks(&silent);
+    assert_eq!(
+        (without.rule.name(), without.confidence_label),
+        ("fallback_widespread", "low")
+    );
+    let with = clicks(&sessions);
+    assert_eq!(
+        (with.rule.name(), with.confidence_label),
+        ("design_everywhere", "medium")
+    );
+    assert!(
+        with.because.contains("which supports design"),
+        "{}",
+        with.because
+    );
+}

@@ -414,3 +414,90 @@ fn no_paths_reports_on_the_data_folder_with_its_overrides() {
     let json = run(&["--format", "json"]);
     assert_eq!(json["findings"][0]["cause"], "policy");
 }
+
+/// The HTML report shows each group's mean SUS and raw TLX beside its friction figures, with
+/// the published EHR mean SUS (45.9, Melnick et al. 2020) as the reference mark on every SUS bar.
+#[test]
+fn html_shows_the_clinicians_voice_against_the_published_ehr_mean() {
+    use shadowmap::testing::{sus_answers, with_voice};
+    let dir = tempfile::tempdir().unwrap();
+    // north: SUS 30 and 40, TLX 50 and 60; south: SUS 60, 70 and one with an item skipped
+    // (no score), TLX 20, 30 and 40.
+    let answered: [(&str, &str, Option<f64>, u8); 5] = [
+        ("north", "RN-1", Some(30.0), 50),
+        ("north", "RN-2", Some(40.0), 60),
+        ("south", "RN-3", Some(60.0), 20),
+        ("south", "RN-4", Some(70.0), 30),
+        ("south", "RN-5", None, 40),
+    ];
+    for (i, (site, clinician, sus, tlx)) in answered.into_iter().enumerate() {
+        let id = format!("2026-11-25-voice-{i}");
+        let mut sus_items = sus_answers(sus.unwrap_or(50.0));
+        if sus.is_none() {
+            sus_items[3] = None;
+        }
+        let s = with_voice(
+            session_of_steps(
+                header_for(&id, "med-rec-admission", site, "RN", clinician),
+                &as_expected(),
+            ),
+            sus_items,
+            [Some(tlx); 6],
+        );
+        std::fs::write(dir.path().join(format!("{id}.ron")), s.to_ron()).unwrap();
+    }
+    let html = report(dir.path(), &["--by", "site", "--format", "html"]);
+    let chart = html
+        .split("class=\"voice-chart\"")
+        .nth(1)
+        .and_then(|rest| rest.split("</svg>").next())
+        .expect("the voice chart");
+    let bars = |class: &str| -> Vec<(String, String, f64)> {
+        regex::Regex::new(&format!(
+            r#"<rect class="{class}" data-score="([^"]+)" data-n="(\d+)" x="160" y="[^"]+" width="([^"]+)""#
+        ))
+        .unwrap()
+        .captures_iter(chart)
+        .map(|c| (c[1].to_string(), c[2].to_string(), c[3].parse().unwrap()))
+        .collect()
+    };
+    // All sessions, north, south: the means of the complete answers, bars on a 0-100 axis of
+    // 270 px from x = 160.
+    let sus = bars("sus");
+    let expected_sus = [("50.0", "4"), ("35.0", "2"), ("65.0", "2")];
+    assert_eq!(sus.len(), 3, "{chart}");
+    for ((score, n, width), (want_score, want_n)) in sus.iter().zip(expected_sus) {
+        assert_eq!((score.as_str(), n.as_str()), (want_score, want_n));
+        let want: f64 = want_score.parse::<f64>().unwrap() / 100.0 * 270.0;
+        assert!((width - want).abs() < 0.06, "{width} for SUS {score}");
+    }
+    let tlx: Vec<(String, String)> = bars("tlx").into_iter().map(|(s, n, _)| (s, n)).collect();
+    assert_eq!(
+        tlx,
+        [("40.0", "5"), ("55.0", "2"), ("30.0", "3")].map(|(s, n)| (s.to_string(), n.to_string()))
+    );
+    // The reference: one mark per SUS bar at 45.9 on the same axis (160 + 0.459 * 270).
+    let marks: Vec<&str> = regex::Regex::new(
+        r#"<line class="sus-reference" data-score="45.9" x1="([^"]+)" x2="([^"]+)""#,
+    )
+    .unwrap()
+    .captures_iter(chart)
+    .map(|c| {
+        assert_eq!(&c[1], &c[2]);
+        c.get(1).unwrap().as_str()
+    })
+    .collect();
+    assert_eq!(marks, ["283.9"; 3]);
+    assert!(chart.contains("EHR mean 45.9"));
+    // Cited under the chart, and beside each group's friction figures.
+    assert!(html.contains(
+        "the published mean SUS of EHRs, 45.9 (SD 21.9; Melnick et al. 2020, Mayo Clinic Proceedings"
+    ));
+    assert!(html.contains(
+        "Clinicians' voice: SUS 35.0 (n=2; published EHR mean 45.9); raw TLX 55.0 (n=2)."
+    ));
+    // The report of sessions without answers draws no voice chart.
+    let quiet = tempfile::tempdir().unwrap();
+    write_sessions(quiet.path());
+    assert!(!report(quiet.path(), &["--format", "html"]).contains("voice-chart"));
+}

@@ -277,3 +277,124 @@ fn plan_gives_sessions_per_round_and_what_the_pilot_detects() {
         "{text}"
     );
 }
+
+/// Two rounds where only the clinicians' voice changed: SUS and raw TLX are compared as any
+/// per-session figure (medians, Hodges-Lehmann shift and interval, Mann-Whitney p, adjusted
+/// with the comparison's other p-values), higher SUS and lower TLX being better, in every form.
+#[test]
+fn the_clinicians_voice_is_compared_between_rounds() {
+    use shadowmap::rounds::stats;
+    let dir = tempfile::tempdir().unwrap();
+    let mut folders = Vec::new();
+    let mut scores: Vec<(Vec<f64>, Vec<f64>)> = Vec::new();
+    for (name, sessions) in shadowmap::testing::voice_rounds() {
+        let folder = dir.path().join(name);
+        std::fs::create_dir_all(&folder).unwrap();
+        for s in &sessions {
+            std::fs::write(folder.join(format!("{}.ron", s.header.id)), s.to_ron()).unwrap();
+        }
+        folders.push(folder.to_str().unwrap().to_string());
+        let digests: Vec<_> = sessions
+            .iter()
+            .map(|s| {
+                let (p, _) = shadowmap::model::resolve_pathway("med-rec-admission").unwrap();
+                shadowmap::report::digest::digest_session(s, &p)
+            })
+            .collect();
+        scores.push((
+            digests.iter().filter_map(|d| d.sus).collect(),
+            digests.iter().filter_map(|d| d.tlx).collect(),
+        ));
+    }
+    let (b, a) = (folders[0].as_str(), folders[1].as_str());
+    let out = rounds(&[
+        "rounds", b, a, "--split", "folder", "--format", "json", "--by", "",
+    ])
+    .success();
+    let json: Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    let whole = &json["pathways"][0]["comparisons"][0];
+    let tests = whole["tests"].as_array().unwrap();
+    let test = |metric: &str| tests.iter().find(|t| t["metric"] == metric).unwrap();
+    for (metric, before, after, median_before, median_after, verdict) in [
+        ("sus", &scores[0].0, &scores[1].0, 41.25, 68.75, "improved"),
+        ("tlx", &scores[0].1, &scores[1].1, 67.5, 35.0, "improved"),
+    ] {
+        let t = test(metric);
+        assert!(t["step"].is_null(), "{t}");
+        // The skipped SUS item and the unanswered TLX leave the ninth baseline session out.
+        assert_eq!((before.len(), after.len()), (8, 8));
+        assert_eq!(
+            (t["before"]["n"].as_u64(), t["after"]["n"].as_u64()),
+            (Some(8), Some(8))
+        );
+        assert_eq!(t["before"]["median"].as_f64(), Some(median_before), "{t}");
+        assert_eq!(t["after"]["median"].as_f64(), Some(median_after), "{t}");
+        // The statistics of every per-session figure, on the scores.
+        let shift = stats::hodges_lehmann(after, before).unwrap();
+        assert_eq!(t["estimate"].as_f64(), Some(shift.estimate));
+        let (low, high) = shift.interval.unwrap();
+        assert_eq!(
+            (t["ci_low"].as_f64(), t["ci_high"].as_f64()),
+            (Some(low), Some(high))
+        );
+        // JSON keeps 17 digits; its reader may differ in the last one.
+        let p = stats::mann_whitney_p(after, before).unwrap();
+        assert!(
+            (t["p_value"].as_f64().unwrap() - p).abs() <= 1e-15 * p,
+            "{t}"
+        );
+        assert!(p < 0.001, "{metric}: p {p}");
+        assert_eq!(t["verdict"], verdict, "{t}");
+    }
+    // SUS up 27.5 and TLX down 30 (the medians of the 8 x 8 pairwise differences).
+    assert_eq!(test("sus")["estimate"].as_f64(), Some(27.5));
+    assert_eq!(test("tlx")["estimate"].as_f64(), Some(-30.0));
+    // Adjusted together with the comparison's other p-values (Benjamini-Hochberg).
+    let p: Vec<f64> = tests.iter().filter_map(|t| t["p_value"].as_f64()).collect();
+    let adjusted = stats::benjamini_hochberg(&p);
+    let with_p: Vec<&Value> = tests.iter().filter(|t| t["p_value"].is_f64()).collect();
+    for (t, want) in with_p.iter().zip(adjusted) {
+        assert!(
+            (t["p_adjusted"].as_f64().unwrap() - want).abs() <= 1e-12 * want,
+            "{t}"
+        );
+    }
+    assert!(
+        with_p.len() > 2,
+        "the voice is adjusted with the steps' figures"
+    );
+
+    let text = rounds(&["rounds", b, a, "--split", "folder", "--by", ""]).success();
+    let text = String::from_utf8(text.get_output().stdout.clone()).unwrap();
+    let line = |name: &str| {
+        text.lines()
+            .find(|l| l.trim_start().starts_with(name))
+            .unwrap_or_else(|| panic!("{name} in {text}"))
+            .to_string()
+    };
+    assert!(
+        line("(pathway) sus").contains("41.2 (n 8)") && line("(pathway) sus").ends_with("improved")
+    );
+    assert!(
+        line("(pathway) tlx").contains("67.5 (n 8)") && line("(pathway) tlx").ends_with("improved")
+    );
+    let md = rounds(&["rounds", b, a, "--split", "folder", "--format", "md"]).success();
+    let md = String::from_utf8(md.get_output().stdout.clone()).unwrap();
+    assert!(
+        md.contains("| (pathway) sus | 41.2 (n 8) | 68.8 (n 8) | 27.5 |"),
+        "{md}"
+    );
+    let html = rounds(&["rounds", b, a, "--split", "folder", "--format", "html"]).success();
+    let html = String::from_utf8(html.get_output().stdout.clone()).unwrap();
+    assert!(html.contains("<td>(pathway) tlx</td>"), "{html}");
+    let csv = rounds(&[
+        "rounds", b, a, "--split", "folder", "--format", "csv", "--by", "",
+    ])
+    .success();
+    let csv = String::from_utf8(csv.get_output().stdout.clone()).unwrap();
+    let row = csv
+        .lines()
+        .find(|l| l.contains(",,sus,"))
+        .unwrap_or_else(|| panic!("{csv}"));
+    assert!(row.ends_with(",improved,score"), "{row}");
+}

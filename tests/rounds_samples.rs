@@ -81,7 +81,7 @@ fn the_second_round_of_the_samples_tells_what_changed() {
         home_meds["estimate"].as_f64().unwrap() < -100.0,
         "{home_meds}"
     );
-    // ...but five occurrences against six cannot make that sure: the interval spans 0.
+    // ...but seven occurrences against six cannot make that sure: the interval spans 0.
     assert_eq!(home_meds["verdict"], "no_clear_change");
     assert!(home_meds["ci_high"].as_f64().unwrap() > 0.0);
     let slow = finding(whole, "enter-home-meds", "slow_step");
@@ -100,9 +100,12 @@ fn the_second_round_of_the_samples_tells_what_changed() {
 
     // The tap-in login: no login timeout when opening the chart.
     let login = test(whole, "open-chart", "problem:login_timeout");
-    assert_eq!(login["before"]["k"], 1);
+    // Two of lake's sessions (the nurse's and the pharmacist's) had one in the first round.
+    assert_eq!(login["before"]["k"], 2);
     assert_eq!(login["after"]["k"], 0);
-    assert_eq!(login["verdict"], "too_few");
+    // Six sessions a round are enough to test, not enough to be sure: 2 of 6 against 0 of 6.
+    assert_eq!(login["verdict"], "no_clear_change");
+    assert!(login["ci_high"].as_f64().unwrap() > 0.0, "{login}");
 
     // Nothing is called improved or worse on samples this small.
     for p in rounds["pathways"].as_array().unwrap() {

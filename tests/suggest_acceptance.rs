@@ -1,9 +1,9 @@
 //! The suggestion judged as process mining judges a discovered model, against pm4py's figures
 //! in tests/fixtures/suggest/acceptance.json (written by scripts/regen-suggest-fixtures.sh):
 //! on sets a hidden "true" pathway produced, the suggestion's fitness is at least 0.95 of the
-//! true pathway's, its precision at least the smaller of the configured and true pathways'
-//! minus 0.02, and its F1 above the configured pathway's; against pm4py's Inductive Miner, its
-//! F1 is at least the miner's on most sets.
+//! true pathway's and its precision at least the smaller of the configured and true pathways'
+//! minus 0.02; on every set, the sample sessions' included, its F1 is above the configured
+//! pathway's; against pm4py's Inductive Miner, its F1 is at least the miner's on most sets.
 
 use std::path::{Path, PathBuf};
 
@@ -116,25 +116,22 @@ fn f1_beats_the_configuration_and_mostly_the_inductive_miner() {
             figure(set, "suggestion", "f1"),
             figure(set, "configured", "f1"),
         );
-        let changed = !set["changes"].as_array().unwrap().is_empty();
-        if changed {
-            assert!(
-                ours > configured,
-                "{name}: F1 {ours} <= configured {configured}"
-            );
-        } else {
-            assert_eq!(ours, configured, "{name}: no change, the same model");
-        }
+        // Every set, the sample sessions' included, has departures that recur: the
+        // suggestion changes something and judges better for it.
+        assert!(
+            !set["changes"].as_array().unwrap().is_empty(),
+            "{name}: no change suggested"
+        );
+        assert!(
+            ours > configured,
+            "{name}: F1 {ours} <= configured {configured}"
+        );
         if ours >= figure(set, "inductive_miner", "f1") {
             at_least_miner += 1;
         }
     }
-    let generated: Vec<&Value> = sets.iter().filter(|s| s["kind"] == "generated").collect();
-    assert!(
-        generated
-            .iter()
-            .all(|s| !s["changes"].as_array().unwrap().is_empty())
-    );
+    // The four sample pathways with three sessions or more are all measured.
+    assert_eq!(sets.iter().filter(|s| s["kind"] == "samples").count(), 4);
     assert!(
         2 * at_least_miner > sets.len(),
         "the suggestion's F1 is at least the miner's on {at_least_miner} of {} sets",

@@ -120,11 +120,25 @@ fn sessions_are_revised_against_their_own_pathways() {
     let dir = tempfile::tempdir().unwrap();
     let samples = root().join("sample-sessions");
     let text = stdout(shadowmap(dir.path()).arg("suggest").arg(&samples));
-    for id in ["cpoe-med-order", "med-administration", "med-rec-admission"] {
+    for id in [
+        "cpoe-med-order",
+        "eprescribe-controlled",
+        "med-administration",
+        "med-rec-admission",
+    ] {
         assert!(
             text.contains(&format!("Suggested revision of `{id}`")),
             "{text}"
         );
+    }
+    // The departures the samples repeat are what it changes, each with its evidence.
+    for change in [
+        "Move `review-allergies` after `enter-home-meds` (it was after `open-chart`): done there in 50 % of the sessions (3 of 6).",
+        "Move `select-drug` after `review-med-list` (it was after `document-pdmp`): done there in 60 % of the sessions (3 of 5).",
+        "Make `scan-wristband` repeatable: done more than once in 33 % of the sessions (2 of 6).",
+        "Move `edit-dose` after `check-renal` (it was after `pick-order-sentence`): done there in 50 % of the sessions (2 of 4).",
+    ] {
+        assert!(text.contains(change), "{change}\n{text}");
     }
     assert!(text.contains("MED SECS"), "{text}");
     // One file can hold one pathway.
@@ -151,7 +165,7 @@ fn sessions_are_revised_against_their_own_pathways() {
                     .contains("pathway_id: \"med-administration\"")
         })
         .collect();
-    assert_eq!(files.len(), 4);
+    assert_eq!(files.len(), 6);
     let doc = json(
         shadowmap(dir.path())
             .arg("suggest")
@@ -161,7 +175,7 @@ fn sessions_are_revised_against_their_own_pathways() {
     let s = &doc["suggestions"][0];
     let description = s["revised_ron"].as_str().unwrap();
     assert!(
-        description.contains("Suggested from 4 sessions at site"),
+        description.contains("Suggested from 6 sessions at site"),
         "{description}"
     );
     let revised = Pathway::from_ron_str(description, Path::new("x.ron")).unwrap();
@@ -297,8 +311,55 @@ fn a_pathway_given_takes_the_sessions_captured_against_it() {
         .args(["--pathway", "med-rec-admission"])
         .assert()
         .success()
-        .stdout(predicate::str::contains("Suggested from 4 sessions"))
+        .stdout(predicate::str::contains("Suggested from 6 sessions"))
         .stderr(predicate::str::contains(
-            "left out 13 session(s) captured against other pathways than `med-rec-admission`",
+            "left out 18 session(s) captured against other pathways than `med-rec-admission`",
         ));
+}
+
+/// The report's suggestion comes from the report's own read of the sessions and takes them as
+/// `suggest --pathway` does: those captured against the pathway given, or all when none was.
+#[test]
+fn the_html_report_with_a_pathway_suggests_from_the_sessions_suggest_would_take() {
+    let dir = tempfile::tempdir().unwrap();
+    let samples = root().join("sample-sessions");
+    // The sample sessions (the folder's own files), and those captured against med-rec.
+    let files: Vec<String> = std::fs::read_dir(&samples)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "ron"))
+        .map(|p| std::fs::read_to_string(p).unwrap())
+        .collect();
+    let med_rec = files
+        .iter()
+        .filter(|text| text.contains("pathway_id: \"med-rec-admission\""))
+        .count();
+    assert!(med_rec > 1 && med_rec < files.len());
+    // shift-handoff: no sample follows it, so all of them.
+    for (pathway, sessions) in [
+        ("med-rec-admission", med_rec),
+        ("shift-handoff", files.len()),
+    ] {
+        let out = shadowmap(dir.path())
+            .arg("report")
+            .arg(&samples)
+            .args(["--pathway", pathway, "--format", "html"])
+            .assert()
+            .success();
+        let html = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+        let boxes: Vec<&str> = html
+            .split("<h3>What the work suggests</h3>")
+            .skip(1)
+            .collect();
+        assert_eq!(boxes.len(), 1, "{pathway}");
+        assert!(
+            boxes[0].starts_with(&format!(
+                "<p class=\"muted\">Suggested from {sessions} sessions "
+            )) && boxes[0].contains(&format!(" of `{pathway}`.")),
+            "{pathway}: {}",
+            boxes[0].chars().take(200).collect::<String>()
+        );
+        // Its map is the one of every session, as the report compares them all.
+        assert!(html.contains(&format!("id=\"map-{pathway}-")), "{pathway}");
+    }
 }

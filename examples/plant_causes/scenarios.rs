@@ -16,7 +16,7 @@ use shadowmap::model::{Cause, Pathway, ProblemKind, Session, WorkaroundKind};
 use shadowmap::report::digest::digest_session;
 use shadowmap::report::{Finding, Overrides, Report, ReportBuilder};
 
-use shadowmap::testing::{StepSpec, header_for, session_of_steps, step};
+use shadowmap::testing::{StepSpec, header_for, session_of_steps, step, sus_answers, with_voice};
 
 /// The pathway every scenario is audited against: six steps, one forced by a rule.
 pub const PATHWAY: &str = r#"Pathway(
@@ -354,6 +354,16 @@ pub fn build(seed: u64) -> (Pattern, Vec<Session>, Vec<Planted>) {
         }
     }
 
+    // The clinicians' voice, from a generator of its own so that the steps stay what they were
+    // before questionnaires were planted: where the design is at fault the clinicians rate the
+    // system low (a scenario mean of SUS 25 to 40); elsewhere anywhere around the published EHR
+    // mean 45.9 (30 to 65), so a low SUS also meets training, marks and policy.
+    let mut voice = fastrand::Rng::with_seed(0x5005_0000 + seed);
+    let sus_mean = if pattern == Pattern::ClearDesign {
+        25.0 + voice.f64() * 15.0
+    } else {
+        30.0 + voice.f64() * 35.0
+    };
     let mut sessions = Vec::new();
     for c in &clinicians {
         for n in 0..c.sessions {
@@ -469,10 +479,23 @@ pub fn build(seed: u64) -> (Pattern, Vec<Session>, Vec<Planted>) {
                     step("call-gp", 40 + rng.u64(..120), 0).unplanned("Call the GP surgery"),
                 );
             }
-            sessions.push(session_of_steps(h, &steps));
+            let session = session_of_steps(h, &steps);
+            // Six in ten clinicians answer the SUS (spread 15 points around the scenario's mean).
+            sessions.push(if voice.u8(..100) < 60 {
+                let score = (sus_mean + 15.0 * standard_normal(&mut voice)).clamp(0.0, 100.0);
+                with_voice(session, sus_answers((score / 2.5).round() * 2.5), [None; 6])
+            } else {
+                session
+            });
         }
     }
     (pattern, sessions, planted)
+}
+
+fn standard_normal(rng: &mut fastrand::Rng) -> f64 {
+    // Box-Muller.
+    let (u, v) = (rng.f64().max(1e-12), rng.f64());
+    (-2.0 * u.ln()).sqrt() * (2.0 * std::f64::consts::PI * v).cos()
 }
 
 /// One occurrence of a step: as expected give or take, unless trouble is planted; with the

@@ -373,6 +373,44 @@ fn events_match_by_kind_within_the_tolerance() {
 }
 
 #[test]
+fn site_kinds_match_by_id_like_built_in_ones() {
+    let site = |id: &str| WorkaroundKind::from_name(id).unwrap();
+    let source = InterruptionSource::from_name("bed_manager").unwrap();
+    let a = session(
+        "a",
+        "ak",
+        T0,
+        vec![
+            (0.0, start("enter-home-meds")),
+            (20.0, interrupt(source)),
+            (25.0, EventKind::InterruptionEnd),
+            (30.0, workaround(site("fax"))),
+            (50.0, workaround(site("fax"))),
+            (100.0, EventKind::Finish),
+        ],
+    );
+    let b = session(
+        "b",
+        "jb",
+        T0,
+        vec![
+            (0.0, start("enter-home-meds")),
+            (21.0, interrupt(source)),
+            (25.0, EventKind::InterruptionEnd),
+            (33.0, workaround(site("fax"))),
+            (52.0, workaround(site("ward_whiteboard"))),
+            (100.0, EventKind::Finish),
+        ],
+    );
+    let g = agree(&a, &b, &Options::default()).unwrap();
+    assert_eq!((g.interruptions.matched, g.interruptions.a), (1, 1));
+    let w = g.workarounds;
+    assert_eq!((w.a, w.b, w.matched), (2, 2, 1));
+    assert_eq!(w.unmatched_a[0].kind, "fax");
+    assert_eq!(w.unmatched_b[0].kind, "ward_whiteboard");
+}
+
+#[test]
 fn event_matching_takes_as_many_as_it_can() {
     // Nearest-first would pair A@5 with B@6 and leave A@14 alone (14 s from B@0); the
     // earliest-available rule pairs both.

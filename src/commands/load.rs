@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 
 use color_eyre::Result;
 use color_eyre::eyre::{WrapErr, eyre};
+use shadowmap::report::stream::AfterFinish;
 use shadowmap::store::{DataDir, LoadedSession};
 
 /// Loads SESSION (an id in the data folder, or a session file or journal anywhere) and tells
@@ -49,13 +50,18 @@ pub fn notes(loaded: &LoadedSession) -> Vec<String> {
     if let Some(report) = loaded.recovery.as_ref().filter(|r| !r.is_clean()) {
         notes.push(format!("note: {report}"));
     }
-    let ignored = loaded.session.timeline().ignored_after_finish;
-    if ignored > 0 {
-        notes.push(format!(
-            "warning: {}: {ignored} event(s) after the session's Finish are ignored by every \
-             analysis (capture never writes them; the file was edited or joined by hand)",
-            loaded.path.display()
-        ));
+    if let Some(after) = AfterFinish::of(&loaded.path, &loaded.session) {
+        notes.push(after.warning());
     }
     notes
+}
+
+/// Tells about a session read with events after its finish, as [`load_session`] does (`redact`:
+/// its path masked, `--redact`). The report-like commands call it once per file.
+pub fn warn_after_finish(after: &AfterFinish, redact: bool) {
+    let mut after = after.clone();
+    if redact {
+        after.redact(&shadowmap::report::render::mask);
+    }
+    eprintln!("{}", shadowmap::text::Escaped(after.warning()));
 }

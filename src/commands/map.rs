@@ -1,12 +1,17 @@
 //! `shadowmap map PATHS... [--pathway ID|FILE] [--where KEY=VALUE,...] [--min-share F]
 //! [--format text|json|dot|svg|html] [--out FILE]`: how the work really flows (docs/map.md).
 
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use color_eyre::eyre::{WrapErr, eyre};
 
 use shadowmap::map::draw::{dot::dot, svg, text::text};
 use shadowmap::map::load::{Filter, MapOptions, MapSet, build_maps};
+use shadowmap::map::{MapBuilder, ShadowMap, Trace};
+use shadowmap::model::{Pathway, Session};
+
+use shadowmap::text::Escaped;
 
 use super::output::{Protected, write_output};
 use crate::{MapArgs, MapFormat};
@@ -51,8 +56,15 @@ pub fn run(data_dir: Option<PathBuf>, args: MapArgs) -> color_eyre::Result<()> {
         threads: 0,
     };
     let set = build_maps(&files, &options).map_err(|e| eyre!("{e}"))?;
+    for after in &set.after_finish {
+        super::load::warn_after_finish(after, false);
+    }
     for (path, why) in &set.skipped {
-        eprintln!("warning: skipped {}: {why}", path.display());
+        eprintln!(
+            "warning: skipped {}: {}",
+            Escaped(path.display()),
+            Escaped(why)
+        );
     }
     if set.maps.is_empty() {
         return Err(eyre!(
@@ -123,26 +135,49 @@ fn format_name(format: MapFormat) -> &'static str {
 }
 
 /// The maps `report --format html` draws above each pathway's step table: the same sessions,
-/// against the same pathway as the report compares them with.
-pub fn maps_for_report(
-    files: &[PathBuf],
-    pathway: Option<&str>,
-    redact: bool,
-) -> color_eyre::Result<Vec<shadowmap::map::ShadowMap>> {
-    let options = MapOptions {
-        pathway: pathway.map(str::to_string),
-        filter: Filter::default(),
-        every_session: true,
-        threads: 0,
-    };
-    let mut maps = build_maps(files, &options)
-        .map_err(|e| eyre!("{e}"))
-        .wrap_err("drawing the maps of the report")?
-        .maps;
-    if redact {
-        for map in &mut maps {
-            map.redact(&shadowmap::report::render::mask);
+/// against the same pathway as the report compares them with, fed from the report's own read
+/// of the sessions ([`ReportMaps::add`]) rather than a second one.
+pub struct ReportMaps {
+    /// `--pathway`: every session is mapped against it, as the report compares them.
+    fixed: bool,
+    builders: BTreeMap<String, MapBuilder>,
+}
+
+impl ReportMaps {
+    pub fn new(fixed: bool) -> ReportMaps {
+        ReportMaps {
+            fixed,
+            builders: BTreeMap::new(),
         }
     }
-    Ok(maps)
+
+    /// Adds `session`, compared against `pathway` by the report.
+    pub fn add(&mut self, session: &Session, pathway: &Pathway) {
+        // Keyed as `shadowmap map` keys them, so the maps come out in its order.
+        let key = if self.fixed {
+            pathway.id.clone()
+        } else {
+            session.header.pathway_id.clone()
+        };
+        self.builders
+            .entry(key)
+            .or_insert_with(|| MapBuilder::new(pathway.clone()).with_filter(BTreeMap::new()))
+            .add(&Trace::from_session(session));
+    }
+
+    /// The maps, redacted with the report when `redact`.
+    pub fn finish(self, redact: bool) -> Vec<ShadowMap> {
+        let mut maps: Vec<ShadowMap> = self
+            .builders
+            .into_values()
+            .filter(|b| b.sessions() > 0)
+            .map(MapBuilder::finish)
+            .collect();
+        if redact {
+            for map in &mut maps {
+                map.redact(&shadowmap::report::render::mask);
+            }
+        }
+        maps
+    }
 }

@@ -65,6 +65,17 @@ pub fn run(command: PathwaysCommand) -> Result<()> {
                 groups,
                 if groups == 1 { "" } else { "s" }
             );
+            let site = &pathway.vocabulary;
+            if !site.is_empty() {
+                let count =
+                    |n: usize, what: &str| format!("{n} {what}{}", if n == 1 { "" } else { "s" });
+                println!(
+                    "  site vocabulary: {}, {}, {}",
+                    count(site.interruptions.len(), "interruption source"),
+                    count(site.workarounds.len(), "workaround kind"),
+                    count(site.problems.len(), "problem kind"),
+                );
+            }
             Ok(())
         }
     }

@@ -13,7 +13,7 @@ use super::output::{Protected, write_output};
 use crate::{ListFormat, PlanArgs};
 
 pub fn run(args: PlanArgs) -> color_eyre::Result<()> {
-    let (plan, skipped) = plan_from_files(
+    let read = plan_from_files(
         &args.paths,
         args.pathway.as_deref(),
         &args.step,
@@ -22,7 +22,11 @@ pub fn run(args: PlanArgs) -> color_eyre::Result<()> {
         args.alpha,
     )
     .map_err(|e| eyre!("{e}"))?;
-    for (path, error) in &skipped {
+    for after in &read.after_finish {
+        super::load::warn_after_finish(after, false);
+    }
+    let plan = read.plan;
+    for (path, error) in &read.skipped {
         eprintln!(
             "warning: skipped {}: {}",
             Escaped(path.display()),

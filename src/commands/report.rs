@@ -6,14 +6,17 @@ use std::path::{Path, PathBuf};
 use color_eyre::eyre::{WrapErr, eyre};
 
 use shadowmap::report::{
-    Format, OVERRIDES_FILE, Overrides, ReportOptions, build_report, collect_session_files, render,
+    Format, OVERRIDES_FILE, Overrides, ReportOptions, build_report_and, collect_session_files,
+    render,
 };
 
 use shadowmap::rounds::{RoundsOptions, build_rounds};
 use shadowmap::store::SESSIONS_FOLDER;
 use shadowmap::text::Escaped;
 
+use super::map::ReportMaps;
 use super::output::{Protected, write_output};
+use super::suggest::ReportSuggestions;
 use crate::{ReportArgs, ReportFormat};
 
 /// Where the overrides live: beside the sessions (the first folder given, the folder of the
@@ -52,10 +55,23 @@ pub fn run(data_dir: Option<PathBuf>, args: ReportArgs) -> color_eyre::Result<()
         threads: 0,
         redact: false,
     };
-    let mut report = build_report(&files, &options, &overrides).map_err(|e| eyre!("{e}"))?;
+    // The HTML's maps and suggestions come from the report's own read of the sessions.
+    let drawn = format_of(args.format) == Format::Html && !args.tui;
+    let fixed = args.pathway.is_some();
+    let (mut maps, mut suggestions) = (ReportMaps::new(fixed), ReportSuggestions::new(fixed));
+    let mut report = build_report_and(&files, &options, &overrides, |d| {
+        if drawn {
+            maps.add(&d.session, &d.pathway);
+            suggestions.add(&d.session, &d.pathway);
+        }
+    })
+    .map_err(|e| eyre!("{e}"))?;
     // Redacted before anything is shown, the warnings below included.
     if args.redact {
         report.redact(&shadowmap::report::render::mask);
+    }
+    for after in &report.after_finish {
+        super::load::warn_after_finish(after, false);
     }
     for skipped in &report.skipped {
         eprintln!(
@@ -87,9 +103,9 @@ pub fn run(data_dir: Option<PathBuf>, args: ReportArgs) -> color_eyre::Result<()
     }
     let out = match format_of(args.format) {
         Format::Html => {
-            let maps = super::map::maps_for_report(&files, args.pathway.as_deref(), args.redact)?;
+            let maps = maps.finish(args.redact);
             let html = shadowmap::report::render::render_with_maps(&report, Format::Html, &maps);
-            super::suggest::add_to_report_html(html, &files, args.pathway.as_deref(), args.redact)?
+            suggestions.add_to_html(html, args.redact)
         }
         format => render(&report, format),
     };
@@ -117,9 +133,11 @@ fn screen_rounds(
         by: args.by.clone(),
         threads: 0,
     };
-    Ok(Some(
-        build_rounds(&paths, &options).map_err(|e| eyre!("{e}"))?,
-    ))
+    let mut rounds = build_rounds(&paths, &options).map_err(|e| eyre!("{e}"))?;
+    if args.redact {
+        rounds.redact(&shadowmap::report::render::mask);
+    }
+    Ok(Some(rounds))
 }
 
 /// The command line's format as the renderers name it (the report's and the rounds').

@@ -1,5 +1,5 @@
 //! `shadowmap rounds PATHS... --split folder|version|date:YYYY-MM-DD[,...] [--pathway ID|FILE]
-//! [--by site,role] [--format ...] [--out FILE]`: did the change work? Rounds of sessions
+//! [--by site,role] [--format ...] [--out FILE] [--redact]`: did the change work? Rounds of sessions
 //! compared step by step, with honest statistics (docs/rounds.md).
 
 use std::path::PathBuf;
@@ -42,7 +42,14 @@ pub fn run(data_dir: Option<PathBuf>, args: RoundsArgs) -> color_eyre::Result<()
         by: args.by.clone(),
         threads: 0,
     };
-    let rounds = build_rounds(&args.paths, &options).map_err(|e| eyre!("{e}"))?;
+    let mut rounds = build_rounds(&args.paths, &options).map_err(|e| eyre!("{e}"))?;
+    // Redacted before anything is shown, the warnings below included.
+    if args.redact {
+        rounds.redact(&shadowmap::report::render::mask);
+    }
+    for after in &rounds.after_finish {
+        super::load::warn_after_finish(after, false);
+    }
     for skipped in &rounds.skipped {
         eprintln!(
             "warning: skipped {}: {}",

@@ -2,7 +2,6 @@
 //! [--format text|json|ron]`: the pathway the work suggests, per pathway the sessions follow.
 
 use std::collections::BTreeMap;
-use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use color_eyre::Result;
@@ -11,9 +10,11 @@ use serde_json::json;
 use shadowmap::compare::{self, pathway_to_json, xes};
 use shadowmap::model::{Pathway, Session, resolve_pathway};
 use shadowmap::report::collect_session_files;
+use shadowmap::report::stream::AfterFinish;
 use shadowmap::suggest::html::suggestion_box;
+use shadowmap::suggest::text::render_text;
 use shadowmap::suggest::{Options, Suggestion, Trace, suggest};
-use shadowmap::text::{escape_controls, escape_json_controls};
+use shadowmap::text::{Escaped, escape_controls, escape_json_controls};
 
 use super::output::{Protected, write_output};
 use crate::commands::pathways::user_error;
@@ -124,22 +125,40 @@ fn read_traces(
         }
     }
     let files = collect_session_files(&session_paths).map_err(|e| eyre!("{e}"))?;
+    // A site's pathway file among the inputs is the pathway of the sessions naming its id.
+    let inputs = shadowmap::report::stream::split_pathway_files(&files);
+    for (path, why) in inputs.refused.iter().filter(|_| warn) {
+        eprintln!(
+            "warning: skipped {}: {}",
+            Escaped(path.display()),
+            Escaped(why)
+        );
+    }
     let mut unknown: BTreeMap<String, String> = BTreeMap::new();
     let mut other_pathways = Vec::new();
-    for file in files {
-        let session = match Session::load(&file) {
+    for file in &inputs.sessions {
+        let session = match Session::load(file) {
             Ok(session) => session,
             Err(e) => {
                 if warn {
-                    eprintln!("warning: skipped {}: {e}", file.display());
+                    eprintln!(
+                        "warning: skipped {}: {}",
+                        Escaped(file.display()),
+                        Escaped(e)
+                    );
                 }
                 continue;
             }
         };
+        if let Some(after) = AfterFinish::of(file, &session).filter(|_| warn) {
+            super::load::warn_after_finish(&after, false);
+        }
         let header = &session.header;
-        let pathway = match fixed {
-            Some(p) => p.clone(),
-            None => match resolve_pathway(&header.pathway_id) {
+        let site = inputs.pathway_for(&header.pathway_id, header.pathway_version);
+        let pathway = match (fixed, site) {
+            (Some(p), _) => p.clone(),
+            (None, Some(site)) => Pathway::clone(site),
+            (None, None) => match resolve_pathway(&header.pathway_id) {
                 Ok((p, _)) => p,
                 Err(e) => {
                     unknown
@@ -149,13 +168,7 @@ fn read_traces(
                 }
             },
         };
-        let trace = Trace::from_timeline(
-            &header.id,
-            &header.site,
-            &header.role,
-            &header.started_at.date_naive().to_string(),
-            &session.timeline(),
-        );
+        let trace = Trace::from_session(&session);
         if fixed.is_some() && header.pathway_id != pathway.id {
             // Sessions of another pathway: used only when none follows the one asked for.
             other_pathways.push(trace);
@@ -197,46 +210,77 @@ fn read_traces(
     Ok(groups)
 }
 
-/// The report's HTML with a "what the work suggests" box in each pathway's section (before its
-/// charts), from the same session files and pathway choice as the report. `redact`: what
-/// sessions wrote is masked as the report masks it.
-pub fn add_to_report_html(
-    html: String,
-    files: &[PathBuf],
-    pathway: Option<&str>,
-    redact: bool,
-) -> Result<String> {
-    let fixed = match pathway {
-        Some(arg) => Some(compare::load_pathway(arg).map_err(user_error)?),
-        None => None,
-    };
-    // The report has told about unreadable files already.
-    let groups = read_traces(files, fixed.as_ref(), false)?;
-    let mut html = html;
-    for (pathway, traces) in groups.values() {
-        let Ok(mut suggestion) = suggest(pathway, traces, &Options::default()) else {
-            continue;
-        };
-        if redact {
-            suggestion.redact(&shadowmap::report::render::mask);
+/// The "what the work suggests" boxes of `report --format html`, fed from the report's own read
+/// of the sessions ([`ReportSuggestions::add`]) rather than a second one: each session under the
+/// pathway the report compared it with; with `--pathway`, the sessions captured against it (all
+/// of them when none was), as `suggest --pathway` takes them.
+pub struct ReportSuggestions {
+    fixed: bool,
+    groups: BTreeMap<String, (Pathway, Vec<Trace>)>,
+    /// With `--pathway`: the sessions captured against other pathways, and that pathway.
+    others: Option<(Pathway, Vec<Trace>)>,
+}
+
+impl ReportSuggestions {
+    pub fn new(fixed: bool) -> ReportSuggestions {
+        ReportSuggestions {
+            fixed,
+            groups: BTreeMap::new(),
+            others: None,
         }
-        // The section the report wrote for this pathway: its heading, then its charts.
-        let heading = format!(
-            "<h2>Pathway <code>{}</code>",
-            maud::html! { (pathway.id) }.into_string()
-        );
-        let Some(at) = html
-            .find(&heading)
-            .and_then(|h| html[h..].find("<div class=\"charts\">").map(|c| h + c))
-        else {
-            continue;
-        };
-        html.insert_str(
-            at,
-            &escape_controls(&suggestion_box(&suggestion).into_string()),
-        );
     }
-    Ok(html)
+
+    /// Adds `session`, compared against `pathway` by the report.
+    pub fn add(&mut self, session: &Session, pathway: &Pathway) {
+        let trace = Trace::from_session(session);
+        if self.fixed && session.header.pathway_id != pathway.id {
+            self.others
+                .get_or_insert_with(|| (pathway.clone(), Vec::new()))
+                .1
+                .push(trace);
+            return;
+        }
+        self.groups
+            .entry(pathway.id.clone())
+            .or_insert_with(|| (pathway.clone(), Vec::new()))
+            .1
+            .push(trace);
+    }
+
+    /// The report's HTML with a box in each pathway's section (before its charts). `redact`:
+    /// what sessions wrote is masked as the report masks it.
+    pub fn add_to_html(mut self, html: String, redact: bool) -> String {
+        if self.groups.is_empty()
+            && let Some((pathway, traces)) = self.others.take()
+        {
+            self.groups.insert(pathway.id.clone(), (pathway, traces));
+        }
+        let mut html = html;
+        for (pathway, traces) in self.groups.values() {
+            let Ok(mut suggestion) = suggest(pathway, traces, &Options::default()) else {
+                continue;
+            };
+            if redact {
+                suggestion.redact(&shadowmap::report::render::mask);
+            }
+            // The section the report wrote for this pathway: its heading, then its charts.
+            let heading = format!(
+                "<h2>Pathway <code>{}</code>",
+                maud::html! { (pathway.id) }.into_string()
+            );
+            let Some(at) = html
+                .find(&heading)
+                .and_then(|h| html[h..].find("<div class=\"charts\">").map(|c| h + c))
+            else {
+                continue;
+            };
+            html.insert_str(
+                at,
+                &escape_controls(&suggestion_box(&suggestion).into_string()),
+            );
+        }
+        html
+    }
 }
 
 fn suggestion_json(s: &Suggestion) -> serde_json::Value {
@@ -245,101 +289,4 @@ fn suggestion_json(s: &Suggestion) -> serde_json::Value {
     value["revised"] = pathway_to_json(&s.pathway);
     value["revised_ron"] = json!(s.pathway.to_ron());
     value
-}
-
-fn pct(share: f64) -> String {
-    format!("{:.0} %", share * 100.0)
-}
-
-fn opt(value: Option<f64>) -> String {
-    value.map_or("-".to_string(), |v| format!("{v:.0}"))
-}
-
-/// The change list, the figures before and after, the step times and the revised file.
-pub fn render_text(s: &Suggestion) -> String {
-    let mut out = String::new();
-    let _ = writeln!(
-        out,
-        "Suggested revision of `{}`: version {} -> {}",
-        s.pathway_id, s.from_version, s.pathway.version
-    );
-    let _ = writeln!(out, "{}", s.pathway.description);
-    let _ = writeln!(
-        out,
-        "Mean fitness {:.3} -> {:.3}; fully fitting sessions {} ({}) -> {} ({})",
-        s.before.mean_fitness,
-        s.after.mean_fitness,
-        s.before.fitting,
-        pct(s.before.fitting_share),
-        s.after.fitting,
-        pct(s.after.fitting_share)
-    );
-    out.push('\n');
-    if s.changes.is_empty() {
-        let _ = writeln!(
-            out,
-            "No change: no edit shown by enough sessions raises the mean fitness enough."
-        );
-    } else {
-        let _ = writeln!(out, "Changes, in the order they were found:");
-        for (i, c) in s.changes.iter().enumerate() {
-            let _ = writeln!(
-                out,
-                "{:>2}. {}\n    fitness {:+.3} ({:.3} -> {:.3}); sessions: {}{}; sites: {}; roles: {}",
-                i + 1,
-                c.text,
-                c.gain,
-                c.fitness_before,
-                c.fitness_after,
-                c.evidence.examples.join(", "),
-                if c.evidence.sessions > c.evidence.examples.len() {
-                    ", ..."
-                } else {
-                    ""
-                },
-                none_if_empty(&c.evidence.sites),
-                none_if_empty(&c.evidence.roles),
-            );
-        }
-    }
-    out.push('\n');
-    let width = s
-        .steps
-        .iter()
-        .map(|t| t.step.len())
-        .max()
-        .unwrap_or(4)
-        .max(4);
-    let _ = writeln!(
-        out,
-        "{:<width$}  {:>10} {:>10}  {:>10} {:>10}  {:>5}",
-        "STEP", "EXP SECS", "MED SECS", "EXP CLICKS", "MED CLICKS", "SEEN"
-    );
-    for t in &s.steps {
-        let _ = writeln!(
-            out,
-            "{:<width$}  {:>10} {:>10}  {:>10} {:>10}  {:>5}",
-            t.step,
-            t.expected_secs,
-            opt(t.median_secs),
-            t.expected_clicks,
-            opt(t.median_clicks),
-            t.observed
-        );
-    }
-    out.push('\n');
-    let _ = writeln!(
-        out,
-        "The revised pathway (`--format ron --out FILE` writes it alone):\n"
-    );
-    out.push_str(&s.pathway.to_ron());
-    out
-}
-
-fn none_if_empty(items: &[String]) -> String {
-    if items.is_empty() {
-        "-".to_string()
-    } else {
-        items.join(", ")
-    }
 }

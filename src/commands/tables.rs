@@ -51,7 +51,12 @@ pub fn run(data_dir: Option<PathBuf>, args: ExportArgs) -> color_eyre::Result<()
             let mut log = ocel::OcelBuilder::default();
             let mut skipped = 0;
             for_each_digested(&files, &options, |outcome| match outcome {
-                Ok(d) => log.add(&d),
+                Ok(d) => {
+                    if let Some(after) = &d.after_finish {
+                        super::load::warn_after_finish(after, options.redact);
+                    }
+                    log.add(&d);
+                }
                 Err((path, error)) => {
                     skipped += 1;
                     eprintln!(
@@ -107,6 +112,9 @@ fn parquet(files: &[PathBuf], options: &ReportOptions, out: &Path) -> color_eyre
         let mut failed = None;
         for_each_digested(files, options, |outcome| match outcome {
             Ok(d) => {
+                if let Some(after) = &d.after_finish {
+                    super::load::warn_after_finish(after, options.redact);
+                }
                 if failed.is_none() {
                     match tables.add(&d) {
                         Ok(()) => sessions += 1,

@@ -11,7 +11,7 @@ use super::{
     Comparison, Deviation, DeviationKind, Move, MoveKind, ObservedStep, SessionFigures,
     StepFriction, fitness,
 };
-use crate::model::{Pathway, ProblemKind, Timeline, WorkaroundKind, session_time};
+use crate::model::{KindCounts, Pathway, Timeline, VocabularyKind, session_time};
 
 /// A duration in seconds as `m:ss`.
 fn duration(secs: f64) -> String {
@@ -597,11 +597,17 @@ fn order_by_moves(comparison: &mut Comparison) {
     comparison.deviations = paired.into_iter().map(|(_, d)| d).collect();
 }
 
-fn by_kind<K: Copy + PartialEq>(all: &[K], seen: impl Iterator<Item = K>) -> Vec<(K, usize)> {
-    let seen: Vec<K> = seen.collect();
-    all.iter()
-        .map(|k| (*k, seen.iter().filter(|s| *s == k).count()))
+/// The kinds seen, with their counts: built-in kinds in their screen order, then the site's
+/// own kinds by id.
+fn by_kind<K: VocabularyKind>(seen: impl Iterator<Item = K>) -> Vec<(K, usize)> {
+    let mut counts = KindCounts::<K>::default();
+    for kind in seen {
+        counts.add(kind, 1);
+    }
+    counts
+        .iter()
         .filter(|(_, n)| *n > 0)
+        .map(|(k, n)| (k, n as usize))
         .collect()
 }
 
@@ -644,14 +650,11 @@ pub fn figures(comparison: &Comparison, timeline: &Timeline) -> SessionFigures {
         expected_clicks,
         click_excess: i64::from(clicks) - i64::from(expected_clicks),
         reentries,
-        workarounds: by_kind(
-            WorkaroundKind::ALL,
-            timeline.workarounds.iter().map(|w| w.kind),
-        ),
+        workarounds: by_kind(timeline.workarounds.iter().map(|w| w.kind)),
         interruptions: timeline.interruptions.len(),
         interruptions_per_hour: (observed_ms > 0)
             .then(|| timeline.interruptions.len() as f64 / hours),
         interrupted_share: (observed_ms > 0).then(|| interrupted_ms as f64 / observed_ms as f64),
-        problems: by_kind(ProblemKind::ALL, timeline.problems.iter().map(|p| p.kind)),
+        problems: by_kind(timeline.problems.iter().map(|p| p.kind)),
     }
 }

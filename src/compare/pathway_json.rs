@@ -9,7 +9,7 @@ use std::path::Path;
 
 use serde_json::Value;
 
-use crate::model::pathway::MAX_GROUP_MEMBERS;
+use crate::model::pathway::{MAX_GROUP_MEMBERS, describe_control, forbidden_control};
 use crate::model::{Element, FileError, Group, Pathway, Step, error::locate};
 
 fn step(obj: &Value, where_: &str, text: &str, path: &Path) -> Result<Step, FileError> {
@@ -24,6 +24,7 @@ fn step(obj: &Value, where_: &str, text: &str, path: &Path) -> Result<Step, File
         Some(Value::String(id)) if !id.is_empty() => id.clone(),
         _ => return Err(err("a step needs a non-empty string \"id\"".into())),
     };
+    refuse_control_characters(&id, text, path)?;
     let flag = |name: &str| -> Result<bool, FileError> {
         match map.get(name) {
             None => Ok(false),
@@ -42,6 +43,43 @@ fn step(obj: &Value, where_: &str, text: &str, path: &Path) -> Result<Step, File
         expected_screens: None,
         policy: None,
     })
+}
+
+/// Refuses an id holding a control character: the ids are the labels too, shown on screens
+/// and in reports (docs/bad-input.md).
+fn refuse_control_characters(id: &str, text: &str, path: &Path) -> Result<(), FileError> {
+    let Some(bad) = forbidden_control(id, false) else {
+        return Ok(());
+    };
+    Err(FileError::new(
+        path,
+        json_control_escape(text),
+        format!(
+            "the id `{}` holds the control character {}",
+            id.escape_debug(),
+            describe_control(bad)
+        ),
+    )
+    .with_hint(
+        "remove it: an id is one line of plain text, without control characters (a terminal \
+         acts on them)",
+    ))
+}
+
+/// Where the first `\u00XX` escape of a control character is in a JSON text (JSON strings
+/// cannot hold one raw).
+fn json_control_escape(text: &str) -> Option<crate::model::Location> {
+    let is_control_escape = |at: usize| {
+        text.get(at + 2..at + 6)
+            .and_then(|hex| u32::from_str_radix(hex, 16).ok())
+            .and_then(char::from_u32)
+            .is_some_and(char::is_control)
+    };
+    let nth = text
+        .match_indices("\\u")
+        .take_while(|&(at, _)| !is_control_escape(at))
+        .count();
+    locate(text, "\\u", nth)
 }
 
 trait WithLocation {
@@ -135,7 +173,7 @@ pub fn pathway_from_json_str(text: &str, path: &Path) -> Result<Pathway, FileErr
                 )
                 .with_hint("split the group into consecutive groups, or make some of its steps ordinary steps"));
             }
-            check(gid)?;
+            refuse_control_characters(gid, text, path).and_then(|()| check(gid))?;
             let mut group = Group {
                 id: gid.to_string(),
                 label: gid.to_string(),
@@ -178,6 +216,7 @@ pub fn pathway_from_json_str(text: &str, path: &Path) -> Result<Pathway, FileErr
         roles: Vec::new(),
         steps,
         tolerance: None,
+        vocabulary: Default::default(),
     })
 }
 

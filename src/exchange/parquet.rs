@@ -19,9 +19,8 @@ use parquet::file::properties::WriterProperties;
 use parquet::file::writer::SerializedFileWriter;
 use parquet::schema::parser::parse_message_type;
 
-use crate::model::{ProblemKind, WorkaroundKind, derive_timeline};
+use crate::model::{KindCounts, ProblemKind, VocabularyKind, WorkaroundKind, derive_timeline};
 use crate::report::Digested;
-use crate::report::digest::{problem_index, workaround_index};
 use crate::report::export::rows::event_rows_with;
 
 /// Rows buffered before a row group is written.
@@ -114,11 +113,32 @@ fn mark_columns() -> impl Iterator<Item = Column> {
     let problems = ProblemKind::ALL
         .iter()
         .map(|k| format!("problems_{}", k.name()));
-    workarounds.chain(problems).map(|name| Column {
-        name: Cow::Owned(name),
-        kind: Kind::Int32,
-        nullable: false,
-    })
+    workarounds
+        .chain(problems)
+        .map(|name| Column {
+            name: Cow::Owned(name),
+            kind: Kind::Int32,
+            nullable: false,
+        })
+        .chain([
+            nullable("workarounds_site", Kind::Text),
+            nullable("problems_site", Kind::Text),
+        ])
+}
+
+/// The site's own kinds counted in one occurrence, as a JSON object by id (`{"fax":2}`), or
+/// None when there are none: a pathway file's kinds are not known when the table's columns are.
+fn site_counts<K: VocabularyKind>(marks: &[(K, String)]) -> Option<String> {
+    let mut counts = KindCounts::<K>::default();
+    for (kind, _) in marks {
+        counts.add(*kind, 1);
+    }
+    let site: serde_json::Map<String, serde_json::Value> = counts
+        .iter()
+        .filter(|(k, n)| K::builtin(k.name()).is_none() && *n > 0)
+        .map(|(k, n)| (k.name().to_string(), n.into()))
+        .collect();
+    (!site.is_empty()).then(|| serde_json::Value::Object(site).to_string())
 }
 
 pub fn step_columns() -> Vec<Column> {
@@ -402,13 +422,21 @@ impl<W: Write + Send> Tables<W> {
                 .unplanned_label
                 .as_deref()
                 .or_else(|| digested.pathway.step(&step.step).map(|s| s.label.as_str()));
-            let mut counts = vec![0i32; WorkaroundKind::ALL.len() + ProblemKind::ALL.len()];
+            let mut workarounds = KindCounts::<WorkaroundKind>::default();
             for (kind, _) in &step.workarounds {
-                counts[workaround_index(*kind)] += 1;
+                workarounds.add(*kind, 1);
             }
+            let mut problems = KindCounts::<ProblemKind>::default();
             for (kind, _) in &step.problems {
-                counts[WorkaroundKind::ALL.len() + problem_index(*kind)] += 1;
+                problems.add(*kind, 1);
             }
+            let counts: Vec<i32> = WorkaroundKind::ALL
+                .iter()
+                .map(|&k| workarounds.get(k))
+                .chain(ProblemKind::ALL.iter().map(|&k| problems.get(k)))
+                .map(clamp)
+                .collect();
+            let site = [site_counts(&step.workarounds), site_counts(&step.problems)];
             let mut row: Vec<Cell<'_>> = common_cells.to_vec();
             row.extend([
                 Cell::Text(Some(step.step.as_str())),
@@ -431,6 +459,7 @@ impl<W: Write + Send> Tables<W> {
                 Cell::Int32(Some(step.problems.len() as i32)),
             ]);
             row.extend(counts.iter().map(|n| Cell::Int32(Some(*n))));
+            row.extend(site.iter().map(|text| Cell::Text(text.as_deref())));
             self.steps.push(&row)?;
         }
 

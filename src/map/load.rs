@@ -6,6 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use crate::model::{Pathway, Session, SessionHeader, resolve_pathway};
+use crate::report::stream::AfterFinish;
 
 use super::{MapBuilder, ShadowMap, Trace};
 
@@ -156,14 +157,17 @@ pub struct MapSet {
     pub read: u64,
     /// Each mapped session's id and file (for a replay from the map).
     pub files: Vec<(String, PathBuf)>,
+    /// Sessions read with events after their finish left out, to be warned about.
+    pub after_finish: Vec<AfterFinish>,
 }
 
-type Loaded = Result<(SessionHeader, Trace, PathBuf), (PathBuf, String)>;
+type Loaded = Result<(SessionHeader, Trace, PathBuf, Option<AfterFinish>), (PathBuf, String)>;
 
 fn load_one(path: &Path) -> Loaded {
     let session = Session::load(path).map_err(|e| (path.to_path_buf(), e.to_string()))?;
     let trace = Trace::from_session(&session);
-    Ok((session.header, trace, path.to_path_buf()))
+    let after = AfterFinish::of(path, &session);
+    Ok((session.header, trace, path.to_path_buf(), after))
 }
 
 fn load_window(files: &[PathBuf], threads: usize) -> Vec<Loaded> {
@@ -202,16 +206,23 @@ pub fn build_maps(files: &[PathBuf], options: &MapOptions) -> Result<MapSet, Map
         0 => std::thread::available_parallelism().map_or(1, std::num::NonZero::get),
         n => n,
     };
+    // A site's pathway file among the inputs is the pathway of the sessions naming its id.
+    let inputs = crate::report::stream::split_pathway_files(files);
+    let files = &inputs.sessions[..];
     let mut builders: BTreeMap<String, Result<MapBuilder, String>> = BTreeMap::new();
     let mut seen: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     let mut follows: BTreeMap<String, u64> = BTreeMap::new();
-    let mut skipped = Vec::new();
+    let mut skipped = inputs.refused.clone();
     let mut mapped = Vec::new();
+    let mut after_finish = Vec::new();
     let (mut read, mut kept) = (0u64, 0u64);
     for window in files.chunks(WINDOW) {
         for loaded in load_window(window, threads) {
             let (header, trace, path) = match loaded {
-                Ok(ok) => ok,
+                Ok((header, trace, path, after)) => {
+                    after_finish.extend(after);
+                    (header, trace, path)
+                }
                 Err(problem) => {
                     skipped.push(problem);
                     continue;
@@ -234,9 +245,11 @@ pub fn build_maps(files: &[PathBuf], options: &MapOptions) -> Result<MapSet, Map
                 _ => header.pathway_id.clone(),
             };
             let builder = builders.entry(key).or_insert_with(|| {
-                let pathway = match &fixed {
-                    Some(p) => Ok(p.clone()),
-                    None => resolve_pathway(&header.pathway_id)
+                let site = inputs.pathway_for(&header.pathway_id, header.pathway_version);
+                let pathway = match (&fixed, site) {
+                    (Some(p), _) => Ok(p.clone()),
+                    (None, Some(site)) => Ok(Pathway::clone(site)),
+                    (None, None) => resolve_pathway(&header.pathway_id)
                         .map(|(p, _)| p)
                         .map_err(|e| e.to_string()),
                 };
@@ -293,5 +306,6 @@ pub fn build_maps(files: &[PathBuf], options: &MapOptions) -> Result<MapSet, Map
         skipped,
         read,
         files: mapped,
+        after_finish,
     })
 }

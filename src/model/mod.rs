@@ -15,4 +15,7 @@ pub use error::{FileError, Location};
 pub use pathway::{Element, Group, Pathway, Step, Tolerance, resolve_pathway};
 pub use session::{Event, EventKind, SESSION_FORMAT_VERSION, Seq, Session, SessionHeader};
 pub use timeline::{Counts, Timeline, derive_timeline};
-pub use vocab::{Cause, InterruptionSource, ProblemKind, WorkaroundKind};
+pub use vocab::{
+    Cause, CustomId, Entry, InterruptionSource, KindCounts, ProblemKind, Vocabulary,
+    VocabularyKind, WorkaroundKind,
+};

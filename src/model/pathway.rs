@@ -8,6 +8,10 @@ use ron::extensions::Extensions;
 use serde::{Deserialize, Serialize};
 
 use super::error::{FileError, Location, locate};
+use super::vocab::{
+    Entry, InterruptionSource, ProblemKind, Vocabulary, VocabularyKind, WorkaroundKind,
+    custom_id_problem,
+};
 
 /// The largest `AnyOrder` group a pathway may hold. The comparator aligns a group of `k` steps
 /// over its `2^k` subsets; at this size one 200-step trace aligns in well under a second (see
@@ -55,6 +59,10 @@ pub struct Pathway {
     pub steps: Vec<Element>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tolerance: Option<Tolerance>,
+    /// Interruption sources, workaround kinds and problem kinds the site adds to the built-in
+    /// ones (docs/pathways.md, "Site vocabulary"); files without it read as before.
+    #[serde(default, skip_serializing_if = "Vocabulary::is_empty")]
+    pub vocabulary: Vocabulary,
 }
 
 /// One element of a pathway's sequence.
@@ -138,9 +146,48 @@ fn unescape(after: &[(usize, char)]) -> (char, usize) {
     }
 }
 
-fn fields(text: &str) -> Vec<Field> {
+/// A string literal of a RON text (plain or raw): where it opens and what it holds.
+#[derive(Debug)]
+struct Literal {
+    location: Location,
+    value: String,
+}
+
+/// A raw string `r"..."` or `r#"..."#` starting at `chars[i]` (the `r`): its text and the
+/// index just past it; `None` when `r` starts no raw string.
+fn raw_string(chars: &[(usize, char)], i: usize) -> Option<(String, usize)> {
+    let mut j = i + 1;
+    let hashes = chars[j..].iter().take_while(|&&(_, c)| c == '#').count();
+    j += hashes;
+    if chars.get(j).map(|&(_, c)| c) != Some('"') {
+        return None;
+    }
+    let start = j + 1;
+    let mut k = start;
+    while k < chars.len() {
+        let closes = chars[k].1 == '"'
+            && chars[k + 1..]
+                .iter()
+                .take(hashes)
+                .filter(|&&(_, c)| c == '#')
+                .count()
+                == hashes;
+        if closes {
+            return Some((
+                chars[start..k].iter().map(|&(_, c)| c).collect(),
+                k + 1 + hashes,
+            ));
+        }
+        k += 1;
+    }
+    None
+}
+
+/// The `name: value` fields and every string literal of a RON text, in file order.
+fn scan(text: &str) -> (Vec<Field>, Vec<Literal>) {
     let chars: Vec<(usize, char)> = text.char_indices().collect();
     let mut fields = Vec::new();
+    let mut literals = Vec::new();
     let (mut line, mut column) = (1, 1);
     let mut depth = 0usize;
     let mut i = 0;
@@ -179,7 +226,26 @@ fn fields(text: &str) -> Vec<Field> {
         let c = chars[i].1;
         let next = chars.get(i + 1).map(|&(_, c)| c);
         match c {
-            '"' => i = read_string(i + 1).1,
+            '"' => {
+                let (value, end) = read_string(i + 1);
+                if let Some(value) = value {
+                    literals.push(Literal {
+                        location: at[i],
+                        value,
+                    });
+                }
+                i = end;
+            }
+            'r' if matches!(next, Some('"' | '#')) => match raw_string(&chars, i) {
+                Some((value, end)) => {
+                    literals.push(Literal {
+                        location: at[i],
+                        value,
+                    });
+                    i = end;
+                }
+                None => i += 1,
+            },
             '/' if next == Some('/') => {
                 while i < chars.len() && chars[i].1 != '\n' {
                     i += 1;
@@ -231,7 +297,164 @@ fn fields(text: &str) -> Vec<Field> {
             _ => i += 1,
         }
     }
-    fields
+    (fields, literals)
+}
+
+/// Where each entry of the site vocabulary sits in the text: the `id:` and `label:` fields
+/// of `vocabulary: Vocabulary(<list>: [Entry(...)])`, by list and position.
+#[derive(Default)]
+struct VocabularyPlaces {
+    ids: std::collections::HashMap<&'static str, Vec<Location>>,
+    labels: std::collections::HashMap<&'static str, Vec<Location>>,
+    vocabulary: Option<Location>,
+}
+
+impl VocabularyPlaces {
+    fn scan(fields: &[Field]) -> VocabularyPlaces {
+        let mut places = VocabularyPlaces::default();
+        let mut list: Option<&'static str> = None;
+        for field in fields {
+            match (field.depth, field.name.as_str()) {
+                (1, "vocabulary") => places.vocabulary = Some(field.location),
+                (1, _) => list = None,
+                (2, name) if places.vocabulary.is_some() => {
+                    list = ["interruptions", "workarounds", "problems"]
+                        .into_iter()
+                        .find(|&l| l == name);
+                }
+                (4, "id") => {
+                    if let Some(list) = list {
+                        places.ids.entry(list).or_default().push(field.location);
+                    }
+                }
+                (4, "label") => {
+                    if let Some(list) = list {
+                        places.labels.entry(list).or_default().push(field.location);
+                    }
+                }
+                _ => {}
+            }
+        }
+        places
+    }
+
+    fn id(&self, list: &str, index: usize) -> Option<Location> {
+        self.ids
+            .get(list)
+            .and_then(|l| l.get(index).copied())
+            .or(self.vocabulary)
+    }
+
+    fn label(&self, list: &str, index: usize) -> Option<Location> {
+        self.labels
+            .get(list)
+            .and_then(|l| l.get(index).copied())
+            .or(self.vocabulary)
+    }
+}
+
+/// `step `open-chart``, or `step 3` when the id itself is not fit to quote.
+fn named(what: &str, id: &str, position: usize) -> String {
+    if id.is_empty() || forbidden_control(id, false).is_some() {
+        format!("{what} {position}")
+    } else {
+        format!("{what} `{id}`")
+    }
+}
+
+/// The first control character of `text` a pathway may not hold: any C0 control, DEL or C1
+/// control (U+0080 to U+009F). `prose` (a description) may hold line feeds, tabs and a
+/// carriage return directly before a line feed (a file saved with CRLF line ends).
+pub fn forbidden_control(text: &str, prose: bool) -> Option<char> {
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        let layout =
+            prose && (matches!(c, '\n' | '\t') || (c == '\r' && chars.peek() == Some(&'\n')));
+        if c.is_control() && !layout {
+            return Some(c);
+        }
+    }
+    None
+}
+
+/// `U+001B (ESC)`: a control character named for a message.
+pub fn describe_control(c: char) -> String {
+    let name = match c {
+        '\0' => "NUL",
+        '\u{7}' => "BEL",
+        '\u{8}' => "backspace",
+        '\t' => "tab",
+        '\n' => "line feed",
+        '\r' => "carriage return",
+        '\u{1b}' => "ESC",
+        '\u{7f}' => "DEL",
+        '\u{9b}' => "CSI",
+        '\u{9c}' => "ST",
+        '\u{9d}' => "OSC",
+        c if u32::from(c) < 0x20 => "C0 control",
+        _ => "C1 control",
+    };
+    format!("U+{:04X} ({name})", u32::from(c))
+}
+
+/// One list of the site vocabulary: snake_case ids, none twice, none a built-in name, and a
+/// label for each (docs/pathways.md, "Site vocabulary").
+fn check_entries<K: VocabularyKind>(
+    vocabulary: &Vocabulary,
+    places: &VocabularyPlaces,
+    list: &str,
+    path: &Path,
+) -> Result<(), FileError> {
+    let entries: &[Entry] = K::entries(vocabulary);
+    let mut seen = HashSet::new();
+    for (index, entry) in entries.iter().enumerate() {
+        let here = places.id(list, index);
+        if let Some(problem) = custom_id_problem(&entry.id) {
+            return Err(FileError::new(
+                path,
+                here,
+                format!("the {} in `vocabulary.{list}`: {problem}", K::WHAT),
+            )
+            .with_hint(
+                "a site's id is snake_case: starts with a-z, then a-z, 0-9 or _, at most 64 \
+                 characters (`bed_manager`); the label says it in words",
+            ));
+        }
+        if K::builtin(&entry.id).is_some() {
+            let builtin: Vec<&str> = K::BUILTIN.iter().map(|k| k.name()).collect();
+            return Err(FileError::new(
+                path,
+                here,
+                format!("`{}` is already a built-in {}", entry.id, K::WHAT),
+            )
+            .with_hint(format!(
+                "the built-in ones ({}) are always there; remove this entry, or give the site's \
+                 own kind another id",
+                builtin.join(", ")
+            )));
+        }
+        if !seen.insert(entry.id.as_str()) {
+            return Err(FileError::new(
+                path,
+                here,
+                format!(
+                    "duplicate {} `{}` in `vocabulary.{list}`",
+                    K::WHAT,
+                    entry.id
+                ),
+            )
+            .with_hint("each id appears once in its list; remove or rename one of them"));
+        }
+        if entry.label.trim().is_empty() {
+            return Err(FileError::new(
+                path,
+                places.label(list, index),
+                format!("the {} `{}` has an empty label", K::WHAT, entry.id),
+            )
+            .with_hint("give it a label: the capture picker and the report show it"));
+        }
+    }
+    Ok(())
 }
 
 impl Pathway {
@@ -277,7 +500,8 @@ impl Pathway {
     }
 
     fn validate(&self, text: &str, path: &Path) -> Result<(), FileError> {
-        let fields = fields(text);
+        let (fields, literals) = scan(text);
+        self.check_control_characters(&literals, path)?;
         // `steps:` of the pathway itself, not the word in a comment or a description.
         let whole_file = || {
             fields
@@ -296,7 +520,8 @@ impl Pathway {
         // labels and comments that happen to hold the same text do not count.
         let element_ids: Vec<&Field> = fields
             .iter()
-            .filter(|f| f.name == "id" && f.depth >= 3 && f.value.is_some())
+            // Steps sit at depth 3, group members at 5; 4 is the site vocabulary's entries.
+            .filter(|f| f.name == "id" && matches!(f.depth, 3 | 5) && f.value.is_some())
             .collect();
         let place = |id: &str, nth: usize| {
             element_ids
@@ -354,6 +579,121 @@ impl Pathway {
                     }
                 }
             }
+        }
+        let places = VocabularyPlaces::scan(&fields);
+        check_entries::<InterruptionSource>(&self.vocabulary, &places, "interruptions", path)?;
+        check_entries::<WorkaroundKind>(&self.vocabulary, &places, "workarounds", path)?;
+        check_entries::<ProblemKind>(&self.vocabulary, &places, "problems", path)?;
+        Ok(())
+    }
+
+    /// Every text of the pathway in file order: what it is (for a message), the text, and
+    /// whether it is prose (the description), which may hold line breaks and tabs.
+    fn texts(&self) -> Vec<(String, &str, bool)> {
+        let mut texts = vec![
+            ("the pathway id".to_string(), self.id.as_str(), false),
+            ("the pathway's name".to_string(), self.name.as_str(), false),
+            (
+                "the pathway's description".to_string(),
+                self.description.as_str(),
+                true,
+            ),
+        ];
+        for role in &self.roles {
+            texts.push(("a role in `roles`".to_string(), role, false));
+        }
+        fn step<'a>(texts: &mut Vec<(String, &'a str, bool)>, step: &'a Step, position: usize) {
+            let name = named("step", &step.id, position);
+            texts.push((format!("the id of {name}"), step.id.as_str(), false));
+            texts.push((format!("the label of {name}"), step.label.as_str(), false));
+            if let Some(policy) = &step.policy {
+                texts.push((format!("the policy of {name}"), policy.as_str(), false));
+            }
+        }
+        let (mut steps, mut groups) = (0, 0);
+        for element in &self.steps {
+            match element {
+                Element::Step(s) => {
+                    steps += 1;
+                    step(&mut texts, s, steps);
+                }
+                Element::AnyOrder(group) => {
+                    groups += 1;
+                    let name = named("AnyOrder group", &group.id, groups);
+                    texts.push((format!("the id of {name}"), group.id.as_str(), false));
+                    texts.push((format!("the label of {name}"), group.label.as_str(), false));
+                    for s in &group.steps {
+                        steps += 1;
+                        step(&mut texts, s, steps);
+                    }
+                }
+            }
+        }
+        let lists: [(&str, &str, &[Entry]); 3] = [
+            (
+                "interruptions",
+                InterruptionSource::WHAT,
+                &self.vocabulary.interruptions,
+            ),
+            (
+                "workarounds",
+                WorkaroundKind::WHAT,
+                &self.vocabulary.workarounds,
+            ),
+            ("problems", ProblemKind::WHAT, &self.vocabulary.problems),
+        ];
+        for (list, what, entries) in lists {
+            for (index, entry) in entries.iter().enumerate() {
+                let name = format!(
+                    "{} in `vocabulary.{list}`",
+                    named(what, &entry.id, index + 1)
+                );
+                texts.push((format!("the id of {name}"), entry.id.as_str(), false));
+                texts.push((format!("the label of {name}"), entry.label.as_str(), false));
+            }
+        }
+        texts
+    }
+
+    /// Refuses a control character in any text of the pathway (docs/bad-input.md, "Hostile
+    /// text"): labels, names and policies are shown on screens and in reports, where an ESC
+    /// or a C1 control would drive the terminal (retitle it, clear it, hide lines), and a
+    /// line break would break a one-line row. Only the description may hold line breaks and
+    /// tabs (it is prose, printed as a paragraph).
+    fn check_control_characters(&self, literals: &[Literal], path: &Path) -> Result<(), FileError> {
+        for (what, text, prose) in self.texts() {
+            let Some(bad) = forbidden_control(text, prose) else {
+                continue;
+            };
+            // The string in the file: the literal that reads as this text (its escapes
+            // decoded), else the first literal that holds a control character at all.
+            let here = literals
+                .iter()
+                .find(|l| l.value == text)
+                .or_else(|| {
+                    literals
+                        .iter()
+                        .find(|l| forbidden_control(&l.value, false).is_some())
+                })
+                .map(|l| l.location);
+            let hint = if prose {
+                "remove it: the description may hold line breaks (\\n) and tabs (\\t), no other \
+                 control character (a terminal acts on them: an ESC sequence can retitle, clear or \
+                 redraw the screen of whoever reads the pathway)"
+            } else {
+                "remove it: this text is one line of plain text, without control characters (a \
+                 terminal acts on them: an ESC sequence can retitle, clear or redraw the screen of \
+                 whoever reads the pathway)"
+            };
+            return Err(FileError::new(
+                path,
+                here,
+                format!(
+                    "{what} holds the control character {}",
+                    describe_control(bad)
+                ),
+            )
+            .with_hint(hint));
         }
         Ok(())
     }
@@ -620,5 +960,268 @@ mod tests {
         let e = resolve_pathway("no-such-pathway").unwrap_err();
         assert!(e.message.contains("unknown pathway id"));
         assert!(e.hint.contains("med-rec-admission"));
+    }
+
+    /// A pathway with one step and the given `vocabulary:` text, so a test can say where an
+    /// error must point.
+    fn with_vocabulary(vocabulary: &str) -> String {
+        format!(
+            "Pathway(id: \"p\", version: 1, name: \"n\",\n  steps: [Step(id: \"a\", label: \"A\", expected_secs: 1, expected_clicks: 1)],\n  vocabulary: Vocabulary(\n{vocabulary}\n  ),\n)"
+        )
+    }
+
+    fn vocabulary_error(vocabulary: &str) -> (Option<Location>, String, String) {
+        let e = parse(&with_vocabulary(vocabulary)).unwrap_err();
+        (e.location, e.message, e.hint)
+    }
+
+    #[test]
+    fn a_site_vocabulary_reads_with_labels_and_causes() {
+        let p = parse(&with_vocabulary(
+            "    interruptions: [Entry(id: \"bed_manager\", label: \"Bed manager\")],\n    workarounds: [Entry(id: \"fax\", label: \"Fax to the pharmacy\", cause: Some(integration))],\n    problems: [Entry(id: \"badge_reader\", label: \"Badge reader fails\", cause: infrastructure)],",
+        ))
+        .unwrap();
+        let fax = WorkaroundKind::from_name("fax").unwrap();
+        assert_eq!(p.vocabulary.label(fax), "Fax to the pharmacy");
+        assert_eq!(
+            p.vocabulary.cause(fax),
+            Some(crate::model::vocab::Cause::Integration)
+        );
+        let badge = ProblemKind::from_name("badge_reader").unwrap();
+        assert_eq!(
+            p.vocabulary.cause(badge),
+            Some(crate::model::vocab::Cause::Infrastructure)
+        );
+        assert_eq!(p.vocabulary.interruptions[0].cause, None);
+        // Written and read back the same; a file without a vocabulary writes none.
+        assert_eq!(parse(&p.to_ron()).unwrap(), p);
+        assert!(!parse(EXAMPLE).unwrap().to_ron().contains("vocabulary"));
+    }
+
+    #[test]
+    fn site_vocabulary_errors_point_at_the_entry_and_say_what_to_do() {
+        // Line 4 is the first line of the vocabulary text; columns count from 1.
+        let (at, message, hint) = vocabulary_error(
+            "    workarounds: [Entry(id: \"fax\", label: \"Fax\"),\n      Entry(id: \"fax\", label: \"Fax again\")],",
+        );
+        assert_eq!(
+            at,
+            Some(Location {
+                line: 5,
+                column: 17
+            })
+        );
+        assert_eq!(
+            message,
+            "duplicate workaround kind `fax` in `vocabulary.workarounds`"
+        );
+        assert!(hint.contains("once"), "{hint}");
+
+        let (at, message, hint) = vocabulary_error(
+            "    problems: [Entry(id: \"badge_reader\", label: \"Badge\"), Entry(id: \"downtime\", label: \"Down\")],",
+        );
+        assert_eq!(
+            at,
+            Some(Location {
+                line: 4,
+                column: 69
+            })
+        );
+        assert_eq!(message, "`downtime` is already a built-in problem kind");
+        assert!(hint.contains("slow_response"), "{hint}");
+
+        let (at, message, hint) =
+            vocabulary_error("    interruptions: [Entry(id: \"Bed-Manager\", label: \"Bed\")],");
+        assert_eq!(
+            at,
+            Some(Location {
+                line: 4,
+                column: 31
+            })
+        );
+        assert!(
+            message.starts_with("the interruption source in `vocabulary.interruptions`: the id `Bed-Manager` does not start with a lowercase letter"),
+            "{message}"
+        );
+        assert!(hint.contains("snake_case"), "{hint}");
+
+        let (_, message, _) =
+            vocabulary_error("    interruptions: [Entry(id: \"bed manager\", label: \"Bed\")],");
+        assert!(message.contains("holds ` `"), "{message}");
+
+        let (at, message, hint) =
+            vocabulary_error("    workarounds: [Entry(id: \"fax\", label: \"  \")],");
+        assert_eq!(
+            at,
+            Some(Location {
+                line: 4,
+                column: 43
+            })
+        );
+        assert_eq!(message, "the workaround kind `fax` has an empty label");
+        assert!(hint.contains("label"), "{hint}");
+
+        // The same id in two lists is two different kinds: allowed.
+        parse(&with_vocabulary(
+            "    workarounds: [Entry(id: \"fax\", label: \"Fax\")],\n    problems: [Entry(id: \"fax\", label: \"Fax machine down\")],",
+        ))
+        .unwrap();
+
+        // serde's own errors (an unknown field, an unknown cause) keep ron's position.
+        let (at, message, _) = vocabulary_error(
+            "    workarounds: [Entry(id: \"fax\", label: \"Fax\", cause: Some(weather))],",
+        );
+        assert_eq!(at.map(|l| l.line), Some(4));
+        assert!(message.contains("weather"), "{message}");
+    }
+
+    /// A pathway whose texts are given: `{label}` is the first step's label and so on.
+    fn with_texts(name: &str, description: &str, label: &str, policy: &str, site: &str) -> String {
+        format!(
+            "Pathway(id: \"p\", version: 1, name: \"{name}\", description: \"{description}\",\n  roles: [\"RN\"],\n  steps: [\n    Step(id: \"a\", label: \"{label}\", expected_secs: 1, expected_clicks: 1, policy: Some(\"{policy}\")),\n    AnyOrder(id: \"g\", label: \"G\", steps: [Step(id: \"b\", label: \"B\", expected_secs: 1, expected_clicks: 1)]),\n  ],\n  vocabulary: Vocabulary(workarounds: [Entry(id: \"fax\", label: \"{site}\")]),\n)"
+        )
+    }
+
+    #[test]
+    fn control_characters_in_texts_are_refused_where_the_string_is() {
+        let clean = with_texts("N", "D", "Open chart", "Law", "Fax");
+        parse(&clean).unwrap();
+        // (name, description, label, policy, site label) with one hostile, where it is, what.
+        let osc = r"Open \u{1b}]0;pwned\u{7} chart";
+        // Each case: the texts, the string the error points at (its opening quote), and what.
+        let cases = [
+            (
+                with_texts("N", "D", osc, "Law", "Fax"),
+                osc,
+                "the label of step `a`",
+                "U+001B (ESC)",
+            ),
+            (
+                with_texts("N\\x07", "D", "L", "Law", "Fax"),
+                "N\\x07",
+                "the pathway's name",
+                "U+0007 (BEL)",
+            ),
+            (
+                with_texts("N", "D\\u{9b}2J", "L", "Law", "Fax"),
+                "D\\u{9b}2J",
+                "the pathway's description",
+                "U+009B (CSI)",
+            ),
+            (
+                with_texts("N", "D", "L", "Law\\rX", "Fax"),
+                "Law\\rX",
+                "the policy of step `a`",
+                "U+000D (carriage return)",
+            ),
+            (
+                with_texts("N", "D", "L", "Law", "Fax\\u{7f}"),
+                "Fax\\u{7f}",
+                "the label of workaround kind `fax` in `vocabulary.workarounds`",
+                "U+007F (DEL)",
+            ),
+            (
+                with_texts("N", "D", "L\\nM", "Law", "Fax"),
+                "L\\nM",
+                "the label of step `a`",
+                "U+000A (line feed)",
+            ),
+            (
+                with_texts("N", "D", "L\\tM", "Law", "Fax"),
+                "L\\tM",
+                "the label of step `a`",
+                "U+0009 (tab)",
+            ),
+        ];
+        for (text, string, what, char) in cases {
+            let e = parse(&text).unwrap_err();
+            let at = locate(&text, &format!("\"{string}\""), 0).unwrap();
+            assert_eq!(e.location, Some(at), "{e}\n{text}");
+            assert_eq!(
+                e.message,
+                format!("{what} holds the control character {char}")
+            );
+            assert!(e.hint.starts_with("remove it"), "{}", e.hint);
+        }
+        assert_eq!(
+            locate(&with_texts("N", "D", osc, "Law", "Fax"), osc, 0),
+            Some(Location {
+                line: 4,
+                column: 27
+            }),
+            "the label's string opens at 4:26"
+        );
+        // A raw control character (not an escape) in the file is found the same way.
+        let raw = with_texts("N", "D", "Open \u{1b}[2J chart", "Law", "Fax");
+        let e = parse(&raw).unwrap_err();
+        assert_eq!(
+            e.location,
+            Some(Location {
+                line: 4,
+                column: 26
+            })
+        );
+        // A raw string, and a hostile id (named by its place, not quoted).
+        let e = parse("Pathway(id: \"p\", version: 1, name: r#\"a\u{9d}b\"#, steps: [Step(id: \"a\", label: \"A\", expected_secs: 1, expected_clicks: 1)])").unwrap_err();
+        assert_eq!(
+            (e.location, e.message.as_str()),
+            (
+                Some(Location {
+                    line: 1,
+                    column: 36
+                }),
+                "the pathway's name holds the control character U+009D (OSC)"
+            )
+        );
+        let e = parse("Pathway(id: \"p\", version: 1, name: \"n\", steps: [Step(id: \"a\\u{1b}\", label: \"A\", expected_secs: 1, expected_clicks: 1)])").unwrap_err();
+        assert_eq!(
+            e.message,
+            "the id of step 1 holds the control character U+001B (ESC)"
+        );
+    }
+
+    #[test]
+    fn a_description_may_hold_line_breaks_and_tabs_only() {
+        for ok in [
+            r"one\ntwo",
+            r"one\ttwo",
+            r"one\r\ntwo",
+            "one\ntwo (a raw line break)",
+        ] {
+            let pathway = parse(&with_texts("N", ok, "L", "Law", "Fax")).unwrap();
+            assert!(pathway.description.starts_with("one"));
+        }
+        for bad in [r"one\rtwo", r"one\u{1b}[2Jtwo", r"\u{85}"] {
+            let e = parse(&with_texts("N", bad, "L", "Law", "Fax")).unwrap_err();
+            assert!(
+                e.message.starts_with("the pathway's description holds"),
+                "{e}"
+            );
+            assert!(e.hint.contains("line breaks"), "{}", e.hint);
+        }
+    }
+
+    proptest::proptest! {
+        /// Any control character, anywhere in any label, is refused at that label's string;
+        /// any other text reads back as written.
+        #[test]
+        fn a_label_is_refused_exactly_when_it_holds_a_control_character(
+            before in "[a-zA-Z ]{0,8}",
+            c in proptest::char::any(),
+            after in "[a-zA-Z ]{0,8}",
+        ) {
+            let label = format!("{before}{c}{after}");
+            let text = with_texts("N", "D", &label.escape_default().to_string(), "Law", "Fax");
+            match parse(&text) {
+                Ok(p) => {
+                    proptest::prop_assert!(!c.is_control());
+                    proptest::prop_assert_eq!(&p.all_steps().next().unwrap().label, &label);
+                }
+                Err(e) => {
+                    proptest::prop_assert!(c.is_control(), "{}", e);
+                    proptest::prop_assert_eq!(e.location, Some(Location { line: 4, column: 26 }));
+                }
+            }
+        }
     }
 }

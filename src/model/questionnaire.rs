@@ -71,6 +71,9 @@ pub const TLX_SUBSCALES: [(&str, &str, &str, &str); 6] = [
 pub const EHR_SUS_MEAN: f64 = 45.9;
 /// Its standard deviation.
 pub const EHR_SUS_SD: f64 = 21.9;
+/// Where the EHR mean comes from, as the report cites it (docs/report.md).
+pub const EHR_SUS_SOURCE: &str =
+    "Melnick et al. 2020, Mayo Clinic Proceedings 95(3):476-487, US physicians rating their EHR";
 
 impl Instrument {
     pub fn name(self) -> &'static str {

@@ -9,13 +9,12 @@ use std::path::PathBuf;
 
 use serde::Serialize;
 
-use crate::model::{Pathway, ProblemKind, WorkaroundKind};
+use crate::model::{Cause, KindCounts, Pathway, ProblemKind, WorkaroundKind};
 
-use super::digest::{DevKind, SessionDigest, problem_index, workaround_index};
+use super::digest::{DevKind, SessionDigest};
 use super::findings::{
-    CLICK_SECS, CauseDecision, CellShare, FindingKind, INFRASTRUCTURE_PROBLEMS,
-    INTEGRATION_PROBLEMS, INTEGRATION_WORKAROUNDS, Spread, agree_on_friction, confidence_label,
-    finding_id, reported, suggest_cause,
+    CLICK_SECS, CauseDecision, CellShare, FindingKind, Spread, SusEvidence, agree_on_friction,
+    confidence_label, finding_id, problem_cause, reported, suggest_cause, workaround_cause,
 };
 pub use super::findings::{Evidence, Finding};
 use super::overrides::{Override, Overrides};
@@ -59,8 +58,8 @@ struct StepAgg {
     over_time: u32,
     over_clicks: u32,
     deviations: [u32; 6],
-    workarounds: [u32; 7],
-    problems: [u32; 8],
+    workarounds: KindCounts<WorkaroundKind>,
+    problems: KindCounts<ProblemKind>,
     interruptions: u32,
     step_secs: f64,
 }
@@ -77,8 +76,8 @@ struct GroupAgg {
     click_excess: i64,
     reentries: u64,
     interruptions: u64,
-    workarounds: [u32; 7],
-    problems: [u32; 8],
+    workarounds: KindCounts<WorkaroundKind>,
+    problems: KindCounts<ProblemKind>,
     steps: BTreeMap<String, StepAgg>,
     /// The clinicians' SUS and raw TLX scores, one per session that answered in full.
     sus: Vec<f64>,
@@ -99,12 +98,8 @@ impl GroupAgg {
         self.interruptions += u64::from(d.interruptions);
         self.sus.extend(d.sus);
         self.tlx.extend(d.tlx);
-        for i in 0..7 {
-            self.workarounds[i] += d.workarounds[i];
-        }
-        for i in 0..8 {
-            self.problems[i] += d.problems[i];
-        }
+        self.workarounds.merge(&d.workarounds);
+        self.problems.merge(&d.problems);
         let mut seen: HashSet<&str> = HashSet::new();
         for s in &d.steps {
             let agg = self.steps.entry(s.step.clone()).or_default();
@@ -129,10 +124,10 @@ impl GroupAgg {
                 agg.deviations[DevKind::OverClicks.index()] += 1;
             }
             for (k, _) in &s.workarounds {
-                agg.workarounds[workaround_index(*k)] += 1;
+                agg.workarounds.add(*k, 1);
             }
             for (k, _) in &s.problems {
-                agg.problems[problem_index(*k)] += 1;
+                agg.problems.add(*k, 1);
             }
             agg.interruptions += s.interruptions;
             agg.step_secs += s.active_secs + s.interrupted_secs;
@@ -218,17 +213,19 @@ impl PathwayAgg {
             if !s.planned {
                 continue;
             }
+            // The site's own kinds count by the `cause:` of their entry.
+            let site = &self.pathway.vocabulary;
             let infra = s
                 .problems
                 .iter()
-                .any(|(k, _)| INFRASTRUCTURE_PROBLEMS.contains(k));
+                .any(|(k, _)| problem_cause(*k, site) == Some(Cause::Infrastructure));
             let integration = s
                 .problems
                 .iter()
-                .any(|(k, _)| INTEGRATION_PROBLEMS.contains(k))
+                .any(|(k, _)| problem_cause(*k, site) == Some(Cause::Integration))
                 || s.workarounds
                     .iter()
-                    .any(|(k, _)| INTEGRATION_WORKAROUNDS.contains(k));
+                    .any(|(k, _)| workaround_cause(*k, site) == Some(Cause::Integration));
             let excess = s.excess_secs();
             let mut kinds: Vec<(FindingKind, f64)> = Vec::new();
             if s.over_time {
@@ -293,6 +290,15 @@ pub struct Skipped {
     pub error: String,
 }
 
+impl Skipped {
+    /// Masks the path and the error with `mask` (`--redact`): a file name or an error that
+    /// quotes a file may hold an identifier.
+    pub fn redact(&mut self, mask: &dyn Fn(&str) -> String) {
+        self.path = mask(&self.path.to_string_lossy()).into();
+        self.error = mask(&self.error);
+    }
+}
+
 /// Folds session digests into a report. Feed it with [`ReportBuilder::add`], then
 /// [`ReportBuilder::finish`].
 pub struct ReportBuilder {
@@ -300,6 +306,7 @@ pub struct ReportBuilder {
     pathways: BTreeMap<String, PathwayAgg>,
     serial: u64,
     skipped: Vec<Skipped>,
+    after_finish: Vec<super::stream::AfterFinish>,
 }
 
 impl ReportBuilder {
@@ -322,6 +329,7 @@ impl ReportBuilder {
             by,
             pathways: BTreeMap::new(),
             serial: 0,
+            after_finish: Vec::new(),
             skipped: Vec::new(),
         })
     }
@@ -352,6 +360,11 @@ impl ReportBuilder {
 
     pub fn skip(&mut self, path: PathBuf, error: String) {
         self.skipped.push(Skipped { path, error });
+    }
+
+    /// A session read with events after its finish left out.
+    pub fn after_finish(&mut self, after: super::stream::AfterFinish) {
+        self.after_finish.push(after);
     }
 
     /// The report, with the overrides applied to the findings they name.
@@ -393,6 +406,7 @@ impl ReportBuilder {
             pathways,
             findings,
             stale_overrides,
+            after_finish: self.after_finish,
         }
     }
 }
@@ -410,6 +424,9 @@ pub struct Report {
     pub findings: Vec<Finding>,
     /// Overrides whose finding is not in this report (kept in the file, not applied).
     pub stale_overrides: Vec<Override>,
+    /// Sessions read with events after their finish left out: warned about, not reported.
+    #[serde(skip)]
+    pub after_finish: Vec<super::stream::AfterFinish>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -425,6 +442,10 @@ pub struct PathwayReport {
     pub overall: GroupReport,
     /// One per value of the `--by` keys.
     pub groups: Vec<GroupReport>,
+    /// The kinds the pathway's file adds, with their labels and causes: the figures above
+    /// name them by id.
+    #[serde(skip_serializing_if = "crate::model::Vocabulary::is_empty")]
+    pub vocabulary: crate::model::Vocabulary,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -579,23 +600,15 @@ fn step_report(pathway: &Pathway, step: &str, agg: &mut StepAgg, sessions: u32) 
                 )
             })
             .collect(),
-        workaround_rate: WorkaroundKind::ALL
+        workaround_rate: agg
+            .workarounds
             .iter()
-            .map(|k| {
-                (
-                    k.name().to_string(),
-                    per(agg.workarounds[workaround_index(*k)], agg.occurrences),
-                )
-            })
+            .map(|(k, n)| (k.name().to_string(), per(n, agg.occurrences)))
             .collect(),
-        problem_rate: ProblemKind::ALL
+        problem_rate: agg
+            .problems
             .iter()
-            .map(|k| {
-                (
-                    k.name().to_string(),
-                    per(agg.problems[problem_index(*k)], agg.occurrences),
-                )
-            })
+            .map(|(k, n)| (k.name().to_string(), per(n, agg.occurrences)))
             .collect(),
         interruptions_per_hour: if agg.step_secs > 0.0 {
             round(f64::from(agg.interruptions) * 3600.0 / agg.step_secs, 2)
@@ -621,9 +634,10 @@ fn group_report(pathway: &Pathway, key: Vec<(String, String)>, mut g: GroupAgg) 
         click_excess: g.click_excess,
         click_excess_per_session: round(g.click_excess as f64 / f64::from(n), 2),
         reentries: g.reentries,
-        workarounds: WorkaroundKind::ALL
+        workarounds: g
+            .workarounds
             .iter()
-            .map(|k| (k.name().to_string(), g.workarounds[workaround_index(*k)]))
+            .map(|(k, n)| (k.name().to_string(), n))
             .collect(),
         interruptions: g.interruptions,
         interruptions_per_hour: if g.observed_secs > 0.0 {
@@ -636,9 +650,10 @@ fn group_report(pathway: &Pathway, key: Vec<(String, String)>, mut g: GroupAgg) 
         } else {
             0.0
         },
-        problems: ProblemKind::ALL
+        problems: g
+            .problems
             .iter()
-            .map(|k| (k.name().to_string(), g.problems[problem_index(*k)]))
+            .map(|(k, n)| (k.name().to_string(), n))
             .collect(),
         voice: Voice::of(&g.sus, &g.tlx),
     };
@@ -691,6 +706,7 @@ fn pathway_report(by: &[String], agg: PathwayAgg) -> PathwayReport {
                 group_report(&pathway, key, g)
             })
             .collect(),
+        vocabulary: pathway.vocabulary.clone(),
     }
 }
 
@@ -701,6 +717,7 @@ type TieOrder = (String, usize, String, FindingKind);
 #[allow(clippy::too_many_lines)] // long before the lint came; split it when next changed
 fn pathway_findings(agg: &PathwayAgg) -> Vec<(TieOrder, Finding)> {
     let pathway = &agg.pathway;
+    let sus = SusEvidence::of(&agg.all.sus);
     // Every candidate's spread and decision first, so a step's slow_step and click_burden
     // can be made to agree before the findings are written.
     let mut decided: Vec<(&String, FindingKind, &Candidate, u32, Spread, CauseDecision)> =
@@ -737,6 +754,12 @@ fn pathway_findings(agg: &PathwayAgg) -> Vec<(TieOrder, Finding)> {
             co_infrastructure: c.co_infrastructure,
             co_integration: c.co_integration,
             versions: agg.versions.len(),
+            site_cause: match kind {
+                FindingKind::Workaround(k) => pathway.vocabulary.cause(*k),
+                FindingKind::Problem(k) => pathway.vocabulary.cause(*k),
+                _ => None,
+            },
+            sus,
         };
         let decision = suggest_cause(&spread);
         if reported(&spread, &decision) {

@@ -4,7 +4,9 @@
 
 use crate::compare::engine::Engine;
 use crate::compare::{Comparison, DeviationKind, MoveKind, TooMuchWork, compare_timeline};
-use crate::model::{Pathway, ProblemKind, Session, Timeline, WorkaroundKind, derive_timeline};
+use crate::model::{
+    KindCounts, Pathway, ProblemKind, Session, Timeline, WorkaroundKind, derive_timeline,
+};
 
 /// The old name of [`DeviationKind`] in the report, kept only until `findings.rs` and
 /// `aggregate.rs` use [`DeviationKind`] directly: one kind, one enum.
@@ -75,8 +77,9 @@ pub struct SessionDigest {
     pub click_excess: i64,
     pub reentries: u32,
     pub interruptions: u32,
-    pub workarounds: [u32; 7],
-    pub problems: [u32; 8],
+    /// By kind: the built-in ones and the site's own, grouped by id.
+    pub workarounds: KindCounts<WorkaroundKind>,
+    pub problems: KindCounts<ProblemKind>,
     pub steps: Vec<StepDigest>,
     /// Structural deviations: kind, step, index into `steps` when observed.
     pub deviations: Vec<(DevKind, String, Option<usize>)>,
@@ -97,20 +100,6 @@ fn questionnaire_score(
         } if *i == instrument => Some(instrument.score(answers)),
         _ => None,
     })?
-}
-
-pub fn workaround_index(kind: WorkaroundKind) -> usize {
-    WorkaroundKind::ALL
-        .iter()
-        .position(|k| *k == kind)
-        .expect("every kind is in ALL")
-}
-
-pub fn problem_index(kind: ProblemKind) -> usize {
-    ProblemKind::ALL
-        .iter()
-        .position(|k| *k == kind)
-        .expect("every kind is in ALL")
 }
 
 /// Digests a session against its pathway, from the comparator's result on its timeline:
@@ -156,8 +145,8 @@ pub fn digest(
         click_excess: figures.click_excess,
         reentries: figures.reentries,
         interruptions: figures.interruptions as u32,
-        workarounds: [0; 7],
-        problems: [0; 8],
+        workarounds: KindCounts::default(),
+        problems: KindCounts::default(),
         sus: questionnaire_score(session, crate::model::questionnaire::Instrument::Sus),
         tlx: questionnaire_score(session, crate::model::questionnaire::Instrument::Tlx),
         steps: Vec::with_capacity(timeline.steps.len()),
@@ -174,10 +163,10 @@ pub fn digest(
             .collect(),
     };
     for (kind, n) in &figures.workarounds {
-        d.workarounds[workaround_index(*kind)] += *n as u32;
+        d.workarounds.add(*kind, *n as u32);
     }
     for (kind, n) in &figures.problems {
-        d.problems[problem_index(*kind)] += *n as u32;
+        d.problems.add(*kind, *n as u32);
     }
     for (index, span) in timeline.steps.iter().enumerate() {
         let planned = pathway.step(&span.step);

@@ -7,10 +7,10 @@
 //! pattern the rule reads; docs/findings.md lists the same rules with the same thresholds.
 
 use serde::Serialize;
-use statrs::distribution::{Beta, ContinuousCDF};
+use statrs::distribution::{Beta, ContinuousCDF, StudentsT};
 use std::fmt::Write as _;
 
-use crate::model::{Cause, ProblemKind, WorkaroundKind};
+use crate::model::{Cause, ProblemKind, Vocabulary, WorkaroundKind};
 
 use super::digest::DevKind;
 use super::overrides::Override;
@@ -61,6 +61,72 @@ pub const VERSIONS_DOUBT: f64 = 0.8;
 /// A single site and a single role: "everywhere" compares nothing.
 pub const ONE_CELL_DOUBT: f64 = 0.6;
 
+/// The clinicians' SUS counts as evidence only with this many sessions answered in full.
+pub const MIN_SUS_SESSIONS: u32 = 5;
+/// How much a certainly low SUS can add to the design strength's shortfall (see
+/// [`SusEvidence::support`]): it supports design, it never decides it.
+pub const SUS_WEIGHT: f64 = 0.5;
+
+/// The clinicians' own rating of the system over a pathway's sessions (System Usability Scale),
+/// as evidence for design: low SUS with friction everywhere points at the system.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct SusEvidence {
+    /// Sessions whose clinician answered the SUS in full.
+    pub sessions: u32,
+    pub mean: f64,
+    /// P(the clinicians' mean SUS is below the published EHR mean): Student's t with n - 1
+    /// degrees of freedom at (EHR mean - mean) / (sd / sqrt(n)), the posterior of the mean
+    /// under a flat prior (1 - the one-sided t-test's p). All scores equal: 1 below, 0 at or above.
+    pub below_ehr_mean: f64,
+}
+
+impl SusEvidence {
+    /// The evidence of `scores`; `None` under [`MIN_SUS_SESSIONS`].
+    pub fn of(scores: &[f64]) -> Option<SusEvidence> {
+        let reference = crate::model::questionnaire::EHR_SUS_MEAN;
+        let n = scores.len();
+        if (n as u32) < MIN_SUS_SESSIONS {
+            return None;
+        }
+        let mean = scores.iter().sum::<f64>() / n as f64;
+        let variance = scores.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1) as f64;
+        let below_ehr_mean = if variance <= 0.0 {
+            if mean < reference { 1.0 } else { 0.0 }
+        } else {
+            let t = (reference - mean) / (variance / n as f64).sqrt();
+            StudentsT::new(0.0, 1.0, (n - 1) as f64).map_or(0.0, |d| d.cdf(t))
+        };
+        Some(SusEvidence {
+            sessions: n as u32,
+            mean,
+            below_ehr_mean,
+        })
+    }
+
+    /// The design strength `design` with this evidence: d + (1 - d) x d x [`SUS_WEIGHT`] x
+    /// P(SUS below the EHR mean). It grows only where the friction is already seen everywhere
+    /// (d is the friction's own design evidence), and a high SUS takes nothing away: the SUS
+    /// rates the whole system, not the step.
+    pub fn support(&self, design: f64) -> f64 {
+        design + (1.0 - design) * design * SUS_WEIGHT * self.below_ehr_mean
+    }
+
+    fn describe(&self) -> String {
+        let reference = crate::model::questionnaire::EHR_SUS_MEAN;
+        format!(
+            "the clinicians' SUS: mean {:.1} of {} sessions, below the published EHR mean {reference:.1} with probability {:.2}{}",
+            self.mean,
+            self.sessions,
+            self.below_ehr_mean,
+            if self.below_ehr_mean >= 0.5 {
+                ", which supports design"
+            } else {
+                ", not low: no support for design"
+            }
+        )
+    }
+}
+
 /// Integration: workarounds that move data between systems by hand, and missing data.
 pub const INTEGRATION_WORKAROUNDS: [WorkaroundKind; 3] = [
     WorkaroundKind::SecondSystem,
@@ -77,6 +143,29 @@ pub const INFRASTRUCTURE_PROBLEMS: [ProblemKind; 4] = [
 ];
 /// Policy: workarounds that a rule (not the system) makes people take.
 pub const POLICY_WORKAROUNDS: [WorkaroundKind; 1] = [WorkaroundKind::SharedLogin];
+
+/// The cause a workaround kind points to: the built-in lists above, or the `cause:` the
+/// site's pathway file gives one of its own kinds (none by default).
+pub fn workaround_cause(kind: WorkaroundKind, site: &Vocabulary) -> Option<Cause> {
+    if POLICY_WORKAROUNDS.contains(&kind) {
+        Some(Cause::Policy)
+    } else if INTEGRATION_WORKAROUNDS.contains(&kind) {
+        Some(Cause::Integration)
+    } else {
+        site.cause(kind)
+    }
+}
+
+/// The cause a problem kind points to: the built-in lists above, or the site's `cause:`.
+pub fn problem_cause(kind: ProblemKind, site: &Vocabulary) -> Option<Cause> {
+    if INTEGRATION_PROBLEMS.contains(&kind) {
+        Some(Cause::Integration)
+    } else if INFRASTRUCTURE_PROBLEMS.contains(&kind) {
+        Some(Cause::Infrastructure)
+    } else {
+        site.cause(kind)
+    }
+}
 
 /// What kind of pain point a finding is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -179,6 +268,8 @@ impl FindingKind {
 #[serde(rename_all = "snake_case")]
 pub enum Rule {
     SharedLoginPolicy,
+    /// A site's own workaround or problem kind, classed by the `cause:` of its entry.
+    SiteKind,
     IntegrationKind,
     InfrastructureKind,
     CoInfrastructure,
@@ -193,8 +284,9 @@ pub enum Rule {
 }
 
 impl Rule {
-    pub const ALL: [Rule; 12] = [
+    pub const ALL: [Rule; 13] = [
         Rule::SharedLoginPolicy,
+        Rule::SiteKind,
         Rule::IntegrationKind,
         Rule::InfrastructureKind,
         Rule::CoInfrastructure,
@@ -211,6 +303,7 @@ impl Rule {
     pub fn name(self) -> &'static str {
         match self {
             Rule::SharedLoginPolicy => "shared_login_policy",
+            Rule::SiteKind => "site_kind",
             Rule::IntegrationKind => "integration_kind",
             Rule::InfrastructureKind => "infrastructure_kind",
             Rule::CoInfrastructure => "co_infrastructure",
@@ -225,9 +318,11 @@ impl Rule {
         }
     }
 
+    /// The cause the rule names. For `SiteKind` the cause is the entry's own `cause:`, which
+    /// the decision carries ([`CauseDecision::cause`]); `Policy` here is only a placeholder.
     pub fn cause(self) -> Cause {
         match self {
-            Rule::SharedLoginPolicy | Rule::PolicyStep => Cause::Policy,
+            Rule::SharedLoginPolicy | Rule::PolicyStep | Rule::SiteKind => Cause::Policy,
             Rule::IntegrationKind | Rule::CoIntegration => Cause::Integration,
             Rule::InfrastructureKind | Rule::CoInfrastructure => Cause::Infrastructure,
             Rule::DesignEverywhere | Rule::FallbackWidespread => Cause::Design,
@@ -321,6 +416,11 @@ pub struct Spread {
     pub co_integration: u32,
     /// Pathway versions among the sessions (design needs one configuration).
     pub versions: usize,
+    /// The cause the pathway file gives the finding's kind when it is one of the site's own
+    /// (its entry's `cause:`); None for built-in kinds and site kinds without one.
+    pub site_cause: Option<Cause>,
+    /// The clinicians' SUS over the pathway's sessions, when enough answered.
+    pub sus: Option<SusEvidence>,
 }
 
 impl Spread {
@@ -623,6 +723,21 @@ fn by_kind(spread: &Spread, real: f64) -> Option<CauseDecision> {
                 k.name()
             ),
         ),
+        FindingKind::Workaround(_) | FindingKind::Problem(_) => {
+            let cause = spread.site_cause?;
+            let what = match spread.kind {
+                FindingKind::Workaround(k) => format!("workaround `{}`", k.name()),
+                FindingKind::Problem(k) => format!("problem `{}`", k.name()),
+                _ => unreachable!("matched above"),
+            };
+            let because = format!(
+                "the site's pathway file classes {what} as {}; {counts}",
+                cause.name()
+            );
+            let mut decision = CauseDecision::new(Rule::SiteKind, because, real);
+            decision.cause = cause;
+            return Some(decision);
+        }
         _ => return None,
     };
     Some(CauseDecision::new(rule, because, real))
@@ -745,7 +860,8 @@ fn by_concentration(spread: &Spread, s: &Split) -> CauseDecision {
     )
 }
 
-/// Rules 8-9: seen everywhere (design), or no clear pattern.
+/// Rules 8-9: seen everywhere (design), or no clear pattern; the clinicians' SUS, when enough
+/// answered, supports design ([`SusEvidence::support`]) after concentration was ruled out.
 fn by_spread(spread: &Spread, split: Option<&Split>, design: f64) -> CauseDecision {
     let sites = considered(&spread.sites);
     let roles = considered(&spread.roles);
@@ -780,6 +896,13 @@ fn by_spread(spread: &Spread, split: Option<&Split>, design: f64) -> CauseDecisi
     } else {
         because.push_str(", with the same configuration");
     }
+    let design = match &spread.sus {
+        Some(sus) => {
+            let _ = write!(because, "; {}", sus.describe());
+            sus.support(design)
+        }
+        None => design,
+    };
     if design >= MIN_PATTERN_CONFIDENCE {
         return CauseDecision::new(Rule::DesignEverywhere, because, design);
     }

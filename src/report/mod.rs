@@ -22,5 +22,6 @@ pub use findings::{Finding, FindingKind, Rule};
 pub use overrides::{OVERRIDES_FILE, Override, Overrides};
 pub use render::{Format, render};
 pub use stream::{
-    Digested, Outcome, ReportOptions, build_report, collect_session_files, for_each_digested,
+    Digested, Outcome, ReportOptions, build_report, build_report_and, collect_session_files,
+    for_each_digested,
 };

@@ -2,9 +2,10 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::model::{Pathway, ProblemKind, WorkaroundKind};
+use crate::model::{KindCounts, Pathway, ProblemKind, WorkaroundKind};
 use crate::report::aggregate::{GROUP_KEYS, Skipped};
-use crate::report::digest::{DevKind, SessionDigest, problem_index, workaround_index};
+use crate::report::digest::{DevKind, SessionDigest};
+use crate::report::stream::AfterFinish;
 use crate::report::{Finding, Overrides, ReportBuilder};
 
 use super::{PathwayRounds, RoundSummary, Rounds};
@@ -18,9 +19,10 @@ pub(crate) struct StepSample {
     pub reentries: Vec<f64>,
     pub over_time: u64,
     pub over_clicks: u64,
-    /// Occurrences with at least one workaround (problem) of each kind.
-    pub workarounds: [u64; 7],
-    pub problems: [u64; 8],
+    /// Occurrences with at least one workaround (problem) of each kind, the site's own
+    /// kinds included.
+    pub workarounds: KindCounts<WorkaroundKind>,
+    pub problems: KindCounts<ProblemKind>,
 }
 
 impl StepSample {
@@ -36,6 +38,9 @@ pub(crate) struct Sample {
     pub roles: BTreeSet<String>,
     pub observed_secs: f64,
     pub fitness: Vec<f64>,
+    /// The clinicians' SUS and raw TLX scores, one per session answered in full.
+    pub sus: Vec<f64>,
+    pub tlx: Vec<f64>,
     pub fitness_by_site: BTreeMap<String, (u64, f64)>,
     pub steps: BTreeMap<String, StepSample>,
     /// Sessions with a deviation of a kind at a step (`None`: anywhere in the session).
@@ -52,6 +57,8 @@ impl Sample {
             roles: BTreeSet::new(),
             observed_secs: 0.0,
             fitness: Vec::new(),
+            sus: Vec::new(),
+            tlx: Vec::new(),
             fitness_by_site: BTreeMap::new(),
             steps: BTreeMap::new(),
             deviation_sessions: BTreeMap::new(),
@@ -65,6 +72,8 @@ impl Sample {
         self.roles.insert(d.role.clone());
         self.observed_secs += d.observed_secs;
         self.fitness.push(d.fitness);
+        self.sus.extend(d.sus);
+        self.tlx.extend(d.tlx);
         let site = self.fitness_by_site.entry(d.site.clone()).or_default();
         site.0 += 1;
         site.1 += d.fitness;
@@ -78,15 +87,13 @@ impl Sample {
             sample.reentries.push(f64::from(s.reentries));
             sample.over_time += u64::from(s.over_time);
             sample.over_clicks += u64::from(s.over_clicks);
-            for &kind in WorkaroundKind::ALL {
-                if s.workarounds.iter().any(|(k, _)| *k == kind) {
-                    sample.workarounds[workaround_index(kind)] += 1;
-                }
+            let kinds: BTreeSet<WorkaroundKind> = s.workarounds.iter().map(|(k, _)| *k).collect();
+            for kind in kinds {
+                sample.workarounds.add(kind, 1);
             }
-            for &kind in ProblemKind::ALL {
-                if s.problems.iter().any(|(k, _)| *k == kind) {
-                    sample.problems[problem_index(kind)] += 1;
-                }
+            let kinds: BTreeSet<ProblemKind> = s.problems.iter().map(|(k, _)| *k).collect();
+            for kind in kinds {
+                sample.problems.add(kind, 1);
             }
         }
         let mut seen: BTreeSet<(Option<&str>, DevKind)> = BTreeSet::new();
@@ -163,6 +170,7 @@ pub struct RoundsBuilder {
     pathways: BTreeMap<String, PathwaySamples>,
     rounds: BTreeMap<u64, RoundSummary>,
     skipped: Vec<Skipped>,
+    after_finish: Vec<AfterFinish>,
 }
 
 impl RoundsBuilder {
@@ -186,6 +194,7 @@ impl RoundsBuilder {
             pathways: BTreeMap::new(),
             rounds: BTreeMap::new(),
             skipped: Vec::new(),
+            after_finish: Vec::new(),
         })
     }
 
@@ -240,6 +249,11 @@ impl RoundsBuilder {
         self.skipped.push(Skipped { path, error });
     }
 
+    /// A session read with events after its finish left out.
+    pub fn after_finish(&mut self, after: AfterFinish) {
+        self.after_finish.push(after);
+    }
+
     /// Every pathway's rounds and comparisons.
     pub fn finish(self) -> Rounds {
         let by = self.by;
@@ -255,6 +269,8 @@ impl RoundsBuilder {
             rounds: self.rounds.into_values().collect(),
             pathways,
             skipped: self.skipped,
+            after_finish: self.after_finish,
+            redacted: false,
         }
     }
 }

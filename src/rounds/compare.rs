@@ -3,8 +3,8 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::model::{ProblemKind, WorkaroundKind};
-use crate::report::digest::{DevKind, problem_index, workaround_index};
+use crate::model::{KindCounts, VocabularyKind};
+use crate::report::digest::DevKind;
 
 use super::build::{Finished, PathwaySamples, RoundSamples, StepSample};
 use super::stats;
@@ -177,22 +177,8 @@ fn compare(
             ("over_time".into(), b.over_time, a.over_time),
             ("over_clicks".into(), b.over_clicks, a.over_clicks),
         ];
-        for &kind in WorkaroundKind::ALL {
-            let i = workaround_index(kind);
-            rates.push((
-                format!("workaround:{}", kind.name()),
-                b.workarounds[i],
-                a.workarounds[i],
-            ));
-        }
-        for &kind in ProblemKind::ALL {
-            let i = problem_index(kind);
-            rates.push((
-                format!("problem:{}", kind.name()),
-                b.problems[i],
-                a.problems[i],
-            ));
-        }
+        kind_rates(&mut rates, "workaround", &b.workarounds, &a.workarounds);
+        kind_rates(&mut rates, "problem", &b.problems, &a.problems);
         for (metric, kb, ka) in rates {
             if kb + ka > 0 {
                 tests.push(rate_test(step.clone(), metric, (kb, nb), (ka, na)));
@@ -208,6 +194,15 @@ fn compare(
         &before.sample.fitness,
         &after.sample.fitness,
     ));
+    // The clinicians' own scores, per session that answered, when either round has one.
+    for (metric, b, a) in [
+        ("sus", &before.sample.sus, &after.sample.sus),
+        ("tlx", &before.sample.tlx, &after.sample.tlx),
+    ] {
+        if !(b.is_empty() && a.is_empty()) {
+            tests.push(values_test(None, metric, b, a));
+        }
+    }
     for kind in SESSION_DEVIATIONS {
         deviation_test(&mut tests, None, kind, before, after);
     }
@@ -319,7 +314,7 @@ fn adjust(tests: &mut [Test]) {
 }
 
 /// `too_few` below [`MIN_UNITS`] in a round; `improved` or `worse` when the adjusted p is
-/// below [`ALPHA`] and the interval excludes 0 (lower is better, but for fitness).
+/// below [`ALPHA`] and the interval excludes 0 (lower is better, but for fitness and the SUS).
 pub fn verdict(test: &Test) -> Verdict {
     if test.before.n() < MIN_UNITS || test.after.n() < MIN_UNITS {
         return Verdict::TooFew;
@@ -330,7 +325,7 @@ pub fn verdict(test: &Test) -> Verdict {
     if p >= ALPHA {
         return Verdict::NoClearChange;
     }
-    let higher_is_better = test.metric == "fitness";
+    let higher_is_better = matches!(test.metric.as_str(), "fitness" | "sus");
     match (high < 0.0, low > 0.0) {
         (true, _) if higher_is_better => Verdict::Worse,
         (true, _) => Verdict::Improved,
@@ -381,4 +376,22 @@ fn finding_changes(
         .collect();
     changes.sort_by(|x, y| y.0.total_cmp(&x.0).then(x.1.id.cmp(&y.1.id)));
     changes.into_iter().map(|(_, c)| c).collect()
+}
+
+/// One rate per kind seen in either round (`workaround:fax`): built-in kinds first, then the
+/// site's own by id.
+fn kind_rates<K: VocabularyKind>(
+    rates: &mut Vec<(String, u64, u64)>,
+    prefix: &str,
+    before: &KindCounts<K>,
+    after: &KindCounts<K>,
+) {
+    let kinds: BTreeSet<K> = before.iter().chain(after.iter()).map(|(k, _)| k).collect();
+    for kind in kinds {
+        rates.push((
+            format!("{prefix}:{}", kind.name()),
+            u64::from(before.get(kind)),
+            u64::from(after.get(kind)),
+        ));
+    }
 }

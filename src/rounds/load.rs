@@ -60,11 +60,24 @@ pub fn build_rounds(paths: &[PathBuf], options: &RoundsOptions) -> Result<Rounds
     if files.is_empty() {
         return Err("no session files (.ron) given: give session files or folders".into());
     }
-    // The engine hands the outcomes over in file order: the n-th is the n-th file's.
-    let mut index = 0;
+    // Each session's round folder, by its file (pathway files among them give no outcome); a
+    // file given in two rounds is in the first, then the second, as the outcomes come in order.
+    let mut folder_of: std::collections::HashMap<&Path, std::collections::VecDeque<usize>> =
+        std::collections::HashMap::new();
+    for (file, &folder) in files.iter().zip(&folders) {
+        folder_of
+            .entry(file.as_path())
+            .or_default()
+            .push_back(folder);
+    }
     for_each_digested(&files, &options.reading(), |outcome| {
-        let folder = folders.get(index).copied();
-        index += 1;
+        let path = match &outcome {
+            Ok(d) => d.path.as_path(),
+            Err((path, _)) => path.as_path(),
+        };
+        let folder = folder_of
+            .get_mut(path)
+            .and_then(std::collections::VecDeque::pop_front);
         match outcome {
             Ok(d) => {
                 let (order, name) = match (&options.split, folder) {
@@ -78,6 +91,9 @@ pub fn build_rounds(paths: &[PathBuf], options: &RoundsOptions) -> Result<Rounds
                     ),
                 };
                 builder.add(order, &name, &d.pathway, &d.digest);
+                if let Some(after) = d.after_finish {
+                    builder.after_finish(after);
+                }
             }
             Err((path, error)) => builder.skip(path, error),
         }

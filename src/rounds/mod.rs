@@ -35,6 +35,57 @@ pub struct Rounds {
     pub rounds: Vec<RoundSummary>,
     pub pathways: Vec<PathwayRounds>,
     pub skipped: Vec<crate::report::aggregate::Skipped>,
+    /// Masked by [`Rounds::redact`] (`--redact`).
+    pub redacted: bool,
+    /// Sessions read with events after their finish left out: warned about, not shown.
+    #[serde(skip)]
+    pub after_finish: Vec<crate::report::stream::AfterFinish>,
+}
+
+impl Rounds {
+    /// Masks identifier-like strings with `mask` (the export redactor's) wherever the rounds
+    /// carry text from a session, as `report --redact` does: sites and roles, the `--by`
+    /// groups' values (clinicians and auditors among them), step ids and labels (an unplanned
+    /// step's come from the auditor's typing) in the figures, the charts and the findings,
+    /// and skipped files' paths and errors (and the paths warned about). Round names (a folder, a version, a date range),
+    /// pathway ids, metrics, finding ids and every figure are kept (docs/privacy.md).
+    pub fn redact(&mut self, mask: &dyn Fn(&str) -> String) {
+        self.redacted = true;
+        for skipped in &mut self.skipped {
+            skipped.redact(mask);
+        }
+        for after in &mut self.after_finish {
+            after.redact(mask);
+        }
+        for p in &mut self.pathways {
+            for round in &mut p.rounds {
+                for value in round.sites.iter_mut().chain(round.roles.iter_mut()) {
+                    *value = mask(value);
+                }
+                for site in &mut round.by_site {
+                    site.site = mask(&site.site);
+                }
+                for step in &mut round.steps {
+                    step.step = mask(&step.step);
+                    step.label = mask(&step.label);
+                }
+            }
+            for c in &mut p.comparisons {
+                for (_, value) in &mut c.group {
+                    *value = mask(value);
+                }
+                for test in &mut c.tests {
+                    if let Some(step) = &mut test.step {
+                        *step = mask(step);
+                    }
+                }
+                for f in &mut c.findings {
+                    f.step = mask(&f.step);
+                    f.title = mask(&f.title);
+                }
+            }
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -102,6 +102,14 @@ fn detectable_reduction(pilot: &[f64], alpha: f64, power: f64) -> Option<f64> {
     Some(f64::from(high) / 1000.0)
 }
 
+/// A plan and what reading its pilot met: files skipped (with why), and sessions read with
+/// events after their finish left out.
+pub struct PlanRead {
+    pub plan: Plan,
+    pub skipped: Vec<(PathBuf, String)>,
+    pub after_finish: Vec<crate::report::stream::AfterFinish>,
+}
+
 /// The plan from pilot session files or folders.
 pub fn plan_from_files(
     paths: &[PathBuf],
@@ -110,7 +118,7 @@ pub fn plan_from_files(
     reduction: f64,
     power: f64,
     alpha: f64,
-) -> Result<(Plan, Vec<(PathBuf, String)>), String> {
+) -> Result<PlanRead, String> {
     let files = collect_session_files(paths).map_err(|e| e.to_string())?;
     if files.is_empty() {
         return Err("no pilot session files (.ron) given: give session files or folders".into());
@@ -123,12 +131,14 @@ pub fn plan_from_files(
     let mut sessions = 0u64;
     let mut label = None;
     let mut skipped = Vec::new();
+    let mut after_finish = Vec::new();
     for_each_digested(&files, &reading, |outcome| match outcome {
         // Sessions of other pathways say nothing about this step's rate per session.
         Ok(d)
             if d.pathway.step(step).is_none() && !d.digest.steps.iter().any(|s| s.step == step) => {
         }
         Ok(d) => {
+            after_finish.extend(d.after_finish);
             sessions += 1;
             if label.is_none() {
                 label = d.pathway.step(step).map(|s| s.label.clone());
@@ -144,7 +154,11 @@ pub fn plan_from_files(
         Err(e) => skipped.push(e),
     })?;
     let label = label.unwrap_or_else(|| step.to_string());
-    plan(step, &label, &pilot, sessions, reduction, power, alpha).map(|p| (p, skipped))
+    plan(step, &label, &pilot, sessions, reduction, power, alpha).map(|plan| PlanRead {
+        plan,
+        skipped,
+        after_finish,
+    })
 }
 
 #[cfg(test)]

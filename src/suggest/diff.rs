@@ -2,7 +2,8 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::model::{Element, Pathway, Step};
+use crate::model::vocab::{Cause, Entry, VocabularyKind};
+use crate::model::{Element, InterruptionSource, Pathway, ProblemKind, Step, WorkaroundKind};
 
 use super::edits::element_id;
 
@@ -106,6 +107,7 @@ pub fn diff(a: &Pathway, b: &Pathway) -> Vec<String> {
     if a.description != b.description {
         out.push(format!("The description now reads: \"{}\"", b.description));
     }
+    vocabulary_changes(a, b, &mut out);
     let (pa, pb) = (places(a), places(b));
     for s in a.all_steps() {
         if !pb.contains_key(s.id.as_str()) {
@@ -187,4 +189,68 @@ pub fn diff(a: &Pathway, b: &Pathway) -> Vec<String> {
         ));
     }
     out
+}
+
+/// `the cause integration`, or `no cause`.
+fn cause_words(cause: Option<Cause>) -> String {
+    cause.map_or_else(
+        || "no cause".to_string(),
+        |c| format!("the cause {}", c.name()),
+    )
+}
+
+/// The site vocabulary's changes, list by list: entries removed, added, relabelled, or
+/// pointing to another cause (an entry is matched by its id, which sessions store).
+fn vocabulary_changes(a: &Pathway, b: &Pathway, out: &mut Vec<String>) {
+    let lists: [(&str, &[Entry], &[Entry]); 3] = [
+        (
+            InterruptionSource::WHAT,
+            &a.vocabulary.interruptions,
+            &b.vocabulary.interruptions,
+        ),
+        (
+            WorkaroundKind::WHAT,
+            &a.vocabulary.workarounds,
+            &b.vocabulary.workarounds,
+        ),
+        (
+            ProblemKind::WHAT,
+            &a.vocabulary.problems,
+            &b.vocabulary.problems,
+        ),
+    ];
+    for (what, old, new) in lists {
+        for o in old.iter().filter(|o| !new.iter().any(|n| n.id == o.id)) {
+            out.push(format!(
+                "Removed the site's {what} `{}` (\"{}\"); sessions that name it still read, \
+                 with no label and no cause.",
+                o.id, o.label
+            ));
+        }
+        for n in new {
+            let Some(o) = old.iter().find(|o| o.id == n.id) else {
+                out.push(format!(
+                    "Added the site's {what} `{}` (\"{}\", {}).",
+                    n.id,
+                    n.label,
+                    cause_words(n.cause)
+                ));
+                continue;
+            };
+            if o.label != n.label {
+                out.push(format!(
+                    "The site's {what} `{}` is now labelled \"{}\" (was \"{}\").",
+                    n.id, n.label, o.label
+                ));
+            }
+            if o.cause != n.cause {
+                out.push(format!(
+                    "The site's {what} `{}` now points to {} (was {}).",
+                    n.id,
+                    cause_words(n.cause),
+                    cause_words(o.cause)
+                ));
+            }
+        }
+    }
 }

@@ -368,6 +368,7 @@ fn single_step_pathway(id: &str) -> Pathway {
         roles: Vec::new(),
         steps: vec![Element::Step(new_step(id, id, 0, 0))],
         tolerance: None,
+        vocabulary: Default::default(),
     }
 }
 

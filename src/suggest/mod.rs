@@ -13,6 +13,7 @@ pub mod diff;
 pub mod edits;
 pub mod fitness;
 pub mod html;
+pub mod text;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
@@ -20,7 +21,7 @@ use std::fmt::Write as _;
 use serde::Serialize;
 
 use crate::compare::CompileError;
-use crate::model::{Element, Pathway, Timeline};
+use crate::model::{Element, Pathway, Session, Timeline};
 use crate::report::stats::quantile;
 
 pub use edits::{Edit, Evidence};
@@ -65,6 +66,18 @@ impl Trace {
                 })
                 .collect(),
         }
+    }
+
+    /// A session as the suggestion reads it: its id, site, role, start date and observed steps.
+    pub fn from_session(session: &Session) -> Trace {
+        let header = &session.header;
+        Trace::from_timeline(
+            &header.id,
+            &header.site,
+            &header.role,
+            &header.started_at.date_naive().to_string(),
+            &session.timeline(),
+        )
     }
 
     /// A session's observed steps (step starts in order, undone ones left out) with their

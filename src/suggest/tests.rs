@@ -141,6 +141,45 @@ fn the_diff_names_each_change() {
 }
 
 #[test]
+fn the_diff_names_each_change_of_the_site_vocabulary() {
+    use crate::model::vocab::{Cause, Entry};
+    let entry = |id: &str, label: &str, cause: Option<Cause>| Entry {
+        id: id.into(),
+        label: label.into(),
+        cause,
+    };
+    let mut a = pathway(ABCD);
+    a.vocabulary.interruptions = vec![entry("porter", "Porter", None)];
+    a.vocabulary.workarounds = vec![
+        entry("fax", "Fax", Some(Cause::Integration)),
+        entry("whiteboard", "Ward whiteboard", None),
+    ];
+    a.vocabulary.problems = vec![entry("badge_reader", "Badge reader", None)];
+    let mut b = a.clone();
+    b.vocabulary.interruptions.clear();
+    b.vocabulary.workarounds = vec![
+        entry("fax", "Fax to the GP surgery", Some(Cause::Design)),
+        entry("whiteboard", "Ward whiteboard", None),
+    ];
+    b.vocabulary.problems = vec![
+        entry("badge_reader", "Badge reader", Some(Cause::Infrastructure)),
+        entry("wifi_dropout", "Wi-Fi drops", Some(Cause::Infrastructure)),
+    ];
+    assert_eq!(
+        diff::diff(&a, &b),
+        [
+            "Removed the site's interruption source `porter` (\"Porter\"); sessions that name it \
+             still read, with no label and no cause.",
+            "The site's workaround kind `fax` is now labelled \"Fax to the GP surgery\" (was \"Fax\").",
+            "The site's workaround kind `fax` now points to the cause design (was the cause integration).",
+            "The site's problem kind `badge_reader` now points to the cause infrastructure (was no cause).",
+            "Added the site's problem kind `wifi_dropout` (\"Wi-Fi drops\", the cause infrastructure).",
+        ]
+    );
+    assert!(diff::diff(&b, &b).is_empty());
+}
+
+#[test]
 fn one_session_is_an_anecdote() {
     let t = traces(&[(2, &["a", "b", "c", "d"]), (1, &["a", "c", "d", "x"])]);
     let s = suggest(&pathway(ABCD), &t, &Options::default()).unwrap();

@@ -3,7 +3,6 @@
 use chrono::DateTime;
 
 use crate::model::pathway::resolve_pathway;
-use crate::model::questionnaire::Instrument;
 use crate::model::{
     Event, EventKind, InterruptionSource as Src, ProblemKind as Prob, SESSION_FORMAT_VERSION, Seq,
     Session, SessionHeader, WorkaroundKind as Wa,
@@ -28,10 +27,21 @@ impl SessionBuilder {
         auditor: &str,
         pathway_id: &str,
     ) -> SessionBuilder {
+        let (pathway, _) = resolve_pathway(pathway_id).expect("a built-in pathway");
+        SessionBuilder::on_pathway(started_at, site, clinician, auditor, &pathway)
+    }
+
+    /// A session on a pathway that is not built in (a site's own pathway file).
+    pub fn on_pathway(
+        started_at: &str,
+        site: &str,
+        clinician: &str,
+        auditor: &str,
+        pathway: &crate::model::Pathway,
+    ) -> SessionBuilder {
         let started = DateTime::parse_from_rfc3339(started_at).expect("a valid start time");
         let role = clinician.split('-').next().expect("a role prefix");
         let id = format!("{}-{site}-{clinician}", started.format("%Y%m%d-%H%M"));
-        let (pathway, _) = resolve_pathway(pathway_id).expect("a built-in pathway");
         let seed = id.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
             (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)
         });
@@ -44,7 +54,7 @@ impl SessionBuilder {
                 role: role.into(),
                 clinician: clinician.into(),
                 auditor: auditor.into(),
-                pathway_id: pathway.id,
+                pathway_id: pathway.id.clone(),
                 pathway_version: pathway.version,
             }),
             // The auditor presses the first key a few seconds after starting the session.
@@ -224,17 +234,7 @@ impl SessionBuilder {
             .last()
             .map_or(0, |e| e.at_ms + 800)
             .max(self.now_ms);
-        let kinds = [
-            EventKind::Questionnaire {
-                instrument: Instrument::Sus,
-                answers: sus.to_vec(),
-            },
-            EventKind::Questionnaire {
-                instrument: Instrument::Tlx,
-                answers: tlx.to_vec(),
-            },
-            EventKind::Finish,
-        ];
+        let kinds = super::steps::voice_events(sus, tlx);
         for kind in kinds {
             let seq = self.session.next_seq();
             self.session.events.push(Event { seq, at_ms, kind });

@@ -17,8 +17,11 @@ use crate::model::{Event, EventKind, SESSION_FORMAT_VERSION, Session, SessionHea
 
 pub use builder::SessionBuilder;
 pub use events::{MED_REC_STEPS, drawn_events, event, finish_event, random_shift};
-pub use measure::{cpu_secs, percentile, vm_hwm_kb};
-pub use steps::{StepSpec, as_expected, header_for, random_session, session_of_steps, step};
+pub use measure::{cpu_secs, percentile, thread_cpu_time, vm_hwm_kb};
+pub use steps::{
+    StepSpec, as_expected, header_for, random_session, session_of_steps, step, sus_answers,
+    voice_events, voice_rounds, with_voice,
+};
 
 /// When [`header`]'s session starts.
 pub const STARTED_AT: &str = "2026-11-25T09:18:00+01:00";

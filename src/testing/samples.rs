@@ -15,6 +15,12 @@
 //!   problems around outside pharmacy records, outside labs and the PDMP portal;
 //! - infrastructure: `slow_response`, `login_timeout`, `hardware`;
 //! - policy: `shared_login` workarounds, and the steps rules force (PDMP query, wristband scan);
+//! - recurring departures from the configured order, each shown by at least two sessions (so
+//!   that `shadowmap suggest` has evidence for a revision): allergies reviewed after the home
+//!   medications are entered (med-rec-admission), a wristband scanned twice before it reads
+//!   (med-administration), the controlled drug selected before the PDMP check, which the EHR
+//!   then prompts (eprescribe-controlled), renal function checked before the dose is edited
+//!   (cpoe-med-order);
 //! - the clinicians' voice: three clinicians answer the SUS and the raw NASA-TLX at the finish
 //!   (one skips an item, so only their TLX scores).
 //!
@@ -32,16 +38,23 @@ pub fn all_sessions() -> Vec<Session> {
         med_rec_river(),
         med_rec_lake(),
         med_rec_north_pharmacist(),
+        med_rec_north_allergies_last(),
+        med_rec_lake_pharmacist(),
         bcma_north(),
         bcma_river(),
         bcma_river_second(),
         bcma_lake(),
+        bcma_north_wristband(),
+        bcma_lake_wristband(),
         epcs_north(),
         epcs_river(),
         epcs_lake(),
+        epcs_north_drug_first(),
+        epcs_river_drug_first(),
         cpoe_north(),
         cpoe_river(),
         cpoe_lake(),
+        cpoe_river_renal(),
         lab_review_river(),
         triage_clerk_lake(),
         triage_rn_north(),
@@ -212,6 +225,72 @@ fn med_rec_north_pharmacist() -> Session {
     b.finish()
 }
 
+/// North, another nurse: allergies confirmed on the signing screen, after the home
+/// medications (as the pharmacist does): the pathway has them right after the chart.
+fn med_rec_north_allergies_last() -> Session {
+    let mut b = SessionBuilder::new(
+        "2026-11-17T09:40:00+01:00",
+        "north",
+        "RN-22",
+        "ak",
+        "med-rec-admission",
+    );
+    b.work("open-chart", 21.0, 4, 1);
+    b.work("ask-patient", 170.0, 0, 0);
+    b.step("pharmacy-record").act(35.0, 5, 1, 0);
+    b.workaround(
+        Wa::SecondSystem,
+        "Looked up fill history in the regional pharmacy portal",
+    );
+    b.act(80.0, 8, 2, 0);
+    b.step("enter-home-meds").act(150.0, 22, 2, 1);
+    b.workaround(
+        Wa::CopyPaste,
+        "Copied the list from the last discharge summary, then edited",
+    );
+    b.act(160.0, 24, 1, 2);
+    b.interrupt(Src::PhonePager, "phone: bed management about a transfer")
+        .act(35.0, 0, 0, 0)
+        .resume();
+    b.act(110.0, 15, 1, 1);
+    b.work("review-allergies", 31.0, 3, 1);
+    b.note("Allergies confirmed when the signing screen asked for them, after the med list");
+    b.work("sign", 17.0, 3, 0);
+    b.finish()
+}
+
+/// Lake's pharmacist: the pharmacy record first, allergies at the end, as at north.
+fn med_rec_lake_pharmacist() -> Session {
+    let mut b = SessionBuilder::new(
+        "2026-11-18T11:20:00+01:00",
+        "lake",
+        "PharmD-06",
+        "ak",
+        "med-rec-admission",
+    );
+    b.step("open-chart").act(8.0, 2, 0, 0);
+    b.problem(
+        Prob::LoginTimeout,
+        "Timed out between patients; badge re-login took 35 s",
+    );
+    b.act(20.0, 3, 1, 0);
+    b.step("pharmacy-record").act(30.0, 4, 1, 0);
+    b.workaround(
+        Wa::SecondSystem,
+        "Dispensing history only in the pharmacy system",
+    );
+    b.act(40.0, 6, 1, 0);
+    b.work("ask-patient", 140.0, 0, 0);
+    b.step("enter-home-meds").act(180.0, 30, 2, 2);
+    b.interrupt(Src::Colleague, "nurse asks about an IV compatibility")
+        .act(40.0, 0, 0, 0)
+        .resume();
+    b.act(170.0, 26, 2, 1);
+    b.work("review-allergies", 26.0, 3, 1);
+    b.work("sign", 13.0, 3, 0);
+    b.finish()
+}
+
 // ---- Bar-code medication administration: slow at `river` only (training-like); shared
 // login for the co-signature (policy).
 
@@ -331,6 +410,58 @@ fn bcma_lake() -> Session {
     b.finish()
 }
 
+/// North: the wristband label is creased and the scanner reads it only the second time.
+fn bcma_north_wristband() -> Session {
+    let mut b = SessionBuilder::new(
+        "2026-11-17T08:00:00+01:00",
+        "north",
+        "RN-22",
+        "ak",
+        "med-administration",
+    );
+    b.work("open-mar", 14.0, 3, 1);
+    b.step("scan-wristband").act(9.0, 1, 0, 0);
+    b.problem(
+        Prob::Hardware,
+        "Creased wristband label: the scanner would not read it",
+    );
+    b.act(6.0, 0, 0, 0);
+    b.step("scan-wristband").act(12.0, 1, 0, 0);
+    b.note("Flattened the band and scanned again; it read");
+    b.work("scan-medication", 15.0, 2, 0);
+    b.work("verify-dose", 31.0, 5, 1);
+    b.work("document-admin", 19.0, 4, 0);
+    b.finish()
+}
+
+/// Lake, the evening round: a worn wristband takes two scans, as at north.
+fn bcma_lake_wristband() -> Session {
+    let mut b = SessionBuilder::new(
+        "2026-11-18T20:15:00+01:00",
+        "lake",
+        "RN-11",
+        "ak",
+        "med-administration",
+    );
+    b.work("open-mar", 16.0, 3, 1);
+    b.step("scan-wristband").act(10.0, 1, 0, 0);
+    b.problem(
+        Prob::Hardware,
+        "Worn wristband barcode; the first scan failed",
+    );
+    b.act(5.0, 0, 0, 0);
+    b.work("scan-wristband", 11.0, 1, 0);
+    b.work("scan-medication", 14.0, 2, 0);
+    b.step("scan-medication").act(9.0, 1, 0, 0);
+    b.interrupt(Src::Patient, "patient asks what the tablets are for")
+        .act(30.0, 0, 0, 0)
+        .resume();
+    b.act(7.0, 1, 0, 0);
+    b.work("verify-dose", 29.0, 5, 1);
+    b.work("document-admin", 22.0, 4, 0);
+    b.finish()
+}
+
 // ---- E-prescribing of a controlled substance: the PDMP lives in a separate portal
 // (integration, slow everywhere), two-factor signing times out (infrastructure).
 
@@ -439,6 +570,59 @@ fn epcs_lake() -> Session {
     b.pause(420.0);
     b.work("two-factor-sign", 42.0, 4, 0);
     b.work("transmit", 10.0, 2, 0);
+    b.finish()
+}
+
+/// North again: the drug is selected first, and choosing a controlled drug brings up the
+/// PDMP prompt (as in `epcs_north`).
+fn epcs_north_drug_first() -> Session {
+    let mut b = SessionBuilder::new(
+        "2026-11-19T14:30:00+01:00",
+        "north",
+        "MD-21",
+        "ak",
+        "eprescribe-controlled",
+    );
+    b.work("open-chart", 19.0, 4, 1);
+    b.work("review-med-list", 26.0, 3, 0);
+    b.work("select-drug", 31.0, 6, 1);
+    b.note("PDMP prompt appeared on selecting the controlled drug");
+    b.step("pdmp-query").act(25.0, 4, 1, 0);
+    b.workaround(
+        Wa::SecondSystem,
+        "PDMP is a separate state web portal with its own login",
+    );
+    b.act(105.0, 7, 2, 1);
+    b.work("review-pdmp", 52.0, 5, 1);
+    b.work("document-pdmp", 25.0, 3, 0);
+    b.work("enter-sig", 46.0, 10, 1);
+    b.work("two-factor-sign", 24.0, 2, 0);
+    b.work("transmit", 10.0, 2, 0);
+    b.finish()
+}
+
+/// River, a physician: the drug first, then the PDMP the EHR prompts for.
+fn epcs_river_drug_first() -> Session {
+    let mut b = SessionBuilder::new(
+        "2026-11-18T10:15:00+01:00",
+        "river",
+        "MD-30",
+        "jm",
+        "eprescribe-controlled",
+    );
+    b.work("open-chart", 17.0, 4, 1);
+    b.work("select-drug", 27.0, 6, 1);
+    b.step("pdmp-query").act(20.0, 3, 1, 0);
+    b.problem(
+        Prob::SlowResponse,
+        "State PDMP portal took 50 s to return the report",
+    );
+    b.act(120.0, 8, 2, 1);
+    b.work("review-pdmp", 44.0, 4, 1);
+    b.work("document-pdmp", 21.0, 3, 0);
+    b.work("enter-sig", 42.0, 9, 1);
+    b.work("two-factor-sign", 23.0, 2, 0);
+    b.work("transmit", 9.0, 2, 0);
     b.finish()
 }
 
@@ -553,6 +737,33 @@ fn cpoe_lake() -> Session {
         ],
         [60, 20, 55, 30, 60, 50].map(Some),
     )
+}
+
+/// River: renal function checked before the dose is edited (as at lake), the reverse of the
+/// pathway's order.
+fn cpoe_river_renal() -> Session {
+    let mut b = SessionBuilder::new(
+        "2026-11-19T15:10:00+01:00",
+        "river",
+        "MD-30",
+        "jm",
+        "cpoe-med-order",
+    );
+    b.work("open-orders", 15.0, 3, 1);
+    b.work("search-drug", 20.0, 4, 0);
+    b.work("pick-order-sentence", 14.0, 2, 0);
+    b.work("check-renal", 34.0, 5, 1);
+    b.note("eGFR 28: dose to be reduced before anything else");
+    b.work("edit-dose", 44.0, 9, 1);
+    b.step("review-alert").act(20.0, 3, 1, 0);
+    b.problem(
+        Prob::AlertFatigue,
+        "Renal dosing alert for the dose just reduced",
+    );
+    b.act(22.0, 2, 0, 0);
+    b.work("override-reason", 18.0, 3, 0);
+    b.work("sign-order", 11.0, 2, 0);
+    b.finish()
 }
 
 // ---- Lab result review.
@@ -848,4 +1059,177 @@ fn epcs_river_again() -> Session {
     b.act(38.0, 3, 0, 1);
     b.work("transmit", 9.0, 2, 0);
     b.finish()
+}
+
+// ---- A site with its own vocabulary: `harbor` (sample-sessions/harbor/).
+
+/// The file name of Harbor's pathway in `sample-sessions/harbor/`.
+pub const HARBOR_PATHWAY_FILE: &str = "harbor-med-rec.ron";
+
+/// Harbor's own pathway file: medication reconciliation as this hospital configured it, with
+/// the interruption sources, workaround kinds and problem kinds its wards have and the
+/// built-in vocabularies lack (docs/pathways.md, "Site vocabulary"). Two interruption
+/// sources more than the nine built-in ones, so the capture picker pages with Tab.
+pub const HARBOR_PATHWAY: &str = r#"// Harbor General: medication reconciliation at admission, as the hospital configured it.
+Pathway(
+    id: "harbor-med-rec",
+    version: 1,
+    name: "Medication reconciliation at admission (Harbor General)",
+    description: "Admitting nurse reconciles home medications; the GP surgery holds the list.",
+    roles: ["RN", "PharmD"],
+    steps: [
+        Step(id: "open-chart", label: "Open the patient's chart", expected_secs: 20, expected_clicks: 4),
+        AnyOrder(id: "gather-sources", label: "Gather medication sources", steps: [
+            Step(id: "ask-patient", label: "Ask patient or family", expected_secs: 150, expected_clicks: 0),
+            Step(id: "gp-list", label: "Get the GP surgery's medication list", expected_secs: 90, expected_clicks: 6),
+        ]),
+        Step(id: "enter-home-meds", label: "Enter home medications", expected_secs: 240,
+             expected_clicks: 40, repeat: true),
+        Step(id: "sign", label: "Sign reconciliation", expected_secs: 15, expected_clicks: 3),
+    ],
+    vocabulary: Vocabulary(
+        interruptions: [
+            Entry(id: "bed_manager", label: "Bed manager"),
+            Entry(id: "porter", label: "Porter / transport"),
+        ],
+        workarounds: [
+            Entry(id: "fax", label: "Fax to or from the GP surgery", cause: Some(integration)),
+            Entry(id: "ward_whiteboard", label: "Ward whiteboard"),
+        ],
+        problems: [
+            Entry(id: "badge_reader", label: "Badge reader fails", cause: Some(infrastructure)),
+            Entry(id: "wifi_dropout", label: "Wi-Fi drops on the ward", cause: Some(infrastructure)),
+        ],
+    ),
+)
+"#;
+
+/// Harbor's pathway, parsed.
+pub fn harbor_pathway() -> crate::model::Pathway {
+    crate::model::Pathway::from_ron_str(HARBOR_PATHWAY, std::path::Path::new(HARBOR_PATHWAY_FILE))
+        .expect("Harbor's pathway is valid")
+}
+
+/// A kind of Harbor's own vocabulary, by its id.
+fn harbor<K: crate::model::VocabularyKind>(id: &str) -> K {
+    let kind = K::from_name(id).expect("a snake_case id");
+    assert!(
+        harbor_pathway().vocabulary.entry(kind).is_some(),
+        "{id} is in Harbor's file"
+    );
+    kind
+}
+
+/// Harbor's sessions: the GP list arrives by fax at every visit (integration, by the `cause:`
+/// of the `fax` entry), the badge readers fail on one ward, the bed manager and porters break
+/// in; two clinicians answer the SUS and the raw NASA-TLX.
+pub fn harbor_sessions() -> Vec<Session> {
+    let pathway = harbor_pathway();
+    let new = |at: &str, clinician: &str, auditor: &str| {
+        super::SessionBuilder::on_pathway(at, "harbor", clinician, auditor, &pathway)
+    };
+    let mut sessions = Vec::new();
+
+    let mut b = new("2026-11-23T08:10:00+00:00", "RN-31", "ak");
+    b.work("open-chart", 25.0, 5, 1);
+    b.problem(
+        harbor("badge_reader"),
+        "badge reader on bay 2 did not log in",
+    );
+    b.act(20.0, 2, 0, 0);
+    b.step("gp-list").act(40.0, 4, 1, 0);
+    b.workaround(harbor("fax"), "rang the surgery; list faxed to the ward");
+    b.act(170.0, 3, 0, 0);
+    b.step("ask-patient").act(120.0, 0, 0, 0);
+    b.interrupt(
+        harbor("bed_manager"),
+        "bed manager needs the discharge time of bay 4",
+    )
+    .act(60.0, 0, 0, 0)
+    .resume();
+    b.step("enter-home-meds").act(280.0, 44, 2, 2);
+    b.workaround(
+        harbor("ward_whiteboard"),
+        "doses copied to the whiteboard for the round",
+    );
+    b.act(40.0, 4, 0, 0);
+    b.work("sign", 18.0, 3, 0);
+    sessions.push(b.finish_with_voice(
+        [3, 3, 3, 3, 2, 3, 4, 4, 3, 2].map(Some),
+        [65, 30, 75, 50, 70, 60].map(Some),
+    ));
+
+    let mut b = new("2026-11-23T10:40:00+00:00", "RN-33", "ak");
+    b.work("open-chart", 22.0, 4, 1);
+    b.step("ask-patient").act(140.0, 0, 0, 0);
+    b.step("gp-list").act(35.0, 3, 1, 0);
+    b.workaround(harbor("fax"), "surgery faxed the repeat prescription list");
+    b.act(210.0, 2, 0, 0);
+    b.interrupt(
+        harbor("porter"),
+        "porter arrives to take the patient to X-ray",
+    )
+    .act(90.0, 0, 0, 0)
+    .resume();
+    b.step("enter-home-meds").act(300.0, 46, 2, 3);
+    b.work("sign", 16.0, 3, 0);
+    sessions.push(b.finish());
+
+    let mut b = new("2026-11-24T09:05:00+00:00", "RN-31", "jb");
+    b.work("open-chart", 30.0, 6, 1);
+    b.problem(
+        harbor("wifi_dropout"),
+        "workstation on wheels lost the network",
+    );
+    b.act(45.0, 3, 1, 0);
+    b.step("gp-list").act(30.0, 4, 1, 0);
+    b.workaround(harbor("fax"), "list faxed; two pages missing, asked again");
+    b.act(240.0, 4, 0, 0);
+    b.step("ask-patient").act(160.0, 0, 0, 0);
+    b.interrupt(Src::Family, "son brings the blister pack")
+        .act(40.0, 0, 0, 0)
+        .resume();
+    b.step("enter-home-meds").act(260.0, 40, 2, 2);
+    b.work("sign", 20.0, 3, 0);
+    sessions.push(b.finish());
+
+    let mut b = new("2026-11-24T13:20:00+00:00", "PharmD-06", "jb");
+    b.work("open-chart", 18.0, 4, 1);
+    b.step("gp-list").act(30.0, 5, 1, 0);
+    b.workaround(harbor("fax"), "GP list by fax again");
+    b.act(150.0, 3, 0, 0);
+    b.step("ask-patient").act(110.0, 0, 0, 0);
+    b.step("enter-home-meds").act(230.0, 38, 2, 1);
+    b.problem(
+        harbor("badge_reader"),
+        "badge reader timed out at the drug room",
+    );
+    b.act(30.0, 2, 0, 0);
+    b.interrupt(harbor("bed_manager"), "bed manager asks about a transfer")
+        .act(45.0, 0, 0, 0)
+        .resume();
+    b.work("sign", 15.0, 3, 0);
+    sessions.push(b.finish_with_voice(
+        [4, 2, 4, 2, 3, 2, 4, 3, 4, 2].map(Some),
+        [Some(55), Some(20), Some(60), Some(35), Some(55), None],
+    ));
+
+    let mut b = new("2026-11-25T08:30:00+00:00", "RN-35", "ak");
+    b.work("open-chart", 21.0, 4, 1);
+    b.step("ask-patient").act(130.0, 0, 0, 0);
+    b.step("gp-list").act(40.0, 4, 1, 0);
+    b.workaround(
+        harbor("fax"),
+        "fax machine out of paper; list read out by phone",
+    );
+    b.act(200.0, 2, 0, 0);
+    b.step("enter-home-meds").act(270.0, 42, 2, 2);
+    b.workaround(
+        Wa::PaperNote,
+        "doses on a paper slip while the chart reloads",
+    );
+    b.act(30.0, 3, 0, 0);
+    b.work("sign", 17.0, 3, 0);
+    sessions.push(b.finish());
+    sessions
 }

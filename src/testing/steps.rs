@@ -158,6 +158,128 @@ pub fn session_of_steps(header: SessionHeader, steps: &[StepSpec]) -> Session {
     s
 }
 
+/// The clinician's SUS and raw NASA-TLX answers (None: skipped), then the finish: the events
+/// the capture screen writes when the finish is handed to the clinician.
+pub fn voice_events(sus: [Option<u8>; 10], tlx: [Option<u8>; 6]) -> [EventKind; 3] {
+    use crate::model::questionnaire::Instrument;
+    [
+        EventKind::Questionnaire {
+            instrument: Instrument::Sus,
+            answers: sus.to_vec(),
+        },
+        EventKind::Questionnaire {
+            instrument: Instrument::Tlx,
+            answers: tlx.to_vec(),
+        },
+        EventKind::Finish,
+    ]
+}
+
+/// `session` (finished, as [`session_of_steps`] writes it) with the clinician's answers before
+/// its finish, at the finish's time.
+pub fn with_voice(mut session: Session, sus: [Option<u8>; 10], tlx: [Option<u8>; 6]) -> Session {
+    let finish = session
+        .events
+        .pop_if(|e| e.kind == EventKind::Finish)
+        .expect("a finished session");
+    for kind in voice_events(sus, tlx) {
+        let seq = session.next_seq();
+        session.events.push(Event {
+            seq,
+            at_ms: finish.at_ms,
+            kind,
+        });
+    }
+    session
+}
+
+/// Answers to the SUS that give `score` (a multiple of 2.5, 0-100): each item in turn gives
+/// what is left of the score, up to its 4 points.
+pub fn sus_answers(score: f64) -> [Option<u8>; 10] {
+    let mut left = (score / 2.5).round() as u32;
+    let mut answers = [None; 10];
+    for (i, a) in answers.iter_mut().enumerate() {
+        let room = left.min(4);
+        left -= room;
+        *a = Some(if i % 2 == 0 {
+            1 + room as u8
+        } else {
+            5 - room as u8
+        });
+    }
+    answers
+}
+
+/// Two rounds of med-rec-admission sessions done as expected, where only the clinicians' voice
+/// changed: the baseline's SUS 30-50 and raw TLX 55-80, the second round's SUS 60-80 and TLX
+/// 25-45 (8 scores each); the baseline has a ninth session whose SUS has an item skipped and
+/// whose TLX was not answered at all (no score).
+pub fn voice_rounds() -> [(&'static str, Vec<Session>); 2] {
+    let round = |name: &'static str, scores: [(f64, u8); 8], skipped: bool| {
+        let mut sessions: Vec<Session> = scores
+            .iter()
+            .enumerate()
+            .map(|(n, &(sus, tlx))| {
+                let id = format!("{name}-{n:02}");
+                let h = header_for(
+                    &id,
+                    "med-rec-admission",
+                    ["north", "south"][n % 2],
+                    "RN",
+                    &format!("RN-{n:02}"),
+                );
+                with_voice(
+                    session_of_steps(h, &as_expected()),
+                    sus_answers(sus),
+                    [Some(tlx); 6],
+                )
+            })
+            .collect();
+        if skipped {
+            let id = format!("{name}-08");
+            let h = header_for(&id, "med-rec-admission", "north", "RN", "RN-08");
+            let mut sus = sus_answers(20.0);
+            sus[4] = None;
+            sessions.push(with_voice(
+                session_of_steps(h, &as_expected()),
+                sus,
+                [None; 6],
+            ));
+        }
+        (name, sessions)
+    };
+    [
+        round(
+            "baseline",
+            [
+                (30.0, 60),
+                (35.0, 65),
+                (40.0, 70),
+                (42.5, 55),
+                (45.0, 75),
+                (47.5, 60),
+                (50.0, 80),
+                (37.5, 70),
+            ],
+            true,
+        ),
+        round(
+            "after",
+            [
+                (60.0, 40),
+                (65.0, 35),
+                (70.0, 30),
+                (72.5, 45),
+                (75.0, 25),
+                (67.5, 40),
+                (62.5, 30),
+                (80.0, 35),
+            ],
+            false,
+        ),
+    ]
+}
+
 /// The med-rec-admission steps done as expected.
 pub fn as_expected() -> Vec<StepSpec> {
     vec![

@@ -15,6 +15,7 @@
 //! (`draw(&State, frame, area)`, reads only). Its `mod.rs` implements [`Screen`]: it converts
 //! the receipt instant to the screen's own clock and runs the effects, in one place.
 
+use std::collections::VecDeque;
 use std::io;
 use std::time::{Duration, Instant};
 
@@ -103,6 +104,10 @@ pub fn meaning<S: Screen + ?Sized>(screen: &S, event: &Event) -> Meaning<S::Acti
 pub struct Console {
     tui: Option<Tui>,
     input: Input,
+    /// Events read in a batch after the screen that was handling it ended: typed ahead for
+    /// the next screen (Enter on the start form, then Space at once), so they are given to it
+    /// first instead of being dropped.
+    held: VecDeque<Received>,
     interrupted: Option<Interruption>,
 }
 
@@ -113,6 +118,7 @@ impl Console {
         Ok(Console {
             tui: Some(tui),
             input: Input::spawn(),
+            held: VecDeque::new(),
             interrupted: None,
         })
     }
@@ -144,17 +150,29 @@ impl Console {
     /// The next event, waiting at most `wait` (None: until there is one). Remembers an
     /// interruption so that it is reported when the console closes.
     fn next(&mut self, wait: Option<Duration>) -> Option<Received> {
+        if let Some(held) = self.held.pop_front() {
+            return Some(held);
+        }
         let received = self.input.next(wait);
         self.remember(received.as_ref());
         received
     }
 
     fn drain(&mut self) -> Vec<Received> {
-        let batch = self.input.drain();
-        for received in &batch {
+        let mut batch: Vec<Received> = self.held.drain(..).collect();
+        let queued = self.input.drain();
+        for received in &queued {
             self.remember(Some(received));
         }
+        batch.extend(queued);
         batch
+    }
+
+    /// Keeps what is left of a batch for the next screen.
+    fn hold(&mut self, rest: impl Iterator<Item = Received>) {
+        let mut rest: VecDeque<Received> = rest.collect();
+        rest.append(&mut self.held);
+        self.held = rest;
     }
 
     fn remember(&mut self, received: Option<&Received>) {
@@ -189,7 +207,8 @@ pub fn run<S: Screen>(screen: &mut S, console: &mut Console) -> io::Result<Ended
         } else {
             Vec::new()
         };
-        for received in first.into_iter().chain(rest) {
+        let mut batch = first.into_iter().chain(rest);
+        while let Some(received) = batch.next() {
             let (at, event) = match received {
                 Received::Event(stamped) => stamped,
                 Received::Ended(why) => return Ok(Ended::Interrupted(why)),
@@ -200,6 +219,7 @@ pub fn run<S: Screen>(screen: &mut S, console: &mut Console) -> io::Result<Ended
                 Meaning::Act(action) => {
                     let effects = screen.update(action, at);
                     if let Some(ended) = screen.run_effects(effects, console)? {
+                        console.hold(batch);
                         return Ok(ended);
                     }
                 }

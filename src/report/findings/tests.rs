@@ -13,6 +13,8 @@ fn spread(kind: FindingKind) -> Spread {
         co_infrastructure: 0,
         co_integration: 0,
         versions: 1,
+        site_cause: None,
+        sus: None,
     }
 }
 
@@ -47,6 +49,47 @@ fn posteriors_match_the_beta_distribution() {
     assert!((posterior_above(1.0, 1.0, 0, 0, 0.3) - 0.7).abs() < 1e-9);
     // The cell prior is worth PRIOR_UNITS units around the step's rate.
     assert_eq!(cell_prior(0.25), (2.0, 6.0));
+}
+
+#[test]
+fn a_site_kind_is_classed_by_the_cause_of_its_entry_and_otherwise_by_the_general_rules() {
+    let fax = WorkaroundKind::from_name("fax").unwrap();
+    let mut s = spread(FindingKind::Workaround(fax));
+    s.site_cause = Some(Cause::Integration);
+    let got = suggest_cause(&s);
+    assert_eq!((got.rule, got.cause), (Rule::SiteKind, Cause::Integration));
+    assert!(
+        got.because
+            .starts_with("the site's pathway file classes workaround `fax` as integration;"),
+        "{}",
+        got.because
+    );
+    // Any of the five causes, for problems as for workarounds.
+    let badge = ProblemKind::from_name("badge_reader").unwrap();
+    for cause in Cause::ALL {
+        let mut s = spread(FindingKind::Problem(badge));
+        s.site_cause = Some(*cause);
+        let got = suggest_cause(&s);
+        assert_eq!((got.rule, got.cause), (Rule::SiteKind, *cause));
+    }
+    // Without a `cause:` a site kind is like `other`: the spread decides.
+    let plain = suggest_cause(&spread(FindingKind::Workaround(fax)));
+    assert_ne!(plain.rule, Rule::SiteKind);
+    assert_eq!(
+        plain.rule,
+        suggest_cause(&spread(FindingKind::Workaround(WorkaroundKind::Other))).rule
+    );
+    // The built-in lists win over a site's file: a built-in kind never takes a site cause.
+    let site = crate::model::Vocabulary::default();
+    assert_eq!(
+        workaround_cause(WorkaroundKind::SharedLogin, &site),
+        Some(Cause::Policy)
+    );
+    assert_eq!(
+        problem_cause(ProblemKind::Hardware, &site),
+        Some(Cause::Infrastructure)
+    );
+    assert_eq!(workaround_cause(fax, &site), None);
 }
 
 #[test]
@@ -231,4 +274,99 @@ fn slow_step_and_click_burden_agree_or_say_why_not() {
     agree_on_friction(&mut slow, &mut clicks);
     assert_eq!((slow.cause, clicks.cause), (Cause::Training, Cause::Design));
     assert!(clicks.because.contains("points to training instead"));
+}
+
+/// The baseline SUS scores of `testing::voice_rounds` (mean 40.9, under the EHR mean) and the
+/// second round's (mean 69.1).
+const LOW_SUS: [f64; 8] = [30.0, 35.0, 40.0, 42.5, 45.0, 47.5, 50.0, 37.5];
+const HIGH_SUS: [f64; 8] = [60.0, 65.0, 70.0, 72.5, 75.0, 67.5, 62.5, 80.0];
+
+#[test]
+fn sus_evidence_is_the_t_posterior_of_the_mean_under_the_ehr_mean() {
+    // scipy.stats.t.cdf((45.9 - x.mean()) / (x.std(ddof=1) / sqrt(8)), 7): 0.9632470555740177
+    // (1 - scipy.stats.ttest_1samp(x, 45.9, alternative="less").pvalue) and 1.2077069654666671e-05.
+    let low = SusEvidence::of(&LOW_SUS).unwrap();
+    assert_eq!((low.sessions, low.mean), (8, 40.9375));
+    assert!(
+        (low.below_ehr_mean - 0.963_247_055_574_017_7).abs() < 1e-9,
+        "{low:?}"
+    );
+    let high = SusEvidence::of(&HIGH_SUS).unwrap();
+    assert!(
+        (high.below_ehr_mean - 1.207_706_965_466_667e-5).abs() < 1e-12,
+        "{high:?}"
+    );
+    // Too few answered: no evidence; all equal: certain.
+    assert_eq!(SusEvidence::of(&LOW_SUS[..4]), None);
+    assert_eq!(SusEvidence::of(&[40.0; 5]).unwrap().below_ehr_mean, 1.0);
+    assert_eq!(SusEvidence::of(&[45.9; 5]).unwrap().below_ehr_mean, 0.0);
+    // The support: d + (1 - d) d / 2 P(low); nothing from nothing, never past 1.
+    assert_eq!(low.support(0.0), 0.0);
+    assert!((low.support(0.4) - (0.4 + 0.6 * 0.4 * 0.5 * low.below_ehr_mean)).abs() < 1e-12);
+    assert!(low.support(1.0) <= 1.0);
+}
+
+/// 6 of 16 occurrences slow, 3 of 8 at each of two sites: seen everywhere, but under the 40 %
+/// the design rule wants (design strength 0.38: no clear pattern, training by fallback).
+fn friction_everywhere_below_the_design_threshold() -> Spread {
+    let mut s = spread(FindingKind::SlowStep);
+    s.sites = vec![CellShare::new("north", 3, 8), CellShare::new("south", 3, 8)];
+    s.roles = vec![CellShare::new("RN", 6, 16)];
+    (s.affected, s.base) = (6, 16);
+    s
+}
+
+#[test]
+fn low_sus_with_friction_everywhere_supports_design() {
+    let mut s = friction_everywhere_below_the_design_threshold();
+    let alone = suggest_cause(&s);
+    assert_eq!(
+        (alone.rule, alone.confidence),
+        (Rule::FallbackLimited, 0.38)
+    );
+    // Clinicians who rate the system under the EHR mean: design, medium.
+    s.sus = SusEvidence::of(&LOW_SUS);
+    let low = suggest_cause(&s);
+    assert_eq!(
+        (low.cause, low.rule),
+        (Cause::Design, Rule::DesignEverywhere)
+    );
+    // d + (1 - d) d / 2 P(low), before rounding: 0.38 + 0.62 x 0.38 x 0.5 x 0.96 = 0.49.
+    assert_eq!(low.confidence, 0.49, "{low:?}");
+    assert!(
+        low.because.contains(
+            "the clinicians' SUS: mean 40.9 of 8 sessions, below the published EHR mean 45.9 with probability 0.96, which supports design"
+        ),
+        "{}",
+        low.because
+    );
+    // A high SUS neither supports nor takes away.
+    s.sus = SusEvidence::of(&HIGH_SUS);
+    let high = suggest_cause(&s);
+    assert_eq!((high.rule, high.confidence), (Rule::FallbackLimited, 0.38));
+    assert!(high.because.contains("not low: no support for design"));
+    // Too few answers: as if none.
+    s.sus = SusEvidence::of(&LOW_SUS[..4]);
+    assert_eq!(suggest_cause(&s), alone);
+}
+
+#[test]
+fn low_sus_never_outweighs_a_concentration_or_a_marked_cause() {
+    // One site slow in every occurrence, the other as expected: training, whatever the SUS.
+    let mut s = spread(FindingKind::SlowStep);
+    s.sites = vec![
+        CellShare::new("north", 12, 12),
+        CellShare::new("south", 0, 12),
+    ];
+    s.roles = vec![CellShare::new("RN", 12, 24)];
+    (s.affected, s.base) = (12, 24);
+    let without = suggest_cause(&s);
+    assert_eq!(without.rule, Rule::TrainingConcentrated);
+    s.sus = SusEvidence::of(&[10.0, 15.0, 20.0, 12.5, 17.5]);
+    assert_eq!(suggest_cause(&s), without);
+    // Most slow occurrences logged an infrastructure problem: infrastructure, whatever the SUS.
+    let mut marked = friction_everywhere_below_the_design_threshold();
+    marked.co_infrastructure = 6;
+    marked.sus = SusEvidence::of(&LOW_SUS);
+    assert_eq!(suggest_cause(&marked).rule, Rule::CoInfrastructure);
 }

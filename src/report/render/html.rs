@@ -12,6 +12,7 @@ use super::{STEP_COLUMNS, cells, coverage, nonzero_counts, pct, secs, step_value
 use crate::map::ShadowMap;
 use crate::map::draw::svg;
 use crate::model::Cause;
+use crate::model::questionnaire::{EHR_SUS_MEAN, EHR_SUS_SD, EHR_SUS_SOURCE};
 use crate::report::aggregate::{Finding, GroupReport, PathwayReport, Report};
 
 const STYLE: &str = "
@@ -198,8 +199,15 @@ fn pathway(report: &Report, p: &PathwayReport, map: Option<(usize, &ShadowMap)>)
             (p.sessions) " sessions; version(s) " (super::versions(p)) "; sites "
             (p.sites.join(", ")) "; roles " (p.roles.join(", ")) "; " (p.clinicians) " clinicians."
         } "\n"
+        @let site = super::site_kinds(p);
+        @if !site.is_empty() {
+            p.muted { "Site kinds: " (site.join("; ")) "." } "\n"
+        }
         @if let Some((index, map)) = map { (svg::map_section(map, 0.0, index)) }
-        div.charts { "\n" (time_chart(&p.overall)) (deviation_chart(&p.overall)) } "\n"
+        div.charts {
+            "\n" (time_chart(&p.overall)) (deviation_chart(&p.overall))
+            (voice_chart(&super::shown_groups(report, p).collect::<Vec<_>>()))
+        } "\n"
         @for g in super::shown_groups(report, p) {
             (group(g))
         }
@@ -220,6 +228,7 @@ fn group(g: &GroupReport) -> Markup {
             (pct(f.interrupted_share)) " of time interrupted."
             br; "Workarounds: " (nonzero_counts(&f.workarounds))
             ". System problems: " (nonzero_counts(&f.problems)) "."
+            @if let Some(voice) = f.voice.line() { br; "Clinicians' voice: " (voice) "." }
         } "\n"
         table {
             tr { @for (heading, _) in &STEP_COLUMNS { th { (heading) } } } "\n"
@@ -367,6 +376,94 @@ fn deviation_chart(g: &GroupReport) -> Markup {
             h3 { (label) } "\n"
             (svg("deviation-chart", label, w, h, html! { (bars) (legend) }))
             p.muted { "over_time, over_clicks: share of occurrences; others: per session." }
+        } "\n"
+    }
+}
+
+const SUS_COLOR: &str = "#7c3aed";
+const TLX_COLOR: &str = "#0891b2";
+
+/// Where a score (0-100) sits on the voice chart's axis.
+fn voice_x(score: f64) -> f64 {
+    LABEL_W + score.clamp(0.0, 100.0) / 100.0 * BAR_W
+}
+
+/// The clinicians' voice per group: mean SUS and mean raw NASA-TLX (both 0-100), with the
+/// published EHR mean SUS as a dashed mark on each SUS bar (not across the TLX). Nothing when no
+/// clinician of the pathway answered.
+fn voice_chart(groups: &[&GroupReport]) -> Markup {
+    let answered: Vec<&GroupReport> = groups
+        .iter()
+        .copied()
+        .filter(|g| g.figures.voice.sus_sessions + g.figures.voice.tlx_sessions > 0)
+        .collect();
+    if answered.is_empty() {
+        return html! {};
+    }
+    const BLOCK_H: f64 = 2.0 * ROW_H + 8.0;
+    let top = 22.0;
+    let bottom = top + BLOCK_H * answered.len() as f64;
+    let h = bottom + 34.0;
+    let w = LABEL_W + BAR_W + 130.0;
+    let reference = voice_x(EHR_SUS_MEAN);
+    let bar = |class: &'static str,
+               color: &'static str,
+               y: f64,
+               name: &str,
+               score: Option<f64>,
+               n: u32| {
+        html! {
+            @if let Some(score) = score {
+                rect class=(class) data-score=(f1(score)) data-n=(n) x=(LABEL_W) y=(f1(y + 3.0))
+                    width=(f1((voice_x(score) - LABEL_W).max(1.0))) height="14" fill=(color) {
+                    title { (name) " " (f1(score)) " (n=" (n) ")" }
+                } "\n"
+                text x=(f1(LABEL_W + BAR_W + 6.0)) y=(f1(y + 14.0)) { (name) " " (f1(score)) " (n=" (n) ")" } "\n"
+            } @else {
+                text x=(f1(LABEL_W + 4.0)) y=(f1(y + 14.0)) style="fill:#5d6b7a" { (name) ": not answered" } "\n"
+            }
+        }
+    };
+    let rows = html! {
+        @for (i, g) in answered.iter().enumerate() {
+            @let v = &g.figures.voice;
+            @let y = top + BLOCK_H * i as f64;
+            text x=(f1(LABEL_W - 6.0)) y=(f1(y + 14.0)) text-anchor="end" { (short(&g.label(), 25)) } "\n"
+            (bar("sus", SUS_COLOR, y, "SUS", v.sus_mean, v.sus_sessions))
+            // The reference crosses the SUS bar only: it says nothing about the TLX.
+            @if v.sus_mean.is_some() {
+                line class="sus-reference" data-score=(f1(EHR_SUS_MEAN)) x1=(f1(reference)) x2=(f1(reference))
+                    y1=(f1(y)) y2=(f1(y + 20.0)) stroke="#1d2733" stroke-width="2" stroke-dasharray="4 2" {
+                    title { "published EHR mean SUS " (f1(EHR_SUS_MEAN)) " (" (EHR_SUS_SOURCE) ")" }
+                } "\n"
+            }
+            (bar("tlx", TLX_COLOR, y + ROW_H, "raw TLX", v.tlx_mean, v.tlx_sessions))
+        }
+    };
+    let ly = bottom + 10.0;
+    let axis_and_legend = html! {
+        @if answered.iter().any(|g| g.figures.voice.sus_mean.is_some()) {
+            text x=(f1(reference)) y=(f1(top - 8.0)) text-anchor="middle" { "EHR mean " (f1(EHR_SUS_MEAN)) } "\n"
+        }
+        line x1=(f1(LABEL_W)) x2=(f1(LABEL_W + BAR_W)) y1=(f1(bottom)) y2=(f1(bottom)) stroke="#8a94a0" {} "\n"
+        @for tick in [0.0, 50.0, 100.0] {
+            text x=(f1(voice_x(tick))) y=(f1(bottom + 12.0)) text-anchor="middle" { (tick) } "\n"
+        }
+        rect x="10" y=(f1(ly + 14.0)) width="10" height="10" fill=(SUS_COLOR) {}
+        text x="24" y=(f1(ly + 23.0)) { "SUS (higher is better)" }
+        rect x="180" y=(f1(ly + 14.0)) width="10" height="10" fill=(TLX_COLOR) {}
+        text x="194" y=(f1(ly + 23.0)) { "raw TLX (higher is more workload)" } "\n"
+    };
+    let label =
+        "The clinicians' SUS and raw NASA-TLX per group, against the published EHR mean SUS";
+    html! {
+        div.chart.voice {
+            h3 { "The clinicians' voice" } "\n"
+            (svg("voice-chart", label, w, h + 14.0, html! { (rows) (axis_and_legend) }))
+            p.muted style={ "max-width:" (w) "px" } {
+                "Means of the sessions whose clinician answered in full (0-100). Dashed mark: the published mean SUS of EHRs, "
+                (f1(EHR_SUS_MEAN)) " (SD " (f1(EHR_SUS_SD)) "; " (EHR_SUS_SOURCE) ")."
+            }
         } "\n"
     }
 }

@@ -98,6 +98,10 @@ pub fn markdown(report: &Report) -> String {
             md(&p.roles.join(", ")),
             p.clinicians
         );
+        let site = super::site_kinds(p);
+        if !site.is_empty() {
+            let _ = writeln!(o, "Site kinds: {}.\n", md(&site.join("; ")));
+        }
         for g in super::shown_groups(report, p) {
             group(&mut o, g);
         }

@@ -66,14 +66,17 @@ impl Report {
     /// Removes note text and masks identifier-like strings with `mask` (the export
     /// redactor's) wherever the report carries text from a session: step ids and labels, the
     /// header's site, role, clinician and auditor (the pathways' sites and roles, the `--by`
-    /// groups, a finding's cells), skipped files' paths and errors, overrides' who and why.
+    /// groups, a finding's cells), skipped files' paths and errors, the paths of files read
+    /// with events after their finish, overrides' who and why.
     /// This is what `export --redact` does to a session's header (docs/privacy.md). Session
     /// ids, finding ids and pathway ids are kept, as in the export.
     pub fn redact(&mut self, mask: &dyn Fn(&str) -> String) {
         self.redacted = true;
         for skipped in &mut self.skipped {
-            skipped.path = mask(&skipped.path.to_string_lossy()).into();
-            skipped.error = mask(&skipped.error);
+            skipped.redact(mask);
+        }
+        for after in &mut self.after_finish {
+            after.redact(mask);
         }
         for p in &mut self.pathways {
             for value in p.sites.iter_mut().chain(p.roles.iter_mut()) {
@@ -286,4 +289,23 @@ pub(crate) fn shown_groups<'a>(
 ) -> impl Iterator<Item = &'a GroupReport> {
     let by_groups: &'a [GroupReport] = if report.by.is_empty() { &[] } else { &p.groups };
     std::iter::once(&p.overall).chain(by_groups)
+}
+
+/// The kinds a pathway's file adds, one phrase each (`workaround fax: Fax to the pharmacy
+/// (cause integration)`): the legend of the ids the figures name.
+pub fn site_kinds(p: &PathwayReport) -> Vec<String> {
+    let v = &p.vocabulary;
+    [
+        ("interruption", &v.interruptions),
+        ("workaround", &v.workarounds),
+        ("problem", &v.problems),
+    ]
+    .into_iter()
+    .flat_map(|(what, entries)| {
+        entries.iter().map(move |e| match e.cause {
+            Some(cause) => format!("{what} {}: {} (cause {})", e.id, e.label, cause.name()),
+            None => format!("{what} {}: {}", e.id, e.label),
+        })
+    })
+    .collect()
 }

@@ -85,6 +85,10 @@ pub fn text(report: &Report) -> String {
             p.roles.join(", "),
             p.clinicians
         );
+        let site = super::site_kinds(p);
+        if !site.is_empty() {
+            let _ = writeln!(o, "  site kinds: {}", site.join("; "));
+        }
         for g in super::shown_groups(report, p) {
             group(&mut o, g);
         }

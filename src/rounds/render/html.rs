@@ -50,6 +50,7 @@ pub fn html(rounds: &Rounds) -> String {
                         b style={ "color:" (round_color(i)) } { (r.name) }
                         " (" (r.sessions) " sessions)"
                     }
+                    @if rounds.redacted { ". Redacted: identifiers masked." }
                 }
                 @for p in &rounds.pathways { (pathway(p)) }
                 @if !rounds.skipped.is_empty() {

@@ -103,7 +103,7 @@ fn verdict_counts(c: &Comparison) -> String {
 
 fn header(rounds: &Rounds) -> String {
     format!(
-        "split {}; {} round(s): {}",
+        "split {}; {} round(s): {}{}",
         rounds.split,
         rounds.rounds.len(),
         rounds
@@ -111,7 +111,12 @@ fn header(rounds: &Rounds) -> String {
             .iter()
             .map(|r| format!("{} ({} sessions)", r.name, r.sessions))
             .collect::<Vec<_>>()
-            .join(", ")
+            .join(", "),
+        if rounds.redacted {
+            " (redacted: identifiers masked)"
+        } else {
+            ""
+        }
     )
 }
 
@@ -312,6 +317,8 @@ pub fn csv(rounds: &Rounds) -> String {
                     "rate"
                 } else if t.metric == "fitness" {
                     "fitness"
+                } else if matches!(t.metric.as_str(), "sus" | "tlx") {
+                    "score"
                 } else if t.metric == "active_secs" {
                     "seconds"
                 } else {

@@ -8,7 +8,10 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 
 use super::live::LiveMark;
-use super::state::{CaptureState, Mode, SearchHit, Survey, SurveyStage, TextPurpose};
+use super::state::{
+    Action, CaptureState, Mode, PICKER_PAGE, PickerKind, SearchHit, Survey, SurveyStage,
+    TextPurpose,
+};
 use crate::model::questionnaire::{SUS_ITEMS, TLX_SUBSCALES};
 use crate::model::session_time;
 
@@ -146,12 +149,13 @@ pub fn draw(state: &CaptureState, frame: &mut Frame, area: Rect) {
         failure.truncate(6);
         failure.push(last);
     }
-    let [title, banner_area, body, status, hint] = Layout::vertical([
+    let hint = hint_lines(state, area.width);
+    let [title, banner_area, body, status, hint_area] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Length(failure.len() as u16),
         Constraint::Min(8),
         Constraint::Length(1),
-        Constraint::Length(hint_lines(state, area.width).len().clamp(1, 2) as u16),
+        Constraint::Length(hint.len().clamp(1, 2) as u16),
     ])
     .areas(area);
     draw_title(state, frame, title);
@@ -173,26 +177,12 @@ pub fn draw(state: &CaptureState, frame: &mut Frame, area: Rect) {
     draw_events(state, frame, events);
     draw_pathway(state, frame, right);
     draw_status(state, frame, status);
-    draw_hint(state, frame, hint);
+    frame.render_widget(Paragraph::new(hint), hint_area);
     match &state.mode {
         Mode::Help => draw_help(state, frame, area),
         Mode::ConfirmFinish if state.failed.is_some() => draw_confirm_leave(state, frame, area),
         Mode::ConfirmFinish => draw_confirm(frame, area),
-        Mode::Picker { kind, .. } => {
-            let lines: Vec<Line> = kind
-                .labels()
-                .iter()
-                .enumerate()
-                .map(|(i, label)| {
-                    Line::from(vec![
-                        Span::styled(format!(" {} ", i + 1), bold()),
-                        Span::raw(label.to_string()),
-                    ])
-                })
-                .chain([Line::styled(" Esc cancel", dim())])
-                .collect();
-            popup(frame, area, kind.title(), lines, 40);
-        }
+        Mode::Picker { kind, page, .. } => draw_picker(state, frame, area, *kind, *page),
         Mode::Text {
             purpose, buffer, ..
         } => {
@@ -210,7 +200,13 @@ pub fn draw(state: &CaptureState, frame: &mut Frame, area: Rect) {
                     lines.insert(i, Line::styled(line, dim()));
                 }
             }
-            popup(frame, area, &purpose.title(), lines, 60);
+            popup(
+                frame,
+                area,
+                &purpose.title(&state.pathway.vocabulary),
+                lines,
+                60,
+            );
         }
         Mode::Search {
             query, selected, ..
@@ -218,6 +214,36 @@ pub fn draw(state: &CaptureState, frame: &mut Frame, area: Rect) {
         Mode::Survey(survey) => draw_survey(survey, frame, area),
         Mode::Normal | Mode::Closed => {}
     }
+}
+
+/// A kind picker: one page of nine, keys 1-9; the page count in the title when the site's
+/// own kinds make more than one.
+fn draw_picker(state: &CaptureState, frame: &mut Frame, area: Rect, kind: PickerKind, page: usize) {
+    let choices = kind.choices(&state.pathway.vocabulary);
+    let pages = choices.len().div_ceil(PICKER_PAGE).max(1);
+    let mut lines: Vec<Line> = choices
+        .iter()
+        .skip(page * PICKER_PAGE)
+        .take(PICKER_PAGE)
+        .enumerate()
+        .map(|(i, (_, label))| {
+            Line::from(vec![
+                Span::styled(format!(" {} ", i + 1), bold()),
+                Span::raw(label.clone()),
+            ])
+        })
+        .collect();
+    if pages > 1 {
+        lines.push(Line::styled(" Tab next nine · Esc cancel", dim()));
+    } else {
+        lines.push(Line::styled(" Esc cancel", dim()));
+    }
+    let title = if pages > 1 {
+        format!("{} ({}/{pages})", kind.title(), page + 1)
+    } else {
+        kind.title().to_string()
+    };
+    popup(frame, area, &title, lines, 40);
 }
 
 /// The clinician's screen: the whole terminal, one item at a time in large clear text; the
@@ -412,7 +438,7 @@ fn draw_stack(state: &CaptureState, frame: &mut Frame, area: Rect) {
         .enumerate()
         .skip(n.saturating_sub(5))
         .map(|(i, (span, ms))| {
-            let mut text = span.source.label().to_string();
+            let mut text = state.pathway.vocabulary.label(span.source);
             if !span.note.is_empty() {
                 text.push_str(": ");
                 text.push_str(&span.note);
@@ -442,7 +468,8 @@ fn draw_events(state: &CaptureState, frame: &mut Frame, area: Rect) {
     let start = state.events.len().saturating_sub(rows);
     let lines: Vec<Line> = state.events[start..]
         .iter()
-        .map(|e| {
+        .enumerate()
+        .map(|(i, e)| {
             let saved = e.seq <= state.saved;
             let undone = state.timeline.undone.contains(&e.seq);
             let mark = match (saved, state.failed.is_some()) {
@@ -453,18 +480,15 @@ fn draw_events(state: &CaptureState, frame: &mut Frame, area: Rect) {
                     Style::new().fg(Color::Red).add_modifier(Modifier::BOLD),
                 ),
             };
-            let mut spans = vec![
-                Span::raw(format!(
-                    "#{:<3} {} ",
-                    e.seq,
-                    session_time::format_tenths(e.at_ms)
-                )),
-                mark,
-            ];
-            let text = state.describe_event(e);
+            let (at, text) = state.event_line(start + i).unwrap_or_default();
+            let mut spans = vec![Span::raw(at), mark];
             if undone {
                 spans.push(Span::styled(
-                    format!("{text} (undone)"),
+                    text,
+                    dim().add_modifier(Modifier::CROSSED_OUT),
+                ));
+                spans.push(Span::styled(
+                    " (undone)",
                     dim().add_modifier(Modifier::CROSSED_OUT),
                 ));
             } else {
@@ -532,14 +556,17 @@ fn draw_pathway(state: &CaptureState, frame: &mut Frame, area: Rect) {
     if let Some(fresh) = &state.live().fresh {
         let width = usize::from(area.width.saturating_sub(2));
         let room = usize::from(area.height.saturating_sub(2)).saturating_sub(lines.len());
-        let text = format!("! {} (n: note why)", fresh.text);
-        let mut wrapped = wrap_words(&text, width);
+        // What to do stays on the last line whatever the room cuts of the explanation.
+        let note = state.keys_for(&Action::OpenNote).unwrap_or("n");
+        let hint = format!("({note}: note why)");
+        let mut wrapped = wrap_words(&format!("! {}", fresh.text), width);
         if room > 0 {
-            wrapped.truncate(room.min(4));
-            lines.extend(std::iter::repeat_n(Line::raw(""), room - wrapped.len()));
+            wrapped.truncate(room.min(4) - 1);
+            lines.extend(std::iter::repeat_n(Line::raw(""), room - wrapped.len() - 1));
             lines.extend(
                 wrapped
                     .into_iter()
+                    .chain([hint])
                     .map(|l| Line::styled(l, Style::new().fg(Color::Yellow))),
             );
         }
@@ -575,6 +602,11 @@ pub fn hint_pairs(state: &CaptureState) -> Vec<(String, String)> {
             ("Spc 1-0 / e c s r i I w x n u p", "still logged, in memory"),
         ],
         Mode::Normal => return state.keys.footer_pairs(),
+        Mode::Picker { kind, .. } if kind.pages(&state.pathway.vocabulary) > 1 => &[
+            ("1-9", "choose"),
+            ("Tab", "next nine kinds"),
+            ("Esc", "cancel"),
+        ],
         Mode::Picker { .. } => &[("1-9", "choose"), ("Esc", "cancel")],
         Mode::Text { .. } => &[("Enter", "save"), ("Esc", "cancel")],
         Mode::Search { .. } => &[
@@ -621,10 +653,6 @@ pub fn hint_lines(state: &CaptureState, width: u16) -> Vec<Line<'static>> {
         lines.push(Line::from(spans));
     }
     lines
-}
-
-fn draw_hint(state: &CaptureState, frame: &mut Frame, area: Rect) {
-    frame.render_widget(Paragraph::new(hint_lines(state, area.width)), area);
 }
 
 fn popup(frame: &mut Frame, area: Rect, title: &str, lines: Vec<Line>, width: u16) {
@@ -686,6 +714,10 @@ fn draw_help(state: &CaptureState, frame: &mut Frame, area: Rect) {
         .collect();
     lines.push(Line::styled(
         "While a deviation shows (!), the note key notes why it happened.",
+        dim(),
+    ));
+    lines.push(Line::styled(
+        "Kind pickers (i w x): 1-9 choose; Tab the next nine (the site's own kinds).",
         dim(),
     ));
     if !state.keys_summary.is_empty() {

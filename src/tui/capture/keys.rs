@@ -57,8 +57,10 @@ pub fn key_to_action(state: &CaptureState, key: KeyEvent) -> Option<Action> {
             (_, KeyCode::Esc) => Some(Action::Cancel),
             _ => None,
         },
+        // Nine kinds a page; a site's own kinds follow the built-in ones on the next pages.
         Mode::Picker { .. } => match key.code {
             KeyCode::Char(c @ '1'..='9') => Some(Action::Pick(c as usize - '1' as usize)),
+            KeyCode::Tab => Some(Action::NextPage),
             KeyCode::Esc => Some(Action::Cancel),
             _ => None,
         },

@@ -2,8 +2,11 @@
 //!
 //! key -> [`key_to_action`] (`keys.rs`) -> [`update`] (`update.rs`, pure, the offset of the key
 //! press passed in) -> effects run by [`Capture`] (journal append, durable on return, then
-//! `mark_saved`) -> [`draw()`] (`draw.rs`) reads the state. The shared loop
-//! ([`crate::tui::screen::run`]) drains every queued event, then draws once.
+//! `mark_saved`) -> [`CaptureState::settle`] derives the timeline, the list and the live
+//! comparison -> [`draw()`] (`draw.rs`) reads the state. The shared loop
+//! ([`crate::tui::screen::run`]) drains every queued event, then draws once. Deriving after the
+//! append keeps its O(events) work (the comparator aligns the whole session again on a step
+//! event) out of the time between a key and its event on disk.
 //!
 //! A refused append (a full disk, a failed sync) is never retried on the same journal segment:
 //! the state keeps the unsaved events in memory and says so loudly; `R` asks the loop to
@@ -132,8 +135,14 @@ impl<J: Journal> Capture<J> {
 
     /// Runs effects in order: an event is marked saved only after the journal made it durable;
     /// a refused append stops all writing (the state keeps what is unsaved) until a new
-    /// segment holds the unsaved events.
+    /// segment holds the unsaved events. Then derives what the events logged changed.
     pub fn run(&mut self, effects: Vec<Effect>) -> Flow {
+        let flow = self.run_in_order(effects);
+        self.state.settle();
+        flow
+    }
+
+    fn run_in_order(&mut self, effects: Vec<Effect>) -> Flow {
         let mut flow = Flow::Continue;
         for effect in effects {
             match effect {
@@ -147,7 +156,7 @@ impl<J: Journal> Capture<J> {
                 Effect::NewSegment(pending) => match self.journal.start_new_segment(&pending) {
                     Ok(()) => {
                         let more = self.state.segment_saved(pending.last().map(|e| e.seq));
-                        let next = self.run(more);
+                        let next = self.run_in_order(more);
                         if next != Flow::Continue {
                             flow = next;
                         }
@@ -190,9 +199,10 @@ impl<J: Journal> Screen for Capture<J> {
         keys::paste_to_action(&self.state, text)
     }
 
+    /// The state's update without deriving: that waits until the effects ran (`run`).
     fn update(&mut self, action: Action, at: Instant) -> Vec<Effect> {
         let at_ms = self.offset(at);
-        update(&mut self.state, action, at_ms)
+        self.state.update(action, at_ms)
     }
 
     fn run_effects(
@@ -221,3 +231,7 @@ mod live_tests;
 mod site_tests;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod update_tests;
+#[cfg(test)]
+mod vocab_tests;

@@ -6,7 +6,9 @@ use std::collections::HashSet;
 use crate::model::pathway::{Element, Pathway, Step};
 use crate::model::session::{Event, EventKind, Seq, Session, SessionHeader};
 use crate::model::timeline::{Counts, InterruptionEnding, InterruptionSpan, StepEnding, StepSpan};
-use crate::model::vocab::{InterruptionSource, ProblemKind, WorkaroundKind};
+use crate::model::vocab::{
+    InterruptionSource, ProblemKind, Vocabulary, VocabularyKind, WorkaroundKind,
+};
 use crate::model::{Timeline, derive_timeline};
 
 use super::live::{Live, LiveMark};
@@ -106,6 +108,17 @@ pub enum PickerKind {
     Problem,
 }
 
+/// How many kinds a picker shows at once (keys 1-9); `Tab` shows the next nine.
+pub const PICKER_PAGE: usize = 9;
+
+/// A kind chosen in a picker.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Picked {
+    Interruption(InterruptionSource),
+    Workaround(WorkaroundKind),
+    Problem(ProblemKind),
+}
+
 impl PickerKind {
     pub fn title(self) -> &'static str {
         match self {
@@ -115,13 +128,29 @@ impl PickerKind {
         }
     }
 
-    /// The entries' labels, in key order (`1` first).
-    pub fn labels(self) -> Vec<&'static str> {
-        match self {
-            PickerKind::Interruption => InterruptionSource::ALL.iter().map(|s| s.label()).collect(),
-            PickerKind::Workaround => WorkaroundKind::ALL.iter().map(|s| s.label()).collect(),
-            PickerKind::Problem => ProblemKind::ALL.iter().map(|s| s.label()).collect(),
+    /// The entries with their labels, in key order (`1` first): the built-in kinds, then the
+    /// site's own from the pathway file.
+    pub fn choices(self, vocabulary: &Vocabulary) -> Vec<(Picked, String)> {
+        fn with<K: VocabularyKind>(
+            vocabulary: &Vocabulary,
+            picked: fn(K) -> Picked,
+        ) -> Vec<(Picked, String)> {
+            vocabulary
+                .choices::<K>()
+                .into_iter()
+                .map(|(kind, label)| (picked(kind), label))
+                .collect()
         }
+        match self {
+            PickerKind::Interruption => with(vocabulary, Picked::Interruption),
+            PickerKind::Workaround => with(vocabulary, Picked::Workaround),
+            PickerKind::Problem => with(vocabulary, Picked::Problem),
+        }
+    }
+
+    /// How many pages of [`PICKER_PAGE`] entries the picker has.
+    pub fn pages(self, vocabulary: &Vocabulary) -> usize {
+        self.choices(vocabulary).len().div_ceil(PICKER_PAGE).max(1)
     }
 }
 
@@ -138,14 +167,15 @@ pub enum TextPurpose {
 }
 
 impl TextPurpose {
-    pub fn title(self) -> String {
+    /// The field's title; a site's kind is named by its label in the pathway file.
+    pub fn title(self, vocabulary: &Vocabulary) -> String {
         match self {
             TextPurpose::Note => "Note".to_string(),
             TextPurpose::Workaround(kind) => {
-                format!("Workaround: {} (note optional)", kind.label())
+                format!("Workaround: {} (note optional)", vocabulary.label(kind))
             }
             TextPurpose::Problem(kind) => {
-                format!("System problem: {} (note optional)", kind.label())
+                format!("System problem: {} (note optional)", vocabulary.label(kind))
             }
             TextPurpose::InterruptionOther => "Interruption: other (what was it?)".to_string(),
             TextPurpose::Why => "Why did it deviate? (a note)".to_string(),
@@ -162,6 +192,8 @@ pub enum Mode {
     Picker {
         kind: PickerKind,
         at_ms: u64,
+        /// The page of [`PICKER_PAGE`] entries shown, 0-based.
+        page: usize,
     },
     Text {
         purpose: TextPurpose,
@@ -241,7 +273,8 @@ pub struct CaptureState {
     pub events: Vec<Event>,
     /// The highest event number known durable.
     pub saved: Seq,
-    /// The events' meaning (undo applied), recomputed whenever an event is added.
+    /// The events' meaning (undo applied), derived again once an added event is saved (see
+    /// [`CaptureState::settle`]).
     pub timeline: Timeline,
     /// The latest time seen (key presses and ticks): the clocks run to it.
     pub now_ms: u64,
@@ -264,6 +297,12 @@ pub struct CaptureState {
     pub(super) live: Live,
     /// What the screen asks of the timeline on every frame, computed once per event.
     derived: Derived,
+    /// How many events the timeline, the list, the live marks and `described` were derived
+    /// from: fewer than `events` between logging an event and [`CaptureState::settle`].
+    derived_from: usize,
+    /// Each event's line in the list of last events (number and time, then what), made once per
+    /// event so that a frame formats none.
+    described: Vec<(String, String)>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -297,6 +336,8 @@ impl CaptureState {
             keys_summary: crate::tui::key_config::active().summary(),
             live,
             derived: Derived::default(),
+            derived_from: 0,
+            described: Vec::new(),
         };
         state.refresh();
         // What was there before the reopening is not fresh.
@@ -329,7 +370,23 @@ impl CaptureState {
         }
     }
 
-    pub(super) fn refresh(&mut self) {
+    /// Derives what the screen shows from the events logged since the last time: the timeline,
+    /// the step list, the live comparison and the event lines. The capture logs an event and
+    /// has it made durable first, then settles before the next key or frame (the driver does it
+    /// after running the effects), so the O(events) work never delays the sync. Pure.
+    pub fn settle(&mut self) {
+        if self.derived_from != self.events.len() {
+            self.refresh();
+        }
+    }
+
+    /// Whether events were logged since the last [`CaptureState::settle`].
+    pub fn is_settled(&self) -> bool {
+        self.derived_from == self.events.len()
+    }
+
+    fn refresh(&mut self) {
+        self.derived_from = self.events.len();
         self.timeline = derive_timeline(&self.events);
         let mut entries: Vec<ListEntry> = Vec::new();
         for (index, element) in self.pathway.steps.iter().enumerate() {
@@ -364,7 +421,22 @@ impl CaptureState {
                 });
             }
         }
+        // A new list entry may rename what earlier lines said of its step: describe them again.
+        if entries.len() != self.entries.len() {
+            self.described.clear();
+        }
         self.entries = entries;
+        for event in &self.events[self.described.len()..] {
+            let line = (
+                format!(
+                    "#{:<3} {} ",
+                    event.seq,
+                    crate::model::session_time::format_tenths(event.at_ms)
+                ),
+                self.describe_event(event),
+            );
+            self.described.push(line);
+        }
         if self.page >= self.pages() {
             self.page = 0;
         }
@@ -397,6 +469,13 @@ impl CaptureState {
     }
 
     // ----- what the screen reads -------------------------------------------------------
+
+    /// The list line of event `index` (of `events`): its number and time, and what it was.
+    pub fn event_line(&self, index: usize) -> Option<(&str, &str)> {
+        self.described
+            .get(index)
+            .map(|(at, what)| (at.as_str(), what.as_str()))
+    }
 
     pub fn entries(&self) -> &[ListEntry] {
         &self.entries
@@ -568,6 +647,15 @@ impl CaptureState {
         })
     }
 
+    /// The keys in force for a normal-mode action, as the help shows them (`n`, or the user's).
+    pub fn keys_for(&self, action: &Action) -> Option<&str> {
+        self.keys
+            .rows
+            .iter()
+            .find(|row| row.codes.iter().any(|(_, a)| a == action))
+            .map(|row| row.keys.as_str())
+    }
+
     /// How an entry stands as the comparator sees the session so far.
     pub fn mark(&self, entry: &ListEntry) -> LiveMark {
         self.live.mark(&entry.id)
@@ -629,29 +717,32 @@ impl CaptureState {
 
     /// One line describing an event, for the list of last events.
     pub fn describe(&self, kind: &EventKind) -> String {
+        let site = &self.pathway.vocabulary;
         match kind {
             EventKind::StepStart { step } => format!("start {}", self.label_of(step)),
             EventKind::UnplannedStep { label, .. } => format!("unplanned: {label}"),
             EventKind::StepEnd => "end step (idle)".to_string(),
             EventKind::InterruptionStart { source, note } if note.is_empty() => {
-                format!("interruption: {}", source.label())
+                format!("interruption: {}", site.label(*source))
             }
             EventKind::InterruptionStart { source, note } => {
-                format!("interruption: {}: {note}", source.label())
+                format!("interruption: {}: {note}", site.label(*source))
             }
             EventKind::InterruptionEnd => "end interruption, resume".to_string(),
             EventKind::Clicks { delta } => format!("click {delta:+}"),
             EventKind::Screen => "screen +1".to_string(),
             EventKind::Reentry => "re-entry +1".to_string(),
             EventKind::Workaround { kind, note } if note.is_empty() => {
-                format!("workaround: {}", kind.label())
+                format!("workaround: {}", site.label(*kind))
             }
-            EventKind::Workaround { kind, note } => format!("workaround: {}: {note}", kind.label()),
+            EventKind::Workaround { kind, note } => {
+                format!("workaround: {}: {note}", site.label(*kind))
+            }
             EventKind::SystemProblem { kind, note } if note.is_empty() => {
-                format!("problem: {}", kind.label())
+                format!("problem: {}", site.label(*kind))
             }
             EventKind::SystemProblem { kind, note } => {
-                format!("problem: {}: {note}", kind.label())
+                format!("problem: {}: {note}", site.label(*kind))
             }
             EventKind::Note { text } => format!("note: {text}"),
             EventKind::Undo { target } => {
@@ -727,6 +818,7 @@ impl CaptureState {
     /// A new journal segment holds every pending event, up to `last`: they are saved, and
     /// writing goes on. A pending finish finishes now.
     pub fn segment_saved(&mut self, last: Option<Seq>) -> Vec<Effect> {
+        self.settle();
         let first = self.pending().first().map(|e| e.seq);
         if let Some(last) = last {
             self.mark_saved(last);

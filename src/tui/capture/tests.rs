@@ -342,7 +342,8 @@ fn the_interruption_picker_takes_one_key_and_other_asks_what() {
         cap.state.mode,
         Mode::Picker {
             kind: PickerKind::Interruption,
-            at_ms: 100
+            at_ms: 100,
+            page: 0
         }
     ));
     // A key that is no choice does nothing.

@@ -4,20 +4,23 @@
 
 use crate::model::pathway::Element;
 use crate::model::session::{Event, EventKind};
-use crate::model::vocab::{InterruptionSource, ProblemKind, WorkaroundKind};
+use crate::model::vocab::InterruptionSource;
 use std::fmt::Write as _;
 
 use crate::tui::keymap::pasted_line;
 
 use super::state::{
-    Action, CaptureState, Effect, Mode, PAGE, PickerKind, SearchHit, Survey, SurveyStage,
-    TextPurpose, slug,
+    Action, CaptureState, Effect, Mode, PAGE, PICKER_PAGE, Picked, PickerKind, SearchHit, Survey,
+    SurveyStage, TextPurpose, slug,
 };
 use crate::model::questionnaire::Instrument;
 
-/// Applies one action. `at_ms` is the offset of the key press that caused it.
+/// Applies one action and derives what it changed. `at_ms` is the offset of the key press that
+/// caused it.
 pub fn update(state: &mut CaptureState, action: Action, at_ms: u64) -> Vec<Effect> {
-    state.update(action, at_ms)
+    let effects = state.update(action, at_ms);
+    state.settle();
+    effects
 }
 
 impl CaptureState {
@@ -28,7 +31,7 @@ impl CaptureState {
         let event = Event { seq, at_ms, kind };
         self.status = format!("#{seq} {}", self.describe_event(&event));
         self.events.push(event.clone());
-        self.refresh();
+        // The timeline, the list and the live comparison follow once the event is saved.
         Effect::Append(event)
     }
 
@@ -40,10 +43,10 @@ impl CaptureState {
             },
             _ => EventKind::StepStart { step: id },
         };
-        let switched: Vec<&'static str> = self
+        let switched: Vec<String> = self
             .open_interruptions()
             .iter()
-            .map(|i| i.source.label())
+            .map(|i| self.pathway.vocabulary.label(i.source))
             .collect();
         let effect = self.push(at_ms, kind);
         if !switched.is_empty() {
@@ -66,8 +69,11 @@ impl CaptureState {
         vec![self.push(at_ms, EventKind::UnplannedStep { step: id, label })]
     }
 
-    /// Applies one action. `at_ms` is the offset of the key press that caused it.
+    /// Applies one action. `at_ms` is the offset of the key press that caused it. An event it
+    /// logs is in `events` at once; what is derived from the events (timeline, step list, live
+    /// marks) waits for [`CaptureState::settle`], so that the append is not kept waiting.
     pub fn update(&mut self, action: Action, at_ms: u64) -> Vec<Effect> {
+        self.settle();
         self.tick(at_ms);
         if self.mode == Mode::Closed {
             return Vec::new();
@@ -102,7 +108,11 @@ impl CaptureState {
                     Vec::new()
                 }
             },
-            Mode::Picker { kind, at_ms: t } => self.update_picker(kind, t, action),
+            Mode::Picker {
+                kind,
+                at_ms: t,
+                page,
+            } => self.update_picker(kind, t, page, action),
             Mode::Text {
                 purpose,
                 at_ms: t,
@@ -161,6 +171,11 @@ impl CaptureState {
                     survey.item = survey.sus.len() - 1;
                 }
                 (_, 0) => {}
+                (SurveyStage::Tlx, _) => {
+                    survey.item -= 1;
+                    // The slider shows the answer given there, as it does going forward.
+                    survey.slider = survey.tlx[survey.item].unwrap_or(50);
+                }
                 _ => survey.item -= 1,
             },
             (_, Action::Cancel) => {
@@ -342,6 +357,7 @@ impl CaptureState {
                 self.mode = Mode::Picker {
                     kind: PickerKind::Interruption,
                     at_ms,
+                    page: 0,
                 };
                 Vec::new()
             }
@@ -356,6 +372,7 @@ impl CaptureState {
                 self.mode = Mode::Picker {
                     kind: PickerKind::Workaround,
                     at_ms,
+                    page: 0,
                 };
                 Vec::new()
             }
@@ -363,6 +380,7 @@ impl CaptureState {
                 self.mode = Mode::Picker {
                     kind: PickerKind::Problem,
                     at_ms,
+                    page: 0,
                 };
                 Vec::new()
             }
@@ -411,24 +429,42 @@ impl CaptureState {
         }
     }
 
-    fn update_picker(&mut self, kind: PickerKind, at_ms: u64, action: Action) -> Vec<Effect> {
+    fn update_picker(
+        &mut self,
+        kind: PickerKind,
+        at_ms: u64,
+        page: usize,
+        action: Action,
+    ) -> Vec<Effect> {
         match action {
             Action::Cancel => {
                 self.mode = Mode::Normal;
                 self.status = "cancelled".to_string();
                 Vec::new()
             }
-            Action::Pick(i) => match kind {
-                PickerKind::Interruption => match InterruptionSource::ALL.get(i) {
-                    Some(InterruptionSource::Other) => {
-                        self.mode = Mode::Text {
-                            purpose: TextPurpose::InterruptionOther,
-                            at_ms,
-                            buffer: String::new(),
-                        };
+            Action::NextPage => {
+                let pages = kind.pages(&self.pathway.vocabulary);
+                let page = (page + 1) % pages;
+                self.mode = Mode::Picker { kind, at_ms, page };
+                self.status = format!("kinds, page {} of {pages}", page + 1);
+                Vec::new()
+            }
+            Action::Pick(i) if i < PICKER_PAGE => {
+                let choices = kind.choices(&self.pathway.vocabulary);
+                let Some(&(picked, _)) = choices.get(page * PICKER_PAGE + i) else {
+                    return Vec::new();
+                };
+                let text = |purpose| Mode::Text {
+                    purpose,
+                    at_ms,
+                    buffer: String::new(),
+                };
+                match picked {
+                    Picked::Interruption(InterruptionSource::Other) => {
+                        self.mode = text(TextPurpose::InterruptionOther);
                         Vec::new()
                     }
-                    Some(&source) => {
+                    Picked::Interruption(source) => {
                         self.mode = Mode::Normal;
                         vec![self.push(
                             at_ms,
@@ -438,29 +474,16 @@ impl CaptureState {
                             },
                         )]
                     }
-                    None => Vec::new(),
-                },
-                PickerKind::Workaround => {
-                    if let Some(&k) = WorkaroundKind::ALL.get(i) {
-                        self.mode = Mode::Text {
-                            purpose: TextPurpose::Workaround(k),
-                            at_ms,
-                            buffer: String::new(),
-                        };
+                    Picked::Workaround(k) => {
+                        self.mode = text(TextPurpose::Workaround(k));
+                        Vec::new()
                     }
-                    Vec::new()
-                }
-                PickerKind::Problem => {
-                    if let Some(&k) = ProblemKind::ALL.get(i) {
-                        self.mode = Mode::Text {
-                            purpose: TextPurpose::Problem(k),
-                            at_ms,
-                            buffer: String::new(),
-                        };
+                    Picked::Problem(k) => {
+                        self.mode = text(TextPurpose::Problem(k));
+                        Vec::new()
                     }
-                    Vec::new()
                 }
-            },
+            }
             _ => Vec::new(),
         }
     }

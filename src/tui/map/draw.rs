@@ -4,13 +4,13 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, List, ListItem, ListState, Paragraph, Wrap};
+use ratatui::widgets::{Block, Borders, Clear, List, ListItem, ListState, Paragraph, Wrap};
 
-use super::keys::KEY_TABLE;
+use super::keys::{KEY_TABLE, footer_for};
 use super::{Focus, MapState, Mode};
 use crate::map::draw::{Pace, clip, counted, pace, percent};
 use crate::map::{END, Node, START};
-use crate::tui::keymap::footer;
+use crate::tui::capture::draw::wrap_words;
 
 fn node_style(node: &Node) -> Style {
     if !node.observed {
@@ -47,7 +47,6 @@ fn clock(ms: u64) -> String {
     format!("{}:{:02}", s / 60, s % 60)
 }
 
-#[allow(clippy::too_many_lines)] // long before the lint came; split it when next changed
 pub fn draw(state: &MapState, frame: &mut Frame, area: Rect) {
     let [title, body, status, keys] = Layout::vertical([
         Constraint::Length(1),
@@ -57,9 +56,13 @@ pub fn draw(state: &MapState, frame: &mut Frame, area: Rect) {
     ])
     .areas(area);
     let map = &state.map;
+    let what = match state.mode {
+        Mode::Suggestion { .. } => "What the work suggests ",
+        Mode::Map | Mode::Sessions { .. } => "Shadow map ",
+    };
     frame.render_widget(
         Paragraph::new(Line::from(vec![
-            Span::styled("Shadow map ", Style::default().add_modifier(Modifier::BOLD)),
+            Span::styled(what, Style::default().add_modifier(Modifier::BOLD)),
             Span::raw(format!(
                 "{} ({})",
                 map.pathway_name,
@@ -68,6 +71,74 @@ pub fn draw(state: &MapState, frame: &mut Frame, area: Rect) {
         ])),
         title,
     );
+    match state.mode {
+        Mode::Suggestion { scroll } => draw_suggestion(state, scroll, frame, body),
+        Mode::Map | Mode::Sessions { .. } => draw_map(state, frame, body),
+    }
+    frame.render_widget(
+        Paragraph::new(state.status.as_str()).style(Style::default().fg(Color::Yellow)),
+        status,
+    );
+    frame.render_widget(
+        Paragraph::new(footer_for(&state.mode)).style(Style::default().fg(Color::DarkGray)),
+        keys,
+    );
+    if state.help {
+        draw_help(frame, area);
+    }
+}
+
+/// The suggestion's text, from line `scroll`, with where it is in the title.
+fn draw_suggestion(state: &MapState, scroll: usize, frame: &mut Frame, body: Rect) {
+    let lines = state.suggestion_lines();
+    let page = usize::from(body.height.saturating_sub(2));
+    let shown: Vec<Line> = lines
+        .iter()
+        .skip(scroll)
+        .take(page)
+        .map(|line| Line::raw(line.as_str()))
+        .collect();
+    let title = if lines.len() > page {
+        format!(
+            " Lines {}-{} of {} (j/k, PageUp/PageDown; Esc back to the map) ",
+            scroll + 1,
+            (scroll + page).min(lines.len()),
+            lines.len()
+        )
+    } else {
+        " Esc back to the map ".to_string()
+    };
+    frame.render_widget(
+        Paragraph::new(shown).block(Block::default().borders(Borders::ALL).title(title)),
+        body,
+    );
+}
+
+/// The key table, over the screen.
+fn draw_help(frame: &mut Frame, area: Rect) {
+    let width = 76.min(area.width);
+    let inner = usize::from(width.saturating_sub(2));
+    let mut lines: Vec<Line> = Vec::new();
+    for row in KEY_TABLE {
+        let text = format!("{:<16} {}", row.keys, row.help);
+        for (i, part) in wrap_words(&text, inner).into_iter().enumerate() {
+            let lead = if i == 0 { "" } else { "                 " };
+            lines.push(Line::raw(format!("{lead}{part}")));
+        }
+    }
+    let height = (lines.len() as u16 + 2).min(area.height);
+    let rect = area.centered(Constraint::Length(width), Constraint::Length(height));
+    frame.render_widget(Clear, rect);
+    frame.render_widget(
+        Paragraph::new(lines).block(Block::bordered().title(" Map keys (any key closes) ")),
+        rect,
+    );
+}
+
+/// The steps on the left; the selected step and its flows, or a flow's sessions, on the right.
+#[allow(clippy::too_many_lines)] // long before the lint came; split it when next changed
+fn draw_map(state: &MapState, frame: &mut Frame, body: Rect) {
+    let map = &state.map;
     let [left, right] =
         Layout::horizontal([Constraint::Percentage(45), Constraint::Percentage(55)]).areas(body);
 
@@ -146,7 +217,7 @@ pub fn draw(state: &MapState, frame: &mut Frame, area: Rect) {
                 ));
             }
         }
-        Mode::Map => {
+        Mode::Map | Mode::Suggestion { .. } => {
             if let Some(&i) = state.steps.get(state.selected) {
                 let node = &map.nodes[i];
                 lines.push(Line::from(Span::styled(
@@ -211,7 +282,7 @@ pub fn draw(state: &MapState, frame: &mut Frame, area: Rect) {
     }
     let right_title = match state.mode {
         Mode::Sessions { .. } => " Sessions that took the flow ",
-        Mode::Map => " The step and its flows ",
+        Mode::Map | Mode::Suggestion { .. } => " The step and its flows ",
     };
     frame.render_widget(
         {
@@ -220,18 +291,10 @@ pub fn draw(state: &MapState, frame: &mut Frame, area: Rect) {
             // The step's figures wrap (their line runs past the panel at 80-100 columns); a
             // session list keeps one row per session.
             match state.mode {
-                Mode::Map => panel.wrap(Wrap { trim: false }),
+                Mode::Map | Mode::Suggestion { .. } => panel.wrap(Wrap { trim: false }),
                 Mode::Sessions { .. } => panel,
             }
         },
         right,
-    );
-    frame.render_widget(
-        Paragraph::new(state.status.as_str()).style(Style::default().fg(Color::Yellow)),
-        status,
-    );
-    frame.render_widget(
-        Paragraph::new(footer(KEY_TABLE, "  ")).style(Style::default().fg(Color::DarkGray)),
-        keys,
     );
 }

@@ -8,13 +8,22 @@ use crate::tui::keymap::{Binding, ch, key, lookup};
 pub const KEY_TABLE: &[Binding<Action>] = &[
     Binding {
         keys: "Up Down  k j",
-        help: "select the step (or flow, or session) above / below",
+        help: "select the step (or flow, or session) above / below; in the suggestion, scroll a line",
         footer: Some("j/k move"),
         codes: &[
             (key(KeyCode::Up), Action::Up),
             (ch('k'), Action::Up),
             (key(KeyCode::Down), Action::Down),
             (ch('j'), Action::Down),
+        ],
+    },
+    Binding {
+        keys: "PageUp PageDown",
+        help: "in the suggestion, scroll a page",
+        footer: None,
+        codes: &[
+            (key(KeyCode::PageUp), Action::PageUp),
+            (key(KeyCode::PageDown), Action::PageDown),
         ],
     },
     Binding {
@@ -40,6 +49,18 @@ pub const KEY_TABLE: &[Binding<Action>] = &[
         codes: &[(ch('r'), Action::Replay)],
     },
     Binding {
+        keys: "s",
+        help: "the pathway these sessions suggest (as `shadowmap suggest` makes it): the changes with their gains and evidence, the fitness before and after, the revised file",
+        footer: Some("s suggest"),
+        codes: &[(ch('s'), Action::Suggest)],
+    },
+    Binding {
+        keys: "?",
+        help: "this help (any key closes it)",
+        footer: Some("? help"),
+        codes: &[(ch('?'), Action::Help)],
+    },
+    Binding {
         keys: "Esc",
         help: "back (from the steps: leave the map)",
         footer: Some("Esc back"),
@@ -54,10 +75,33 @@ pub const KEY_TABLE: &[Binding<Action>] = &[
 ];
 
 pub fn key_to_action(state: &MapState, key: KeyEvent) -> Option<Action> {
-    let action = lookup(KEY_TABLE, &key)?;
-    // `r` means something only in a list of sessions.
-    match (action, &state.mode) {
-        (Action::Replay, Mode::Map) => None,
-        _ => Some(action),
+    // Any key closes the help.
+    if state.help {
+        return Some(Action::Help);
     }
+    lookup(KEY_TABLE, &key).filter(|action| applies(action, &state.mode))
+}
+
+/// Whether an action means something in this mode: `r` only in a list of sessions, a page
+/// only in the suggestion, Enter and Tab not in the suggestion.
+fn applies(action: &Action, mode: &Mode) -> bool {
+    !matches!(
+        (action, mode),
+        (Action::Replay, Mode::Map | Mode::Suggestion { .. })
+            | (
+                Action::PageUp | Action::PageDown,
+                Mode::Map | Mode::Sessions { .. }
+            )
+            | (Action::Open | Action::SwitchFocus, Mode::Suggestion { .. })
+    )
+}
+
+/// The footer for the mode the screen is in: the keys that do something there.
+pub fn footer_for(mode: &Mode) -> String {
+    KEY_TABLE
+        .iter()
+        .filter(|row| row.codes.iter().any(|(_, action)| applies(action, mode)))
+        .filter_map(|row| row.footer)
+        .collect::<Vec<_>>()
+        .join("  ")
 }

@@ -1,6 +1,7 @@
 //! The map screen: the steps in the pathway's order, each with where people come from and go
 //! next (share, conforming or not) and its figures; `Enter` on a flow that leaves the pathway
-//! lists the sessions that took it, and `r` replays one of them at that moment.
+//! lists the sessions that took it, and `r` replays one of them at that moment; `s` shows the
+//! pathway the map's sessions suggest (docs/suggest.md), computed by an effect off the draw path.
 //!
 //! `keys.rs` (the key table -> [`Action`]), `update.rs` (pure: state, action -> effects),
 //! `draw.rs` (reads only).
@@ -11,6 +12,7 @@ pub mod run;
 pub mod update;
 
 use crate::map::ShadowMap;
+use crate::suggest::Suggestion;
 
 /// Which list the arrows move in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -27,9 +29,23 @@ pub enum Mode {
         edge: usize,
         selected: usize,
     },
+    /// The suggestion for the map's sessions, scrolled down `scroll` lines.
+    Suggestion {
+        scroll: usize,
+    },
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// The suggestion for the map's sessions: asked for once (`s`), then kept.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Suggested {
+    NotAsked,
+    Computing,
+    Ready(Box<Suggestion>),
+    /// Why there is none (a session that cannot be read, a pathway too large to align).
+    Failed(String),
+}
+
+#[derive(Debug, Clone, PartialEq)]
 pub enum Action {
     Up,
     Down,
@@ -41,6 +57,15 @@ pub enum Action {
     Back,
     /// Replay the selected session at the moment it took the flow.
     Replay,
+    /// The pathway the map's sessions suggest.
+    Suggest,
+    /// A page up / down (the suggestion).
+    PageUp,
+    PageDown,
+    /// The key help, on and off.
+    Help,
+    /// The suggestion, computed (the loop's effect reports back with it).
+    Suggested(Result<Box<Suggestion>, String>),
     Quit,
 }
 
@@ -51,6 +76,9 @@ pub enum Effect {
         session: String,
         at_ms: u64,
     },
+    /// Compute the suggestion for the map's sessions (off the draw path; it reports back with
+    /// [`Action::Suggested`]).
+    Suggest,
     Quit,
 }
 
@@ -65,6 +93,11 @@ pub struct MapState {
     pub flow: usize,
     pub mode: Mode,
     pub status: String,
+    pub suggested: Suggested,
+    /// The key help is shown over the screen.
+    pub help: bool,
+    /// The terminal's size (columns, rows), for the suggestion's lines and pages.
+    pub size: (u16, u16),
 }
 
 impl MapState {
@@ -84,7 +117,53 @@ impl MapState {
             flow: 0,
             mode: Mode::Map,
             status: String::new(),
+            suggested: Suggested::NotAsked,
+            help: false,
+            size: (100, 30),
         }
+    }
+
+    /// The suggestion's text as the screen shows it: the lines `shadowmap suggest` prints,
+    /// long ones wrapped to the panel (keeping their indent), or what is happening instead.
+    pub fn suggestion_lines(&self) -> Vec<String> {
+        let width = self.suggestion_width();
+        let text = match &self.suggested {
+            Suggested::NotAsked => String::new(),
+            Suggested::Computing => format!(
+                "Computing the suggestion from {} ...",
+                crate::map::draw::counted(self.map.sessions, "session", "sessions")
+            ),
+            Suggested::Failed(why) => format!("No suggestion: {why}"),
+            Suggested::Ready(s) => crate::suggest::text::render_text(s),
+        };
+        // Ids, sites and labels come from files anyone may have written.
+        let text = crate::text::escape_controls(&text);
+        let mut lines = Vec::new();
+        for line in text.lines() {
+            if line.chars().count() <= width {
+                lines.push(line.to_string());
+                continue;
+            }
+            let body = line.trim_start_matches(' ');
+            let indent = (line.len() - body.len()).min(width / 2);
+            let lead = " ".repeat(indent);
+            let wrapped = crate::tui::capture::draw::wrap_words(body, width - indent - 2);
+            for (i, part) in wrapped.into_iter().enumerate() {
+                let more = if i == 0 { "" } else { "  " };
+                lines.push(format!("{lead}{more}{part}"));
+            }
+        }
+        lines
+    }
+
+    /// The width of the suggestion's text (the panel inside its borders).
+    pub fn suggestion_width(&self) -> usize {
+        usize::from(self.size.0.saturating_sub(2)).max(20)
+    }
+
+    /// The rows of the suggestion's text shown at once.
+    pub fn suggestion_page(&self) -> usize {
+        usize::from(self.size.1.saturating_sub(5)).max(1)
     }
 
     /// Selects the step `id` (when it is on the map).

@@ -1,13 +1,16 @@
-//! The map screen on the shared loop ([`crate::tui::screen::run`]): its one effect with I/O,
-//! the replay of a session at the moment it took a flow, runs here.
+//! The map screen on the shared loop ([`crate::tui::screen::run`]): its effects with I/O run
+//! here: the replay of a session at the moment it took a flow, and the suggestion for the
+//! map's sessions (read and computed on a thread; the loop's tick collects it).
 
 use std::collections::HashMap;
 use std::io;
 use std::path::PathBuf;
-use std::time::Instant;
+use std::sync::mpsc::{self, Receiver, TryRecvError};
+use std::time::{Duration, Instant};
 
 use crossterm::event::KeyEvent;
 use ratatui::Frame;
+use ratatui::layout::Size;
 
 use super::draw::draw;
 use super::keys::key_to_action;
@@ -15,15 +18,23 @@ use super::update::update;
 use super::{Action, Effect, MapState};
 use crate::map::ShadowMap;
 use crate::model::{Pathway, Session};
+use crate::suggest::{Options, Suggestion, Trace, suggest};
 use crate::tui::replay::{self, ReplayData, ReplayScreen, ReplayState};
 use crate::tui::screen::{Console, Ended, Screen, run as run_screen};
 
 pub struct MapScreen {
     pub state: MapState,
     pathway: Pathway,
-    /// Each session id on the map and its file, for the replay.
+    /// Each session id on the map and its file, for the replay and the suggestion.
     sessions: HashMap<String, PathBuf>,
+    /// Mask what the sessions wrote in the suggestion, as the map itself was masked.
+    redact: bool,
+    /// The suggestion being computed, until it arrives.
+    computing: Option<Receiver<Result<Box<Suggestion>, String>>>,
 }
+
+/// How often the loop looks for the suggestion while it is computed.
+const POLL: Duration = Duration::from_millis(50);
 
 impl MapScreen {
     pub fn new(map: ShadowMap, pathway: Pathway, sessions: HashMap<String, PathBuf>) -> MapScreen {
@@ -31,7 +42,30 @@ impl MapScreen {
             state: MapState::new(map),
             pathway,
             sessions,
+            redact: false,
+            computing: None,
         }
+    }
+
+    /// Its suggestion masks what the sessions wrote (`--redact`).
+    pub fn redacted(mut self, redact: bool) -> MapScreen {
+        self.redact = redact;
+        self
+    }
+
+    /// Starts computing the suggestion on a thread.
+    fn start_suggestion(&mut self) {
+        let mut files: Vec<PathBuf> = self.sessions.values().cloned().collect();
+        // In file order, as `shadowmap suggest` reads a folder.
+        files.sort();
+        let pathway = self.pathway.clone();
+        let redact = self.redact;
+        let (send, receive) = mpsc::channel();
+        std::thread::spawn(move || {
+            // The screen may be gone by then: nobody to tell.
+            _ = send.send(suggestion_for(&pathway, &files, redact));
+        });
+        self.computing = Some(receive);
     }
 
     /// The replay screen on `session`, at `at_ms`; back here when it is left.
@@ -73,6 +107,7 @@ impl Screen for MapScreen {
         for effect in effects {
             match effect {
                 Effect::Quit => return Ok(Some(Ended::Done(()))),
+                Effect::Suggest => self.start_suggestion(),
                 Effect::Replay { session, at_ms } => match self.replay(console, &session, at_ms) {
                     Ok(Ended::Interrupted(why)) => return Ok(Some(Ended::Interrupted(why))),
                     Ok(Ended::Done(())) => {}
@@ -88,6 +123,45 @@ impl Screen for MapScreen {
     fn draw(&self, frame: &mut Frame) {
         draw(&self.state, frame, frame.area());
     }
+
+    fn tick(&mut self, _now: Instant) -> Option<Duration> {
+        let receive = self.computing.as_ref()?;
+        let result = match receive.try_recv() {
+            Ok(result) => result,
+            Err(TryRecvError::Empty) => return Some(POLL),
+            Err(TryRecvError::Disconnected) => Err("the computation stopped".to_string()),
+        };
+        self.computing = None;
+        update(&mut self.state, Action::Suggested(result));
+        None
+    }
+
+    fn resized(&mut self, size: Size) {
+        self.state.size = (size.width, size.height);
+    }
+}
+
+/// The suggestion `shadowmap suggest` makes with its default options for these session
+/// files against `pathway`; Err says which file could not be read, or why none was made.
+pub fn suggestion_for(
+    pathway: &Pathway,
+    files: &[PathBuf],
+    redact: bool,
+) -> Result<Box<Suggestion>, String> {
+    let traces = files
+        .iter()
+        .map(|file| {
+            Session::load(file)
+                .map(|session| Trace::from_session(&session))
+                .map_err(|e| format!("{}: {e}", file.display()))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut suggestion =
+        suggest(pathway, &traces, &Options::default()).map_err(|e| e.to_string())?;
+    if redact {
+        suggestion.redact(&crate::report::render::mask);
+    }
+    Ok(Box::new(suggestion))
 }
 
 /// The map screen on a console already open (browse and the report screen open it this way),
@@ -98,8 +172,9 @@ pub fn show(
     pathway: Pathway,
     sessions: HashMap<String, PathBuf>,
     step: Option<&str>,
+    redact: bool,
 ) -> io::Result<Ended<()>> {
-    let mut screen = MapScreen::new(map, pathway, sessions);
+    let mut screen = MapScreen::new(map, pathway, sessions).redacted(redact);
     if let Some(step) = step {
         screen.state.select_step(step);
     }
@@ -109,7 +184,7 @@ pub fn show(
 /// `map --tui`: the map screen on its own console.
 pub fn run(map: ShadowMap, pathway: Pathway, sessions: HashMap<String, PathBuf>) -> io::Result<()> {
     let mut console = Console::open()?;
-    show(&mut console, map, pathway, sessions, None)?;
+    show(&mut console, map, pathway, sessions, None, false)?;
     Ok(())
 }
 
@@ -151,7 +226,9 @@ pub fn open_for(
             Ok((map, pathway, set.files.into_iter().collect()))
         });
     match prepared {
-        Ok((map, pathway, sessions)) => show(console, map, pathway, sessions, step).map(Ok),
+        Ok((map, pathway, sessions)) => {
+            show(console, map, pathway, sessions, step, source.redact).map(Ok)
+        }
         Err(why) => Ok(Err(why)),
     }
 }

@@ -147,3 +147,168 @@ fn docs_map_md_lists_every_key_of_the_table() {
         assert!(docs.contains(&row), "docs/map.md lacks {row}");
     }
 }
+
+/// Three sessions of which two review the allergies after the home medications: their map,
+/// and the suggestion they make (one change, a move).
+fn suggestion_state() -> (MapState, crate::suggest::Suggestion) {
+    use crate::suggest::{Options, Trace as SuggestTrace, suggest};
+    let pathway = resolve_pathway("med-rec-admission").unwrap().0;
+    let late = [
+        "open-chart",
+        "pharmacy-record",
+        "ask-patient",
+        "enter-home-meds",
+        "review-allergies",
+        "sign",
+    ];
+    let early = [
+        "open-chart",
+        "review-allergies",
+        "ask-patient",
+        "pharmacy-record",
+        "enter-home-meds",
+        "sign",
+    ];
+    let sessions = [("s1", &late), ("s2", &early), ("s3", &late)];
+    let map = build_map(
+        &pathway,
+        &sessions
+            .iter()
+            .map(|(id, steps)| Trace::bare(id, &steps[..]))
+            .collect::<Vec<_>>(),
+    );
+    let traces: Vec<SuggestTrace> = sessions
+        .iter()
+        .map(|(id, steps)| SuggestTrace::bare(id, &steps[..]))
+        .collect();
+    let suggestion = suggest(&pathway, &traces, &Options::default()).unwrap();
+    let mut state = MapState::new(map);
+    state.size = (100, 24);
+    (state, suggestion)
+}
+
+#[test]
+fn s_asks_for_the_suggestion_once_says_computing_then_shows_it() {
+    let (mut s, suggestion) = suggestion_state();
+    assert_eq!(update(&mut s, Action::Suggest), vec![Effect::Suggest]);
+    assert_eq!(s.mode, Mode::Suggestion { scroll: 0 });
+    assert_eq!(s.suggested, Suggested::Computing);
+    let text = screen(&s);
+    assert!(
+        text.contains("Computing the suggestion from 3 sessions"),
+        "{text}"
+    );
+    // Asked again while it computes: nothing more to do.
+    assert!(update(&mut s, Action::Suggest).is_empty());
+
+    assert_eq!(suggestion.changes.len(), 1);
+    update(&mut s, Action::Suggested(Ok(Box::new(suggestion))));
+    let text = screen(&s);
+    assert!(text.contains("What the work suggests"), "{text}");
+    assert!(
+        text.contains("Move `review-allergies` after `enter-home-meds`"),
+        "{text}"
+    );
+    // s2 reviews the allergies early: it no longer fits, s1 and s3 now do.
+    assert!(text.contains("Mean fitness 0.939 -> 0.970"), "{text}");
+    assert!(text.contains("sessions: s1, s3"), "{text}");
+
+    // Esc back to the map; `s` again shows the one already made.
+    update(&mut s, Action::Back);
+    assert_eq!(s.mode, Mode::Map);
+    assert!(update(&mut s, Action::Suggest).is_empty());
+    assert!(matches!(s.suggested, Suggested::Ready(_)));
+    update(&mut s, Action::Back);
+    assert_eq!(update(&mut s, Action::Back), vec![Effect::Quit]);
+}
+
+#[test]
+fn the_suggestion_scrolls_to_its_last_page_and_no_further() {
+    let (mut s, suggestion) = suggestion_state();
+    update(&mut s, Action::Suggest);
+    update(&mut s, Action::Suggested(Ok(Box::new(suggestion))));
+    let lines = s.suggestion_lines();
+    let page = s.suggestion_page();
+    assert!(lines.len() > page, "{} lines, page {page}", lines.len());
+    // The revised file is in it, below the first page.
+    assert!(lines.iter().any(|l| l.contains("version: 4,")), "{lines:?}");
+    update(&mut s, Action::Down);
+    assert_eq!(s.mode, Mode::Suggestion { scroll: 1 });
+    update(&mut s, Action::Up);
+    update(&mut s, Action::Up);
+    assert_eq!(s.mode, Mode::Suggestion { scroll: 0 });
+    for _ in 0..50 {
+        update(&mut s, Action::PageDown);
+    }
+    let last = lines.len() - page;
+    assert_eq!(s.mode, Mode::Suggestion { scroll: last });
+    let text = screen(&s);
+    assert!(
+        text.contains(&format!(
+            "Lines {}-{} of {}",
+            last + 1,
+            lines.len(),
+            lines.len()
+        )),
+        "{text}"
+    );
+    assert!(text.contains("    ],"), "{text}");
+    update(&mut s, Action::PageUp);
+    assert_eq!(
+        s.mode,
+        Mode::Suggestion {
+            scroll: last - page
+        }
+    );
+}
+
+#[test]
+fn a_failed_suggestion_says_why_and_s_tries_again() {
+    let mut s = state();
+    update(&mut s, Action::Suggest);
+    update(
+        &mut s,
+        Action::Suggested(Err("x.ron: line 3, column 1: unexpected end".into())),
+    );
+    assert!(
+        screen(&s).contains("No suggestion: x.ron: line 3, column 1: unexpected end"),
+        "{}",
+        screen(&s)
+    );
+    update(&mut s, Action::Back);
+    assert_eq!(update(&mut s, Action::Suggest), vec![Effect::Suggest]);
+    assert_eq!(s.suggested, Suggested::Computing);
+}
+
+#[test]
+fn question_mark_shows_the_key_table_and_any_key_closes_it() {
+    use crate::tui::keymap::{footer, key_named};
+    let mut s = state();
+    let help = keys::key_to_action(&s, key_named("?")).unwrap();
+    update(&mut s, help);
+    assert!(s.help);
+    let text = screen(&s);
+    assert!(text.contains("Map keys (any key closes)"), "{text}");
+    assert!(
+        text.contains("the pathway these sessions suggest"),
+        "{text}"
+    );
+    // Any key, even one that means something else, only closes the help.
+    assert_eq!(keys::key_to_action(&s, key_named("s")), Some(Action::Help));
+    update(&mut s, Action::Help);
+    assert!(!s.help);
+    assert_eq!(
+        keys::key_to_action(&s, key_named("s")),
+        Some(Action::Suggest)
+    );
+    assert!(footer(keys::KEY_TABLE, "  ").contains("s suggest"));
+    assert!(footer(keys::KEY_TABLE, "  ").contains("? help"));
+}
+
+#[test]
+fn the_suggestion_screen_snapshot() {
+    let (mut s, suggestion) = suggestion_state();
+    update(&mut s, Action::Suggest);
+    update(&mut s, Action::Suggested(Ok(Box::new(suggestion))));
+    insta::assert_snapshot!("map_suggestion", screen(&s));
+}

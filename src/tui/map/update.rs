@@ -1,9 +1,37 @@
 //! The map screen's update: pure (no I/O, no clock); effects say what the loop must do.
 
-use super::{Action, Effect, Focus, MapState, Mode};
+use super::{Action, Effect, Focus, MapState, Mode, Suggested};
 
 pub fn update(state: &mut MapState, action: Action) -> Vec<Effect> {
     state.status.clear();
+    match action {
+        Action::Help => {
+            state.help = !state.help;
+            return Vec::new();
+        }
+        Action::Suggested(result) => {
+            state.suggested = match result {
+                Ok(suggestion) => Suggested::Ready(suggestion),
+                Err(why) => Suggested::Failed(why),
+            };
+            return Vec::new();
+        }
+        Action::Suggest => {
+            state.mode = Mode::Suggestion { scroll: 0 };
+            // Computed once; a failure may be tried again.
+            return match state.suggested {
+                Suggested::NotAsked | Suggested::Failed(_) => {
+                    state.suggested = Suggested::Computing;
+                    vec![Effect::Suggest]
+                }
+                Suggested::Computing | Suggested::Ready(_) => Vec::new(),
+            };
+        }
+        _ => {}
+    }
+    if let Mode::Suggestion { .. } = state.mode {
+        return in_suggestion(state, action);
+    }
     if let Mode::Sessions { edge, selected } = &mut state.mode {
         let taken = state.map.edges[*edge].taken_by.len();
         match action {
@@ -19,6 +47,7 @@ pub fn update(state: &mut MapState, action: Action) -> Vec<Effect> {
             }
             Action::Back | Action::SwitchFocus => state.mode = Mode::Map,
             Action::Quit => return vec![Effect::Quit],
+            _ => {}
         }
         return Vec::new();
     }
@@ -58,7 +87,26 @@ pub fn update(state: &mut MapState, action: Action) -> Vec<Effect> {
                 }
             }
         }
-        (Action::Replay, Focus::Steps | Focus::Flows) => {}
+        _ => {}
+    }
+    Vec::new()
+}
+
+/// The suggestion: scroll it (never past its last page), go back to the map, or quit.
+fn in_suggestion(state: &mut MapState, action: Action) -> Vec<Effect> {
+    let page = state.suggestion_page();
+    let last = state.suggestion_lines().len().saturating_sub(page);
+    let Mode::Suggestion { scroll } = &mut state.mode else {
+        return Vec::new();
+    };
+    match action {
+        Action::Up => *scroll = scroll.saturating_sub(1),
+        Action::Down => *scroll = (*scroll + 1).min(last),
+        Action::PageUp => *scroll = scroll.saturating_sub(page),
+        Action::PageDown => *scroll = (*scroll + page).min(last),
+        Action::Back => state.mode = Mode::Map,
+        Action::Quit => return vec![Effect::Quit],
+        _ => {}
     }
     Vec::new()
 }

@@ -94,19 +94,14 @@ fn draw_findings(state: &State, frame: &mut Frame, area: Rect) {
 
     if let Some(f) = state.current() {
         let e = &f.evidence;
-        let mut lines = vec![
-            Line::from(vec![
-                Span::styled(f.id.clone(), Style::default().add_modifier(Modifier::BOLD)),
-                Span::raw(format!(
-                    "  {} of {} {}s, {:.2} min each",
-                    f.occurrences, f.base, f.unit, f.excess_min_per_occurrence
-                )),
-            ]),
-            Line::from(format!(
-                "suggested {} by {} ({} {:.2}): {}",
-                f.suggested_cause, f.rule, f.confidence_label, f.confidence, f.because
+        let mut lines = vec![Line::from(vec![
+            Span::styled(f.id.clone(), Style::default().add_modifier(Modifier::BOLD)),
+            Span::raw(format!(
+                "  {} of {} {}s, {:.2} min each",
+                f.occurrences, f.base, f.unit, f.excess_min_per_occurrence
             )),
-        ];
+        ])];
+        // The cause in force first: the suggested cause's reasons can fill the panel.
         if let Some(o) = &f.overridden {
             lines.push(Line::from(Span::styled(
                 format!(
@@ -119,6 +114,10 @@ fn draw_findings(state: &State, frame: &mut Frame, area: Rect) {
                 cause_style(o.cause).add_modifier(Modifier::BOLD),
             )));
         }
+        lines.push(Line::from(format!(
+            "suggested {} by {} ({} {:.2}): {}",
+            f.suggested_cause, f.rule, f.confidence_label, f.confidence, f.because
+        )));
         let cells = |c: &[crate::report::findings::CellShare]| {
             c.iter()
                 .map(|c| format!("{} {}/{}", c.name, c.affected, c.base))

@@ -257,3 +257,31 @@ fn the_rounds_view_moves_between_comparisons_and_back_to_the_findings() {
     assert_eq!(state.selected, 1);
     assert!(screen(&state).contains("findings (* = overridden)"));
 }
+
+#[test]
+fn the_rounds_view_lists_the_clinicians_voice_among_the_figures() {
+    let (pathway, _) = crate::model::resolve_pathway("med-rec-admission").unwrap();
+    let mut builder = crate::rounds::RoundsBuilder::new("folder", &[]).unwrap();
+    for (order, (name, sessions)) in crate::testing::voice_rounds().into_iter().enumerate() {
+        for s in &sessions {
+            let digest = crate::report::digest::digest_session(s, &pathway);
+            builder.add(order as u64, name, &pathway, &digest);
+        }
+    }
+    let mut state = state();
+    state.rounds = Some(super::RoundsView::new(builder.finish()));
+    state.view = super::View::Rounds;
+    // Only the voice changed: its two figures are the clear changes, listed first.
+    let shown = screen(&state);
+    let rows: Vec<&str> = shown
+        .lines()
+        .filter(|l| l.contains("(pathway) sus") || l.contains("(pathway) tlx"))
+        .collect();
+    assert_eq!(rows.len(), 2, "{shown}");
+    assert!(
+        rows[0].contains("(pathway) sus") && rows[0].contains("41.2") && rows[0].contains("68.8"),
+        "{shown}"
+    );
+    assert!(rows.iter().all(|r| r.contains("improved")), "{shown}");
+    assert!(shown.contains("2 improved, 0 worse"), "{shown}");
+}

@@ -363,3 +363,57 @@ fn redacted_session_holds_no_planted_identifier_and_keeps_structure() {
     assert_eq!(a.workarounds.len(), b.workarounds.len());
     assert!(b.workarounds.iter().all(|w| w.text.is_empty()));
 }
+
+#[test]
+fn redaction_keeps_a_site_kind_id_and_removes_its_note() {
+    let fax = WorkaroundKind::from_name("fax").unwrap();
+    let badge = ProblemKind::from_name("badge_reader").unwrap();
+    let bed_manager = InterruptionSource::from_name("bed_manager").unwrap();
+    let session = crate::testing::session_of(
+        crate::testing::header_with_id("s"),
+        [
+            (
+                1_000,
+                crate::model::EventKind::InterruptionStart {
+                    source: bed_manager,
+                    note: "about MRN 00123456".into(),
+                },
+            ),
+            (2_000, crate::model::EventKind::InterruptionEnd),
+            (
+                3_000,
+                crate::model::EventKind::Workaround {
+                    kind: fax,
+                    note: "faxed to 555-123-4567".into(),
+                },
+            ),
+            (
+                4_000,
+                crate::model::EventKind::SystemProblem {
+                    kind: badge,
+                    note: "badge of J. Smith".into(),
+                },
+            ),
+        ],
+    );
+    let redacted = redact_session(&session);
+    let kinds: Vec<_> = redacted.events.iter().map(|e| e.kind.clone()).collect();
+    assert_eq!(
+        kinds[..],
+        [
+            crate::model::EventKind::InterruptionStart {
+                source: bed_manager,
+                note: String::new()
+            },
+            crate::model::EventKind::InterruptionEnd,
+            crate::model::EventKind::Workaround {
+                kind: fax,
+                note: String::new()
+            },
+            crate::model::EventKind::SystemProblem {
+                kind: badge,
+                note: String::new()
+            },
+        ]
+    );
+}
