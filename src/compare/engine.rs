@@ -44,15 +44,19 @@ use super::{Comparison, CompileError, Model, ObservedStep, explain, observed_ste
 use crate::model::{Pathway, Timeline};
 
 /// How many traces may be in flight (read but not yet handed to the sink).
-pub const WINDOW: usize = 512;
+pub const WINDOW: usize = 2048;
 
 /// How many traces go to a worker at a time: one at a time, handing them over cost more than
 /// comparing them once most sequences are in the variant cache.
-const BATCH: usize = 32;
+const BATCH: usize = 128;
 
 /// The most moves the variant cache holds; later new sequences are aligned but not kept (they
 /// are still counted). About 16 MB.
 const CACHE_MOVES: usize = 1 << 20;
+
+fn cores() -> usize {
+    std::thread::available_parallelism().map_or(1, std::num::NonZero::get)
+}
 
 /// One trace to compare: its case id and observed steps.
 #[derive(Debug, Clone, PartialEq)]
@@ -220,12 +224,7 @@ impl Engine {
                     }),
             )
         };
-        let threads = if threads == 0 {
-            std::thread::available_parallelism().map_or(1, std::num::NonZero::get)
-        } else {
-            threads
-        };
-        if threads <= 1 {
+        if threads == 1 || (threads == 0 && cores() == 1) {
             for trace in traces {
                 sink(compare(trace?))?;
             }
@@ -235,7 +234,8 @@ impl Engine {
         let (done_tx, done_rx) = mpsc::channel::<(usize, Vec<T>)>();
         let work_rx = Mutex::new(work_rx);
         std::thread::scope(|scope| {
-            for _ in 0..threads {
+            let workers = if threads == 0 { cores() } else { threads };
+            for _ in 0..workers {
                 let (work_rx, done_tx, compare) = (&work_rx, done_tx.clone(), &compare);
                 scope.spawn(move || {
                     loop {

@@ -188,13 +188,12 @@ pub(crate) fn explain(
     raw: &[RawMove],
 ) -> Comparison {
     let observed = &observed_steps[..];
-    let synced: HashSet<u32> = raw
-        .iter()
-        .filter_map(|m| match m {
-            RawMove::Sync { label, .. } => Some(*label),
-            _ => None,
-        })
-        .collect();
+    // Skips are rare: each is checked against the synced steps when it comes, rather than
+    // building a set of them for every trace.
+    let synced = |label: u32| {
+        raw.iter()
+            .any(|m| matches!(m, RawMove::Sync { label: l, .. } if *l == label))
+    };
     let id = |label: u32| model.steps[label as usize].id.clone();
     let mut moves = Vec::with_capacity(raw.len());
     for m in raw {
@@ -215,7 +214,7 @@ pub(crate) fn explain(
                 observed: None,
             },
             // An optional step "left out" and then redone is simply done: no skip to report.
-            RawMove::Skip { label } if synced.contains(&label) => continue,
+            RawMove::Skip { label } if synced(label) => continue,
             RawMove::Skip { label } => Move {
                 kind: MoveKind::Skip,
                 step: id(label),
@@ -227,10 +226,9 @@ pub(crate) fn explain(
     let deviations = deviations(observed, pathway, model, &moves);
     // Optional steps left out and not done anywhere else (one done out of its place is an
     // `out_of_order` deviation instead).
-    let done: HashSet<&str> = observed.iter().map(|o| o.step.as_str()).collect();
     let skipped_optional = moves
         .iter()
-        .filter(|m| m.kind == MoveKind::Skip && !done.contains(m.step.as_str()))
+        .filter(|m| m.kind == MoveKind::Skip && !observed.iter().any(|o| o.step == m.step))
         .map(|m| m.step.clone())
         .collect();
     let fit = fitness(cost, worst_cost);
@@ -259,6 +257,14 @@ fn deviations(
     model: &Model,
     moves: &[Move],
 ) -> Vec<Deviation> {
+    // A trace that fits (synced steps and skipped optional ones only) has nothing to explain:
+    // no need for the maps below (many traces of a log fit).
+    if moves
+        .iter()
+        .all(|m| matches!(m.kind, MoveKind::Sync | MoveKind::Skip))
+    {
+        return Vec::new();
+    }
     let ctx = Ctx::new(observed, pathway, moves);
     // Pair each step's log moves with its model moves, in order: done, but elsewhere.
     let mut models: HashMap<&str, Vec<usize>> = HashMap::with_capacity(moves.len());
@@ -283,6 +289,9 @@ fn deviations(
     }
     let mut out = Vec::new();
     for (i, m) in moves.iter().enumerate() {
+        if matches!(m.kind, MoveKind::Sync | MoveKind::Skip) {
+            continue;
+        }
         let step = m.step.clone();
         match m.kind {
             MoveKind::Sync | MoveKind::Skip => {}

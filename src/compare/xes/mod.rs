@@ -274,10 +274,12 @@ fn rfc3339_micros(t: &[u8]) -> Option<i64> {
     {
         return None;
     }
-    let two = |i: usize| two_digits(t[i], t[i + 1]);
-    let year = two(0)? * 100 + two(2)?;
-    let (month, day) = (two(5)?, two(8)?);
-    let (hour, minute, second) = (two(11)?, two(14)?, two(17)?);
+    // The date and time at fixed places: indexed in an array, without bounds checks.
+    let d: &[u8; 19] = t[..19].try_into().ok()?;
+    let year = two_digits(d[0], d[1])? * 100 + two_digits(d[2], d[3])?;
+    let (month, day) = (two_digits(d[5], d[6])?, two_digits(d[8], d[9])?);
+    let hour = two_digits(d[11], d[12])?;
+    let (minute, second) = (two_digits(d[14], d[15])?, two_digits(d[17], d[18])?);
     let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
     let month_days = match month {
         2 if leap => 29,
@@ -308,7 +310,10 @@ fn rfc3339_micros(t: &[u8]) -> Option<i64> {
     let offset = match t[at..] {
         [] | [b'Z'] => 0,
         [sign @ (b'+' | b'-'), _, _, b':', _, _] => {
-            let (h, m) = (two(at + 1)?, two(at + 4)?);
+            let (h, m) = (
+                two_digits(t[at + 1], t[at + 2])?,
+                two_digits(t[at + 4], t[at + 5])?,
+            );
             if h > 23 || m > 59 {
                 return None;
             }
