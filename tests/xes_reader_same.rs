@@ -64,11 +64,11 @@ fn escape(value: &str, quote: char, style: u8) -> String {
         match c {
             '&' => out.push_str("&amp;"),
             '<' => out.push_str("&lt;"),
-            '>' if style % 2 == 0 => out.push_str("&gt;"),
+            '>' if style.is_multiple_of(2) => out.push_str("&gt;"),
             '"' if quote == '"' => out.push_str("&quot;"),
             '\'' if quote == '\'' => out.push_str("&apos;"),
-            'é' if style % 3 == 0 => out.push_str("&#233;"),
-            'x' if style % 5 == 0 => out.push_str("&#x78;"),
+            'é' if style.is_multiple_of(3) => out.push_str("&#233;"),
+            'x' if style.is_multiple_of(5) => out.push_str("&#x78;"),
             _ => out.push(c),
         }
     }
@@ -146,12 +146,12 @@ fn trace() -> impl Strategy<Value = GenTrace> {
 /// elements.
 fn document(traces: &[GenTrace], style: u64) -> String {
     let mut rng = fastrand::Rng::with_seed(style);
-    let prefix = if style % 4 == 0 { "xes:" } else { "" };
+    let prefix = if style.is_multiple_of(4) { "xes:" } else { "" };
     let mut out = String::new();
-    if style % 3 != 0 {
+    if !style.is_multiple_of(3) {
         out.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\" ?>\n");
     }
-    if style % 7 == 0 {
+    if style.is_multiple_of(7) {
         out.push_str("<!-- OpenXES, with <markup> inside the comment -->\n");
     }
     let _ = writeln!(
