@@ -75,6 +75,11 @@ pub fn warn_skipped(path: PathBuf, error: String, redact: bool) {
     if redact {
         skipped.redact(&shadowmap::report::render::mask);
     }
+    print_skipped(&skipped);
+}
+
+/// The one form of the skipped-file warning (already masked when the command redacts).
+pub fn print_skipped(skipped: &Skipped) {
     eprintln!(
         "warning: skipped {}: {}",
         shadowmap::text::Escaped(skipped.path.display()),
