@@ -688,3 +688,89 @@ fn report_of_the_data_folder_reads_its_sessions() {
     let json: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
     assert_eq!(json["sessions"], 1, "{json}");
 }
+
+// An XES log given where a session file is read (by its name, or by its first bytes under
+// another name): named as what it is, with the command that reads it, not a RON parse error
+// about its first character.
+#[test]
+fn an_xes_log_given_as_a_session_is_named_with_what_to_do() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let session = dir.join("a.ron");
+    write_ron(&session, &finished("a"));
+    let xes = dir.join("log.xes");
+    std::fs::copy("tests/fixtures/xes/running-example.xes", &xes).unwrap();
+    let gz = dir.join("log.XES.gz");
+    std::fs::copy("tests/fixtures/xes/helpdesk.xes.gz", &gz).unwrap();
+    let xml_ron = dir.join("renamed.ron");
+    std::fs::copy("tests/fixtures/xes/running-example.xes", &xml_ron).unwrap();
+    let gz_ron = dir.join("zipped.ron");
+    std::fs::copy("tests/fixtures/xes/helpdesk.xes.gz", &gz_ron).unwrap();
+    let named = |path: &Path| {
+        let path = path.display();
+        [
+            format!("{path}: an XES event log, not a session file"),
+            format!("hint: `shadowmap compare {path} --pathway ID` scores an XES log"),
+        ]
+    };
+    let sniffed = |path: &Path, what: &str| {
+        [
+            format!("{}: {what}, not a session file", path.display()),
+            "hint: if it is an XES event log, name it .xes (.xes.gz compressed)".to_string(),
+        ]
+    };
+    let xml = "an XML file (an XES event log?)";
+    let gzip = "a gzip-compressed file (an XES event log?)";
+    let every = [
+        named(&xes),
+        named(&gz),
+        sniffed(&xml_ron, xml),
+        sniffed(&gz_ron, gzip),
+    ];
+    let files: Vec<&str> = [&session, &xes, &gz, &xml_ron, &gz_ron]
+        .iter()
+        .map(|p| p.to_str().unwrap())
+        .collect();
+    let parquet = dir.join("tables");
+    let many: [Vec<&str>; 7] = [
+        vec!["report"],
+        vec!["report", "--format", "html"],
+        vec!["rounds", "--split", "version"],
+        vec!["map"],
+        vec!["plan", "--step", "open-chart", "--reduction", "0.3"],
+        vec!["export", "--format", "ocel"],
+        vec![
+            "export",
+            "--format",
+            "parquet",
+            "--out",
+            parquet.to_str().unwrap(),
+        ],
+    ];
+    for args in many {
+        let out = shadowmap().args(&args).args(&files).assert().success();
+        let stderr = stderr_of(&out);
+        assert!(!stderr.contains("Expected opening"), "{args:?}: {stderr}");
+        for [what, hint] in &every {
+            assert_eq!(
+                stderr.matches(what).count(),
+                1,
+                "{args:?}: {what:?} in {stderr}"
+            );
+            assert!(stderr.contains(hint), "{args:?}: {hint:?} in {stderr}");
+        }
+    }
+    // suggest reads a log named .xes itself; one under another name is named the same way.
+    let out = shadowmap()
+        .args(["suggest", files[0], files[3], files[4]])
+        .assert()
+        .success();
+    let stderr = stderr_of(&out);
+    for wanted in [&every[2], &every[3]].into_iter().flatten() {
+        assert!(stderr.contains(wanted), "suggest: {wanted:?} in {stderr}");
+    }
+    // The one session loader (export, compare, replay, agree, browse) refuses it the same way.
+    for (file, wanted) in [(&xes, &every[0]), (&gz, &every[1]), (&xml_ron, &every[2])] {
+        export_is_refused(dir, file, &wanted.each_ref().map(String::as_str));
+    }
+}

@@ -6,6 +6,7 @@ use std::path::Path;
 use chrono::{DateTime, FixedOffset, TimeZone};
 use proptest::collection::vec;
 use proptest::prelude::*;
+use shadowmap::model::pathway::is_bidi_control;
 use shadowmap::model::timeline::InterruptionEnding;
 use shadowmap::model::{
     Cause, Element, Entry, Event, EventKind, Group, InterruptionSource, Pathway, ProblemKind,
@@ -26,16 +27,21 @@ fn text() -> impl Strategy<Value = String> {
     ]
 }
 
-/// A pathway's text: [`text`] without control characters, which pathway files may not hold.
+/// A pathway's text: [`text`] without control characters (bidirectional ones included),
+/// which pathway files may not hold.
 fn pathway_text() -> impl Strategy<Value = String> {
-    text().prop_map(|s| s.chars().filter(|c| !c.is_control()).collect())
+    text().prop_map(|s| {
+        s.chars()
+            .filter(|&c| !c.is_control() && !is_bidi_control(c))
+            .collect()
+    })
 }
 
 /// A pathway's description: [`pathway_text`] that may also hold line breaks and tabs.
 fn prose() -> impl Strategy<Value = String> {
     text().prop_map(|s| {
         s.chars()
-            .filter(|&c| !c.is_control() || matches!(c, '\n' | '\t'))
+            .filter(|&c| (!c.is_control() || matches!(c, '\n' | '\t')) && !is_bidi_control(c))
             .collect()
     })
 }

@@ -38,6 +38,13 @@ fn harbor_copy(dir: &Path) -> (PathBuf, PathBuf) {
     (site, file)
 }
 
+/// The text of the copy's pathway file with its label as shipped.
+fn without_the_hostile_label(file: &Path) -> String {
+    std::fs::read_to_string(file)
+        .unwrap()
+        .replace(HOSTILE_LABEL, LABEL)
+}
+
 /// Runs shadowmap in `dir`; returns whether it succeeded, and its standard error, which must
 /// never hold a raw control character.
 fn run(dir: &Path, args: &[&str]) -> (bool, String) {
@@ -141,9 +148,7 @@ fn once_the_label_is_fixed_the_sites_sessions_read_again() {
 fn a_description_may_hold_line_breaks_and_tabs() {
     let dir = tempfile::tempdir().unwrap();
     let (_, file) = harbor_copy(dir.path());
-    let text = std::fs::read_to_string(&file)
-        .unwrap()
-        .replace(HOSTILE_LABEL, LABEL);
+    let text = without_the_hostile_label(&file);
     let description = "description: \"Admitting nurse reconciles home medications;";
     assert!(text.contains(description));
     let prose = text.replace(
@@ -182,4 +187,45 @@ fn a_pathway_json_id_with_a_control_character_is_refused() {
         stderr.contains("error: p.json:2:11: the id `b\\u{1b}]0;x\\u{7}` holds the control character U+001B (ESC)"),
         "{stderr}"
     );
+}
+
+#[test]
+fn bidirectional_controls_are_refused_as_control_characters_are() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_, file) = harbor_copy(dir.path());
+    let text = without_the_hostile_label(&file);
+    let file_arg = "harbor/harbor-med-rec.ron";
+    // An escape in the label, each kind: an override, an isolate, a mark.
+    for (escape, named) in [
+        ("\\u{202e}", "U+202E (right-to-left override)"),
+        ("\\u{2067}", "U+2067 (right-to-left isolate)"),
+        ("\\u{200f}", "U+200F (right-to-left mark)"),
+    ] {
+        let label = format!("label: \"Open the patient's{escape} chart\"");
+        std::fs::write(&file, text.replace(LABEL, &label)).unwrap();
+        let error = format!(
+            "error: {file_arg}:9:39: the label of step `open-chart` holds the control character \
+             {named}\n  hint: remove it: a bidirectional control changes the order"
+        );
+        let (ok, stderr) = run(dir.path(), &["pathways", "check", file_arg]);
+        assert!(!ok, "{escape} passed");
+        assert!(stderr.contains(&error), "{escape}:\n{stderr}");
+        let (ok, stderr) = run(dir.path(), &["report", "harbor"]);
+        assert!(ok, "{stderr}");
+        let warning = format!("warning: skipped {file_arg}: {}", &error["error: ".len()..]);
+        assert!(stderr.contains(&warning), "{escape}:\n{stderr}");
+    }
+    // A raw one (not an escape) in the description, which may hold line breaks: refused too.
+    let description = "description: \"Admitting nurse reconciles";
+    let raw = "description: \"Admitting nurse \u{202d}reconciles";
+    std::fs::write(&file, text.replace(description, raw)).unwrap();
+    let (ok, stderr) = run(dir.path(), &["pathways", "check", file_arg]);
+    assert!(!ok);
+    assert!(
+        stderr.contains(
+            "the pathway's description holds the control character U+202D (left-to-right override)"
+        ),
+        "{stderr}"
+    );
+    assert!(!stderr.contains('\u{202d}'), "shown escaped: {stderr:?}");
 }

@@ -198,3 +198,38 @@ fn rounds_redact_masks_groups_unplanned_steps_and_skipped_paths_and_keeps_the_fi
         "{groups:?}"
     );
 }
+
+#[test]
+fn export_parquet_and_ocel_redact_mask_skipped_paths_as_report_does() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("sessions");
+    std::fs::create_dir(&dir).unwrap();
+    write_sessions(&dir);
+    let folder = dir.to_str().unwrap();
+    let tables = tmp.path().join("tables");
+    let tables = tables.to_str().unwrap();
+    // Without --redact the skipped file's name is there to leak.
+    let (_, plain) = shadowmap(&["export", folder, "--format", "ocel"]);
+    assert!(
+        plain.contains("skipped") && plain.contains("00482913"),
+        "{plain}"
+    );
+    let (ocel, err) = shadowmap(&["export", folder, "--format", "ocel", "--redact"]);
+    assert_masked("ocel", &ocel, &err);
+    let (out, err) = shadowmap(&[
+        "export", folder, "--format", "parquet", "--out", tables, "--redact",
+    ]);
+    assert_masked("parquet", &out, &err);
+    let (_, report) = shadowmap(&["report", folder, "--redact"]);
+    let skipped = |err: &str| {
+        err.lines()
+            .filter(|l| l.starts_with("warning: skipped"))
+            .map(str::to_string)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        skipped(&err),
+        skipped(&report),
+        "the same warning as report's"
+    );
+}

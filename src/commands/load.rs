@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 
 use color_eyre::Result;
 use color_eyre::eyre::{WrapErr, eyre};
+use shadowmap::report::aggregate::Skipped;
 use shadowmap::report::stream::AfterFinish;
 use shadowmap::store::{DataDir, LoadedSession};
 
@@ -64,4 +65,24 @@ pub fn warn_after_finish(after: &AfterFinish, redact: bool) {
         after.redact(&shadowmap::report::render::mask);
     }
     eprintln!("{}", shadowmap::text::Escaped(after.warning()));
+}
+
+/// Tells about a file a many-session command skipped, as `report` does (`redact`: its path and
+/// the error masked, `--redact`: a file name or an error that quotes one may hold an
+/// identifier).
+pub fn warn_skipped(path: PathBuf, error: String, redact: bool) {
+    let mut skipped = Skipped { path, error };
+    if redact {
+        skipped.redact(&shadowmap::report::render::mask);
+    }
+    print_skipped(&skipped);
+}
+
+/// The one form of the skipped-file warning (already masked when the command redacts).
+pub fn print_skipped(skipped: &Skipped) {
+    eprintln!(
+        "warning: skipped {}: {}",
+        shadowmap::text::Escaped(skipped.path.display()),
+        shadowmap::text::Escaped(&skipped.error)
+    );
 }

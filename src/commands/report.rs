@@ -73,13 +73,8 @@ pub fn run(data_dir: Option<PathBuf>, args: ReportArgs) -> color_eyre::Result<()
     for after in &report.after_finish {
         super::load::warn_after_finish(after, false);
     }
-    for skipped in &report.skipped {
-        eprintln!(
-            "warning: skipped {}: {}",
-            Escaped(skipped.path.display()),
-            Escaped(&skipped.error)
-        );
-    }
+    // Masked above with the rest of the report under --redact.
+    report.skipped.iter().for_each(super::load::print_skipped);
     if report.sessions == 0 {
         return Err(eyre!(
             "none of the {} files could be read as a session",

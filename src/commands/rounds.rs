@@ -8,7 +8,6 @@ use color_eyre::eyre::eyre;
 
 use shadowmap::rounds::render::render;
 use shadowmap::rounds::{RoundsOptions, Split, build_rounds};
-use shadowmap::text::Escaped;
 
 use super::output::{Protected, write_output};
 use crate::RoundsArgs;
@@ -50,13 +49,8 @@ pub fn run(data_dir: Option<PathBuf>, args: RoundsArgs) -> color_eyre::Result<()
     for after in &rounds.after_finish {
         super::load::warn_after_finish(after, false);
     }
-    for skipped in &rounds.skipped {
-        eprintln!(
-            "warning: skipped {}: {}",
-            Escaped(skipped.path.display()),
-            Escaped(&skipped.error)
-        );
-    }
+    // Masked above with the rest of the rounds under --redact.
+    rounds.skipped.iter().for_each(super::load::print_skipped);
     if rounds.rounds.iter().all(|r| r.sessions == 0) {
         return Err(eyre!("none of the files given could be read as a session"));
     }

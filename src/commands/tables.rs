@@ -10,7 +10,7 @@ use color_eyre::eyre::{WrapErr, bail, eyre};
 use shadowmap::exchange::{ocel, parquet::Tables};
 use shadowmap::report::{ReportOptions, for_each_digested};
 
-use shadowmap::text::{Escaped, escape_json_controls};
+use shadowmap::text::escape_json_controls;
 
 use crate::{ExportArgs, ExportFormat};
 
@@ -59,11 +59,7 @@ pub fn run(data_dir: Option<PathBuf>, args: ExportArgs) -> color_eyre::Result<()
                 }
                 Err((path, error)) => {
                     skipped += 1;
-                    eprintln!(
-                        "warning: skipped {}: {}",
-                        Escaped(path.display()),
-                        Escaped(&error)
-                    );
+                    super::load::warn_skipped(path, error, options.redact);
                 }
             })
             .map_err(|e| eyre!("{e}"))?;
@@ -122,11 +118,7 @@ fn parquet(files: &[PathBuf], options: &ReportOptions, out: &Path) -> color_eyre
                     }
                 }
             }
-            Err((path, error)) => eprintln!(
-                "warning: skipped {}: {}",
-                Escaped(path.display()),
-                Escaped(&error)
-            ),
+            Err((path, error)) => super::load::warn_skipped(path, error, options.redact),
         })
         .map_err(|e| eyre!("{e}"))?;
         if let Some(error) = failed {

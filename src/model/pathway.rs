@@ -363,23 +363,51 @@ fn named(what: &str, id: &str, position: usize) -> String {
 }
 
 /// The first control character of `text` a pathway may not hold: any C0 control, DEL or C1
-/// control (U+0080 to U+009F). `prose` (a description) may hold line feeds, tabs and a
-/// carriage return directly before a line feed (a file saved with CRLF line ends).
+/// control (U+0080 to U+009F), or a bidirectional control ([`is_bidi_control`]). `prose` (a
+/// description) may hold line feeds, tabs and a carriage return directly before a line feed
+/// (a file saved with CRLF line ends).
 pub fn forbidden_control(text: &str, prose: bool) -> Option<char> {
     let mut chars = text.chars().peekable();
     while let Some(c) = chars.next() {
         let layout =
             prose && (matches!(c, '\n' | '\t') || (c == '\r' && chars.peek() == Some(&'\n')));
-        if c.is_control() && !layout {
+        if (c.is_control() && !layout) || is_bidi_control(c) {
             return Some(c);
         }
     }
     None
 }
 
+/// Unicode's bidirectional controls (the `Bidi_Control` property): the embeddings and
+/// overrides (U+202A to U+202E), the isolates (U+2066 to U+2069) and the marks (U+200E,
+/// U+200F, U+061C). Invisible, they change the order in which the text around them is shown
+/// (by a browser showing the HTML report, by a terminal that reorders): an override shows a
+/// label backwards, an unclosed embedding reorders the rest of a table row, and even a mark
+/// moves the digits and dashes beside it, so `5-10 mg` can show other than it reads. A
+/// pathway's texts are written once and shown to everyone, so they may hold none
+/// (docs/bad-input.md).
+pub fn is_bidi_control(c: char) -> bool {
+    matches!(
+        c,
+        '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200e}' | '\u{200f}' | '\u{61c}'
+    )
+}
+
 /// `U+001B (ESC)`: a control character named for a message.
 pub fn describe_control(c: char) -> String {
     let name = match c {
+        '\u{202a}' => "left-to-right embedding",
+        '\u{202b}' => "right-to-left embedding",
+        '\u{202c}' => "pop directional formatting",
+        '\u{202d}' => "left-to-right override",
+        '\u{202e}' => "right-to-left override",
+        '\u{2066}' => "left-to-right isolate",
+        '\u{2067}' => "right-to-left isolate",
+        '\u{2068}' => "first strong isolate",
+        '\u{2069}' => "pop directional isolate",
+        '\u{200e}' => "left-to-right mark",
+        '\u{200f}' => "right-to-left mark",
+        '\u{61c}' => "Arabic letter mark",
         '\0' => "NUL",
         '\u{7}' => "BEL",
         '\u{8}' => "backspace",
@@ -676,7 +704,11 @@ impl Pathway {
                         .find(|l| forbidden_control(&l.value, false).is_some())
                 })
                 .map(|l| l.location);
-            let hint = if prose {
+            let hint = if is_bidi_control(bad) {
+                "remove it: a bidirectional control changes the order in which the text around it \
+                 is shown (a label can show other than it reads, a row can be reordered); write \
+                 the text in reading order without it, right-to-left scripts included"
+            } else if prose {
                 "remove it: the description may hold line breaks (\\n) and tabs (\\t), no other \
                  control character (a terminal acts on them: an ESC sequence can retitle, clear or \
                  redraw the screen of whoever reads the pathway)"
@@ -1132,6 +1164,36 @@ mod tests {
                 "the label of step `a`",
                 "U+0009 (tab)",
             ),
+            (
+                with_texts("N", "D", "L", "Law", "Fax\\u{202e}"),
+                "Fax\\u{202e}",
+                "the label of workaround kind `fax` in `vocabulary.workarounds`",
+                "U+202E (right-to-left override)",
+            ),
+            (
+                with_texts("N\\u{2066}", "D", "L", "Law", "Fax"),
+                "N\\u{2066}",
+                "the pathway's name",
+                "U+2066 (left-to-right isolate)",
+            ),
+            (
+                with_texts("N", "D\\u{202a}", "L", "Law", "Fax"),
+                "D\\u{202a}",
+                "the pathway's description",
+                "U+202A (left-to-right embedding)",
+            ),
+            (
+                with_texts("N", "D", "L", "5\\u{200f}-10 mg", "Fax"),
+                "5\\u{200f}-10 mg",
+                "the policy of step `a`",
+                "U+200F (right-to-left mark)",
+            ),
+            (
+                with_texts("N", "D", "L\\u{61c}", "Law", "Fax"),
+                "L\\u{61c}",
+                "the label of step `a`",
+                "U+061C (Arabic letter mark)",
+            ),
         ];
         for (text, string, what, char) in cases {
             let e = parse(&text).unwrap_err();
@@ -1181,6 +1243,34 @@ mod tests {
     }
 
     #[test]
+    fn the_twelve_bidirectional_controls_are_refused_and_right_to_left_text_is_not() {
+        // Unicode's Bidi_Control property (PropList.txt): exactly these twelve.
+        let controls: Vec<char> = ('\u{0}'..=char::MAX)
+            .filter(|&c| is_bidi_control(c))
+            .collect();
+        assert_eq!(
+            controls,
+            [
+                '\u{61c}', '\u{200e}', '\u{200f}', '\u{202a}', '\u{202b}', '\u{202c}', '\u{202d}',
+                '\u{202e}', '\u{2066}', '\u{2067}', '\u{2068}', '\u{2069}'
+            ]
+        );
+        for c in controls {
+            assert_eq!(forbidden_control(&format!("a{c}b"), true), Some(c));
+            assert!(
+                !describe_control(c).contains("control)"),
+                "{}",
+                describe_control(c)
+            );
+        }
+        // Right-to-left scripts themselves are text, and so are the zero-width joiners.
+        let hebrew = "\u{5d1}\u{5d3}\u{5d9}\u{5e7}\u{5d4} (2)";
+        let arabic = "\u{645}\u{631}\u{627}\u{62c}\u{639}\u{629} \u{200d}";
+        let pathway = parse(&with_texts("N", "D", hebrew, "Law", arabic)).unwrap();
+        assert_eq!(pathway.all_steps().next().unwrap().label, hebrew);
+    }
+
+    #[test]
     fn a_description_may_hold_line_breaks_and_tabs_only() {
         for ok in [
             r"one\ntwo",
@@ -1214,11 +1304,11 @@ mod tests {
             let text = with_texts("N", "D", &label.escape_default().to_string(), "Law", "Fax");
             match parse(&text) {
                 Ok(p) => {
-                    proptest::prop_assert!(!c.is_control());
+                    proptest::prop_assert!(!c.is_control() && !is_bidi_control(c));
                     proptest::prop_assert_eq!(&p.all_steps().next().unwrap().label, &label);
                 }
                 Err(e) => {
-                    proptest::prop_assert!(c.is_control(), "{}", e);
+                    proptest::prop_assert!(c.is_control() || is_bidi_control(c), "{}", e);
                     proptest::prop_assert_eq!(e.location, Some(Location { line: 4, column: 26 }));
                 }
             }

@@ -223,6 +223,9 @@ impl Session {
     /// Reads a session file's bytes: UTF-8, with or without a byte-order mark. UTF-16 and
     /// other encodings are refused with what to do.
     pub fn from_ron_bytes(bytes: &[u8], path: &Path) -> Result<Session, FileError> {
+        if let Some(error) = not_a_session(path, bytes) {
+            return Err(error);
+        }
         let text = session_text(bytes, path)?;
         Session::from_ron_str(text, path)
     }
@@ -253,6 +256,10 @@ impl Session {
     /// Reads a session file: a regular file (a FIFO or a device is refused, never waited on)
     /// of at most [`MAX_SESSION_FILE_BYTES`].
     pub fn load(path: &Path) -> Result<Session, FileError> {
+        // An XES log by its name is told as such before a byte of it is read.
+        if let Some(error) = not_a_session(path, &[]) {
+            return Err(error);
+        }
         let bytes = read_regular_file(path, MAX_SESSION_FILE_BYTES).map_err(|e| {
             FileError::new(path, None, format!("cannot read the session file: {e}"))
                 .with_hint(read_hint(&e))
@@ -438,6 +445,42 @@ pub fn session_text<'a>(bytes: &'a [u8], path: &Path) -> Result<&'a str, FileErr
     })
 }
 
+/// What a file given for a session may well be instead: an XES event log, by its name
+/// (`.xes`, `.xes.gz`, any case), or by its first bytes under another name (`<?xml`, the gzip
+/// magic). Named with what to do, rather than a RON parse error about its first character.
+/// Looks at the name and at most the first bytes of `head` (empty: the name alone).
+pub fn not_a_session(path: &Path, head: &[u8]) -> Option<FileError> {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default();
+    if name.ends_with(".xes") || name.ends_with(".xes.gz") {
+        return Some(
+            FileError::new(path, None, "an XES event log, not a session file").with_hint(format!(
+                "`shadowmap compare {} --pathway ID` scores an XES log against a pathway \
+                 (`shadowmap suggest` revises one from it); this command reads session files \
+                 (.ron) and journals",
+                path.display()
+            )),
+        );
+    }
+    let head = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(head);
+    let what = if head.starts_with(b"<?xml") {
+        "an XML file (an XES event log?)"
+    } else if head.starts_with(&[0x1f, 0x8b]) {
+        "a gzip-compressed file (an XES event log?)"
+    } else {
+        return None;
+    };
+    Some(
+        FileError::new(path, None, format!("{what}, not a session file")).with_hint(
+            "if it is an XES event log, name it .xes (.xes.gz compressed): `shadowmap compare \
+             LOG.xes --pathway ID` scores it against a pathway; this command reads session \
+             files (.ron) and journals",
+        ),
+    )
+}
+
 /// The line and column of a byte offset in text that is valid UTF-8 up to there.
 fn locate_byte(bytes: &[u8], offset: usize) -> Location {
     let before = String::from_utf8_lossy(&bytes[..offset]);
@@ -465,6 +508,29 @@ fn locate_event(text: &str, seq: Seq) -> Option<Location> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_xes_log_is_named_by_its_name_or_its_first_bytes() {
+        let message = |path: &str, head: &[u8]| {
+            not_a_session(Path::new(path), head).map(|e| (e.message, e.hint))
+        };
+        for name in ["log.xes", "LOG.XES.GZ", "a/b.Xes"] {
+            let (what, hint) = message(name, b"").unwrap();
+            assert_eq!(what, "an XES event log, not a session file");
+            assert!(hint.starts_with(&format!("`shadowmap compare {name} --pathway ID`")));
+        }
+        let (what, _) = message("x.ron", b"\xEF\xBB\xBF<?xml version").unwrap();
+        assert_eq!(what, "an XML file (an XES event log?), not a session file");
+        let (what, hint) = message("x.ron", &[0x1f, 0x8b, 8]).unwrap();
+        assert_eq!(
+            what,
+            "a gzip-compressed file (an XES event log?), not a session file"
+        );
+        assert!(hint.starts_with("if it is an XES event log, name it .xes"));
+        assert_eq!(message("x.ron", b"Session(header: ("), None);
+        assert_eq!(message("xes.ron", b""), None);
+        assert_eq!(message("x.journal", b"SHMJRNL1"), None);
+    }
 
     fn sample() -> Session {
         let mut s = Session::new(SessionHeader {

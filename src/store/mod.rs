@@ -494,6 +494,10 @@ impl DataDir {
         if name.ends_with(SNAPSHOT_EXT) {
             return self.load_snapshot(path);
         }
+        // An XES log by its name is told as such before a byte of it is read.
+        if let Some(error) = crate::model::session::not_a_session(path, &[]) {
+            return Err(error.into());
+        }
         let bytes = self
             .io
             .read(path)
