@@ -260,10 +260,11 @@ fn synthetic(
 
 #[allow(clippy::too_many_lines)] // long before the lint came; split it when next changed
 fn main() {
-    // SHADOWMAP_BENCH_ONLY=groups|whole runs one section.
+    // SHADOWMAP_BENCH_ONLY=groups|read|whole runs one section.
     match std::env::var("SHADOWMAP_BENCH_ONLY").as_deref() {
         Ok("groups") => return any_order_groups(),
         Ok("whole") => return whole_runs(),
+        Ok("read") => return read_section(),
         _ => {}
     }
     println!("compare bench (best of 3; pm4py = its `alignments` time, default A* variant)");
@@ -376,6 +377,7 @@ fn main() {
     }
 
     any_order_groups();
+    read_section();
     whole_runs();
 }
 
@@ -602,24 +604,124 @@ fn best_of(runs: impl Iterator<Item = Option<Run3>>) -> Option<Run3> {
         .reduce(Run3::best)
 }
 
-fn read_alone(path: &Path) -> f64 {
+/// The best of 5 runs of `read` (seconds).
+fn best_secs(mut read: impl FnMut()) -> f64 {
     let mut best = f64::INFINITY;
     for _ in 0..5 {
         let start = Instant::now();
-        let mut n = 0usize;
-        for t in xes::open(path).unwrap() {
-            n += t.unwrap().events.len();
-        }
-        std::hint::black_box(n);
+        read();
         best = best.min(start.elapsed().as_secs_f64());
     }
     best
 }
 
-/// The whole `compare --format json` run of every log next to r4pm's import + align.
-#[allow(clippy::too_many_lines)] // split when next changed
-fn whole_runs() {
-    let binary = PathBuf::from(env!("CARGO_BIN_EXE_shadowmap"));
+/// The reader alone over a file: every trace read, nothing compared.
+fn read_alone(path: &Path) -> f64 {
+    best_secs(|| {
+        let n: usize = xes::open(path)
+            .unwrap()
+            .map(|t| t.unwrap().events.len())
+            .sum();
+        std::hint::black_box(n);
+    })
+}
+
+/// The reader it replaced (quick-xml's event reader, kept as the tests' oracle).
+fn read_alone_before(path: &Path) -> f64 {
+    best_secs(|| {
+        let n: usize = xes::oracle::open(path)
+            .unwrap()
+            .map(|t| t.unwrap().events.len())
+            .sum();
+        std::hint::black_box(n);
+    })
+}
+
+/// Inflating a gzipped file alone, as the reader does (zlib-rs through flate2), into a sink:
+/// the floor of reading a `.gz` log. Returns the seconds and the inflated bytes.
+fn inflate_alone(path: &Path) -> (f64, u64) {
+    let mut bytes = 0;
+    let secs = best_secs(|| {
+        let file = std::io::BufReader::with_capacity(1 << 16, std::fs::File::open(path).unwrap());
+        let mut gz = flate2::bufread::MultiGzDecoder::new(file);
+        bytes = std::io::copy(&mut gz, &mut std::io::sink()).unwrap();
+    });
+    (secs, bytes)
+}
+
+fn load_average() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .map(|l| l.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
+        .unwrap_or_else(|_| "unknown".into())
+}
+
+/// The wall time of a program over a file, best of 5 (`cat`, `zcat`).
+fn shell(program: &str, file: &Path) -> f64 {
+    best_of((0..5).map(|_| timed_once(Path::new(program), &[file.into()])))
+        .map_or(f64::NAN, |r| r.wall)
+}
+
+/// The XES read alone on every log next to `cat` (plain files) or the inflating alone and
+/// `zcat` (gzipped ones), and the reader before this one.
+fn read_section() {
+    println!(
+        "\nXES read alone (best of 5; load average at the start: {}): MB = bytes parsed (inflated for .gz); target within 3x of cat for plain files",
+        load_average()
+    );
+    println!(
+        "  {:<30} {:>7} {:>9} {:>8} {:>9} {:>7} {:>9} {:>7} {:>9}",
+        "log", "MB", "reader", "MB/s", "before", "cat", "reader/cat", "zcat", "inflate"
+    );
+    let ms = |s: f64| {
+        if s.is_nan() {
+            "-".into()
+        } else {
+            format!("{:.1} ms", s * 1000.0)
+        }
+    };
+    for (name, original, copy, _) in bench_logs() {
+        let files = if copy == original {
+            vec![(name.clone(), original)]
+        } else {
+            vec![
+                (name.clone(), original),
+                (format!("{name} (complete-only copy)"), copy),
+            ]
+        };
+        for (label, file) in files {
+            let gz = file.extension().is_some_and(|x| x == "gz");
+            let (inflate, bytes) = if gz {
+                inflate_alone(&file)
+            } else {
+                (f64::NAN, std::fs::metadata(&file).unwrap().len())
+            };
+            let read = read_alone(&file);
+            let before = read_alone_before(&file);
+            let cat = shell("/bin/cat", &file);
+            let zcat = if gz {
+                shell("/bin/zcat", &file)
+            } else {
+                f64::NAN
+            };
+            let floor = if gz { inflate } else { cat };
+            println!(
+                "  {label:<30} {:>7.1} {:>9} {:>8.0} {:>9} {:>7} {:>9} {:>7} {:>9}",
+                bytes as f64 / 1e6,
+                ms(read),
+                bytes as f64 / 1e6 / read,
+                ms(before),
+                ms(cat),
+                format!("{:.1}x{}", read / floor, if gz { " (inflate)" } else { "" }),
+                ms(zcat),
+                ms(inflate),
+            );
+        }
+    }
+}
+
+/// The logs of the whole-run and read sections: name, file, the complete-only copy r4pm reads
+/// (the file itself for generated logs), pathway.
+fn bench_logs() -> Vec<(String, PathBuf, PathBuf, PathBuf)> {
     let dir = PathBuf::from("target/compare-bench");
     std::fs::create_dir_all(&dir).unwrap();
     let mut logs: Vec<(String, PathBuf, PathBuf, PathBuf)> = Vec::new();
@@ -686,6 +788,15 @@ fn whole_runs() {
             logs.push((name.to_string(), xes_path.clone(), xes_path, pathway_path));
         }
     }
+    logs
+}
+
+/// The whole `compare --format json` run of every log next to r4pm's import + align.
+#[allow(clippy::too_many_lines)] // split when next changed
+fn whole_runs() {
+    let binary = PathBuf::from(env!("CARGO_BIN_EXE_shadowmap"));
+    let logs = bench_logs();
+    println!("\nload average at the start: {}", load_average());
     let r4pm = r4pm_python();
     println!(
         "\nwhole run: `shadowmap compare LOG --pathway P --format json > /dev/null`, best of 5 runs interleaved with r4pm's (wall / CPU of all threads; peak memory by /usr/bin/time){}",
@@ -781,10 +892,6 @@ fn whole_runs() {
             continue;
         };
         let read = read_alone(&original);
-        let shell = |program: &str, file: &Path| {
-            best_of((0..5).map(|_| timed_once(Path::new(program), &[file.into()])))
-                .map_or(f64::NAN, |r| r.wall)
-        };
         let cat = shell("/bin/cat", &original);
         let zcat = if original.extension().is_some_and(|x| x == "gz") {
             shell("/bin/zcat", &original)

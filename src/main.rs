@@ -251,7 +251,7 @@ pub struct CompareArgs {
     /// text: the alignment table, deviations and figures; json: the domain reference's keys.
     #[arg(long, value_enum, default_value_t = ListFormat::Text)]
     pub format: ListFormat,
-    /// Worker threads for an XES log (0: one per core); the output is the same for any number.
+    /// Worker threads for an XES log (0: one per core, or one for a log under 8 MB); the output is the same for any number.
     #[arg(long, default_value_t = 0, value_name = "N")]
     pub threads: usize,
 }

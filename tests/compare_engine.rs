@@ -198,21 +198,27 @@ fn the_output_comes_trace_by_trace() {
         "<log>\n<trace><string key=\"concept:name\" value=\"first\"/><event><string key=\"concept:name\" value=\"open-chart\"/></event></trace>\n<trace><event><date key=\"time:timestamp\" value=\"soon\"/></event></trace>\n</log>\n",
     )
     .unwrap();
-    let out = shadowmap()
-        .arg("compare")
-        .arg(&log)
-        .args(["--pathway", "med-rec-admission", "--format", "json"])
-        .args(["--threads", "1"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(1));
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(stdout.contains("\"case_id\": \"first\""), "{stdout}");
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(
-        stderr.contains("half.xes:3:") && stderr.contains("soon"),
-        "{stderr}"
-    );
+    // On worker threads too: the traces before the bad one are all written first.
+    for threads in ["1", "2"] {
+        let out = shadowmap()
+            .arg("compare")
+            .arg(&log)
+            .args(["--pathway", "med-rec-admission", "--format", "json"])
+            .args(["--threads", threads])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1));
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            stdout.contains("\"case_id\": \"first\""),
+            "{threads}: {stdout}"
+        );
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            stderr.contains("half.xes:3:") && stderr.contains("soon"),
+            "{stderr}"
+        );
+    }
 }
 
 // ------------------------------------------------------------------ the any-order group limit

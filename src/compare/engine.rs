@@ -33,7 +33,9 @@
 //! # Ok::<(), std::io::Error>(())
 //! ```
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
+
+use foldhash::HashMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, mpsc};
 
@@ -42,11 +44,19 @@ use super::{Comparison, CompileError, Model, ObservedStep, explain, observed_ste
 use crate::model::{Pathway, Timeline};
 
 /// How many traces may be in flight (read but not yet handed to the sink).
-pub const WINDOW: usize = 512;
+pub const WINDOW: usize = 2048;
+
+/// How many traces go to a worker at a time: one at a time, handing them over cost more than
+/// comparing them once most sequences are in the variant cache.
+const BATCH: usize = 128;
 
 /// The most moves the variant cache holds; later new sequences are aligned but not kept (they
 /// are still counted). About 16 MB.
 const CACHE_MOVES: usize = 1 << 20;
+
+fn cores() -> usize {
+    std::thread::available_parallelism().map_or(1, std::num::NonZero::get)
+}
 
 /// One trace to compare: its case id and observed steps.
 #[derive(Debug, Clone, PartialEq)]
@@ -189,8 +199,9 @@ impl Engine {
 
     /// Compares `traces` on `threads` workers (0: one per core; 1: on the calling thread) and
     /// hands `finish(result)` of each trace to `sink` in input order. `finish` runs on the
-    /// workers: put the per-trace rendering there. The first error of `traces` or `sink` stops
-    /// the run and is returned (results already handed to the sink stay handed).
+    /// workers: put the per-trace rendering there; traces go to them [`BATCH`] at a time. The
+    /// first error of `traces` is returned once every trace before it went to the sink; the
+    /// first error of `sink` stops the run at once and is returned.
     pub fn compare_in_order<T, E, I, F, S>(
         &self,
         traces: I,
@@ -213,22 +224,18 @@ impl Engine {
                     }),
             )
         };
-        let threads = if threads == 0 {
-            std::thread::available_parallelism().map_or(1, std::num::NonZero::get)
-        } else {
-            threads
-        };
-        if threads <= 1 {
+        if threads == 1 || (threads == 0 && cores() == 1) {
             for trace in traces {
                 sink(compare(trace?))?;
             }
             return Ok(());
         }
-        let (work_tx, work_rx) = mpsc::channel::<(usize, Trace)>();
-        let (done_tx, done_rx) = mpsc::channel::<(usize, T)>();
+        let (work_tx, work_rx) = mpsc::channel::<(usize, Vec<Trace>)>();
+        let (done_tx, done_rx) = mpsc::channel::<(usize, Vec<T>)>();
         let work_rx = Mutex::new(work_rx);
         std::thread::scope(|scope| {
-            for _ in 0..threads {
+            let workers = if threads == 0 { cores() } else { threads };
+            for _ in 0..workers {
                 let (work_rx, done_tx, compare) = (&work_rx, done_tx.clone(), &compare);
                 scope.spawn(move || {
                     loop {
@@ -236,47 +243,73 @@ impl Engine {
                             .lock()
                             .unwrap_or_else(std::sync::PoisonError::into_inner)
                             .recv();
-                        let Ok((i, trace)) = next else { break };
-                        if done_tx.send((i, compare(trace))).is_err() {
+                        let Ok((i, batch)) = next else { break };
+                        let results = batch.into_iter().map(compare).collect();
+                        if done_tx.send((i, results)).is_err() {
                             break;
                         }
                     }
                 });
             }
             drop(done_tx);
-            let mut pending = BTreeMap::new();
+            // Batches are numbered in input order; `written` batches went to the sink.
+            let mut pending: BTreeMap<usize, Vec<T>> = BTreeMap::new();
             let (mut sent, mut written) = (0usize, 0usize);
-            let mut flush = |pending: &mut BTreeMap<usize, T>, written: &mut usize| {
-                while let Some(result) = pending.remove(written) {
-                    sink(result)?;
+            let mut flush = |pending: &mut BTreeMap<usize, Vec<T>>, written: &mut usize| {
+                while let Some(results) = pending.remove(written) {
+                    for result in results {
+                        sink(result)?;
+                    }
                     *written += 1;
                 }
                 Ok(())
             };
             let run = (|| {
-                for trace in traces {
-                    let trace = trace?;
-                    while sent - written >= WINDOW {
-                        let Ok((i, result)) = done_rx.recv() else {
-                            break;
-                        };
-                        pending.insert(i, result);
+                let mut batch = Vec::with_capacity(BATCH);
+                let mut failed = None;
+                let mut traces = traces;
+                loop {
+                    let end = match traces.next() {
+                        Some(Ok(trace)) => {
+                            batch.push(trace);
+                            false
+                        }
+                        Some(Err(e)) => {
+                            failed = Some(e);
+                            true
+                        }
+                        None => true,
+                    };
+                    if batch.len() == BATCH || (end && !batch.is_empty()) {
+                        while sent - written >= WINDOW / BATCH {
+                            let Ok((i, results)) = done_rx.recv() else {
+                                break;
+                            };
+                            pending.insert(i, results);
+                            flush(&mut pending, &mut written)?;
+                        }
+                        // The workers only stop once this sender is dropped.
+                        let _ = work_tx.send((
+                            sent,
+                            std::mem::replace(&mut batch, Vec::with_capacity(BATCH)),
+                        ));
+                        sent += 1;
+                        while let Ok((i, results)) = done_rx.try_recv() {
+                            pending.insert(i, results);
+                        }
                         flush(&mut pending, &mut written)?;
                     }
-                    // The workers only stop once this sender is dropped.
-                    let _ = work_tx.send((sent, trace));
-                    sent += 1;
-                    while let Ok((i, result)) = done_rx.try_recv() {
-                        pending.insert(i, result);
+                    if end {
+                        break;
                     }
-                    flush(&mut pending, &mut written)?;
                 }
                 drop(work_tx);
-                for (i, result) in &done_rx {
-                    pending.insert(i, result);
+                // The traces before a bad one are all written before its error is returned.
+                for (i, results) in &done_rx {
+                    pending.insert(i, results);
                     flush(&mut pending, &mut written)?;
                 }
-                Ok(())
+                failed.map_or(Ok(()), Err)
             })();
             // On an early error the workers end when the work channel closes (dropped with the
             // closure) and their sends fail once `done_rx` is dropped here.

@@ -23,7 +23,7 @@
 //! twice one forward pass. Work grows as `n x k x 2^k` for a group of `k`: [`Model::check_work`]
 //! refuses, before starting, an alignment beyond [`MAX_ALIGNMENT_WORK`].
 
-use std::collections::HashMap;
+use foldhash::HashMap;
 
 use crate::model::{Element, Pathway};
 

@@ -6,7 +6,7 @@ use serde_json::{Map, Value, json};
 
 use super::{Comparison, SessionFigures};
 use crate::model::Pathway;
-use crate::text::{escape_controls, escape_json_controls};
+use crate::text::{escape_controls, escape_json_controls, may_hold_controls};
 
 /// Rounded to `decimals`; never `-0` (an empty sum of f64 is -0.0, and JSON readers print it).
 fn round(x: f64, decimals: i32) -> f64 {
@@ -191,6 +191,9 @@ pub fn trace_json_pretty(c: &Comparison) -> Vec<u8> {
 
 /// `bytes` (UTF-8) with `escape` applied, copied only when something was escaped.
 fn visible(bytes: Vec<u8>, escape: fn(&str) -> Cow<'_, str>) -> Vec<u8> {
+    if !may_hold_controls(&bytes) {
+        return bytes;
+    }
     let text = String::from_utf8(bytes).expect("rendered text is UTF-8");
     match escape(&text) {
         Cow::Borrowed(_) => text.into_bytes(),

@@ -1,0 +1,236 @@
+use proptest::prelude::*;
+
+use super::*;
+
+fn read_str(text: &str) -> Result<Vec<XesTrace>, FileError> {
+    XesReader::new(text.as_bytes(), Path::new("t.xes")).collect()
+}
+
+/// The scanner reading `bytes` at a time, and the old reader, on the same text.
+fn both(
+    text: &[u8],
+    bytes: usize,
+) -> (
+    Result<Vec<XesTrace>, FileError>,
+    Result<Vec<XesTrace>, FileError>,
+) {
+    let new = XesReader::new(text, Path::new("t.xes"))
+        .reading(bytes)
+        .collect();
+    let old = oracle::XesReader::new(text, Path::new("t.xes")).collect();
+    (new, old)
+}
+
+#[test]
+fn sorts_stably_filters_lifecycle_and_skips_nested_attributes() {
+    let log = r#"<?xml version="1.0"?>
+<log xmlns="http://www.xes-standard.org/">
+ <global scope="event"><string key="concept:name" value="__INVALID__"/></global>
+ <string key="concept:name" value="the log"/>
+ <trace>
+  <string key="concept:name" value="c1"><string key="concept:name" value="nested"/></string>
+  <event><string key="concept:name" value="b"/><date key="time:timestamp" value="2020-01-01T10:00:05+00:00"/></event>
+  <event><string key="concept:name" value="a"/><date key="time:timestamp" value="2020-01-01T11:00:00+01:00"/>
+    <list key="l"><values><string key="concept:name" value="in-list"/></values></list></event>
+  <event><string key="concept:name" value="s"/><string key="lifecycle:transition" value="start"/><date key="time:timestamp" value="2020-01-01T10:00:01Z"/></event>
+  <event><string key="concept:name" value="c"/><string key="lifecycle:transition" value="COMPLETE"/><date key="time:timestamp" value="2020-01-01T10:00:05.000+00:00"/></event>
+ </trace>
+ <trace><event><string key="concept:name" value="z"/></event></trace>
+</log>"#;
+    let traces = read_str(log).unwrap();
+    assert_eq!(traces.len(), 2);
+    assert_eq!(traces[0].case_id, "c1");
+    assert_eq!(traces[0].activities(), ["a", "b", "c"]);
+    assert_eq!(traces[0].events[1].number, 1);
+    let observed = traces[0].observed();
+    assert_eq!(observed[1].at_ms, Some(5000));
+    assert_eq!(traces[1].case_id, "1");
+    assert_eq!(traces[1].activities(), ["z"]);
+    for bytes in [1, 2, 3, 7, 64] {
+        let (new, old) = both(log.as_bytes(), bytes);
+        assert_eq!(
+            new.unwrap(),
+            old.unwrap(),
+            "reading {bytes} bytes at a time"
+        );
+    }
+}
+
+#[test]
+fn timestamps_in_several_forms() {
+    let base = parse_timestamp("2012-10-09T14:50:17+00:00").unwrap();
+    assert_eq!(parse_timestamp("2012-10-09T14:50:17.000Z"), Some(base));
+    assert_eq!(parse_timestamp("2012-10-09T16:50:17.000+02:00"), Some(base));
+    assert_eq!(parse_timestamp("2012-10-09T14:50:17"), Some(base));
+    assert_eq!(
+        parse_timestamp("2012-10-09 14:50:17.5"),
+        Some(base + 500_000)
+    );
+    assert_eq!(parse_timestamp("yesterday"), None);
+    assert_eq!(base, 1_349_794_217_000_000);
+}
+
+proptest! {
+    /// The hand-read common form gives chrono's instant, and leaves to chrono what it cannot
+    /// read (the fields drawn past their ranges too).
+    #[test]
+    fn the_fast_timestamp_path_agrees_with_chrono(
+        year in 0i64..10_000,
+        month in 0i64..14,
+        day in 0i64..33,
+        hour in 0i64..25,
+        minute in 0i64..61,
+        second in 0i64..61,
+        fraction in proptest::option::of("[0-9]{1,11}"),
+        offset in prop_oneof![
+            Just(String::new()),
+            Just("Z".to_string()),
+            (0i64..26, 0i64..61, any::<bool>()).prop_map(|(h, m, minus)| format!("{}{h:02}:{m:02}", if minus { '-' } else { '+' })),
+        ],
+    ) {
+        let text = format!(
+            "{year:04}-{month:02}-{day:02}T{hour:02}:{minute:02}:{second:02}{}{offset}",
+            fraction.map(|f| format!(".{f}")).unwrap_or_default()
+        );
+        prop_assert_eq!(parse_timestamp(&text), parse_timestamp_with_chrono(&text), "{}", text);
+    }
+}
+
+#[test]
+fn the_fast_timestamp_path_reads_the_forms_of_real_logs() {
+    for text in [
+        "2011-09-30T22:38:44.546+02:00",
+        "2011-09-30T22:38:44.546000+00:00",
+        "2010-01-13T08:40:25.000Z",
+        "1970-01-01T00:00:00.000+01:00",
+        "2000-02-29T23:59:59.999999999-11:30",
+        "1969-12-31T23:59:59.5Z",
+        "2012-10-09T14:50:17",
+    ] {
+        assert!(rfc3339_micros(text.as_bytes()).is_some(), "{text}");
+        assert_eq!(
+            parse_timestamp(text),
+            parse_timestamp_with_chrono(text),
+            "{text}"
+        );
+    }
+}
+
+#[test]
+fn comments_cdata_instructions_doctype_bom_quotes_escapes_and_prefixes() {
+    let log = "\u{feff}<?xml version=\"1.0\" encoding=\"UTF-8\" ?>
+<!DOCTYPE log [ <!ENTITY x \"y\"> <!-- > --> ]>
+<!-- a comment with <trace> and > inside -->
+<xes:log xmlns:xes=\"http://www.xes-standard.org/\">
+  <?pi with > inside?>
+  <xes:trace>
+    <xes:string xes:key='concept:name' xes:value='case &amp; &#x41;&#66;'/>
+    <![CDATA[ <event> ]]>
+    <xes:event >
+      <xes:string   key = \"concept:name\"
+        value=\"line&#10;break\ttab and\nnewline &lt;x&gt; &quot;q&quot; &apos;\" />
+      <xes:string key=\"lifecycle:transition\" value=\"complete\"></xes:string>
+    </xes:event   >
+    <xes:event><xes:string key=\"concept:name\" value=\"caf\u{e9} \u{6771}\u{4eac}\"/></xes:event>
+  </xes:trace>
+  <xes:trace/>
+</xes:log>
+";
+    let traces = read_str(log).unwrap();
+    assert_eq!(traces.len(), 2);
+    assert_eq!(traces[0].case_id, "case & AB");
+    assert_eq!(
+        traces[0].activities(),
+        ["line\nbreak tab and newline <x> \"q\" '", "café 東京"]
+    );
+    assert_eq!(traces[1].case_id, "1");
+    assert!(traces[1].events.is_empty());
+    for bytes in [1, 2, 5, 13, 1000] {
+        let (new, old) = both(log.as_bytes(), bytes);
+        assert_eq!(
+            new.unwrap(),
+            old.unwrap(),
+            "reading {bytes} bytes at a time"
+        );
+    }
+}
+
+#[test]
+fn malformed_xml_names_line_and_column() {
+    let e = read_str("<log>\n<trace>\n  <event></trace>\n</log>").unwrap_err();
+    assert!(e.message.contains("malformed XML"), "{e}");
+    assert!(e.message.contains("</event>"), "{e}");
+    assert_eq!(
+        e.location.map(|l| l.line),
+        None,
+        "no file to re-read in this test"
+    );
+    let e = read_str("<html/>").unwrap_err();
+    assert!(e.message.contains("<log>"), "{e}");
+    let e = read_str(
+        "<log><trace><event><date key=\"time:timestamp\" value=\"soon\"/></event></trace></log>",
+    )
+    .unwrap_err();
+    assert!(e.message.contains("soon"), "{e}");
+    for (text, says) in [
+        ("<log><trace></log>", "expected `</trace>`"),
+        ("<log></trace>", "expected `</log>`"),
+        ("<log></log></log>", "closes no open element"),
+        (
+            "<log><trace><string key=concept:name/></trace></log>",
+            "without quotes",
+        ),
+        (
+            "<log><trace><string key=\"a\"value=\"b\"/></trace></log>",
+            "white space",
+        ),
+        (
+            "<log><trace><string key/></trace></log>",
+            "without `=\"value\"`",
+        ),
+        ("<log><!ELEMENT x></log>", "`<!`"),
+        ("<log><trace", "ends inside"),
+        ("<log><!-- no end", "ends inside"),
+        ("<log>", "ends inside an element"),
+        ("", "no <log>"),
+        ("<log>\u{1}<trace>\u{ff}", ""),
+        (
+            "<log><trace><string key=\"concept:name\" value=\"&nope;\"/></trace></log>",
+            "bad attribute value",
+        ),
+    ] {
+        let e = read_str(text).expect_err(text);
+        assert!(e.message.contains(says), "{text}: {e}");
+    }
+    // Not UTF-8: named at its place, after the traces before it.
+    let mut bytes = b"<log><trace><string key=\"concept:name\" value=\"ok\"/></trace>\n<trace><string key=\"x\" value=\"".to_vec();
+    bytes.extend_from_slice(b"\xff\"/></trace></log>");
+    let out: Vec<_> = XesReader::new(&bytes[..], Path::new("t.xes")).collect();
+    assert_eq!(out.len(), 2);
+    assert_eq!(out[0].as_ref().unwrap().case_id, "ok");
+    let e = out[1].as_ref().unwrap_err();
+    assert!(e.message.contains("not UTF-8"), "{e}");
+}
+
+#[test]
+fn an_element_longer_than_the_bound_is_refused_where_it_starts() {
+    let mut log = b"<log>\n<trace>\n<event>\n<string key=\"note\" value=\"".to_vec();
+    log.resize(log.len() + MAX_ELEMENT_BYTES + 10, b'a');
+    log.extend_from_slice(b"\"/></event></trace></log>\n");
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("long.xes");
+    std::fs::write(&path, &log).unwrap();
+    let e = read_all(&path).unwrap_err();
+    assert!(e.message.contains("longer than 16 MB"), "{e}");
+    assert_eq!(e.location, Some(Location { line: 4, column: 1 }));
+}
+
+proptest! {
+    /// The eight-at-a-time check finds exactly the bytes quick-xml normalises.
+    #[test]
+    fn the_normalising_check_is_exact(bytes in proptest::collection::vec(prop_oneof![Just(b'&'), Just(b'\t'), Just(b'\n'), Just(b'\r'), any::<u8>()], 0..40), clean in proptest::collection::vec(b' '..=b'~', 0..40)) {
+        let slow = |b: &[u8]| b.iter().any(|c| matches!(c, b'&' | b'\t' | b'\n' | b'\r'));
+        prop_assert_eq!(needs_normalising(&bytes), slow(&bytes));
+        prop_assert_eq!(needs_normalising(&clean), slow(&clean));
+    }
+}
