@@ -29,7 +29,7 @@ use crate::model::FileError;
 
 /// A plain log at least this long is read on every core by default ([`super::open`]); below
 /// it, starting the threads costs more than they save.
-pub const SPLIT_MIN_BYTES: u64 = 2 << 20;
+pub const SPLIT_MIN_BYTES: u64 = 4 << 20;
 
 /// The chunk size by default.
 const CHUNK_BYTES: usize = 1 << 20;
