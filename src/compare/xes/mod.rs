@@ -18,7 +18,7 @@
 //! checked against their start tags, comments, CDATA sections, processing instructions and a
 //! DOCTYPE skipped; the whole file must be UTF-8. Anything else is an error naming the file,
 //! line and column. `.xes.gz` files are inflated on a thread of their own, ahead of the
-//! scanner. The reader it replaced (quick-xml's event reader) is kept in [`oracle`] for the
+//! scanner; a large plain file is cut into chunks read on every core ([`split`]). The reader it replaced (quick-xml's event reader) is kept in [`oracle`] for the
 //! tests, which check that both read the same traces.
 //!
 //! Bounds, so a hostile file (a gzip bomb inflating one attribute to gigabytes) ends in a clear
@@ -102,11 +102,13 @@ impl XesTrace {
     }
 }
 
+fn cannot_read(path: &Path, e: &std::io::Error) -> FileError {
+    FileError::new(path, None, format!("cannot read the XES log: {e}"))
+        .with_hint("check the path and that the file is readable")
+}
+
 pub(crate) fn open_raw(path: &Path) -> Result<Box<dyn BufRead>, FileError> {
-    let file = File::open(path).map_err(|e| {
-        FileError::new(path, None, format!("cannot read the XES log: {e}"))
-            .with_hint("check the path and that the file is readable")
-    })?;
+    let file = File::open(path).map_err(|e| cannot_read(path, &e))?;
     let mut input = BufReader::with_capacity(1 << 16, file);
     let gz = input
         .fill_buf()

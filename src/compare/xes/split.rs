@@ -12,7 +12,7 @@
 //! line and column found by reading the file again, as without chunks.
 //!
 //! Memory is bounded: the file is read a chunk at a time, at most `workers + 2` chunks are read
-//! or waiting at once, and a trace longer than [`MAX_CHUNK_CHUNKS`] chunks (no cut found) sends
+//! or waiting at once, and a trace longer than [`MAX_CUT_SEARCH_CHUNKS`] chunks (no cut found) sends
 //! the rest of the file to the one-thread reader.
 
 use std::collections::BTreeMap;
@@ -24,7 +24,7 @@ use std::sync::{Arc, Mutex};
 
 use memchr::memmem;
 
-use super::{LogState, Scanner, XesReader, XesTrace, open_raw};
+use super::{LogState, Scanner, XesReader, XesTrace, cannot_read, open_raw};
 use crate::model::FileError;
 
 /// A plain log at least this long is read on every core by default ([`super::open`]); below
@@ -36,7 +36,7 @@ const CHUNK_BYTES: usize = 1 << 20;
 
 /// With no `<trace` found in this many chunks' worth of bytes, the rest of the file is read on
 /// one thread.
-const MAX_CHUNK_CHUNKS: usize = 4;
+const MAX_CUT_SEARCH_CHUNKS: usize = 4;
 
 /// How a plain log is cut and read.
 #[derive(Debug, Clone, Copy)]
@@ -84,17 +84,14 @@ impl Iterator for Traces {
 /// Opens a log to be read in chunks on worker threads when it is a plain file (a `.gz` log is
 /// read on one thread, with its inflating on another).
 pub fn open_split(path: &Path, options: SplitOptions) -> Result<Traces, FileError> {
-    let cannot_read = |e: std::io::Error| {
-        FileError::new(path, None, format!("cannot read the XES log: {e}"))
-            .with_hint("check the path and that the file is readable")
-    };
-    let mut file = File::open(path).map_err(cannot_read)?;
+    let mut file = File::open(path).map_err(|e| cannot_read(path, &e))?;
     let mut magic = [0u8; 2];
     let gz = file.read_exact(&mut magic).is_ok() && magic == [0x1f, 0x8b];
     if gz || options.workers < 2 {
         return Ok(Traces::whole(XesReader::new(open_raw(path)?, path)));
     }
-    file.seek(SeekFrom::Start(0)).map_err(cannot_read)?;
+    file.seek(SeekFrom::Start(0))
+        .map_err(|e| cannot_read(path, &e))?;
     Ok(Traces(Inner::Split(Box::new(Split::start(
         file, path, options,
     )))))
@@ -185,11 +182,14 @@ impl Split {
                         Err(_) => return,
                     };
                     let Ok(job) = job else { return };
-                    let index = job.index;
-                    if outcome
-                        .send((index, read_chunk(job, &path, &spare)))
-                        .is_err()
-                    {
+                    let (index, offset) = (job.index, job.offset);
+                    // A panic would leave the reader waiting for this chunk: the one-thread
+                    // reader reads from its start instead.
+                    let read = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                        read_chunk(job, &path, &spare)
+                    }))
+                    .unwrap_or(Outcome::Whole { offset });
+                    if outcome.send((index, read)).is_err() {
                         return;
                     }
                 }
@@ -219,12 +219,9 @@ impl Split {
         let input: Box<dyn BufRead> = if offset == 0 {
             open_raw(&self.path)?
         } else {
-            let mut file = File::open(&self.path).map_err(|e| {
-                FileError::new(&self.path, None, format!("cannot read the XES log: {e}"))
-            })?;
-            file.seek(SeekFrom::Start(offset)).map_err(|e| {
-                FileError::new(&self.path, None, format!("cannot read the XES log: {e}"))
-            })?;
+            let mut file = File::open(&self.path).map_err(|e| cannot_read(&self.path, &e))?;
+            file.seek(SeekFrom::Start(offset))
+                .map_err(|e| cannot_read(&self.path, &e))?;
             Box::new(BufReader::with_capacity(1 << 16, file))
         };
         self.whole = Some(XesReader::resume(input, &self.path, offset, self.n_traces));
@@ -268,37 +265,32 @@ impl Split {
             if std::mem::take(&mut self.holds_token) {
                 let _ = self.tokens.send(());
             }
-            match self.next_outcome() {
-                Outcome::Whole { offset }
-                | Outcome::Read(Chunk {
-                    offset,
-                    end: ChunkEnd::Elsewhere,
-                    ..
-                }) => {
+            let chunk = match self.next_outcome() {
+                Outcome::Read(chunk) if !matches!(chunk.end, ChunkEnd::Elsewhere) => chunk,
+                Outcome::Whole { offset } | Outcome::Read(Chunk { offset, .. }) => {
                     // The threads end as they find the channels closed.
                     self.waiting.clear();
                     if let Err(e) = self.read_whole_from(offset) {
                         self.done = true;
                         return Some(Err(e));
                     }
+                    continue;
                 }
-                Outcome::Read(mut chunk) => {
-                    self.holds_token = true;
-                    for &at in &chunk.unnamed {
-                        chunk.traces[at].case_id = (self.n_traces + at).to_string();
-                    }
-                    self.n_traces += chunk.traces.len();
-                    self.ready = chunk.traces.into_iter();
-                    match chunk.end {
-                        ChunkEnd::BetweenTraces => {
-                            self.next_index += 1;
-                            self.next_offset = chunk.offset + chunk.len;
-                        }
-                        ChunkEnd::EndOfFile => self.after_ready = Some(Ok(())),
-                        ChunkEnd::Error(e) => self.after_ready = Some(Err(e)),
-                        ChunkEnd::Elsewhere => unreachable!("handled above"),
-                    }
+            };
+            self.holds_token = true;
+            let mut traces = chunk.traces;
+            for &at in &chunk.unnamed {
+                traces[at].case_id = (self.n_traces + at).to_string();
+            }
+            self.n_traces += traces.len();
+            self.ready = traces.into_iter();
+            match chunk.end {
+                ChunkEnd::BetweenTraces => {
+                    self.next_index += 1;
+                    self.next_offset = chunk.offset + chunk.len;
                 }
+                ChunkEnd::EndOfFile | ChunkEnd::Elsewhere => self.after_ready = Some(Ok(())),
+                ChunkEnd::Error(e) => self.after_ready = Some(Err(e)),
             }
         }
     }
@@ -360,7 +352,7 @@ fn cut_file(
             rest.extend_from_slice(&pending[cut..]);
             pending.truncate(cut);
             std::mem::replace(&mut pending, rest)
-        } else if pending.len() >= MAX_CHUNK_CHUNKS * chunk_bytes {
+        } else if pending.len() >= MAX_CUT_SEARCH_CHUNKS * chunk_bytes {
             let _ = outcomes.send((index, Outcome::Whole { offset }));
             return;
         } else {
