@@ -199,7 +199,7 @@ impl Engine {
 
     /// Compares `traces` on `threads` workers (0: one per core; 1: on the calling thread) and
     /// hands `finish(result)` of each trace to `sink` in input order. `finish` runs on the
-    /// workers: put the per-trace rendering there; traces go to them [`BATCH`] at a time. The
+    /// workers: put the per-trace rendering there; traces go to them `BATCH` (128) at a time. The
     /// first error of `traces` is returned once every trace before it went to the sink; the
     /// first error of `sink` stops the run at once and is returned.
     pub fn compare_in_order<T, E, I, F, S>(
