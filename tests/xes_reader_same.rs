@@ -336,13 +336,13 @@ proptest! {
     }
 }
 
-/// A log larger than the scanner's buffer, so that elements are cut between reads.
-#[test]
-fn a_log_larger_than_the_buffer_reads_the_same_plain_and_gzipped() {
-    let mut rng = fastrand::Rng::with_seed(17);
-    let traces: Vec<GenTrace> = (0..3_000)
+/// 3,000 traces of 1 to 11 events each, all fields set; with `unnamed_every`, one trace in
+/// that many has no name. Large enough to be cut across reads and into many chunks.
+fn many_traces(seed: u64, unnamed_every: Option<usize>) -> Vec<GenTrace> {
+    let mut rng = fastrand::Rng::with_seed(seed);
+    (0..3_000)
         .map(|t| GenTrace {
-            name: Some(format!("case {t} & co")),
+            name: (unnamed_every.is_none_or(|n| t % n != 3)).then(|| format!("case {t} & co")),
             events: (0..rng.usize(1..12))
                 .map(|e| GenEvent {
                     name: Some(format!("step {} é\t<{}>", rng.u8(..20), e)),
@@ -358,7 +358,13 @@ fn a_log_larger_than_the_buffer_reads_the_same_plain_and_gzipped() {
                 .collect(),
             empty_tag: false,
         })
-        .collect();
+        .collect()
+}
+
+/// A log larger than the scanner's buffer, so that elements are cut between reads.
+#[test]
+fn a_log_larger_than_the_buffer_reads_the_same_plain_and_gzipped() {
+    let traces = many_traces(17, None);
     let text = document(&traces, 42);
     assert!(text.len() > 1 << 20, "{}", text.len());
     let dir = tempfile::tempdir().unwrap();
@@ -368,4 +374,136 @@ fn a_log_larger_than_the_buffer_reads_the_same_plain_and_gzipped() {
         assert_eq!(new.len(), 3_000);
         assert_eq!(new, old, "gzipped: {gz}");
     }
+}
+
+/// The log read in chunks on worker threads (`chunk_bytes` long, cut at the text `<trace`),
+/// next to the one-thread read: the same traces, or the same error at the same place.
+fn split_reads_as_one_thread(
+    path: &Path,
+    chunk_bytes: usize,
+    workers: usize,
+) -> Result<(), String> {
+    let whole: Result<Vec<XesTrace>, _> = xes::open_with_threads(path, 1).unwrap().collect();
+    let options = xes::SplitOptions {
+        chunk_bytes,
+        workers,
+    };
+    let split: Result<Vec<XesTrace>, _> = xes::open_split(path, options).unwrap().collect();
+    match (whole, split) {
+        (Ok(w), Ok(s)) if w == s => Ok(()),
+        (Err(w), Err(s)) if w.to_string() == s.to_string() && w.location == s.location => Ok(()),
+        (w, s) => Err(format!(
+            "chunks of {chunk_bytes} bytes on {workers} workers\none thread {w:?}\nsplit {s:?}"
+        )),
+    }
+}
+
+/// Text `<trace` where no trace starts (a comment, a CDATA section, an attribute value), so
+/// that chunks are cut in wrong places too.
+fn with_false_trace_tags(text: &str, rng: &mut fastrand::Rng) -> String {
+    let mut out = String::new();
+    for (i, piece) in text.split("</event >").enumerate() {
+        if i > 0 {
+            out.push_str("</event >");
+            match rng.u8(..24) {
+                0 => out.push_str("<!-- <trace> -->"),
+                1 => out.push_str("<![CDATA[ <trace/> ]]>"),
+                2 => out.push_str("<string key=\"note\" value=\"<trace here\"/>"),
+                3 => out.push_str("<?pi <trace ?>"),
+                _ => {}
+            }
+        }
+        out.push_str(piece);
+    }
+    out
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 96, ..ProptestConfig::default() })]
+
+    /// Chunks smaller than a trace, cuts inside comments, CDATA and values, damaged bytes:
+    /// reading in chunks gives what reading on one thread gives.
+    #[test]
+    fn chunks_read_as_one_thread(
+        traces in proptest::collection::vec(trace(), 0..12),
+        style in any::<u64>(),
+        chunk_bytes in prop_oneof![1usize..64, 64usize..600, 600usize..4000],
+        workers in 2usize..4,
+        damage in proptest::collection::vec((any::<prop::sample::Index>(), 0u8..6), 0..3),
+    ) {
+        let dir = tempfile::tempdir().unwrap();
+        let mut rng = fastrand::Rng::with_seed(style);
+        let mut bytes = with_false_trace_tags(&document(&traces, style), &mut rng).into_bytes();
+        for (at, how) in damage {
+            if bytes.is_empty() {
+                break;
+            }
+            let i = at.index(bytes.len());
+            match how {
+                0 => bytes.truncate(i),
+                1 => { bytes.remove(i); }
+                2 => bytes.insert(i, b'<'),
+                3 => bytes.insert(i, b'"'),
+                4 => bytes.insert(i, b'>'),
+                _ => bytes.insert(i, 0xff),
+            }
+        }
+        let path = dir.path().join("log.xes");
+        std::fs::write(&path, &bytes).unwrap();
+        let same = split_reads_as_one_thread(&path, chunk_bytes, workers);
+        prop_assert!(same.is_ok(), "{}\n{}", same.unwrap_err(), String::from_utf8_lossy(&bytes));
+    }
+}
+
+/// A log of many chunks (traces without names among them, numbered by their place in the
+/// whole log), read in chunks of many sizes: as on one thread, and as the old reader read it.
+#[test]
+fn a_large_log_reads_the_same_in_chunks() {
+    let traces = many_traces(21, Some(7));
+    let mut rng = fastrand::Rng::with_seed(21);
+    let text = document(&traces, 43);
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("log.xes");
+    // Cut between traces only, then in wrong places too.
+    for text in [text.clone(), with_false_trace_tags(&text, &mut rng)] {
+        std::fs::write(&path, &text).unwrap();
+        let old = oracle::read_all(&path).unwrap();
+        assert_eq!(old.len(), 3_000);
+        for chunk_bytes in [100, 5_000, 64 << 10, 1 << 20] {
+            let options = xes::SplitOptions {
+                chunk_bytes,
+                workers: 2,
+            };
+            let split: Vec<XesTrace> = xes::open_split(&path, options)
+                .unwrap()
+                .collect::<Result<_, _>>()
+                .unwrap();
+            assert_eq!(split, old, "chunks of {chunk_bytes} bytes");
+        }
+    }
+    // An error far into the file: told at the same line and column, after the same traces.
+    let at = text.len() * 5 / 6;
+    let at = at + text[at..].find("</trace>").unwrap();
+    let broken = format!("{}<event <{}", &text[..at], &text[at..]);
+    std::fs::write(&path, &broken).unwrap();
+    for chunk_bytes in [100, 5_000, 64 << 10] {
+        split_reads_as_one_thread(&path, chunk_bytes, 2).unwrap();
+    }
+    let whole: Vec<_> = xes::open_with_threads(&path, 1).unwrap().collect();
+    let options = xes::SplitOptions {
+        chunk_bytes: 5_000,
+        workers: 2,
+    };
+    let split: Vec<_> = xes::open_split(&path, options).unwrap().collect();
+    assert!(whole.len() > 2_000, "{}", whole.len());
+    assert_eq!(whole.len(), split.len());
+    let error = split.last().unwrap().as_ref().unwrap_err();
+    assert!(error.location.is_some_and(|l| l.line > 1), "{error}");
+    // A gzipped log is not cut (its inflating has a thread of its own): read as on one thread.
+    std::fs::write(&path, gzip(text.as_bytes())).unwrap();
+    let split: Vec<XesTrace> = xes::open_split(&path, options)
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(split, oracle::read_all(&path).unwrap(), "gzipped");
 }

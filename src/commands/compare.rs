@@ -47,7 +47,8 @@ fn compare_log(args: &CompareArgs, format: Format, out: impl std::io::Write) -> 
     };
     let pathway = load_pathway(arg)?;
     let engine = Engine::new(&pathway)?;
-    let traces = xes::open(Path::new(&args.input))
+    // `--threads 1` reads on one thread too; by default a large plain log is read on every core.
+    let traces = xes::open_with_threads(Path::new(&args.input), args.threads)
         .map_err(user_error)?
         .map(|trace| {
             let mut trace = trace.map_err(user_error)?;

@@ -18,7 +18,7 @@
 //! checked against their start tags, comments, CDATA sections, processing instructions and a
 //! DOCTYPE skipped; the whole file must be UTF-8. Anything else is an error naming the file,
 //! line and column. `.xes.gz` files are inflated on a thread of their own, ahead of the
-//! scanner. The reader it replaced (quick-xml's event reader) is kept in [`oracle`] for the
+//! scanner; a large plain file is cut into chunks read on every core ([`split`]). The reader it replaced (quick-xml's event reader) is kept in [`oracle`] for the
 //! tests, which check that both read the same traces.
 //!
 //! Bounds, so a hostile file (a gzip bomb inflating one attribute to gigabytes) ends in a clear
@@ -42,8 +42,11 @@ use crate::model::{FileError, Location};
 
 #[cfg(any(test, feature = "testing"))]
 pub mod oracle;
+mod split;
 #[cfg(test)]
 mod tests;
+
+pub use split::{SPLIT_MIN_BYTES, SplitOptions, Traces, open_split};
 
 /// The longest XML element (tag with its attributes), comment or other markup the reader takes.
 pub const MAX_ELEMENT_BYTES: usize = 16 << 20;
@@ -99,11 +102,13 @@ impl XesTrace {
     }
 }
 
+fn cannot_read(path: &Path, e: &std::io::Error) -> FileError {
+    FileError::new(path, None, format!("cannot read the XES log: {e}"))
+        .with_hint("check the path and that the file is readable")
+}
+
 pub(crate) fn open_raw(path: &Path) -> Result<Box<dyn BufRead>, FileError> {
-    let file = File::open(path).map_err(|e| {
-        FileError::new(path, None, format!("cannot read the XES log: {e}"))
-            .with_hint("check the path and that the file is readable")
-    })?;
+    let file = File::open(path).map_err(|e| cannot_read(path, &e))?;
     let mut input = BufReader::with_capacity(1 << 16, file);
     let gz = input
         .fill_buf()
@@ -495,6 +500,9 @@ enum ScanError {
     Malformed(u64, String),
     TooLong(u64),
     Io(u64, std::io::Error),
+    /// A chunk of the file ([`split`]) ends inside this markup: not an error of the file, the
+    /// chunk was cut in a wrong place.
+    Cut,
 }
 
 /// How much the scanner asks of its input at a time.
@@ -520,6 +528,24 @@ struct Scanner<R> {
     io_error: Option<std::io::Error>,
     /// How much to read at a time ([`READ_BYTES`]; the tests make it tiny to cut elements).
     read_bytes: usize,
+    /// The input is a chunk of the file ([`split`]) that ends where another begins, not at
+    /// the end of the file.
+    cut: bool,
+}
+
+impl Scanner<std::io::Empty> {
+    /// A scanner over one chunk of the file, starting at file offset `base`; with `cut`, the
+    /// chunk ends where the next one begins.
+    fn over(chunk: Vec<u8>, base: u64, cut: bool) -> Self {
+        let mut scanner = Scanner::new(std::io::empty());
+        scanner.end = chunk.len();
+        scanner.buf = chunk;
+        scanner.base = base;
+        scanner.eof = true;
+        scanner.cut = cut;
+        scanner.check_read_bytes();
+        scanner
+    }
 }
 
 impl<R: Read> Scanner<R> {
@@ -536,6 +562,7 @@ impl<R: Read> Scanner<R> {
             tag: Tag::default(),
             io_error: None,
             read_bytes: READ_BYTES,
+            cut: false,
         }
     }
 
@@ -576,6 +603,13 @@ impl<R: Read> Scanner<R> {
                 }
             }
         }
+        self.check_read_bytes();
+        Ok(())
+    }
+
+    /// Checks the bytes read since the last check as UTF-8 (a character cut by the end of the
+    /// read waits for the rest, unless the input ended).
+    fn check_read_bytes(&mut self) {
         if self.bad_utf8.is_none() {
             if let Err(e) = std::str::from_utf8(&self.buf[self.checked..self.end]) {
                 let valid = self.checked + e.valid_up_to();
@@ -587,7 +621,6 @@ impl<R: Read> Scanner<R> {
                 self.checked = self.end;
             }
         }
-        Ok(())
     }
 
     /// An error when the bytes up to `until` are not all UTF-8.
@@ -613,6 +646,10 @@ impl<R: Read> Scanner<R> {
                 _ => memchr(b'<', text),
             };
             let Some(found) = found else {
+                if self.cut && self.bad_utf8.is_some() {
+                    // Without chunks, the markup after this text may be what is told.
+                    return Err(Box::new(ScanError::Cut));
+                }
                 self.check_utf8(self.end)?;
                 self.pos = self.end;
                 if self.eof {
@@ -636,6 +673,9 @@ impl<R: Read> Scanner<R> {
                     self.pos = next;
                     return Ok((markup, self.offset(at)));
                 }
+                // Before any other verdict: the reader goes on from the chunk's start without
+                // chunks, and says what is wrong with this markup, if anything.
+                None if self.cut => return Err(Box::new(ScanError::Cut)),
                 None if self.eof => {
                     if let Some(e) = self.io_error.take() {
                         return Err(Box::new(ScanError::Io(self.offset(at), e)));
@@ -806,6 +846,9 @@ impl<R: Read> Scanner<R> {
 pub struct XesReader<R: Read> {
     scanner: Scanner<R>,
     log: LogState,
+    /// For a chunk that ends where another begins: once read, whether it ended between two
+    /// traces (so the next chunk started in the right place).
+    cut_between_traces: Option<bool>,
 }
 
 /// What the reader knows of the document so far.
@@ -822,15 +865,67 @@ struct LogState {
     n_traces: usize,
     saw_log: bool,
     done: bool,
+    /// For a chunk of the file ([`split`]): the places (in the chunk) of the traces without a
+    /// `concept:name`, whose case id is their place in the whole log.
+    unnamed: Option<Vec<usize>>,
 }
 
 /// Opens an `.xes` or `.xes.gz` file (gzip is recognised by its magic bytes).
-pub fn open(path: &Path) -> Result<XesReader<Box<dyn BufRead>>, FileError> {
-    let input = open_raw(path)?;
-    Ok(XesReader::new(input, path))
+/// A plain log of [`SPLIT_MIN_BYTES`] or more is read on every core ([`split`]).
+pub fn open(path: &Path) -> Result<Traces, FileError> {
+    open_with_threads(path, 0)
+}
+
+/// [`open`] with at most `threads` threads reading (0: one per core); a plain log under
+/// [`SPLIT_MIN_BYTES`] is read on one thread.
+pub fn open_with_threads(path: &Path, threads: usize) -> Result<Traces, FileError> {
+    let mut options = SplitOptions::default();
+    if threads != 0 {
+        options.workers = options.workers.min(threads);
+    }
+    let small = std::fs::metadata(path).is_ok_and(|m| m.len() < SPLIT_MIN_BYTES);
+    if small || options.workers < 2 {
+        return Ok(Traces::whole(XesReader::new(open_raw(path)?, path)));
+    }
+    open_split(path, options)
 }
 
 impl LogState {
+    fn new(path: &Path) -> LogState {
+        LogState {
+            path: path.to_path_buf(),
+            stack: Vec::new(),
+            names: Vec::new(),
+            trace: None,
+            spare_events: Vec::new(),
+            event: None,
+            n_traces: 0,
+            saw_log: false,
+            done: false,
+            unnamed: None,
+        }
+    }
+
+    /// The state between two traces of a log whose root element is `<log>` (no prefix), after
+    /// `n_traces` traces: where every chunk but the first starts.
+    fn between_traces(path: &Path, n_traces: usize) -> LogState {
+        LogState {
+            stack: vec![(Node::Log, 0)],
+            names: b"log".to_vec(),
+            n_traces,
+            saw_log: true,
+            ..LogState::new(path)
+        }
+    }
+
+    /// True when the reader is where [`LogState::between_traces`] starts.
+    fn is_between_traces(&self) -> bool {
+        matches!(self.stack[..], [(Node::Log, 0)])
+            && self.names == b"log"
+            && self.trace.is_none()
+            && self.event.is_none()
+    }
+
     fn error(&self, offset: u64, message: impl Into<String>) -> FileError {
         let location = locate_offset(&self.path, offset, false);
         FileError::new(&self.path, location, message).with_hint(MALFORMED_HINT)
@@ -850,6 +945,8 @@ impl LogState {
                 at,
                 format!("the log cannot be read past here: {e} (a truncated or damaged file?)"),
             ),
+            // Handled by the reader before this (never reached).
+            ScanError::Cut => FileError::new(&self.path, None, "a chunk of the log ended early"),
         }
     }
 
@@ -1040,6 +1137,11 @@ impl LogState {
                 let Some(trace) = self.trace.take() else {
                     return Ok(None);
                 };
+                if trace.case_id.is_none()
+                    && let Some(unnamed) = self.unnamed.as_mut()
+                {
+                    unnamed.push(self.n_traces);
+                }
                 self.n_traces += 1;
                 let (trace, spare) = trace.finish(self.n_traces - 1);
                 self.spare_events = spare;
@@ -1054,18 +1156,20 @@ impl<R: Read> XesReader<R> {
     pub fn new(input: R, path: &Path) -> XesReader<R> {
         XesReader {
             scanner: Scanner::new(input),
-            log: LogState {
-                path: path.to_path_buf(),
-                stack: Vec::new(),
-                names: Vec::new(),
-                trace: None,
-                spare_events: Vec::new(),
-                event: None,
-                n_traces: 0,
-                saw_log: false,
-                done: false,
-            },
+            log: LogState::new(path),
+            cut_between_traces: None,
         }
+    }
+
+    /// A reader of the rest of the log from `offset` of the file, where `input` starts: a
+    /// place between two traces, after `n_traces` of them (see [`LogState::between_traces`]).
+    fn resume(input: R, path: &Path, offset: u64, n_traces: usize) -> XesReader<R> {
+        let mut reader = XesReader::new(input, path);
+        reader.scanner.base = offset;
+        if offset > 0 {
+            reader.log = LogState::between_traces(path, n_traces);
+        }
+        reader
     }
 
     /// The reader reading `bytes` at a time (the tests cut elements across reads with it).
@@ -1077,7 +1181,13 @@ impl<R: Read> XesReader<R> {
 
     fn next_trace(&mut self) -> Result<Option<XesTrace>, FileError> {
         loop {
-            let (markup, offset) = self.scanner.next().map_err(|e| self.log.scan_error(*e))?;
+            let (markup, offset) = match self.scanner.next() {
+                Err(e) if matches!(*e, ScanError::Cut) => {
+                    self.cut_between_traces = Some(false);
+                    return Ok(None);
+                }
+                found => found.map_err(|e| self.log.scan_error(*e))?,
+            };
             let buf = &self.scanner.buf;
             let done = match markup {
                 Markup::Start => self.log.open_element(buf, &self.scanner.tag, offset)?,
@@ -1086,6 +1196,10 @@ impl<R: Read> XesReader<R> {
                     self.log.end_element(&buf[from..to], offset)?
                 }
                 Markup::Skipped => None,
+                Markup::Eof if self.scanner.cut => {
+                    self.cut_between_traces = Some(self.log.is_between_traces());
+                    return Ok(None);
+                }
                 Markup::Eof => {
                     if !self.log.saw_log {
                         return Err(self
