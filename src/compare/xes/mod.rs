@@ -18,7 +18,7 @@
 //! checked against their start tags, comments, CDATA sections, processing instructions and a
 //! DOCTYPE skipped; the whole file must be UTF-8. Anything else is an error naming the file,
 //! line and column. `.xes.gz` files are inflated on a thread of their own, ahead of the
-//! scanner; a large plain file is cut into chunks read on every core ([`split`]). The reader it replaced (quick-xml's event reader) is kept in [`oracle`] for the
+//! scanner; a large plain file is cut into chunks read on every core (the `split` module). The reader it replaced (quick-xml's event reader) is kept in [`oracle`] for the
 //! tests, which check that both read the same traces.
 //!
 //! Bounds, so a hostile file (a gzip bomb inflating one attribute to gigabytes) ends in a clear
@@ -871,7 +871,7 @@ struct LogState {
 }
 
 /// Opens an `.xes` or `.xes.gz` file (gzip is recognised by its magic bytes).
-/// A plain log of [`SPLIT_MIN_BYTES`] or more is read on every core ([`split`]).
+/// A plain log of [`SPLIT_MIN_BYTES`] or more is read on every core (the `split` module).
 pub fn open(path: &Path) -> Result<Traces, FileError> {
     open_with_threads(path, 0)
 }
