@@ -307,7 +307,14 @@ fn draw_survey(survey: &Survey, frame: &mut Frame, area: Rect) {
             )
         }
         SurveyStage::HandBack => {
-            lines.push(Line::styled("Thank you. Your answers are saved.", big).centered());
+            // Every item skipped: nothing was saved, so the screen must not say it was.
+            let answered = survey.sus.iter().chain(&survey.tlx).any(Option::is_some);
+            let thanks = if answered {
+                "Thank you. Your answers are saved."
+            } else {
+                "Thank you."
+            };
+            lines.push(Line::styled(thanks, big).centered());
             lines.push(Line::raw(""));
             lines.push(Line::raw("Please hand the laptop back to the auditor.").centered());
             (" Thank you ", "Auditor: Enter finishes the session")

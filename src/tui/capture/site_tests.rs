@@ -144,6 +144,10 @@ fn skipping_everything_saves_nothing_and_still_finishes() {
     press(&mut cap, "Esc", 63_000);
     assert_eq!(survey(&cap).stage, SurveyStage::HandBack);
     assert_eq!(cap.journal.len(), 1);
+    // Nothing was answered: the clinician is thanked, not told that answers were saved.
+    let screen = format!("{:?}", render(&cap.state, 80, 24).backend());
+    assert!(screen.contains("Thank you."), "{screen}");
+    assert!(!screen.contains("answers are saved"), "{screen}");
     press(&mut cap, "Enter", 64_000);
     assert_eq!(cap.journal.last().unwrap().kind, EventKind::Finish);
 }
@@ -179,11 +183,13 @@ fn snapshot_survey_screens() {
         8000,
     );
     insta::assert_snapshot!("survey_tlx", render(&tlx, 80, 24).backend());
+    // One answer, the rest skipped: the answers saved are thanked for.
     let back = script(
         &[
             ("Space", 1000),
             ("q", 5000),
             ("v", 6000),
+            ("4", 6500),
             ("Esc", 7000),
             ("Esc", 7500),
         ],
