@@ -724,7 +724,7 @@ fn draw_help(state: &CaptureState, frame: &mut Frame, area: Rect) {
         dim(),
     ));
     lines.push(Line::styled(
-        "Kind pickers (i w x): 1-9 choose; Tab the next nine (the site's own kinds).",
+        "Kind pickers: 1-9 choose; Tab the next nine (the site's own kinds).",
         dim(),
     ));
     if !state.keys_summary.is_empty() {

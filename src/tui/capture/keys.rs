@@ -96,7 +96,7 @@ pub const KEY_TABLE: &[Binding<Action>] = &[
     },
     Binding {
         keys: "1-9, 0",
-        help: "start step 1-10 of the list shown; Tab pages to the next ten",
+        help: "start step 1-10 of the list shown; the last key pages to the next ten",
         footer: Some("1-0 step"),
         codes: &[
             (ch('1'), Action::StartListed(0)),
