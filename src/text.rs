@@ -165,6 +165,15 @@ impl<W: Write> Write for EscapingWriter<W> {
     }
 }
 
+/// `1 session`, `2 sessions`: a count with its noun.
+pub fn counted(n: u64, one: &str, many: &str) -> String {
+    if n == 1 {
+        format!("1 {one}")
+    } else {
+        format!("{n} {many}")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

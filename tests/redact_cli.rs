@@ -233,3 +233,32 @@ fn export_parquet_and_ocel_redact_mask_skipped_paths_as_report_does() {
         "the same warning as report's"
     );
 }
+
+#[test]
+fn the_html_reports_suggestion_box_masks_an_unplanned_steps_typed_id_everywhere() {
+    let tmp = tempfile::tempdir().unwrap();
+    let folder = tmp.path();
+    write_sessions(folder);
+    // Five of nine sessions do a step the auditor typed with a phone number: the suggestion
+    // adds it, so its id is in the change list, the step times and the revised file.
+    for n in 0..5u64 {
+        let id = format!("2026-11-26-north-RN-{n}");
+        let mut h = header_for(&id, "med-rec-admission", SITE, "RN", "RN-09");
+        h.auditor = AUDITOR.to_string();
+        let mut steps = as_expected();
+        steps.push(
+            shadowmap::testing::step("call-555-867-5309", 60 + n * 7, 2)
+                .unplanned("Call 555-867-5309"),
+        );
+        let s = session_of_steps(h, &steps);
+        std::fs::write(folder.join(format!("{id}.ron")), s.to_ron()).unwrap();
+    }
+    let folder = folder.to_str().unwrap();
+    let (plain, _) = shadowmap(&["report", folder, "--format", "html"]);
+    assert!(
+        plain.contains("id: &quot;call-555-867-5309&quot;"),
+        "the suggestion adds the typed step to the revised file"
+    );
+    let (html, err) = shadowmap(&["report", folder, "--format", "html", "--redact"]);
+    assert_masked("html", &html, &err);
+}

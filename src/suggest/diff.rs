@@ -121,12 +121,12 @@ pub fn diff(a: &Pathway, b: &Pathway) -> Vec<String> {
                 None => after_words(b, &s.id),
             };
             out.push(format!(
-                "Added `{}` (\"{}\") {place}, {}, expected {} s and {} clicks.",
+                "Added `{}` (\"{}\") {place}, {}, expected {} s and {}.",
                 s.id,
                 s.label,
                 flag(s),
                 s.expected_secs,
-                s.expected_clicks
+                clicks(s.expected_clicks)
             ));
             continue;
         };
@@ -153,8 +153,12 @@ pub fn diff(a: &Pathway, b: &Pathway) -> Vec<String> {
         }
         if (o.expected_secs, o.expected_clicks) != (s.expected_secs, s.expected_clicks) {
             out.push(format!(
-                "`{}` now expects {} s and {} clicks (was {} s and {} clicks).",
-                s.id, s.expected_secs, s.expected_clicks, o.expected_secs, o.expected_clicks
+                "`{}` now expects {} s and {} (was {} s and {}).",
+                s.id,
+                s.expected_secs,
+                clicks(s.expected_clicks),
+                o.expected_secs,
+                clicks(o.expected_clicks)
             ));
         }
         if o.expected_screens != s.expected_screens || o.policy != s.policy {
@@ -253,4 +257,8 @@ fn vocabulary_changes(a: &Pathway, b: &Pathway, out: &mut Vec<String>) {
             }
         }
     }
+}
+
+fn clicks(n: u32) -> String {
+    crate::text::counted(u64::from(n), "click", "clicks")
 }

@@ -15,7 +15,7 @@ pub mod fitness;
 pub mod html;
 pub mod text;
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt::Write as _;
 
 use serde::Serialize;
@@ -184,24 +184,86 @@ impl Suggestion {
         all(&mut self.sites);
         all(&mut self.roles);
         self.pathway.description = mask(&self.pathway.description);
+        // An unplanned step's id is what the auditor typed too: masked wherever it appears
+        // (the revised file, every change that names it, the step times), so that the
+        // references between them still agree.
+        let typed: HashMap<String, String> = self
+            .changes
+            .iter()
+            .filter_map(|change| match &change.edit {
+                Edit::AddStep { step, .. } => Some((step.clone(), mask(step))),
+                _ => None,
+            })
+            .collect();
+        let id = |value: &mut String| {
+            if let Some(masked) = typed.get(value.as_str()) {
+                value.clone_from(masked);
+            }
+        };
+        // A group suggest named after its members (`a-or-b`) may hold a typed id.
+        let group_id = |value: &mut String| {
+            for (raw, masked) in &typed {
+                if value.contains(raw.as_str()) {
+                    *value = value.replace(raw.as_str(), masked);
+                }
+            }
+        };
+        let labels: HashMap<String, String> = self
+            .changes
+            .iter()
+            .filter_map(|change| match &change.edit {
+                Edit::AddStep { step, label, .. } => Some((step.clone(), mask(label))),
+                _ => None,
+            })
+            .collect();
+        for element in &mut self.pathway.steps {
+            let steps = match element {
+                Element::Step(step) => std::slice::from_mut(step),
+                Element::AnyOrder(group) => {
+                    group_id(&mut group.id);
+                    group.steps.as_mut_slice()
+                }
+            };
+            for step in steps {
+                if let Some(label) = labels.get(&step.id) {
+                    step.label.clone_from(label);
+                }
+                id(&mut step.id);
+            }
+        }
+        for timing in &mut self.steps {
+            id(&mut timing.step);
+        }
         for change in &mut self.changes {
             change.text = mask(&change.text);
             all(&mut change.evidence.examples);
             all(&mut change.evidence.sites);
             all(&mut change.evidence.roles);
-            if let Edit::AddStep { step, label, .. } = &mut change.edit {
-                *label = mask(label);
-                let masked = label.clone();
-                for element in &mut self.pathway.steps {
-                    match element {
-                        Element::Step(s) if s.id == *step => s.label = masked.clone(),
-                        Element::AnyOrder(g) => g
-                            .steps
-                            .iter_mut()
-                            .filter(|s| s.id == *step)
-                            .for_each(|s| s.label = masked.clone()),
-                        Element::Step(_) => {}
-                    }
+            match &mut change.edit {
+                Edit::MakeOptional { step }
+                | Edit::MakeRepeatable { step }
+                | Edit::Drop { step } => {
+                    id(step);
+                }
+                Edit::Move { step, after } => {
+                    group_id(step);
+                    after.iter_mut().for_each(&group_id);
+                }
+                Edit::AnyOrder {
+                    first,
+                    second,
+                    group,
+                } => {
+                    group_id(first);
+                    group_id(second);
+                    group_id(group);
+                }
+                Edit::AddStep {
+                    step, label, after, ..
+                } => {
+                    id(step);
+                    *label = mask(label);
+                    after.iter_mut().for_each(&group_id);
                 }
             }
         }

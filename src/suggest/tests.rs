@@ -208,3 +208,19 @@ fn the_report_box_escapes_what_sessions_wrote() {
     assert!(box_html.contains("a&amp;b"), "{box_html}");
     assert!(!box_html.contains("<script>"));
 }
+
+#[test]
+fn the_diff_counts_one_click_in_the_singular() {
+    let a = pathway(ABCD);
+    let mut b = a.clone();
+    let Element::Step(first) = &mut b.steps[0] else {
+        panic!("ABCD starts with a step")
+    };
+    let was = first.expected_clicks;
+    first.expected_clicks = 1;
+    let words = diff::diff(&a, &b).join("\n");
+    assert!(
+        words.contains("and 1 click (was ") && words.contains(&format!("and {was} clicks).")),
+        "{words}"
+    );
+}

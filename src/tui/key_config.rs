@@ -13,7 +13,7 @@
 //! Alt, which never reach a screen), a key used by two actions of one screen: each an error with
 //! file, line and column.
 
-use std::collections::BTreeMap;
+use std::collections::BTreeSet;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
@@ -122,9 +122,43 @@ fn replay_actions() -> Vec<(&'static str, Vec<Key>)> {
 #[serde(deny_unknown_fields, rename = "KeyMap")]
 struct KeyFile {
     #[serde(default)]
-    capture: BTreeMap<String, Vec<String>>,
+    capture: Actions,
     #[serde(default)]
-    replay: BTreeMap<String, Vec<String>>,
+    replay: Actions,
+}
+
+/// A screen's `{ "action": [keys] }` map, in file order. An action given twice is an error
+/// where the second one is (a map type would keep the last without a word).
+#[derive(Default)]
+struct Actions(Vec<(String, Vec<String>)>);
+
+impl<'de> Deserialize<'de> for Actions {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Actions;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a map of action names to lists of keys")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Actions, A::Error> {
+                let mut seen = BTreeSet::new();
+                let mut out = Vec::new();
+                while let Some((action, keys)) = map.next_entry::<String, Vec<String>>()? {
+                    if !seen.insert(action.clone()) {
+                        return Err(serde::de::Error::custom(format!(
+                            "the action `{action}` is given twice; keep one entry with all its keys"
+                        )));
+                    }
+                    out.push((action, keys));
+                }
+                Ok(Actions(out))
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 
 /// The keys in force: the actions each screen moves, and where that came from.
@@ -175,12 +209,12 @@ impl KeyMap {
         text: &str,
         path: &Path,
         screen: &str,
-        entries: &BTreeMap<String, Vec<String>>,
+        entries: &Actions,
         known: &[(&'static str, Vec<Key>)],
     ) -> Result<Vec<(String, Vec<Key>)>, FileError> {
         let section = find_after(text, 0, &format!("{screen}:")).unwrap_or(0);
         let mut out = Vec::new();
-        for (action, keys) in entries {
+        for (action, keys) in &entries.0 {
             let quoted = format!("\"{action}\"");
             let at = find_after(text, section, &quoted);
             let here = at.map(|o| location_at(text, o));
@@ -501,6 +535,16 @@ mod tests {
         assert_eq!(e.location.map(|l| l.line), Some(2));
         let e = parse("KeyMap(\n  browse: {},\n)").unwrap_err();
         assert_eq!(e.location.map(|l| l.line), Some(2));
+    }
+
+    #[test]
+    fn an_action_given_twice_is_an_error_at_the_second() {
+        let e = parse(
+            "KeyMap(\n  capture: {\n    \"click\": [\"k\"],\n    \"click\": [\"j\"],\n  },\n)",
+        )
+        .unwrap_err();
+        assert_eq!(e.location.map(|l| l.line), Some(4), "{e}");
+        assert!(e.to_string().contains("`click` is given twice"), "{e}");
     }
 
     #[test]

@@ -199,11 +199,4 @@ pub fn percent(share: f64) -> String {
     }
 }
 
-/// `1 session`, `2 sessions`: a count with its noun.
-pub fn counted(n: u64, one: &str, many: &str) -> String {
-    if n == 1 {
-        format!("1 {one}")
-    } else {
-        format!("{n} {many}")
-    }
-}
+pub use crate::text::counted;
