@@ -112,17 +112,24 @@ Pathway(
     assert_eq!(shown, Pathway::load(&file).unwrap());
     assert_eq!(shown.step("Open LDA").unwrap().expected_secs, 20);
     assert_eq!(shown.tolerance().time_pct, 80);
+    assert_checks(
+        dir.path(),
+        &file,
+        "ok: `wound-care` version 2, 4 steps, 1 any-order group",
+    );
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), text);
+}
+
+/// `pathways check FILE` (data folder `data`) passes and says `expected`.
+fn assert_checks(data: &Path, file: &Path, expected: &str) {
     shadowmap()
         .arg("--data-dir")
-        .arg(dir.path())
+        .arg(data)
         .args(["pathways", "check"])
-        .arg(&file)
+        .arg(file)
         .assert()
         .success()
-        .stdout(predicate::str::contains(
-            "ok: `wound-care` version 2, 4 steps, 1 any-order group",
-        ));
-    assert_eq!(std::fs::read_to_string(&file).unwrap(), text);
+        .stdout(predicate::str::contains(expected));
 }
 
 /// A malformed file: `check` fails with `FILE:LINE:COLUMN: message`, the file untouched.
@@ -322,16 +329,11 @@ fn check_accepts_a_site_vocabulary_and_counts_it() {
             "        interruptions: [Entry(id: \"bed_manager\", label: \"Bed manager\")],\n        workarounds: [Entry(id: \"fax\", label: \"Fax to the pharmacy\", cause: Some(integration))],",
         ),
     );
-    shadowmap()
-        .arg("--data-dir")
-        .arg(dir.path())
-        .args(["pathways", "check"])
-        .arg(&file)
-        .assert()
-        .success()
-        .stdout(predicate::str::contains(
-            "site vocabulary: 1 interruption source, 1 workaround kind, 0 problem kinds",
-        ));
+    assert_checks(
+        dir.path(),
+        &file,
+        "site vocabulary: 1 interruption source, 1 workaround kind, 0 problem kinds",
+    );
 }
 
 #[test]
@@ -412,5 +414,44 @@ fn diff_tells_the_site_vocabulary_changes_in_words() {
          - The site's workaround kind `ward_whiteboard` is now labelled \"Whiteboard by the nurses' station\" (was \"Ward whiteboard\").\n\
          - The site's workaround kind `ward_whiteboard` now points to the cause design (was no cause).\n\
          - Added the site's problem kind `printer_jam` (\"Label printer jams\", no cause).\n"
+    );
+}
+
+/// A site vocabulary of `interruptions` and `workarounds` entries, one entry a line: the
+/// interruptions from line 8, the workarounds from line `interruptions + 10`.
+fn large_vocabulary(interruptions: usize, workarounds: usize) -> String {
+    let list = |name: &str, prefix: &str, n: usize| {
+        let entries: Vec<String> = (0..n)
+            .map(|i| format!("            Entry(id: \"{prefix}_{i}\", label: \"{prefix} {i}\"),"))
+            .collect();
+        format!("        {name}: [\n{}\n        ],", entries.join("\n"))
+    };
+    with_vocabulary(&format!(
+        "{}\n{}",
+        list("interruptions", "source", interruptions),
+        list("workarounds", "kind", workarounds)
+    ))
+}
+
+#[test]
+fn check_rejects_a_site_vocabulary_larger_than_a_run_holds() {
+    // 10,001 entries: the 4,001st workaround is the first over the cap of 10,000.
+    assert_rejected(
+        "too-many-kinds.ron",
+        &large_vocabulary(6_000, 4_001),
+        6_010 + 4_000,
+        "the site vocabulary has 10001 entries; a pathway file may add at most 10000",
+    );
+    // At the cap it is a site vocabulary like any other.
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(
+        dir.path(),
+        "at-the-cap.ron",
+        &large_vocabulary(6_000, 4_000),
+    );
+    assert_checks(
+        dir.path(),
+        &file,
+        "site vocabulary: 6000 interruption sources, 4000 workaround kinds",
     );
 }

@@ -7,7 +7,7 @@ mod support;
 
 use std::path::Path;
 
-use support::pty::{Pty, copy_samples};
+use support::pty::{Pty, copy_sample_folder, copy_samples};
 
 #[test]
 fn walk_the_map_open_a_deviating_flow_and_replay_a_session() {
@@ -80,6 +80,32 @@ fn the_report_screen_opens_the_map_at_a_findings_step() {
         screen.contains("Enter home medications (enter-home-meds)"),
         "{screen}"
     );
+    s.keys("q");
+    s.wait_for("findings (* = overridden)");
+    s.keys("q");
+    assert!(s.wait_exit().success());
+}
+
+#[test]
+fn map_and_the_report_screen_use_a_site_pathway_file_among_the_inputs() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_sample_folder("harbor", dir.path());
+    let folder = dir.path().to_str().unwrap();
+    let mut s = Pty::spawn(&["map", folder, "--tui"], None);
+    let screen = s.wait_for("Steps, in the pathway's order");
+    assert!(
+        screen.contains("Get the GP surgery's medication list (gp-list)")
+            || screen.contains("Open the patient's chart (open-chart)"),
+        "{screen}"
+    );
+    s.wait_for("Medication reconciliation at admission (Harbor General)");
+    s.keys("q");
+    assert!(s.wait_exit().success(), "the map screen quits");
+
+    let mut s = Pty::spawn(&["report", folder, "--tui"], None);
+    s.wait_for("findings (* = overridden)");
+    s.keys("m");
+    s.wait_for("Shadow map Medication reconciliation at admission (Harbor General)");
     s.keys("q");
     s.wait_for("findings (* = overridden)");
     s.keys("q");

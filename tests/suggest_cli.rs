@@ -363,3 +363,52 @@ fn the_html_report_with_a_pathway_suggests_from_the_sessions_suggest_would_take(
         assert!(html.contains(&format!("id=\"map-{pathway}-")), "{pathway}");
     }
 }
+
+#[test]
+fn control_characters_in_a_typed_label_are_dropped_and_the_file_checks() {
+    let dir = tempfile::tempdir().unwrap();
+    let sessions = dir.path().join("sessions");
+    std::fs::create_dir(&sessions).unwrap();
+    // Five med-rec sessions where the auditor typed the allergy review as an unplanned step,
+    // its label holding bidirectional controls, an escape sequence, a bell and a tab.
+    let hostile =
+        "Double \u{202e}kcehc\u{202c}\u{2066} the\u{200f}\u{61c} \u{1b}[31mdoses\u{7}\tnow";
+    let mut written = 0;
+    for entry in std::fs::read_dir(root().join("sample-sessions")).unwrap() {
+        let path = entry.unwrap().path();
+        let Ok(text) = std::fs::read_to_string(&path) else {
+            continue;
+        };
+        if !text.contains("pathway_id: \"med-rec-admission\"")
+            || !text.contains("StepStart(step: \"review-allergies\")")
+        {
+            continue;
+        }
+        let text = text.replace(
+            "StepStart(step: \"review-allergies\")",
+            &format!("UnplannedStep(step: \"double-check\", label: \"{hostile}\")"),
+        );
+        std::fs::write(sessions.join(path.file_name().unwrap()), text).unwrap();
+        written += 1;
+    }
+    assert_eq!(written, 5);
+    let out = dir.path().join("revised.ron");
+    shadowmap(dir.path())
+        .arg("suggest")
+        .arg(&sessions)
+        .args(["--format", "ron", "--min-share", "0.1", "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    let text = std::fs::read_to_string(&out).unwrap();
+    assert!(
+        text.contains("label: \"Double kcehc the [31mdosesnow\""),
+        "{text}"
+    );
+    shadowmap(dir.path())
+        .args(["pathways", "check"])
+        .arg(&out)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(": ok: `med-rec-admission`"));
+}

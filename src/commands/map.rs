@@ -72,14 +72,12 @@ pub fn run(data_dir: Option<PathBuf>, args: MapArgs) -> color_eyre::Result<()> {
         ));
     }
     if args.tui {
-        let map = single_map(&set, "--tui")?.clone();
-        let pathway = match &args.pathway {
-            Some(id_or_file) => shadowmap::compare::load_pathway(id_or_file),
-            None => shadowmap::model::resolve_pathway(&map.pathway).map(|(p, _)| p),
-        }
-        .map_err(|e| eyre!("{e}"))?;
-        let files = set.files.into_iter().collect();
-        return shadowmap::tui::map::run::run(map, pathway, files)
+        let id = single_map(&set, "--tui")?.pathway.clone();
+        // The pathway the map was drawn against: a site pathway file among the inputs too.
+        let (map, pathway, files) = set
+            .take(&id)
+            .ok_or_else(|| eyre!("no map: {id}: no session to map"))?;
+        return shadowmap::tui::map::run::run(map, pathway, files.into_iter().collect())
             .wrap_err("running the map screen");
     }
     let out = render(&set, &args)?;

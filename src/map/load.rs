@@ -159,6 +159,22 @@ pub struct MapSet {
     pub files: Vec<(String, PathBuf)>,
     /// Sessions read with events after their finish left out, to be warned about.
     pub after_finish: Vec<AfterFinish>,
+    /// The pathway each map was drawn against, in the order of `maps` (a site pathway file
+    /// among the inputs, `--pathway`, or a built-in one).
+    pub pathways: Vec<Pathway>,
+}
+
+/// One map of a set, the pathway it was drawn against, and the set's mapped session files.
+pub type TakenMap = (ShadowMap, Pathway, Vec<(String, PathBuf)>);
+
+impl MapSet {
+    /// The map of `pathway_id` and the pathway it was drawn against.
+    pub fn take(mut self, pathway_id: &str) -> Option<TakenMap> {
+        let at = self.maps.iter().position(|m| m.pathway == pathway_id)?;
+        let map = self.maps.swap_remove(at);
+        let pathway = self.pathways.swap_remove(at);
+        Some((map, pathway, self.files))
+    }
 }
 
 type Loaded = Result<(SessionHeader, Trace, PathBuf, Option<AfterFinish>), (PathBuf, String)>;
@@ -286,12 +302,12 @@ pub fn build_maps(files: &[PathBuf], options: &MapOptions) -> Result<MapSet, Map
     if kept == 0 {
         return Err(MapError::NothingKept { total: read });
     }
-    let maps: Vec<ShadowMap> = builders
+    let (pathways, maps): (Vec<Pathway>, Vec<ShadowMap>) = builders
         .into_values()
         .filter_map(Result::ok)
         .filter(|b| b.sessions() > 0)
-        .map(MapBuilder::finish)
-        .collect();
+        .map(|b| (b.pathway().clone(), b.finish()))
+        .unzip();
     if let Some(pathway) = &fixed
         && maps.is_empty()
     {
@@ -307,5 +323,6 @@ pub fn build_maps(files: &[PathBuf], options: &MapOptions) -> Result<MapSet, Map
         read,
         files: mapped,
         after_finish,
+        pathways,
     })
 }

@@ -9,8 +9,8 @@ use serde::{Deserialize, Serialize};
 
 use super::error::{FileError, Location, locate};
 use super::vocab::{
-    Entry, InterruptionSource, ProblemKind, Vocabulary, VocabularyKind, WorkaroundKind,
-    custom_id_problem,
+    Entry, InterruptionSource, MAX_CUSTOM_IDS, ProblemKind, Vocabulary, VocabularyKind,
+    WorkaroundKind, custom_id_problem,
 };
 
 /// The largest `AnyOrder` group a pathway may hold. The comparator aligns a group of `k` steps
@@ -485,6 +485,36 @@ fn check_entries<K: VocabularyKind>(
     Ok(())
 }
 
+/// The whole site vocabulary fits in the ids one run holds ([`MAX_CUSTOM_IDS`]): past it the
+/// capture picker and the readers would silently lose entries, so the file is refused. The
+/// error points at the first entry over the cap (in file order).
+fn check_vocabulary_size(
+    vocabulary: &Vocabulary,
+    places: &VocabularyPlaces,
+    path: &Path,
+) -> Result<(), FileError> {
+    let total =
+        vocabulary.interruptions.len() + vocabulary.workarounds.len() + vocabulary.problems.len();
+    if total <= MAX_CUSTOM_IDS {
+        return Ok(());
+    }
+    let mut ids: Vec<Location> = places.ids.values().flatten().copied().collect();
+    ids.sort_by_key(|l| (l.line, l.column));
+    let here = ids.get(MAX_CUSTOM_IDS).copied().or(places.vocabulary);
+    Err(FileError::new(
+        path,
+        here,
+        format!(
+            "the site vocabulary has {total} entries; a pathway file may add at most \
+             {MAX_CUSTOM_IDS} (interruptions, workarounds and problems together)"
+        ),
+    )
+    .with_hint(format!(
+        "remove entries until at most {MAX_CUSTOM_IDS} remain; keep those auditors pick, \
+         and merge near-duplicates under one id"
+    )))
+}
+
 impl Pathway {
     /// Parses and validates a pathway. `path` names the file in error messages.
     pub fn from_ron_str(text: &str, path: &Path) -> Result<Pathway, FileError> {
@@ -609,6 +639,7 @@ impl Pathway {
             }
         }
         let places = VocabularyPlaces::scan(&fields);
+        check_vocabulary_size(&self.vocabulary, &places, path)?;
         check_entries::<InterruptionSource>(&self.vocabulary, &places, "interruptions", path)?;
         check_entries::<WorkaroundKind>(&self.vocabulary, &places, "workarounds", path)?;
         check_entries::<ProblemKind>(&self.vocabulary, &places, "problems", path)?;

@@ -386,18 +386,23 @@ fn new_step(id: &str, label: &str, secs: u32, clicks: u32) -> Step {
 }
 
 /// The label auditors typed most often for an unplanned step (ties: the first in order),
-/// else its id.
+/// else its id. Control characters and bidirectional controls are dropped from the typed
+/// labels: a pathway file may hold none, and the suggestion must pass `pathways check`.
 fn unplanned_label(id: &str, traces: &[Trace]) -> String {
     let mut counts: Vec<(String, usize)> = Vec::new();
     for step in traces.iter().flat_map(|t| &t.steps) {
         if step.step != id {
             continue;
         }
-        if let Some(label) = step.label.as_ref().filter(|l| !l.trim().is_empty()) {
-            match counts.iter_mut().find(|(l, _)| l == label) {
-                Some((_, n)) => *n += 1,
-                None => counts.push((label.clone(), 1)),
-            }
+        let Some(label) = step.label.as_deref().map(without_controls) else {
+            continue;
+        };
+        if label.trim().is_empty() {
+            continue;
+        }
+        match counts.iter_mut().find(|(l, _)| *l == label) {
+            Some((_, n)) => *n += 1,
+            None => counts.push((label, 1)),
         }
     }
     let best = counts.iter().map(|(_, n)| *n).max().unwrap_or(0);
@@ -405,6 +410,13 @@ fn unplanned_label(id: &str, traces: &[Trace]) -> String {
         .into_iter()
         .find(|(_, n)| *n == best)
         .map_or_else(|| id.to_string(), |(l, _)| l)
+}
+
+/// `text` without the characters a pathway's label may not hold.
+fn without_controls(text: &str) -> String {
+    text.chars()
+        .filter(|&c| !c.is_control() && !crate::model::pathway::is_bidi_control(c))
+        .collect()
 }
 
 fn step_mut<'a>(pathway: &'a mut Pathway, id: &str) -> Option<&'a mut Step> {

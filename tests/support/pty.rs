@@ -331,7 +331,14 @@ fn key_macros_read_like_the_keys() {
 /// Copies the sample sessions (`sample-sessions/*.ron`) into `to`, made if missing: a folder
 /// the screens under test may write beside (overrides) without touching the repository.
 pub fn copy_samples(to: &Path) {
-    let samples = Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-sessions");
+    copy_sample_folder("", to);
+}
+
+/// Copies the `.ron` files of `sample-sessions/<folder>` ("" for the top) to `to`.
+pub fn copy_sample_folder(folder: &str, to: &Path) {
+    let samples = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("sample-sessions")
+        .join(folder);
     std::fs::create_dir_all(to).unwrap();
     for entry in std::fs::read_dir(samples).unwrap() {
         let path = entry.unwrap().path();

@@ -209,21 +209,31 @@ pub fn open_for(
 ) -> io::Result<Result<Ended<()>, String>> {
     use crate::map::load::{MapOptions, build_maps};
     let against = source.against.as_deref();
+    // Without `--pathway` the sessions' own pathways are used, a site pathway file among
+    // the inputs first (as `map` reads them); then the map of `pathway_id` is taken.
     let options = MapOptions {
-        pathway: Some(against.unwrap_or(pathway_id).to_string()),
+        pathway: against.map(str::to_string),
         every_session: against.is_some(),
         ..MapOptions::default()
     };
     let prepared = build_maps(&source.files, &options)
         .map_err(|e| e.to_string())
-        .and_then(|mut set| {
-            let mut map = set.maps.pop().ok_or("no session to map")?;
+        .and_then(|set| {
+            let wanted = match against {
+                Some(_) => set
+                    .maps
+                    .first()
+                    .map(|m| m.pathway.clone())
+                    .unwrap_or_default(),
+                None => pathway_id.to_string(),
+            };
+            let (mut map, pathway, files) = set
+                .take(&wanted)
+                .ok_or_else(|| format!("{pathway_id}: no session to map"))?;
             if source.redact {
                 map.redact(&crate::report::render::mask);
             }
-            let pathway = crate::compare::load_pathway(against.unwrap_or(pathway_id))
-                .map_err(|e| e.to_string())?;
-            Ok((map, pathway, set.files.into_iter().collect()))
+            Ok((map, pathway, files.into_iter().collect()))
         });
     match prepared {
         Ok((map, pathway, sessions)) => {
