@@ -402,7 +402,7 @@ fn control_characters_in_a_typed_label_are_dropped_and_the_file_checks() {
         .success();
     let text = std::fs::read_to_string(&out).unwrap();
     assert!(
-        text.contains("label: \"Double kcehc the [31mdosesnow\""),
+        text.contains("label: \"Double kcehc the [31mdoses now\""),
         "{text}"
     );
     shadowmap(dir.path())

@@ -412,10 +412,15 @@ fn unplanned_label(id: &str, traces: &[Trace]) -> String {
         .map_or_else(|| id.to_string(), |(l, _)| l)
 }
 
-/// `text` without the characters a pathway's label may not hold.
+/// `text` without the characters a pathway's label may not hold: a tab or line break
+/// becomes a space (so that the words it separated stay apart), the others are dropped.
 fn without_controls(text: &str) -> String {
     text.chars()
-        .filter(|&c| !c.is_control() && !crate::model::pathway::is_bidi_control(c))
+        .filter_map(|c| match c {
+            '\t' | '\n' | '\r' => Some(' '),
+            c if c.is_control() || crate::model::pathway::is_bidi_control(c) => None,
+            c => Some(c),
+        })
         .collect()
 }
 
