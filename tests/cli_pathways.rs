@@ -455,3 +455,40 @@ fn check_rejects_a_site_vocabulary_larger_than_a_run_holds() {
         "site vocabulary: 6000 interruption sources, 4000 workaround kinds",
     );
 }
+
+#[test]
+fn the_json_form_show_writes_checks_and_reads_back_as_the_same_pathway() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = shadowmap()
+        .arg("--data-dir")
+        .arg(dir.path())
+        .args(["pathways", "show", "med-administration", "--format", "json"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let json = write(
+        dir.path(),
+        "exchanged.json",
+        &String::from_utf8(out).unwrap(),
+    );
+    assert_checks(
+        dir.path(),
+        &json,
+        "ok: `med-administration` version 1, 7 steps",
+    );
+    // Read where `--pathway` takes it: named by its id, not by the file's name.
+    let session =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-sessions/20261117-0800-north-RN-22.ron");
+    shadowmap()
+        .args(["compare"])
+        .arg(&session)
+        .arg("--pathway")
+        .arg(&json)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "Against `med-administration` version 1",
+        ));
+}

@@ -2,11 +2,11 @@
 
 use color_eyre::Result;
 use color_eyre::eyre::eyre;
-use shadowmap::compare::{load_pathway, pathway_to_json};
+use shadowmap::compare::{load_pathway, load_pathway_json, pathway_to_json};
 use shadowmap::model::pathway::{Element, TEMPLATES};
 use shadowmap::model::{FileError, Pathway};
 use shadowmap::suggest::diff::diff;
-use shadowmap::text::{Escaped, escape_json_controls};
+use shadowmap::text::{Escaped, counted, escape_json_controls};
 
 use crate::{PathwayFormat, PathwaysCommand};
 
@@ -50,7 +50,13 @@ pub fn run(command: PathwaysCommand) -> Result<()> {
             Ok(())
         }
         PathwaysCommand::Check { file } => {
-            let pathway = Pathway::load(&file).map_err(user_error)?;
+            // The JSON form (`pathways show --format json`) is checked as `--pathway` reads it.
+            let pathway = if file.extension().is_some_and(|e| e == "json") {
+                load_pathway_json(&file)
+            } else {
+                Pathway::load(&file)
+            }
+            .map_err(user_error)?;
             let groups = pathway
                 .steps
                 .iter()
@@ -67,13 +73,20 @@ pub fn run(command: PathwaysCommand) -> Result<()> {
             );
             let site = &pathway.vocabulary;
             if !site.is_empty() {
-                let count =
-                    |n: usize, what: &str| format!("{n} {what}{}", if n == 1 { "" } else { "s" });
+                let count = |n: usize, one: &str, many: &str| counted(n as u64, one, many);
                 println!(
                     "  site vocabulary: {}, {}, {}",
-                    count(site.interruptions.len(), "interruption source"),
-                    count(site.workarounds.len(), "workaround kind"),
-                    count(site.problems.len(), "problem kind"),
+                    count(
+                        site.interruptions.len(),
+                        "interruption source",
+                        "interruption sources"
+                    ),
+                    count(
+                        site.workarounds.len(),
+                        "workaround kind",
+                        "workaround kinds"
+                    ),
+                    count(site.problems.len(), "problem kind", "problem kinds"),
                 );
             }
             Ok(())

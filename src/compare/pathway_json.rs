@@ -199,19 +199,50 @@ pub fn pathway_from_json_str(text: &str, path: &Path) -> Result<Pathway, FileErr
             steps.push(Element::Step(s));
         }
     }
-    let name = path
-        .file_name()
-        .and_then(|n| n.to_str())
-        .unwrap_or("pathway");
-    let id = name
-        .strip_suffix(".pathway.json")
-        .or_else(|| name.strip_suffix(".json"))
-        .unwrap_or(name)
-        .to_string();
+    // The id and version `pathways show --format json` writes, so that the form reads back as
+    // the same pathway; a document without them (the oracle's) is named by its file.
+    let id = match doc.get("id") {
+        None => {
+            let name = path
+                .file_name()
+                .and_then(|n| n.to_str())
+                .unwrap_or("pathway");
+            name.strip_suffix(".pathway.json")
+                .or_else(|| name.strip_suffix(".json"))
+                .unwrap_or(name)
+                .to_string()
+        }
+        Some(Value::String(id)) if !id.trim().is_empty() => {
+            refuse_control_characters(id, text, path)?;
+            id.clone()
+        }
+        Some(_) => {
+            return Err(FileError::new(
+                path,
+                locate(text, "\"id\"", 0),
+                "the pathway's \"id\" must be a non-empty string",
+            )
+            .with_hint(hint));
+        }
+    };
+    let version = match doc.get("version") {
+        None => 1,
+        Some(v) => match v.as_u64().and_then(|v| u32::try_from(v).ok()) {
+            Some(v) if v >= 1 => v,
+            _ => {
+                return Err(FileError::new(
+                    path,
+                    locate(text, "\"version\"", 0),
+                    "the pathway's \"version\" must be a whole number from 1",
+                )
+                .with_hint(hint));
+            }
+        },
+    };
     Ok(Pathway {
         name: id.clone(),
         id,
-        version: 1,
+        version,
         description: String::new(),
         roles: Vec::new(),
         steps,
@@ -275,6 +306,34 @@ mod tests {
         let note = p.step("note").unwrap();
         assert!(note.optional && note.repeat);
         assert_eq!(note.expected_secs, 0);
+    }
+
+    #[test]
+    fn the_form_pathways_show_writes_reads_back_with_its_id_and_version() {
+        let mut original = crate::model::pathway::builtin_pathways()
+            .into_iter()
+            .find(|p| p.id == "med-administration")
+            .unwrap();
+        original.version = 3;
+        let text = pathway_to_json(&original).to_string();
+        let back = pathway_from_json_str(&text, Path::new("h.json")).unwrap();
+        assert_eq!((back.id.as_str(), back.version), ("med-administration", 3));
+        assert_eq!(pathway_to_json(&back), pathway_to_json(&original));
+        for (doc, needle) in [
+            (r#"{"id": 7, "steps": [{"id": "a"}]}"#, "\"id\" must be"),
+            (r#"{"id": "", "steps": [{"id": "a"}]}"#, "\"id\" must be"),
+            (
+                r#"{"version": 0, "steps": [{"id": "a"}]}"#,
+                "\"version\" must be",
+            ),
+            (
+                r#"{"version": "2", "steps": [{"id": "a"}]}"#,
+                "\"version\" must be",
+            ),
+        ] {
+            let e = parse(doc).unwrap_err();
+            assert!(e.to_string().contains(needle), "{doc}: {e}");
+        }
     }
 
     #[test]
