@@ -199,8 +199,41 @@ pub fn pathway_from_json_str(text: &str, path: &Path) -> Result<Pathway, FileErr
             steps.push(Element::Step(s));
         }
     }
-    // The id and version `pathways show --format json` writes, so that the form reads back as
-    // the same pathway; a document without them (the oracle's) is named by its file.
+    let (id, version) = identity(&doc, text, path, hint)?;
+    Ok(Pathway {
+        name: id.clone(),
+        id,
+        version,
+        description: String::new(),
+        roles: Vec::new(),
+        steps,
+        tolerance: None,
+        vocabulary: Default::default(),
+    })
+}
+
+/// A pathway in the oracle's pathway JSON (the exchange form other tools read):
+/// `{"id", "version", "steps": [{"id", "optional", "repeat"} | {"group", "steps": [...]}]}`.
+pub fn pathway_to_json(pathway: &Pathway) -> Value {
+    fn step(s: &Step) -> Value {
+        serde_json::json!({"id": s.id, "optional": s.optional, "repeat": s.repeat})
+    }
+    let steps: Vec<Value> = pathway
+        .steps
+        .iter()
+        .map(|element| match element {
+            Element::Step(s) => step(s),
+            Element::AnyOrder(g) => {
+                serde_json::json!({"group": g.id, "steps": g.steps.iter().map(step).collect::<Vec<_>>()})
+            }
+        })
+        .collect();
+    serde_json::json!({"id": pathway.id, "version": pathway.version, "steps": steps})
+}
+
+/// The id and version `pathways show --format json` writes, so that the form reads back as the
+/// same pathway; a document without them (the oracle's) is named by its file, version 1.
+fn identity(doc: &Value, text: &str, path: &Path, hint: &str) -> Result<(String, u32), FileError> {
     let id = match doc.get("id") {
         None => {
             let name = path
@@ -239,35 +272,7 @@ pub fn pathway_from_json_str(text: &str, path: &Path) -> Result<Pathway, FileErr
             }
         },
     };
-    Ok(Pathway {
-        name: id.clone(),
-        id,
-        version,
-        description: String::new(),
-        roles: Vec::new(),
-        steps,
-        tolerance: None,
-        vocabulary: Default::default(),
-    })
-}
-
-/// A pathway in the oracle's pathway JSON (the exchange form other tools read):
-/// `{"id", "version", "steps": [{"id", "optional", "repeat"} | {"group", "steps": [...]}]}`.
-pub fn pathway_to_json(pathway: &Pathway) -> Value {
-    fn step(s: &Step) -> Value {
-        serde_json::json!({"id": s.id, "optional": s.optional, "repeat": s.repeat})
-    }
-    let steps: Vec<Value> = pathway
-        .steps
-        .iter()
-        .map(|element| match element {
-            Element::Step(s) => step(s),
-            Element::AnyOrder(g) => {
-                serde_json::json!({"group": g.id, "steps": g.steps.iter().map(step).collect::<Vec<_>>()})
-            }
-        })
-        .collect();
-    serde_json::json!({"id": pathway.id, "version": pathway.version, "steps": steps})
+    Ok((id, version))
 }
 
 pub fn load_pathway_json(path: &Path) -> Result<Pathway, FileError> {
