@@ -15,7 +15,7 @@ pub mod fitness;
 pub mod html;
 pub mod text;
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 
 use serde::Serialize;
@@ -187,35 +187,31 @@ impl Suggestion {
         // An unplanned step's id is what the auditor typed too: masked wherever it appears
         // (the revised file, every change that names it, the step times), so that the
         // references between them still agree.
-        let typed: HashMap<String, String> = self
+        // Each typed id with its masked id and masked label; ordered, so that masking a group
+        // id that holds two typed ids is the same every run.
+        let typed: BTreeMap<String, (String, String)> = self
             .changes
             .iter()
             .filter_map(|change| match &change.edit {
-                Edit::AddStep { step, .. } => Some((step.clone(), mask(step))),
+                Edit::AddStep { step, label, .. } => {
+                    Some((step.clone(), (mask(step), mask(label))))
+                }
                 _ => None,
             })
             .collect();
         let id = |value: &mut String| {
-            if let Some(masked) = typed.get(value.as_str()) {
+            if let Some((masked, _)) = typed.get(value.as_str()) {
                 value.clone_from(masked);
             }
         };
         // A group suggest named after its members (`a-or-b`) may hold a typed id.
         let group_id = |value: &mut String| {
-            for (raw, masked) in &typed {
+            for (raw, (masked, _)) in &typed {
                 if value.contains(raw.as_str()) {
                     *value = value.replace(raw.as_str(), masked);
                 }
             }
         };
-        let labels: HashMap<String, String> = self
-            .changes
-            .iter()
-            .filter_map(|change| match &change.edit {
-                Edit::AddStep { step, label, .. } => Some((step.clone(), mask(label))),
-                _ => None,
-            })
-            .collect();
         for element in &mut self.pathway.steps {
             let steps = match element {
                 Element::Step(step) => std::slice::from_mut(step),
@@ -225,7 +221,7 @@ impl Suggestion {
                 }
             };
             for step in steps {
-                if let Some(label) = labels.get(&step.id) {
+                if let Some((_, label)) = typed.get(&step.id) {
                     step.label.clone_from(label);
                 }
                 id(&mut step.id);
