@@ -80,9 +80,14 @@ pub fn warn_skipped(path: PathBuf, error: String, redact: bool) {
 
 /// The one form of the skipped-file warning (already masked when the command redacts).
 pub fn print_skipped(skipped: &Skipped) {
+    print_skipped_file(&skipped.path, &skipped.error);
+}
+
+/// [`print_skipped`] for commands that keep a path and an error apart (they do not redact).
+pub fn print_skipped_file(path: &Path, error: &str) {
     eprintln!(
         "warning: skipped {}: {}",
-        shadowmap::text::Escaped(skipped.path.display()),
-        shadowmap::text::Escaped(&skipped.error)
+        shadowmap::text::Escaped(path.display()),
+        shadowmap::text::Escaped(error)
     );
 }

@@ -11,8 +11,6 @@ use shadowmap::map::load::{Filter, MapOptions, MapSet, build_maps};
 use shadowmap::map::{MapBuilder, ShadowMap, Trace};
 use shadowmap::model::{Pathway, Session};
 
-use shadowmap::text::Escaped;
-
 use super::output::{Protected, write_output};
 use crate::{MapArgs, MapFormat};
 
@@ -60,11 +58,7 @@ pub fn run(data_dir: Option<PathBuf>, args: MapArgs) -> color_eyre::Result<()> {
         super::load::warn_after_finish(after, false);
     }
     for (path, why) in &set.skipped {
-        eprintln!(
-            "warning: skipped {}: {}",
-            Escaped(path.display()),
-            Escaped(why)
-        );
+        super::load::print_skipped_file(path, why);
     }
     if set.maps.is_empty() {
         return Err(eyre!(

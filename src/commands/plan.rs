@@ -7,7 +7,6 @@ use std::fmt::Write;
 use color_eyre::eyre::eyre;
 
 use shadowmap::rounds::plan::{Plan, plan_from_files};
-use shadowmap::text::Escaped;
 
 use super::output::{Protected, write_output};
 use crate::{ListFormat, PlanArgs};
@@ -27,11 +26,7 @@ pub fn run(args: PlanArgs) -> color_eyre::Result<()> {
     }
     let plan = read.plan;
     for (path, error) in &read.skipped {
-        eprintln!(
-            "warning: skipped {}: {}",
-            Escaped(path.display()),
-            Escaped(error)
-        );
+        super::load::print_skipped_file(path, error);
     }
     let out = match args.format {
         ListFormat::Json => {

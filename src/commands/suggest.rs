@@ -14,7 +14,7 @@ use shadowmap::report::stream::AfterFinish;
 use shadowmap::suggest::html::suggestion_box;
 use shadowmap::suggest::text::render_text;
 use shadowmap::suggest::{Options, Suggestion, Trace, suggest};
-use shadowmap::text::{Escaped, escape_controls, escape_json_controls};
+use shadowmap::text::{escape_controls, escape_json_controls};
 
 use super::output::{Protected, write_output};
 use crate::commands::pathways::user_error;
@@ -128,11 +128,7 @@ fn read_traces(
     // A site's pathway file among the inputs is the pathway of the sessions naming its id.
     let inputs = shadowmap::report::stream::split_pathway_files(&files);
     for (path, why) in inputs.refused.iter().filter(|_| warn) {
-        eprintln!(
-            "warning: skipped {}: {}",
-            Escaped(path.display()),
-            Escaped(why)
-        );
+        super::load::print_skipped_file(path, why);
     }
     let mut unknown: BTreeMap<String, String> = BTreeMap::new();
     let mut other_pathways = Vec::new();
@@ -141,11 +137,7 @@ fn read_traces(
             Ok(session) => session,
             Err(e) => {
                 if warn {
-                    eprintln!(
-                        "warning: skipped {}: {}",
-                        Escaped(file.display()),
-                        Escaped(e)
-                    );
+                    super::load::print_skipped_file(file, &e.to_string());
                 }
                 continue;
             }
