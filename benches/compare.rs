@@ -18,6 +18,9 @@
 //! Environment: SHADOWMAP_ORACLE_DIR (the oracle scripts), SHADOWMAP_ORACLE_PYTHON (a Python
 //! with pm4py).
 
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;

@@ -3,6 +3,11 @@
 
 mod commands;
 
+/// mimalloc: the many small strings of a large log are allocated on reading threads and freed
+/// on others, which the system allocator does slowly (docs/dev/performance.md, "Compare").
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};

@@ -1,6 +1,6 @@
-//! A plain (not gzipped) log read on every core: the file is cut into chunks of a few MB just
-//! before a `<trace` tag, each chunk is read on a worker thread, and the traces come out in file
-//! order.
+//! A plain (not gzipped) log read on every core: the file is cut into chunks of about a MB just
+//! before a `<trace` tag, each chunk is read from the file and scanned on a worker thread, and
+//! the traces come out in file order.
 //!
 //! A cut is found by looking for the text `<trace` alone, so it may fall inside a comment, a
 //! CDATA section or an attribute value. That is found out when the chunk before it is read: it
@@ -11,9 +11,14 @@
 //! it ended between two traces, so it is an error of the file; its place is a file offset, its
 //! line and column found by reading the file again, as without chunks.
 //!
-//! Memory is bounded: the file is read a chunk at a time, at most `workers + 2` chunks are read
-//! or waiting at once, and a trace longer than [`MAX_CUT_SEARCH_CHUNKS`] chunks (no cut found) sends
-//! the rest of the file to the one-thread reader.
+//! The cuts are found by one thread that reads only a little of the file around each (where a
+//! chunk of the wanted size would end, on to the next `<trace`); the workers read their chunks'
+//! bytes themselves, each into a buffer it keeps, so the copying from the page cache is shared
+//! out too and no chunk costs fresh memory.
+//!
+//! Memory is bounded: at most `workers + 2` chunks are read or waiting at once, and a trace
+//! longer than [`MAX_CUT_SEARCH_CHUNKS`] chunks (no cut found) sends the rest of the file to the
+//! one-thread reader.
 
 use std::collections::BTreeMap;
 use std::fs::File;
@@ -97,11 +102,11 @@ pub fn open_split(path: &Path, options: SplitOptions) -> Result<Traces, FileErro
     )))))
 }
 
-/// One chunk of the file to read.
+/// One chunk of the file to read: `len` bytes from `offset`.
 struct Job {
     index: usize,
     offset: u64,
-    bytes: Vec<u8>,
+    len: u64,
     /// It ends where the file does.
     last: bool,
 }
@@ -165,17 +170,13 @@ impl Split {
         }
         let (jobs_in, jobs) = std::sync::mpsc::sync_channel::<Job>(in_flight);
         let (outcome, outcomes) = std::sync::mpsc::channel();
-        // Chunk buffers go back to the splitter once read: no new pages for every chunk.
-        let (spare, spares) = std::sync::mpsc::channel();
         let jobs = Arc::new(Mutex::new(jobs));
         for _ in 0..options.workers {
-            let (jobs, outcome, spare, path) = (
-                jobs.clone(),
-                outcome.clone(),
-                spare.clone(),
-                path.to_path_buf(),
-            );
+            let (jobs, outcome, path) = (jobs.clone(), outcome.clone(), path.to_path_buf());
             std::thread::spawn(move || {
+                // Each worker reads through a handle of its own, into a buffer it keeps.
+                let mut file = File::open(&path).ok();
+                let mut buffer = Vec::new();
                 loop {
                     let job = match jobs.lock() {
                         Ok(jobs) => jobs.recv(),
@@ -186,7 +187,7 @@ impl Split {
                     // A panic would leave the reader waiting for this chunk: the one-thread
                     // reader reads from its start instead.
                     let read = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                        read_chunk(job, &path, &spare)
+                        read_chunk(job, file.as_mut(), &path, &mut buffer)
                     }))
                     .unwrap_or(Outcome::Whole { offset });
                     if outcome.send((index, read)).is_err() {
@@ -196,7 +197,7 @@ impl Split {
             });
         }
         std::thread::spawn(move || {
-            cut_file(file, chunk_bytes, &token, &spares, &jobs_in, &outcome);
+            cut_file(file, chunk_bytes, &token, &jobs_in, &outcome);
         });
         Split {
             path: path.to_path_buf(),
@@ -296,91 +297,114 @@ impl Split {
     }
 }
 
-/// Where the last `<trace` tag of `bytes` after its first byte starts (the text alone: it may
-/// be inside a comment or a value, which the reader finds out).
-fn last_trace_tag(bytes: &[u8]) -> Option<usize> {
-    let finder = memmem::FinderRev::new(b"<trace");
-    let mut end = bytes.len();
-    while let Some(at) = finder.rfind(&bytes[1.min(end)..end]).map(|at| at + 1) {
-        if matches!(
+/// Where the first `<trace` tag of `bytes` starts (the text alone: it may be inside a comment
+/// or a value, which the reader finds out); `None` also when the tag may go on past the end.
+fn first_trace_tag(bytes: &[u8]) -> Option<usize> {
+    memmem::find_iter(bytes, b"<trace").find(|&at| {
+        matches!(
             bytes.get(at + 6),
             Some(b' ' | b'\t' | b'\n' | b'\r' | b'>' | b'/')
-        ) {
-            return Some(at);
-        }
-        end = at;
-    }
-    None
+        )
+    })
 }
 
-/// Reads the file and cuts it into chunks for the workers, each ending at the last `<trace` of
-/// its bytes; a chunk is sent when one of `in_flight`'s tokens comes back.
+/// How much of the file the cutter reads at a time looking for the next `<trace`.
+const CUT_WINDOW: usize = 16 << 10;
+
+/// Where the first `<trace` tag at `from` or after starts, looking no further than `limit`;
+/// `Ok(None)` when there is none before `limit` or the end of the file.
+fn next_cut(
+    file: &mut File,
+    from: u64,
+    limit: u64,
+    window: &mut Vec<u8>,
+) -> std::io::Result<Option<u64>> {
+    let mut at = from;
+    while at < limit {
+        let want = (limit - at).min(CUT_WINDOW as u64) + 6;
+        window.clear();
+        file.seek(SeekFrom::Start(at))?;
+        (&mut *file).take(want).read_to_end(window)?;
+        if let Some(found) = first_trace_tag(window) {
+            return Ok(Some(at + found as u64).filter(|&cut| cut < limit));
+        }
+        if (window.len() as u64) < want {
+            return Ok(None); // the end of the file
+        }
+        // The next window starts where a tag cut by this one's end would start.
+        at += window.len() as u64 - 6;
+    }
+    Ok(None)
+}
+
+/// Cuts the file into chunks for the workers: each ends at the first `<trace` after
+/// `chunk_bytes` of it (or the end of the file); a chunk is sent when one of the `in_flight`
+/// tokens comes back.
 fn cut_file(
     mut file: File,
     chunk_bytes: usize,
     tokens: &Receiver<()>,
-    spares: &Receiver<Vec<u8>>,
     jobs: &SyncSender<Job>,
     outcomes: &Sender<(usize, Outcome)>,
 ) {
-    let (mut pending, mut offset, mut index) = (Vec::new(), 0u64, 0usize);
+    let Ok(file_len) = file.metadata().map(|m| m.len()) else {
+        let _ = outcomes.send((0, Outcome::Whole { offset: 0 }));
+        return;
+    };
+    let chunk = chunk_bytes as u64;
+    let mut window = Vec::new();
+    let (mut offset, mut index) = (0u64, 0usize);
     loop {
-        let mut filled = pending.len();
-        pending.resize(filled + chunk_bytes, 0);
-        let mut eof = false;
-        while filled < pending.len() {
-            match file.read(&mut pending[filled..]) {
-                Ok(0) => {
-                    eof = true;
-                    break;
-                }
-                Ok(n) => filled += n,
-                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-                // The one-thread reader meets the error and tells it, at its place.
-                Err(_) => {
-                    let _ = outcomes.send((index, Outcome::Whole { offset }));
-                    return;
-                }
+        let limit = offset.saturating_add(MAX_CUT_SEARCH_CHUNKS as u64 * chunk);
+        let end = if offset.saturating_add(chunk) >= file_len {
+            Some(file_len)
+        } else {
+            match next_cut(&mut file, offset + chunk, limit, &mut window) {
+                Ok(Some(cut)) => Some(cut),
+                Ok(None) if limit >= file_len => Some(file_len),
+                // No cut near enough, or the file cannot be read: the one-thread reader reads
+                // the rest (and tells the error at its place).
+                Ok(None) | Err(_) => None,
             }
-        }
-        pending.truncate(filled);
-        let bytes = if eof {
-            std::mem::take(&mut pending)
-        } else if let Some(cut) = last_trace_tag(&pending) {
-            let mut rest = spares.try_recv().unwrap_or_default();
-            rest.clear();
-            rest.extend_from_slice(&pending[cut..]);
-            pending.truncate(cut);
-            std::mem::replace(&mut pending, rest)
-        } else if pending.len() >= MAX_CUT_SEARCH_CHUNKS * chunk_bytes {
+        };
+        let Some(end) = end else {
             let _ = outcomes.send((index, Outcome::Whole { offset }));
             return;
-        } else {
-            continue;
         };
         if tokens.recv().is_err() {
             return; // the reader went away
         }
-        let len = bytes.len() as u64;
+        let last = end == file_len;
         let job = Job {
             index,
             offset,
-            bytes,
-            last: eof,
+            len: end - offset,
+            last,
         };
-        if jobs.send(job).is_err() || eof {
+        if jobs.send(job).is_err() || last {
             return;
         }
-        offset += len;
+        offset = end;
         index += 1;
     }
 }
 
-/// Reads one chunk: the first from the file's start, the others from between two traces.
-fn read_chunk(job: Job, path: &Path, spare: &Sender<Vec<u8>>) -> Outcome {
-    let (offset, len) = (job.offset, job.bytes.len() as u64);
+/// Reads one chunk from the file into `buffer` and scans it: the first from the file's start,
+/// the others from between two traces. Gives `buffer` back, for the next chunk.
+fn read_chunk(job: Job, file: Option<&mut File>, path: &Path, buffer: &mut Vec<u8>) -> Outcome {
+    let (offset, len) = (job.offset, job.len);
+    buffer.clear();
+    let read = file.is_some_and(|file| {
+        file.seek(SeekFrom::Start(offset)).is_ok()
+            && file.take(len).read_to_end(buffer).is_ok()
+            && buffer.len() as u64 == len
+    });
+    if !read {
+        // The file changed or cannot be read: the one-thread reader tells what is wrong.
+        return Outcome::Whole { offset };
+    }
     let mut reader = XesReader {
-        scanner: Scanner::over(job.bytes, offset, !job.last),
+        scanner: Scanner::over(std::mem::take(buffer), offset, !job.last),
         log: if job.index == 0 {
             LogState::new(path)
         } else {
@@ -403,7 +427,7 @@ fn read_chunk(job: Job, path: &Path, spare: &Sender<Vec<u8>>) -> Outcome {
             }
         }
     };
-    let _ = spare.send(std::mem::take(&mut reader.scanner.buf));
+    *buffer = std::mem::take(&mut reader.scanner.buf);
     Outcome::Read(Chunk {
         offset,
         len,
