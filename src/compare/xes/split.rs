@@ -29,7 +29,7 @@ use std::sync::{Arc, Mutex};
 
 use memchr::memmem;
 
-use super::{LogState, Scanner, XesReader, XesTrace, cannot_read, open_raw};
+use super::{DateCache, LogState, Scanner, XesReader, XesTrace, cannot_read, open_raw};
 use crate::model::FileError;
 
 /// A plain log at least this long is read on every core by default ([`super::open`]); below
@@ -411,6 +411,7 @@ fn read_chunk(job: Job, file: Option<&mut File>, path: &Path, buffer: &mut Vec<u
             LogState::between_traces(path, 0)
         },
         cut_between_traces: None,
+        dates: DateCache::default(),
     };
     reader.log.unnamed = Some(Vec::new());
     let mut traces = Vec::new();

@@ -94,6 +94,28 @@ proptest! {
         );
         prop_assert_eq!(parse_timestamp(&text), parse_timestamp_with_chrono(&text), "{}", text);
     }
+
+    /// The fast path's date cache, holding the date of an earlier stamp (the same day or
+    /// another, valid or not), gives what a fresh read gives.
+    #[test]
+    fn the_date_cache_changes_no_stamp(
+        stamps in proptest::collection::vec(
+            ("20(1[01]|00)-0[1-3]-(0[1-9]|[23][0-9])", "[0-2][0-9]:[0-6][0-9]:[0-6][0-9]", "(\\.[0-9]{1,4})?(Z|[+-]0[0-2]:[03]0)?"),
+            1..12,
+        ),
+    ) {
+        let mut dates = DateCache::default();
+        for (date, time, rest) in stamps {
+            let text = format!("{date}T{time}{rest}\"");
+            let cached = rfc3339_prefix(text.as_bytes(), &mut dates);
+            let fresh = rfc3339_prefix(text.as_bytes(), &mut DateCache::default());
+            prop_assert_eq!(cached, fresh, "{}", text);
+            if let Some((_, len)) = cached {
+                prop_assert_eq!(len, text.len() - 1, "{}", text);
+                prop_assert_eq!(Some(cached.unwrap().0), parse_timestamp_with_chrono(&text[..len]), "{}", text);
+            }
+        }
+    }
 }
 
 #[test]
@@ -238,13 +260,17 @@ proptest! {
 #[test]
 fn a_plain_event_is_read_in_one_pass() {
     let text = b"\n  <event><string key=\"concept:name\" value=\"Triage\"/>\n<date value=\"2020-01-01T10:00:05.5+01:00\" key=\"time:timestamp\" />\t<string key=\"lifecycle:transition\" value=\"COMPLETE\"/><int key=\"n\" value=\"3\"/></event><trace>";
-    let event = plain_event(text).expect("the plain form");
+    let event = plain_event(text, &mut DateCache::default()).expect("the plain form");
     assert_eq!(event.activity, Some(&b"Triage"[..]));
     assert_eq!(event.timestamp_us, Some(1_577_869_205_500_000));
     assert!(event.complete);
     assert_eq!(&text[event.end..], b"<trace>");
     let start = b"<event><string key=\"concept:name\" value=\"a\"/><string key=\"lifecycle:transition\" value=\"start\"/></event>";
-    assert!(!plain_event(start).unwrap().complete);
+    assert!(
+        !plain_event(start, &mut DateCache::default())
+            .unwrap()
+            .complete
+    );
 }
 
 /// Every form the fast path leaves to the general one: nothing read, and the whole reader
@@ -270,10 +296,16 @@ fn an_event_not_of_the_plain_form_is_left_to_the_general_path() {
     ];
     let long_event = format!("<event><string key=\"concept:name\" value=\"{long}\"/></event>");
     // (Attributes not separated by white space are an error here, which quick-xml lets pass.)
-    assert!(plain_event(b"<event><string key=\"concept:name\"value=\"a\"/></event>").is_none());
+    assert!(
+        plain_event(
+            b"<event><string key=\"concept:name\"value=\"a\"/></event>",
+            &mut DateCache::default()
+        )
+        .is_none()
+    );
     for event in events.iter().copied().chain([long_event.as_str()]) {
         // (An event without a name is read, then left to the general path to tell.)
-        let read = plain_event(event.as_bytes());
+        let read = plain_event(event.as_bytes(), &mut DateCache::default());
         assert!(read.is_none_or(|e| e.activity.is_none()), "{event}");
         let log = format!(
             "<log><trace>{event}<event><string key=\"concept:name\" value=\"b\"/></event></trace></log>"
@@ -291,6 +323,9 @@ fn an_event_not_of_the_plain_form_is_left_to_the_general_path() {
     // Cut by the end of the buffer: left for the general path, which reads on.
     let whole = b"<event><string key=\"concept:name\" value=\"a\"/></event>";
     for cut in 0..whole.len() {
-        assert!(plain_event(&whole[..cut]).is_none(), "{cut}");
+        assert!(
+            plain_event(&whole[..cut], &mut DateCache::default()).is_none(),
+            "{cut}"
+        );
     }
 }
