@@ -607,10 +607,17 @@ fn best_of(runs: impl Iterator<Item = Option<Run3>>) -> Option<Run3> {
         .reduce(Run3::best)
 }
 
-/// The best of 5 runs of `read` (seconds).
+/// How many times the read section runs each reader and program (the best run is kept: this
+/// machine's noise is all upward).
+const READ_RUNS: usize = 9;
+
+/// How many interleaved runs the whole-run section makes of each command (the best is kept).
+const WHOLE_RUNS: usize = 7;
+
+/// The best of [`READ_RUNS`] runs of `read` (seconds).
 fn best_secs(mut read: impl FnMut()) -> f64 {
     let mut best = f64::INFINITY;
-    for _ in 0..5 {
+    for _ in 0..READ_RUNS {
         let start = Instant::now();
         read();
         best = best.min(start.elapsed().as_secs_f64());
@@ -658,9 +665,9 @@ fn load_average() -> String {
         .unwrap_or_else(|_| "unknown".into())
 }
 
-/// The wall time of a program over a file, best of 5 (`cat`, `zcat`).
+/// The wall time of a program over a file, best of [`READ_RUNS`] (`cat`, `zcat`).
 fn shell(program: &str, file: &Path) -> f64 {
-    best_of((0..5).map(|_| timed_once(Path::new(program), &[file.into()])))
+    best_of((0..READ_RUNS).map(|_| timed_once(Path::new(program), &[file.into()])))
         .map_or(f64::NAN, |r| r.wall)
 }
 
@@ -668,7 +675,7 @@ fn shell(program: &str, file: &Path) -> f64 {
 /// `zcat` (gzipped ones), and the reader before this one.
 fn read_section() {
     println!(
-        "\nXES read alone (best of 5; load average at the start: {}): MB = bytes parsed (inflated for .gz); target within 3x of cat for plain files",
+        "\nXES read alone (best of {READ_RUNS}; load average at the start: {}): MB = bytes parsed (inflated for .gz); target within 3x of cat for plain files",
         load_average()
     );
     println!(
@@ -802,7 +809,7 @@ fn whole_runs() {
     println!("\nload average at the start: {}", load_average());
     let r4pm = r4pm_python();
     println!(
-        "\nwhole run: `shadowmap compare LOG --pathway P --format json > /dev/null`, best of 5 runs interleaved with r4pm's (wall / CPU of all threads; peak memory by /usr/bin/time){}",
+        "\nwhole run: `shadowmap compare LOG --pathway P --format json > /dev/null`, best of {WHOLE_RUNS} runs interleaved with r4pm's (wall / CPU of all threads; peak memory by /usr/bin/time){}",
         if r4pm.is_none() {
             "; r4pm not found (scripts/r4pm-align.sh makes .venv-r4pm)"
         } else {
@@ -882,7 +889,7 @@ fn whole_runs() {
             Some((run, doc["total_cost"].as_u64()?))
         };
         let (mut ours, mut ours_copy, mut theirs) = (Vec::new(), Vec::new(), Vec::new());
-        for _ in 0..5 {
+        for _ in 0..WHOLE_RUNS {
             ours.push(timed_once(&binary, &args(&original)));
             if copy != original {
                 ours_copy.push(timed_once(&binary, &args(&copy)));

@@ -4,7 +4,9 @@
 mod commands;
 
 /// mimalloc: the many small strings of a large log are allocated on reading threads and freed
-/// on others, which the system allocator does slowly (docs/dev/performance.md, "Compare").
+/// on others, which the system allocator does slowly (docs/dev/performance.md, "Compare"). Its
+/// `no_thp` feature: no transparent huge pages, whose 2 MB zeroing cost a short run more time
+/// and memory than they saved.
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
@@ -256,7 +258,7 @@ pub struct CompareArgs {
     /// text: the alignment table, deviations and figures; json: the domain reference's keys.
     #[arg(long, value_enum, default_value_t = ListFormat::Text)]
     pub format: ListFormat,
-    /// Worker threads for an XES log (0: one per core, or one for a log under 8 MB); the output is the same for any number.
+    /// Worker threads for an XES log (0: one per core, or one for a log under 1 MB); the output is the same for any number.
     #[arg(long, default_value_t = 0, value_name = "N")]
     pub threads: usize,
 }

@@ -83,9 +83,10 @@ fn compare_log(args: &CompareArgs, format: Format, out: impl std::io::Write) -> 
 }
 
 /// A log under this many bytes (a `.gz` under an eighth of it) is compared on one thread unless
-/// `--threads` says otherwise: handing its traces to workers costs more than it saves (the help
-/// desk log, 3.2 MB: 21 ms with a worker per core, 17 ms on one thread; docs/dev/performance.md).
-const SMALL_LOG_BYTES: u64 = 8 << 20;
+/// `--threads` says otherwise: starting workers costs more than they save (road traffic's 0.2 MB:
+/// 2.6 ms on one thread, 3.6 ms with a worker per core; the help desk copy, 3.2 MB: 12.5 and
+/// 11.5 ms; docs/dev/performance.md).
+const SMALL_LOG_BYTES: u64 = 1 << 20;
 
 /// `--threads`, or for its default (0) one worker per core, or one thread for a small log.
 fn threads_for(args: &CompareArgs) -> usize {

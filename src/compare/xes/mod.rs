@@ -1359,7 +1359,9 @@ fn plain_event<'b>(b: &'b [u8], dates: &mut DateCache) -> Option<PlainEvent<'b>>
             return None;
         }
         i += 1 + name_len;
-        let (mut key, mut value): (Option<&[u8]>, Option<&[u8]>) = (None, None);
+        // The key as read, and which of the kept keys it is.
+        let (mut key, mut kept, mut value): (Option<&[u8]>, Option<Key>, Option<&[u8]>) =
+            (None, None, None);
         // A stamp read in place when its key came first (no search for its closing quote).
         let mut stamp = None;
         loop {
@@ -1372,12 +1374,18 @@ fn plain_event<'b>(b: &'b [u8], dates: &mut DateCache) -> Option<PlainEvent<'b>>
             let start;
             let len = if rest.starts_with(b"key=\"") && key.is_none() {
                 start = i + 5;
-                let len = known_key_len(&b[start..]).or_else(|| memchr(b'"', &b[start..]))?;
+                let len = match known_key(&b[start..]) {
+                    Some((len, known)) => {
+                        kept = Some(known);
+                        len
+                    }
+                    None => memchr(b'"', &b[start..])?,
+                };
                 key = Some(&b[start..start + len]);
                 len
             } else if rest.starts_with(b"value=\"") && value.is_none() {
                 start = i + 7;
-                let len = if key == Some(b"time:timestamp") {
+                let len = if kept == Some(Key::Timestamp) {
                     let (at, len) = rfc3339_prefix(&b[start..], dates)?;
                     stamp = Some(at);
                     len
@@ -1398,7 +1406,9 @@ fn plain_event<'b>(b: &'b [u8], dates: &mut DateCache) -> Option<PlainEvent<'b>>
             i += 1;
         }
         let value = value.unwrap_or_default();
-        match Key::of(key.unwrap_or_default()) {
+        // A kept key not matched at once (never in practice: `known_key` sees them all).
+        let kept = kept.or_else(|| key.and_then(Key::of));
+        match kept {
             Some(Key::Timestamp) => {
                 event.timestamp_us = Some(match stamp {
                     Some(at) => at,
@@ -1424,16 +1434,16 @@ fn ascii_or_utf8(bytes: &[u8]) -> Option<&str> {
     }
 }
 
-/// The length of a key the reader keeps at the start of `b`, when its closing quote follows.
-fn known_key_len(b: &[u8]) -> Option<usize> {
+/// The kept key at the start of `b` and its length, when its closing quote follows.
+fn known_key(b: &[u8]) -> Option<(usize, Key)> {
     [
-        &b"concept:name\""[..],
-        b"time:timestamp\"",
-        b"lifecycle:transition\"",
+        (&b"concept:name\""[..], Key::Name),
+        (b"time:timestamp\"", Key::Timestamp),
+        (b"lifecycle:transition\"", Key::Lifecycle),
     ]
     .into_iter()
-    .find(|key| b.starts_with(key))
-    .map(|key| key.len() - 1)
+    .find(|(text, _)| b.starts_with(text))
+    .map(|(text, key)| (text.len() - 1, key))
 }
 
 impl<R: Read> XesReader<R> {
