@@ -130,9 +130,9 @@ fn browse_filters_and_opens_a_replay() {
     );
     screen.wait_for(&format!("({total} of {total} shown)"));
     screen.wait_for("1 file(s) could not be read; first:");
-    // Lake's physician (not `role:MD`: a filter value matches inside a field, and the lake
-    // pharmacist's role, PharmD, holds "md").
-    screen.keys("/site:lake clinician:MD-09<ret>");
+    // Lake's physician: `role:MD` names the whole role, so the lake pharmacist (PharmD,
+    // which holds "md") is not listed.
+    screen.keys("/site:lake role:MD<ret>");
     // The screen is read while it is being written: wait until the whole list shows the
     // filter's rows, not only the filter line.
     fn list_rows(text: &str) -> Vec<&str> {
@@ -144,7 +144,7 @@ fn browse_filters_and_opens_a_replay() {
     }
     let text = screen.wait_until("the filter to apply to every row", |t| {
         let rows = list_rows(t);
-        t.contains("Filter: site:lake clinician:MD-09")
+        t.contains("Filter: site:lake role:MD")
             && !t.contains(&format!("({total} of"))
             && !rows.is_empty()
             && rows
@@ -159,7 +159,7 @@ fn browse_filters_and_opens_a_replay() {
     screen.keys("<ret>");
     screen.wait_for("|| PAUSE");
     screen.keys("q");
-    screen.wait_for("Filter: site:lake clinician:MD-09");
+    screen.wait_for("Filter: site:lake role:MD");
     let selected = text
         .lines()
         .find(|l| l.starts_with('>'))

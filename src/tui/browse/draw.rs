@@ -36,7 +36,7 @@ pub fn draw(state: &BrowseState, frame: &mut Frame, area: Rect) {
     let filter_text = if editing {
         format!("Filter: {}_", state.filter_text)
     } else if state.filter_text.is_empty() {
-        "Filter: (none)  / to filter: site: role: pathway: date:2026-11 or date:A..B, words".into()
+        "Filter: (none)  / site: role: pathway: whole value; date:2026-11 or A..B; words".into()
     } else {
         format!("Filter: {}", state.filter_text)
     };

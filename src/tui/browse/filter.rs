@@ -1,5 +1,7 @@
-//! The browser's filter line: `site:north role:RN pathway:med-rec date:2026-11` plus free
-//! words, all of which must match (case-insensitive).
+//! The browser's filter line: `site:north role:RN pathway:med-rec-admission date:2026-11` plus
+//! free words, all of which must match (case-insensitive). A keyed term names a whole value
+//! (`role:MD` is the role MD, never PharmD), `date:` a prefix or a range; a free word is
+//! found anywhere in the id, site, role, clinician, auditor or pathway.
 
 use super::BrowseRow;
 
@@ -13,6 +15,7 @@ pub struct Filter {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Term {
+    /// `key:value`: the field holds exactly this value, case aside.
     Field(&'static str, String),
     /// `date:FROM..TO`, inclusive, either side optional; dates compare as `YYYY-MM-DD` text.
     DateRange(String, String),
@@ -70,7 +73,7 @@ impl Filter {
                     "clinician" => &h.clinician,
                     _ => &h.auditor,
                 };
-                field.to_lowercase().contains(value.as_str())
+                field.to_lowercase() == *value
             }
             Term::DatePrefix(prefix) => date.starts_with(prefix.as_str()),
             Term::DateRange(from, to) => {

@@ -65,7 +65,7 @@ pub const KEY_TABLE: &[Binding<Action>] = &[
     },
     Binding {
         keys: "/ f",
-        help: "filter: site:, role:, pathway:, date:, or words",
+        help: "filter: site:, role:, pathway: (a whole value), date: (2026-11 or A..B), or words (found anywhere)",
         footer: Some("/ filter"),
         codes: &[(ch('/'), Action::EditFilter), (ch('f'), Action::EditFilter)],
     },

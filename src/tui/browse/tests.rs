@@ -115,6 +115,56 @@ fn filters_by_site_role_pathway_and_date() {
 }
 
 #[test]
+fn a_keyed_filter_names_the_whole_value_and_a_free_word_any_part() {
+    let mut all = rows();
+    all.push(row(
+        "20261118-1120-lake-PharmD-06",
+        "2026-11-18T11:30:00+01:00",
+        "lake",
+        "PharmD",
+        "PharmD-06",
+        "med-rec-admission",
+    ));
+    all.push(row(
+        "20261118-1200-northeast-RN-40",
+        "2026-11-18T12:00:00+01:00",
+        "northeast",
+        "RN",
+        "RN-40",
+        "med-rec",
+    ));
+    let mut s = BrowseState::new("/data", all);
+    // `role:MD` is the role MD, not PharmD (which holds "md"); case aside.
+    type_filter(&mut s, "role:md");
+    assert_eq!(ids(&s), ["20261126-1402-south-MD-02"]);
+    update(&mut s, Action::ClearFilter);
+    type_filter(&mut s, "role:PHARMD");
+    assert_eq!(ids(&s), ["20261118-1120-lake-PharmD-06"]);
+    update(&mut s, Action::ClearFilter);
+    // `site:north` is not northeast; `pathway:med-rec` is not med-rec-admission.
+    type_filter(&mut s, "site:north");
+    assert_eq!(s.visible.len(), 3, "{:?}", ids(&s));
+    assert!(!ids(&s).contains(&"20261118-1200-northeast-RN-40"));
+    update(&mut s, Action::ClearFilter);
+    type_filter(&mut s, "pathway:med-rec");
+    assert_eq!(ids(&s), ["20261118-1200-northeast-RN-40"]);
+    update(&mut s, Action::ClearFilter);
+    // Clinician and auditor codes too: `clinician:RN-0` names no one.
+    type_filter(&mut s, "clinician:RN-0");
+    assert!(ids(&s).is_empty(), "{:?}", ids(&s));
+    update(&mut s, Action::ClearFilter);
+    type_filter(&mut s, "clinician:rn-07 auditor:AK");
+    assert_eq!(ids(&s), ["20261125-0918-north-RN-07"]);
+    update(&mut s, Action::ClearFilter);
+    // A free word is still found inside a field.
+    type_filter(&mut s, "pharm");
+    assert_eq!(ids(&s), ["20261118-1120-lake-PharmD-06"]);
+    update(&mut s, Action::ClearFilter);
+    type_filter(&mut s, "md");
+    assert_eq!(s.visible.len(), 2, "{:?}", ids(&s));
+}
+
+#[test]
 fn an_unknown_filter_key_says_which_keys_exist_and_keeps_the_last_filter() {
     let mut s = BrowseState::new("/data", rows());
     type_filter(&mut s, "site:south colour:red");
