@@ -11,6 +11,7 @@ use support::cli::shadowmap;
 use predicates::prelude::*;
 use shadowmap::model::Pathway;
 use shadowmap::model::pathway::{TEMPLATES, builtin_pathways};
+use shadowmap::testing::samples::HARBOR_PATHWAY;
 
 fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
     let path = dir.join(name);
@@ -133,7 +134,8 @@ fn assert_checks(data: &Path, file: &Path, expected: &str) {
 }
 
 /// A malformed file: `check` fails with `FILE:LINE:COLUMN: message`, the file untouched.
-fn assert_rejected(name: &str, text: &str, line: usize, message: &str) {
+/// Returns the standard error.
+fn assert_rejected(name: &str, text: &str, line: usize, message: &str) -> String {
     let dir = tempfile::tempdir().unwrap();
     let file = write(dir.path(), name, text);
     let before = std::fs::read(&file).unwrap();
@@ -176,6 +178,7 @@ fn assert_rejected(name: &str, text: &str, line: usize, message: &str) {
         std::fs::metadata(&file).unwrap().modified().unwrap(),
         modified
     );
+    stderr
 }
 
 #[test]
@@ -419,6 +422,32 @@ fn diff_tells_the_site_vocabulary_changes_in_words() {
 
 /// A site vocabulary of `interruptions` and `workarounds` entries, one entry a line: the
 /// interruptions from line 8, the workarounds from line `interruptions + 10`.
+#[test]
+fn check_refuses_a_runaway_label_without_printing_it() {
+    let label = "label: \"Open the patient's chart\"";
+    assert!(HARBOR_PATHWAY.lines().nth(8).unwrap().contains(label));
+    let huge = format!("label: \"{}\"", "Open ".repeat(400_000));
+    let stderr = assert_rejected(
+        "harbor-med-rec.ron",
+        &HARBOR_PATHWAY.replace(label, &huge),
+        9,
+        ":9:39: the label of step `open-chart` is 2000000 characters long; it may be at most 200\n  hint: shorten it",
+    );
+    assert!(
+        stderr.len() < 1_000,
+        "the label is not repeated: {} bytes",
+        stderr.len()
+    );
+    // A site-vocabulary label, the same way.
+    let entry = "label: \"Porter / transport\"";
+    assert_rejected(
+        "harbor-med-rec.ron",
+        &HARBOR_PATHWAY.replace(entry, &format!("label: \"{}\"", "p".repeat(201))),
+        21,
+        "the label of interruption source `porter` in `vocabulary.interruptions` is 201 characters long; it may be at most 200",
+    );
+}
+
 fn large_vocabulary(interruptions: usize, workarounds: usize) -> String {
     let list = |name: &str, prefix: &str, n: usize| {
         let entries: Vec<String> = (0..n)

@@ -364,15 +364,12 @@ fn the_html_report_with_a_pathway_suggests_from_the_sessions_suggest_would_take(
     }
 }
 
-#[test]
-fn control_characters_in_a_typed_label_are_dropped_and_the_file_checks() {
+/// `suggest --format ron` on five med-rec sessions where the auditor typed the allergy review
+/// as an unplanned step labelled `typed`: the revised file, after `pathways check` passed it.
+fn suggested_with_typed_label(typed: &str) -> String {
     let dir = tempfile::tempdir().unwrap();
     let sessions = dir.path().join("sessions");
     std::fs::create_dir(&sessions).unwrap();
-    // Five med-rec sessions where the auditor typed the allergy review as an unplanned step,
-    // its label holding bidirectional controls, an escape sequence, a bell and a tab.
-    let hostile =
-        "Double \u{202e}kcehc\u{202c}\u{2066} the\u{200f}\u{61c} \u{1b}[31mdoses\u{7}\tnow";
     let mut written = 0;
     for entry in std::fs::read_dir(root().join("sample-sessions")).unwrap() {
         let path = entry.unwrap().path();
@@ -386,7 +383,7 @@ fn control_characters_in_a_typed_label_are_dropped_and_the_file_checks() {
         }
         let text = text.replace(
             "StepStart(step: \"review-allergies\")",
-            &format!("UnplannedStep(step: \"double-check\", label: \"{hostile}\")"),
+            &format!("UnplannedStep(step: \"double-check\", label: \"{typed}\")"),
         );
         std::fs::write(sessions.join(path.file_name().unwrap()), text).unwrap();
         written += 1;
@@ -400,15 +397,31 @@ fn control_characters_in_a_typed_label_are_dropped_and_the_file_checks() {
         .arg(&out)
         .assert()
         .success();
-    let text = std::fs::read_to_string(&out).unwrap();
-    assert!(
-        text.contains("label: \"Double kcehc the [31mdoses now\""),
-        "{text}"
-    );
     shadowmap(dir.path())
         .args(["pathways", "check"])
         .arg(&out)
         .assert()
         .success()
         .stdout(predicate::str::contains(": ok: `med-rec-admission`"));
+    std::fs::read_to_string(&out).unwrap()
+}
+
+#[test]
+fn control_characters_in_a_typed_label_are_dropped_and_the_file_checks() {
+    // Bidirectional controls, an escape sequence, a bell and a tab.
+    let hostile =
+        "Double \u{202e}kcehc\u{202c}\u{2066} the\u{200f}\u{61c} \u{1b}[31mdoses\u{7}\tnow";
+    let text = suggested_with_typed_label(hostile);
+    assert!(
+        text.contains("label: \"Double kcehc the [31mdoses now\""),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_runaway_typed_label_is_cut_to_a_line_and_the_file_checks() {
+    let text = suggested_with_typed_label(&"Double check ".repeat(1_000));
+    // 13 characters a phrase: 15 phrases and `Doubl` make the 200 a label may hold.
+    let label = "Double check ".repeat(15) + "Doubl";
+    assert!(text.contains(&format!("label: \"{label}\",")), "{text}");
 }

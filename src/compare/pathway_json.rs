@@ -9,7 +9,9 @@ use std::path::Path;
 
 use serde_json::Value;
 
-use crate::model::pathway::{MAX_GROUP_MEMBERS, describe_control, forbidden_control};
+use crate::model::pathway::{
+    MAX_GROUP_MEMBERS, MAX_LINE_CHARS, TextKind, forbidden_control, text_problem,
+};
 use crate::model::{Element, FileError, Group, Pathway, Step, error::locate};
 
 fn step(obj: &Value, where_: &str, text: &str, path: &Path) -> Result<Step, FileError> {
@@ -24,7 +26,7 @@ fn step(obj: &Value, where_: &str, text: &str, path: &Path) -> Result<Step, File
         Some(Value::String(id)) if !id.is_empty() => id.clone(),
         _ => return Err(err("a step needs a non-empty string \"id\"".into())),
     };
-    refuse_control_characters(&id, text, path)?;
+    refuse_unfit_id(&id, text, path)?;
     let flag = |name: &str| -> Result<bool, FileError> {
         match map.get(name) {
             None => Ok(false),
@@ -45,25 +47,25 @@ fn step(obj: &Value, where_: &str, text: &str, path: &Path) -> Result<Step, File
     })
 }
 
-/// Refuses an id holding a control character: the ids are the labels too, shown on screens
-/// and in reports (docs/bad-input.md).
-fn refuse_control_characters(id: &str, text: &str, path: &Path) -> Result<(), FileError> {
-    let Some(bad) = forbidden_control(id, false) else {
+/// Refuses an id that holds a control character or has more than [`MAX_LINE_CHARS`]
+/// characters, as the RON form refuses its texts: the ids are the labels too, shown on
+/// screens and in reports (docs/bad-input.md).
+fn refuse_unfit_id(id: &str, text: &str, path: &Path) -> Result<(), FileError> {
+    // Quoted when short enough to quote; a runaway id is not repeated in the message.
+    let what = if id.chars().nth(MAX_LINE_CHARS).is_some() {
+        "an id".to_string()
+    } else {
+        format!("the id `{}`", id.escape_debug())
+    };
+    let Some((message, hint)) = text_problem(&what, id, TextKind::Line) else {
         return Ok(());
     };
-    Err(FileError::new(
-        path,
-        json_control_escape(text),
-        format!(
-            "the id `{}` holds the control character {}",
-            id.escape_debug(),
-            describe_control(bad)
-        ),
-    )
-    .with_hint(
-        "remove it: an id is one line of plain text, without control characters (a terminal \
-         acts on them)",
-    ))
+    let here = if forbidden_control(id, false).is_some() {
+        json_control_escape(text)
+    } else {
+        locate(text, &format!("\"{id}\""), 0)
+    };
+    Err(FileError::new(path, here, message).with_hint(hint))
 }
 
 /// Where the first `\u00XX` escape of a control character is in a JSON text (JSON strings
@@ -173,7 +175,7 @@ pub fn pathway_from_json_str(text: &str, path: &Path) -> Result<Pathway, FileErr
                 )
                 .with_hint("split the group into consecutive groups, or make some of its steps ordinary steps"));
             }
-            refuse_control_characters(gid, text, path).and_then(|()| check(gid))?;
+            refuse_unfit_id(gid, text, path).and_then(|()| check(gid))?;
             let mut group = Group {
                 id: gid.to_string(),
                 label: gid.to_string(),
@@ -246,7 +248,7 @@ fn identity(doc: &Value, text: &str, path: &Path, hint: &str) -> Result<(String,
                 .to_string()
         }
         Some(Value::String(id)) if !id.trim().is_empty() => {
-            refuse_control_characters(id, text, path)?;
+            refuse_unfit_id(id, text, path)?;
             id.clone()
         }
         Some(_) => {
@@ -338,6 +340,28 @@ mod tests {
         ] {
             let e = parse(doc).unwrap_err();
             assert!(e.to_string().contains(needle), "{doc}: {e}");
+        }
+    }
+
+    #[test]
+    fn an_id_longer_than_a_line_of_text_is_refused_as_in_the_ron_form() {
+        let fits = "x".repeat(crate::model::pathway::MAX_LINE_CHARS);
+        parse(&format!(r#"{{"steps": [{{"id": "{fits}"}}]}}"#)).unwrap();
+        let long = "x".repeat(2_000_000);
+        for doc in [
+            format!("{{\"steps\": [{{\"id\": \"a\"}},\n {{\"id\": \"{long}\"}}]}}"),
+            format!(
+                "{{\"steps\": [{{\"id\": \"a\"}},\n {{\"group\": \"{long}\", \"steps\": [{{\"id\": \"b\"}}]}}]}}"
+            ),
+            format!("{{\"steps\": [{{\"id\": \"a\"}}],\n \"id\": \"{long}\"}}"),
+        ] {
+            let e = parse(&doc).unwrap_err();
+            assert_eq!(
+                e.message,
+                "an id is 2000000 characters long; it may be at most 200"
+            );
+            assert_eq!(e.location.map(|l| l.line), Some(2));
+            assert!(e.hint.starts_with("shorten it"), "{}", e.hint);
         }
     }
 

@@ -18,6 +18,37 @@ use super::vocab::{
 /// docs/compare.md). `pathways check`, capture and compare all refuse larger groups here.
 pub const MAX_GROUP_MEMBERS: usize = 16;
 
+/// The longest one-line text of a pathway file, in characters: its id, name and roles, and
+/// every step, group and site-vocabulary id and label. Ample for a sentence; a longer text is
+/// damaged or hostile, and would be printed whole by capture pickers, reports and maps.
+pub const MAX_LINE_CHARS: usize = 200;
+/// The longest policy text of a step, in characters: a rule named and cited, not its text.
+pub const MAX_POLICY_CHARS: usize = 500;
+/// The longest pathway description, in characters: a few paragraphs of prose.
+pub const MAX_DESCRIPTION_CHARS: usize = 4_000;
+
+/// What a text of a pathway file is, for the rules it follows ([`text_problem`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TextKind {
+    /// An id, the name, a role or a label: one line, at most [`MAX_LINE_CHARS`].
+    Line,
+    /// A step's policy: one line, at most [`MAX_POLICY_CHARS`].
+    Policy,
+    /// The description: prose (line breaks and tabs allowed), at most
+    /// [`MAX_DESCRIPTION_CHARS`].
+    Description,
+}
+
+impl TextKind {
+    pub fn max_chars(self) -> usize {
+        match self {
+            TextKind::Line => MAX_LINE_CHARS,
+            TextKind::Policy => MAX_POLICY_CHARS,
+            TextKind::Description => MAX_DESCRIPTION_CHARS,
+        }
+    }
+}
+
 /// Over-expected tolerances above which friction becomes a deviation, in percent.
 #[derive(Serialize, Deserialize, Debug, Clone, Copy, PartialEq)]
 #[serde(deny_unknown_fields)]
@@ -355,7 +386,7 @@ impl VocabularyPlaces {
 
 /// `step `open-chart``, or `step 3` when the id itself is not fit to quote.
 fn named(what: &str, id: &str, position: usize) -> String {
-    if id.is_empty() || forbidden_control(id, false).is_some() {
+    if id.is_empty() || text_problem("", id, TextKind::Line).is_some() {
         format!("{what} {position}")
     } else {
         format!("{what} `{id}`")
@@ -391,6 +422,59 @@ pub fn is_bidi_control(c: char) -> bool {
         c,
         '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200e}' | '\u{200f}' | '\u{61c}'
     )
+}
+
+/// What is wrong with one text of a pathway file, as the message after `what` names it, and
+/// what to do (the hint): a control character it may not hold ([`forbidden_control`]), or more
+/// characters than its kind allows. `None`: the text is fine. Every reader of a pathway (the
+/// RON file, the JSON form) refuses its texts through this one rule (docs/bad-input.md).
+pub fn text_problem(what: &str, text: &str, kind: TextKind) -> Option<(String, String)> {
+    let prose = kind == TextKind::Description;
+    if let Some(bad) = forbidden_control(text, prose) {
+        let hint = if is_bidi_control(bad) {
+            "remove it: a bidirectional control changes the order in which the text around it \
+             is shown (a label can show other than it reads, a row can be reordered); write \
+             the text in reading order without it, right-to-left scripts included"
+        } else if prose {
+            "remove it: the description may hold line breaks (\\n) and tabs (\\t), no other \
+             control character (a terminal acts on them: an ESC sequence can retitle, clear or \
+             redraw the screen of whoever reads the pathway)"
+        } else {
+            "remove it: this text is one line of plain text, without control characters (a \
+             terminal acts on them: an ESC sequence can retitle, clear or redraw the screen of \
+             whoever reads the pathway)"
+        };
+        return Some((
+            format!(
+                "{what} holds the control character {}",
+                describe_control(bad)
+            ),
+            hint.to_string(),
+        ));
+    }
+    let max = kind.max_chars();
+    // Within the limit: fine. (Looking at the first `max + 1` characters only, a text of
+    // megabytes is counted only when it is refused.)
+    text.chars().nth(max)?;
+    let length = text.chars().count();
+    let hint = match kind {
+        TextKind::Description => {
+            "shorten it: the description is a few paragraphs; keep longer documents beside the \
+             pathway file and name them in it"
+        }
+        TextKind::Policy => {
+            "shorten it: name the rule and where it is written (`State CS law: two-factor \
+             signing`), not its whole text"
+        }
+        TextKind::Line => {
+            "shorten it: an id, name, role or label is one short line, shown in pickers, tables \
+             and maps; put the detail in the pathway's description"
+        }
+    };
+    Some((
+        format!("{what} is {length} characters long; it may be at most {max}"),
+        hint.to_string(),
+    ))
 }
 
 /// `U+001B (ESC)`: a control character named for a message.
@@ -559,7 +643,7 @@ impl Pathway {
 
     fn validate(&self, text: &str, path: &Path) -> Result<(), FileError> {
         let (fields, literals) = scan(text);
-        self.check_control_characters(&literals, path)?;
+        self.check_texts(&literals, path)?;
         // `steps:` of the pathway itself, not the word in a comment or a description.
         let whole_file = || {
             fields
@@ -647,26 +731,27 @@ impl Pathway {
     }
 
     /// Every text of the pathway in file order: what it is (for a message), the text, and
-    /// whether it is prose (the description), which may hold line breaks and tabs.
-    fn texts(&self) -> Vec<(String, &str, bool)> {
+    /// its kind (the rules it follows).
+    fn texts(&self) -> Vec<(String, &str, TextKind)> {
+        use TextKind::{Description, Line, Policy};
         let mut texts = vec![
-            ("the pathway id".to_string(), self.id.as_str(), false),
-            ("the pathway's name".to_string(), self.name.as_str(), false),
+            ("the pathway id".to_string(), self.id.as_str(), Line),
+            ("the pathway's name".to_string(), self.name.as_str(), Line),
             (
                 "the pathway's description".to_string(),
                 self.description.as_str(),
-                true,
+                Description,
             ),
         ];
         for role in &self.roles {
-            texts.push(("a role in `roles`".to_string(), role, false));
+            texts.push(("a role in `roles`".to_string(), role, Line));
         }
-        fn step<'a>(texts: &mut Vec<(String, &'a str, bool)>, step: &'a Step, position: usize) {
+        fn step<'a>(texts: &mut Vec<(String, &'a str, TextKind)>, step: &'a Step, position: usize) {
             let name = named("step", &step.id, position);
-            texts.push((format!("the id of {name}"), step.id.as_str(), false));
-            texts.push((format!("the label of {name}"), step.label.as_str(), false));
+            texts.push((format!("the id of {name}"), step.id.as_str(), Line));
+            texts.push((format!("the label of {name}"), step.label.as_str(), Line));
             if let Some(policy) = &step.policy {
-                texts.push((format!("the policy of {name}"), policy.as_str(), false));
+                texts.push((format!("the policy of {name}"), policy.as_str(), Policy));
             }
         }
         let (mut steps, mut groups) = (0, 0);
@@ -679,8 +764,8 @@ impl Pathway {
                 Element::AnyOrder(group) => {
                     groups += 1;
                     let name = named("AnyOrder group", &group.id, groups);
-                    texts.push((format!("the id of {name}"), group.id.as_str(), false));
-                    texts.push((format!("the label of {name}"), group.label.as_str(), false));
+                    texts.push((format!("the id of {name}"), group.id.as_str(), Line));
+                    texts.push((format!("the label of {name}"), group.label.as_str(), Line));
                     for s in &group.steps {
                         steps += 1;
                         step(&mut texts, s, steps);
@@ -707,56 +792,36 @@ impl Pathway {
                     "{} in `vocabulary.{list}`",
                     named(what, &entry.id, index + 1)
                 );
-                texts.push((format!("the id of {name}"), entry.id.as_str(), false));
-                texts.push((format!("the label of {name}"), entry.label.as_str(), false));
+                texts.push((format!("the id of {name}"), entry.id.as_str(), Line));
+                texts.push((format!("the label of {name}"), entry.label.as_str(), Line));
             }
         }
         texts
     }
 
-    /// Refuses a control character in any text of the pathway (docs/bad-input.md, "Hostile
-    /// text"): labels, names and policies are shown on screens and in reports, where an ESC
-    /// or a C1 control would drive the terminal (retitle it, clear it, hide lines), and a
-    /// line break would break a one-line row. Only the description may hold line breaks and
-    /// tabs (it is prose, printed as a paragraph).
-    fn check_control_characters(&self, literals: &[Literal], path: &Path) -> Result<(), FileError> {
-        for (what, text, prose) in self.texts() {
-            let Some(bad) = forbidden_control(text, prose) else {
+    /// Refuses a text of the pathway that breaks its kind's rules ([`text_problem`];
+    /// docs/bad-input.md, "Hostile text"): labels, names and policies are shown on screens and
+    /// in reports, where an ESC or a C1 control would drive the terminal (retitle it, clear it,
+    /// hide lines), a line break would break a one-line row, and a label of megabytes would
+    /// be printed whole. Only the description may hold line breaks and tabs (it is prose,
+    /// printed as a paragraph), and it may be longer.
+    fn check_texts(&self, literals: &[Literal], path: &Path) -> Result<(), FileError> {
+        for (what, text, kind) in self.texts() {
+            let Some((message, hint)) = text_problem(&what, text, kind) else {
                 continue;
             };
             // The string in the file: the literal that reads as this text (its escapes
-            // decoded), else the first literal that holds a control character at all.
+            // decoded), else the first literal that breaks the same rule.
             let here = literals
                 .iter()
                 .find(|l| l.value == text)
                 .or_else(|| {
                     literals
                         .iter()
-                        .find(|l| forbidden_control(&l.value, false).is_some())
+                        .find(|l| text_problem("", &l.value, kind).is_some())
                 })
                 .map(|l| l.location);
-            let hint = if is_bidi_control(bad) {
-                "remove it: a bidirectional control changes the order in which the text around it \
-                 is shown (a label can show other than it reads, a row can be reordered); write \
-                 the text in reading order without it, right-to-left scripts included"
-            } else if prose {
-                "remove it: the description may hold line breaks (\\n) and tabs (\\t), no other \
-                 control character (a terminal acts on them: an ESC sequence can retitle, clear or \
-                 redraw the screen of whoever reads the pathway)"
-            } else {
-                "remove it: this text is one line of plain text, without control characters (a \
-                 terminal acts on them: an ESC sequence can retitle, clear or redraw the screen of \
-                 whoever reads the pathway)"
-            };
-            return Err(FileError::new(
-                path,
-                here,
-                format!(
-                    "{what} holds the control character {}",
-                    describe_control(bad)
-                ),
-            )
-            .with_hint(hint));
+            return Err(FileError::new(path, here, message).with_hint(hint));
         }
         Ok(())
     }
@@ -1319,6 +1384,100 @@ mod tests {
                 "{e}"
             );
             assert!(e.hint.contains("line breaks"), "{}", e.hint);
+        }
+    }
+
+    #[test]
+    fn texts_longer_than_their_kind_allows_are_refused_where_the_string_is() {
+        let line = |n: usize| "x".repeat(n);
+        // At the limit: read. Non-ASCII letters count as one character each.
+        let fits = with_texts(
+            &line(MAX_LINE_CHARS),
+            &line(MAX_DESCRIPTION_CHARS),
+            &"\u{e9}".repeat(MAX_LINE_CHARS),
+            &line(MAX_POLICY_CHARS),
+            &line(MAX_LINE_CHARS),
+        );
+        let pathway = parse(&fits).unwrap();
+        assert_eq!(
+            pathway.all_steps().next().unwrap().label.chars().count(),
+            200
+        );
+        // One over, each text: refused at its string, saying its length and the limit.
+        let (name, desc, label, policy, site) = (
+            line(MAX_LINE_CHARS + 1),
+            line(MAX_DESCRIPTION_CHARS + 1),
+            "\u{e9}".repeat(MAX_LINE_CHARS + 1),
+            line(MAX_POLICY_CHARS + 1),
+            line(2_000_000),
+        );
+        let cases = [
+            (
+                with_texts(&name, "D", "L", "Law", "Fax"),
+                name.as_str(),
+                "the pathway's name is 201 characters long; it may be at most 200",
+            ),
+            (
+                with_texts("N", &desc, "L", "Law", "Fax"),
+                desc.as_str(),
+                "the pathway's description is 4001 characters long; it may be at most 4000",
+            ),
+            (
+                with_texts("N", "D", &label, "Law", "Fax"),
+                label.as_str(),
+                "the label of step `a` is 201 characters long; it may be at most 200",
+            ),
+            (
+                with_texts("N", "D", "L", &policy, "Fax"),
+                policy.as_str(),
+                "the policy of step `a` is 501 characters long; it may be at most 500",
+            ),
+            (
+                with_texts("N", "D", "L", "Law", &site),
+                site.as_str(),
+                "the label of workaround kind `fax` in `vocabulary.workarounds` is 2000000 \
+                 characters long; it may be at most 200",
+            ),
+        ];
+        for (text, string, message) in cases {
+            let e = parse(&text).unwrap_err();
+            let at = locate(&text, &format!("\"{string}\""), 0).unwrap();
+            assert_eq!(e.location, Some(at), "{message}");
+            assert_eq!(e.message, message);
+            assert!(e.hint.starts_with("shorten it"), "{}", e.hint);
+        }
+        // The group's label, a role, the pathway id, and a step id (named by its place, not
+        // repeated in the message).
+        let long = line(MAX_LINE_CHARS + 1);
+        // Each: the text in the file that is made long, and the message.
+        for (short, message) in [
+            (
+                "label: \"G\"",
+                "the label of AnyOrder group `g` is 201 characters long; it may be at most 200",
+            ),
+            (
+                "roles: [\"RN\"]",
+                "a role in `roles` is 201 characters long; it may be at most 200",
+            ),
+            (
+                "id: \"p\"",
+                "the pathway id is 201 characters long; it may be at most 200",
+            ),
+            (
+                "id: \"b\"",
+                "the id of step 2 is 201 characters long; it may be at most 200",
+            ),
+        ] {
+            let (field, _) = short.split_once(' ').unwrap();
+            let lengthened = if field == "roles:" {
+                format!("roles: [\"{long}\"]")
+            } else {
+                format!("{field} \"{long}\"")
+            };
+            let text = with_texts("N", "D", "L", "Law", "Fax").replace(short, &lengthened);
+            let e = parse(&text).unwrap_err();
+            assert_eq!(e.message, message);
+            assert_eq!(e.location, locate(&text, &format!("\"{long}\""), 0));
         }
     }
 

@@ -387,14 +387,15 @@ fn new_step(id: &str, label: &str, secs: u32, clicks: u32) -> Step {
 
 /// The label auditors typed most often for an unplanned step (ties: the first in order),
 /// else its id. Control characters and bidirectional controls are dropped from the typed
-/// labels: a pathway file may hold none, and the suggestion must pass `pathways check`.
+/// labels and a runaway label is cut ([`fit_label`]): the suggestion must pass
+/// `pathways check`.
 fn unplanned_label(id: &str, traces: &[Trace]) -> String {
     let mut counts: Vec<(String, usize)> = Vec::new();
     for step in traces.iter().flat_map(|t| &t.steps) {
         if step.step != id {
             continue;
         }
-        let Some(label) = step.label.as_deref().map(without_controls) else {
+        let Some(label) = step.label.as_deref().map(fit_label) else {
             continue;
         };
         if label.trim().is_empty() {
@@ -412,16 +413,20 @@ fn unplanned_label(id: &str, traces: &[Trace]) -> String {
         .map_or_else(|| id.to_string(), |(l, _)| l)
 }
 
-/// `text` without the characters a pathway's label may not hold: a tab or line break
-/// becomes a space (so that the words it separated stay apart), the others are dropped.
-fn without_controls(text: &str) -> String {
-    text.chars()
+/// `text` as a pathway's label may hold it: a tab or line break becomes a space (so that the
+/// words it separated stay apart), other control characters are dropped, and the text is cut
+/// at [`MAX_LINE_CHARS`](crate::model::pathway::MAX_LINE_CHARS) characters.
+fn fit_label(text: &str) -> String {
+    let label: String = text
+        .chars()
         .filter_map(|c| match c {
             '\t' | '\n' | '\r' => Some(' '),
             c if c.is_control() || crate::model::pathway::is_bidi_control(c) => None,
             c => Some(c),
         })
-        .collect()
+        .take(crate::model::pathway::MAX_LINE_CHARS)
+        .collect();
+    label.trim_end().to_string()
 }
 
 fn step_mut<'a>(pathway: &'a mut Pathway, id: &str) -> Option<&'a mut Step> {
