@@ -121,6 +121,20 @@ Pathway(
     assert_eq!(std::fs::read_to_string(&file).unwrap(), text);
 }
 
+/// What `pathways show PATHWAY --format json` prints (data folder `data`).
+fn show_json(data: &Path, pathway: &str) -> String {
+    let out = shadowmap()
+        .arg("--data-dir")
+        .arg(data)
+        .args(["pathways", "show", pathway, "--format", "json"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    String::from_utf8(out).unwrap()
+}
+
 /// `pathways check FILE` (data folder `data`) passes and says `expected`.
 fn assert_checks(data: &Path, file: &Path, expected: &str) {
     shadowmap()
@@ -488,20 +502,8 @@ fn check_rejects_a_site_vocabulary_larger_than_a_run_holds() {
 #[test]
 fn the_json_form_show_writes_checks_and_reads_back_as_the_same_pathway() {
     let dir = tempfile::tempdir().unwrap();
-    let out = shadowmap()
-        .arg("--data-dir")
-        .arg(dir.path())
-        .args(["pathways", "show", "med-administration", "--format", "json"])
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let json = write(
-        dir.path(),
-        "exchanged.json",
-        &String::from_utf8(out).unwrap(),
-    );
+    let out = show_json(dir.path(), "med-administration");
+    let json = write(dir.path(), "exchanged.json", &out);
     assert_checks(
         dir.path(),
         &json,
@@ -520,4 +522,38 @@ fn the_json_form_show_writes_checks_and_reads_back_as_the_same_pathway() {
         .stdout(predicate::str::contains(
             "Against `med-administration` version 1",
         ));
+}
+
+#[test]
+fn the_json_form_carries_the_site_vocabulary_and_reads_it_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let show = |file: &Path| show_json(dir.path(), file.to_str().unwrap());
+    let harbor =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-sessions/harbor/harbor-med-rec.ron");
+    let text = show(&harbor);
+    let doc: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(
+        doc["vocabulary"]["interruptions"],
+        serde_json::json!([
+            {"id": "bed_manager", "label": "Bed manager", "cause": null},
+            {"id": "porter", "label": "Porter / transport", "cause": null},
+        ])
+    );
+    assert_eq!(
+        doc["vocabulary"]["problems"][1],
+        serde_json::json!({"id": "wifi_dropout", "label": "Wi-Fi drops on the ward", "cause": "infrastructure"})
+    );
+    // `check` reads it with its vocabulary, and it is written again the same.
+    let json = write(dir.path(), "harbor.json", &text);
+    assert_checks(
+        dir.path(),
+        &json,
+        "site vocabulary: 2 interruption sources, 2 workaround kinds, 2 problem kinds",
+    );
+    assert_eq!(show(&json), text);
+    let read = shadowmap::compare::load_pathway_json(&json).unwrap();
+    assert_eq!(read.vocabulary, Pathway::load(&harbor).unwrap().vocabulary);
+    // A pathway without a vocabulary has no key: what it wrote before.
+    let plain = show(Path::new("med-administration"));
+    assert!(!plain.contains("vocabulary"), "{plain}");
 }

@@ -3,16 +3,19 @@
 //!
 //! `{"steps": [{"id", "optional", "repeat"} | {"group", "steps": [step, ...]}]}`; other keys
 //! of a step (expected seconds, clicks) are ignored, as the oracle ignores them. Labels are the
-//! ids; expected seconds and clicks are 0 (no expectation).
+//! ids; expected seconds and clicks are 0 (no expectation). The pathway's `"id"`, `"version"`
+//! and site `"vocabulary"` may come with it (the oracle ignores them).
 
 use std::path::Path;
 
 use serde_json::Value;
 
 use crate::model::pathway::{
-    MAX_GROUP_MEMBERS, MAX_LINE_CHARS, TextKind, forbidden_control, text_problem,
+    MAX_GROUP_MEMBERS, MAX_LINE_CHARS, TextKind, VocabularyPlaces, check_vocabulary,
+    forbidden_control, text_problem, vocabulary_texts,
 };
-use crate::model::{Element, FileError, Group, Pathway, Step, error::locate};
+use crate::model::vocab::Cause;
+use crate::model::{Element, Entry, FileError, Group, Pathway, Step, Vocabulary, error::locate};
 
 fn step(obj: &Value, where_: &str, text: &str, path: &Path) -> Result<Step, FileError> {
     let err = |msg: String| {
@@ -202,6 +205,7 @@ pub fn pathway_from_json_str(text: &str, path: &Path) -> Result<Pathway, FileErr
         }
     }
     let (id, version) = identity(&doc, text, path, hint)?;
+    let vocabulary = site_vocabulary(&doc, text, path)?;
     Ok(Pathway {
         name: id.clone(),
         id,
@@ -210,12 +214,59 @@ pub fn pathway_from_json_str(text: &str, path: &Path) -> Result<Pathway, FileErr
         roles: Vec::new(),
         steps,
         tolerance: None,
-        vocabulary: Default::default(),
+        vocabulary,
     })
 }
 
+/// The optional `"vocabulary"`: `{"interruptions"|"workarounds"|"problems": [{"id", "label",
+/// "cause"}]}`, each list optional, `"cause"` null or left out for none. Its entries follow
+/// the RON form's rules (docs/pathways.md, "Site vocabulary"), refused the same way.
+fn site_vocabulary(doc: &Value, text: &str, path: &Path) -> Result<Vocabulary, FileError> {
+    let Some(value) = doc.get("vocabulary") else {
+        return Ok(Vocabulary::default());
+    };
+    let key = text.find("\"vocabulary\"");
+    let vocabulary_at = key.and_then(|_| locate(text, "\"vocabulary\"", 0));
+    let vocabulary: Vocabulary = serde_json::from_value(value.clone()).map_err(|e| {
+        FileError::new(path, vocabulary_at, format!("the \"vocabulary\": {e}")).with_hint(
+            "it is an object of \"interruptions\", \"workarounds\" and \"problems\" lists, each \
+             entry {\"id\": \"snake_case\", \"label\": \"...\", \"cause\": null or a cause}; see \
+             docs/pathways.md, section \"The pathway JSON form\"",
+        )
+    })?;
+    // Where a string is: its JSON form, counted from the `"vocabulary"` key on (the same text
+    // may be a step's id before it); the nth time for a text met again.
+    let from = key.unwrap_or(0);
+    let mut met = std::collections::HashMap::<String, usize>::new();
+    let mut place = |value: &str| {
+        let needle = serde_json::to_string(value).ok()?;
+        let nth = met.entry(needle.clone()).or_default();
+        let before = text[..from].matches(needle.as_str()).count();
+        let at = locate(text, &needle, before + *nth);
+        *nth += 1;
+        at
+    };
+    for (what, value, kind) in vocabulary_texts(&vocabulary) {
+        if let Some((message, hint)) = text_problem(&what, value, kind) {
+            let here = if forbidden_control(value, false).is_some() {
+                json_control_escape(text)
+            } else {
+                place(value)
+            };
+            return Err(FileError::new(path, here.or(vocabulary_at), message).with_hint(hint));
+        }
+    }
+    let places = VocabularyPlaces::found_by(vocabulary_at, &vocabulary, |entry: &Entry| {
+        (place(&entry.id), place(&entry.label))
+    });
+    check_vocabulary(&vocabulary, &places, path)?;
+    Ok(vocabulary)
+}
+
 /// A pathway in the oracle's pathway JSON (the exchange form other tools read):
-/// `{"id", "version", "steps": [{"id", "optional", "repeat"} | {"group", "steps": [...]}]}`.
+/// `{"id", "version", "steps": [{"id", "optional", "repeat"} | {"group", "steps": [...]}]}`,
+/// and `"vocabulary"` when the pathway has a site vocabulary (left out otherwise, so a
+/// pathway without one is written as before).
 pub fn pathway_to_json(pathway: &Pathway) -> Value {
     fn step(s: &Step) -> Value {
         serde_json::json!({"id": s.id, "optional": s.optional, "repeat": s.repeat})
@@ -230,7 +281,24 @@ pub fn pathway_to_json(pathway: &Pathway) -> Value {
             }
         })
         .collect();
-    serde_json::json!({"id": pathway.id, "version": pathway.version, "steps": steps})
+    let mut doc = serde_json::json!({"id": pathway.id, "version": pathway.version, "steps": steps});
+    if !pathway.vocabulary.is_empty() {
+        let list = |entries: &[Entry]| -> Vec<Value> {
+            entries
+                .iter()
+                .map(|e| {
+                    serde_json::json!({"id": e.id, "label": e.label, "cause": e.cause.map(Cause::name)})
+                })
+                .collect()
+        };
+        let v = &pathway.vocabulary;
+        doc["vocabulary"] = serde_json::json!({
+            "interruptions": list(&v.interruptions),
+            "workarounds": list(&v.workarounds),
+            "problems": list(&v.problems),
+        });
+    }
+    doc
 }
 
 /// The id and version `pathways show --format json` writes, so that the form reads back as the
@@ -363,6 +431,91 @@ mod tests {
             assert_eq!(e.location.map(|l| l.line), Some(2));
             assert!(e.hint.starts_with("shorten it"), "{}", e.hint);
         }
+    }
+
+    #[test]
+    fn the_site_vocabulary_goes_into_the_json_form_and_reads_back() {
+        let harbor = crate::testing::samples::harbor_pathway();
+        assert!(!harbor.vocabulary.is_empty());
+        let doc = pathway_to_json(&harbor);
+        assert_eq!(
+            doc["vocabulary"]["workarounds"],
+            serde_json::json!([
+                {"id": "fax", "label": "Fax to or from the GP surgery", "cause": "integration"},
+                {"id": "ward_whiteboard", "label": "Ward whiteboard", "cause": null},
+            ])
+        );
+        let back = parse(&doc.to_string()).unwrap();
+        assert_eq!(back.vocabulary, harbor.vocabulary);
+        // A pathway without one is written as before: no key.
+        let plain = crate::model::pathway::builtin_pathways().remove(0);
+        assert!(plain.vocabulary.is_empty());
+        assert_eq!(pathway_to_json(&plain).get("vocabulary"), None);
+        // Lists may be left out, and a cause too.
+        let short = parse(
+            r#"{"steps": [{"id": "a"}], "vocabulary": {"problems": [{"id": "badge_reader", "label": "Badge reader"}]}}"#,
+        )
+        .unwrap();
+        assert_eq!(short.vocabulary.problems.len(), 1);
+        assert_eq!(short.vocabulary.problems[0].cause, None);
+        assert!(short.vocabulary.interruptions.is_empty());
+    }
+
+    #[test]
+    fn a_json_site_vocabulary_is_checked_as_the_ron_form_is() {
+        let doc = |entries: &str| {
+            format!(
+                "{{\"steps\": [{{\"id\": \"fax\"}}],\n \"vocabulary\": {{\"workarounds\": [\n  {entries}]}}}}"
+            )
+        };
+        let long = "L".repeat(201);
+        for (entries, message, line) in [
+            (
+                r#"{"id": "fax", "label": "Fax"}, {"id": "fax", "label": "Again"}"#.to_string(),
+                "duplicate workaround kind `fax` in `vocabulary.workarounds`",
+                3,
+            ),
+            (
+                r#"{"id": "Fax", "label": "Fax"}"#.to_string(),
+                "the workaround kind in `vocabulary.workarounds`: the id `Fax` does not start with a lowercase letter a-z",
+                3,
+            ),
+            (
+                r#"{"id": "copy_paste", "label": "Copy"}"#.to_string(),
+                "`copy_paste` is already a built-in workaround kind",
+                3,
+            ),
+            (
+                r#"{"id": "fax", "label": " "}"#.to_string(),
+                "the workaround kind `fax` has an empty label",
+                3,
+            ),
+            (
+                format!(r#"{{"id": "fax", "label": "{long}"}}"#),
+                "the label of workaround kind `fax` in `vocabulary.workarounds` is 201 characters long; it may be at most 200",
+                3,
+            ),
+            (
+                r#"{"id": "fax", "label": "F\u001b]0;x"}"#.to_string(),
+                "the label of workaround kind `fax` in `vocabulary.workarounds` holds the control character U+001B (ESC)",
+                3,
+            ),
+            (
+                r#"{"id": "fax", "label": "Fax", "cause": "weather"}"#.to_string(),
+                "the \"vocabulary\": unknown variant `weather`",
+                2,
+            ),
+        ] {
+            let text = doc(&entries);
+            let e = parse(&text).unwrap_err();
+            assert!(e.message.starts_with(message), "{e}\n{text}");
+            assert_eq!(e.location.map(|l| l.line), Some(line), "{e}\n{text}");
+            assert!(!e.hint.is_empty(), "{e}");
+        }
+        // The place of the second `fax`: its id in the vocabulary, not the step's.
+        let text = doc(r#"{"id": "fax", "label": "Fax"}, {"id": "fax", "label": "Again"}"#);
+        let e = parse(&text).unwrap_err();
+        assert_eq!(e.location, locate(&text, "\"fax\"", 2));
     }
 
     #[test]

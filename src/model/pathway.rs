@@ -332,15 +332,51 @@ fn scan(text: &str) -> (Vec<Field>, Vec<Literal>) {
 }
 
 /// Where each entry of the site vocabulary sits in the text: the `id:` and `label:` fields
-/// of `vocabulary: Vocabulary(<list>: [Entry(...)])`, by list and position.
+/// of `vocabulary: Vocabulary(<list>: [Entry(...)])` (or their JSON keys), by list and
+/// position; where one is not known, the vocabulary itself.
 #[derive(Default)]
-struct VocabularyPlaces {
-    ids: std::collections::HashMap<&'static str, Vec<Location>>,
-    labels: std::collections::HashMap<&'static str, Vec<Location>>,
+pub(crate) struct VocabularyPlaces {
+    ids: std::collections::HashMap<&'static str, Vec<Option<Location>>>,
+    labels: std::collections::HashMap<&'static str, Vec<Option<Location>>>,
     vocabulary: Option<Location>,
 }
 
+/// The three lists of a site vocabulary: their names in the file, what one entry is called,
+/// and the entries.
+fn vocabulary_lists(vocabulary: &Vocabulary) -> [(&'static str, &'static str, &[Entry]); 3] {
+    [
+        (
+            "interruptions",
+            InterruptionSource::WHAT,
+            &vocabulary.interruptions,
+        ),
+        ("workarounds", WorkaroundKind::WHAT, &vocabulary.workarounds),
+        ("problems", ProblemKind::WHAT, &vocabulary.problems),
+    ]
+}
+
 impl VocabularyPlaces {
+    /// Places found by `at`, which gives an entry's id and label places (the JSON form,
+    /// whose parser keeps no positions).
+    pub(crate) fn found_by(
+        vocabulary_at: Option<Location>,
+        vocabulary: &Vocabulary,
+        mut at: impl FnMut(&Entry) -> (Option<Location>, Option<Location>),
+    ) -> VocabularyPlaces {
+        let mut places = VocabularyPlaces {
+            vocabulary: vocabulary_at,
+            ..VocabularyPlaces::default()
+        };
+        for (list, _, entries) in vocabulary_lists(vocabulary) {
+            for entry in entries {
+                let (id, label) = at(entry);
+                places.ids.entry(list).or_default().push(id);
+                places.labels.entry(list).or_default().push(label);
+            }
+        }
+        places
+    }
+
     fn scan(fields: &[Field]) -> VocabularyPlaces {
         let mut places = VocabularyPlaces::default();
         let mut list: Option<&'static str> = None;
@@ -355,12 +391,20 @@ impl VocabularyPlaces {
                 }
                 (4, "id") => {
                     if let Some(list) = list {
-                        places.ids.entry(list).or_default().push(field.location);
+                        places
+                            .ids
+                            .entry(list)
+                            .or_default()
+                            .push(Some(field.location));
                     }
                 }
                 (4, "label") => {
                     if let Some(list) = list {
-                        places.labels.entry(list).or_default().push(field.location);
+                        places
+                            .labels
+                            .entry(list)
+                            .or_default()
+                            .push(Some(field.location));
                     }
                 }
                 _ => {}
@@ -372,14 +416,14 @@ impl VocabularyPlaces {
     fn id(&self, list: &str, index: usize) -> Option<Location> {
         self.ids
             .get(list)
-            .and_then(|l| l.get(index).copied())
+            .and_then(|l| l.get(index).copied().flatten())
             .or(self.vocabulary)
     }
 
     fn label(&self, list: &str, index: usize) -> Option<Location> {
         self.labels
             .get(list)
-            .and_then(|l| l.get(index).copied())
+            .and_then(|l| l.get(index).copied().flatten())
             .or(self.vocabulary)
     }
 }
@@ -582,7 +626,7 @@ fn check_vocabulary_size(
     if total <= MAX_CUSTOM_IDS {
         return Ok(());
     }
-    let mut ids: Vec<Location> = places.ids.values().flatten().copied().collect();
+    let mut ids: Vec<Location> = places.ids.values().flatten().flatten().copied().collect();
     ids.sort_by_key(|l| (l.line, l.column));
     let here = ids.get(MAX_CUSTOM_IDS).copied().or(places.vocabulary);
     Err(FileError::new(
@@ -597,6 +641,43 @@ fn check_vocabulary_size(
         "remove entries until at most {MAX_CUSTOM_IDS} remain; keep those auditors pick, \
          and merge near-duplicates under one id"
     )))
+}
+
+/// The site vocabulary's rules ([`check_vocabulary_size`], [`check_entries`]), whichever
+/// form the pathway was read from.
+pub(crate) fn check_vocabulary(
+    vocabulary: &Vocabulary,
+    places: &VocabularyPlaces,
+    path: &Path,
+) -> Result<(), FileError> {
+    check_vocabulary_size(vocabulary, places, path)?;
+    check_entries::<InterruptionSource>(vocabulary, places, "interruptions", path)?;
+    check_entries::<WorkaroundKind>(vocabulary, places, "workarounds", path)?;
+    check_entries::<ProblemKind>(vocabulary, places, "problems", path)
+}
+
+/// The texts of a site vocabulary, in file order, as [`Pathway::texts`] gives them.
+pub(crate) fn vocabulary_texts(vocabulary: &Vocabulary) -> Vec<(String, &str, TextKind)> {
+    let mut texts = Vec::new();
+    for (list, what, entries) in vocabulary_lists(vocabulary) {
+        for (index, entry) in entries.iter().enumerate() {
+            let name = format!(
+                "{} in `vocabulary.{list}`",
+                named(what, &entry.id, index + 1)
+            );
+            texts.push((
+                format!("the id of {name}"),
+                entry.id.as_str(),
+                TextKind::Line,
+            ));
+            texts.push((
+                format!("the label of {name}"),
+                entry.label.as_str(),
+                TextKind::Line,
+            ));
+        }
+    }
+    texts
 }
 
 impl Pathway {
@@ -722,12 +803,7 @@ impl Pathway {
                 }
             }
         }
-        let places = VocabularyPlaces::scan(&fields);
-        check_vocabulary_size(&self.vocabulary, &places, path)?;
-        check_entries::<InterruptionSource>(&self.vocabulary, &places, "interruptions", path)?;
-        check_entries::<WorkaroundKind>(&self.vocabulary, &places, "workarounds", path)?;
-        check_entries::<ProblemKind>(&self.vocabulary, &places, "problems", path)?;
-        Ok(())
+        check_vocabulary(&self.vocabulary, &VocabularyPlaces::scan(&fields), path)
     }
 
     /// Every text of the pathway in file order: what it is (for a message), the text, and
@@ -773,29 +849,7 @@ impl Pathway {
                 }
             }
         }
-        let lists: [(&str, &str, &[Entry]); 3] = [
-            (
-                "interruptions",
-                InterruptionSource::WHAT,
-                &self.vocabulary.interruptions,
-            ),
-            (
-                "workarounds",
-                WorkaroundKind::WHAT,
-                &self.vocabulary.workarounds,
-            ),
-            ("problems", ProblemKind::WHAT, &self.vocabulary.problems),
-        ];
-        for (list, what, entries) in lists {
-            for (index, entry) in entries.iter().enumerate() {
-                let name = format!(
-                    "{} in `vocabulary.{list}`",
-                    named(what, &entry.id, index + 1)
-                );
-                texts.push((format!("the id of {name}"), entry.id.as_str(), Line));
-                texts.push((format!("the label of {name}"), entry.label.as_str(), Line));
-            }
-        }
+        texts.extend(vocabulary_texts(&self.vocabulary));
         texts
     }
 
