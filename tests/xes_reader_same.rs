@@ -63,6 +63,8 @@ fn escape(value: &str, quote: char, style: u8) -> String {
     for c in value.chars() {
         match c {
             '&' => out.push_str("&amp;"),
+            // Some writers leave `<` raw in a value (XML forbids it; both readers take it).
+            '<' if style % 7 == 1 => out.push('<'),
             '<' => out.push_str("&lt;"),
             '>' if style.is_multiple_of(2) => out.push_str("&gt;"),
             '"' if quote == '"' => out.push_str("&quot;"),
@@ -96,16 +98,33 @@ fn value() -> impl Strategy<Value = String> {
 
 fn stamp() -> impl Strategy<Value = String> {
     prop_oneof![
-        (0u32..3, 1u32..13, 1u32..29, 0u32..24, 0u32..60, 0u32..1000).prop_map(
+        6 => (0u32..3, 1u32..13, 1u32..29, 0u32..24, 0u32..60, 0u32..1000).prop_map(
             |(y, mo, d, h, mi, ms)| format!(
                 "201{y}-{mo:02}-{d:02}T{h:02}:{mi:02}:07.{ms:03}+01:00"
             )
         ),
-        (1u32..29, 0u32..24).prop_map(|(d, h)| format!("2012-10-{d:02}T{h:02}:50:17.000000+00:00")),
-        (1u32..29, 0u32..24).prop_map(|(d, h)| format!("2012-10-{d:02}T{h:02}:50:17Z")),
-        (1u32..29, 0u32..24).prop_map(|(d, h)| format!("2012-10-{d:02} {h:02}:50:17.5")),
-        (1u32..29).prop_map(|d| format!(" 2012-10-{d:02}T08:00:00 ")),
-        (1u32..29).prop_map(|d| format!("2012-10-{d:02}")),
+        2 => (1u32..29, 0u32..24).prop_map(|(d, h)| format!("2012-10-{d:02}T{h:02}:50:17.000000+00:00")),
+        2 => (1u32..29, 0u32..24).prop_map(|(d, h)| format!("2012-10-{d:02}T{h:02}:50:17Z")),
+        1 => (1u32..29, 0u32..24).prop_map(|(d, h)| format!("2012-10-{d:02} {h:02}:50:17.5")),
+        1 => (1u32..29).prop_map(|d| format!(" 2012-10-{d:02}T08:00:00 ")),
+        1 => (1u32..29).prop_map(|d| format!("2012-10-{d:02}")),
+        // The edges of the hand-read form, next to each other in a trace (the last date read is
+        // kept between stamps): leap days, before 1970, the first and last years, 9 and 10
+        // fraction digits, `-00:00`, and stamps it leaves to chrono or that are no stamp at all.
+        4 => (
+            prop::sample::select(&[
+                "0000-01-01", "0001-12-31", "1600-02-29", "1899-12-31", "1900-02-28", "1900-03-01",
+                "1969-12-31", "1970-01-01", "2000-02-29", "2012-02-29", "2100-02-28", "9999-12-31",
+            ][..]),
+            prop::sample::select(&[
+                "T23:59:59.5Z", "T00:00:00.123456789+02:00", "T12:00:00.1234567891Z",
+                "T00:00:00-00:00", "T23:59:59.999999999-11:30", "T08:00:00", "T08:00:00.000001+14:00",
+            ][..]),
+        ).prop_map(|(date, time)| format!("{date}{time}")),
+        1 => prop::sample::select(&[
+            "2100-02-29T00:00:00Z", "2000-01-01T24:00:00Z", "2016-12-31T23:59:60Z",
+            "\0\0\0\0\0\0\0\0\0\0T00:00:00", "1970-01-01T00:00:00+0100", "2000-01-01T00:00:00.Z",
+        ][..]).prop_map(str::to_string),
     ]
 }
 
@@ -116,6 +135,9 @@ fn event() -> impl Strategy<Value = GenEvent> {
         proptest::option::of(prop_oneof![
             Just("complete"),
             Just("COMPLETE"),
+            Just("Complete"),
+            Just("COMPLETE "),
+            Just(" complete"),
             Just("start"),
             Just("schedule"),
         ]),
@@ -201,41 +223,42 @@ fn document(traces: &[GenTrace], style: u64) -> String {
                 if rng.u8(..10) == 0 { " " } else { "" }
             );
             between(&mut out, &mut rng);
-            let mut attrs: Vec<String> = Vec::new();
+            // (tag, key, value as written, quote)
+            let mut plain: Vec<(&str, &str, String, char)> = Vec::new();
             if let Some(name) = &e.name {
                 let q = if rng.u8(..4) == 0 { '\'' } else { '"' };
-                attrs.push(format!(
-                    "<{prefix}string key={q}concept:name{q} value={q}{}{q}/>",
-                    escape(name, q, rng.u8(..))
-                ));
+                plain.push(("string", "concept:name", escape(name, q, rng.u8(..)), q));
+            }
+            if e.extras & 16 == 16 {
+                // `concept:name` twice: the last in the file counts.
+                plain.push(("string", "concept:name", "again".into(), '"'));
             }
             if let Some(stamp) = &e.stamp {
-                attrs.push(format!(
-                    "<{prefix}date  key=\"time:timestamp\"\n   value=\"{stamp}\" />"
-                ));
+                plain.push(("date", "time:timestamp", stamp.clone(), '"'));
             }
             if let Some(lifecycle) = e.lifecycle {
-                attrs.push(format!(
-                    "<{prefix}string key=\"lifecycle:transition\" value=\"{lifecycle}\"></{prefix}string>"
-                ));
+                plain.push(("string", "lifecycle:transition", lifecycle.into(), '"'));
             }
             if e.extras & 1 == 1 {
-                attrs.push(format!(
-                    "<{prefix}string key=\"org:resource\" value=\"Res &amp; co\"/>"
-                ));
+                plain.push(("string", "org:resource", "Res &amp; co".into(), '"'));
             }
-            if e.extras & 2 == 2 {
+            if e.extras & 8 == 8 {
+                plain.push(("int", "n", "42".into(), '"'));
+            }
+            let mut attrs: Vec<String> = plain
+                .iter()
+                .map(|(tag, key, value, q)| attribute(&mut rng, prefix, tag, key, value, *q))
+                .collect();
+            // (Nested and list attributes in a quarter of the events each: most are plain.)
+            if e.extras & 0x22 == 0x22 {
                 attrs.push(format!(
                     "<{prefix}list key=\"l\"><values><{prefix}string key=\"concept:name\" value=\"in-list\"/></values></{prefix}list>"
                 ));
             }
-            if e.extras & 4 == 4 {
+            if e.extras & 0x44 == 0x44 {
                 attrs.push(format!(
                     "<{prefix}container key=\"c\"><{prefix}date key=\"time:timestamp\" value=\"not a date\"/></{prefix}container>"
                 ));
-            }
-            if e.extras & 8 == 8 {
-                attrs.push(format!("<{prefix}int key=\"n\" value=\"42\"/>"));
             }
             rng.shuffle(&mut attrs);
             for a in attrs {
@@ -249,6 +272,49 @@ fn document(traces: &[GenTrace], style: u64) -> String {
         between(&mut out, &mut rng);
     }
     let _ = writeln!(out, "</{prefix}log>");
+    if style % 11 == 1 {
+        out.insert(0, '\u{feff}');
+    }
+    if style % 13 == 2 {
+        out = out.replace('\n', "\r\n");
+    }
+    out
+}
+
+/// One attribute element (`<string key=".." value=".."/>` and its kinds) in one of the forms a
+/// writer may use: `value` before `key`, any XML white space between them and before `/>`, an
+/// attribute more, `key` or `value` given twice (the last counts), an end tag for `/>`.
+/// `value` is written as given (escaped by the caller).
+fn attribute(
+    rng: &mut fastrand::Rng,
+    prefix: &str,
+    tag: &str,
+    key: &str,
+    value: &str,
+    q: char,
+) -> String {
+    let mut attrs = vec![format!("key={q}{key}{q}"), format!("value={q}{value}{q}")];
+    if rng.u8(..4) == 0 {
+        attrs.reverse();
+    }
+    match rng.u8(..16) {
+        0 => attrs.insert(rng.usize(..=attrs.len()), format!("type={q}x{q}")),
+        1 => attrs.insert(0, format!("key={q}org:resource{q}")),
+        2 => attrs.insert(0, format!("value={q}decoy{q}")),
+        3 => attrs.insert(0, format!("key={q}{key}{q}")),
+        _ => {}
+    }
+    let mut out = format!("<{prefix}{tag}");
+    for a in attrs {
+        out.push_str([" ", " ", " ", "  ", "\n", "\r\n\t", "\t"][rng.usize(..7)]);
+        out.push_str(&a);
+    }
+    out.push_str(["", "", "", " ", "\n"][rng.usize(..5)]);
+    if rng.u8(..8) == 0 {
+        let _ = write!(out, "></{prefix}{tag}>");
+    } else {
+        out.push_str("/>");
+    }
     out
 }
 
@@ -398,6 +464,18 @@ fn split_reads_as_one_thread(
     }
 }
 
+/// The log read in chunks of `chunk_bytes` on two workers, which must read it without error.
+fn read_in_chunks(path: &Path, chunk_bytes: usize) -> Vec<XesTrace> {
+    let options = xes::SplitOptions {
+        chunk_bytes,
+        workers: 2,
+    };
+    xes::open_split(path, options)
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap_or_else(|e| panic!("chunks of {chunk_bytes} bytes: {e}"))
+}
+
 /// Text `<trace` where no trace starts (a comment, a CDATA section, an attribute value), so
 /// that chunks are cut in wrong places too.
 fn with_false_trace_tags(text: &str, rng: &mut fastrand::Rng) -> String {
@@ -470,14 +548,7 @@ fn a_large_log_reads_the_same_in_chunks() {
         let old = oracle::read_all(&path).unwrap();
         assert_eq!(old.len(), 3_000);
         for chunk_bytes in [100, 5_000, 64 << 10, 1 << 20] {
-            let options = xes::SplitOptions {
-                chunk_bytes,
-                workers: 2,
-            };
-            let split: Vec<XesTrace> = xes::open_split(&path, options)
-                .unwrap()
-                .collect::<Result<_, _>>()
-                .unwrap();
+            let split = read_in_chunks(&path, chunk_bytes);
             assert_eq!(split, old, "chunks of {chunk_bytes} bytes");
         }
     }
@@ -506,4 +577,53 @@ fn a_large_log_reads_the_same_in_chunks() {
         .collect::<Result<_, _>>()
         .unwrap();
     assert_eq!(split, oracle::read_all(&path).unwrap(), "gzipped");
+}
+
+/// Chunk sizes that put a cut exactly on a `<trace` tag (the cutter looks from the chunk's
+/// size on, so the tag at that very byte is the cut), one byte before and one after it: read
+/// as the old reader reads the log.
+#[test]
+fn a_cut_exactly_at_a_chunk_boundary_reads_the_same() {
+    let traces = many_traces(5, Some(7));
+    let text = document(&traces[..60], 43);
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("log.xes");
+    std::fs::write(&path, &text).unwrap();
+    let old = oracle::read_all(&path).unwrap();
+    assert_eq!(old.len(), 60);
+    let tags: Vec<usize> = text.match_indices("<trace>").map(|(at, _)| at).collect();
+    assert_eq!(tags.len(), 60);
+    for &at in &tags[..20] {
+        for chunk_bytes in [at - 1, at, at + 1] {
+            let split = read_in_chunks(&path, chunk_bytes);
+            assert_eq!(split, old, "chunks of {chunk_bytes} bytes");
+        }
+    }
+}
+
+/// A plain log of exactly the size from which `open` reads it in chunks on every core (and one
+/// byte less, read on one thread): the old reader's traces.
+#[test]
+fn a_log_of_exactly_the_split_size_reads_the_same() {
+    let size = usize::try_from(xes::SPLIT_MIN_BYTES).unwrap();
+    let text = document(&many_traces(31, Some(5)), 43);
+    assert!(text.len() > size, "{}", text.len());
+    let end = "</log>\n";
+    let cut = text[..size - end.len()].rfind("<trace>").unwrap();
+    let mut text = text[..cut].to_string();
+    text.push_str(&"\n".repeat(size - end.len() - cut));
+    text.push_str(end);
+    assert_eq!(text.len(), size);
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("log.xes");
+    // One byte less: a padding line end taken out.
+    let mut shorter = text.clone().into_bytes();
+    shorter.remove(size - end.len() - 1);
+    for bytes in [text.into_bytes(), shorter] {
+        std::fs::write(&path, &bytes).unwrap();
+        let old = oracle::read_all(&path).unwrap();
+        assert!(old.len() > 2_000, "{}", old.len());
+        let new: Vec<XesTrace> = xes::open(&path).unwrap().collect::<Result<_, _>>().unwrap();
+        assert_eq!(new, old, "{} bytes", bytes.len());
+    }
 }

@@ -280,10 +280,20 @@ fn rfc3339_micros(t: &[u8]) -> Option<i64> {
 
 /// The last date read and its day number: the events of a trace mostly fall on a few days,
 /// so most stamps skip the calendar arithmetic.
-#[derive(Default)]
 struct DateCache {
     date: [u8; 10],
     days: i64,
+}
+
+impl Default for DateCache {
+    /// A real date: a date found in the cache is taken unchecked, so an empty cache must hold
+    /// none that a stamp cannot have (ten zero bytes read as 1970-01-01 before).
+    fn default() -> Self {
+        DateCache {
+            date: *b"1970-01-01",
+            days: 0,
+        }
+    }
 }
 
 /// Days from 1970-01-01 to a `YYYY-MM-DD` date (the proleptic Gregorian calendar, as chrono

@@ -437,3 +437,46 @@ fn read_chunk(job: Job, file: Option<&mut File>, path: &Path, buffer: &mut Vec<u
         end,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A `<trace` tag at every place around the edges of the cutter's windows (whole in one,
+    /// cut by its end, its next byte in the next one), the file ending in it or just after it,
+    /// and the limit just at it or after it: found exactly where it is, and only when whole.
+    #[test]
+    fn a_trace_tag_is_found_across_every_window_edge() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.xes");
+        let mut window = Vec::new();
+        for tag in [&b"<trace>"[..], b"<trace/>", b"<trace\r\n"] {
+            for edge in [CUT_WINDOW, 2 * CUT_WINDOW - 6, 3 * CUT_WINDOW - 12] {
+                for at in edge - 12..edge + 12 {
+                    let mut bytes = vec![b'x'; at + 50];
+                    bytes[at - 5..at].copy_from_slice(b"<trac");
+                    bytes[at..at + tag.len()].copy_from_slice(tag);
+                    for len in [bytes.len(), at + tag.len(), at + 7, at + 6] {
+                        std::fs::write(&path, &bytes[..len]).unwrap();
+                        let mut file = File::open(&path).unwrap();
+                        // Whole only with the byte after `<trace` in the file.
+                        let whole = (len > at + 6).then_some(at as u64);
+                        for from in [0, 1, 7] {
+                            for (limit, want) in
+                                [(1 << 30, whole), (at as u64 + 1, whole), (at as u64, None)]
+                            {
+                                let found = next_cut(&mut file, from, limit, &mut window).unwrap();
+                                assert_eq!(
+                                    found,
+                                    want,
+                                    "{} at {at} of {len} bytes, from {from}, limit {limit}",
+                                    String::from_utf8_lossy(tag)
+                                );
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

@@ -329,3 +329,206 @@ fn an_event_not_of_the_plain_form_is_left_to_the_general_path() {
         );
     }
 }
+
+/// A date of ten zero bytes matched the empty date cache (all zero bytes) and was read as
+/// 1970-01-01 by both paths, where the old reader refused it.
+#[test]
+fn a_stamp_whose_date_is_zero_bytes_is_no_date() {
+    let stamp = "\0\0\0\0\0\0\0\0\0\0T00:00:00";
+    assert_eq!(rfc3339_micros(stamp.as_bytes()), None);
+    assert_eq!(parse_timestamp(stamp), None);
+    let event = format!(
+        "<event><date key=\"time:timestamp\" value=\"{stamp}\"/><string key=\"concept:name\" value=\"a\"/></event>"
+    );
+    assert!(plain_event(event.as_bytes(), &mut DateCache::default()).is_none());
+    let log = format!("<log><trace>{event}</trace></log>");
+    for bytes in [1, 7, 1 << 16] {
+        let (new, old) = both(log.as_bytes(), bytes);
+        let (new, old) = (new.unwrap_err(), old.unwrap_err());
+        assert!(new.message.contains("is not a date and time"), "{new}");
+        assert_eq!(new.message, old.message);
+    }
+}
+
+/// Event forms for [`hostile_event_forms_read_as_the_old_reader_at_every_read_size`], with the
+/// activity the fast path reads (`None`: left to the general path).
+fn hostile_events() -> Vec<(String, Option<&'static str>)> {
+    let name =
+        |rest: &str| format!("<event><string key=\"concept:name\" value=\"a\"/>{rest}</event>");
+    let stamp = |value: &str| name(&format!("<date key=\"time:timestamp\" value=\"{value}\"/>"));
+    let cycle = |value: &str| {
+        name(&format!(
+            "<string key=\"lifecycle:transition\" value=\"{value}\"/>"
+        ))
+    };
+    vec![
+        (
+            "<event><string value=\"v\" key=\"concept:name\"/></event>".into(),
+            Some("v"),
+        ),
+        (
+            "<event><string\r\n\tkey=\"concept:name\"\r\n value=\"v\"\n/>\r\n</event>".into(),
+            Some("v"),
+        ),
+        (
+            "<event><string key=\"concept:name\" value=\"\"/></event>".into(),
+            Some(""),
+        ),
+        (
+            "<event><string key=\"concept:name\" value=\"a>b</c/d\"/></event>".into(),
+            Some("a>b</c/d"),
+        ),
+        (
+            "<event><string key=\"concept:name\" value=\"a<trace>\"/></event>".into(),
+            Some("a<trace>"),
+        ),
+        (
+            "<event><string key=\"concept:name\"/></event>".into(),
+            Some(""),
+        ),
+        (
+            name("<string key=\"concept:name\" value=\"b\"/>"),
+            Some("b"),
+        ),
+        (
+            "<event><string key=\"concept:name\" value=\"caf\u{e9} \u{6771}\u{4eac}\"/></event>"
+                .into(),
+            Some("caf\u{e9} \u{6771}\u{4eac}"),
+        ),
+        (
+            "<event><boolean key=\"concept:name\" value=\"true\"/></event>".into(),
+            Some("true"),
+        ),
+        (
+            "<event><string value=\"x\"/><string key=\"concept:name\" value=\"v\"/></event>".into(),
+            Some("v"),
+        ),
+        (cycle("Complete"), Some("a")),
+        (cycle("COMPLETE "), Some("a")),
+        (cycle(" complete"), Some("a")),
+        (stamp("2000-02-29T23:59:59.123456789-00:00"), Some("a")),
+        (stamp("1969-12-31T23:59:59.5Z"), Some("a")),
+        (stamp("0000-01-01T00:00:00+14:00"), Some("a")),
+        (stamp("9999-12-31T23:59:59.999999999-11:30"), Some("a")),
+        (stamp("1900-02-28T00:00:00"), Some("a")),
+        (stamp("2000-01-01T00:00:00Z"), Some("a")),
+        // Left to the general path (a stamp chrono decides, a key or value twice, an
+        // attribute more), or an error both tell.
+        (stamp("2000-02-29T23:59:59.1234567891+00:00"), None),
+        (stamp("2016-12-31T23:59:60Z"), None),
+        (stamp("1900-02-29T00:00:00Z"), None),
+        (stamp("2000-01-01T24:00:00Z"), None),
+        (stamp("10000-01-01T00:00:00Z"), None),
+        (stamp("2000-01-01T00:00:00+01"), None),
+        (stamp("2000-01-01T00:00:00+0100"), None),
+        (stamp("2000-01-01T00:00:00.Z"), None),
+        (stamp("2000-01-01t00:00:00z"), None),
+        (name("<date key=\"time:timestamp\"/>"), None),
+        (
+            "<event><string key=\"concept:name\" value=\"a\" key=\"org:resource\"/></event>".into(),
+            None,
+        ),
+        (
+            "<event><string key=\"org:resource\" key=\"concept:name\" value=\"v\"/></event>".into(),
+            None,
+        ),
+        (
+            "<event><string key=\"concept:name\" value=\"a\" value=\"b\"/></event>".into(),
+            None,
+        ),
+        (
+            "<event><string key=\"concept:name\" value=\"a\" type=\"x\"/></event>".into(),
+            None,
+        ),
+    ]
+}
+
+/// Events a writer or a hostile user may write, each after a plain event with a stamp (so the
+/// date cache holds a neighbouring date), in a log with a byte-order mark and CRLF line ends,
+/// read a few bytes at a time (so that every event is cut by the end of the buffer somewhere)
+/// and at once: what the old reader reads, or its error. Those of the plain form are read by
+/// the fast path (`fast`: the activity it reads), so both paths are compared on them.
+#[test]
+fn hostile_event_forms_read_as_the_old_reader_at_every_read_size() {
+    let events = hostile_events();
+    // Refused by the scanner as malformed, which the old reader lets pass or refuses in its
+    // own words: refused at every read size (the fast path left them).
+    let malformed = [
+        "<event><string key=\"concept:name\" value=\"a\"/ ></event>",
+        "<event><string key=\"concept:name\"value=\"a\"/></event>",
+    ];
+    let mut differ = Vec::new();
+    let events = events
+        .into_iter()
+        .chain(malformed.map(|e| (e.to_string(), None)));
+    for (event, fast) in &events.collect::<Vec<_>>() {
+        let read = plain_event(event.as_bytes(), &mut DateCache::default());
+        assert_eq!(
+            read.and_then(|e| e.activity)
+                .map(|a| String::from_utf8(a.to_vec()).unwrap()),
+            fast.map(str::to_string),
+            "{event}"
+        );
+        let log = format!(
+            "\u{feff}<log>\r\n<trace>\r\n<event><string key=\"concept:name\" value=\"z\"/><date key=\"time:timestamp\" value=\"2000-01-01T00:00:00Z\"/></event>\r\n{event}\r\n<event><string key=\"concept:name\" value=\"b\"/></event>\r\n</trace>\r\n</log>\r\n"
+        );
+        let is_malformed = malformed.contains(&event.as_str());
+        for bytes in (1..=40).chain([1 << 16]) {
+            let (new, old) = both(log.as_bytes(), bytes);
+            let same = match (&new, &old) {
+                (Ok(n), Ok(o)) => n == o,
+                (Err(n), Err(o)) if !is_malformed => n.message == o.message,
+                (Err(n), _) => is_malformed && n.message.starts_with("malformed XML"),
+                _ => false,
+            };
+            if !same {
+                differ.push(format!(
+                    "{event:?}, {bytes} bytes at a time:\nnew {new:?}\nold {old:?}"
+                ));
+                break;
+            }
+        }
+    }
+    assert!(differ.is_empty(), "{}", differ.join("\n"));
+}
+
+/// A byte that is not UTF-8 in an event of the plain form (in the activity, another value,
+/// a stamp, after the event) or a character cut short: the fast path leaves it, and the error
+/// names the same line and column however the file is cut into reads.
+#[test]
+fn a_byte_not_utf8_in_a_plain_event_is_told_at_its_place_at_every_read_size() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("t.xes");
+    let pieces: [(&[u8], usize); 7] = [
+        (b"<event><string key=\"concept:name\" value=\"ab\xffc\"/></event>", 44),
+        (b"<event><string key=\"concept:name\" value=\"caf\xc3\"/></event>", 45),
+        (b"<event><string key=\"concept:name\" value=\"\xc0\xaf\"/></event>", 42),
+        (b"<event><string key=\"concept:name\" value=\"\xed\xa0\x80\"/></event>", 42),
+        (b"<event><string key=\"org:resource\" value=\"\xff\"/><string key=\"concept:name\" value=\"a\"/></event>", 42),
+        (b"<event><date key=\"time:timestamp\" value=\"2000-01-01T00:00:00\xff\"/><string key=\"concept:name\" value=\"a\"/></event>", 61),
+        (b"<event><string key=\"concept:name\" value=\"a\"/></event>\xff", 54),
+    ];
+    for (piece, column) in pieces {
+        let mut log =
+            b"<log>\n<trace>\n<event><string key=\"concept:name\" value=\"z\"/></event>\n".to_vec();
+        log.extend_from_slice(piece);
+        log.extend_from_slice(
+            b"\n<event><string key=\"concept:name\" value=\"b\"/></event></trace></log>\n",
+        );
+        std::fs::write(&path, &log).unwrap();
+        let text = String::from_utf8_lossy(piece);
+        for bytes in (1..=24).chain([1 << 16]) {
+            let read: Result<Vec<XesTrace>, FileError> =
+                XesReader::new(std::fs::File::open(&path).unwrap(), &path)
+                    .reading(bytes)
+                    .collect();
+            let e = read.expect_err(&text);
+            assert!(e.message.contains("not UTF-8"), "{text}: {e}");
+            assert_eq!(
+                e.location,
+                Some(Location { line: 4, column }),
+                "{text}, {bytes} at a time"
+            );
+        }
+    }
+}
