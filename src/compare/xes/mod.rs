@@ -751,6 +751,10 @@ impl<R: Read> Scanner<R> {
                 continue;
             };
             let at = self.pos + found;
+            // A byte that is not UTF-8 in the text before is told before anything wrong with
+            // this markup: the first error in the file, however the reads were cut (a text cut
+            // by the end of a read is checked on its own).
+            self.check_utf8(at)?;
             match self.markup(at)? {
                 Some((_, next)) if next - at > MAX_ELEMENT_BYTES => {
                     return Err(Box::new(ScanError::TooLong(self.offset(at))));
@@ -896,10 +900,11 @@ impl<R: Read> Scanner<R> {
             else {
                 return Ok(None);
             };
-            if b[i + n] != b'=' {
+            let name = b[name_start..i + n].trim_ascii_end();
+            // White space inside the name (`k y="v"`): `k` has no value, as when `=` is missing.
+            if b[i + n] != b'=' || name.iter().any(|&c| is_space(c)) {
                 return malformed("an attribute without `=\"value\"`");
             }
-            let name = b[name_start..i + n].trim_ascii_end();
             i += n + 1;
             while i < b.len() && is_space(b[i]) {
                 i += 1;

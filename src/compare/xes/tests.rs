@@ -211,6 +211,15 @@ fn malformed_xml_names_line_and_column() {
             "<log><trace><string key/></trace></log>",
             "without `=\"value\"`",
         ),
+        // White space inside an attribute's name: `k` without a value, then `y`.
+        (
+            "<log><trace><string k y=\"concept:name\" value=\"a\"/></trace></log>",
+            "without `=\"value\"`",
+        ),
+        (
+            "<log><trace><event><string key=\"concept:name\" va\tlue=\"a\"/></event></trace></log>",
+            "without `=\"value\"`",
+        ),
         ("<log><!ELEMENT x></log>", "`<!`"),
         ("<log><trace", "ends inside"),
         ("<log><!-- no end", "ends inside"),
@@ -541,6 +550,30 @@ fn a_byte_not_utf8_in_a_plain_event_is_told_at_its_place_at_every_read_size() {
                 Some(Location { line: 4, column }),
                 "{text}, {bytes} at a time"
             );
+        }
+    }
+}
+
+/// A byte that is not UTF-8 in text, then a malformed tag: the byte is told (it comes first),
+/// whatever the read size; a large read told the tag instead, a small one the byte.
+#[test]
+fn a_bad_byte_in_text_is_told_before_a_malformed_tag_after_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("t.xes");
+    for (text, line, column) in [
+        (&b"<log>\n<trace>\n\xff\n<string key=\"a\"value=\"b\"/></trace></log>"[..], 3, 1),
+        (b"<log>\n<trace>\n<event><string key=\"concept:name\" value=\"a\"/> \xc3 <int key=\"n\" value=\"1\"x/></event></trace></log>", 3, 47),
+        (b"<log>\n<trace>\n<event><string key=\"concept:name\" value=\"a\"/>\xff/event>\n<event key/></trace></log>", 3, 46),
+    ] {
+        std::fs::write(&path, text).unwrap();
+        for bytes in (1..=30).chain([1 << 16]) {
+            let read: Result<Vec<XesTrace>, FileError> =
+                XesReader::new(std::fs::File::open(&path).unwrap(), &path)
+                    .reading(bytes)
+                    .collect();
+            let e = read.unwrap_err();
+            assert!(e.message.contains("not UTF-8"), "{bytes} at a time: {e}");
+            assert_eq!(e.location, Some(Location { line, column }), "{bytes} at a time");
         }
     }
 }
