@@ -342,3 +342,59 @@ fn a_folder_points_to_report() {
         ))
         .stderr(predicate::str::contains("`shadowmap report "));
 }
+
+/// A log of 4 MB and more is read in chunks on worker threads: a stamp whose date is ten zero
+/// bytes far into it (which was read as 1970-01-01) is refused at its line and column, the
+/// zero bytes shown escaped.
+#[test]
+fn a_stamp_of_zero_bytes_in_a_large_log_is_refused_at_its_place() {
+    let mut log = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<log>\n");
+    let mut trace = 0;
+    while log.len() < 5 << 20 {
+        let _ = writeln!(
+            log,
+            "<trace><string key=\"concept:name\" value=\"case {trace}\"/>"
+        );
+        for (i, step) in ["verify_patient", "review_allergies", "sign_order"]
+            .iter()
+            .enumerate()
+        {
+            let _ = writeln!(
+                log,
+                "<event><string key=\"concept:name\" value=\"{step}\"/><date key=\"time:timestamp\" value=\"2024-05-0{}T10:00:00.000+02:00\"/></event>",
+                i + 1
+            );
+        }
+        log.push_str("</trace>\n");
+        trace += 1;
+    }
+    let line = 2 + 5 * (trace - 10) + 3;
+    let at = log.match_indices("\n").nth(line - 2).unwrap().0 + 1;
+    let stamp_at = at + log[at..].find("2024-05-02").unwrap();
+    log.replace_range(stamp_at..stamp_at + 10, "\0\0\0\0\0\0\0\0\0\0");
+    log.push_str("</log>\n");
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("large.xes");
+    std::fs::write(&path, &log).unwrap();
+    // The place of the attribute element holding the stamp.
+    let column = log[at..].find("<date").unwrap() + 1;
+    let out = shadowmap()
+        .args([
+            "compare",
+            path.to_str().unwrap(),
+            "--pathway",
+            "med-rec-admission",
+            "--threads",
+            "2",
+        ])
+        .assert()
+        .failure();
+    let stderr = String::from_utf8(out.get_output().stderr.clone()).unwrap();
+    let place = format!("large.xes:{line}:{column}: time:timestamp `\\u{{0}}\\u{{0}}");
+    assert!(stderr.contains(&place), "{place}\n{stderr}");
+    assert!(stderr.contains("is not a date and time"), "{stderr}");
+    assert!(
+        !stderr.contains('\0') && !stderr.contains("panicked"),
+        "{stderr}"
+    );
+}
