@@ -355,7 +355,7 @@ fn cut_file(
     let mut window = Vec::new();
     let (mut offset, mut index) = (0u64, 0usize);
     loop {
-        let limit = offset.saturating_add(MAX_CUT_SEARCH_CHUNKS as u64 * chunk);
+        let limit = offset.saturating_add((MAX_CUT_SEARCH_CHUNKS as u64).saturating_mul(chunk));
         let end = if offset.saturating_add(chunk) >= file_len {
             Some(file_len)
         } else {
