@@ -474,13 +474,10 @@ enum Key {
 }
 
 impl Key {
+    const ALL: [Key; 3] = [Key::Name, Key::Timestamp, Key::Lifecycle];
+
     fn of(raw: &[u8]) -> Option<Key> {
-        match raw {
-            b"concept:name" => Some(Key::Name),
-            b"time:timestamp" => Some(Key::Timestamp),
-            b"lifecycle:transition" => Some(Key::Lifecycle),
-            _ => None,
-        }
+        Key::ALL.into_iter().find(|k| k.name().as_bytes() == raw)
     }
 
     fn name(self) -> &'static str {
@@ -1321,10 +1318,7 @@ impl<R: Read> XesReader<R> {
 
 /// The attribute elements an event's fast path reads (`list` and `container` hold elements).
 fn is_plain_attribute_tag(name: &[u8]) -> bool {
-    matches!(
-        name,
-        b"string" | b"date" | b"int" | b"float" | b"boolean" | b"id"
-    )
+    is_attribute_tag(name) && !matches!(name, b"list" | b"container")
 }
 
 /// An event read by [`XesReader::plain_event`]: the place after its `</event>` and what it
@@ -1451,14 +1445,10 @@ fn ascii_or_utf8(bytes: &[u8]) -> Option<&str> {
 
 /// The kept key at the start of `b` and its length, when its closing quote follows.
 fn known_key(b: &[u8]) -> Option<(usize, Key)> {
-    [
-        (&b"concept:name\""[..], Key::Name),
-        (b"time:timestamp\"", Key::Timestamp),
-        (b"lifecycle:transition\"", Key::Lifecycle),
-    ]
-    .into_iter()
-    .find(|(text, _)| b.starts_with(text))
-    .map(|(text, key)| (text.len() - 1, key))
+    Key::ALL.into_iter().find_map(|key| {
+        let name = key.name().as_bytes();
+        (b.starts_with(name) && b.get(name.len()) == Some(&b'"')).then_some((name.len(), key))
+    })
 }
 
 impl<R: Read> XesReader<R> {
